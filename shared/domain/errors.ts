@@ -1,0 +1,70 @@
+/**
+ * Errors of the domain core. Expected outcomes (a task that fits nowhere, a
+ * lost race) are values; these are for requests that cannot be served. The
+ * API edge maps each class to an ECS error type in one place (onError).
+ */
+export type ResourceKind =
+  | 'cluster'
+  | 'taskDefinition'
+  | 'task'
+  | 'containerInstance'
+  | 'service'
+  | 'attribute';
+
+export abstract class BerthError extends Error {
+  abstract readonly code: string;
+  readonly context: Record<string, unknown>;
+  constructor(message: string, context: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.context = context;
+  }
+}
+
+/** A request field is missing, malformed or out of range. */
+export class InvalidParameterError extends BerthError {
+  override readonly name = 'InvalidParameterError';
+  readonly code = 'InvalidParameter';
+}
+
+/** The request is well formed but not allowed in the current state. */
+export class ClientError extends BerthError {
+  override readonly name = 'ClientError';
+  readonly code = 'Client';
+}
+
+export class NotFoundError extends BerthError {
+  override readonly name = 'NotFoundError';
+  readonly code = 'NotFound';
+  readonly kind: ResourceKind;
+  constructor(kind: ResourceKind, message: string, context: Record<string, unknown> = {}) {
+    super(message, { ...context, kind });
+    this.kind = kind;
+  }
+}
+
+/** A cluster cannot be deleted while it still holds instances or tasks. */
+export class ClusterNotEmptyError extends BerthError {
+  override readonly name = 'ClusterNotEmptyError';
+  readonly code = 'ClusterNotEmpty';
+  readonly holds: 'containerInstances' | 'tasks' | 'services';
+  constructor(holds: 'containerInstances' | 'tasks' | 'services', message: string) {
+    super(message, { holds });
+    this.holds = holds;
+  }
+}
+
+/**
+ * A conditional write lost: the item changed (or appeared, or vanished) since
+ * it was read. Adapters raise it in place of their backend's own error, so no
+ * caller above the adapter sees a DynamoDB exception.
+ */
+export class VersionConflictError extends BerthError {
+  override readonly name = 'VersionConflictError';
+  readonly code = 'VersionConflict';
+}
+
+/** The same clientToken was sent with a different request. */
+export class IdempotencyMismatchError extends BerthError {
+  override readonly name = 'IdempotencyMismatchError';
+  readonly code = 'IdempotencyMismatch';
+}

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+export const name255 = z
+  .string()
+  .regex(/^[a-zA-Z0-9_-]{1,255}$/, 'must be 1-255 letters, numbers, hyphens or underscores');
+
+export const tag = z.strictObject({
+  key: z.string().min(1).max(128),
+  value: z.string().max(256).optional(),
+});
+export type Tag = z.infer<typeof tag>;
+export const tags = z.array(tag).max(50);
+
+export const keyValue = z.strictObject({ name: z.string().optional(), value: z.string().optional() });
+
+/** Epoch milliseconds; the API edge turns them into ECS's epoch seconds. */
+export const epochMs = z.number().int().nonnegative();

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { epochMs, name255 } from './common.ts';
+
+export const attribute = z.strictObject({
+  name: z.string().min(1).max(128),
+  value: z.string().max(128).optional(),
+  targetType: z.literal('container-instance').optional(),
+  targetId: z.string().optional(),
+});
+export type Attribute = z.infer<typeof attribute>;
+
+export const resources = z.object({
+  /** CPU units: 1024 per core. */
+  cpu: z.number().int().nonnegative(),
+  /** MiB. */
+  memory: z.number().int().nonnegative(),
+  /** Host TCP ports that are taken and must never be handed to a task. */
+  ports: z.array(z.number().int().min(1).max(65535)),
+  portsUdp: z.array(z.number().int().min(1).max(65535)).default([]),
+});
+export type Resources = z.infer<typeof resources>;
+
+/**
+ * A task assigned to an instance. The instance item is the single authority
+ * on what is reserved on it: placement adds an assignment with a conditional
+ * write on this one item, so two schedulers can never over-commit it.
+ */
+export const assignment = z.object({
+  taskId: z.string(),
+  taskDefinitionArn: z.string(),
+  desiredStatus: z.enum(['RUNNING', 'STOPPED']),
+  cpu: z.number().int().nonnegative(),
+  memory: z.number().int().nonnegative(),
+  ports: z.array(z.number().int()),
+  portsUdp: z.array(z.number().int()).default([]),
+  /** Service or group the task belongs to; spread and distinctInstance read it. */
+  group: z.string().optional(),
+  assignedAt: epochMs,
+});
+export type Assignment = z.infer<typeof assignment>;
+
+export const containerInstance = z.object({
+  id: z.string(),
+  clusterName: name255,
+  status: z.enum(['ACTIVE', 'DRAINING', 'INACTIVE', 'REGISTERING', 'DEREGISTERING']),
+  ec2InstanceId: z.string().optional(),
+  registered: resources,
+  attributes: z.array(attribute),
+  assignments: z.record(z.string(), assignment),
+  agentVersion: z.string().optional(),
+  dockerVersion: z.string().optional(),
+  registeredAt: epochMs,
+  /** Last time the agent's lease was renewed; older than the TTL means disconnected. */
+  heartbeatAt: epochMs,
+  agentConnected: z.boolean(),
+  /** Raised each time the instance is declared disconnected; fences stale agents. */
+  epoch: z.number().int().nonnegative(),
+  statusReason: z.string().optional(),
+});
+export type ContainerInstance = z.infer<typeof containerInstance>;

@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import { epochMs, keyValue, name255, tags } from './common.ts';
+
+const port = z.number().int().min(0).max(65535);
+
+export const portMapping = z.strictObject({
+  containerPort: port.min(1).optional(),
+  hostPort: port.optional(),
+  protocol: z.enum(['tcp', 'udp']).optional(),
+  name: z.string().max(64).optional(),
+  appProtocol: z.enum(['http', 'http2', 'grpc']).optional(),
+  containerPortRange: z.string().optional(),
+});
+export type PortMapping = z.infer<typeof portMapping>;
+
+export const healthCheck = z.strictObject({
+  command: z.array(z.string()).min(1),
+  interval: z.number().int().min(5).max(300).optional(),
+  timeout: z.number().int().min(2).max(120).optional(),
+  retries: z.number().int().min(1).max(10).optional(),
+  startPeriod: z.number().int().min(0).max(300).optional(),
+});
+export type HealthCheck = z.infer<typeof healthCheck>;
+
+export const containerDependency = z.strictObject({
+  containerName: z.string(),
+  condition: z.enum(['START', 'COMPLETE', 'SUCCESS', 'HEALTHY']),
+});
+
+export const ulimit = z.strictObject({
+  name: z.string(),
+  softLimit: z.number().int(),
+  hardLimit: z.number().int(),
+});
+
+export const linuxParameters = z.strictObject({
+  capabilities: z
+    .strictObject({ add: z.array(z.string()).optional(), drop: z.array(z.string()).optional() })
+    .optional(),
+  initProcessEnabled: z.boolean().optional(),
+  sharedMemorySize: z.number().int().optional(),
+  maxSwap: z.number().int().optional(),
+  swappiness: z.number().int().optional(),
+  devices: z.array(z.unknown()).optional(),
+  tmpfs: z.array(z.unknown()).optional(),
+});
+
+export const containerDefinition = z.strictObject({
+  name: name255,
+  image: z.string().min(1).max(255),
+  cpu: z.number().int().min(0).max(10240 * 4).optional(),
+  memory: z.number().int().min(6, 'a container needs at least 6 MiB of memory').optional(),
+  memoryReservation: z.number().int().min(4).optional(),
+  portMappings: z.array(portMapping).optional(),
+  essential: z.boolean().optional(),
+  entryPoint: z.array(z.string()).optional(),
+  command: z.array(z.string()).optional(),
+  environment: z.array(keyValue).optional(),
+  workingDirectory: z.string().optional(),
+  user: z.string().optional(),
+  hostname: z.string().optional(),
+  healthCheck: healthCheck.optional(),
+  stopTimeout: z.number().int().min(0).max(120).optional(),
+  startTimeout: z.number().int().min(0).optional(),
+  dependsOn: z.array(containerDependency).optional(),
+  dockerLabels: z.record(z.string(), z.string()).optional(),
+  ulimits: z.array(ulimit).optional(),
+  linuxParameters: linuxParameters.optional(),
+  privileged: z.boolean().optional(),
+  readonlyRootFilesystem: z.boolean().optional(),
+  secrets: z.array(z.strictObject({ name: z.string(), valueFrom: z.string() })).optional(),
+  mountPoints: z
+    .array(
+      z.strictObject({
+        sourceVolume: z.string().optional(),
+        containerPath: z.string().optional(),
+        readOnly: z.boolean().optional(),
+      }),
+    )
+    .optional(),
+  repositoryCredentials: z.strictObject({ credentialsParameter: z.string() }).optional(),
+  links: z.array(z.string()).optional(),
+  disableNetworking: z.boolean().optional(),
+  interactive: z.boolean().optional(),
+  pseudoTerminal: z.boolean().optional(),
+  dnsServers: z.array(z.string()).optional(),
+  extraHosts: z.array(z.strictObject({ hostname: z.string(), ipAddress: z.string() })).optional(),
+  logConfiguration: z.unknown().optional(),
+});
+export type ContainerDefinition = z.infer<typeof containerDefinition>;
+
+export const placementConstraint = z.strictObject({
+  type: z.enum(['distinctInstance', 'memberOf']),
+  expression: z.string().max(2000).optional(),
+});
+export type PlacementConstraint = z.infer<typeof placementConstraint>;
+
+export const volume = z.strictObject({
+  name: z.string(),
+  host: z.strictObject({ sourcePath: z.string().optional() }).optional(),
+  dockerVolumeConfiguration: z.unknown().optional(),
+});
+
+export const networkMode = z.enum(['bridge', 'host', 'none', 'awsvpc']);
+
+/** RegisterTaskDefinition's request, as the ECS API defines it. */
+export const registerTaskDefinitionRequest = z.strictObject({
+  family: name255,
+  containerDefinitions: z.array(containerDefinition).min(1).max(10),
+  taskRoleArn: z.string().optional(),
+  executionRoleArn: z.string().optional(),
+  networkMode: networkMode.optional(),
+  volumes: z.array(volume).optional(),
+  placementConstraints: z.array(placementConstraint).max(10).optional(),
+  requiresCompatibilities: z.array(z.enum(['EC2', 'EXTERNAL', 'FARGATE', 'MANAGED_INSTANCES'])).optional(),
+  cpu: z.string().optional(),
+  memory: z.string().optional(),
+  tags: tags.optional(),
+  pidMode: z.enum(['host', 'task']).optional(),
+  ipcMode: z.enum(['host', 'task', 'none']).optional(),
+  runtimePlatform: z
+    .strictObject({ cpuArchitecture: z.string().optional(), operatingSystemFamily: z.string().optional() })
+    .optional(),
+});
+export type RegisterTaskDefinitionRequest = z.infer<typeof registerTaskDefinitionRequest>;
+
+/** A stored task definition revision: the request plus what Berth decided. */
+export const taskDefinition = registerTaskDefinitionRequest.omit({ tags: true }).extend({
+  revision: z.number().int().positive(),
+  status: z.enum(['ACTIVE', 'INACTIVE', 'DELETE_IN_PROGRESS']),
+  networkMode: networkMode,
+  registeredAt: epochMs,
+  deregisteredAt: epochMs.optional(),
+  /** Normalised task-level reservation in cpu units and MiB (see resources.ts). */
+  reservation: z.object({ cpu: z.number().int(), memory: z.number().int() }),
+});
+export type TaskDefinition = z.infer<typeof taskDefinition>;
+
+/**
+ * The listing entry of a family, written before its first revision so that
+ * families list without reading every revision.
+ */
+export const taskDefinitionFamily = z.object({
+  family: name255,
+  createdAt: epochMs,
+});
+export type TaskDefinitionFamily = z.infer<typeof taskDefinitionFamily>;
+
+export const storedTags = tags;
+export { epochMs };

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { TASK_STATUSES } from '../domain/task-status.ts';
+import { epochMs, keyValue, name255, tags } from './common.ts';
+import { placementConstraint } from './task-definition.ts';
+
+export const taskStatus = z.enum(TASK_STATUSES);
+export const desiredStatus = z.enum(['RUNNING', 'STOPPED']);
+
+export const placementStrategy = z.strictObject({
+  type: z.enum(['random', 'spread', 'binpack']),
+  field: z.string().max(255).optional(),
+});
+export type PlacementStrategy = z.infer<typeof placementStrategy>;
+
+export const containerOverride = z.strictObject({
+  name: z.string().optional(),
+  command: z.array(z.string()).optional(),
+  environment: z.array(keyValue).optional(),
+  cpu: z.number().int().nonnegative().optional(),
+  memory: z.number().int().nonnegative().optional(),
+  memoryReservation: z.number().int().nonnegative().optional(),
+});
+
+export const taskOverride = z.strictObject({
+  containerOverrides: z.array(containerOverride).optional(),
+  cpu: z.string().optional(),
+  memory: z.string().optional(),
+  taskRoleArn: z.string().optional(),
+  executionRoleArn: z.string().optional(),
+});
+export type TaskOverride = z.infer<typeof taskOverride>;
+
+export const networkBinding = z.object({
+  bindIP: z.string().optional(),
+  containerPort: z.number().int().optional(),
+  hostPort: z.number().int().optional(),
+  protocol: z.enum(['tcp', 'udp']).optional(),
+});
+
+export const healthStatus = z.enum(['HEALTHY', 'UNHEALTHY', 'UNKNOWN']);
+
+export const taskContainer = z.object({
+  containerId: z.string(),
+  name: z.string(),
+  image: z.string(),
+  imageDigest: z.string().optional(),
+  runtimeId: z.string().optional(),
+  lastStatus: taskStatus,
+  exitCode: z.number().int().optional(),
+  reason: z.string().optional(),
+  networkBindings: z.array(networkBinding),
+  healthStatus: healthStatus.optional(),
+  cpu: z.number().int().optional(),
+  memory: z.number().int().optional(),
+  memoryReservation: z.number().int().optional(),
+  essential: z.boolean(),
+});
+export type TaskContainer = z.infer<typeof taskContainer>;
+
+export const task = z.object({
+  taskId: z.string(),
+  clusterName: name255,
+  taskDefinitionArn: z.string(),
+  family: name255,
+  revision: z.number().int().positive(),
+  containerInstanceId: z.string().optional(),
+  lastStatus: taskStatus,
+  desiredStatus: desiredStatus,
+  /** Task-level reservation used by placement (cpu units, MiB, static host ports). */
+  cpu: z.number().int().nonnegative(),
+  memory: z.number().int().nonnegative(),
+  ports: z.array(z.number().int()),
+  portsUdp: z.array(z.number().int()).default([]),
+  containers: z.array(taskContainer),
+  overrides: taskOverride,
+  startedBy: z.string().max(128).optional(),
+  group: z.string().max(255).optional(),
+  placementStrategy: z.array(placementStrategy),
+  placementConstraints: z.array(placementConstraint),
+  tags: tags,
+  healthStatus: healthStatus.optional(),
+  createdAt: epochMs,
+  pullStartedAt: epochMs.optional(),
+  pullStoppedAt: epochMs.optional(),
+  startedAt: epochMs.optional(),
+  stoppingAt: epochMs.optional(),
+  executionStoppedAt: epochMs.optional(),
+  stoppedAt: epochMs.optional(),
+  stopCode: z
+    .enum([
+      'TaskFailedToStart',
+      'EssentialContainerExited',
+      'UserInitiated',
+      'ServiceSchedulerInitiated',
+      'SpotInterruption',
+      'TerminationNotice',
+    ])
+    .optional(),
+  stoppedReason: z.string().max(1024).optional(),
+  /** Highest agent report sequence number applied; older reports are ignored. */
+  reportSeq: z.number().int().nonnegative(),
+  /** Seed for placement choices, so a retried placement decides the same way. */
+  placementSeed: z.number().int(),
+});
+export type Task = z.infer<typeof task>;
