@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { epochMs, name255 } from './common.ts';
+import { attribute } from './container-instance.ts';
+import { healthStatus, networkBinding, taskOverride, taskStatus } from './task.ts';
+import { containerDefinition, networkMode, volume } from './task-definition.ts';
+
+/**
+ * The agent's own JSON API, under /agent/v1/. It is small on purpose: one
+ * request per interval (poll) carries the heartbeat and returns the
+ * assignments, and state reports are at-least-once with a per-task sequence.
+ *
+ *   POST /agent/v1/clusters/{cluster}/instances                 register
+ *   POST /agent/v1/clusters/{cluster}/instances/{id}/poll       heartbeat + assignments
+ *   GET  /agent/v1/clusters/{cluster}/tasks/{taskId}            what to run for a task
+ *   POST /agent/v1/clusters/{cluster}/tasks/{taskId}/state      report task state
+ */
+
+export const registerInstanceRequest = z.strictObject({
+  /** Set when re-attaching after a restart: the id the agent kept on disk. */
+  instanceId: z.string().regex(/^[a-zA-Z0-9-]{1,64}$/).optional(),
+  ec2InstanceId: z.string().max(64).optional(),
+  resources: z.strictObject({
+    cpu: z.number().int().positive(),
+    memory: z.number().int().positive(),
+    /** Host TCP ports that must never be handed out (sshd, the agent's own, ...). */
+    reservedPorts: z.array(z.number().int().min(1).max(65535)).max(100).default([]),
+    reservedPortsUdp: z.array(z.number().int().min(1).max(65535)).max(100).default([]),
+  }),
+  attributes: z.array(attribute).max(100).default([]),
+  agentVersion: z.string().max(64),
+  dockerVersion: z.string().max(64).optional(),
+});
+export type RegisterInstanceRequest = z.infer<typeof registerInstanceRequest>;
+
+export const registerInstanceResponse = z.object({
+  instanceId: z.string(),
+  containerInstanceArn: z.string(),
+  epoch: z.number().int().nonnegative(),
+  pollIntervalSeconds: z.number().positive(),
+});
+export type RegisterInstanceResponse = z.infer<typeof registerInstanceResponse>;
+
+export const pollRequest = z.strictObject({
+  epoch: z.number().int().nonnegative(),
+  /** The assignments version the agent already holds; unchanged means a short answer. */
+  knownVersion: z.number().int().nonnegative().optional(),
+});
+export type PollRequest = z.infer<typeof pollRequest>;
+
+export const assignmentView = z.object({
+  taskId: z.string(),
+  taskArn: z.string(),
+  taskDefinitionArn: z.string(),
+  desiredStatus: z.enum(['RUNNING', 'STOPPED']),
+});
+export type AssignmentView = z.infer<typeof assignmentView>;
+
+export const pollResponse = z.discriminatedUnion('changed', [
+  z.object({ changed: z.literal(false), version: z.number().int(), status: z.string() }),
+  z.object({
+    changed: z.literal(true),
+    version: z.number().int(),
+    /** ACTIVE, DRAINING or INACTIVE: a draining agent takes no new work. */
+    status: z.string(),
+    assignments: z.array(assignmentView),
+  }),
+]);
+export type PollResponse = z.infer<typeof pollResponse>;
+
+/** Everything the agent needs to start a task. */
+export const taskSpec = z.object({
+  taskId: z.string(),
+  taskArn: z.string(),
+  clusterName: name255,
+  desiredStatus: z.enum(['RUNNING', 'STOPPED']),
+  family: z.string(),
+  revision: z.number().int(),
+  networkMode: networkMode,
+  containerDefinitions: z.array(containerDefinition),
+  volumes: z.array(volume).default([]),
+  /** Task-level limits in cpu units and MiB, when the task definition sets them. */
+  cpu: z.number().int().optional(),
+  memory: z.number().int().optional(),
+  overrides: taskOverride,
+});
+export type TaskSpec = z.infer<typeof taskSpec>;
+
+export const containerReport = z.strictObject({
+  name: z.string(),
+  runtimeId: z.string().optional(),
+  imageDigest: z.string().optional(),
+  lastStatus: taskStatus,
+  exitCode: z.number().int().optional(),
+  reason: z.string().max(1024).optional(),
+  networkBindings: z.array(networkBinding).optional(),
+  healthStatus: healthStatus.optional(),
+});
+export type ContainerReport = z.infer<typeof containerReport>;
+
+export const taskStateReport = z.strictObject({
+  instanceId: z.string(),
+  epoch: z.number().int().nonnegative(),
+  /** Per task, strictly increasing; the control plane ignores anything not newer. */
+  seq: z.number().int().positive(),
+  lastStatus: taskStatus,
+  containers: z.array(containerReport),
+  healthStatus: healthStatus.optional(),
+  pullStartedAt: epochMs.optional(),
+  pullStoppedAt: epochMs.optional(),
+  startedAt: epochMs.optional(),
+  executionStoppedAt: epochMs.optional(),
+  stopCode: z.enum(['TaskFailedToStart', 'EssentialContainerExited', 'UserInitiated']).optional(),
+  stoppedReason: z.string().max(1024).optional(),
+});
+export type TaskStateReport = z.infer<typeof taskStateReport>;
+
+export const taskStateResponse = z.object({
+  /** False when the report was older than what the control plane holds (a replay). */
+  applied: z.boolean(),
+  desiredStatus: z.enum(['RUNNING', 'STOPPED']),
+});
+export type TaskStateResponse = z.infer<typeof taskStateResponse>;
+
+/** Errors on the agent API: `{ code, message }` with an HTTP status. */
+export const agentError = z.object({ code: z.string(), message: z.string() });
