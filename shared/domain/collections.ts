@@ -9,7 +9,6 @@ import {
   type TaskDefinition,
   type TaskDefinitionFamily,
 } from '../schemas/task-definition.ts';
-import { tags } from '../schemas/common.ts';
 
 /**
  * Where each entity lives in the one table. Partitions group what is listed
@@ -43,9 +42,6 @@ export const taskDefinitions: Collection<TaskDefinition> = {
   partitionOf: () => 'TASKDEF',
   sortOf: (t) => `${t.family}#${revisionKey(t.revision)}`,
 };
-
-export const taskDefinitionTags = z.object({ arn: z.string(), tags });
-export type TaskDefinitionTags = z.infer<typeof taskDefinitionTags>;
 
 export const containerInstances: Collection<ContainerInstance> = {
   name: 'instance',

@@ -53,6 +53,12 @@ export const containerInstance = z.object({
   /** Last time the agent's lease was renewed; older than the TTL means disconnected. */
   heartbeatAt: epochMs,
   agentConnected: z.boolean(),
+  /**
+   * Raised whenever what the agent must act on changes (assignments, status),
+   * but not by heartbeats: an agent whose known generation is current gets a
+   * short answer to its poll.
+   */
+  generation: z.number().int().nonnegative(),
   /** Raised each time the instance is declared disconnected; fences stale agents. */
   epoch: z.number().int().nonnegative(),
   statusReason: z.string().optional(),

@@ -125,7 +125,7 @@ export const registerTaskDefinitionRequest = z.strictObject({
 export type RegisterTaskDefinitionRequest = z.infer<typeof registerTaskDefinitionRequest>;
 
 /** A stored task definition revision: the request plus what Berth decided. */
-export const taskDefinition = registerTaskDefinitionRequest.omit({ tags: true }).extend({
+export const taskDefinition = registerTaskDefinitionRequest.extend({
   revision: z.number().int().positive(),
   status: z.enum(['ACTIVE', 'INACTIVE', 'DELETE_IN_PROGRESS']),
   networkMode: networkMode,

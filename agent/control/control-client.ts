@@ -1,0 +1,130 @@
+import type { z } from 'zod';
+import {
+  agentError,
+  pollResponse,
+  registerInstanceResponse,
+  taskSpec,
+  taskStateResponse,
+  type PollRequest,
+  type PollResponse,
+  type RegisterInstanceRequest,
+  type RegisterInstanceResponse,
+  type TaskSpec,
+  type TaskStateReport,
+  type TaskStateResponse,
+} from '../../shared/schemas/agent-api.ts';
+import type { AgentAuth } from './auth.ts';
+
+/**
+ * The control plane's answer when it is not a success, by what the agent
+ * does about it:
+ * - fenced (409 InstanceFenced): re-register, then follow the new assignments;
+ * - instance-not-found (404 InstanceNotFound): the instance was deregistered;
+ * - rejected (any other 4xx, or a body that does not parse): a bug; log, drop;
+ * - unavailable (5xx, network, timeout): retry with backoff.
+ */
+export type ControlFailure =
+  | { readonly kind: 'fenced'; readonly message: string }
+  | { readonly kind: 'instance-not-found'; readonly message: string }
+  | { readonly kind: 'rejected'; readonly status: number; readonly code: string; readonly message: string }
+  | { readonly kind: 'unavailable'; readonly message: string };
+
+export type ControlResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: ControlFailure };
+
+export interface ControlClientOptions {
+  readonly endpoint: string;
+  readonly cluster: string;
+  readonly auth: AgentAuth;
+  /** Per request; default 10 s. */
+  readonly timeoutMs?: number;
+}
+
+/** The agent API under /agent/v1, over fetch. */
+export class ControlClient {
+  private readonly base: string;
+  private readonly auth: AgentAuth;
+  private readonly timeoutMs: number;
+
+  constructor(options: ControlClientOptions) {
+    this.base = `${options.endpoint.replace(/\/+$/, '')}/agent/v1/clusters/${encodeURIComponent(options.cluster)}`;
+    this.auth = options.auth;
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  register(request: RegisterInstanceRequest): Promise<ControlResult<RegisterInstanceResponse>> {
+    return this.call('POST', '/instances', request, registerInstanceResponse);
+  }
+
+  poll(instanceId: string, request: PollRequest): Promise<ControlResult<PollResponse>> {
+    return this.call('POST', `/instances/${encodeURIComponent(instanceId)}/poll`, request, pollResponse);
+  }
+
+  taskSpec(instanceId: string, taskId: string): Promise<ControlResult<TaskSpec>> {
+    const query = new URLSearchParams({ instanceId });
+    return this.call('GET', `/tasks/${encodeURIComponent(taskId)}?${query}`, undefined, taskSpec, {
+      'x-berth-instance-id': instanceId,
+    });
+  }
+
+  reportState(taskId: string, report: TaskStateReport): Promise<ControlResult<TaskStateResponse>> {
+    return this.call('POST', `/tasks/${encodeURIComponent(taskId)}/state`, report, taskStateResponse);
+  }
+
+  private async call<S extends z.ZodType>(
+    method: string,
+    path: string,
+    body: unknown,
+    schema: S,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<ControlResult<z.infer<S>>> {
+    const url = `${this.base}${path}`;
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    let response: Response;
+    let text: string;
+    try {
+      const headers = {
+        ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+        ...extraHeaders,
+        ...(await this.auth.headers({ method, url, body: payload })),
+      };
+      response = await fetch(url, { method, headers, body: payload, signal: AbortSignal.timeout(this.timeoutMs) });
+      text = await response.text();
+    } catch (error) {
+      return unavailable(`${method} ${url} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const json = parseJson(text);
+    if (response.status >= 500) return unavailable(`${method} ${url} answered ${response.status}: ${text.slice(0, 200)}`);
+    if (response.status >= 400) return { ok: false, failure: classify(response.status, json, text) };
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      return {
+        ok: false,
+        failure: { kind: 'rejected', status: response.status, code: 'UnexpectedBody', message: `${method} ${url}: ${parsed.error.message}` },
+      };
+    }
+    return { ok: true, value: parsed.data };
+  }
+}
+
+function classify(status: number, json: unknown, text: string): ControlFailure {
+  const error = agentError.safeParse(json);
+  const code = error.success ? error.data.code : `Http${status}`;
+  const message = error.success ? error.data.message : text.slice(0, 200);
+  if (status === 409 && code === 'InstanceFenced') return { kind: 'fenced', message };
+  if (status === 404 && code === 'InstanceNotFound') return { kind: 'instance-not-found', message };
+  // 408 and 429 are the control plane asking for patience, not a bug.
+  if (status === 408 || status === 429) return { kind: 'unavailable', message };
+  return { kind: 'rejected', status, code, message };
+}
+
+function unavailable(message: string): { ok: false; failure: ControlFailure } {
+  return { ok: false, failure: { kind: 'unavailable', message } };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

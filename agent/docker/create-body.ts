@@ -1,0 +1,59 @@
+import type { ContainerConfig } from '../../shared/ports/container-runtime.ts';
+
+const NANOS_PER_SECOND = 1_000_000_000;
+
+/**
+ * The body of POST /containers/create for a container config. Only fields
+ * the engine API has had since 1.29 and Podman's compatible API serves.
+ */
+export function createContainerBody(config: ContainerConfig): Record<string, unknown> {
+  const exposed: Record<string, object> = {};
+  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const binding of config.portBindings) {
+    const key = `${binding.containerPort}/${binding.protocol}`;
+    exposed[key] = {};
+    if (binding.hostPort === undefined || config.networkMode !== 'bridge') continue;
+    (bindings[key] ??= []).push({ HostIp: binding.hostIp ?? '', HostPort: String(binding.hostPort) });
+  }
+  const health = config.healthCheck;
+  return {
+    Image: config.image,
+    ...(config.entryPoint ? { Entrypoint: [...config.entryPoint] } : {}),
+    ...(config.command ? { Cmd: [...config.command] } : {}),
+    Env: [...config.environment],
+    ...(config.workingDirectory ? { WorkingDir: config.workingDirectory } : {}),
+    ...(config.user ? { User: config.user } : {}),
+    // Docker refuses a hostname in host network mode.
+    ...(config.hostname && config.networkMode === 'bridge' ? { Hostname: config.hostname } : {}),
+    Labels: { ...config.labels },
+    ExposedPorts: exposed,
+    StopTimeout: config.stopTimeoutSeconds,
+    ...(health
+      ? {
+          Healthcheck: {
+            Test: [...health.test],
+            Interval: health.intervalSeconds * NANOS_PER_SECOND,
+            Timeout: health.timeoutSeconds * NANOS_PER_SECOND,
+            Retries: health.retries,
+            StartPeriod: health.startPeriodSeconds * NANOS_PER_SECOND,
+          },
+        }
+      : {}),
+    HostConfig: {
+      NetworkMode: config.networkMode,
+      PortBindings: bindings,
+      CpuShares: config.cpuShares,
+      ...(config.cpuQuota !== undefined ? { CpuQuota: config.cpuQuota, CpuPeriod: config.cpuPeriod } : {}),
+      ...(config.memoryBytes !== undefined ? { Memory: config.memoryBytes } : {}),
+      ...(config.memoryReservationBytes !== undefined ? { MemoryReservation: config.memoryReservationBytes } : {}),
+      Ulimits: config.ulimits.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })),
+      ReadonlyRootfs: config.readonlyRootFilesystem,
+      ...(config.init ? { Init: true } : {}),
+      ...(config.dnsServers.length > 0 ? { Dns: [...config.dnsServers] } : {}),
+      ...(config.extraHosts.length > 0 ? { ExtraHosts: [...config.extraHosts] } : {}),
+      // The agent restarts nothing behind the control plane's back.
+      RestartPolicy: { Name: 'no' },
+      Privileged: false,
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { taskRecord, type AgentTask } from '../../shared/agent/task-model.ts';
+import type { AgentLogger } from '../log.ts';
+
+/** Who this agent is to the control plane; kept so a restart re-attaches as the same instance. */
+export const identity = z.object({
+  cluster: z.string(),
+  instanceId: z.string(),
+  containerInstanceArn: z.string().optional(),
+  epoch: z.number().int().nonnegative(),
+});
+export type Identity = z.infer<typeof identity>;
+
+/**
+ * The agent's state directory:
+ *
+ *   identity.json        instance id and epoch
+ *   tasks/<taskId>.json  one record per task: report seq, spec, what was done
+ *
+ * Writes are synchronous and atomic (write a temporary file, rename over):
+ * a `kill -9` leaves either the old file or the new one, never half of one.
+ * They are not fsynced: the files survive the agent's death, and after a
+ * host crash the engine's own state is what the agent adopts anyway.
+ */
+export class StateDir {
+  readonly path: string;
+  private readonly tasksPath: string;
+  private readonly logger: AgentLogger;
+
+  constructor(path: string, logger: AgentLogger) {
+    this.path = path;
+    this.tasksPath = join(path, 'tasks');
+    this.logger = logger;
+    mkdirSync(this.tasksPath, { recursive: true });
+  }
+
+  readIdentity(): Identity | undefined {
+    const data = this.readJson(join(this.path, 'identity.json'));
+    if (data === undefined) return undefined;
+    const parsed = identity.safeParse(data);
+    if (!parsed.success) this.logger.warn('Ignoring an unreadable identity.json', { error: parsed.error.message });
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  writeIdentity(value: Identity): void {
+    this.writeJson(join(this.path, 'identity.json'), value);
+  }
+
+  readTasks(): AgentTask[] {
+    const tasks: AgentTask[] = [];
+    for (const file of readdirSync(this.tasksPath)) {
+      if (!file.endsWith('.json')) continue;
+      const parsed = taskRecord.safeParse(this.readJson(join(this.tasksPath, file)));
+      if (parsed.success) tasks.push(parsed.data);
+      else this.logger.warn('Ignoring an unreadable task record', { file, error: parsed.error.message });
+    }
+    return tasks;
+  }
+
+  writeTask(task: AgentTask): void {
+    // Steps in flight are not state: after a restart they are simply taken again.
+    const containers = task.containers.map(({ pending: _pending, ...rest }) => rest);
+    this.writeJson(this.taskFile(task.taskId), { ...task, containers });
+  }
+
+  deleteTask(taskId: string): void {
+    rmSync(this.taskFile(taskId), { force: true });
+  }
+
+  private taskFile(taskId: string): string {
+    return join(this.tasksPath, `${encodeURIComponent(taskId)}.json`);
+  }
+
+  private readJson(file: string): unknown {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+    try {
+      return JSON.parse(text);
+    } catch {
+      return null;
+    }
+  }
+
+  private writeJson(file: string, value: unknown): void {
+    const temporary = `${file}.${process.pid}.tmp`;
+    writeFileSync(temporary, JSON.stringify(value));
+    renameSync(temporary, file);
+  }
+}

@@ -1,0 +1,26 @@
+import { Hono } from 'hono';
+import type { ControlContext } from '../../shared/control/context.ts';
+import { silentLogger, type Logger } from '../runtime/logger.ts';
+import { agentRouter } from './agent/router.ts';
+import { ecsRouter } from './ecs/router.ts';
+import { openGuard, type RequestGuard } from './guard.ts';
+
+export interface ApiDependencies {
+  readonly ctx: ControlContext;
+  readonly guard?: RequestGuard;
+  readonly logger?: Logger;
+}
+
+/**
+ * Berth's HTTP API: the ECS-compatible endpoint at `/` and the agent API
+ * under `/agent/v1`. The same app serves Lambda (handler.ts) and dev mode.
+ */
+export function createApp(deps: ApiDependencies): Hono {
+  const guard = deps.guard ?? openGuard;
+  const logger = deps.logger ?? silentLogger;
+  const app = new Hono();
+  app.get('/ping', (c) => c.json({ ok: true }));
+  app.route('/agent/v1', agentRouter(deps.ctx, guard, logger));
+  app.route('/', ecsRouter(deps.ctx, guard, logger));
+  return app;
+}

@@ -1,0 +1,75 @@
+import { Hono, type Context } from 'hono';
+import { randomUUID } from 'node:crypto';
+import type { ControlContext } from '../../../shared/control/context.ts';
+import type { RequestGuard } from '../guard.ts';
+import type { Logger } from '../../runtime/logger.ts';
+import { clusterOperations } from './clusters.ts';
+import { containerInstanceOperations } from './container-instances.ts';
+import { fromSchemaError, ProtocolError, toEcsError } from './errors.ts';
+import type { Operation } from './operation.ts';
+import { taskDefinitionOperations } from './task-definitions.ts';
+import { taskOperations } from './tasks.ts';
+
+const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113.';
+const CONTENT_TYPE = 'application/x-amz-json-1.1';
+
+export const ecsOperations: Record<string, Operation> = {
+  ...clusterOperations,
+  ...taskDefinitionOperations,
+  ...taskOperations,
+  ...containerInstanceOperations,
+};
+
+/**
+ * The ECS endpoint: AWS JSON 1.1, every operation a POST to `/` named by the
+ * X-Amz-Target header. Bodies are validated by the operation's schema before
+ * anything runs, so a bad request never writes.
+ */
+export function ecsRouter(ctx: ControlContext, guard: RequestGuard, logger: Logger): Hono {
+  const app = new Hono();
+  app.post('/', async (c) => {
+    const requestId = randomUUID();
+    c.header('x-amzn-RequestId', requestId);
+    const target = c.req.header('x-amz-target') ?? '';
+    try {
+      const name = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
+      const op = name !== undefined && Object.hasOwn(ecsOperations, name) ? ecsOperations[name] : undefined;
+      if (!op || name === undefined) {
+        throw new ProtocolError('UnknownOperationException', `Unknown operation ${JSON.stringify(target)}`);
+      }
+      const raw = new Uint8Array(await c.req.arrayBuffer());
+      await guard.checkEcs(c, name, raw);
+      const parsed = op.schema.safeParse(parseBody(raw));
+      if (!parsed.success) throw fromSchemaError(parsed.error);
+      const result = await op.run(ctx, parsed.data);
+      return c.body(JSON.stringify(result), 200, { 'content-type': CONTENT_TYPE });
+    } catch (error) {
+      return respondWithError(c, error, { requestId, target, logger });
+    }
+  });
+  return app;
+}
+
+function parseBody(raw: Uint8Array): unknown {
+  const text = new TextDecoder().decode(raw).trim();
+  if (text === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ProtocolError('SerializationException', 'The request body is not valid JSON');
+  }
+}
+
+function respondWithError(
+  c: Context,
+  error: unknown,
+  info: { requestId: string; target: string; logger: Logger },
+): Response {
+  const known = toEcsError(error);
+  const shape = known ?? { type: 'ServerException', status: 500 as const, message: `Internal error (request ${info.requestId})` };
+  if (!known) info.logger.error('ecs request failed', { requestId: info.requestId, target: info.target, error });
+  c.header('x-amzn-ErrorType', shape.type);
+  return c.body(JSON.stringify({ __type: shape.type, message: shape.message }), shape.status, {
+    'content-type': CONTENT_TYPE,
+  });
+}

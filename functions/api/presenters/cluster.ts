@@ -1,0 +1,20 @@
+import { arns, type Deployment } from '../../../shared/domain/arn.ts';
+import type { ClusterView } from '../../../shared/control/clusters.ts';
+
+export function presentCluster(d: Deployment, view: ClusterView): Record<string, unknown> {
+  const c = view.cluster;
+  return {
+    clusterArn: arns.cluster(d, c.clusterName),
+    clusterName: c.clusterName,
+    status: c.status,
+    registeredContainerInstancesCount: view.registeredContainerInstancesCount,
+    runningTasksCount: view.runningTasksCount,
+    pendingTasksCount: view.pendingTasksCount,
+    activeServicesCount: 0,
+    statistics: [],
+    tags: c.tags,
+    settings: c.settings,
+    capacityProviders: [],
+    defaultCapacityProviderStrategy: [],
+  };
+}

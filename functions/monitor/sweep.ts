@@ -1,0 +1,36 @@
+import { clusters, containerInstances } from '../../shared/domain/collections.ts';
+import type { ControlContext } from '../../shared/control/context.ts';
+import { readAll, updateWithRetry } from '../../shared/control/listing.ts';
+import { instanceKey } from '../../shared/control/instances.ts';
+import type { Logger } from '../runtime/logger.ts';
+
+export interface SweepOutcome {
+  readonly clusters: number;
+  readonly disconnected: number;
+}
+
+/**
+ * The monitor's periodic pass: every instance whose lease has run out is
+ * marked disconnected (placement then skips it), and every active cluster is
+ * queued for a reconcile, so a lost queue message is healed within a sweep.
+ */
+export async function sweep(ctx: ControlContext, logger: Logger): Promise<SweepOutcome> {
+  const all = await readAll(ctx.store, clusters, 'CLUSTER');
+  const active = all.filter((c) => c.value.status === 'ACTIVE').map((c) => c.value.clusterName);
+  let disconnected = 0;
+  const now = ctx.clock.now();
+  for (const cluster of active) {
+    const instances = await readAll(ctx.store, containerInstances, `INSTANCE#${cluster}`);
+    for (const { value } of instances) {
+      if (!value.agentConnected || value.status === 'INACTIVE') continue;
+      if (now - value.heartbeatAt <= ctx.settings.heartbeatTtlMs) continue;
+      await updateWithRetry(ctx.store, containerInstances, instanceKey(cluster, value.id), (i) =>
+        i.agentConnected && now - i.heartbeatAt > ctx.settings.heartbeatTtlMs ? { ...i, agentConnected: false } : undefined,
+      );
+      disconnected++;
+      logger.warn('instance disconnected', { cluster, instanceId: value.id, lastHeartbeat: value.heartbeatAt });
+    }
+    await ctx.reconcile.requestReconcile(cluster, 'periodic sweep');
+  }
+  return { clusters: active.length, disconnected };
+}

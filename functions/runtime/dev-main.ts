@@ -1,0 +1,72 @@
+import { parseArgs } from 'node:util';
+import { ConfigurationError } from './env.ts';
+import { DevServerError, startDevServer } from './dev-server.ts';
+import { jsonLogger } from './logger.ts';
+import { startDevAgent } from './dev-agent.ts';
+
+/**
+ * `npm start`: Berth on this machine. The control plane listens on loopback;
+ * an agent joins it on the local Docker engine when one is reachable.
+ */
+const USAGE = `usage: npm start -- [--port 7466] [--host 127.0.0.1] [--data-dir DIR] [--cluster default] [--no-agent] [--verbose]`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: process.env.BERTH_PORT ?? '7466' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'data-dir': { type: 'string' },
+      cluster: { type: 'string', default: 'default' },
+      'no-agent': { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigurationError(`Invalid --port ${values.port}`);
+  const logger = values.verbose ? jsonLogger() : undefined;
+  const server = await startDevServer({
+    port,
+    host: values.host,
+    ...(values['data-dir'] !== undefined && { dataDir: values['data-dir'] }),
+    ...(logger !== undefined && { logger }),
+  });
+  const agent = values['no-agent'] ? undefined : await startDevAgent(server, values.cluster);
+
+  process.stdout.write(banner(server.endpoint, values.cluster, agent?.summary ?? 'agent: off (--no-agent)'));
+  const shutdown = async () => {
+    await agent?.stop();
+    await server.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+}
+
+function banner(endpoint: string, cluster: string, agentLine: string): string {
+  return `Berth is running (dev mode).
+  endpoint: ${endpoint}
+  ${agentLine}
+
+Try it with the AWS CLI (any credentials work in dev mode):
+  export AWS_ACCESS_KEY_ID=dev AWS_SECRET_ACCESS_KEY=dev AWS_REGION=us-east-1
+  aws ecs create-cluster --cluster-name ${cluster} --endpoint-url ${endpoint}
+  aws ecs register-task-definition --family hello --endpoint-url ${endpoint} \\
+    --container-definitions '[{"name":"hello","image":"busybox","memory":64,"command":["sleep","300"]}]'
+  aws ecs run-task --cluster ${cluster} --task-definition hello --endpoint-url ${endpoint}
+  aws ecs list-tasks --cluster ${cluster} --endpoint-url ${endpoint}
+
+Press Ctrl-C to stop.
+`;
+}
+
+main().catch((error: unknown) => {
+  const known = error instanceof DevServerError || error instanceof ConfigurationError;
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`berth: ${known ? message : `failed to start: ${message}`}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,110 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { serve, type ServerType } from '@hono/node-server';
+import type { ControlContext } from '../../shared/control/context.ts';
+import { createApp } from '../api/app.ts';
+import { createDynamoDbStore } from '../adapters/dynamodb-store.ts';
+import { ensureTable } from '../adapters/dynamodb-table.ts';
+import { createInProcessQueue, type InProcessQueue } from '../adapters/in-process-queue.ts';
+import { queueReconciles } from '../adapters/reconcile-queue.ts';
+import { createMonitorHandler } from '../monitor/handler.ts';
+import { createSchedulerHandler } from '../scheduler/handler.ts';
+import { controlContext } from './control-context.ts';
+import { startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
+import { parseEnvironment } from './env.ts';
+import { silentLogger, type Logger } from './logger.ts';
+import { startQueuePoller } from './queue-poller.ts';
+
+export interface DevServerOptions {
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly host?: string;
+  /** Keep the table on disk here; in memory when absent. */
+  readonly dataDir?: string;
+  /** How often the monitor sweeps (the schedule is one minute in AWS). */
+  readonly monitorIntervalMs?: number;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly logger?: Logger;
+}
+
+export interface DevServer {
+  readonly endpoint: string;
+  readonly ctx: ControlContext;
+  readonly queue: InProcessQueue;
+  stop(): Promise<void>;
+}
+
+export class DevServerError extends Error {
+  override readonly name = 'DevServerError';
+}
+
+/**
+ * Berth's dev mode: the api, scheduler and monitor handlers in one process,
+ * over an embedded DynamoDB and the in-process queue. The handlers are the
+ * Lambda ones; only the composition differs.
+ */
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const env = parseEnvironment({ BERTH_POLL_INTERVAL_SECONDS: '2', ...(options.env ?? process.env) });
+  const logger = options.logger ?? silentLogger;
+  const dynamo = await startEmbeddedDynamoDb({ ...(options.dataDir !== undefined && { dataDir: options.dataDir }) });
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: env.AWS_REGION,
+    credentials: { accessKeyId: 'berth-dev', secretAccessKey: 'berth-dev' },
+  });
+  await ensureTable(client, env.BERTH_TABLE_NAME);
+  const queue = createInProcessQueue({ visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
+  const ctx = controlContext(env, {
+    store: createDynamoDbStore({ client, tableName: env.BERTH_TABLE_NAME }),
+    reconcile: queueReconciles(queue),
+  });
+  const deps = () => ({ ctx, logger });
+  const poller = startQueuePoller({
+    queue,
+    handler: createSchedulerHandler(deps),
+    queueArn: `arn:aws:sqs:${env.AWS_REGION}:${env.BERTH_ACCOUNT_ID}:berth-reconcile.fifo`,
+    waitSeconds: 1,
+    onError: (error) => logger.error('scheduler poll failed', { error }),
+  });
+  const monitor = createMonitorHandler(deps);
+  const sweeper = setInterval(() => {
+    monitor().catch((error: unknown) => logger.error('monitor sweep failed', { error }));
+  }, options.monitorIntervalMs ?? 15_000);
+  sweeper.unref();
+
+  const app = createApp({ ctx, logger });
+  let server: ServerType;
+  const host = options.host ?? '127.0.0.1';
+  const port = await new Promise<number>((resolve, reject) => {
+    server = serve({ fetch: app.fetch, port: options.port, hostname: host }, (info) => resolve(info.port));
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new DevServerError(
+          error.code === 'EADDRINUSE'
+            ? `Port ${options.port} on ${host} is already in use; choose another with --port`
+            : `Cannot listen on ${host}:${options.port}: ${error.message}`,
+        ),
+      ),
+    );
+  }).catch(async (error: unknown) => {
+    clearInterval(sweeper);
+    queue.close();
+    await poller.stop();
+    await dynamo.close();
+    throw error;
+  });
+
+  return {
+    endpoint: `http://${host}:${port}`,
+    ctx,
+    queue,
+    async stop() {
+      clearInterval(sweeper);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const stopped = poller.stop();
+      queue.close();
+      await stopped;
+      client.destroy();
+      await dynamo.close();
+    },
+  };
+}

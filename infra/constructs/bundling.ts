@@ -1,0 +1,103 @@
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { aws_lambda_nodejs as nodejs } from 'aws-cdk-lib';
+import type { BuildOptions } from 'esbuild';
+
+/** The repository root: bundling resolves handlers and node_modules from here. */
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The three Lambda handlers, by the name their bundle and construct carry. */
+export const berthHandlers = {
+  api: 'functions/api/handler.ts',
+  scheduler: 'functions/scheduler/handler.ts',
+  monitor: 'functions/monitor/handler.ts',
+} as const;
+
+/**
+ * A CommonJS dependency that calls `require` on a Node built-in fails inside
+ * an ES module bundle ("Dynamic require is not supported") unless the banner
+ * defines `require`. Today's dependencies resolve to their ES module builds
+ * and need none of it; the banner keeps the next CommonJS one from breaking
+ * the handlers only at run time.
+ */
+const createRequireBanner =
+  "import { createRequire as berthCreateRequire } from 'node:module'; const require = berthCreateRequire(import.meta.url);";
+
+/**
+ * The one description of how a Berth handler is bundled. `npm run build`
+ * (infra/bundle.ts) and the CDK functions both derive their esbuild options
+ * from it, so a local bundle is byte-for-byte what Lambda runs.
+ */
+export const berthBundling = {
+  /** Follows the Lambda runtime (nodejs24.x). */
+  target: 'node24',
+  format: 'esm',
+  minify: true,
+  sourcemap: true,
+  /** Stack traces only need the mappings; shipping the sources slows the cold start that loads the map. */
+  sourcesContent: false,
+  /** Minified class names would turn error names that fall back to `constructor.name` into gibberish. */
+  keepNames: true,
+  /** Prefer ES module entry points: they tree-shake better than CommonJS. */
+  mainFields: ['module', 'main'],
+  banner: createRequireBanner,
+  /**
+   * The AWS SDK v3 is bundled rather than taken from the runtime: the
+   * handlers then run the exact version the tests ran, and esbuild keeps only
+   * the commands they use.
+   */
+  bundleAwsSdk: true,
+} as const;
+
+/** esbuild options for one handler, as `npm run build` uses them. */
+export function esbuildOptions(entry: string, outfile: string): BuildOptions {
+  return {
+    entryPoints: [join(repoRoot, entry)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: berthBundling.target,
+    format: berthBundling.format,
+    minify: berthBundling.minify,
+    sourcemap: berthBundling.sourcemap,
+    sourcesContent: berthBundling.sourcesContent,
+    keepNames: berthBundling.keepNames,
+    mainFields: [...berthBundling.mainFields],
+    banner: { js: berthBundling.banner },
+    logLevel: 'warning',
+  };
+}
+
+/** The same options in the shape `NodejsFunction` takes. */
+export function nodejsBundlingOptions(): nodejs.BundlingOptions {
+  requireLocalEsbuild();
+  return {
+    target: berthBundling.target,
+    format: nodejs.OutputFormat.ESM,
+    minify: berthBundling.minify,
+    sourceMap: berthBundling.sourcemap,
+    sourcesContent: berthBundling.sourcesContent,
+    keepNames: berthBundling.keepNames,
+    mainFields: [...berthBundling.mainFields],
+    banner: berthBundling.banner,
+    bundleAwsSDK: berthBundling.bundleAwsSdk,
+    // Without a local esbuild the CDK would quietly build a Docker image from
+    // a public registry; Berth synthesizes offline, so it never does.
+    forceDockerBundling: false,
+  };
+}
+
+/**
+ * Fails synthesis with a plain instruction when esbuild is missing, instead
+ * of letting the CDK fall back to Docker bundling.
+ */
+function requireLocalEsbuild(): void {
+  try {
+    createRequire(import.meta.url).resolve('esbuild');
+  } catch (cause) {
+    throw new Error('Berth bundles its functions with the local esbuild; run `npm install` first.', {
+      cause,
+    });
+  }
+}

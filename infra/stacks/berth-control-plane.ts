@@ -1,0 +1,113 @@
+import {
+  CfnOutput,
+  Duration,
+  Stack,
+  aws_dynamodb as dynamodb,
+  aws_events as events,
+  aws_events_targets as targets,
+  aws_lambda as lambda,
+  aws_lambda_event_sources as sources,
+  aws_sqs as sqs,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { BerthFunction } from '../constructs/berth-function.ts';
+import { berthHandlers } from '../constructs/bundling.ts';
+
+export interface BerthControlPlaneProps {
+  /** The table every function reads and writes. */
+  readonly table: dynamodb.ITableV2;
+
+  /** The FIFO queue of reconcile requests, one message group per cluster. */
+  readonly reconcileQueue: sqs.IQueue;
+
+  /** Where reconcile requests go after five failed receives. */
+  readonly deadLetterQueue: sqs.IQueue;
+
+  /**
+   * The scheduler's timeout. The reconcile queue's visibility timeout must be
+   * at least six times this; the stack hands both constructs the same value.
+   * @default Duration.seconds(30)
+   */
+  readonly schedulerTimeout?: Duration;
+
+  /**
+   * Seconds without a heartbeat after which a container instance counts as
+   * disconnected and its tasks as lost.
+   * @default 30
+   */
+  readonly heartbeatTtlSeconds?: number;
+}
+
+/**
+ * Everything Berth can rebuild from nothing: the api, scheduler and monitor
+ * functions, the api's HTTPS endpoint and the monitor's schedule.
+ */
+export class BerthControlPlane extends Construct {
+  readonly api: BerthFunction;
+  readonly scheduler: BerthFunction;
+  readonly monitor: BerthFunction;
+  readonly apiUrl: lambda.FunctionUrl;
+
+  constructor(scope: Construct, id: string, props: BerthControlPlaneProps) {
+    super(scope, id);
+
+    // The names the composition root's environment schema reads.
+    const environment = {
+      BERTH_TABLE_NAME: props.table.tableName,
+      BERTH_QUEUE_URL: props.reconcileQueue.queueUrl,
+      BERTH_DLQ_URL: props.deadLetterQueue.queueUrl,
+      BERTH_ACCOUNT_ID: Stack.of(this).account,
+      BERTH_HEARTBEAT_TTL_SECONDS: String(props.heartbeatTtlSeconds ?? 30),
+    };
+
+    this.api = new BerthFunction(this, 'Api', {
+      entry: berthHandlers.api,
+      description: 'Berth api: the ECS-compatible control API and the agent API',
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      environment,
+    });
+    props.table.grantReadWriteData(this.api);
+    props.reconcileQueue.grantSendMessages(this.api);
+    // A function URL, not API Gateway: Berth verifies SigV4 itself, and a
+    // function URL has no per-request charge on top of the invocation
+    // (infra/README.md).
+    this.apiUrl = this.api.handler.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+    const apiUrlOutput = new CfnOutput(this, 'ApiUrl', {
+      value: this.apiUrl.url,
+      description: 'The Berth endpoint: pass it to `aws ecs --endpoint-url` and to berth-agent',
+    });
+    // Scripts and docs/deploy.md read the output by this name.
+    apiUrlOutput.overrideLogicalId('ApiUrl');
+
+    this.scheduler = new BerthFunction(this, 'Scheduler', {
+      entry: berthHandlers.scheduler,
+      description: 'Berth scheduler: reconciles one cluster per reconcile message',
+      memorySize: 512,
+      timeout: props.schedulerTimeout ?? Duration.seconds(30),
+      environment,
+    });
+    props.table.grantReadWriteData(this.scheduler);
+    // The event source grants the scheduler receive, delete and visibility changes.
+    this.scheduler.handler.addEventSource(
+      new sources.SqsEventSource(props.reconcileQueue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
+
+    this.monitor = new BerthFunction(this, 'Monitor', {
+      entry: berthHandlers.monitor,
+      description: 'Berth monitor: heartbeat expiry and the periodic resync of every cluster',
+      memorySize: 256,
+      timeout: Duration.seconds(50),
+      environment,
+      // The next sweep a minute later does what a retry would.
+      asyncRetryAttempts: 0,
+    });
+    props.table.grantReadWriteData(this.monitor);
+    props.reconcileQueue.grantSendMessages(this.monitor);
+    new events.Rule(this, 'MonitorSchedule', {
+      description: 'Runs the Berth monitor every minute',
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      targets: [new targets.LambdaFunction(this.monitor.handler, { retryAttempts: 0 })],
+    });
+  }
+}

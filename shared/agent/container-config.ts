@@ -1,0 +1,133 @@
+import { parseCpu, parseMemory } from '../domain/resources.ts';
+import type { ContainerConfig, PortBinding } from '../ports/container-runtime.ts';
+import type { TaskSpec } from '../schemas/agent-api.ts';
+import type { ContainerDefinition } from '../schemas/task-definition.ts';
+import { toRuntimeHealthCheck } from './health.ts';
+import { LABELS, runtimeContainerName } from './labels.ts';
+
+const MIB = 1024 * 1024;
+/** The engine's default cpu period, in microseconds. */
+export const CPU_PERIOD = 100_000;
+/** The engine refuses quotas under 1 ms per period. */
+const MIN_CPU_QUOTA = 1_000;
+/** ECS gives a container without a cpu reservation the engine's minimum weight, 2 shares. */
+const MIN_CPU_SHARES = 2;
+
+export interface HostPortChoice {
+  readonly containerPort: number;
+  readonly protocol: 'tcp' | 'udp';
+  readonly hostPort: number;
+}
+
+export interface ContainerContext {
+  readonly instanceId: string;
+  /** Ports the agent picked for this container's dynamic mappings. */
+  readonly hostPorts: readonly HostPortChoice[];
+  readonly stopTimeoutSeconds: number;
+}
+
+/** The definition with the task's container overrides applied. */
+export function effectiveDefinition(spec: TaskSpec, definition: ContainerDefinition): ContainerDefinition {
+  const override = spec.overrides.containerOverrides?.find((o) => o.name === definition.name);
+  if (!override) return definition;
+  const environment = new Map((definition.environment ?? []).map((e) => [e.name, e.value]));
+  for (const e of override.environment ?? []) environment.set(e.name, e.value);
+  return {
+    ...definition,
+    command: override.command ?? definition.command,
+    environment: [...environment].map(([name, value]) => ({ name, value })),
+    cpu: override.cpu ?? definition.cpu,
+    memory: override.memory ?? definition.memory,
+    memoryReservation: override.memoryReservation ?? definition.memoryReservation,
+  };
+}
+
+/** Task-level cpu units and MiB, overrides first; undefined when the task sets none. */
+export function taskLimits(spec: TaskSpec): { cpu?: number; memory?: number } {
+  const lenient = <T>(parse: () => T): T | undefined => {
+    try {
+      return parse();
+    } catch {
+      // The control plane validated these; an unparsable override means "not set".
+      return undefined;
+    }
+  };
+  const cpu = spec.overrides.cpu !== undefined ? lenient(() => parseCpu(spec.overrides.cpu ?? '')) : spec.cpu;
+  const memory = spec.overrides.memory !== undefined ? lenient(() => parseMemory(spec.overrides.memory ?? '')) : spec.memory;
+  return { ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}) };
+}
+
+/** The mappings that need a host port picked by the agent: bridge mode, hostPort 0 or absent. */
+export function dynamicMappings(spec: TaskSpec, definition: ContainerDefinition): { containerPort: number; protocol: 'tcp' | 'udp' }[] {
+  if (spec.networkMode !== 'bridge') return [];
+  return (definition.portMappings ?? [])
+    .filter((m) => m.containerPort !== undefined && !m.hostPort)
+    .map((m) => ({ containerPort: m.containerPort ?? 0, protocol: m.protocol ?? 'tcp' }));
+}
+
+function portBindings(spec: TaskSpec, definition: ContainerDefinition, picked: readonly HostPortChoice[]): PortBinding[] {
+  const bindings: PortBinding[] = [];
+  for (const m of definition.portMappings ?? []) {
+    if (m.containerPort === undefined) continue;
+    const protocol = m.protocol ?? 'tcp';
+    const choice = picked.find((p) => p.containerPort === m.containerPort && p.protocol === protocol);
+    const hostPort = m.hostPort ? m.hostPort : choice?.hostPort;
+    bindings.push({ containerPort: m.containerPort, protocol, ...(spec.networkMode === 'bridge' && hostPort ? { hostPort } : {}) });
+  }
+  return bindings;
+}
+
+/**
+ * An ECS container definition as a runtime container config.
+ *
+ * cpu: CpuShares = the container's cpu units (at least 2). When the task sets
+ * a task-level cpu, every container is also capped with CpuQuota/CpuPeriod
+ * at the task's total (units / 1024 cores); the engine API has no per-task
+ * cgroup, so the cap holds per container, not for their sum.
+ * memory: the container's `memory` is the hard limit (Memory), falling back
+ * to the task-level memory; `memoryReservation` is the soft limit
+ * (MemoryReservation).
+ */
+export function containerConfig(spec: TaskSpec, base: ContainerDefinition, context: ContainerContext): ContainerConfig {
+  const definition = effectiveDefinition(spec, base);
+  const limits = taskLimits(spec);
+  const hard = definition.memory ?? limits.memory;
+  const soft = definition.memoryReservation;
+  const healthCheck = toRuntimeHealthCheck(definition.healthCheck);
+  const networkMode = spec.networkMode === 'awsvpc' ? 'bridge' : spec.networkMode;
+  return {
+    name: runtimeContainerName(spec.taskId, definition.name),
+    image: definition.image,
+    ...(definition.entryPoint ? { entryPoint: definition.entryPoint } : {}),
+    ...(definition.command ? { command: definition.command } : {}),
+    environment: (definition.environment ?? []).filter((e) => e.name).map((e) => `${e.name}=${e.value ?? ''}`),
+    ...(definition.workingDirectory ? { workingDirectory: definition.workingDirectory } : {}),
+    ...(definition.user ? { user: definition.user } : {}),
+    ...(definition.hostname ? { hostname: definition.hostname } : {}),
+    labels: {
+      ...definition.dockerLabels,
+      [LABELS.cluster]: spec.clusterName,
+      [LABELS.taskId]: spec.taskId,
+      [LABELS.taskArn]: spec.taskArn,
+      [LABELS.containerName]: definition.name,
+      [LABELS.instanceId]: context.instanceId,
+      [LABELS.family]: spec.family,
+      [LABELS.revision]: String(spec.revision),
+    },
+    cpuShares: Math.max(MIN_CPU_SHARES, definition.cpu ?? 0),
+    ...(limits.cpu
+      ? { cpuQuota: Math.max(MIN_CPU_QUOTA, Math.round((limits.cpu / 1024) * CPU_PERIOD)), cpuPeriod: CPU_PERIOD }
+      : {}),
+    ...(hard !== undefined ? { memoryBytes: hard * MIB } : {}),
+    ...(soft !== undefined && (hard === undefined || soft <= hard) ? { memoryReservationBytes: soft * MIB } : {}),
+    networkMode,
+    portBindings: portBindings(spec, definition, context.hostPorts),
+    ...(healthCheck ? { healthCheck } : {}),
+    stopTimeoutSeconds: context.stopTimeoutSeconds,
+    ulimits: (definition.ulimits ?? []).map((u) => ({ name: u.name, soft: u.softLimit, hard: u.hardLimit })),
+    readonlyRootFilesystem: definition.readonlyRootFilesystem ?? false,
+    init: definition.linuxParameters?.initProcessEnabled ?? false,
+    dnsServers: definition.dnsServers ?? [],
+    extraHosts: (definition.extraHosts ?? []).map((h) => `${h.hostname}:${h.ipAddress}`),
+  };
+}

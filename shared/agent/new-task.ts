@@ -1,0 +1,48 @@
+import type { TaskSpec } from '../schemas/agent-api.ts';
+import { toRuntimeHealthCheck } from './health.ts';
+import type { AgentTask, ContainerState } from './task-model.ts';
+
+/** A task the agent has just heard of; nothing is known about it on the host yet. */
+export function newTask(taskId: string, desiredStatus: 'RUNNING' | 'STOPPED', taskArn?: string): AgentTask {
+  return {
+    taskId,
+    ...(taskArn ? { taskArn } : {}),
+    desiredStatus,
+    status: 'PROVISIONING',
+    stopping: false,
+    seq: 0,
+    containers: [],
+  };
+}
+
+function blankContainer(name: string, stopTimeoutSeconds: number): ContainerState {
+  return {
+    name,
+    essential: true,
+    dependsOn: [],
+    hasHealthCheck: false,
+    stopTimeoutSeconds,
+    status: 'NONE',
+    failed: false,
+    networkBindings: [],
+    hostPorts: [],
+  };
+}
+
+/** The task's containers as its spec defines them, none of them pulled yet. */
+export function containersFromSpec(spec: TaskSpec, defaultStopTimeoutSeconds: number): ContainerState[] {
+  return spec.containerDefinitions.map((d) => ({
+    ...blankContainer(d.name, d.stopTimeout ?? defaultStopTimeoutSeconds),
+    essential: d.essential ?? true,
+    dependsOn: d.dependsOn ?? [],
+    hasHealthCheck: toRuntimeHealthCheck(d.healthCheck) !== undefined,
+  }));
+}
+
+/**
+ * A container found on the host by its labels before (or without) its task's
+ * spec: treated as essential until the spec says otherwise.
+ */
+export function adoptedContainer(name: string, defaultStopTimeoutSeconds: number): ContainerState {
+  return blankContainer(name, defaultStopTimeoutSeconds);
+}

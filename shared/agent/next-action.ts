@@ -1,0 +1,82 @@
+import { dependencyVerdict } from './dependencies.ts';
+import { CONTAINER_STEPS, containerGoal } from './lifecycle.ts';
+import { buildReport, isReportable, reportFingerprint } from './report.ts';
+import type { AgentStopCode, ContainerState, TaskState } from './task-model.ts';
+
+/** What the agent should do next for a task. The agent executes; it decides nothing itself. */
+export type AgentAction =
+  | { readonly kind: 'fetch-spec' }
+  | { readonly kind: 'stop-task'; readonly stopCode?: AgentStopCode; readonly reason?: string }
+  | { readonly kind: 'pull'; readonly container: string }
+  | { readonly kind: 'create'; readonly container: string }
+  | { readonly kind: 'start'; readonly container: string }
+  | { readonly kind: 'stop'; readonly container: string; readonly timeoutSeconds: number }
+  | { readonly kind: 'abandon'; readonly container: string }
+  | { readonly kind: 'report'; readonly fingerprint: string };
+
+export const ESSENTIAL_EXIT_REASON = 'Essential container in task exited';
+
+/**
+ * Everything that can be done for the task right now; empty means nothing.
+ * Steps for different containers are independent and may run at once. A
+ * `stop-task` decision comes alone: once applied, the steps toward STOPPED
+ * follow.
+ */
+export function nextAction(task: TaskState, containers: readonly ContainerState[]): AgentAction[] {
+  if (task.removedAt !== undefined) return [];
+  if (!task.spec && containers.length === 0 && !task.stopping) {
+    return task.desiredStatus === 'RUNNING' ? [{ kind: 'fetch-spec' }] : [{ kind: 'stop-task' }];
+  }
+  if (!task.stopping && task.status !== 'STOPPED') {
+    const decision = stopDecision(task, containers);
+    if (decision) return [decision];
+  }
+  const actions: AgentAction[] = [];
+  const goal = containerGoal(task);
+  for (const c of containers) {
+    if (c.pending) continue;
+    const step = CONTAINER_STEPS[c.status][goal];
+    if (step === undefined) continue;
+    if (step === 'start' && dependencyVerdict(c, containers).kind !== 'met') continue;
+    if (step === 'stop') {
+      if (!dependentsStopped(c, containers)) continue;
+      actions.push({ kind: 'stop', container: c.name, timeoutSeconds: c.stopTimeoutSeconds });
+    } else {
+      actions.push({ kind: step, container: c.name });
+    }
+  }
+  if (isReportable(task)) {
+    const fingerprint = reportFingerprint(buildReport(task, containers));
+    if (fingerprint !== task.reportedFingerprint) actions.push({ kind: 'report', fingerprint });
+  }
+  return actions;
+}
+
+/** Why a task that is meant to run must stop now, if it must. */
+function stopDecision(task: TaskState, containers: readonly ContainerState[]): AgentAction | undefined {
+  if (task.desiredStatus === 'STOPPED') return { kind: 'stop-task' };
+  const failed = containers.find((c) => c.failed);
+  if (failed) return { kind: 'stop-task', stopCode: 'TaskFailedToStart', reason: failed.reason ?? 'A container failed to start' };
+  if (containers.some((c) => c.essential && c.status === 'STOPPED')) {
+    return { kind: 'stop-task', stopCode: 'EssentialContainerExited', reason: ESSENTIAL_EXIT_REASON };
+  }
+  for (const c of containers) {
+    if (c.status === 'RUNNING' || c.status === 'STOPPED') continue;
+    const verdict = dependencyVerdict(c, containers);
+    if (verdict.kind === 'blocked') return { kind: 'stop-task', stopCode: 'TaskFailedToStart', reason: verdict.reason };
+  }
+  return undefined;
+}
+
+/**
+ * Containers stop in reverse dependency order: one waits while a container
+ * that depends on it still runs. In a dependency cycle nobody would go
+ * first, so then everything stops at once.
+ */
+function dependentsStopped(c: ContainerState, containers: readonly ContainerState[]): boolean {
+  const running = containers.filter((other) => other.status === 'RUNNING');
+  const waitsFor = (x: ContainerState): boolean =>
+    running.some((other) => other !== x && other.dependsOn.some((d) => d.containerName === x.name));
+  if (!waitsFor(c)) return true;
+  return running.every((x) => waitsFor(x));
+}

@@ -1,0 +1,17 @@
+import { BerthError } from '../domain/errors.ts';
+
+/**
+ * An answer to an agent that is not success: fenced (stale epoch, HTTP 409),
+ * unknown instance or task (404), or a report about someone else's task (403).
+ * The agent API edge turns it into `{ code, message }` with the status.
+ */
+export class AgentError extends BerthError {
+  override readonly name = 'AgentError';
+  readonly code: string;
+  readonly status: 403 | 404 | 409;
+  constructor(status: 403 | 404 | 409, code: string, message: string) {
+    super(message, { code });
+    this.status = status;
+    this.code = code;
+  }
+}

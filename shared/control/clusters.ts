@@ -1,0 +1,140 @@
+import type { z } from 'zod';
+import { clusterName } from '../domain/arn.ts';
+import { clusters, containerInstances, tasks } from '../domain/collections.ts';
+import { ClusterNotEmptyError, NotFoundError, VersionConflictError } from '../domain/errors.ts';
+import type { Cluster } from '../schemas/cluster.ts';
+import type { createClusterRequest, listClustersRequest } from '../schemas/ecs-requests.ts';
+import type { Versioned } from '../ports/store.ts';
+import type { ControlContext } from './context.ts';
+import { listMatching, readAll } from './listing.ts';
+import { decodeToken, encodeToken, pageSize } from './pagination.ts';
+
+export interface ClusterView {
+  readonly cluster: Cluster;
+  readonly registeredContainerInstancesCount: number;
+  readonly runningTasksCount: number;
+  readonly pendingTasksCount: number;
+}
+
+/** Loads an ACTIVE cluster or fails as ECS does (ClusterNotFoundException). */
+export async function requireActiveCluster(ctx: ControlContext, ref: string | undefined): Promise<Versioned<Cluster>> {
+  const name = clusterName(ref);
+  const found = await ctx.store.get(clusters, { partition: 'CLUSTER', sort: name });
+  if (!found || found.value.status !== 'ACTIVE') {
+    throw new NotFoundError('cluster', 'Cluster not found.', { cluster: name });
+  }
+  return found;
+}
+
+/**
+ * CreateCluster is idempotent in ECS: creating an existing ACTIVE cluster
+ * returns it; an INACTIVE one comes back to life.
+ */
+export async function createCluster(
+  ctx: ControlContext,
+  request: z.infer<typeof createClusterRequest>,
+): Promise<ClusterView> {
+  const name = request.clusterName ?? 'default';
+  const fresh: Cluster = {
+    clusterName: name,
+    status: 'ACTIVE',
+    tags: request.tags ?? [],
+    settings: request.settings ?? [{ name: 'containerInsights', value: 'disabled' }],
+    createdAt: ctx.clock.now(),
+  };
+  for (;;) {
+    const existing = await ctx.store.get(clusters, { partition: 'CLUSTER', sort: name });
+    try {
+      if (!existing) {
+        await ctx.store.create(clusters, fresh);
+        return describe(ctx, fresh);
+      }
+      if (existing.value.status === 'ACTIVE') return describe(ctx, existing.value);
+      await ctx.store.replace(clusters, fresh, existing.version);
+      return describe(ctx, fresh);
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+    }
+  }
+}
+
+/** Creates the cluster unless it is already ACTIVE (dev mode's default cluster). */
+export async function ensureCluster(ctx: ControlContext, name: string): Promise<void> {
+  await createCluster(ctx, { clusterName: name });
+}
+
+/** ECS refuses to delete a cluster that still has instances or tasks. */
+export async function deleteCluster(ctx: ControlContext, ref: string): Promise<ClusterView> {
+  const found = await requireActiveCluster(ctx, ref);
+  const view = await describe(ctx, found.value);
+  if (view.registeredContainerInstancesCount > 0) {
+    throw new ClusterNotEmptyError(
+      'containerInstances',
+      'The Cluster cannot be deleted while Container Instances are active or draining.',
+    );
+  }
+  if (view.runningTasksCount + view.pendingTasksCount > 0) {
+    throw new ClusterNotEmptyError('tasks', 'The Cluster cannot be deleted while Tasks are active.');
+  }
+  const inactive: Cluster = { ...found.value, status: 'INACTIVE' };
+  await ctx.store.replace(clusters, inactive, found.version);
+  return { ...view, cluster: inactive };
+}
+
+export interface DescribeClustersResult {
+  readonly clusters: ClusterView[];
+  readonly missing: string[];
+}
+
+export async function describeClusters(ctx: ControlContext, refs: readonly string[] | undefined): Promise<DescribeClustersResult> {
+  const names = (refs && refs.length > 0 ? refs : ['default']).map((r) => clusterName(r));
+  const found = await ctx.store.getMany(
+    clusters,
+    names.map((n) => ({ partition: 'CLUSTER', sort: n })),
+  );
+  const byName = new Map(found.map((f) => [f.value.clusterName, f.value]));
+  const views: ClusterView[] = [];
+  const missing: string[] = [];
+  for (const name of names) {
+    const cluster = byName.get(name);
+    if (cluster) views.push(await describe(ctx, cluster));
+    else missing.push(name);
+  }
+  return { clusters: views, missing };
+}
+
+export async function listClusters(
+  ctx: ControlContext,
+  request: z.infer<typeof listClustersRequest>,
+): Promise<{ names: string[]; nextToken?: string }> {
+  const page = await listMatching(ctx.store, clusters, 'CLUSTER', {
+    limit: pageSize(request.maxResults),
+    ...optionalAfter(decodeToken('clusters', request.nextToken)),
+    match: (c) => c.status === 'ACTIVE',
+  });
+  return {
+    names: page.items.map((i) => i.value.clusterName),
+    ...(page.next !== undefined && { nextToken: encodeToken('clusters', page.next) }),
+  };
+}
+
+export function optionalAfter(after: string | undefined): { after?: string } {
+  return after === undefined ? {} : { after };
+}
+
+async function describe(ctx: ControlContext, cluster: Cluster): Promise<ClusterView> {
+  if (cluster.status !== 'ACTIVE') {
+    return { cluster, registeredContainerInstancesCount: 0, runningTasksCount: 0, pendingTasksCount: 0 };
+  }
+  const [instances, clusterTasks] = await Promise.all([
+    readAll(ctx.store, containerInstances, `INSTANCE#${cluster.clusterName}`),
+    readAll(ctx.store, tasks, `TASK#${cluster.clusterName}`),
+  ]);
+  const live = clusterTasks.filter((t) => t.value.lastStatus !== 'STOPPED');
+  return {
+    cluster,
+    registeredContainerInstancesCount: instances.filter((i) => i.value.status !== 'INACTIVE').length,
+    runningTasksCount: live.filter((t) => t.value.lastStatus === 'RUNNING').length,
+    pendingTasksCount: live.filter((t) => t.value.lastStatus !== 'RUNNING').length,
+  };
+}

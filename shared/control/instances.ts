@@ -1,0 +1,182 @@
+import type { z } from 'zod';
+import { resourceId } from '../domain/arn.ts';
+import { containerInstances } from '../domain/collections.ts';
+import { InvalidParameterError, VersionConflictError } from '../domain/errors.ts';
+import type { ContainerInstance } from '../schemas/container-instance.ts';
+import type {
+  deregisterContainerInstanceRequest,
+  listContainerInstancesRequest,
+} from '../schemas/ecs-requests.ts';
+import type { RegisterInstanceRequest } from '../schemas/agent-api.ts';
+import type { Versioned } from '../ports/store.ts';
+import type { ControlContext } from './context.ts';
+import { optionalAfter, requireActiveCluster } from './clusters.ts';
+import { listMatching, updateWithRetry } from './listing.ts';
+import { decodeToken, encodeToken, pageSize } from './pagination.ts';
+import { AgentError } from './agent-errors.ts';
+
+export function instanceKey(cluster: string, id: string): { partition: string; sort: string } {
+  return { partition: `INSTANCE#${cluster}`, sort: id };
+}
+
+/**
+ * Registers a host, or re-attaches one that kept its id across a restart.
+ * A re-attaching agent keeps its assignments and learns the current epoch;
+ * its resources and attributes are refreshed from what it reports now.
+ */
+export async function registerInstance(
+  ctx: ControlContext,
+  clusterRef: string,
+  request: RegisterInstanceRequest,
+): Promise<Versioned<ContainerInstance>> {
+  const cluster = (await requireActiveCluster(ctx, clusterRef)).value.clusterName;
+  const now = ctx.clock.now();
+  const registered = {
+    cpu: request.resources.cpu,
+    memory: request.resources.memory,
+    ports: request.resources.reservedPorts,
+    portsUdp: request.resources.reservedPortsUdp,
+  };
+  if (request.instanceId !== undefined) {
+    const updated = await updateWithRetry(ctx.store, containerInstances, instanceKey(cluster, request.instanceId), (i) => {
+      if (i.status === 'INACTIVE') {
+        throw new AgentError(404, 'InstanceNotFound', `Container instance ${i.id} was deregistered`);
+      }
+      return {
+        ...i,
+        registered,
+        attributes: request.attributes,
+        agentVersion: request.agentVersion,
+        ...(request.dockerVersion !== undefined && { dockerVersion: request.dockerVersion }),
+        ...(request.ec2InstanceId !== undefined && { ec2InstanceId: request.ec2InstanceId }),
+        heartbeatAt: now,
+        agentConnected: true,
+        generation: i.generation + 1,
+      };
+    });
+    if (updated) return updated;
+    throw new AgentError(404, 'InstanceNotFound', `Container instance ${request.instanceId} is not registered`);
+  }
+  const instance: ContainerInstance = {
+    id: ctx.ids.next(),
+    clusterName: cluster,
+    status: 'ACTIVE',
+    ...(request.ec2InstanceId !== undefined && { ec2InstanceId: request.ec2InstanceId }),
+    registered,
+    attributes: request.attributes,
+    assignments: {},
+    agentVersion: request.agentVersion,
+    ...(request.dockerVersion !== undefined && { dockerVersion: request.dockerVersion }),
+    registeredAt: now,
+    heartbeatAt: now,
+    agentConnected: true,
+    generation: 1,
+    epoch: 1,
+  };
+  const created = await ctx.store.create(containerInstances, instance);
+  await ctx.reconcile.requestReconcile(cluster, 'RegisterContainerInstance');
+  return created;
+}
+
+/**
+ * The agent's heartbeat. The lease is written only when it is older than half
+ * the TTL (or the instance was marked disconnected), so most polls cost one
+ * read and no write.
+ */
+export async function heartbeat(
+  ctx: ControlContext,
+  clusterRef: string,
+  instanceId: string,
+  epoch: number,
+): Promise<ContainerInstance> {
+  const cluster = (await requireActiveCluster(ctx, clusterRef)).value.clusterName;
+  const key = instanceKey(cluster, instanceId);
+  for (let attempt = 0; ; attempt++) {
+    const current = await ctx.store.get(containerInstances, key);
+    const instance = current?.value;
+    if (!current || !instance || instance.status === 'INACTIVE') {
+      throw new AgentError(404, 'InstanceNotFound', `Container instance ${instanceId} is not registered`);
+    }
+    if (epoch !== instance.epoch) {
+      throw new AgentError(409, 'InstanceFenced', `Epoch ${epoch} is stale; the instance is at epoch ${instance.epoch}`);
+    }
+    const now = ctx.clock.now();
+    const fresh = instance.agentConnected && now - instance.heartbeatAt < ctx.settings.heartbeatTtlMs / 2;
+    if (fresh) return instance;
+    const renewed: ContainerInstance = { ...instance, heartbeatAt: now, agentConnected: true };
+    try {
+      await ctx.store.replace(containerInstances, renewed, current.version);
+      return renewed;
+    } catch (error) {
+      if (!(error instanceof VersionConflictError) || attempt >= 5) throw error;
+    }
+  }
+}
+
+export async function listContainerInstances(
+  ctx: ControlContext,
+  request: z.infer<typeof listContainerInstancesRequest>,
+): Promise<{ instances: ContainerInstance[]; nextToken?: string }> {
+  if (request.filter !== undefined) {
+    throw new InvalidParameterError('The filter parameter (cluster query language) is not supported yet');
+  }
+  const cluster = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
+  const status = request.status;
+  const page = await listMatching(ctx.store, containerInstances, `INSTANCE#${cluster}`, {
+    limit: pageSize(request.maxResults),
+    ...optionalAfter(decodeToken(`instances/${cluster}`, request.nextToken)),
+    match: (i) => (status === undefined ? i.status !== 'INACTIVE' : i.status === status),
+  });
+  return {
+    instances: page.items.map((i) => i.value),
+    ...(page.next !== undefined && { nextToken: encodeToken(`instances/${cluster}`, page.next) }),
+  };
+}
+
+export async function describeContainerInstances(
+  ctx: ControlContext,
+  clusterRef: string | undefined,
+  refs: readonly string[],
+): Promise<{ instances: ContainerInstance[]; missing: string[] }> {
+  const cluster = (await requireActiveCluster(ctx, clusterRef)).value.clusterName;
+  const ids = refs.map((r) => resourceId(r, 'container-instance', cluster));
+  const found = await ctx.store.getMany(
+    containerInstances,
+    ids.map((id) => instanceKey(cluster, id)),
+  );
+  const byId = new Map(found.map((f) => [f.value.id, f.value]));
+  const instances: ContainerInstance[] = [];
+  const missing: string[] = [];
+  ids.forEach((id, i) => {
+    const instance = byId.get(id);
+    if (instance) instances.push(instance);
+    else missing.push(refs[i] ?? id);
+  });
+  return { instances, missing };
+}
+
+/**
+ * Deregistration marks the instance INACTIVE. Without `force`, an instance
+ * that still has tasks is refused; with it, its tasks are stopped by the
+ * next reconcile (the agent is told it is no longer registered).
+ */
+export async function deregisterContainerInstance(
+  ctx: ControlContext,
+  request: z.infer<typeof deregisterContainerInstanceRequest>,
+): Promise<ContainerInstance> {
+  const cluster = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
+  const id = resourceId(request.containerInstance, 'container-instance', cluster);
+  const updated = await updateWithRetry(ctx.store, containerInstances, instanceKey(cluster, id), (i) => {
+    if (i.status === 'INACTIVE') return undefined;
+    const live = Object.values(i.assignments).length;
+    if (live > 0 && request.force !== true) {
+      throw new InvalidParameterError(
+        `The container instance has ${live} task(s) assigned; stop them first or deregister with force`,
+      );
+    }
+    return { ...i, status: 'INACTIVE' as const, agentConnected: false, generation: i.generation + 1 };
+  });
+  if (!updated) throw new InvalidParameterError('The referenced container instance was not found.');
+  await ctx.reconcile.requestReconcile(cluster, 'DeregisterContainerInstance');
+  return updated.value;
+}

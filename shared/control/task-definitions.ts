@@ -1,0 +1,163 @@
+import type { z } from 'zod';
+import { taskDefinitionRef } from '../domain/arn.ts';
+import { revisionKey, taskDefinitionFamilies, taskDefinitions } from '../domain/collections.ts';
+import { ClientError, NotFoundError, VersionConflictError } from '../domain/errors.ts';
+import { validateTaskDefinition } from '../domain/resources.ts';
+import type {
+  listTaskDefinitionFamiliesRequest,
+  listTaskDefinitionsRequest,
+} from '../schemas/ecs-requests.ts';
+import type { RegisterTaskDefinitionRequest, TaskDefinition } from '../schemas/task-definition.ts';
+import type { Versioned } from '../ports/store.ts';
+import type { ControlContext } from './context.ts';
+import { listMatching } from './listing.ts';
+import { decodeToken, encodeToken, pageSize } from './pagination.ts';
+import { optionalAfter } from './clusters.ts';
+
+/**
+ * Registers the next revision of a family. The family's listing entry is
+ * written first (idempotently), then the revision with a create-if-absent
+ * write: two concurrent registrations of one family race on the same
+ * revision number, one wins and the other retries with the next number.
+ */
+export async function registerTaskDefinition(
+  ctx: ControlContext,
+  request: RegisterTaskDefinitionRequest,
+): Promise<TaskDefinition> {
+  const reservation = validateTaskDefinition(request);
+  const family = request.family;
+  const now = ctx.clock.now();
+  try {
+    await ctx.store.create(taskDefinitionFamilies, { family, createdAt: now });
+  } catch (error) {
+    if (!(error instanceof VersionConflictError)) throw error;
+  }
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const latest = await ctx.store.query(taskDefinitions, 'TASKDEF', {
+      prefix: `${family}#`,
+      descending: true,
+      limit: 1,
+    });
+    const revision = (latest.items[0]?.value.revision ?? 0) + 1;
+    const definition: TaskDefinition = {
+      ...request,
+      networkMode: request.networkMode ?? 'bridge',
+      tags: request.tags ?? [],
+      revision,
+      status: 'ACTIVE',
+      registeredAt: now,
+      reservation,
+    };
+    try {
+      await ctx.store.create(taskDefinitions, definition);
+      return definition;
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+    }
+  }
+  throw new ClientError(`Too many concurrent registrations of family ${family}; try again`);
+}
+
+/** `family` alone means its latest ACTIVE revision, as ECS resolves it. */
+export async function findTaskDefinition(
+  ctx: ControlContext,
+  ref: string,
+): Promise<Versioned<TaskDefinition>> {
+  const { family, revision } = taskDefinitionRef(ref);
+  if (revision !== undefined) {
+    const found = await ctx.store.get(taskDefinitions, {
+      partition: 'TASKDEF',
+      sort: `${family}#${revisionKey(revision)}`,
+    });
+    if (found) return found;
+  } else {
+    let after: string | undefined;
+    do {
+      const page = await ctx.store.query(taskDefinitions, 'TASKDEF', {
+        prefix: `${family}#`,
+        descending: true,
+        limit: 25,
+        ...optionalAfter(after),
+      });
+      const active = page.items.find((i) => i.value.status === 'ACTIVE');
+      if (active) return active;
+      after = page.lastSort;
+    } while (after !== undefined);
+  }
+  throw new NotFoundError('taskDefinition', 'Unable to describe task definition.', { taskDefinition: ref });
+}
+
+export async function deregisterTaskDefinition(ctx: ControlContext, ref: string): Promise<TaskDefinition> {
+  if (taskDefinitionRef(ref).revision === undefined) {
+    throw new ClientError('A revision is required: use family:revision or a task definition ARN');
+  }
+  for (;;) {
+    const found = await findTaskDefinition(ctx, ref);
+    if (found.value.status !== 'ACTIVE') return found.value;
+    const inactive: TaskDefinition = { ...found.value, status: 'INACTIVE', deregisteredAt: ctx.clock.now() };
+    try {
+      await ctx.store.replace(taskDefinitions, inactive, found.version);
+      return inactive;
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+    }
+  }
+}
+
+export async function listTaskDefinitions(
+  ctx: ControlContext,
+  request: z.infer<typeof listTaskDefinitionsRequest>,
+): Promise<{ definitions: TaskDefinition[]; nextToken?: string }> {
+  if (request.sort === 'DESC') {
+    throw new ClientError('sort DESC is not supported yet; list ASC and reverse');
+  }
+  const status = request.status ?? 'ACTIVE';
+  const page = await listMatching(ctx.store, taskDefinitions, 'TASKDEF', {
+    limit: pageSize(request.maxResults),
+    ...optionalAfter(decodeToken('taskdefs', request.nextToken)),
+    // ECS's familyPrefix here is a whole family name, not a prefix.
+    ...(request.familyPrefix !== undefined && { prefix: `${request.familyPrefix}#` }),
+    match: (t) => t.status === status,
+  });
+  return {
+    definitions: page.items.map((i) => i.value),
+    ...(page.next !== undefined && { nextToken: encodeToken('taskdefs', page.next) }),
+  };
+}
+
+export async function listTaskDefinitionFamilies(
+  ctx: ControlContext,
+  request: z.infer<typeof listTaskDefinitionFamiliesRequest>,
+): Promise<{ families: string[]; nextToken?: string }> {
+  const status = request.status ?? 'ACTIVE';
+  const limit = pageSize(request.maxResults);
+  const families: string[] = [];
+  let after = decodeToken('families', request.nextToken);
+  for (;;) {
+    const page = await listMatching(ctx.store, taskDefinitionFamilies, 'FAMILY', {
+      limit,
+      ...optionalAfter(after),
+      ...(request.familyPrefix !== undefined && { prefix: request.familyPrefix }),
+    });
+    for (const item of page.items) {
+      after = item.value.family;
+      if (status !== 'ALL' && (await familyHasActive(ctx, item.value.family)) !== (status === 'ACTIVE')) continue;
+      families.push(item.value.family);
+      if (families.length === limit) {
+        const more = item !== page.items[page.items.length - 1] || page.next !== undefined;
+        return more ? { families, nextToken: encodeToken('families', item.value.family) } : { families };
+      }
+    }
+    if (page.next === undefined) return { families };
+  }
+}
+
+async function familyHasActive(ctx: ControlContext, family: string): Promise<boolean> {
+  try {
+    await findTaskDefinition(ctx, family);
+    return true;
+  } catch (error) {
+    if (error instanceof NotFoundError) return false;
+    throw error;
+  }
+}

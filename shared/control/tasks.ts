@@ -1,0 +1,279 @@
+import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import { arns, resourceId } from '../domain/arn.ts';
+import { containerInstances, idempotencyRecords, tasks } from '../domain/collections.ts';
+import { ClientError, InvalidParameterError, VersionConflictError } from '../domain/errors.ts';
+import { newTask } from '../domain/new-task.ts';
+import type { listTasksRequest, RunTaskRequest, stopTaskRequest } from '../schemas/ecs-requests.ts';
+import type { Task } from '../schemas/task.ts';
+import type { ContainerInstance } from '../schemas/container-instance.ts';
+import { buildFleet } from '../scheduler/fleet.ts';
+import { planPlacements, validatePlacement } from '../scheduler/pipeline.ts';
+import type { PlacementRequest } from '../scheduler/types.ts';
+import type { ControlContext } from './context.ts';
+import { requireActiveCluster, optionalAfter } from './clusters.ts';
+import { findTaskDefinition } from './task-definitions.ts';
+import { listMatching, readAll, updateWithRetry } from './listing.ts';
+import { decodeToken, encodeToken, pageSize } from './pagination.ts';
+import { stoppedTaskExpiry } from './task-expiry.ts';
+
+export interface Failure {
+  readonly arn?: string;
+  readonly reason: string;
+  readonly detail?: string;
+}
+
+export interface RunTaskResult {
+  readonly tasks: Task[];
+  readonly failures: Failure[];
+}
+
+export function placementRequestOf(task: Task): PlacementRequest {
+  return {
+    taskId: task.taskId,
+    demand: { cpu: task.cpu, memory: task.memory, ports: task.ports, portsUdp: task.portsUdp },
+    strategy: task.placementStrategy,
+    constraints: task.placementConstraints,
+    ...(task.group !== undefined && { group: task.group }),
+    seed: task.placementSeed,
+  };
+}
+
+/**
+ * RunTask writes desired state and leaves placement to the scheduler. Tasks
+ * that fit on no instance of the current snapshot are answered as failures
+ * with ECS's reasons and never written; the rest are written PROVISIONING and
+ * a reconcile is requested. A task that loses a race for capacity at
+ * placement time is stopped by the scheduler with its reason.
+ */
+export async function runTask(ctx: ControlContext, request: RunTaskRequest): Promise<RunTaskResult> {
+  const count = request.count ?? 1;
+  if (count < 1 || count > 10) throw new InvalidParameterError('count must be between 1 and 10');
+  const cluster = (await requireActiveCluster(ctx, request.cluster)).value;
+  const name = cluster.clusterName;
+  const definition = (await findTaskDefinition(ctx, request.taskDefinition)).value;
+  if (definition.status !== 'ACTIVE') {
+    throw new ClientError(`TaskDefinition is inactive: ${definition.family}:${definition.revision}`);
+  }
+  const constraints = [...(definition.placementConstraints ?? []), ...(request.placementConstraints ?? [])];
+  const strategy = request.placementStrategy ?? [];
+  validatePlacement(strategy, constraints);
+
+  const token = request.clientToken;
+  const requestHash = createHash('sha256').update(JSON.stringify({ ...request, clientToken: undefined })).digest('hex');
+  if (token !== undefined) {
+    const seen = await ctx.store.get(idempotencyRecords, { partition: `TOKEN#${name}`, sort: `RunTask#${token}` });
+    if (seen) {
+      if (seen.value.requestHash !== requestHash) {
+        throw new ClientError('The clientToken was already used with a different request');
+      }
+      return { tasks: await ensureTasks(ctx, seen.value.resultIds, build), failures: [] };
+    }
+  }
+
+  const instances = await readAll(ctx.store, containerInstances, `INSTANCE#${name}`);
+  const registered = instances.filter((i) => i.value.status !== 'INACTIVE');
+  if (registered.length === 0) {
+    throw new InvalidParameterError('No Container Instances were found in your cluster.');
+  }
+  const candidates = Array.from({ length: count }, () => build(ctx.ids.next()));
+  const decisions = planPlacements(candidates.map(placementRequestOf), buildFleet(registered.map((i) => i.value)));
+  const accepted = candidates.filter((_, i) => decisions[i]?.kind === 'placed');
+  const failures = placementFailures(ctx, name, decisions);
+
+  if (token !== undefined) {
+    try {
+      await ctx.store.create(
+        idempotencyRecords,
+        {
+          clusterName: name,
+          operation: 'RunTask',
+          token,
+          requestHash,
+          resultIds: accepted.map((t) => t.taskId),
+          createdAt: ctx.clock.now(),
+        },
+        { expiresAt: Math.floor(ctx.clock.now() / 1000) + 24 * 3600 },
+      );
+    } catch (error) {
+      // Another request with this token got there first: answer as it did.
+      if (error instanceof VersionConflictError) return runTask(ctx, request);
+      throw error;
+    }
+  }
+  for (const task of accepted) await ctx.store.create(tasks, task);
+  if (accepted.length > 0) await ctx.reconcile.requestReconcile(name, 'RunTask');
+  return { tasks: accepted, failures };
+
+  function build(taskId: string): Task {
+    return newTask({
+      taskId,
+      containerIds: definition.containerDefinitions.map(() => ctx.ids.next()),
+      clusterName: name,
+      taskDefinitionArn: arns.taskDefinition(ctx.deployment, definition.family, definition.revision),
+      definition,
+      overrides: request.overrides ?? {},
+      ...(request.startedBy !== undefined && { startedBy: request.startedBy }),
+      group: request.group ?? `family:${definition.family}`,
+      placementStrategy: strategy,
+      placementConstraints: constraints,
+      tags: request.tags ?? [],
+      now: ctx.clock.now(),
+    });
+  }
+}
+
+/** Finishes a RunTask whose idempotency record was written but whose tasks may not all be. */
+async function ensureTasks(ctx: ControlContext, ids: readonly string[], build: (id: string) => Task): Promise<Task[]> {
+  const name = build(ids[0] ?? 'probe').clusterName;
+  const found = await ctx.store.getMany(
+    tasks,
+    ids.map((id) => ({ partition: `TASK#${name}`, sort: id })),
+  );
+  const byId = new Map(found.map((f) => [f.value.taskId, f.value]));
+  const result: Task[] = [];
+  for (const id of ids) {
+    const existing = byId.get(id);
+    if (existing) {
+      result.push(existing);
+      continue;
+    }
+    const task = build(id);
+    try {
+      await ctx.store.create(tasks, task);
+      result.push(task);
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+      const now = await ctx.store.get(tasks, { partition: `TASK#${name}`, sort: id });
+      if (now) result.push(now.value);
+    }
+  }
+  if (result.length < ids.length || found.length < ids.length) await ctx.reconcile.requestReconcile(name, 'RunTask');
+  return result;
+}
+
+/** ECS reports placement failures per instance: the instance's ARN and its reason. */
+function placementFailures(
+  ctx: ControlContext,
+  cluster: string,
+  decisions: ReturnType<typeof planPlacements>,
+): Failure[] {
+  const seen = new Set<string>();
+  const failures: Failure[] = [];
+  for (const decision of decisions) {
+    if (decision.kind !== 'unplaceable') continue;
+    for (const reason of decision.reasons) {
+      for (const id of reason.instanceIds) {
+        const key = `${id}/${reason.reason}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        failures.push({
+          arn: arns.containerInstance(ctx.deployment, cluster, id),
+          reason: reason.reason,
+          detail: decision.message,
+        });
+      }
+    }
+  }
+  return failures;
+}
+
+export async function stopTask(
+  ctx: ControlContext,
+  request: z.infer<typeof stopTaskRequest>,
+): Promise<Task> {
+  const name = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
+  const taskId = resourceId(request.task, 'task', name);
+  const now = ctx.clock.now();
+  const stored = await updateWithRetry(
+    ctx.store,
+    tasks,
+    { partition: `TASK#${name}`, sort: taskId },
+    (task): Task | undefined => {
+      if (task.desiredStatus === 'STOPPED') return undefined;
+      const stopping: Task = {
+        ...task,
+        desiredStatus: 'STOPPED',
+        stoppingAt: now,
+        stopCode: 'UserInitiated',
+        stoppedReason: request.reason ?? 'Task stopped by user',
+      };
+      // Never placed: nothing runs anywhere, so it is stopped at once.
+      return task.containerInstanceId === undefined && task.lastStatus === 'PROVISIONING'
+        ? { ...stopping, lastStatus: 'STOPPED' as const, stoppedAt: now, executionStoppedAt: now }
+        : stopping;
+    },
+    { expiresAt: (t) => stoppedTaskExpiry(ctx, t) },
+  );
+  if (!stored) throw new InvalidParameterError('The referenced task was not found.', { task: request.task });
+  const task = stored.value;
+  if (task.containerInstanceId !== undefined) await markAssignmentStopping(ctx, name, task.containerInstanceId, taskId);
+  await ctx.reconcile.requestReconcile(name, 'StopTask');
+  return task;
+}
+
+/** Tells the agent (through its instance's assignments) to stop a task. */
+export async function markAssignmentStopping(
+  ctx: ControlContext,
+  cluster: string,
+  instanceId: string,
+  taskId: string,
+): Promise<void> {
+  await updateWithRetry(ctx.store, containerInstances, { partition: `INSTANCE#${cluster}`, sort: instanceId }, (i) => {
+    const assignment = i.assignments[taskId];
+    if (!assignment || assignment.desiredStatus === 'STOPPED') return undefined;
+    const next: ContainerInstance = {
+      ...i,
+      generation: i.generation + 1,
+      assignments: { ...i.assignments, [taskId]: { ...assignment, desiredStatus: 'STOPPED' } },
+    };
+    return next;
+  });
+}
+
+export async function describeTasks(
+  ctx: ControlContext,
+  clusterRef: string | undefined,
+  refs: readonly string[],
+): Promise<{ tasks: Task[]; failures: Failure[] }> {
+  const name = (await requireActiveCluster(ctx, clusterRef)).value.clusterName;
+  const ids = refs.map((r) => resourceId(r, 'task', name));
+  const found = await ctx.store.getMany(
+    tasks,
+    ids.map((id) => ({ partition: `TASK#${name}`, sort: id })),
+  );
+  const byId = new Map(found.map((f) => [f.value.taskId, f.value]));
+  const result: Task[] = [];
+  const failures: Failure[] = [];
+  ids.forEach((id, i) => {
+    const task = byId.get(id);
+    if (task) result.push(task);
+    else failures.push({ arn: refs[i] ?? id, reason: 'MISSING' });
+  });
+  return { tasks: result, failures };
+}
+
+export async function listTasks(
+  ctx: ControlContext,
+  request: z.infer<typeof listTasksRequest>,
+): Promise<{ tasks: Task[]; nextToken?: string }> {
+  const name = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
+  const instanceId =
+    request.containerInstance !== undefined ? resourceId(request.containerInstance, 'container-instance', name) : undefined;
+  const desired = request.desiredStatus ?? 'RUNNING';
+  const page = await listMatching(ctx.store, tasks, `TASK#${name}`, {
+    limit: pageSize(request.maxResults),
+    ...optionalAfter(decodeToken(`tasks/${name}`, request.nextToken)),
+    match: (t) =>
+      t.desiredStatus === desired &&
+      (instanceId === undefined || t.containerInstanceId === instanceId) &&
+      (request.family === undefined || t.family === request.family) &&
+      (request.startedBy === undefined || t.startedBy === request.startedBy) &&
+      (request.serviceName === undefined || t.group === `service:${request.serviceName}`) &&
+      (request.launchType === undefined || request.launchType === 'EC2'),
+  });
+  return {
+    tasks: page.items.map((i) => i.value),
+    ...(page.next !== undefined && { nextToken: encodeToken(`tasks/${name}`, page.next) }),
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * The container runtime port: what the host agent needs from a container
+ * engine, and nothing more. The Docker adapter (agent/docker/) implements it
+ * over the Docker Engine API subset that Podman's compatible socket also
+ * serves.
+ *
+ * Expected outcomes are values: an engine that is down, an image that cannot
+ * be pulled or a name already taken come back as a `RuntimeFailure`, so the
+ * agent can tell "try again later" (unavailable) from "this will never work"
+ * (rejected).
+ */
+
+export type Protocol = 'tcp' | 'udp';
+
+export interface PortBinding {
+  readonly containerPort: number;
+  readonly protocol: Protocol;
+  /** Absent in a request means the container port is not published. */
+  readonly hostPort?: number;
+  readonly hostIp?: string;
+}
+
+export interface RuntimeHealthCheck {
+  /** The engine's form: ['CMD', ...argv] or ['CMD-SHELL', 'command line']. */
+  readonly test: readonly string[];
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly retries: number;
+  readonly startPeriodSeconds: number;
+}
+
+export interface Ulimit {
+  readonly name: string;
+  readonly soft: number;
+  readonly hard: number;
+}
+
+/** A container to create, in runtime-neutral terms. */
+export interface ContainerConfig {
+  readonly name: string;
+  readonly image: string;
+  readonly entryPoint?: readonly string[];
+  readonly command?: readonly string[];
+  /** `NAME=value` pairs. */
+  readonly environment: readonly string[];
+  readonly workingDirectory?: string;
+  readonly user?: string;
+  readonly hostname?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Relative weight; 1024 per core. */
+  readonly cpuShares: number;
+  /** Hard cpu cap: `cpuQuota` microseconds of cpu time per `cpuPeriod`. */
+  readonly cpuQuota?: number;
+  readonly cpuPeriod?: number;
+  readonly memoryBytes?: number;
+  readonly memoryReservationBytes?: number;
+  readonly networkMode: 'bridge' | 'host' | 'none';
+  readonly portBindings: readonly PortBinding[];
+  readonly healthCheck?: RuntimeHealthCheck;
+  readonly stopTimeoutSeconds: number;
+  readonly ulimits: readonly Ulimit[];
+  readonly readonlyRootFilesystem: boolean;
+  readonly init: boolean;
+  readonly dnsServers: readonly string[];
+  /** `hostname:ip` pairs. */
+  readonly extraHosts: readonly string[];
+}
+
+export type RuntimeHealth = 'starting' | 'healthy' | 'unhealthy';
+
+/** What the engine says about one container. */
+export interface ContainerObservation {
+  readonly runtimeId: string;
+  readonly name: string;
+  readonly image: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** `other` covers paused, restarting, removing and dead. */
+  readonly state: 'created' | 'running' | 'exited' | 'other';
+  readonly exitCode?: number;
+  readonly oomKilled: boolean;
+  /** Why the engine could not run it, when it says. */
+  readonly error?: string;
+  readonly startedAt?: number;
+  readonly finishedAt?: number;
+  readonly health?: RuntimeHealth;
+  readonly portBindings: readonly PortBinding[];
+}
+
+export interface RuntimeInfo {
+  readonly engineVersion: string;
+  readonly apiVersion: string;
+  readonly osType: string;
+  readonly architecture: string;
+  readonly cpus: number;
+  readonly memoryBytes: number;
+}
+
+export interface RegistryAuth {
+  readonly username: string;
+  readonly password: string;
+  readonly serverAddress?: string;
+}
+
+export type RuntimeEventKind = 'create' | 'start' | 'die' | 'health' | 'destroy' | 'oom';
+
+export interface RuntimeEvent {
+  readonly kind: RuntimeEventKind;
+  readonly runtimeId: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly health?: RuntimeHealth;
+  readonly exitCode?: number;
+  /** Epoch milliseconds. */
+  readonly at: number;
+}
+
+export interface RuntimeFailure {
+  /**
+   * unavailable: the engine did not answer; try again when it is back.
+   * rejected: the engine answered no (bad image, port taken, ...).
+   * conflict: the name is taken.
+   */
+  readonly kind: 'unavailable' | 'rejected' | 'conflict';
+  readonly message: string;
+}
+
+export type RuntimeResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: RuntimeFailure };
+
+export interface EventWatch {
+  close(): void;
+}
+
+export interface EventHandlers {
+  /** The stream is connected: events from here on will be seen. */
+  onOpen(): void;
+  onEvent(event: RuntimeEvent): void;
+  /** The stream ended or could not be opened; the watch is over. */
+  onClose(reason: string): void;
+}
+
+export interface ContainerRuntime {
+  /** Where the engine is, for logs. */
+  readonly address: string;
+  info(): Promise<RuntimeResult<RuntimeInfo>>;
+  /** The image's digest if it is present locally (`''` when it has none), or undefined. */
+  inspectImage(image: string): Promise<RuntimeResult<{ digest?: string } | undefined>>;
+  pullImage(image: string, auth?: RegistryAuth): Promise<RuntimeResult<void>>;
+  createContainer(config: ContainerConfig): Promise<RuntimeResult<{ runtimeId: string }>>;
+  startContainer(runtimeId: string): Promise<RuntimeResult<void>>;
+  /** Sends the stop signal, then kills after `timeoutSeconds`; resolves once stopped. */
+  stopContainer(runtimeId: string, timeoutSeconds: number): Promise<RuntimeResult<void>>;
+  removeContainer(runtimeId: string): Promise<RuntimeResult<void>>;
+  /** Undefined when no such container exists. */
+  inspectContainer(idOrName: string): Promise<RuntimeResult<ContainerObservation | undefined>>;
+  /** Every container, running or not, carrying all of these labels. */
+  listContainers(labels: Readonly<Record<string, string>>): Promise<RuntimeResult<ContainerObservation[]>>;
+  /** Container events for containers carrying all of these labels. */
+  watchEvents(labels: Readonly<Record<string, string>>, handlers: EventHandlers): EventWatch;
+}

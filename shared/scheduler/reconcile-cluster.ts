@@ -1,0 +1,208 @@
+import { containerInstances, tasks } from '../domain/collections.ts';
+import { VersionConflictError } from '../domain/errors.ts';
+import type { ContainerInstance, Assignment } from '../schemas/container-instance.ts';
+import type { Task } from '../schemas/task.ts';
+import type { Versioned } from '../ports/store.ts';
+import type { ControlContext } from '../control/context.ts';
+import { readAll, updateWithRetry } from '../control/listing.ts';
+import { placementRequestOf } from '../control/tasks.ts';
+import { stoppedTaskExpiry } from '../control/task-expiry.ts';
+import { instanceKey } from '../control/instances.ts';
+import { buildFleet } from './fleet.ts';
+import { planPlacements } from './pipeline.ts';
+import { planReconcile, type Repair } from './reconcile.ts';
+
+export interface ReconcileOutcome {
+  readonly placed: number;
+  readonly unplaceable: number;
+  readonly repairs: number;
+  /** Instance writes that lost a race and were re-planned. */
+  readonly conflicts: number;
+}
+
+const MAX_PLACEMENT_ROUNDS = 5;
+
+/**
+ * One pass of the scheduler over one cluster: read everything, repair what
+ * disagrees, place what waits. Safe to run any number of times, concurrently
+ * with the API and agents: every write is conditional on what was read.
+ */
+export async function reconcileCluster(ctx: ControlContext, cluster: string): Promise<ReconcileOutcome> {
+  const [instanceItems, taskItems] = await Promise.all([
+    readAll(ctx.store, containerInstances, `INSTANCE#${cluster}`),
+    readAll(ctx.store, tasks, `TASK#${cluster}`),
+  ]);
+  const plan = planReconcile(
+    instanceItems.map((i) => i.value),
+    taskItems.map((t) => t.value),
+  );
+  for (const repair of plan.repairs) await applyRepair(ctx, cluster, repair);
+  const placement = await placeTasks(ctx, cluster, instanceItems, plan.toPlace);
+  return { ...placement, repairs: plan.repairs.length };
+}
+
+async function applyRepair(ctx: ControlContext, cluster: string, repair: Repair): Promise<void> {
+  const taskKey = { partition: `TASK#${cluster}`, sort: repair.taskId };
+  const now = ctx.clock.now();
+  switch (repair.kind) {
+    case 'bind':
+      await bindTask(ctx, cluster, repair.taskId, repair.instanceId);
+      return;
+    case 'release':
+      await changeInstance(ctx, cluster, repair.instanceId, (i) => {
+        if (!i.assignments[repair.taskId]) return undefined;
+        const { [repair.taskId]: _gone, ...rest } = i.assignments;
+        return { ...i, assignments: rest };
+      });
+      return;
+    case 'propagateStop':
+      await changeInstance(ctx, cluster, repair.instanceId, (i) => {
+        const a = i.assignments[repair.taskId];
+        if (!a || a.desiredStatus === 'STOPPED') return undefined;
+        return { ...i, assignments: { ...i.assignments, [repair.taskId]: { ...a, desiredStatus: 'STOPPED' } } };
+      });
+      return;
+    case 'stopUnplaced':
+    case 'lost':
+      await updateWithRetry(
+        ctx.store,
+        tasks,
+        taskKey,
+        (t): Task | undefined =>
+          t.lastStatus === 'STOPPED'
+            ? undefined
+            : {
+                ...t,
+                lastStatus: 'STOPPED',
+                desiredStatus: 'STOPPED',
+                stoppedAt: now,
+                executionStoppedAt: t.executionStoppedAt ?? now,
+                stopCode: t.stopCode ?? 'TaskFailedToStart',
+                stoppedReason: t.stoppedReason ?? (repair.kind === 'lost' ? repair.reason : 'Task stopped before placement'),
+              },
+        { expiresAt: (t) => stoppedTaskExpiry(ctx, t) },
+      );
+      return;
+  }
+}
+
+/** Changes an instance's assignments; every such change raises its generation. */
+async function changeInstance(
+  ctx: ControlContext,
+  cluster: string,
+  instanceId: string,
+  change: (i: ContainerInstance) => ContainerInstance | undefined,
+): Promise<void> {
+  await updateWithRetry(ctx.store, containerInstances, instanceKey(cluster, instanceId), (i) => {
+    const next = change(i);
+    return next && { ...next, generation: i.generation + 1 };
+  });
+}
+
+async function bindTask(ctx: ControlContext, cluster: string, taskId: string, instanceId: string): Promise<boolean> {
+  let bound = false;
+  await updateWithRetry(ctx.store, tasks, { partition: `TASK#${cluster}`, sort: taskId }, (t): Task | undefined => {
+    bound = false;
+    if (t.containerInstanceId !== undefined || t.lastStatus !== 'PROVISIONING') return undefined;
+    bound = true;
+    return { ...t, containerInstanceId: instanceId, lastStatus: 'PENDING' };
+  });
+  return bound;
+}
+
+/**
+ * Places tasks against a snapshot of the fleet, then commits one conditional
+ * write per chosen instance (all its new assignments at once) followed by one
+ * write per task to bind it. An instance write that loses a race is re-read
+ * and only its tasks are planned again.
+ */
+async function placeTasks(
+  ctx: ControlContext,
+  cluster: string,
+  instanceItems: readonly Versioned<ContainerInstance>[],
+  waiting: readonly Task[],
+): Promise<Omit<ReconcileOutcome, 'repairs'>> {
+  const current = new Map(instanceItems.map((i) => [i.value.id, i]));
+  let pending = [...waiting];
+  let placed = 0;
+  let conflicts = 0;
+  let unplaceable = 0;
+  for (let round = 0; round < MAX_PLACEMENT_ROUNDS && pending.length > 0; round++) {
+    const live = [...current.values()].filter((i) => i.value.status !== 'INACTIVE').map((i) => i.value);
+    const decisions = planPlacements(pending.map(placementRequestOf), buildFleet(live));
+    const byInstance = new Map<string, Task[]>();
+    const retry: Task[] = [];
+    for (const [index, decision] of decisions.entries()) {
+      const task = pending[index] as Task;
+      if (decision.kind === 'placed') {
+        byInstance.set(decision.instanceId, [...(byInstance.get(decision.instanceId) ?? []), task]);
+      } else {
+        unplaceable++;
+        await stopUnplaceable(ctx, task, decision.message);
+      }
+    }
+    for (const [instanceId, group] of byInstance) {
+      const item = current.get(instanceId) as Versioned<ContainerInstance>;
+      const assignments = { ...item.value.assignments };
+      for (const task of group) assignments[task.taskId] = assignmentOf(task, ctx.clock.now());
+      const next: ContainerInstance = { ...item.value, assignments, generation: item.value.generation + 1 };
+      try {
+        const written = await ctx.store.replace(containerInstances, next, item.version);
+        current.set(instanceId, written);
+      } catch (error) {
+        if (!(error instanceof VersionConflictError)) throw error;
+        conflicts++;
+        const fresh = await ctx.store.get(containerInstances, instanceKey(cluster, instanceId));
+        if (fresh) current.set(instanceId, fresh);
+        else current.delete(instanceId);
+        retry.push(...group);
+        continue;
+      }
+      for (const task of group) if (await bindTask(ctx, cluster, task.taskId, instanceId)) placed++;
+    }
+    pending = retry;
+  }
+  // Tasks still pending after every round stay PROVISIONING; the next pass places them.
+  if (pending.length > 0) await ctx.reconcile.requestReconcile(cluster, 'placement conflicts');
+  return { placed, unplaceable, conflicts };
+}
+
+function assignmentOf(task: Task, now: number): Assignment {
+  return {
+    taskId: task.taskId,
+    taskDefinitionArn: task.taskDefinitionArn,
+    desiredStatus: 'RUNNING',
+    cpu: task.cpu,
+    memory: task.memory,
+    ports: task.ports,
+    portsUdp: task.portsUdp,
+    ...(task.group !== undefined && { group: task.group }),
+    assignedAt: now,
+  };
+}
+
+/**
+ * A standalone task that fits nowhere is stopped with the scheduler's reason,
+ * as ECS fails such a RunTask; it is never left waiting silently.
+ */
+async function stopUnplaceable(ctx: ControlContext, task: Task, message: string): Promise<void> {
+  const now = ctx.clock.now();
+  await updateWithRetry(
+    ctx.store,
+    tasks,
+    { partition: `TASK#${task.clusterName}`, sort: task.taskId },
+    (t): Task | undefined =>
+      t.lastStatus !== 'PROVISIONING' || t.containerInstanceId !== undefined
+        ? undefined
+        : {
+            ...t,
+            lastStatus: 'STOPPED',
+            desiredStatus: 'STOPPED',
+            stoppedAt: now,
+            executionStoppedAt: now,
+            stopCode: 'TaskFailedToStart',
+            stoppedReason: `Unable to place task: ${message}`,
+          },
+    { expiresAt: (t) => stoppedTaskExpiry(ctx, t) },
+  );
+}

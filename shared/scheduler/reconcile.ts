@@ -1,0 +1,73 @@
+import type { ContainerInstance } from '../schemas/container-instance.ts';
+import type { Task } from '../schemas/task.ts';
+
+/**
+ * The level-triggered half of the scheduler: given everything stored for one
+ * cluster, what must change so that tasks and instance assignments agree.
+ * Writes are single-item and ordered so that any crash between two of them
+ * leaves a state this function repairs on the next pass:
+ *
+ *   task created PROVISIONING -> assignment added on the instance -> task bound (PENDING)
+ *   task stop wanted          -> assignment marked STOPPED        -> agent stops it
+ *   agent reports STOPPED     -> task STOPPED                     -> assignment removed
+ */
+export type Repair =
+  /** The instance holds an assignment the task does not know about yet. */
+  | { kind: 'bind'; taskId: string; instanceId: string }
+  /** An assignment for a task that is gone or stopped: give the capacity back. */
+  | { kind: 'release'; taskId: string; instanceId: string }
+  /** The task should stop but its instance still has it wanted RUNNING. */
+  | { kind: 'propagateStop'; taskId: string; instanceId: string }
+  /** Never placed and no longer wanted: stopped without ever running. */
+  | { kind: 'stopUnplaced'; taskId: string }
+  /** Bound to an instance that is gone: the task is lost. */
+  | { kind: 'lost'; taskId: string; reason: string };
+
+export interface ReconcilePlan {
+  readonly repairs: Repair[];
+  /** PROVISIONING tasks wanted RUNNING with no assignment anywhere, oldest first. */
+  readonly toPlace: Task[];
+}
+
+export function planReconcile(instances: readonly ContainerInstance[], tasks: readonly Task[]): ReconcilePlan {
+  const taskById = new Map(tasks.map((t) => [t.taskId, t]));
+  const instanceById = new Map(instances.map((i) => [i.id, i]));
+  const assignedTo = new Map<string, string>();
+  const repairs: Repair[] = [];
+
+  for (const instance of instances) {
+    for (const assignment of Object.values(instance.assignments)) {
+      const task = taskById.get(assignment.taskId);
+      const boundElsewhere = task?.containerInstanceId !== undefined && task.containerInstanceId !== instance.id;
+      if (!task || task.lastStatus === 'STOPPED' || boundElsewhere) {
+        repairs.push({ kind: 'release', taskId: assignment.taskId, instanceId: instance.id });
+        continue;
+      }
+      assignedTo.set(task.taskId, instance.id);
+      if (instance.status === 'INACTIVE') continue;
+      if (task.containerInstanceId === undefined) {
+        repairs.push({ kind: 'bind', taskId: task.taskId, instanceId: instance.id });
+      }
+      if (task.desiredStatus === 'STOPPED' && assignment.desiredStatus === 'RUNNING') {
+        repairs.push({ kind: 'propagateStop', taskId: task.taskId, instanceId: instance.id });
+      }
+    }
+  }
+
+  const toPlace: Task[] = [];
+  for (const task of tasks) {
+    if (task.lastStatus === 'STOPPED') continue;
+    const holder = task.containerInstanceId ?? assignedTo.get(task.taskId);
+    if (holder !== undefined) {
+      const instance = instanceById.get(holder);
+      if (!instance || instance.status === 'INACTIVE') {
+        repairs.push({ kind: 'lost', taskId: task.taskId, reason: 'Container instance deregistered' });
+      }
+      continue;
+    }
+    if (task.desiredStatus === 'STOPPED') repairs.push({ kind: 'stopUnplaced', taskId: task.taskId });
+    else toPlace.push(task);
+  }
+  toPlace.sort((a, b) => a.createdAt - b.createdAt || a.taskId.localeCompare(b.taskId));
+  return { repairs, toPlace };
+}
