@@ -25,12 +25,15 @@ export interface Bucket {
 export class ShapeIndex {
   readonly shape: IndexShape;
   readonly buckets: Bucket[] = [];
+  /** Best first; the first member of a bucket that fits is the bucket's best choice. */
+  readonly order: InstanceOrder;
   private readonly bucketOf: (Bucket | undefined)[];
 
   constructor(fleet: Fleet, shape: IndexShape, seed: number) {
     this.shape = shape;
     this.bucketOf = new Array<Bucket | undefined>(fleet.instances.length);
     const order = instanceOrder(shape.localOrders, shape.group, tieRanks(fleet.instances.length, seed));
+    this.order = order;
     const grouped = new Map<string, { values: string[]; members: CandidateInstance[] }>();
     for (const instance of fleet.instances) {
       if (!takesWork(instance) || !shape.staticExpressions.every((e) => e.matches(instance))) continue;
