@@ -15,6 +15,6 @@ export interface AgentAuth {
 
 export function bearerToken(token: string | undefined): AgentAuth {
   return {
-    headers: async () => (token ? { authorization: `Bearer ${token}` } : {}),
+    headers: async (): Promise<Record<string, string>> => (token ? { authorization: `Bearer ${token}` } : {}),
   };
 }

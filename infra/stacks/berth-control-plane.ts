@@ -88,6 +88,8 @@ export class BerthControlPlane extends Construct {
       environment,
     });
     props.table.grantReadWriteData(this.scheduler);
+    // A pass that loses placement races asks for another pass of its cluster.
+    props.reconcileQueue.grantSendMessages(this.scheduler);
     // The event source grants the scheduler receive, delete and visibility changes.
     this.scheduler.handler.addEventSource(
       new sources.SqsEventSource(props.reconcileQueue, { batchSize: 10, reportBatchItemFailures: true }),

@@ -24,14 +24,16 @@ export const ESSENTIAL_EXIT_REASON = 'Essential container in task exited';
  */
 export function nextAction(task: TaskState, containers: readonly ContainerState[]): AgentAction[] {
   if (task.removedAt !== undefined) return [];
-  if (!task.spec && containers.length === 0 && !task.stopping) {
-    return task.desiredStatus === 'RUNNING' ? [{ kind: 'fetch-spec' }] : [{ kind: 'stop-task' }];
+  const actions: AgentAction[] = [];
+  if (!task.spec && task.desiredStatus === 'RUNNING' && !task.stopping) {
+    // Nothing to run without the spec; containers adopted by label wait for it too.
+    if (containers.length === 0) return [{ kind: 'fetch-spec' }];
+    actions.push({ kind: 'fetch-spec' });
   }
   if (!task.stopping && task.status !== 'STOPPED') {
     const decision = stopDecision(task, containers);
     if (decision) return [decision];
   }
-  const actions: AgentAction[] = [];
   const goal = containerGoal(task);
   for (const c of containers) {
     if (c.pending) continue;

@@ -23,7 +23,7 @@ import { readConstraints, readStrategies, validatePlacement as validateRules } f
 import { seededRandom } from './prng.ts';
 import { reserve as reserveOnFleet } from './reservation.ts';
 import { compareScores, scorersFor } from './scoring.ts';
-import type { Filter, PlacementDecision, PlacementRequest } from './types.ts';
+import type { Filter, PlacementDecision, PlacementRequest, Rejection } from './types.ts';
 
 /**
  * The filters for a request, in the order they run.
@@ -83,7 +83,7 @@ export function placeTask(request: PlacementRequest, fleet: Fleet): PlacementDec
   return best === undefined ? tally.decision() : { kind: 'placed', instanceId: best.id };
 }
 
-function firstRejection(filters: readonly Filter[], instance: CandidateInstance) {
+function firstRejection(filters: readonly Filter[], instance: CandidateInstance): Rejection | undefined {
   for (const filter of filters) {
     const result = filter(instance);
     if (!result.ok) return result;

@@ -48,6 +48,8 @@ export type FilterResult =
   | { readonly ok: true }
   | { readonly ok: false; readonly reason: PlacementReason; readonly detail: string };
 
+export type Rejection = Extract<FilterResult, { ok: false }>;
+
 /** One filter, bound to the request it judges. */
 export type Filter = (instance: CandidateInstance) => FilterResult;
 

@@ -46,13 +46,14 @@ interface GrantCase {
   readonly denied: readonly string[];
 }
 
-// Every function reads and writes the table; the queue is split by direction.
+// Every function reads and writes the table; only the scheduler consumes the
+// queue (it also sends, to ask for another pass after lost placement races).
 const grantCases: readonly GrantCase[] = [
   { name: 'api', allowed: ['dynamodb:PutItem', 'sqs:SendMessage'], denied: ['sqs:ReceiveMessage', 'sqs:DeleteMessage'] },
   {
     name: 'scheduler',
-    allowed: ['dynamodb:PutItem', 'sqs:ReceiveMessage', 'sqs:DeleteMessage'],
-    denied: ['sqs:SendMessage'],
+    allowed: ['dynamodb:PutItem', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:SendMessage'],
+    denied: ['sqs:PurgeQueue', 'sqs:DeleteQueue'],
   },
   { name: 'monitor', allowed: ['dynamodb:PutItem', 'sqs:SendMessage'], denied: ['sqs:ReceiveMessage', 'sqs:DeleteMessage'] },
 ];

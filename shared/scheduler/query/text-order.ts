@@ -38,12 +38,20 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})?$/;
 
 /** ECS's registeredAt formats; a timestamp without a zone is UTC. Undefined if unreadable. */
 export function parseTimeSpan(text: string): TimeSpan | undefined {
-  const timestamp = TIMESTAMP.exec(text);
-  const iso = DATE.test(text) ? `${text}T00:00:00Z` : timestamp ? (timestamp[1] ? text : `${text}Z`) : undefined;
-  if (iso === undefined) return undefined;
+  let iso: string;
+  let length: number;
+  if (DATE.test(text)) {
+    iso = `${text}T00:00:00Z`;
+    length = 86_400_000;
+  } else {
+    const timestamp = TIMESTAMP.exec(text);
+    if (timestamp === null) return undefined;
+    iso = timestamp[1] === undefined ? `${text}Z` : text;
+    length = 1000;
+  }
   const start = Date.parse(iso);
   if (Number.isNaN(start) || !isCalendarDate(text.slice(0, 10))) return undefined;
-  return { start, end: start + (timestamp ? 1000 : 86_400_000) };
+  return { start, end: start + length };
 }
 
 /** Date.parse rolls 2018-02-30 over into March; a calendar date must exist as written. */

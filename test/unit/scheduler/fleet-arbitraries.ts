@@ -21,11 +21,12 @@ const existingAssignment: fc.Arbitrary<Assignment> = fc
   })
   .map((spec) => assignment(spec));
 
-export function instanceArbitrary(id: string): fc.Arbitrary<ContainerInstance> {
+/** `scale` multiplies the largest instance: 1 fills up within a few tasks, 8 rarely does. */
+export function instanceArbitrary(id: string, scale = 1): fc.Arbitrary<ContainerInstance> {
   return fc
     .record({
-      cpu: fc.integer({ min: 0, max: 4096 }),
-      memory: fc.integer({ min: 0, max: 8192 }),
+      cpu: fc.integer({ min: 0, max: 4096 * scale }),
+      memory: fc.integer({ min: 0, max: 8192 * scale }),
       status: fc.constantFrom<ContainerInstance['status']>('ACTIVE', 'ACTIVE', 'ACTIVE', 'ACTIVE', 'DRAINING'),
       // One instance in ten has lost its agent.
       disconnected: fc.integer({ min: 0, max: 9 }),
@@ -48,9 +49,13 @@ export function instanceArbitrary(id: string): fc.Arbitrary<ContainerInstance> {
     );
 }
 
-export const fleetArbitrary: fc.Arbitrary<ContainerInstance[]> = fc
-  .integer({ min: 0, max: 12 })
-  .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => instanceArbitrary(`i${i}`))));
+export function fleetOf(maxInstances: number, scale = 1): fc.Arbitrary<ContainerInstance[]> {
+  return fc
+    .integer({ min: 0, max: maxInstances })
+    .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => instanceArbitrary(`i${i}`, scale))));
+}
+
+export const fleetArbitrary = fleetOf(12);
 
 const STRATEGIES: PlacementStrategy[] = [
   { type: 'binpack', field: 'memory' },
@@ -84,7 +89,7 @@ const constraintsArbitrary: fc.Arbitrary<PlacementConstraint[]> = fc
   ]);
 
 export function requestArbitrary(
-  strategy: fc.Arbitrary<PlacementStrategy[]> = strategyArbitrary,
+  strategy: fc.Arbitrary<readonly PlacementStrategy[]> = strategyArbitrary,
 ): fc.Arbitrary<Omit<PlacementRequest, 'taskId'>> {
   return fc.record({
     demand: fc.record({
@@ -101,10 +106,11 @@ export function requestArbitrary(
 }
 
 export function requestsArbitrary(
-  strategy?: fc.Arbitrary<PlacementStrategy[]>,
+  strategy?: fc.Arbitrary<readonly PlacementStrategy[]>,
   maxLength = 25,
 ): fc.Arbitrary<PlacementRequest[]> {
+  // size 'max' lets lengths range up to maxLength; fast-check's default keeps them near ten.
   return fc
-    .array(requestArbitrary(strategy), { maxLength })
+    .array(requestArbitrary(strategy), { maxLength, size: 'max' })
     .map((requests) => requests.map((r, n) => ({ ...r, taskId: `t${n}` })));
 }

@@ -76,8 +76,8 @@ export interface RequestSpec {
   readonly memory?: number;
   readonly ports?: number[];
   readonly portsUdp?: number[];
-  readonly strategy?: PlacementStrategy[];
-  readonly constraints?: PlacementConstraint[];
+  readonly strategy?: readonly PlacementStrategy[];
+  readonly constraints?: readonly PlacementConstraint[];
   readonly group?: string;
   readonly seed?: number;
 }

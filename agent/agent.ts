@@ -1,0 +1,191 @@
+import { instanceSelector } from '../shared/agent/labels.ts';
+import { systemClock } from '../shared/ports/clock.ts';
+import { resolveSettings, DEFAULT_POLL_INTERVAL_SECONDS, type AgentOptions } from './config/agent-options.ts';
+import { bearerToken } from './control/auth.ts';
+import { ControlClient } from './control/control-client.ts';
+import { Poller } from './control/poller.ts';
+import { Reporter } from './control/reporter.ts';
+import { Session } from './control/session.ts';
+import { DockerRuntime } from './docker/docker-runtime.ts';
+import { applyAssignments } from './engine/assignments.ts';
+import { removeStoppedTasks } from './engine/cleanup.ts';
+import { HostPortAllocator, portsHeld } from './engine/host-ports.ts';
+import { RuntimeSync } from './engine/runtime-sync.ts';
+import { StepRunner } from './engine/steps.ts';
+import { TaskEngine } from './engine/task-engine.ts';
+import { registrationRequest } from './host/discovery.ts';
+import { readEc2Identity } from './host/imds.ts';
+import { isPortFree } from './host/port-probe.ts';
+import { jsonLogger } from './log.ts';
+import { staticSecretResolver } from './secrets/secret-resolver.ts';
+import { drainTasks, DRAIN_REASON } from './drain.ts';
+import { registerWithRetry, waitForRuntime } from './startup.ts';
+import { StateDir } from './state/state-dir.ts';
+import { AGENT_VERSION } from './version.ts';
+
+export interface AgentHandle {
+  readonly instanceId: string;
+  readonly containerInstanceArn: string | undefined;
+  /** Poll the control plane now instead of at the next interval. */
+  pollNow(): void;
+  /**
+   * Stops the agent. Plain: containers keep running and a restarted agent
+   * adopts them. `drain`: take no new work, stop every task gracefully,
+   * report, then stop.
+   */
+  stop(options?: { readonly drain?: boolean }): Promise<void>;
+}
+
+/**
+ * The agent's composition root: discovers the host, registers, then runs
+ * the assignment loop (Poller), the runtime's event stream (RuntimeSync),
+ * the task engine and the reporter until stopped.
+ */
+export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
+  const settings = resolveSettings(options);
+  const logger = options.logger ?? jsonLogger();
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
+  let stopping = false;
+  const state = new StateDir(settings.stateDir, logger);
+  const runtime = new DockerRuntime({ ...(settings.dockerHost ? { dockerHost: settings.dockerHost } : {}) });
+
+  const info = await waitForRuntime(runtime, logger, settings.backoff, random, () => stopping);
+  const ec2 = settings.imds ? await readEc2Identity(settings.imds.endpoint, settings.imds.timeoutMs) : undefined;
+  const registration = registrationRequest(info, ec2, {
+    agentVersion: AGENT_VERSION,
+    reservedMemoryMiB: settings.reservedMemoryMiB,
+    reservedPorts: settings.reservedPorts,
+    reservedPortsUdp: settings.reservedPortsUdp,
+    attributes: options.attributes ?? {},
+  });
+  const client = new ControlClient({ endpoint: options.endpoint, cluster: options.cluster, auth: bearerToken(options.registrationToken) });
+  const session = new Session({ client, state, cluster: options.cluster, logger, registration });
+  const identity = await registerWithRetry(session, settings.stateDir, logger, settings.backoff, random, () => stopping);
+  const instanceId = (): string => session.current?.instanceId ?? identity.instanceId;
+
+  let localDraining = false;
+  let deregistered = false;
+  const ports = new HostPortAllocator({
+    range: settings.dynamicPortRange,
+    reservedTcp: registration.resources.reservedPorts,
+    reservedUdp: registration.resources.reservedPortsUdp,
+    random,
+    isFree: isPortFree,
+  });
+  const secrets = options.secrets ?? staticSecretResolver(options.registryCredentials ?? {});
+  const steps = new StepRunner({ runtime, secrets, ports, instanceId, heldPorts: () => portsHeld(engine.list()) });
+  const engine: TaskEngine = new TaskEngine({
+    steps,
+    state,
+    clock,
+    logger,
+    defaultStopTimeoutSeconds: settings.defaultStopTimeoutSeconds,
+    fetchSpec: (taskId) => client.taskSpec(instanceId(), taskId),
+    report: (taskId, seq, body) => reporter.enqueue(taskId, seq, body),
+    onRuntimeTrouble: () => sync.trouble(),
+  });
+  engine.load(state.readTasks());
+
+  let fencing: Promise<boolean> | undefined;
+  const onFenced = (): Promise<boolean> =>
+    (fencing ??= (async () => {
+      logger.warn('Fenced: the control plane declared this instance disconnected; re-registering');
+      engine.setAssignmentsKnown(false);
+      poller.resetVersion();
+      const result = await session.register();
+      if (!result.ok && result.failure.kind === 'instance-not-found') onDeregistered();
+      if (result.ok) poller.pollNow();
+      return result.ok;
+    })().finally(() => {
+      fencing = undefined;
+    }));
+  const onDeregistered = (): void => {
+    if (deregistered) return;
+    deregistered = true;
+    logger.error(
+      `Container instance ${instanceId()} was deregistered: taking no more work and leaving containers as they are. ` +
+        `To join as a new instance, stop the agent, delete ${settings.stateDir}/identity.json and start it again.`,
+    );
+    poller.stop();
+    reporter.stop();
+    sync.stop();
+    engine.setAssignmentsKnown(false);
+  };
+
+  const reporter: Reporter = new Reporter({
+    client,
+    session,
+    logger,
+    random,
+    backoff: settings.backoff,
+    onAnswer: (taskId, desiredStatus) => {
+      if (desiredStatus === 'STOPPED') engine.dispatch(taskId, { type: 'desired', desiredStatus });
+    },
+    onFenced,
+    onDeregistered,
+  });
+  const poller: Poller = new Poller({
+    client,
+    session,
+    logger,
+    random,
+    backoff: settings.backoff,
+    intervalSeconds: () => settings.pollIntervalSeconds ?? session.interval ?? DEFAULT_POLL_INTERVAL_SECONDS,
+    onResponse: (response) => {
+      if (!response.changed) return;
+      const draining = localDraining || response.status !== 'ACTIVE';
+      applyAssignments(engine, response.assignments, { draining });
+    },
+    onReachable: () => reporter.flush(),
+    onFenced,
+    onDeregistered,
+  });
+  const sync: RuntimeSync = new RuntimeSync({
+    runtime,
+    engine,
+    selector: () => instanceSelector(options.cluster, instanceId()),
+    logger,
+    random,
+    backoff: settings.backoff,
+    defaultStopTimeoutSeconds: settings.defaultStopTimeoutSeconds,
+  });
+
+  let sweeping = false;
+  const sweep = setInterval(() => {
+    if (sweeping || deregistered) return;
+    sweeping = true;
+    void removeStoppedTasks(engine, runtime, {
+      now: clock.now(),
+      delayMs: settings.cleanupDelayMs,
+      reportPending: (taskId) => reporter.has(taskId),
+    }).finally(() => {
+      sweeping = false;
+    });
+  }, Math.min(60_000, Math.max(1_000, settings.cleanupDelayMs)));
+  sweep.unref();
+
+  sync.start();
+  poller.start();
+  logger.info('Agent started', { instanceId: instanceId(), cluster: options.cluster, engine: runtime.address, stateDir: settings.stateDir });
+
+  return {
+    instanceId: identity.instanceId,
+    containerInstanceArn: identity.containerInstanceArn,
+    pollNow: () => poller.pollNow(),
+    stop: async (stopOptions) => {
+      if (stopping) return;
+      stopping = true;
+      if (stopOptions?.drain && !deregistered) {
+        localDraining = true;
+        await drainTasks(engine, () => reporter.idle, logger, DRAIN_REASON);
+      }
+      clearInterval(sweep);
+      poller.stop();
+      reporter.stop();
+      sync.stop();
+      runtime.close();
+      logger.info('Agent stopped', { instanceId: instanceId(), drained: Boolean(stopOptions?.drain) });
+    },
+  };
+}

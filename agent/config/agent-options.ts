@@ -1,0 +1,91 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_DYNAMIC_PORT_RANGE, parsePortRange, type PortRange } from '../../shared/agent/port-picker.ts';
+import type { Clock } from '../../shared/ports/clock.ts';
+import type { RegistryAuth } from '../../shared/ports/container-runtime.ts';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from '../control/backoff.ts';
+import { DEFAULT_IMDS_ENDPOINT } from '../host/imds.ts';
+import type { AgentLogger } from '../log.ts';
+import type { SecretResolver } from '../secrets/secret-resolver.ts';
+
+/** What `startAgent` takes; everything but endpoint and cluster has a default. */
+export interface AgentOptions {
+  /** The control plane's base URL, e.g. http://127.0.0.1:4566. */
+  readonly endpoint: string;
+  readonly cluster: string;
+  /** Sent as `Authorization: Bearer <token>`. */
+  readonly registrationToken?: string;
+  /**
+   * Where identity and task records live. `berth-agent` defaults to
+   * /var/lib/berth-agent; in-process callers that pass none get a fresh
+   * temporary directory, i.e. a new instance each time.
+   */
+  readonly stateDir?: string;
+  /** Default: `DOCKER_HOST`, else unix:///var/run/docker.sock. */
+  readonly dockerHost?: string;
+  /** MiB of host memory not offered to tasks. Default 0, as ECS. */
+  readonly reservedMemoryMiB?: number;
+  /** TCP ports reserved in addition to 22, 2375, 2376, 51678-51680. */
+  readonly reservedPorts?: readonly number[];
+  readonly reservedPortsUdp?: readonly number[];
+  /** Where dynamic host ports come from; default 49153-65535. */
+  readonly dynamicPortRange?: PortRange | string;
+  /** Overrides the control plane's pollIntervalSeconds (tests, experiments). */
+  readonly pollIntervalSeconds?: number;
+  /** How long a stopped task's containers stay on the host; default 3600 s. */
+  readonly cleanupDelaySeconds?: number;
+  /** Stop signal to kill, for containers without stopTimeout; default 30 s. */
+  readonly defaultStopTimeoutSeconds?: number;
+  /** EC2 metadata; `false` skips it (off EC2 it fails fast anyway). */
+  readonly imds?: false | { readonly endpoint?: string; readonly timeoutMs?: number };
+  /** Custom instance attributes. */
+  readonly attributes?: Readonly<Record<string, string>>;
+  /** Registry credentials by the name task definitions give in repositoryCredentials. */
+  readonly registryCredentials?: Readonly<Record<string, RegistryAuth>>;
+  /** Replaces the table above with another source of credentials. */
+  readonly secrets?: SecretResolver;
+  readonly logger?: AgentLogger;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  readonly backoff?: BackoffPolicy;
+}
+
+export interface AgentSettings {
+  readonly stateDir: string;
+  readonly dockerHost: string | undefined;
+  readonly reservedMemoryMiB: number;
+  readonly reservedPorts: readonly number[];
+  readonly reservedPortsUdp: readonly number[];
+  readonly dynamicPortRange: PortRange;
+  readonly pollIntervalSeconds: number | undefined;
+  readonly cleanupDelayMs: number;
+  readonly defaultStopTimeoutSeconds: number;
+  readonly imds: { readonly endpoint: string; readonly timeoutMs: number } | undefined;
+  readonly backoff: BackoffPolicy;
+}
+
+export const DEFAULT_CLEANUP_DELAY_SECONDS = 3600;
+export const DEFAULT_STOP_TIMEOUT_SECONDS = 30;
+/** Used only until the control plane's pollIntervalSeconds is known. */
+export const DEFAULT_POLL_INTERVAL_SECONDS = 5;
+
+export function resolveSettings(options: AgentOptions): AgentSettings {
+  const range = options.dynamicPortRange ?? DEFAULT_DYNAMIC_PORT_RANGE;
+  return {
+    stateDir: options.stateDir ?? mkdtempSync(join(tmpdir(), 'berth-agent-')),
+    dockerHost: options.dockerHost ?? process.env.DOCKER_HOST,
+    reservedMemoryMiB: options.reservedMemoryMiB ?? 0,
+    reservedPorts: options.reservedPorts ?? [],
+    reservedPortsUdp: options.reservedPortsUdp ?? [],
+    dynamicPortRange: typeof range === 'string' ? parsePortRange(range) : range,
+    pollIntervalSeconds: options.pollIntervalSeconds,
+    cleanupDelayMs: (options.cleanupDelaySeconds ?? DEFAULT_CLEANUP_DELAY_SECONDS) * 1000,
+    defaultStopTimeoutSeconds: options.defaultStopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS,
+    imds:
+      options.imds === false
+        ? undefined
+        : { endpoint: options.imds?.endpoint ?? DEFAULT_IMDS_ENDPOINT, timeoutMs: options.imds?.timeoutMs ?? 1_000 },
+    backoff: options.backoff ?? DEFAULT_BACKOFF,
+  };
+}

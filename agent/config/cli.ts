@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import type { AgentOptions } from './agent-options.ts';
+
+/**
+ * berth-agent's configuration, from (highest first) flags, environment and a
+ * JSON file named by --config or BERTH_CONFIG. The file uses the same names
+ * as `startAgent`'s options; see docs/agent.md for every setting.
+ */
+const port = z.number().int().min(1).max(65535);
+const fileSchema = z.strictObject({
+  endpoint: z.url(),
+  cluster: z.string().regex(/^[a-zA-Z0-9_-]{1,255}$/),
+  registrationToken: z.string().optional(),
+  stateDir: z.string().default('/var/lib/berth-agent'),
+  dockerHost: z.string().optional(),
+  reservedMemoryMiB: z.number().int().nonnegative().optional(),
+  reservedPorts: z.array(port).optional(),
+  reservedPortsUdp: z.array(port).optional(),
+  dynamicPortRange: z.string().regex(/^\d+-\d+$/).optional(),
+  pollIntervalSeconds: z.number().positive().optional(),
+  cleanupDelaySeconds: z.number().nonnegative().optional(),
+  defaultStopTimeoutSeconds: z.number().int().nonnegative().optional(),
+  imds: z.union([z.literal(false), z.strictObject({ endpoint: z.url().optional(), timeoutMs: z.number().int().positive().optional() })]).optional(),
+  attributes: z.record(z.string(), z.string()).optional(),
+  registryCredentials: z
+    .record(z.string(), z.strictObject({ username: z.string(), password: z.string(), serverAddress: z.string().optional() }))
+    .optional(),
+  drain: z.boolean().default(false),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+export type CliConfig = z.infer<typeof fileSchema>;
+
+export const USAGE = `Usage: berth-agent --endpoint URL --cluster NAME [options]
+
+  --endpoint URL             control plane (BERTH_ENDPOINT)
+  --cluster NAME             cluster to join (BERTH_CLUSTER)
+  --registration-token T     sent as a bearer token (BERTH_REGISTRATION_TOKEN)
+  --config FILE              JSON settings (BERTH_CONFIG); flags and environment win
+  --state-dir DIR            identity and task records (BERTH_STATE_DIR, /var/lib/berth-agent)
+  --docker-host URL          unix:///path or tcp://host:port (DOCKER_HOST)
+  --reserved-memory MIB      memory not offered to tasks (BERTH_RESERVED_MEMORY, 0)
+  --reserved-ports LIST      extra reserved TCP ports, comma separated (BERTH_RESERVED_PORTS)
+  --reserved-ports-udp LIST  reserved UDP ports (BERTH_RESERVED_PORTS_UDP)
+  --dynamic-port-range A-B   host ports for dynamic mappings (BERTH_DYNAMIC_PORT_RANGE, 49153-65535)
+  --poll-interval SECONDS    override the control plane's interval (BERTH_POLL_INTERVAL)
+  --cleanup-delay SECONDS    keep stopped containers this long (BERTH_CLEANUP_DELAY, 3600)
+  --stop-timeout SECONDS     default stop timeout (BERTH_STOP_TIMEOUT, 30)
+  --imds-endpoint URL        EC2 metadata service (BERTH_IMDS_ENDPOINT)
+  --no-imds                  skip EC2 metadata (BERTH_IMDS=off)
+  --attribute NAME=VALUE     custom attribute, repeatable
+  --drain                    on SIGTERM, stop every task before exiting (BERTH_DRAIN=true)
+  --log-level LEVEL          debug, info, warn or error (BERTH_LOG_LEVEL)`;
+
+export type CliResult =
+  | { readonly ok: true; readonly config: CliConfig }
+  | { readonly ok: true; readonly help: true }
+  | { readonly ok: false; readonly message: string };
+
+export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliResult {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      options: {
+        endpoint: { type: 'string' },
+        cluster: { type: 'string' },
+        'registration-token': { type: 'string' },
+        config: { type: 'string' },
+        'state-dir': { type: 'string' },
+        'docker-host': { type: 'string' },
+        'reserved-memory': { type: 'string' },
+        'reserved-ports': { type: 'string' },
+        'reserved-ports-udp': { type: 'string' },
+        'dynamic-port-range': { type: 'string' },
+        'poll-interval': { type: 'string' },
+        'cleanup-delay': { type: 'string' },
+        'stop-timeout': { type: 'string' },
+        'imds-endpoint': { type: 'string' },
+        'no-imds': { type: 'boolean' },
+        attribute: { type: 'string', multiple: true },
+        drain: { type: 'boolean' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (error) {
+    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+  if (parsed.help) return { ok: true, help: true };
+  const file = parsed.config ?? env.BERTH_CONFIG;
+  let fromFile: Record<string, unknown> = {};
+  if (file) {
+    try {
+      fromFile = z.record(z.string(), z.unknown()).parse(JSON.parse(readFileSync(file, 'utf8')));
+    } catch (error) {
+      return { ok: false, message: `Cannot read the config file ${file}: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }
+  const given = (flag: string | undefined, variable: string | undefined): string | undefined => flag ?? variable;
+  const number = (text: string | undefined): number | undefined => (text === undefined ? undefined : Number(text));
+  const ports = (text: string | undefined): number[] | undefined => (text === undefined ? undefined : text.split(',').filter(Boolean).map(Number));
+  const imdsOff = parsed['no-imds'] || env.BERTH_IMDS === 'off';
+  const imdsEndpoint = given(parsed['imds-endpoint'], env.BERTH_IMDS_ENDPOINT);
+  const attributes = parsed.attribute?.map((a) => a.split('=')).map(([name = '', ...value]) => [name, value.join('=')]);
+  const overrides = {
+    endpoint: given(parsed.endpoint, env.BERTH_ENDPOINT),
+    cluster: given(parsed.cluster, env.BERTH_CLUSTER),
+    registrationToken: given(parsed['registration-token'], env.BERTH_REGISTRATION_TOKEN),
+    stateDir: given(parsed['state-dir'], env.BERTH_STATE_DIR),
+    dockerHost: given(parsed['docker-host'], env.DOCKER_HOST),
+    reservedMemoryMiB: number(given(parsed['reserved-memory'], env.BERTH_RESERVED_MEMORY)),
+    reservedPorts: ports(given(parsed['reserved-ports'], env.BERTH_RESERVED_PORTS)),
+    reservedPortsUdp: ports(given(parsed['reserved-ports-udp'], env.BERTH_RESERVED_PORTS_UDP)),
+    dynamicPortRange: given(parsed['dynamic-port-range'], env.BERTH_DYNAMIC_PORT_RANGE),
+    pollIntervalSeconds: number(given(parsed['poll-interval'], env.BERTH_POLL_INTERVAL)),
+    cleanupDelaySeconds: number(given(parsed['cleanup-delay'], env.BERTH_CLEANUP_DELAY)),
+    defaultStopTimeoutSeconds: number(given(parsed['stop-timeout'], env.BERTH_STOP_TIMEOUT)),
+    imds: imdsOff ? false : imdsEndpoint ? { endpoint: imdsEndpoint } : undefined,
+    attributes: attributes ? Object.fromEntries(attributes) : undefined,
+    drain: parsed.drain || env.BERTH_DRAIN === 'true' ? true : undefined,
+    logLevel: given(parsed['log-level'], env.BERTH_LOG_LEVEL),
+  };
+  const merged = { ...fromFile, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
+  const config = fileSchema.safeParse(merged);
+  if (!config.success) {
+    const issue = config.error.issues[0];
+    return { ok: false, message: `Invalid setting ${issue?.path.join('.') || ''}: ${issue?.message ?? 'invalid'}` };
+  }
+  return { ok: true, config: config.data };
+}
+
+/** The CLI's settings as `startAgent` options (drain and log level are the CLI's own). */
+export function toAgentOptions(config: CliConfig): AgentOptions {
+  const { drain: _drain, logLevel: _logLevel, ...options } = config;
+  return options;
+}

@@ -1,0 +1,103 @@
+import type { PollResponse } from '../../shared/schemas/agent-api.ts';
+import type { AgentLogger } from '../log.ts';
+import { backoffDelay, type BackoffPolicy } from './backoff.ts';
+import type { ControlClient } from './control-client.ts';
+import { describeFailure, type Session } from './session.ts';
+
+export interface PollerOptions {
+  readonly client: ControlClient;
+  readonly session: Session;
+  readonly logger: AgentLogger;
+  readonly random: () => number;
+  readonly backoff: BackoffPolicy;
+  /** Seconds between polls; the control plane's pollIntervalSeconds unless overridden. */
+  readonly intervalSeconds: () => number;
+  onResponse(response: PollResponse): void;
+  /** The control plane answered: whatever waited for it can go now. */
+  onReachable(): void;
+  onFenced(): Promise<boolean>;
+  onDeregistered(): void;
+}
+
+/**
+ * The assignment loop: one poll per interval carries the heartbeat and
+ * brings back the assignments (or "unchanged" when `knownVersion` is
+ * current). An unreachable control plane is retried with backoff and jitter;
+ * it never touches the containers. `pollNow` polls at once, for whoever
+ * knows something changed (a push hint later, a test now).
+ */
+export class Poller {
+  private readonly options: PollerOptions;
+  private knownVersion: number | undefined;
+  private failures = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private polling = false;
+  private again = false;
+  private stopped = false;
+
+  constructor(options: PollerOptions) {
+    this.options = options;
+  }
+
+  start(): void {
+    this.pollNow();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  /** Forget the assignments version, so the next poll brings the whole list. */
+  resetVersion(): void {
+    this.knownVersion = undefined;
+  }
+
+  pollNow(): void {
+    if (this.stopped) return;
+    if (this.polling) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    void this.poll();
+  }
+
+  private async poll(): Promise<void> {
+    const identity = this.options.session.current;
+    if (!identity) return;
+    this.polling = true;
+    this.again = false;
+    const result = await this.options.client.poll(identity.instanceId, {
+      epoch: identity.epoch,
+      ...(this.knownVersion !== undefined ? { knownVersion: this.knownVersion } : {}),
+    });
+    if (this.stopped) return;
+    let delayMs = this.options.intervalSeconds() * 1000;
+    if (result.ok) {
+      if (this.failures > 0) this.options.logger.info('The control plane is reachable again');
+      this.failures = 0;
+      this.knownVersion = result.value.version;
+      this.options.onReachable();
+      this.options.onResponse(result.value);
+    } else {
+      const failure = result.failure;
+      if (failure.kind === 'instance-not-found') return this.options.onDeregistered();
+      if (failure.kind === 'fenced') {
+        this.knownVersion = undefined;
+        if (await this.options.onFenced()) delayMs = 0;
+        else delayMs = backoffDelay(this.failures++, this.options.backoff, this.options.random);
+      } else if (failure.kind === 'unavailable') {
+        delayMs = backoffDelay(this.failures++, this.options.backoff, this.options.random);
+        // The first miss is worth a line; the rest of an outage is not.
+        if (this.failures === 1) this.options.logger.warn('The control plane is unreachable; containers keep running', { error: failure.message });
+      } else {
+        this.options.logger.error('The control plane refused a poll', { error: describeFailure(failure) });
+      }
+    }
+    this.polling = false;
+    if (this.again) delayMs = 0;
+    if (!this.stopped) this.timer = setTimeout(() => this.pollNow(), delayMs);
+  }
+}

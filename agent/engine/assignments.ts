@@ -1,0 +1,50 @@
+import { newTask } from '../../shared/agent/new-task.ts';
+import type { AssignmentView } from '../../shared/schemas/agent-api.ts';
+import type { TaskEngine } from './task-engine.ts';
+
+export const DRAINING_REASON = 'Container instance is draining: the task was not started';
+
+/**
+ * Follows the control plane's list of what should run on this instance:
+ * - a new task to run is taken on at once, unless the instance is draining
+ *   (then it is reported STOPPED, TaskFailedToStart, and never started);
+ * - a known task takes the desired status it is given;
+ * - a task the list no longer names is stopped: the control plane has given
+ *   it up (replaced it while this agent was fenced, or forgotten it);
+ * - a task whose containers are gone and which the list no longer names is
+ *   forgotten. A task id is never started twice, so a stopped task stays
+ *   known (a tombstone) for as long as the list still names it.
+ */
+export function applyAssignments(
+  engine: TaskEngine,
+  assignments: readonly AssignmentView[],
+  options: { readonly draining: boolean },
+): void {
+  const named = new Set<string>();
+  for (const assignment of assignments) {
+    named.add(assignment.taskId);
+    const task = engine.get(assignment.taskId);
+    if (task) {
+      if (task.desiredStatus !== assignment.desiredStatus) {
+        engine.dispatch(task.taskId, { type: 'desired', desiredStatus: assignment.desiredStatus });
+      }
+      continue;
+    }
+    // Nothing to stop for a task never seen here.
+    if (assignment.desiredStatus === 'STOPPED') continue;
+    engine.add(newTask(assignment.taskId, 'RUNNING', assignment.taskArn));
+    if (options.draining) {
+      engine.logger.info('Not starting a task: the instance is draining', { taskId: assignment.taskId });
+      engine.dispatch(assignment.taskId, { type: 'stop-decided', stopCode: 'TaskFailedToStart', reason: DRAINING_REASON });
+    }
+  }
+  for (const task of engine.list()) {
+    if (named.has(task.taskId)) continue;
+    if (task.removedAt !== undefined) engine.forget(task.taskId);
+    else if (task.desiredStatus !== 'STOPPED') {
+      engine.logger.info('Stopping a task the control plane no longer assigns here', { taskId: task.taskId });
+      engine.dispatch(task.taskId, { type: 'desired', desiredStatus: 'STOPPED' });
+    }
+  }
+  engine.setAssignmentsKnown(true);
+}

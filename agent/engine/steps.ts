@@ -1,0 +1,150 @@
+import { containerConfig, dynamicMappings } from '../../shared/agent/container-config.ts';
+import { LABELS } from '../../shared/agent/labels.ts';
+import { hostModeBindings, observe, type Observed } from '../../shared/agent/observe.ts';
+import type { TaskEvent } from '../../shared/agent/task-events.ts';
+import type { AgentTask, ContainerState, ContainerStep } from '../../shared/agent/task-model.ts';
+import type { ContainerRuntime, RuntimeFailure, RuntimeResult } from '../../shared/ports/container-runtime.ts';
+import type { ContainerDefinition } from '../../shared/schemas/task-definition.ts';
+import type { SecretResolver } from '../secrets/secret-resolver.ts';
+import type { HostPortAllocator } from './host-ports.ts';
+
+export interface StepDependencies {
+  readonly runtime: ContainerRuntime;
+  readonly secrets: SecretResolver;
+  readonly ports: HostPortAllocator;
+  readonly instanceId: () => string;
+  /** Host ports held by the agent's live containers, by protocol. */
+  readonly heldPorts: () => { tcp: ReadonlySet<number>; udp: ReadonlySet<number> };
+}
+
+/**
+ * Executes one runtime step for one container and says what happened, as a
+ * task event. It decides nothing: an engine failure is `step-failed`, an
+ * engine that did not answer is `step-deferred`, and the task's reducer and
+ * nextAction take it from there.
+ */
+export class StepRunner {
+  private readonly deps: StepDependencies;
+  /** One pull per image at a time, shared by every container that needs it. */
+  private readonly pulls = new Map<string, Promise<RuntimeResult<{ digest?: string }>>>();
+
+  constructor(deps: StepDependencies) {
+    this.deps = deps;
+  }
+
+  async run(task: AgentTask, container: ContainerState, step: ContainerStep): Promise<TaskEvent> {
+    const name = container.name;
+    const definition = task.spec?.containerDefinitions.find((d) => d.name === name);
+    if (step === 'stop') return this.stop(container);
+    if (!task.spec || !definition) return { type: 'step-failed', container: name, step, message: 'the task definition has no such container' };
+    if (step === 'pull') return this.pull(name, definition);
+    if (step === 'create') return this.create(task, container, definition);
+    return this.start(task, container);
+  }
+
+  private async pull(name: string, definition: ContainerDefinition): Promise<TaskEvent> {
+    let pulling = this.pulls.get(definition.image);
+    if (!pulling) {
+      pulling = this.pullOnce(definition).finally(() => this.pulls.delete(definition.image));
+      this.pulls.set(definition.image, pulling);
+    }
+    const result = await pulling;
+    if (!result.ok) return failed(name, 'pull', result.failure);
+    return { type: 'pulled', container: name, ...(result.value.digest ? { imageDigest: result.value.digest } : {}) };
+  }
+
+  /** A local image is used as it is: inspect first, pull only when missing. */
+  private async pullOnce(definition: ContainerDefinition): Promise<RuntimeResult<{ digest?: string }>> {
+    const { runtime } = this.deps;
+    const present = await runtime.inspectImage(definition.image);
+    if (!present.ok || present.value) return present.ok ? { ok: true, value: present.value ?? {} } : present;
+    const credentials = definition.repositoryCredentials?.credentialsParameter;
+    let auth;
+    if (credentials) {
+      const resolved = await this.deps.secrets.registryAuth(credentials);
+      if (!resolved.ok) return { ok: false, failure: { kind: 'rejected', message: resolved.message } };
+      auth = resolved.auth;
+    }
+    const pulled = await runtime.pullImage(definition.image, auth);
+    if (!pulled.ok) return pulled;
+    const after = await runtime.inspectImage(definition.image);
+    return { ok: true, value: after.ok && after.value ? after.value : {} };
+  }
+
+  private async create(task: AgentTask, container: ContainerState, definition: ContainerDefinition): Promise<TaskEvent> {
+    const spec = task.spec;
+    if (!spec) return { type: 'step-failed', container: container.name, step: 'create', message: 'no task spec' };
+    const mappings = dynamicMappings(spec, definition);
+    // A create retried after a restart reuses the ports it was given the first time.
+    const hostPorts =
+      container.hostPorts.length === mappings.length
+        ? container.hostPorts
+        : await this.deps.ports.allocate(mappings, this.deps.heldPorts());
+    if (!hostPorts) {
+      return { type: 'step-failed', container: container.name, step: 'create', message: 'no free host port left in the dynamic port range' };
+    }
+    const config = containerConfig(spec, definition, {
+      instanceId: this.deps.instanceId(),
+      hostPorts,
+      stopTimeoutSeconds: container.stopTimeoutSeconds,
+    });
+    const created = await this.deps.runtime.createContainer(config);
+    this.deps.ports.release(hostPorts);
+    if (created.ok) return { type: 'created', container: container.name, runtimeId: created.value.runtimeId, hostPorts };
+    if (created.failure.kind === 'conflict') return this.adoptByName(task, container, config.name, hostPorts);
+    return failed(container.name, 'create', created.failure);
+  }
+
+  /**
+   * The name is taken: most likely by this very container, created before the
+   * agent died and never recorded. It is adopted only if its labels say so.
+   */
+  private async adoptByName(
+    task: AgentTask,
+    container: ContainerState,
+    runtimeName: string,
+    hostPorts: ContainerState['hostPorts'],
+  ): Promise<TaskEvent> {
+    const found = await this.deps.runtime.inspectContainer(runtimeName);
+    if (!found.ok) return failed(container.name, 'create', found.failure);
+    const labels = found.value?.labels ?? {};
+    const ours =
+      labels[LABELS.taskId] === task.taskId &&
+      labels[LABELS.containerName] === container.name &&
+      labels[LABELS.instanceId] === this.deps.instanceId();
+    if (!found.value || !ours) {
+      return { type: 'step-failed', container: container.name, step: 'create', message: `the name ${runtimeName} is taken by a container Berth did not create` };
+    }
+    return { type: 'created', container: container.name, runtimeId: found.value.runtimeId, hostPorts };
+  }
+
+  private async start(task: AgentTask, container: ContainerState): Promise<TaskEvent> {
+    const id = container.runtimeId;
+    if (!id) return { type: 'step-failed', container: container.name, step: 'start', message: 'the container was never created' };
+    const started = await this.deps.runtime.startContainer(id);
+    if (!started.ok) return failed(container.name, 'start', started.failure);
+    const bindings = task.spec ? hostModeBindings(task.spec, container.name) : [];
+    const observed = await this.look(id);
+    return { type: 'started', container: container.name, ...(observed ? { observed } : {}), networkBindings: bindings };
+  }
+
+  private async stop(container: ContainerState): Promise<TaskEvent> {
+    const id = container.runtimeId;
+    if (!id) return { type: 'stop-done', container: container.name };
+    const stopped = await this.deps.runtime.stopContainer(id, container.stopTimeoutSeconds);
+    if (!stopped.ok) return failed(container.name, 'stop', stopped.failure);
+    const observed = await this.look(id);
+    return { type: 'stop-done', container: container.name, ...(observed ? { observed } : {}) };
+  }
+
+  private async look(runtimeId: string): Promise<Observed | undefined> {
+    const inspected = await this.deps.runtime.inspectContainer(runtimeId);
+    return inspected.ok && inspected.value ? observe(inspected.value) : undefined;
+  }
+}
+
+function failed(container: string, step: ContainerStep, failure: RuntimeFailure): TaskEvent {
+  return failure.kind === 'unavailable'
+    ? { type: 'step-deferred', container }
+    : { type: 'step-failed', container, step, message: failure.message };
+}

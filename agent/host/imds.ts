@@ -1,0 +1,44 @@
+/**
+ * The EC2 instance metadata service, version 2 (a session token first, then
+ * the reads). Off EC2 nothing answers at 169.254.169.254, so every call has
+ * a short timeout and any failure means "not on EC2".
+ */
+export interface Ec2Identity {
+  readonly instanceId: string;
+  readonly instanceType: string;
+  readonly availabilityZone: string;
+  readonly amiId?: string;
+}
+
+export const DEFAULT_IMDS_ENDPOINT = 'http://169.254.169.254';
+
+export async function readEc2Identity(endpoint: string, timeoutMs = 1_000): Promise<Ec2Identity | undefined> {
+  const base = endpoint.replace(/\/+$/, '');
+  try {
+    const tokenResponse = await fetch(`${base}/latest/api/token`, {
+      method: 'PUT',
+      headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!tokenResponse.ok) return undefined;
+    const token = await tokenResponse.text();
+    const read = async (path: string): Promise<string | undefined> => {
+      const response = await fetch(`${base}/latest/meta-data/${path}`, {
+        headers: { 'x-aws-ec2-metadata-token': token },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const text = (await response.text()).trim();
+      return response.ok && text !== '' ? text : undefined;
+    };
+    const [instanceId, instanceType, availabilityZone, amiId] = await Promise.all([
+      read('instance-id'),
+      read('instance-type'),
+      read('placement/availability-zone'),
+      read('ami-id'),
+    ]);
+    if (!instanceId || !instanceType || !availabilityZone) return undefined;
+    return { instanceId, instanceType, availabilityZone, ...(amiId ? { amiId } : {}) };
+  } catch {
+    return undefined;
+  }
+}

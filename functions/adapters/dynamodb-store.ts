@@ -1,0 +1,295 @@
+import {
+  BatchGetItemCommand,
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+  type PutItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import { VersionConflictError } from '../../shared/domain/errors.ts';
+import type {
+  Collection,
+  Key,
+  QueryOptions,
+  QueryPage,
+  Store,
+  StoreStats,
+  Versioned,
+  WriteOptions,
+} from '../../shared/ports/store.ts';
+import { keyOf } from '../../shared/ports/store.ts';
+import { TABLE_KEY } from './dynamodb-table.ts';
+
+/**
+ * The Store port over one DynamoDB table (layout in ./README.md). Each entity
+ * is one item: its key, its collection's name (`kind`), a version, and the
+ * entity itself as JSON in `doc`. JSON rather than a native map keeps
+ * `undefined` fields, empty strings and nested shapes out of DynamoDB's
+ * marshalling rules, and the schema validates it on the way back in.
+ */
+export interface DynamoDbStoreOptions {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+}
+
+type Item = Record<string, AttributeValue>;
+
+/** A stored item that does not read back as its collection: a bug, never an outcome. */
+export class CorruptItemError extends Error {
+  override readonly name = 'CorruptItemError';
+}
+
+/** BatchGetItem takes at most 100 keys per request. */
+const batchSize = 100;
+/** Unprocessed keys are retried with a capped exponential backoff. */
+const backoff = { firstMs: 25, capMs: 1_000, roundsWithoutProgress: 10 } as const;
+const conflictErrorNames = new Set(['ConditionalCheckFailedException', 'TransactionConflictException']);
+
+const storedItem = z.object({
+  [TABLE_KEY.partition]: z.object({ S: z.string() }),
+  [TABLE_KEY.sort]: z.object({ S: z.string() }),
+  kind: z.object({ S: z.string() }),
+  version: z.object({ N: z.string().regex(/^[1-9]\d*$/, 'a positive integer').transform(Number) }),
+  doc: z.object({ S: z.string() }),
+});
+
+export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
+  const { client, tableName } = options;
+  const stats: StoreStats = { reads: 0, writes: 0 };
+
+  async function put<T>(
+    collection: Collection<T>,
+    value: T,
+    version: number,
+    condition: Condition,
+    writeOptions: WriteOptions | undefined,
+  ): Promise<Versioned<T>> {
+    const key = keyOf(collection, value);
+    const { doc, readBack } = encodeDoc(collection, key, value);
+    const item: Item = {
+      ...keyItem(key),
+      kind: { S: collection.name },
+      version: { N: String(version) },
+      doc: { S: doc },
+    };
+    if (writeOptions?.expiresAt !== undefined) item[TABLE_KEY.ttl] = { N: epochSeconds(writeOptions.expiresAt) };
+    stats.writes += 1;
+    await conflictsAsDomain(collection, key, condition, () =>
+      client.send(new PutItemCommand({ TableName: tableName, Item: item, ...conditionExpression(collection, condition) })),
+    );
+    return { value: readBack, version };
+  }
+
+  return {
+    stats,
+
+    async get(collection, key) {
+      stats.reads += 1;
+      const result = await client.send(new GetItemCommand({ TableName: tableName, Key: keyItem(key), ConsistentRead: true }));
+      return result.Item ? decode(collection, result.Item) : undefined;
+    },
+
+    async getMany(collection, keys) {
+      const unique = [...new Map(keys.map((key) => [JSON.stringify([key.partition, key.sort]), key])).values()];
+      const found = [];
+      for (let start = 0; start < unique.length; start += batchSize) {
+        const items = await batchGet(unique.slice(start, start + batchSize));
+        found.push(...items.map((item) => decode(collection, item)));
+      }
+      return found;
+    },
+
+    create(collection, value, writeOptions) {
+      return put(collection, value, 1, { absent: true }, writeOptions);
+    },
+
+    replace(collection, value, expectedVersion, writeOptions) {
+      return put(collection, value, expectedVersion + 1, { version: expectedVersion }, writeOptions);
+    },
+
+    async delete(collection, key, expectedVersion) {
+      const condition = { version: expectedVersion };
+      stats.writes += 1;
+      await conflictsAsDomain(collection, key, condition, () =>
+        client.send(
+          new DeleteItemCommand({ TableName: tableName, Key: keyItem(key), ...conditionExpression(collection, condition) }),
+        ),
+      );
+    },
+
+    async query(collection, partition, queryOptions = {}) {
+      const plan = planQuery(queryOptions);
+      if (plan === 'empty') return { items: [] };
+      const values: Item = { ':pk': { S: partition } };
+      if (plan.prefix !== undefined) values[':prefix'] = { S: plan.prefix };
+      stats.reads += 1;
+      const result = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          ConsistentRead: true,
+          KeyConditionExpression:
+            plan.prefix === undefined ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
+          ExpressionAttributeNames: plan.prefix === undefined ? { '#pk': TABLE_KEY.partition } : sortedNames,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: !queryOptions.descending,
+          ...(queryOptions.limit !== undefined && { Limit: queryOptions.limit }),
+          ...(plan.after !== undefined && { ExclusiveStartKey: keyItem({ partition, sort: plan.after }) }),
+        }),
+      );
+      // The partition scheme keeps collections apart; the filter makes sure a
+      // stray item of another kind is skipped, not misread.
+      const items = (result.Items ?? [])
+        .filter((item) => item.kind?.S === collection.name)
+        .map((item) => decode(collection, item));
+      const lastSort = result.LastEvaluatedKey?.[TABLE_KEY.sort]?.S;
+      return lastSort === undefined ? { items } : { items, lastSort };
+    },
+  };
+
+  async function batchGet(keys: readonly Key[]): Promise<Item[]> {
+    const found: Item[] = [];
+    let pending: Item[] = keys.map(keyItem);
+    let idleRounds = 0;
+    while (pending.length > 0) {
+      stats.reads += 1;
+      const result = await client.send(
+        new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      const items = result.Responses?.[tableName] ?? [];
+      found.push(...items);
+      pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+      if (pending.length === 0) break;
+      // Throttling or the 16 MB response cap: back off, but only give up when
+      // rounds stop making progress.
+      idleRounds = items.length > 0 ? 0 : idleRounds + 1;
+      if (idleRounds > backoff.roundsWithoutProgress) {
+        throw new Error(`BatchGetItem on ${tableName} left ${pending.length} keys unprocessed after repeated retries`);
+      }
+      const delayMs = Math.min(backoff.firstMs * 2 ** idleRounds, backoff.capMs);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+    return found;
+  }
+}
+
+const sortedNames = { '#pk': TABLE_KEY.partition, '#sk': TABLE_KEY.sort };
+
+type Condition = { readonly absent: true } | { readonly version: number };
+
+type ConditionalInput = Pick<
+  PutItemCommandInput,
+  'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+>;
+
+function conditionExpression<T>(collection: Collection<T>, condition: Condition): ConditionalInput {
+  if ('absent' in condition) {
+    return { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE_KEY.partition } };
+  }
+  // The kind check keeps a key collision between collections from
+  // overwriting another collection's item; it surfaces as a conflict.
+  return {
+    ConditionExpression: '#version = :expected AND #kind = :kind',
+    ExpressionAttributeNames: { '#version': 'version', '#kind': 'kind' },
+    ExpressionAttributeValues: { ':expected': { N: String(condition.version) }, ':kind': { S: collection.name } },
+  };
+}
+
+async function conflictsAsDomain<T, R>(
+  collection: Collection<T>,
+  key: Key,
+  condition: Condition,
+  write: () => Promise<R>,
+): Promise<R> {
+  try {
+    return await write();
+  } catch (error) {
+    if (!(error instanceof Error) || !conflictErrorNames.has(error.name)) throw error;
+    const what = `${collection.name} ${describeKey(key)}`;
+    throw new VersionConflictError(
+      'absent' in condition ? `${what} already exists` : `${what} is missing or not at version ${condition.version}`,
+      { collection: collection.name, partition: key.partition, sort: key.sort },
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Turns `after` and `prefix` into a Query DynamoDB accepts: it rejects an
+ * ExclusiveStartKey outside the key condition's range, which an `after` that
+ * does not share the prefix would be. Such an `after` lies wholly before or
+ * wholly beyond the prefixed keys, so it either drops out or empties the page.
+ */
+function planQuery(options: QueryOptions): { prefix?: string; after?: string } | 'empty' {
+  if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1)) {
+    throw new RangeError(`Query limit must be a positive integer, got ${options.limit}`);
+  }
+  // begins_with with an empty string is rejected; it would match everything anyway.
+  const prefix = options.prefix === '' ? undefined : options.prefix;
+  const after = options.after;
+  if (prefix === undefined || after === undefined || after.startsWith(prefix)) return { prefix, after };
+  // DynamoDB orders string keys by their UTF-8 bytes.
+  const afterIsBefore = Buffer.compare(Buffer.from(after), Buffer.from(prefix)) < 0;
+  return afterIsBefore === !options.descending ? { prefix } : 'empty';
+}
+
+function keyItem(key: Key): Item {
+  return { [TABLE_KEY.partition]: { S: key.partition }, [TABLE_KEY.sort]: { S: key.sort } };
+}
+
+function epochSeconds(expiresAt: number): string {
+  if (!Number.isFinite(expiresAt)) throw new RangeError(`expiresAt must be epoch seconds, got ${expiresAt}`);
+  return String(Math.floor(expiresAt));
+}
+
+function describeKey(key: Key): string {
+  return `${JSON.stringify(key.partition)}/${JSON.stringify(key.sort)}`;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+}
+
+/**
+ * Serialises an entity and checks that it reads back as its collection, so a
+ * bad write fails in the writer rather than in every later reader. The value
+ * returned is the one a later `get` gives (defaults filled in, `undefined`
+ * fields gone).
+ */
+function encodeDoc<T>(collection: Collection<T>, key: Key, value: T): { doc: string; readBack: T } {
+  // JSON.stringify returns undefined (despite its type) for undefined itself.
+  const doc: string | undefined = JSON.stringify(value);
+  if (doc === undefined) throw new CorruptItemError(`Refusing to write nothing as a ${collection.name}`);
+  const checked = collection.schema.safeParse(JSON.parse(doc));
+  if (!checked.success) {
+    throw new CorruptItemError(
+      `Refusing to write a ${collection.name} at ${describeKey(key)} that would not read back: ${describeIssues(checked.error)}`,
+    );
+  }
+  return { doc, readBack: checked.data };
+}
+
+function decode<T>(collection: Collection<T>, raw: Item): Versioned<T> {
+  const item = storedItem.safeParse(raw);
+  const where = tableKeyOf(raw);
+  if (!item.success) throw new CorruptItemError(`Item ${where} is not a Berth item: ${describeIssues(item.error)}`);
+  const kind = item.data.kind.S;
+  if (kind !== collection.name) throw new CorruptItemError(`Item ${where} is a ${kind}, not a ${collection.name}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(item.data.doc.S);
+  } catch (error) {
+    throw new CorruptItemError(`Item ${where} holds a doc that is not JSON`, { cause: error });
+  }
+  const value = collection.schema.safeParse(json);
+  if (!value.success) {
+    throw new CorruptItemError(`Item ${where} is not a valid ${collection.name}: ${describeIssues(value.error)}`);
+  }
+  return { value: value.data, version: item.data.version.N };
+}
+
+function tableKeyOf(raw: Item): string {
+  return describeKey({ partition: raw[TABLE_KEY.partition]?.S ?? '?', sort: raw[TABLE_KEY.sort]?.S ?? '?' });
+}
