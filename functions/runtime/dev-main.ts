@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigurationError } from './env.ts';
 import { DevServerError, startDevServer } from './dev-server.ts';
 import { jsonLogger } from './logger.ts';
+import { EmbeddedDynamoDbError } from './embedded-dynamodb.ts';
 import { startDevAgent } from './dev-agent.ts';
 
 /**
@@ -65,7 +66,8 @@ Press Ctrl-C to stop.
 }
 
 main().catch((error: unknown) => {
-  const known = error instanceof DevServerError || error instanceof ConfigurationError;
+  const known =
+    error instanceof DevServerError || error instanceof ConfigurationError || error instanceof EmbeddedDynamoDbError;
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`berth: ${known ? message : `failed to start: ${message}`}\n`);
   process.exit(1);

@@ -449,7 +449,7 @@ function throttleBatchGets(client: DynamoDBClient, served: number): void {
       });
       const rest = keys.slice(served);
       if ('Responses' in result.output) {
-        result.output.UnprocessedKeys = rest.length > 0 ? { [tableName]: { ...request, Keys: rest } } : {};
+        Object.assign(result.output, { UnprocessedKeys: rest.length > 0 ? { [tableName]: { ...request, Keys: rest } } : {} });
       }
       return result;
     },
