@@ -75,6 +75,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
       version: { N: String(version) },
       doc: { S: doc },
     };
+    // PutItem replaces the whole item, so a write without expiresAt clears it.
     if (writeOptions?.expiresAt !== undefined) item[TABLE_KEY.ttl] = { N: epochSeconds(writeOptions.expiresAt) };
     stats.writes += 1;
     await conflictsAsDomain(collection, key, condition, () =>
@@ -219,7 +220,8 @@ async function conflictsAsDomain<T, R>(
 /**
  * Turns `after` and `prefix` into a Query DynamoDB accepts: it rejects an
  * ExclusiveStartKey outside the key condition's range, which an `after` that
- * does not share the prefix would be. Such an `after` lies wholly before or
+ * does not share the prefix would be (dynalite rejects it too; moto does not,
+ * so the contract suite catches a regression only on dynalite). Such an `after` lies wholly before or
  * wholly beyond the prefixed keys, so it either drops out or empties the page.
  */
 function planQuery(options: QueryOptions): { prefix?: string; after?: string } | 'empty' {

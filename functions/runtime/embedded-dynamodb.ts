@@ -1,3 +1,4 @@
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
@@ -40,20 +41,45 @@ export async function startEmbeddedDynamoDb(options: EmbeddedDynamoDbOptions = {
   const path = options.dataDir === undefined ? undefined : resolve(options.dataDir);
   // dynalite opens its LevelDB lazily and, when that fails, throws from inside
   // a request callback where no caller can catch it. Opening it once here
-  // first turns a bad directory into an error at start.
+  // first turns a bad directory into an error at start. (Another process could
+  // still take the directory between this check and dynalite's own open; that
+  // narrow race ends in dynalite's uncaught error, as it would without us.)
   if (path !== undefined) await checkDataDir(path);
   const server = createDynalite({ ...instantTables, ...(path !== undefined && { path }) });
   const boundPort = await listen(server, port, host).catch(async (error: unknown) => {
     await releaseDatabase(server);
     throw error;
   });
-  return {
-    endpoint: `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`,
-    close: () =>
-      new Promise<void>((done, fail) => {
-        server.close((error) => (error ? fail(error) : done()));
-      }),
-  };
+  const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
+  const close = () =>
+    new Promise<void>((done, fail) => {
+      server.close((error) => (error ? fail(error) : done()));
+    });
+  try {
+    await firstRequest(endpoint);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { endpoint, close };
+}
+
+/**
+ * dynalite opens its database in the background; one request waits for
+ * that, so once this returns the data directory's lock is held and a second
+ * emulator on the same directory is refused by checkDataDir.
+ */
+async function firstRequest(endpoint: string): Promise<void> {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'berth-embedded', secretAccessKey: 'berth-embedded' },
+  });
+  try {
+    await client.send(new ListTablesCommand({ Limit: 1 }));
+  } finally {
+    client.destroy();
+  }
 }
 
 function createDynalite(options: Record<string, unknown>): Server {

@@ -30,7 +30,8 @@ export function nextAction(task: TaskState, containers: readonly ContainerState[
     if (containers.length === 0) return [{ kind: 'fetch-spec' }];
     actions.push({ kind: 'fetch-spec' });
   }
-  if (!task.stopping && task.status !== 'STOPPED') {
+  // Also when every container has already stopped: the decision is what names the reason.
+  if (!task.stopping) {
     const decision = stopDecision(task, containers);
     if (decision) return [decision];
   }

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { epochMs, name255, tags } from './common.ts';
+import { placementConstraint } from './task-definition.ts';
+import { placementStrategy } from './task.ts';
+
+export const circuitBreaker = z.strictObject({ enable: z.boolean(), rollback: z.boolean() });
+
+export const deploymentConfiguration = z.strictObject({
+  minimumHealthyPercent: z.number().int().min(0).max(100).optional(),
+  maximumPercent: z.number().int().min(100).max(200).optional(),
+  deploymentCircuitBreaker: circuitBreaker.optional(),
+  strategy: z.literal('ROLLING').optional(),
+});
+export type DeploymentConfiguration = z.infer<typeof deploymentConfiguration>;
+
+/** What ServiceDeployment.status can be, as ECS names them. */
+export const serviceDeploymentStatus = z.enum([
+  'PENDING',
+  'IN_PROGRESS',
+  'SUCCESSFUL',
+  'STOPPED',
+  'STOP_REQUESTED',
+  'ROLLBACK_REQUESTED',
+  'ROLLBACK_IN_PROGRESS',
+  'ROLLBACK_SUCCESSFUL',
+  'ROLLBACK_FAILED',
+]);
+
+export const deployment = z.object({
+  id: z.string(),
+  /** PRIMARY is the one being rolled out; ACTIVE ones still have tasks to drain. */
+  status: z.enum(['PRIMARY', 'ACTIVE', 'INACTIVE']),
+  taskDefinitionArn: z.string(),
+  desiredCount: z.number().int().nonnegative(),
+  runningCount: z.number().int().nonnegative(),
+  pendingCount: z.number().int().nonnegative(),
+  failedTasks: z.number().int().nonnegative(),
+  rolloutState: z.enum(['IN_PROGRESS', 'COMPLETED', 'FAILED']),
+  rolloutStateReason: z.string(),
+  deploymentStatus: serviceDeploymentStatus,
+  /** The deployment this one rolls back, when it is a rollback. */
+  rollbackOf: z.string().optional(),
+  /** The deployments that were running when this one started. */
+  sourceIds: z.array(z.string()),
+  createdAt: epochMs,
+  updatedAt: epochMs,
+  finishedAt: epochMs.optional(),
+});
+export type Deployment = z.infer<typeof deployment>;
+
+export const serviceEvent = z.object({ id: z.string(), createdAt: epochMs, message: z.string() });
+export type ServiceEvent = z.infer<typeof serviceEvent>;
+
+export const service = z.object({
+  serviceName: name255,
+  clusterName: name255,
+  status: z.enum(['ACTIVE', 'DRAINING', 'INACTIVE']),
+  schedulingStrategy: z.enum(['REPLICA', 'DAEMON']),
+  desiredCount: z.number().int().nonnegative(),
+  runningCount: z.number().int().nonnegative(),
+  pendingCount: z.number().int().nonnegative(),
+  taskDefinitionArn: z.string(),
+  minimumHealthyPercent: z.number().int(),
+  maximumPercent: z.number().int(),
+  circuitBreaker: circuitBreaker,
+  placementStrategy: z.array(placementStrategy),
+  placementConstraints: z.array(placementConstraint),
+  healthCheckGracePeriodSeconds: z.number().int().nonnegative(),
+  /**
+   * What to do with tasks on an instance that stops heartbeating: replace
+   * them elsewhere (the default), or wait for the instance to come back, so
+   * that a singleton never runs twice. Set with the tag `berth:on-disconnect`.
+   */
+  onDisconnect: z.enum(['replace', 'wait']),
+  tags: tags,
+  clientToken: z.string().optional(),
+  createdAt: epochMs,
+  /** Current deployments, PRIMARY first. */
+  deployments: z.array(deployment),
+  /** Finished deployments, newest first, at most 20. */
+  history: z.array(deployment),
+  /** Newest first, at most 100. */
+  events: z.array(serviceEvent),
+  /** Raised by every reconcile that starts or stops tasks: fences concurrent passes. */
+  reconcileSeq: z.number().int().nonnegative(),
+});
+export type Service = z.infer<typeof service>;

@@ -1,0 +1,86 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { z } from 'zod';
+import { startAgent, type AgentHandle } from '../../agent/index.ts';
+import type { AgentOptions } from '../../agent/config/agent-options.ts';
+import type { AgentLogger } from '../../agent/log.ts';
+import type { ContainerDefinition } from '../../shared/schemas/task-definition.ts';
+import type { FakeControlPlane } from '../fixtures/fake-control-plane.ts';
+import { BUSYBOX_IMAGE } from '../support/busybox-image.ts';
+
+const run = promisify(execFile);
+
+/** A cluster name no other test file uses, so label-scoped cleanup touches only this file's containers. */
+export function uniqueCluster(prefix: string): string {
+  return `t-${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+export function tempStateDir(): string {
+  return mkdtempSync(join(tmpdir(), 'berth-agent-test-'));
+}
+
+/** Collects log lines so a failing test can show what the agent said. */
+export function memoryLogger(): AgentLogger & { lines: string[] } {
+  const lines: string[] = [];
+  const log = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    lines.push(`${level} ${message} ${fields ? JSON.stringify(fields) : ''}`);
+  return { lines, info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+export async function startTestAgent(fake: FakeControlPlane, cluster: string, options: Partial<AgentOptions> = {}): Promise<AgentHandle> {
+  return startAgent({
+    endpoint: fake.url,
+    cluster,
+    stateDir: tempStateDir(),
+    imds: false,
+    backoff: { baseMs: 100, capMs: 1_000 },
+    logger: memoryLogger(),
+    ...options,
+  });
+}
+
+export function busybox(name: string, command: string[], extra: Partial<ContainerDefinition> = {}): ContainerDefinition {
+  return { name, image: BUSYBOX_IMAGE, command, memory: 64, ...extra };
+}
+
+export async function docker(...args: string[]): Promise<string> {
+  const { stdout } = await run('docker', args);
+  return stdout.trim();
+}
+
+/** Ids of every container, running or not, carrying the label. */
+export async function containersWithLabel(label: string): Promise<string[]> {
+  const out = await docker('ps', '-aq', '--no-trunc', '--filter', `label=${label}`);
+  return out === '' ? [] : out.split('\n');
+}
+
+/** Removes this test's containers, found by their cluster label; nobody else's are touched. */
+export async function removeClusterContainers(cluster: string): Promise<void> {
+  const ids = await containersWithLabel(`com.berth.cluster=${cluster}`);
+  if (ids.length > 0) await docker('rm', '-f', ...ids);
+}
+
+const inspectSchema = z.array(
+  z.object({
+    Id: z.string(),
+    State: z.object({ Status: z.string(), ExitCode: z.number() }),
+    HostConfig: z.object({
+      CpuShares: z.number(),
+      CpuQuota: z.number(),
+      CpuPeriod: z.number(),
+      Memory: z.number(),
+      MemoryReservation: z.number(),
+    }),
+    Config: z.object({ Labels: z.record(z.string(), z.string()).nullable() }),
+  }),
+);
+
+export async function dockerInspect(id: string): Promise<z.infer<typeof inspectSchema>[number]> {
+  const [first] = inspectSchema.parse(JSON.parse(await docker('inspect', id)));
+  if (!first) throw new Error(`docker inspect ${id} returned nothing`);
+  return first;
+}
