@@ -26,6 +26,8 @@ export function createContainerBody(config: ContainerConfig): Record<string, unk
     // Docker refuses a hostname in host network mode.
     ...(config.hostname && config.networkMode === 'bridge' ? { Hostname: config.hostname } : {}),
     Labels: { ...config.labels },
+    Tty: config.tty,
+    OpenStdin: config.openStdin,
     ExposedPorts: exposed,
     StopTimeout: config.stopTimeoutSeconds,
     ...(health
@@ -49,6 +51,8 @@ export function createContainerBody(config: ContainerConfig): Record<string, unk
       Ulimits: config.ulimits.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })),
       ReadonlyRootfs: config.readonlyRootFilesystem,
       ...(config.init ? { Init: true } : {}),
+      ...(config.capDrop.length > 0 ? { CapDrop: [...config.capDrop] } : {}),
+      ...(config.shmSizeBytes !== undefined ? { ShmSize: config.shmSizeBytes } : {}),
       ...(config.dnsServers.length > 0 ? { Dns: [...config.dnsServers] } : {}),
       ...(config.extraHosts.length > 0 ? { ExtraHosts: [...config.extraHosts] } : {}),
       // The agent restarts nothing behind the control plane's back.

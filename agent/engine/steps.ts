@@ -1,4 +1,5 @@
 import { containerConfig, dynamicMappings } from '../../shared/agent/container-config.ts';
+import { refusal } from '../../shared/agent/host-policy.ts';
 import { LABELS } from '../../shared/agent/labels.ts';
 import { hostModeBindings, observe, type Observed } from '../../shared/agent/observe.ts';
 import type { TaskEvent } from '../../shared/agent/task-events.ts';
@@ -37,6 +38,9 @@ export class StepRunner {
     const definition = task.spec?.containerDefinitions.find((d) => d.name === name);
     if (step === 'stop') return this.stop(container);
     if (!task.spec || !definition) return { type: 'step-failed', container: name, step, message: 'the task definition has no such container' };
+    // Checked before the pull: no point fetching an image for a container that will not be created.
+    const refused = refusal(task.spec, definition);
+    if (refused) return { type: 'step-failed', container: name, step: 'create', message: refused };
     if (step === 'pull') return this.pull(name, definition);
     if (step === 'create') return this.create(task, container, definition);
     return this.start(task, container);

@@ -3,6 +3,7 @@ import type { ControlContext } from '../../shared/control/context.ts';
 import { silentLogger, type Logger } from '../runtime/logger.ts';
 import { agentRouter } from './agent/router.ts';
 import { ecsRouter } from './ecs/router.ts';
+import { explainRouter } from './explain/router.ts';
 import { openGuard, type RequestGuard } from './guard.ts';
 
 export interface ApiDependencies {
@@ -21,6 +22,7 @@ export function createApp(deps: ApiDependencies): Hono {
   const app = new Hono();
   app.get('/ping', (c) => c.json({ ok: true }));
   app.route('/agent/v1', agentRouter(deps.ctx, guard, logger));
+  app.route('/berth/v1', explainRouter(deps.ctx, guard, logger));
   app.route('/', ecsRouter(deps.ctx, guard, logger));
   return app;
 }

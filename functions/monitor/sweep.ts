@@ -1,7 +1,7 @@
 import { clusters, containerInstances } from '../../shared/domain/collections.ts';
 import type { ControlContext } from '../../shared/control/context.ts';
-import { readAll, updateWithRetry } from '../../shared/control/listing.ts';
-import { instanceKey } from '../../shared/control/instances.ts';
+import { disconnectInstance } from '../../shared/control/disconnect.ts';
+import { readAll } from '../../shared/control/listing.ts';
 import type { Logger } from '../runtime/logger.ts';
 
 export interface SweepOutcome {
@@ -11,8 +11,9 @@ export interface SweepOutcome {
 
 /**
  * The monitor's periodic pass: every instance whose lease has run out is
- * marked disconnected (placement then skips it), and every active cluster is
- * queued for a reconcile, so a lost queue message is healed within a sweep.
+ * declared disconnected (its tasks lost and replaced, its agent fenced), and
+ * every active cluster is queued for a reconcile, so a lost queue message is
+ * healed within a sweep.
  */
 export async function sweep(ctx: ControlContext, logger: Logger): Promise<SweepOutcome> {
   const all = await readAll(ctx.store, clusters, 'CLUSTER');
@@ -24,11 +25,10 @@ export async function sweep(ctx: ControlContext, logger: Logger): Promise<SweepO
     for (const { value } of instances) {
       if (!value.agentConnected || value.status === 'INACTIVE') continue;
       if (now - value.heartbeatAt <= ctx.settings.heartbeatTtlMs) continue;
-      await updateWithRetry(ctx.store, containerInstances, instanceKey(cluster, value.id), (i) =>
-        i.agentConnected && now - i.heartbeatAt > ctx.settings.heartbeatTtlMs ? { ...i, agentConnected: false } : undefined,
-      );
-      disconnected++;
-      logger.warn('instance disconnected', { cluster, instanceId: value.id, lastHeartbeat: value.heartbeatAt });
+      if (await disconnectInstance(ctx, cluster, value.id)) {
+        disconnected++;
+        logger.warn('instance disconnected', { cluster, instanceId: value.id, lastHeartbeat: value.heartbeatAt });
+      }
     }
     await ctx.reconcile.requestReconcile(cluster, 'periodic sweep');
   }

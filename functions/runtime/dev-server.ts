@@ -68,7 +68,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const monitor = createMonitorHandler(deps);
   const sweeper = setInterval(() => {
     monitor().catch((error: unknown) => logger.error('monitor sweep failed', { error }));
-  }, options.monitorIntervalMs ?? 15_000);
+  }, options.monitorIntervalMs ?? 5_000);
   sweeper.unref();
 
   const app = createApp({ ctx, logger });

@@ -94,7 +94,8 @@ export function containerConfig(spec: TaskSpec, base: ContainerDefinition, conte
   const hard = definition.memory ?? limits.memory;
   const soft = definition.memoryReservation;
   const healthCheck = toRuntimeHealthCheck(definition.healthCheck);
-  const networkMode = spec.networkMode === 'awsvpc' ? 'bridge' : spec.networkMode;
+  // awsvpc never gets this far (see host-policy.ts).
+  const networkMode = definition.disableNetworking || spec.networkMode === 'awsvpc' ? 'none' : spec.networkMode;
   return {
     name: runtimeContainerName(spec.taskId, definition.name),
     image: definition.image,
@@ -127,6 +128,10 @@ export function containerConfig(spec: TaskSpec, base: ContainerDefinition, conte
     ulimits: (definition.ulimits ?? []).map((u) => ({ name: u.name, soft: u.softLimit, hard: u.hardLimit })),
     readonlyRootFilesystem: definition.readonlyRootFilesystem ?? false,
     init: definition.linuxParameters?.initProcessEnabled ?? false,
+    capDrop: definition.linuxParameters?.capabilities?.drop ?? [],
+    ...(definition.linuxParameters?.sharedMemorySize ? { shmSizeBytes: definition.linuxParameters.sharedMemorySize * MIB } : {}),
+    tty: definition.pseudoTerminal ?? false,
+    openStdin: definition.interactive ?? false,
     dnsServers: definition.dnsServers ?? [],
     extraHosts: (definition.extraHosts ?? []).map((h) => `${h.hostname}:${h.ipAddress}`),
   };

@@ -102,6 +102,7 @@ export async function reportTaskState(
   const cluster = (await requireActiveCluster(ctx, clusterRef)).value.clusterName;
   const instance = await requireInstance(ctx, cluster, report.instanceId, report.epoch);
   let applied = false;
+  let before: Task | undefined;
   const stored = await updateWithRetry(
     ctx.store,
     tasks,
@@ -116,6 +117,7 @@ export async function reportTaskState(
       }
       if (report.seq <= task.reportSeq) return undefined;
       applied = true;
+      before = task;
       return applyReport(task, report, ctx.clock.now());
     },
     { expiresAt: (t) => stoppedTaskExpiry(ctx, t) },
@@ -124,8 +126,15 @@ export async function reportTaskState(
   if (stored.value.lastStatus === 'STOPPED') {
     await releaseAssignment(ctx, cluster, report.instanceId, taskId);
     if (applied) await ctx.reconcile.requestReconcile(cluster, 'TaskStopped');
+  } else if (applied && stored.value.group?.startsWith('service:') && movedOn(before, stored.value)) {
+    // A service's rollout waits on its tasks becoming RUNNING and HEALTHY.
+    await ctx.reconcile.requestReconcile(cluster, 'service task changed');
   }
   return { applied, desiredStatus: stored.value.desiredStatus };
+}
+
+function movedOn(before: Task | undefined, after: Task): boolean {
+  return before === undefined || before.lastStatus !== after.lastStatus || before.healthStatus !== after.healthStatus;
 }
 
 export function applyReport(task: Task, report: TaskStateReport, now: number): Task {

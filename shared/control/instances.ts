@@ -180,3 +180,29 @@ export async function deregisterContainerInstance(
   await ctx.reconcile.requestReconcile(cluster, 'DeregisterContainerInstance');
   return updated.value;
 }
+
+/**
+ * DRAINING stops new placements on an instance; its service tasks are
+ * replaced elsewhere first and then stopped. ACTIVE takes it back.
+ */
+export async function updateContainerInstancesState(
+  ctx: ControlContext,
+  clusterRef: string | undefined,
+  refs: readonly string[],
+  status: 'ACTIVE' | 'DRAINING',
+): Promise<{ instances: ContainerInstance[]; missing: string[] }> {
+  const cluster = (await requireActiveCluster(ctx, clusterRef)).value.clusterName;
+  const instances: ContainerInstance[] = [];
+  const missing: string[] = [];
+  for (const ref of refs) {
+    const id = resourceId(ref, 'container-instance', cluster);
+    const updated = await updateWithRetry(ctx.store, containerInstances, instanceKey(cluster, id), (i) => {
+      if (i.status === 'INACTIVE' || i.status === status) return undefined;
+      return { ...i, status, generation: i.generation + 1 };
+    });
+    if (!updated || updated.value.status === 'INACTIVE') missing.push(ref);
+    else instances.push(updated.value);
+  }
+  await ctx.reconcile.requestReconcile(cluster, `UpdateContainerInstancesState ${status}`);
+  return { instances, missing };
+}

@@ -184,20 +184,33 @@ export async function stopTask(
 ): Promise<Task> {
   const name = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
   const taskId = resourceId(request.task, 'task', name);
+  const task = await requestStop(ctx, name, taskId, 'UserInitiated', request.reason ?? 'Task stopped by user');
+  if (!task) throw new InvalidParameterError('The referenced task was not found.', { task: request.task });
+  await ctx.reconcile.requestReconcile(name, 'StopTask');
+  return task;
+}
+
+/**
+ * Asks for a task to stop: its desired status becomes STOPPED, then its
+ * instance's assignment is told, which the agent sees on its next poll. A
+ * task that was never placed is stopped at once. The first stop's code and
+ * reason are kept. Returns undefined when the task does not exist.
+ */
+export async function requestStop(
+  ctx: ControlContext,
+  cluster: string,
+  taskId: string,
+  stopCode: 'UserInitiated' | 'ServiceSchedulerInitiated' | 'TaskFailedToStart',
+  reason: string,
+): Promise<Task | undefined> {
   const now = ctx.clock.now();
   const stored = await updateWithRetry(
     ctx.store,
     tasks,
-    { partition: `TASK#${name}`, sort: taskId },
+    { partition: `TASK#${cluster}`, sort: taskId },
     (task): Task | undefined => {
       if (task.desiredStatus === 'STOPPED') return undefined;
-      const stopping: Task = {
-        ...task,
-        desiredStatus: 'STOPPED',
-        stoppingAt: now,
-        stopCode: 'UserInitiated',
-        stoppedReason: request.reason ?? 'Task stopped by user',
-      };
+      const stopping: Task = { ...task, desiredStatus: 'STOPPED', stoppingAt: now, stopCode, stoppedReason: reason };
       // Never placed: nothing runs anywhere, so it is stopped at once.
       return task.containerInstanceId === undefined && task.lastStatus === 'PROVISIONING'
         ? { ...stopping, lastStatus: 'STOPPED' as const, stoppedAt: now, executionStoppedAt: now }
@@ -205,10 +218,9 @@ export async function stopTask(
     },
     { expiresAt: (t) => stoppedTaskExpiry(ctx, t) },
   );
-  if (!stored) throw new InvalidParameterError('The referenced task was not found.', { task: request.task });
+  if (!stored) return undefined;
   const task = stored.value;
-  if (task.containerInstanceId !== undefined) await markAssignmentStopping(ctx, name, task.containerInstanceId, taskId);
-  await ctx.reconcile.requestReconcile(name, 'StopTask');
+  if (task.containerInstanceId !== undefined) await markAssignmentStopping(ctx, cluster, task.containerInstanceId, taskId);
   return task;
 }
 

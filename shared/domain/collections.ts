@@ -3,6 +3,7 @@ import type { Collection } from '../ports/store.ts';
 import { cluster, type Cluster } from '../schemas/cluster.ts';
 import { containerInstance, type ContainerInstance } from '../schemas/container-instance.ts';
 import { task, type Task } from '../schemas/task.ts';
+import { service, type Service } from '../schemas/service.ts';
 import {
   taskDefinition,
   taskDefinitionFamily,
@@ -73,4 +74,11 @@ export const idempotencyRecords: Collection<IdempotencyRecord> = {
   schema: idempotencyRecord,
   partitionOf: (r) => `TOKEN#${r.clusterName}`,
   sortOf: (r) => `${r.operation}#${r.token}`,
+};
+
+export const services: Collection<Service> = {
+  name: 'service',
+  schema: service,
+  partitionOf: (s) => `SERVICE#${s.clusterName}`,
+  sortOf: (s) => s.serviceName,
 };

@@ -9,6 +9,7 @@ export type ResourceKind =
   | 'task'
   | 'containerInstance'
   | 'service'
+  | 'serviceDeployment'
   | 'attribute';
 
 export abstract class BerthError extends Error {
@@ -67,4 +68,16 @@ export class VersionConflictError extends BerthError {
 export class IdempotencyMismatchError extends BerthError {
   override readonly name = 'IdempotencyMismatchError';
   readonly code = 'IdempotencyMismatch';
+}
+
+/** The service exists but is being deleted or was deleted. */
+export class ServiceNotActiveError extends BerthError {
+  override readonly name = 'ServiceNotActiveError';
+  readonly code = 'ServiceNotActive';
+}
+
+/** The request conflicts with the resource's current state (a deployment not in progress, ...). */
+export class StateConflictError extends BerthError {
+  override readonly name = 'StateConflictError';
+  readonly code = 'StateConflict';
 }

@@ -17,6 +17,7 @@ export interface NewTaskInput {
   readonly placementConstraints: readonly PlacementConstraint[];
   readonly tags: readonly Tag[];
   readonly now: number;
+  readonly pinnedInstanceId?: string;
 }
 
 /** A task as RunTask creates it: PROVISIONING, wanted RUNNING, not yet placed. */
@@ -60,6 +61,8 @@ export function newTask(input: NewTaskInput): Task {
     tags: [...input.tags],
     createdAt: input.now,
     reportSeq: 0,
+    healthChecked: input.definition.containerDefinitions.some((c) => c.essential !== false && c.healthCheck !== undefined),
+    ...(input.pinnedInstanceId !== undefined && { pinnedInstanceId: input.pinnedInstanceId }),
     placementSeed: seedOf(input.taskId),
   };
 }

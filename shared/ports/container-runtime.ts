@@ -61,6 +61,11 @@ export interface ContainerConfig {
   readonly ulimits: readonly Ulimit[];
   readonly readonlyRootFilesystem: boolean;
   readonly init: boolean;
+  readonly capDrop: readonly string[];
+  readonly shmSizeBytes?: number;
+  /** Allocate a terminal and keep stdin open (ECS pseudoTerminal, interactive). */
+  readonly tty: boolean;
+  readonly openStdin: boolean;
   readonly dnsServers: readonly string[];
   /** `hostname:ip` pairs. */
   readonly extraHosts: readonly string[];

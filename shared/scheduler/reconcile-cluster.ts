@@ -9,8 +9,10 @@ import { placementRequestOf } from '../control/tasks.ts';
 import { stoppedTaskExpiry } from '../control/task-expiry.ts';
 import { instanceKey } from '../control/instances.ts';
 import { buildFleet } from './fleet.ts';
-import { planPlacements } from './pipeline.ts';
+import { placeTask, planPlacements, reserve } from './pipeline.ts';
+import type { PlacementDecision } from './types.ts';
 import { planReconcile, type Repair } from './reconcile.ts';
+import { reconcileServices, recordUnplaceable } from './reconcile-services.ts';
 
 export interface ReconcileOutcome {
   readonly placed: number;
@@ -18,6 +20,9 @@ export interface ReconcileOutcome {
   readonly repairs: number;
   /** Instance writes that lost a race and were re-planned. */
   readonly conflicts: number;
+  /** Service tasks started and stopped by this pass. */
+  readonly started: number;
+  readonly stopped: number;
 }
 
 const MAX_PLACEMENT_ROUNDS = 5;
@@ -28,17 +33,40 @@ const MAX_PLACEMENT_ROUNDS = 5;
  * with the API and agents: every write is conditional on what was read.
  */
 export async function reconcileCluster(ctx: ControlContext, cluster: string): Promise<ReconcileOutcome> {
-  const [instanceItems, taskItems] = await Promise.all([
-    readAll(ctx.store, containerInstances, `INSTANCE#${cluster}`),
-    readAll(ctx.store, tasks, `TASK#${cluster}`),
-  ]);
+  let [instanceItems, taskItems] = await readCluster(ctx, cluster);
   const plan = planReconcile(
     instanceItems.map((i) => i.value),
     taskItems.map((t) => t.value),
   );
   for (const repair of plan.repairs) await applyRepair(ctx, cluster, repair);
-  const placement = await placeTasks(ctx, cluster, instanceItems, plan.toPlace);
-  return { ...placement, repairs: plan.repairs.length };
+  // Services must see the repairs (a lost task is one to replace), so read again.
+  if (plan.repairs.length > 0) [instanceItems, taskItems] = await readCluster(ctx, cluster);
+  const servicesOutcome = await reconcileServices(
+    ctx,
+    cluster,
+    instanceItems.map((i) => i.value),
+    taskItems.map((t) => t.value),
+  );
+  const waiting = plan.repairs.length > 0
+    ? planReconcile(instanceItems.map((i) => i.value), taskItems.map((t) => t.value)).toPlace
+    : plan.toPlace;
+  const placement = await placeTasks(ctx, cluster, instanceItems, [...waiting, ...servicesOutcome.created]);
+  return {
+    ...placement,
+    repairs: plan.repairs.length,
+    started: servicesOutcome.started,
+    stopped: servicesOutcome.stopped,
+  };
+}
+
+function readCluster(
+  ctx: ControlContext,
+  cluster: string,
+): Promise<[Versioned<ContainerInstance>[], Versioned<Task>[]]> {
+  return Promise.all([
+    readAll(ctx.store, containerInstances, `INSTANCE#${cluster}`),
+    readAll(ctx.store, tasks, `TASK#${cluster}`),
+  ]);
 }
 
 async function applyRepair(ctx: ControlContext, cluster: string, repair: Repair): Promise<void> {
@@ -121,7 +149,7 @@ async function placeTasks(
   cluster: string,
   instanceItems: readonly Versioned<ContainerInstance>[],
   waiting: readonly Task[],
-): Promise<Omit<ReconcileOutcome, 'repairs'>> {
+): Promise<Pick<ReconcileOutcome, 'placed' | 'unplaceable' | 'conflicts'>> {
   const current = new Map(instanceItems.map((i) => [i.value.id, i]));
   let pending = [...waiting];
   let placed = 0;
@@ -129,17 +157,20 @@ async function placeTasks(
   let unplaceable = 0;
   for (let round = 0; round < MAX_PLACEMENT_ROUNDS && pending.length > 0; round++) {
     const live = [...current.values()].filter((i) => i.value.status !== 'INACTIVE').map((i) => i.value);
-    const decisions = planPlacements(pending.map(placementRequestOf), buildFleet(live));
+    const decisions = decide(pending, live);
     const byInstance = new Map<string, Task[]>();
     const retry: Task[] = [];
     for (const [index, decision] of decisions.entries()) {
       const task = pending[index] as Task;
       if (decision.kind === 'placed') {
         byInstance.set(decision.instanceId, [...(byInstance.get(decision.instanceId) ?? []), task]);
-      } else {
-        unplaceable++;
-        await stopUnplaceable(ctx, task, decision.message);
+        continue;
       }
+      unplaceable++;
+      // A service's task waits for capacity (its service says why); a standalone one fails now.
+      const service = task.group?.startsWith('service:') ? task.group.slice('service:'.length) : undefined;
+      if (service !== undefined) await recordUnplaceable(ctx, cluster, service, decision.message);
+      else await stopUnplaceable(ctx, task, decision.message);
     }
     for (const [instanceId, group] of byInstance) {
       const item = current.get(instanceId) as Versioned<ContainerInstance>;
@@ -165,6 +196,29 @@ async function placeTasks(
   // Tasks still pending after every round stay PROVISIONING; the next pass places them.
   if (pending.length > 0) await ctx.reconcile.requestReconcile(cluster, 'placement conflicts');
   return { placed, unplaceable, conflicts };
+}
+
+/**
+ * Free tasks go through the pipeline over the whole fleet, in order; a
+ * pinned task (a daemon's) through the same pipeline over its one instance,
+ * against a fleet that already holds this plan's earlier choices.
+ */
+function decide(pending: readonly Task[], live: readonly ContainerInstance[]): PlacementDecision[] {
+  const fleet = buildFleet(live);
+  const free = pending.filter((t) => t.pinnedInstanceId === undefined);
+  const freeDecisions = planPlacements(free.map(placementRequestOf), fleet);
+  const byTask = new Map(free.map((t, i) => [t.taskId, freeDecisions[i] as PlacementDecision]));
+  for (const task of pending) {
+    if (task.pinnedInstanceId === undefined) continue;
+    const target = fleet.byId.get(task.pinnedInstanceId);
+    const request = placementRequestOf(task);
+    const decision: PlacementDecision = target
+      ? placeTask(request, { ...fleet, instances: [target], byId: new Map([[target.id, target]]) })
+      : { kind: 'unplaceable', reasons: [], message: `Container instance ${task.pinnedInstanceId} is not available` };
+    if (decision.kind === 'placed') reserve(fleet, decision.instanceId, request);
+    byTask.set(task.taskId, decision);
+  }
+  return pending.map((t) => byTask.get(t.taskId) as PlacementDecision);
 }
 
 function assignmentOf(task: Task, now: number): Assignment {

@@ -99,6 +99,10 @@ export const task = z.object({
   stoppedReason: z.string().max(1024).optional(),
   /** Highest agent report sequence number applied; older reports are ignored. */
   reportSeq: z.number().int().nonnegative(),
+  /** True when an essential container has a health check: then RUNNING alone is not healthy. */
+  healthChecked: z.boolean().default(false),
+  /** A task that may only run on this instance (a DAEMON service's task). */
+  pinnedInstanceId: z.string().optional(),
   /** Seed for placement choices, so a retried placement decides the same way. */
   placementSeed: z.number().int(),
 });

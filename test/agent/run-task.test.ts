@@ -13,7 +13,10 @@ let agent: AgentHandle;
 beforeAll(async () => {
   await ensureBusyboxImage();
   fake = await FakeControlPlane.start();
-  agent = await startTestAgent(fake, cluster, { registrationToken: 'test-token' });
+  agent = await startTestAgent(fake, cluster, {
+    registrationToken: 'test-token',
+    registryCredentials: { 'arn:aws:secretsmanager:us-east-1:000000000000:secret:registry': { username: 'u', password: 'p' } },
+  });
 });
 
 afterAll(async () => {
@@ -131,5 +134,23 @@ describe('running a task', () => {
     expect(stopped.last?.stopCode).toBe('TaskFailedToStart');
     expect(stopped.last?.stoppedReason).toContain("dependency 'init' (SUCCESS) exited with code 1");
     expect(stopped.last?.containers.find((c) => c.name === 'app')?.runtimeId).toBeDefined();
+  });
+
+  it.each([
+    ['configured', 'arn:aws:secretsmanager:us-east-1:000000000000:secret:registry', /connection refused/],
+    ['not configured', 'arn:aws:secretsmanager:us-east-1:000000000000:secret:other', /not configured on this agent/],
+  ])('pulls with repository credentials that are %s, or says why not', async (_, credentialsParameter, message) => {
+    const spec = run([{ name: 'private', image: '127.0.0.1:1/team/private:1', memory: 32, repositoryCredentials: { credentialsParameter } }]);
+    const stopped = await fake.waitForTask(spec.taskId, (t) => t.last?.lastStatus === 'STOPPED');
+    expect(stopped.last?.stoppedReason).toMatch(/^CannotPullContainerError: /);
+    expect(stopped.last?.stoppedReason).toMatch(message);
+  });
+
+  it('refuses a privileged container with the reason instead of running it', async () => {
+    const spec = run([busybox('root', ['sleep', '600'], { privileged: true })]);
+    const stopped = await fake.waitForTask(spec.taskId, (t) => t.last?.lastStatus === 'STOPPED');
+    expect(stopped.last?.stopCode).toBe('TaskFailedToStart');
+    expect(stopped.last?.stoppedReason).toMatch(/^CannotCreateContainerError: .*privileged mode/);
+    expect(await containersWithLabel(`com.berth.task-id=${spec.taskId}`)).toEqual([]);
   });
 });

@@ -84,3 +84,14 @@ export async function dockerInspect(id: string): Promise<z.infer<typeof inspectS
   if (!first) throw new Error(`docker inspect ${id} returned nothing`);
   return first;
 }
+
+/** Checks `probe` until it yields a value or the deadline passes; for state only the engine can tell. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`${what} not reached within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -6,6 +6,8 @@ import {
   IdempotencyMismatchError,
   InvalidParameterError,
   NotFoundError,
+  ServiceNotActiveError,
+  StateConflictError,
   VersionConflictError,
 } from '../../../shared/domain/errors.ts';
 
@@ -32,6 +34,7 @@ const notFoundTypes: Record<NotFoundError['kind'], string> = {
   task: 'InvalidParameterException',
   containerInstance: 'InvalidParameterException',
   service: 'ServiceNotFoundException',
+  serviceDeployment: 'ServiceDeploymentNotFoundException',
   attribute: 'TargetNotFoundException',
 };
 
@@ -50,6 +53,8 @@ export function toEcsError(error: unknown): EcsErrorShape | undefined {
   }
   if (error instanceof NotFoundError) return { type: notFoundTypes[error.kind], status: 400, message: error.message };
   if (error instanceof ClusterNotEmptyError) return { type: notEmptyTypes[error.holds], status: 400, message: error.message };
+  if (error instanceof ServiceNotActiveError) return { type: 'ServiceNotActiveException', status: 400, message: error.message };
+  if (error instanceof StateConflictError) return { type: 'ConflictException', status: 400, message: error.message };
   if (error instanceof VersionConflictError) {
     return { type: 'ConflictException', status: 409, message: 'The resource was modified concurrently; retry the request' };
   }

@@ -3,12 +3,14 @@ import { randomUUID } from 'node:crypto';
 import type { ControlContext } from '../../../shared/control/context.ts';
 import type { RequestGuard } from '../guard.ts';
 import type { Logger } from '../../runtime/logger.ts';
+import { attributeOperations } from './attributes.ts';
 import { clusterOperations } from './clusters.ts';
 import { containerInstanceOperations } from './container-instances.ts';
 import { fromSchemaError, ProtocolError, toEcsError } from './errors.ts';
 import type { Operation } from './operation.ts';
 import { taskDefinitionOperations } from './task-definitions.ts';
 import { taskOperations } from './tasks.ts';
+import { serviceOperations } from './services.ts';
 
 const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113.';
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -18,6 +20,8 @@ export const ecsOperations: Record<string, Operation> = {
   ...taskDefinitionOperations,
   ...taskOperations,
   ...containerInstanceOperations,
+  ...attributeOperations,
+  ...serviceOperations,
 };
 
 /**

@@ -1,0 +1,51 @@
+import { arns, type Deployment as Arns } from '../../../shared/domain/arn.ts';
+import type { Deployment, Service } from '../../../shared/schemas/service.ts';
+import { compact, seconds } from './time.ts';
+
+export function presentDeployment(d: Deployment): Record<string, unknown> {
+  return compact({
+    id: d.id,
+    status: d.status,
+    taskDefinition: d.taskDefinitionArn,
+    desiredCount: d.desiredCount,
+    pendingCount: d.pendingCount,
+    runningCount: d.runningCount,
+    failedTasks: d.failedTasks,
+    createdAt: seconds(d.createdAt),
+    updatedAt: seconds(d.updatedAt),
+    launchType: 'EC2',
+    rolloutState: d.rolloutState,
+    rolloutStateReason: d.rolloutStateReason,
+  });
+}
+
+export function presentService(a: Arns, s: Service): Record<string, unknown> {
+  return compact({
+    serviceArn: arns.service(a, s.clusterName, s.serviceName),
+    serviceName: s.serviceName,
+    clusterArn: arns.cluster(a, s.clusterName),
+    status: s.status,
+    desiredCount: s.desiredCount,
+    runningCount: s.runningCount,
+    pendingCount: s.pendingCount,
+    launchType: 'EC2',
+    taskDefinition: s.taskDefinitionArn,
+    deploymentConfiguration: {
+      minimumHealthyPercent: s.minimumHealthyPercent,
+      maximumPercent: s.maximumPercent,
+      deploymentCircuitBreaker: s.circuitBreaker,
+    },
+    deployments: s.deployments.filter((d) => d.status !== 'INACTIVE').map(presentDeployment),
+    events: s.events.map((e) => ({ id: e.id, createdAt: seconds(e.createdAt), message: e.message })),
+    createdAt: seconds(s.createdAt),
+    placementConstraints: s.placementConstraints,
+    placementStrategy: s.placementStrategy,
+    healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds,
+    schedulingStrategy: s.schedulingStrategy,
+    deploymentController: { type: 'ECS' },
+    tags: s.tags,
+    enableECSManagedTags: false,
+    propagateTags: 'NONE',
+    enableExecuteCommand: false,
+  });
+}

@@ -1,0 +1,156 @@
+import { arns } from '../domain/arn.ts';
+import { containerInstances } from '../domain/collections.ts';
+import { ClientError, InvalidParameterError } from '../domain/errors.ts';
+import { newTask } from '../domain/new-task.ts';
+import type { RunTaskRequest } from '../schemas/ecs-requests.ts';
+import type { ExplainPlacementResponse, ReasonExplanation, TaskExplanation } from '../schemas/explain-placement.ts';
+import type { PlacementStrategy } from '../schemas/task.ts';
+import { RejectionTally } from '../scheduler/explain.ts';
+import { buildFleet, type Fleet } from '../scheduler/fleet.ts';
+import { filtersFor, planPlacements, validatePlacement } from '../scheduler/pipeline.ts';
+import { readStrategies } from '../scheduler/placement-rules.ts';
+import { compareScores, scorersFor } from '../scheduler/scoring.ts';
+import { MAX_REASON_INSTANCES, type PlacementRequest, type ReasonCount } from '../scheduler/types.ts';
+import { requireActiveCluster } from './clusters.ts';
+import type { ControlContext } from './context.ts';
+import { readAll } from './listing.ts';
+import { findTaskDefinition } from './task-definitions.ts';
+import { placementRequestOf } from './tasks.ts';
+
+/**
+ * "Where would this RunTask put its tasks, and why": the same checks as
+ * RunTask, the same plan as the scheduler (planPlacements over a snapshot of
+ * the fleet, each task seeing the reservations of those before it), and for
+ * each task every instance's verdict. It reads and never writes.
+ *
+ * Ties that survive every strategy are broken by a draw seeded from the task
+ * id; a dry run's tasks have ids of their own, so among `tiedWith` equal
+ * instances a real run may pick another.
+ */
+export async function explainPlacement(ctx: ControlContext, request: RunTaskRequest): Promise<ExplainPlacementResponse> {
+  const count = request.count ?? 1;
+  if (count < 1 || count > 10) throw new InvalidParameterError('count must be between 1 and 10');
+  const cluster = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
+  const definition = (await findTaskDefinition(ctx, request.taskDefinition)).value;
+  if (definition.status !== 'ACTIVE') {
+    throw new ClientError(`TaskDefinition is inactive: ${definition.family}:${definition.revision}`);
+  }
+  const constraints = [...(definition.placementConstraints ?? []), ...(request.placementConstraints ?? [])];
+  const strategy = request.placementStrategy ?? [];
+  validatePlacement(strategy, constraints);
+  const instances = (await readAll(ctx.store, containerInstances, `INSTANCE#${cluster}`))
+    .map((i) => i.value)
+    .filter((i) => i.status !== 'INACTIVE');
+  if (instances.length === 0) throw new InvalidParameterError('No Container Instances were found in your cluster.');
+
+  const taskDefinitionArn = arns.taskDefinition(ctx.deployment, definition.family, definition.revision);
+  const group = request.group ?? `family:${definition.family}`;
+  const requests = Array.from({ length: count }, () =>
+    placementRequestOf(
+      newTask({
+        taskId: ctx.ids.next(),
+        containerIds: definition.containerDefinitions.map(() => ctx.ids.next()),
+        clusterName: cluster,
+        taskDefinitionArn,
+        definition,
+        overrides: request.overrides ?? {},
+        group,
+        placementStrategy: strategy,
+        placementConstraints: constraints,
+        tags: [],
+        now: ctx.clock.now(),
+      }),
+    ),
+  );
+  const fleet = buildFleet(instances);
+  const arnOf = (id: string) => arns.containerInstance(ctx.deployment, cluster, id);
+  // One request at a time on one fleet: planPlacements reserves as it goes,
+  // so this is the plan a batch would make, with a look at each step.
+  const tasks = requests.map((placement, index) => explainOne(placement, index, fleet, strategy, arnOf));
+  const demand = requests[0]?.demand ?? { cpu: 0, memory: 0, ports: [], portsUdp: [] };
+  return {
+    cluster,
+    taskDefinitionArn,
+    group,
+    demand: { cpu: demand.cpu, memory: demand.memory, ports: [...demand.ports], portsUdp: [...demand.portsUdp] },
+    instances: instances.length,
+    tasks,
+  };
+}
+
+interface Verdicts {
+  readonly tally: RejectionTally;
+  /** Per reason, the first instances rejected for it with their own detail. */
+  readonly details: Map<string, { id: string; detail: string }[]>;
+  /** Score vectors of the instances every filter accepted (random scored 0). */
+  readonly scores: Map<string, number[]>;
+}
+
+function explainOne(
+  request: PlacementRequest,
+  index: number,
+  fleet: Fleet,
+  strategy: readonly PlacementStrategy[],
+  arnOf: (id: string) => string,
+): TaskExplanation {
+  const verdicts = judge(request, fleet);
+  const [decision] = planPlacements([request], fleet);
+  if (decision === undefined || decision.kind === 'unplaceable') {
+    const reasons = decision?.reasons ?? [];
+    return { index, placed: false, message: decision?.message ?? '', reasons: reasons.map((r) => withDetails(r, verdicts, arnOf)) };
+  }
+  const chosen = verdicts.scores.get(decision.instanceId) ?? [];
+  let tiedWith = 0;
+  for (const scores of verdicts.scores.values()) if (compareScores(scores, chosen) === 0) tiedWith++;
+  const placed = verdicts.tally.decision();
+  const rejected = placed.kind === 'unplaceable' ? placed.reasons : [];
+  const named: PlacementStrategy[] = strategy.length > 0 ? [...strategy] : [{ type: 'random' }];
+  return {
+    index,
+    placed: true,
+    containerInstanceArn: arnOf(decision.instanceId),
+    scores: named.map((s, i) => ({
+      type: s.type,
+      ...(s.field !== undefined && s.type !== 'random' && { field: s.field }),
+      score: s.type === 'random' ? null : (chosen[i] ?? null),
+    })),
+    candidates: verdicts.scores.size,
+    tiedWith: Math.max(tiedWith, 1),
+    rejected: rejected.map((r) => withDetails(r, verdicts, arnOf)),
+  };
+}
+
+/** Every instance's verdict on one request, before the plan reserves anything for it. */
+function judge(request: PlacementRequest, fleet: Fleet): Verdicts {
+  const filters = filtersFor(request);
+  // Random scores are left at 0: they are draws, not properties of an instance.
+  const scorers = scorersFor(request, readStrategies(request.strategy), fleet, () => 0);
+  const tally = new RejectionTally();
+  const details = new Map<string, { id: string; detail: string }[]>();
+  const scores = new Map<string, number[]>();
+  for (const instance of fleet.instances) {
+    let rejected = false;
+    for (const filter of filters) {
+      const result = filter(instance);
+      if (result.ok) continue;
+      tally.add(instance.id, result.reason, result.detail);
+      const list = details.get(result.reason) ?? [];
+      if (list.length < MAX_REASON_INSTANCES) list.push({ id: instance.id, detail: result.detail });
+      details.set(result.reason, list);
+      rejected = true;
+      break;
+    }
+    if (!rejected) scores.set(instance.id, scorers.map((score) => score(instance)));
+  }
+  return { tally, details, scores };
+}
+
+function withDetails(reason: ReasonCount, verdicts: Verdicts, arnOf: (id: string) => string): ReasonExplanation {
+  const own = new Map((verdicts.details.get(reason.reason) ?? []).map((d) => [d.id, d.detail]));
+  return {
+    reason: reason.reason,
+    count: reason.count,
+    example: reason.example,
+    instances: reason.instanceIds.map((id) => ({ containerInstanceArn: arnOf(id), detail: own.get(id) ?? reason.example })),
+  };
+}

@@ -1,0 +1,232 @@
+import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import { arns, NAME_PATTERN } from '../domain/arn.ts';
+import { services } from '../domain/collections.ts';
+import {
+  ClientError,
+  InvalidParameterError,
+  NotFoundError,
+  ServiceNotActiveError,
+  VersionConflictError,
+} from '../domain/errors.ts';
+import { deploymentLimits } from '../domain/service-rules.ts';
+import type { CreateServiceRequest, UpdateServiceRequest, deleteServiceRequest, listServicesRequest } from '../schemas/service-requests.ts';
+import type { Deployment, Service } from '../schemas/service.ts';
+import type { Versioned } from '../ports/store.ts';
+import { validatePlacement } from '../scheduler/pipeline.ts';
+import { newDeployment } from '../scheduler/service-plan.ts';
+import { label, withEvent } from '../scheduler/service-events.ts';
+import type { ControlContext } from './context.ts';
+import { optionalAfter, requireActiveCluster } from './clusters.ts';
+import { listMatching, updateWithRetry } from './listing.ts';
+import { decodeToken, encodeToken, pageSize } from './pagination.ts';
+import { findTaskDefinition } from './task-definitions.ts';
+
+/** ECS's deployment ids look like `ecs-svc/` and 19 digits. */
+export function deploymentId(ctx: ControlContext): string {
+  const digits = BigInt(`0x${ctx.ids.next().slice(0, 15)}`).toString().padStart(19, '0');
+  return `ecs-svc/${digits}`;
+}
+
+function serviceName(ref: string, cluster: string): string {
+  const match = /^arn:[^:]+:ecs:[^:]+:\d{12}:service\/(?:([^/]+)\/)?([^/]+)$/.exec(ref);
+  if (match) {
+    if (match[1] !== undefined && match[1] !== cluster) {
+      throw new InvalidParameterError(`The service ${ref} does not belong to cluster ${cluster}`);
+    }
+    return match[2] as string;
+  }
+  if (!NAME_PATTERN.test(ref)) throw new InvalidParameterError(`Invalid service identifier: ${ref}`);
+  return ref;
+}
+
+function serviceKey(cluster: string, name: string): { partition: string; sort: string } {
+  return { partition: `SERVICE#${cluster}`, sort: name };
+}
+
+async function activeTaskDefinitionArn(ctx: ControlContext, ref: string): Promise<string> {
+  const definition = (await findTaskDefinition(ctx, ref)).value;
+  if (definition.status !== 'ACTIVE') {
+    throw new ClientError(`TaskDefinition is inactive: ${definition.family}:${definition.revision}`);
+  }
+  return arns.taskDefinition(ctx.deployment, definition.family, definition.revision);
+}
+
+export async function createService(ctx: ControlContext, request: CreateServiceRequest): Promise<Service> {
+  const cluster = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
+  const strategy = request.schedulingStrategy ?? 'REPLICA';
+  if (request.taskDefinition === undefined) throw new InvalidParameterError('taskDefinition is required');
+  const desired = strategy === 'DAEMON' ? 0 : (request.desiredCount ?? 0);
+  if (desired < 0) throw new InvalidParameterError('desiredCount must be zero or more');
+  if (strategy === 'DAEMON' && request.desiredCount !== undefined && request.desiredCount !== 0) {
+    throw new InvalidParameterError('A DAEMON service runs one task per instance: leave desiredCount out');
+  }
+  if (strategy === 'DAEMON' && (request.placementStrategy?.length ?? 0) > 0) {
+    throw new InvalidParameterError('Placement strategies are not supported with the DAEMON scheduling strategy');
+  }
+  const limits = deploymentLimits(strategy, request.deploymentConfiguration);
+  validatePlacement(request.placementStrategy ?? [], request.placementConstraints ?? []);
+  const taskDefinitionArn = await activeTaskDefinitionArn(ctx, request.taskDefinition);
+  const requestHash = createHash('sha256').update(JSON.stringify({ ...request, clientToken: undefined })).digest('hex');
+  const now = ctx.clock.now();
+  const id = deploymentId(ctx);
+  const onDisconnect = request.tags?.find((t) => t.key === 'berth:on-disconnect')?.value;
+  if (onDisconnect !== undefined && onDisconnect !== 'replace' && onDisconnect !== 'wait') {
+    throw new InvalidParameterError("The tag berth:on-disconnect must be 'replace' or 'wait'");
+  }
+  const fresh: Service = {
+    serviceName: request.serviceName,
+    clusterName: cluster,
+    status: 'ACTIVE',
+    schedulingStrategy: strategy,
+    desiredCount: desired,
+    runningCount: 0,
+    pendingCount: 0,
+    taskDefinitionArn,
+    ...limits,
+    circuitBreaker: request.deploymentConfiguration?.deploymentCircuitBreaker ?? { enable: false, rollback: false },
+    placementStrategy: request.placementStrategy ?? [],
+    placementConstraints: request.placementConstraints ?? [],
+    healthCheckGracePeriodSeconds: request.healthCheckGracePeriodSeconds ?? 0,
+    onDisconnect: onDisconnect ?? 'replace',
+    tags: request.tags ?? [],
+    ...(request.clientToken !== undefined && { clientToken: `${request.clientToken}#${requestHash}` }),
+    createdAt: now,
+    deployments: [newDeployment(id, taskDefinitionArn, desired, now)],
+    history: [],
+    events: [],
+    reconcileSeq: 0,
+  };
+  const existing = await ctx.store.get(services, serviceKey(cluster, request.serviceName));
+  if (existing && existing.value.status !== 'INACTIVE') {
+    if (request.clientToken !== undefined && existing.value.clientToken === fresh.clientToken) return existing.value;
+    throw new InvalidParameterError('Creation of service was not idempotent.');
+  }
+  try {
+    if (existing) await ctx.store.replace(services, fresh, existing.version);
+    else await ctx.store.create(services, fresh);
+  } catch (error) {
+    if (error instanceof VersionConflictError) return createService(ctx, request);
+    throw error;
+  }
+  await ctx.reconcile.requestReconcile(cluster, 'CreateService');
+  return fresh;
+}
+
+export async function requireService(ctx: ControlContext, clusterRef: string | undefined, ref: string): Promise<Versioned<Service>> {
+  const cluster = (await requireActiveCluster(ctx, clusterRef)).value.clusterName;
+  const name = serviceName(ref, cluster);
+  const found = await ctx.store.get(services, serviceKey(cluster, name));
+  if (!found) throw new NotFoundError('service', 'Service not found.', { service: ref });
+  return found;
+}
+
+export async function updateService(ctx: ControlContext, request: UpdateServiceRequest): Promise<Service> {
+  const found = await requireService(ctx, request.cluster, request.service);
+  if (found.value.status !== 'ACTIVE') throw new ServiceNotActiveError('Service was not ACTIVE.');
+  if (request.desiredCount !== undefined && request.desiredCount < 0) {
+    throw new InvalidParameterError('desiredCount must be zero or more');
+  }
+  const taskDefinitionArn =
+    request.taskDefinition !== undefined ? await activeTaskDefinitionArn(ctx, request.taskDefinition) : undefined;
+  if (request.placementStrategy !== undefined || request.placementConstraints !== undefined) {
+    validatePlacement(request.placementStrategy ?? found.value.placementStrategy, request.placementConstraints ?? found.value.placementConstraints);
+  }
+  const now = ctx.clock.now();
+  const newId = deploymentId(ctx);
+  const updated = await updateWithRetry(ctx.store, services, serviceKey(found.value.clusterName, found.value.serviceName), (s) => {
+    if (s.status !== 'ACTIVE') throw new ServiceNotActiveError('Service was not ACTIVE.');
+    if (s.schedulingStrategy === 'DAEMON' && request.desiredCount !== undefined) {
+      throw new InvalidParameterError('The desiredCount of a DAEMON service follows its instances and cannot be set');
+    }
+    const limits = deploymentLimits(s.schedulingStrategy, request.deploymentConfiguration, s);
+    let next: Service = {
+      ...s,
+      ...limits,
+      desiredCount: request.desiredCount ?? s.desiredCount,
+      circuitBreaker: request.deploymentConfiguration?.deploymentCircuitBreaker ?? s.circuitBreaker,
+      placementStrategy: request.placementStrategy ?? s.placementStrategy,
+      placementConstraints: request.placementConstraints ?? s.placementConstraints,
+      healthCheckGracePeriodSeconds: request.healthCheckGracePeriodSeconds ?? s.healthCheckGracePeriodSeconds,
+    };
+    const target = taskDefinitionArn ?? s.taskDefinitionArn;
+    if (target !== s.taskDefinitionArn || request.forceNewDeployment === true) {
+      next = startDeployment(next, newId, target, now);
+    } else if (next.deployments[0] && next.desiredCount !== s.desiredCount) {
+      next = { ...next, deployments: [{ ...next.deployments[0], desiredCount: next.desiredCount, updatedAt: now }, ...next.deployments.slice(1)] };
+    }
+    return next;
+  });
+  if (!updated) throw new NotFoundError('service', 'Service not found.', { service: request.service });
+  await ctx.reconcile.requestReconcile(found.value.clusterName, 'UpdateService');
+  return updated.value;
+}
+
+/** Makes a new PRIMARY deployment; the previous ones keep their tasks until replaced. */
+export function startDeployment(service: Service, id: string, taskDefinitionArn: string, now: number, rollbackOf?: string): Service {
+  const previous = service.deployments.map((d): Deployment => ({
+    ...d,
+    status: 'ACTIVE',
+    ...(d.rolloutState === 'IN_PROGRESS' && { deploymentStatus: 'STOPPED' as const, rolloutStateReason: `Superseded by ${id}.` }),
+    updatedAt: now,
+  }));
+  const deployment: Deployment = {
+    ...newDeployment(id, taskDefinitionArn, service.desiredCount, now),
+    sourceIds: service.deployments.map((d) => d.id),
+    ...(rollbackOf !== undefined && { rollbackOf }),
+  };
+  return { ...service, taskDefinitionArn, deployments: [deployment, ...previous] };
+}
+
+export async function deleteService(ctx: ControlContext, request: z.infer<typeof deleteServiceRequest>): Promise<Service> {
+  const found = await requireService(ctx, request.cluster, request.service);
+  const updated = await updateWithRetry(ctx.store, services, serviceKey(found.value.clusterName, found.value.serviceName), (s) => {
+    if (s.status !== 'ACTIVE') throw new ServiceNotActiveError('Service was not ACTIVE.');
+    if (s.schedulingStrategy === 'REPLICA' && s.desiredCount > 0 && request.force !== true) {
+      throw new InvalidParameterError('The service cannot be stopped while it is scaled above 0.');
+    }
+    const draining: Service = { ...s, status: 'DRAINING', desiredCount: 0 };
+    return withEvent(draining, `${label(s)} is being deleted.`, ctx.clock.now(), ctx.ids.next());
+  });
+  if (!updated) throw new NotFoundError('service', 'Service not found.', { service: request.service });
+  await ctx.reconcile.requestReconcile(found.value.clusterName, 'DeleteService');
+  return updated.value;
+}
+
+export async function describeServices(
+  ctx: ControlContext,
+  clusterRef: string | undefined,
+  refs: readonly string[],
+): Promise<{ services: Service[]; missing: string[] }> {
+  const cluster = (await requireActiveCluster(ctx, clusterRef)).value.clusterName;
+  const names = refs.map((r) => serviceName(r, cluster));
+  const found = await ctx.store.getMany(services, names.map((n) => serviceKey(cluster, n)));
+  const byName = new Map(found.map((f) => [f.value.serviceName, f.value]));
+  const result: Service[] = [];
+  const missing: string[] = [];
+  names.forEach((n, i) => {
+    const s = byName.get(n);
+    if (s) result.push(s);
+    else missing.push(refs[i] ?? n);
+  });
+  return { services: result, missing };
+}
+
+export async function listServices(
+  ctx: ControlContext,
+  request: z.infer<typeof listServicesRequest>,
+): Promise<{ services: Service[]; nextToken?: string }> {
+  const cluster = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
+  const page = await listMatching(ctx.store, services, `SERVICE#${cluster}`, {
+    limit: pageSize(request.maxResults),
+    ...optionalAfter(decodeToken(`services/${cluster}`, request.nextToken)),
+    match: (s) =>
+      s.status !== 'INACTIVE' &&
+      (request.schedulingStrategy === undefined || s.schedulingStrategy === request.schedulingStrategy) &&
+      (request.launchType === undefined || request.launchType === 'EC2'),
+  });
+  return {
+    services: page.items.map((i) => i.value),
+    ...(page.next !== undefined && { nextToken: encodeToken(`services/${cluster}`, page.next) }),
+  };
+}

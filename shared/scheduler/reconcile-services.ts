@@ -1,0 +1,143 @@
+import { arns } from '../domain/arn.ts';
+import { services, tasks } from '../domain/collections.ts';
+import { VersionConflictError } from '../domain/errors.ts';
+import { newTask } from '../domain/new-task.ts';
+import type { ControlContext } from '../control/context.ts';
+import { readAll } from '../control/listing.ts';
+import { requestStop } from '../control/tasks.ts';
+import { findTaskDefinition } from '../control/task-definitions.ts';
+import type { ContainerInstance } from '../schemas/container-instance.ts';
+import type { Service } from '../schemas/service.ts';
+import type { Task } from '../schemas/task.ts';
+import type { TaskDefinition } from '../schemas/task-definition.ts';
+import type { Versioned } from '../ports/store.ts';
+import { planDaemonService } from './daemon-plan.ts';
+import { label, taskList, withEvent } from './service-events.ts';
+import { planReplicaService, type ServicePlan } from './service-plan.ts';
+import { isOccupying, serviceGroup } from './service-tasks.ts';
+
+export interface ServicesOutcome {
+  /** Tasks created this pass, PROVISIONING, for the placement step. */
+  readonly created: Task[];
+  readonly started: number;
+  readonly stopped: number;
+  /** Services whose write lost a race; the next pass takes them up again. */
+  readonly conflicts: number;
+}
+
+/**
+ * Runs every service of the cluster one step towards what it should be.
+ * The service item is written first, with its reconcileSeq raised, and only
+ * then are tasks started or stopped: the conditional write fences two passes
+ * that overlap (a duplicate delivery), so only one of them acts.
+ */
+export async function reconcileServices(
+  ctx: ControlContext,
+  cluster: string,
+  instances: readonly ContainerInstance[],
+  allTasks: readonly Task[],
+): Promise<ServicesOutcome> {
+  const items = await readAll(ctx.store, services, `SERVICE#${cluster}`);
+  const instanceMap = new Map(instances.map((i) => [i.id, i]));
+  const definitions = new Map<string, TaskDefinition>();
+  const outcome = { created: [] as Task[], started: 0, stopped: 0, conflicts: 0 };
+  for (const item of items) {
+    if (item.value.status === 'INACTIVE') continue;
+    const group = serviceGroup(item.value.serviceName);
+    const mine = allTasks.filter((t) => t.group === group);
+    const input = { service: item.value, tasks: mine, instances: instanceMap, now: ctx.clock.now(), newId: () => ctx.ids.next() };
+    const plan = item.value.schedulingStrategy === 'DAEMON' ? planDaemonService(input) : planReplicaService(input);
+    try {
+      const result = await commit(ctx, item, plan, mine, definitions);
+      outcome.created.push(...result.created);
+      outcome.started += result.created.length;
+      outcome.stopped += plan.stop.length;
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+      outcome.conflicts++;
+    }
+  }
+  if (outcome.conflicts > 0) await ctx.reconcile.requestReconcile(cluster, 'service write conflicts');
+  return outcome;
+}
+
+async function commit(
+  ctx: ControlContext,
+  item: Versioned<Service>,
+  plan: ServicePlan,
+  mine: readonly Task[],
+  definitions: Map<string, TaskDefinition>,
+): Promise<{ created: Task[] }> {
+  const now = ctx.clock.now();
+  const acting = plan.start.length + plan.stop.length > 0;
+  const fresh = plan.start.map((s) => ({ ...s, taskId: ctx.ids.next() }));
+  let next = plan.service;
+  if (fresh.length > 0) {
+    next = withEvent(next, `${label(next)} has started ${fresh.length} tasks: ${taskList(fresh.map((f) => f.taskId))}.`, now, ctx.ids.next());
+  }
+  const stoppingRunning = plan.stop.filter((s) => mine.find((t) => t.taskId === s.taskId)?.lastStatus === 'RUNNING');
+  if (stoppingRunning.length > 0) {
+    const ids = stoppingRunning.map((s) => s.taskId);
+    next = withEvent(next, `${label(next)} has stopped ${ids.length} running tasks: ${taskList(ids)}.`, now, ctx.ids.next());
+  }
+  const finished = next.status === 'DRAINING' && !acting && !mine.some(isOccupying);
+  if (finished) next = { ...next, status: 'INACTIVE', deployments: [] };
+  if (acting) next = { ...next, reconcileSeq: next.reconcileSeq + 1 };
+  if (JSON.stringify(next) === JSON.stringify(item.value)) return { created: [] };
+  // The fence: a pass that read an older service acts on nothing.
+  await ctx.store.replace(services, next, item.version, finished ? { expiresAt: Math.floor(now / 1000) + 3600 } : {});
+
+  for (const s of plan.stop) {
+    await requestStop(ctx, next.clusterName, s.taskId, 'ServiceSchedulerInitiated', s.reason);
+  }
+  const created: Task[] = [];
+  for (const start of fresh) {
+    const definition = await definitionOf(ctx, start.taskDefinitionArn, definitions);
+    const task = newTask({
+      taskId: start.taskId,
+      containerIds: definition.containerDefinitions.map(() => ctx.ids.next()),
+      clusterName: next.clusterName,
+      taskDefinitionArn: arns.taskDefinition(ctx.deployment, definition.family, definition.revision),
+      definition,
+      overrides: {},
+      startedBy: start.deploymentId,
+      group: serviceGroup(next.serviceName),
+      placementStrategy: next.placementStrategy,
+      placementConstraints: [...(definition.placementConstraints ?? []), ...next.placementConstraints],
+      tags: [],
+      now,
+      ...(start.pinnedInstanceId !== undefined && { pinnedInstanceId: start.pinnedInstanceId }),
+    });
+    await ctx.store.create(tasks, task);
+    created.push(task);
+  }
+  return { created };
+}
+
+async function definitionOf(ctx: ControlContext, arn: string, cache: Map<string, TaskDefinition>): Promise<TaskDefinition> {
+  const cached = cache.get(arn);
+  if (cached) return cached;
+  const found = (await findTaskDefinition(ctx, arn)).value;
+  cache.set(arn, found);
+  return found;
+}
+
+/** Adds a placement failure to a service's events (best effort: the next pass says it again). */
+export async function recordUnplaceable(
+  ctx: ControlContext,
+  cluster: string,
+  serviceName: string,
+  message: string,
+): Promise<void> {
+  const key = { partition: `SERVICE#${cluster}`, sort: serviceName };
+  const current = await ctx.store.get(services, key);
+  if (!current) return;
+  const text = `${label(current.value)} was unable to place a task because no container instance met all of its requirements. ${message}`;
+  const next = withEvent(current.value, text, ctx.clock.now(), ctx.ids.next());
+  if (next === current.value) return;
+  try {
+    await ctx.store.replace(services, next, current.version);
+  } catch (error) {
+    if (!(error instanceof VersionConflictError)) throw error;
+  }
+}

@@ -1,0 +1,154 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentHandle } from '../../agent/index.ts';
+import type { TaskSpec } from '../../shared/schemas/agent-api.ts';
+import { FakeControlPlane, type FakeTask } from '../fixtures/fake-control-plane.ts';
+import { ensureBusyboxImage } from '../support/busybox-image.ts';
+import {
+  busybox,
+  containersWithLabel,
+  docker,
+  dockerInspect,
+  eventually,
+  memoryLogger,
+  removeClusterContainers,
+  startTestAgent,
+  uniqueCluster,
+} from './support.ts';
+
+const cluster = uniqueCluster('control');
+let fake: FakeControlPlane;
+let agent: AgentHandle | undefined;
+
+beforeAll(async () => {
+  await ensureBusyboxImage();
+  fake = await FakeControlPlane.start({ pollIntervalSeconds: 0.2 });
+});
+
+afterEach(async () => {
+  await agent?.stop();
+  agent = undefined;
+});
+
+afterAll(async () => {
+  await fake?.close();
+  await removeClusterContainers(cluster);
+});
+
+const sleeper = (name: string) => busybox(name, ['sleep', '600'], { stopTimeout: 1 });
+/** Exits with `code` once /tmp/go exists inside it. */
+const quitter = (code: number) => busybox('quitter', ['sh', '-c', `while [ ! -f /tmp/go ]; do sleep 0.1; done; exit ${code}`]);
+
+async function running(spec: TaskSpec): Promise<FakeTask> {
+  return fake.waitForTask(spec.taskId, (t) => t.last?.lastStatus === 'RUNNING');
+}
+
+function runtimeId(spec: TaskSpec): string {
+  return fake.tasks.get(spec.taskId)?.last?.containers[0]?.runtimeId ?? '';
+}
+
+async function state(spec: TaskSpec): Promise<string> {
+  return (await dockerInspect(runtimeId(spec))).State.Status;
+}
+
+describe('the control plane as the agent sees it', () => {
+  it('keeps containers running while the control plane is unreachable and delivers the queued reports after', async () => {
+    const started = await startTestAgent(fake, cluster);
+    agent = started;
+    const steady = fake.runTask(started.instanceId, [sleeper('steady')]);
+    const leaving = fake.runTask(started.instanceId, [quitter(4)]);
+    await running(steady);
+    await running(leaving);
+
+    await fake.close();
+    await docker('exec', runtimeId(leaving), 'touch', '/tmp/go');
+    await eventually(async () => ((await state(leaving)) === 'exited' ? true : undefined), 10_000, 'exit');
+    expect(fake.tasks.get(leaving.taskId)?.last?.lastStatus).toBe('RUNNING');
+    expect(await state(steady)).toBe('running');
+
+    await fake.restart();
+    const stopped = await fake.waitForTask(leaving.taskId, (t) => t.last?.lastStatus === 'STOPPED');
+    expect(stopped.last?.containers[0]?.exitCode).toBe(4);
+    expect(await state(steady)).toBe('running');
+  });
+
+  it('re-registers when fenced and stops the tasks that were replaced meanwhile', async () => {
+    const started = await startTestAgent(fake, cluster);
+    agent = started;
+    const kept = fake.runTask(started.instanceId, [sleeper('kept')]);
+    const replaced = fake.runTask(started.instanceId, [sleeper('replaced')]);
+    await running(kept);
+    await running(replaced);
+    const instance = fake.instances.get(started.instanceId);
+    const registrations = instance?.registrations.length ?? 0;
+
+    fake.fence(started.instanceId);
+    fake.unassign(replaced.taskId);
+    await eventually(async () => ((await state(replaced)) === 'exited' ? true : undefined), 15_000, 'replaced stopped');
+    expect(instance?.registrations.length).toBe(registrations + 1);
+    expect(instance?.registrations.at(-1)?.instanceId).toBe(started.instanceId);
+    expect(await state(kept)).toBe('running');
+  });
+
+  it('starts nothing new while the instance is DRAINING', async () => {
+    const started = await startTestAgent(fake, cluster);
+    agent = started;
+    const before = fake.runTask(started.instanceId, [sleeper('before')]);
+    await running(before);
+
+    fake.setStatus(started.instanceId, 'DRAINING');
+    const refused = fake.runTask(started.instanceId, [sleeper('refused')]);
+    const stopped = await fake.waitForTask(refused.taskId, (t) => t.last?.lastStatus === 'STOPPED');
+    expect(stopped.last?.stopCode).toBe('TaskFailedToStart');
+    expect(stopped.last?.stoppedReason).toMatch(/draining/);
+    expect(await containersWithLabel(`com.berth.task-id=${refused.taskId}`)).toEqual([]);
+    expect(await state(before)).toBe('running');
+  });
+
+  it('stops every task gracefully before exiting when stopped with drain', async () => {
+    const started = await startTestAgent(fake, cluster);
+    agent = undefined;
+    const one = fake.runTask(started.instanceId, [sleeper('one')]);
+    const two = fake.runTask(started.instanceId, [sleeper('two')]);
+    await running(one);
+    await running(two);
+
+    await started.stop({ drain: true });
+    for (const spec of [one, two]) {
+      expect(fake.tasks.get(spec.taskId)?.last).toMatchObject({ lastStatus: 'STOPPED', stopCode: 'UserInitiated' });
+      expect(await state(spec)).toBe('exited');
+    }
+  });
+
+  it('leaves containers running when stopped plainly', async () => {
+    const started = await startTestAgent(fake, cluster);
+    agent = undefined;
+    const spec = fake.runTask(started.instanceId, [sleeper('stays')]);
+    await running(spec);
+    await started.stop();
+    expect(await state(spec)).toBe('running');
+  });
+
+  it('takes no more work once the instance is deregistered, and leaves its containers alone', async () => {
+    const logger = memoryLogger();
+    const started = await startTestAgent(fake, cluster, { logger });
+    agent = started;
+    const spec = fake.runTask(started.instanceId, [sleeper('orphan')]);
+    await running(spec);
+    fake.setStatus(started.instanceId, 'INACTIVE');
+    await eventually(async () => (logger.lines.some((l) => l.includes('was deregistered')) ? true : undefined), 10_000, 'log');
+    expect(await state(spec)).toBe('running');
+  });
+
+  it('removes the containers of stopped tasks after the cleanup delay', async () => {
+    const started = await startTestAgent(fake, cluster, { cleanupDelaySeconds: 1 });
+    agent = started;
+    const spec = fake.runTask(started.instanceId, [busybox('brief', ['true'])]);
+    await fake.waitForTask(spec.taskId, (t) => t.last?.lastStatus === 'STOPPED');
+    await eventually(
+      async () => ((await containersWithLabel(`com.berth.task-id=${spec.taskId}`)).length === 0 ? true : undefined),
+      10_000,
+      'container removed',
+    );
+    expect(fake.instances.get(started.instanceId)?.assignments.has(spec.taskId)).toBe(false);
+  });
+});

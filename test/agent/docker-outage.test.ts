@@ -1,0 +1,69 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentHandle } from '../../agent/index.ts';
+import { FakeControlPlane } from '../fixtures/fake-control-plane.ts';
+import { ensureBusyboxImage } from '../support/busybox-image.ts';
+import { SocketProxy } from './socket-proxy.ts';
+import {
+  busybox,
+  containersWithLabel,
+  docker,
+  dockerInspect,
+  eventually,
+  memoryLogger,
+  removeClusterContainers,
+  startTestAgent,
+  tempStateDir,
+  uniqueCluster,
+} from './support.ts';
+
+const cluster = uniqueCluster('outage');
+const proxy = new SocketProxy(join(tempStateDir(), 'docker.sock'));
+let fake: FakeControlPlane;
+let agent: AgentHandle;
+const logger = memoryLogger();
+
+beforeAll(async () => {
+  await ensureBusyboxImage();
+  await proxy.start();
+  fake = await FakeControlPlane.start({ pollIntervalSeconds: 0.2 });
+  agent = await startTestAgent(fake, cluster, { dockerHost: `unix://${proxy.path}`, logger });
+});
+
+afterAll(async () => {
+  await agent?.stop();
+  await proxy.stop();
+  await fake?.close();
+  await removeClusterContainers(cluster);
+});
+
+describe('an unreachable container engine', () => {
+  it('keeps the agent going, and it reconciles once the engine is back', async () => {
+    const steady = fake.runTask(agent.instanceId, [busybox('steady', ['sleep', '600'], { stopTimeout: 1 })]);
+    const quitter = fake.runTask(agent.instanceId, [busybox('quitter', ['sh', '-c', 'while [ ! -f /tmp/go ]; do sleep 0.1; done; exit 5'])]);
+    agent.pollNow();
+    await fake.waitForTask(steady.taskId, (t) => t.last?.lastStatus === 'RUNNING');
+    await fake.waitForTask(quitter.taskId, (t) => t.last?.lastStatus === 'RUNNING');
+
+    await proxy.stop();
+    // While the agent cannot see the engine: a container exits, a stop and a new task arrive.
+    await docker('exec', fake.tasks.get(quitter.taskId)?.last?.containers[0]?.runtimeId ?? '', 'touch', '/tmp/go');
+    fake.stopTask(steady.taskId);
+    const late = fake.runTask(agent.instanceId, [busybox('late', ['sleep', '600'], { stopTimeout: 1 })]);
+    const instance = fake.instances.get(agent.instanceId);
+    const polls = instance?.polls ?? 0;
+    // Still polling (heartbeats go on) without the engine.
+    await fake.waitFor(() => ((instance?.polls ?? 0) >= polls + 3 ? true : undefined));
+    expect(await containersWithLabel(`com.berth.task-id=${late.taskId}`)).toEqual([]);
+    expect(logger.lines.some((line) => line.includes('Lost the container engine'))).toBe(true);
+
+    await proxy.start();
+    const exited = await fake.waitForTask(quitter.taskId, (t) => t.last?.lastStatus === 'STOPPED');
+    expect(exited.last?.containers[0]?.exitCode).toBe(5);
+    await fake.waitForTask(steady.taskId, (t) => t.last?.lastStatus === 'STOPPED');
+    const started = await fake.waitForTask(late.taskId, (t) => t.last?.lastStatus === 'RUNNING');
+    const lateId = started.last?.containers[0]?.runtimeId ?? '';
+    await eventually(async () => ((await dockerInspect(lateId)).State.Status === 'running' ? true : undefined), 5_000, 'late running');
+    expect(await containersWithLabel(`com.berth.cluster=${cluster}`)).toHaveLength(3);
+  });
+});

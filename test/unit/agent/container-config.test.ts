@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { containerConfig, dynamicMappings, type ContainerContext, type HostPortChoice } from '../../../shared/agent/container-config.ts';
+import { createContainerBody } from '../../../agent/docker/create-body.ts';
+import { refusal } from '../../../shared/agent/host-policy.ts';
+import type { ContainerDefinition } from '../../../shared/schemas/task-definition.ts';
+import type { TaskSpec } from '../../../shared/schemas/agent-api.ts';
+import { aSpec } from './fixtures.ts';
+
+const context: ContainerContext = { instanceId: 'i-1', hostPorts: [], stopTimeoutSeconds: 30 };
+const MIB = 1024 * 1024;
+
+function body(definition: Partial<ContainerDefinition>, extra: Partial<TaskSpec> = {}, hostPorts: readonly HostPortChoice[] = []) {
+  const full: ContainerDefinition = { name: 'app', image: 'busybox:1.36', ...definition };
+  const spec = aSpec([full], extra);
+  return createContainerBody(containerConfig(spec, full, { ...context, hostPorts }));
+}
+
+describe('the Docker options of a container definition', () => {
+  it('carries image, command, entry point, environment, working directory, user and labels', () => {
+    expect(
+      body({
+        command: ['httpd', '-f'],
+        entryPoint: ['/bin/sh', '-c'],
+        environment: [{ name: 'A', value: '1' }, { name: 'B' }],
+        workingDirectory: '/www',
+        user: 'nobody',
+        dockerLabels: { team: 'web', 'com.berth.task-id': 'spoofed' },
+      }),
+    ).toMatchObject({
+      Image: 'busybox:1.36',
+      Cmd: ['httpd', '-f'],
+      Entrypoint: ['/bin/sh', '-c'],
+      Env: ['A=1', 'B='],
+      WorkingDir: '/www',
+      User: 'nobody',
+      Labels: {
+        team: 'web',
+        'com.berth.cluster': 'c1',
+        'com.berth.task-id': 't1',
+        'com.berth.container-name': 'app',
+        'com.berth.instance-id': 'i-1',
+      },
+      StopTimeout: 30,
+      HostConfig: { RestartPolicy: { Name: 'no' }, Privileged: false, NetworkMode: 'bridge' },
+    });
+  });
+
+  it.each<[string, Partial<ContainerDefinition>, Partial<TaskSpec>, Record<string, unknown>]>([
+    ['cpu units become shares', { cpu: 512 }, {}, { CpuShares: 512 }],
+    ['no cpu gets the minimum 2 shares', {}, {}, { CpuShares: 2 }],
+    ['a task cpu caps each container', { cpu: 256 }, { cpu: 512 }, { CpuShares: 256, CpuQuota: 50_000, CpuPeriod: 100_000 }],
+    ['memory is the hard limit', { memory: 128 }, {}, { Memory: 128 * MIB }],
+    ['memoryReservation is the soft limit', { memoryReservation: 64 }, {}, { MemoryReservation: 64 * MIB }],
+    ['the task memory is the hard limit when the container has none', { memoryReservation: 64 }, { memory: 256 }, { Memory: 256 * MIB, MemoryReservation: 64 * MIB }],
+  ])('%s', (_, definition, extra, hostConfig) => {
+    expect(body(definition, extra).HostConfig).toMatchObject(hostConfig);
+  });
+
+  it('leaves out cpu quota and memory when nothing sets them', () => {
+    const hostConfig = body({}).HostConfig;
+    expect(hostConfig).not.toHaveProperty('CpuQuota');
+    expect(hostConfig).not.toHaveProperty('Memory');
+  });
+
+  it('applies the task overrides of a container', () => {
+    const definition: ContainerDefinition = { name: 'app', image: 'busybox', command: ['a'], environment: [{ name: 'X', value: '1' }], memory: 64 };
+    const spec = aSpec([definition], {
+      overrides: { containerOverrides: [{ name: 'app', command: ['b'], environment: [{ name: 'Y', value: '2' }], memory: 96 }] },
+    });
+    const created = createContainerBody(containerConfig(spec, definition, context));
+    expect(created).toMatchObject({ Cmd: ['b'], Env: ['X=1', 'Y=2'], HostConfig: { Memory: 96 * MIB } });
+  });
+
+  it('publishes static and picked host ports in bridge mode', () => {
+    const created = body(
+      { portMappings: [{ containerPort: 80, hostPort: 8080 }, { containerPort: 53, protocol: 'udp' }] },
+      {},
+      [{ containerPort: 53, protocol: 'udp', hostPort: 50000 }],
+    );
+    expect(created.ExposedPorts).toEqual({ '80/tcp': {}, '53/udp': {} });
+    expect(created.HostConfig).toMatchObject({
+      PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '8080' }], '53/udp': [{ HostIp: '', HostPort: '50000' }] },
+    });
+  });
+
+  it('publishes nothing with host networking', () => {
+    const created = body({ portMappings: [{ containerPort: 80 }] }, { networkMode: 'host' });
+    expect(created.HostConfig).toMatchObject({ NetworkMode: 'host', PortBindings: {} });
+  });
+
+  it('asks for dynamic ports only for bridge mappings without a host port', () => {
+    const definition: ContainerDefinition = {
+      name: 'app',
+      image: 'x',
+      portMappings: [{ containerPort: 80 }, { containerPort: 81, hostPort: 0 }, { containerPort: 82, hostPort: 9000 }],
+    };
+    expect(dynamicMappings(aSpec([definition]), definition)).toEqual([
+      { containerPort: 80, protocol: 'tcp' },
+      { containerPort: 81, protocol: 'tcp' },
+    ]);
+    expect(dynamicMappings(aSpec([definition], { networkMode: 'host' }), definition)).toEqual([]);
+  });
+
+  it('turns the health check into nanoseconds', () => {
+    expect(body({ healthCheck: { command: ['CMD', 'true'], interval: 5, timeout: 2, retries: 1, startPeriod: 3 } }).Healthcheck).toEqual({
+      Test: ['CMD', 'true'],
+      Interval: 5_000_000_000,
+      Timeout: 2_000_000_000,
+      Retries: 1,
+      StartPeriod: 3_000_000_000,
+    });
+  });
+
+  it('names the container after its task deterministically', () => {
+    const definition: ContainerDefinition = { name: 'web_1', image: 'x' };
+    expect(containerConfig(aSpec([definition]), definition, context).name).toBe('berth-t1-web_1');
+  });
+});
+
+describe('what the host refuses', () => {
+  it.each<[string, Partial<ContainerDefinition>, Partial<TaskSpec>]>([
+    ['privileged mode', { privileged: true }, {}],
+    ['added Linux capabilities', { linuxParameters: { capabilities: { add: ['NET_ADMIN'] } } }, {}],
+    ['mount points', { mountPoints: [{ sourceVolume: 'data', containerPath: '/data' }] }, {}],
+    ['secrets', { secrets: [{ name: 'DB', valueFrom: 'arn:aws:ssm:::parameter/db' }] }, {}],
+    ['awsvpc network mode', {}, { networkMode: 'awsvpc' }],
+  ])('%s', (what, definition, extra) => {
+    const full: ContainerDefinition = { name: 'app', image: 'x', ...definition };
+    expect(refusal(aSpec([full], extra), full)).toContain(what);
+  });
+
+  it('allows an ordinary container, dropped capabilities included', () => {
+    const full: ContainerDefinition = { name: 'app', image: 'x', linuxParameters: { capabilities: { drop: ['ALL'] } } };
+    expect(refusal(aSpec([full]), full)).toBeUndefined();
+    expect(createContainerBody(containerConfig(aSpec([full]), full, context)).HostConfig).toMatchObject({ CapDrop: ['ALL'] });
+  });
+});
