@@ -25,6 +25,9 @@ export function deploymentLimits(
       `minimumHealthyPercent (${limits.minimumHealthyPercent}) must not be above maximumPercent (${limits.maximumPercent})`,
     );
   }
+  if (strategy === 'REPLICA' && limits.maximumPercent < 100) {
+    throw new InvalidParameterError(`maximumPercent (${limits.maximumPercent}) must be at least 100 for a REPLICA service`);
+  }
   if (strategy === 'DAEMON' && limits.maximumPercent !== 100) {
     throw new InvalidParameterError('A DAEMON service runs one task per instance: maximumPercent must be 100');
   }

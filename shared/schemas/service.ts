@@ -7,7 +7,7 @@ export const circuitBreaker = z.strictObject({ enable: z.boolean(), rollback: z.
 
 export const deploymentConfiguration = z.strictObject({
   minimumHealthyPercent: z.number().int().min(0).max(100).optional(),
-  maximumPercent: z.number().int().min(100).max(200).optional(),
+  maximumPercent: z.number().int().min(0).max(200).optional(),
   deploymentCircuitBreaker: circuitBreaker.optional(),
   strategy: z.literal('ROLLING').optional(),
 });
