@@ -119,7 +119,8 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     logger,
     random,
     backoff: settings.backoff,
-    onAnswer: (taskId, desiredStatus) => {
+    onAnswer: (taskId, seq, desiredStatus) => {
+      engine.dispatch(taskId, { type: 'report-answered', seq });
       if (desiredStatus === 'STOPPED') engine.dispatch(taskId, { type: 'desired', desiredStatus });
     },
     onFenced,

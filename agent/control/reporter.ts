@@ -10,8 +10,8 @@ export interface ReporterOptions {
   readonly logger: AgentLogger;
   readonly random: () => number;
   readonly backoff: BackoffPolicy;
-  /** The control plane's desired status for the task, from its answer. */
-  onAnswer(taskId: string, desiredStatus: 'RUNNING' | 'STOPPED'): void;
+  /** The control plane answered report `seq`, with its desired status for the task (absent when it refused it). */
+  onAnswer(taskId: string, seq: number, desiredStatus: 'RUNNING' | 'STOPPED' | undefined): void;
   /** The epoch is stale: re-register; resolves true once a new epoch is held. */
   onFenced(): Promise<boolean>;
   onDeregistered(): void;
@@ -89,7 +89,7 @@ export class Reporter {
     if (result.ok) {
       drop();
       this.attempts = 0;
-      this.options.onAnswer(taskId, result.value.desiredStatus);
+      this.options.onAnswer(taskId, entry.seq, result.value.desiredStatus);
       return this.send(taskId);
     }
     const failure = result.failure;
@@ -104,6 +104,7 @@ export class Reporter {
           message: failure.message,
         });
         drop();
+        this.options.onAnswer(taskId, entry.seq, undefined);
         return this.send(taskId);
       case 'fenced':
         if (await this.options.onFenced()) return this.send(taskId);

@@ -52,8 +52,16 @@ export class TaskEngine {
     return this.deps.logger;
   }
 
+  /**
+   * Tasks from the state directory. One whose last report was never answered
+   * (the agent died with it queued) forgets that it was sent, so it is
+   * reported again with the next seq.
+   */
   load(tasks: readonly AgentTask[]): void {
-    for (const task of tasks) this.tasks.set(task.taskId, task);
+    for (const task of tasks) {
+      const unanswered = task.answeredSeq < task.seq;
+      this.tasks.set(task.taskId, task);
+    }
   }
 
   get(taskId: string): AgentTask | undefined {

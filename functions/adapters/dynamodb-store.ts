@@ -33,6 +33,12 @@ import { TABLE_KEY } from './dynamodb-table.ts';
 export interface DynamoDbStoreOptions {
   readonly client: DynamoDBClient;
   readonly tableName: string;
+  /**
+   * Milliseconds since the epoch. DynamoDB deletes expired items only
+   * eventually (within days), and dynalite never does, so the adapter hides
+   * items past their `expiresAt` itself and lets a create replace them.
+   */
+  readonly now?: () => number;
 }
 
 type Item = Record<string, AttributeValue>;
@@ -58,7 +64,12 @@ const storedItem = z.object({
 
 export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
   const { client, tableName } = options;
+  const now = options.now ?? Date.now;
   const stats: StoreStats = { reads: 0, writes: 0 };
+  const live = (item: Item) => {
+    const expiresAt = item[TABLE_KEY.ttl]?.N;
+    return expiresAt === undefined || Number(expiresAt) * 1000 > now();
+  };
 
   async function put<T>(
     collection: Collection<T>,
@@ -79,7 +90,9 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
     if (writeOptions?.expiresAt !== undefined) item[TABLE_KEY.ttl] = { N: epochSeconds(writeOptions.expiresAt) };
     stats.writes += 1;
     await conflictsAsDomain(collection, key, condition, () =>
-      client.send(new PutItemCommand({ TableName: tableName, Item: item, ...conditionExpression(collection, condition) })),
+      client.send(
+        new PutItemCommand({ TableName: tableName, Item: item, ...conditionExpression(collection, condition, now()) }),
+      ),
     );
     return { value: readBack, version };
   }
@@ -90,7 +103,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
     async get(collection, key) {
       stats.reads += 1;
       const result = await client.send(new GetItemCommand({ TableName: tableName, Key: keyItem(key), ConsistentRead: true }));
-      return result.Item ? decode(collection, result.Item) : undefined;
+      return result.Item && live(result.Item) ? decode(collection, result.Item) : undefined;
     },
 
     async getMany(collection, keys) {
@@ -98,7 +111,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
       const found = [];
       for (let start = 0; start < unique.length; start += batchSize) {
         const items = await batchGet(unique.slice(start, start + batchSize));
-        found.push(...items.map((item) => decode(collection, item)));
+        found.push(...items.filter(live).map((item) => decode(collection, item)));
       }
       return found;
     },
@@ -116,7 +129,11 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
       stats.writes += 1;
       await conflictsAsDomain(collection, key, condition, () =>
         client.send(
-          new DeleteItemCommand({ TableName: tableName, Key: keyItem(key), ...conditionExpression(collection, condition) }),
+          new DeleteItemCommand({
+            TableName: tableName,
+            Key: keyItem(key),
+            ...conditionExpression(collection, condition, now()),
+          }),
         ),
       );
     },
@@ -143,7 +160,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
       // The partition scheme keeps collections apart; the filter makes sure a
       // stray item of another kind is skipped, not misread.
       const items = (result.Items ?? [])
-        .filter((item) => item.kind?.S === collection.name)
+        .filter((item) => item.kind?.S === collection.name && live(item))
         .map((item) => decode(collection, item));
       const lastSort = result.LastEvaluatedKey?.[TABLE_KEY.sort]?.S;
       return lastSort === undefined ? { items } : { items, lastSort };
@@ -185,9 +202,14 @@ type ConditionalInput = Pick<
   'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
 >;
 
-function conditionExpression<T>(collection: Collection<T>, condition: Condition): ConditionalInput {
+function conditionExpression<T>(collection: Collection<T>, condition: Condition, nowMs: number): ConditionalInput {
   if ('absent' in condition) {
-    return { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE_KEY.partition } };
+    // An item past its expiry is gone as far as readers know, so a create may take its place.
+    return {
+      ConditionExpression: 'attribute_not_exists(#pk) OR #ttl < :now',
+      ExpressionAttributeNames: { '#pk': TABLE_KEY.partition, '#ttl': TABLE_KEY.ttl },
+      ExpressionAttributeValues: { ':now': { N: String(Math.floor(nowMs / 1000)) } },
+    };
   }
   // The kind check keeps a key collision between collections from
   // overwriting another collection's item; it surfaces as a conflict.

@@ -80,6 +80,8 @@ function reduce(task: AgentTask, event: TaskEvent, now: number): AgentTask {
       );
     case 'report-queued':
       return { ...task, seq: task.seq + 1, reportedFingerprint: event.fingerprint };
+    case 'report-answered':
+      return { ...task, answeredSeq: Math.max(task.answeredSeq, event.seq) };
     case 'removed':
       return { ...task, removedAt: now };
   }

@@ -11,6 +11,7 @@ export function newTask(taskId: string, desiredStatus: 'RUNNING' | 'STOPPED', ta
     status: 'PROVISIONING',
     stopping: false,
     seq: 0,
+    answeredSeq: 0,
     containers: [],
   };
 }

@@ -38,6 +38,7 @@ export type TaskEvent =
   /** The engine has no such container any more. */
   | { readonly type: 'vanished'; readonly container: string }
   | { readonly type: 'report-queued'; readonly fingerprint: string }
+  | { readonly type: 'report-answered'; readonly seq: number }
   | { readonly type: 'removed' };
 
 /** Why a container could not run, in the words ECS uses. */

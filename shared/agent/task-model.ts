@@ -71,6 +71,12 @@ export const taskState = z.object({
   seq: z.number().int().nonnegative(),
   /** What the last report said, so an unchanged state is not reported twice. */
   reportedFingerprint: z.string().optional(),
+  /**
+   * The highest seq the control plane has answered (applied or refused). A
+   * restarted agent reports again any task whose last report was queued but
+   * never answered: reports are at least once, even across a kill -9.
+   */
+  answeredSeq: z.number().int().nonnegative().default(0),
   /** When the task's containers were removed from the host. */
   removedAt: z.number().optional(),
 });

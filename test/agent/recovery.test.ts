@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { taskRecord } from '../../shared/agent/task-model.ts';
 import { FakeControlPlane } from '../fixtures/fake-control-plane.ts';
 import { ensureBusyboxImage } from '../support/busybox-image.ts';
 import {
@@ -15,14 +18,13 @@ import {
 } from './support.ts';
 
 const cluster = uniqueCluster('recovery');
-const stateDir = tempStateDir();
 const launcher = fileURLToPath(new URL('../../bin/berth-agent.js', import.meta.url));
 let fake: FakeControlPlane;
 let child: ChildProcess | undefined;
 let output = '';
 
 /** The real `berth-agent` command, as a child process that can be killed with SIGKILL. */
-function spawnAgent(): ChildProcess {
+function spawnAgent(stateDir: string): ChildProcess {
   const process_ = spawn(
     process.execPath,
     [launcher, '--endpoint', fake.url, '--cluster', cluster, '--state-dir', stateDir, '--no-imds', '--log-level', 'warn'],
@@ -54,7 +56,8 @@ afterAll(async () => {
 
 describe('recovery after kill -9', () => {
   it('adopts what runs, reports what stopped meanwhile with its exit code, and runs nothing twice', async () => {
-    child = spawnAgent();
+    const stateDir = tempStateDir();
+    child = spawnAgent(stateDir);
     const instance = await fake.waitFor(() => [...fake.instances.values()].find((i) => i.cluster === cluster), 30_000, () => output);
     const sleepers = [1, 2, 3, 4].map((n) => fake.runTask(instance.id, [busybox(`sleeper${n}`, ['sleep', '600'], { stopTimeout: 1 })]));
     // Exits 7 once /tmp/go exists, which the test creates while the agent is dead.
@@ -68,7 +71,7 @@ describe('recovery after kill -9', () => {
     await docker('exec', quitterId, 'touch', '/tmp/go');
     await eventually(async () => ((await dockerInspect(quitterId)).State.Status === 'exited' ? true : undefined), 10_000, 'quitter exit');
 
-    child = spawnAgent();
+    child = spawnAgent(stateDir);
     const stopped = await fake.waitForTask(quitter.taskId, (t) => t.last?.lastStatus === 'STOPPED', 30_000);
     expect(stopped.last).toMatchObject({ stopCode: 'EssentialContainerExited', containers: [{ exitCode: 7 }] });
     // The sequence went on from where it was before the kill: the report was applied, not ignored.
@@ -98,5 +101,33 @@ describe('recovery after kill -9', () => {
       const [id] = await containersWithLabel(`com.berth.task-id=${spec.taskId}`);
       expect((await dockerInspect(id ?? '')).State.Status).toBe('running');
     }
+  });
+
+  it('delivers after a restart a report that was still queued when the agent was killed', async () => {
+    const stateDir = tempStateDir();
+    const known = new Set(fake.instances.keys());
+    child = spawnAgent(stateDir);
+    const instance = await fake.waitFor(() => [...fake.instances.values()].find((i) => !known.has(i.id)), 30_000, () => output);
+    const spec = fake.runTask(instance.id, [busybox('quitter', ['sh', '-c', 'while [ ! -f /tmp/go ]; do sleep 0.1; done; exit 6'])]);
+    const running = await fake.waitForTask(spec.taskId, (t) => t.last?.lastStatus === 'RUNNING', 30_000);
+
+    await fake.close();
+    await docker('exec', running.last?.containers[0]?.runtimeId ?? '', 'touch', '/tmp/go');
+    // The agent has seen the exit and queued the report, which the closed control plane cannot take.
+    const record = join(stateDir, 'tasks', `${spec.taskId}.json`);
+    await eventually(
+      async () => {
+        const saved = taskRecord.safeParse(JSON.parse(readFileSync(record, 'utf8')));
+        return saved.success && saved.data.status === 'STOPPED' && saved.data.answeredSeq < saved.data.seq ? true : undefined;
+      },
+      15_000,
+      'STOPPED recorded but unanswered',
+    );
+    await killHard(child);
+
+    await fake.restart();
+    child = spawnAgent(stateDir);
+    const stopped = await fake.waitForTask(spec.taskId, (t) => t.last?.lastStatus === 'STOPPED', 30_000);
+    expect(stopped.last?.containers[0]?.exitCode).toBe(6);
   });
 });

@@ -212,6 +212,19 @@ describe.each([embedded, moto])('Store contract: DynamoDB adapter on $name', (ba
       );
       expect(raw.Item).toMatchObject({ expiresAt: { N: '1900000000' }, kind: { S: 'note' }, version: { N: '1' } });
     });
+
+    it('hides an item past its expiry from every read, and lets a create take its place', async () => {
+      const board = freshBoard();
+      const value = aNote({ board });
+      const pastSeconds = Math.floor(Date.now() / 1000) - 60;
+      await store.create(notes, value, { expiresAt: pastSeconds });
+      expect(await store.get(notes, keyOf(notes, value))).toBeUndefined();
+      expect(await store.getMany(notes, [keyOf(notes, value)])).toEqual([]);
+      expect((await store.query(notes, notes.partitionOf(value))).items).toEqual([]);
+      const again = await store.create(notes, { ...value, text: 'reborn' });
+      expect(again.version).toBe(1);
+      expect((await store.get(notes, keyOf(notes, value)))?.value.text).toBe('reborn');
+    });
   });
 
   describe('replace and delete', () => {

@@ -41,6 +41,7 @@ export function aTask(containers: ContainerState[] = [aContainer()], overrides: 
     status: 'PENDING',
     stopping: false,
     seq: 0,
+    answeredSeq: 0,
     containers,
     ...overrides,
   };
