@@ -101,7 +101,8 @@ export function planReplicaService(input: PlanInput): ServicePlan {
   const wanted = Math.max(0, desired - primaryLive.length);
   const room = Math.max(0, maxRun - input.tasks.filter(isOccupying).length);
   const halted = primary.rolloutState === 'FAILED' && primary.deploymentStatus === 'STOPPED';
-  const backoff = launchBackoff(input.tasks, now);
+  // Only the PRIMARY's own failures hold it back: a rollback starts afresh.
+  const backoff = launchBackoff(input.tasks.filter((t) => t.startedBy === primary.id), now);
   if (wanted > 0 && !halted && backoff.waitMs > 0) {
     const seconds = Math.ceil(backoff.waitMs / 1000);
     const message = `${label(service)} is unable to consistently start tasks successfully: ${backoff.failures} failed in the last 5 minutes. Waiting ${seconds} s before starting more.`;

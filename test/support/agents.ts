@@ -1,0 +1,45 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startAgent, type AgentHandle } from '../../agent/index.ts';
+
+const run = promisify(execFile);
+const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+
+/**
+ * A real agent on the local Docker engine, in this process, with its own
+ * state directory: several of them on one engine are several container
+ * instances, told apart by their identity.
+ */
+export async function startTestAgent(
+  endpoint: string,
+  cluster: string,
+  options: { stateDir?: string; attributes?: Record<string, string> } = {},
+): Promise<AgentHandle & { stateDir: string }> {
+  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'berth-agent-test-'));
+  const agent = await startAgent({
+    endpoint,
+    cluster,
+    stateDir,
+    imds: false,
+    logger: quiet,
+    cleanupDelaySeconds: 5,
+    ...(options.attributes !== undefined && { attributes: options.attributes }),
+  });
+  return Object.assign(agent, { stateDir });
+}
+
+/** Container ids on the engine carrying all the given Berth labels. */
+export async function containersLabelled(labels: Record<string, string>, all = false): Promise<string[]> {
+  const filters = Object.entries(labels).flatMap(([k, v]) => ['--filter', `label=${k}=${v}`]);
+  const { stdout } = await run('docker', ['ps', '-q', ...(all ? ['-a'] : []), ...filters]);
+  return stdout.split('\n').filter((line) => line.trim() !== '');
+}
+
+/** Removes every container of a test cluster: the tests clean up after themselves. */
+export async function removeClusterContainers(cluster: string): Promise<void> {
+  const ids = await containersLabelled({ 'com.berth.cluster': cluster }, true);
+  if (ids.length > 0) await run('docker', ['rm', '-f', ...ids]);
+}
