@@ -25,7 +25,7 @@ const CLUSTER = 'svc-e2e';
  * two container instances. Rolling deployment, circuit breaker with
  * rollback, replacement of a killed container.
  */
-describe('services on real containers', () => {
+describe('services on real containers', { timeout: 150_000 }, () => {
   let berth: Awaited<ReturnType<typeof startBerth>>;
   let agents: Awaited<ReturnType<typeof startTestAgent>>[] = [];
   let image: string;
