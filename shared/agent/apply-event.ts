@@ -128,7 +128,8 @@ function withObserved(c: ContainerState, observed: Observed): ContainerState {
   if (observed.status) next = advance(next, observed.status);
   if (observed.startedAt !== undefined) next = { ...next, startedAt: observed.startedAt };
   if (next.status === 'STOPPED') {
-    if (observed.exitCode !== undefined && observed.status === 'STOPPED') next = { ...next, exitCode: observed.exitCode };
+    if (observed.exitCode !== undefined && observed.status === 'STOPPED')
+      next = { ...next, exitCode: observed.exitCode };
     if (observed.finishedAt !== undefined) next = { ...next, finishedAt: observed.finishedAt };
     if (observed.reason && !next.reason) next = { ...next, reason: observed.reason };
   } else if (observed.health) {

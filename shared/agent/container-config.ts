@@ -53,26 +53,38 @@ export function taskLimits(spec: TaskSpec): { cpu?: number; memory?: number } {
     }
   };
   const cpu = spec.overrides.cpu !== undefined ? lenient(() => parseCpu(spec.overrides.cpu ?? '')) : spec.cpu;
-  const memory = spec.overrides.memory !== undefined ? lenient(() => parseMemory(spec.overrides.memory ?? '')) : spec.memory;
+  const memory =
+    spec.overrides.memory !== undefined ? lenient(() => parseMemory(spec.overrides.memory ?? '')) : spec.memory;
   return { ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}) };
 }
 
 /** The mappings that need a host port picked by the agent: bridge mode, hostPort 0 or absent. */
-export function dynamicMappings(spec: TaskSpec, definition: ContainerDefinition): { containerPort: number; protocol: 'tcp' | 'udp' }[] {
+export function dynamicMappings(
+  spec: TaskSpec,
+  definition: ContainerDefinition,
+): { containerPort: number; protocol: 'tcp' | 'udp' }[] {
   if (spec.networkMode !== 'bridge') return [];
   return (definition.portMappings ?? [])
     .filter((m) => m.containerPort !== undefined && !m.hostPort)
     .map((m) => ({ containerPort: m.containerPort ?? 0, protocol: m.protocol ?? 'tcp' }));
 }
 
-function portBindings(spec: TaskSpec, definition: ContainerDefinition, picked: readonly HostPortChoice[]): PortBinding[] {
+function portBindings(
+  spec: TaskSpec,
+  definition: ContainerDefinition,
+  picked: readonly HostPortChoice[],
+): PortBinding[] {
   const bindings: PortBinding[] = [];
   for (const m of definition.portMappings ?? []) {
     if (m.containerPort === undefined) continue;
     const protocol = m.protocol ?? 'tcp';
     const choice = picked.find((p) => p.containerPort === m.containerPort && p.protocol === protocol);
     const hostPort = m.hostPort ? m.hostPort : choice?.hostPort;
-    bindings.push({ containerPort: m.containerPort, protocol, ...(spec.networkMode === 'bridge' && hostPort ? { hostPort } : {}) });
+    bindings.push({
+      containerPort: m.containerPort,
+      protocol,
+      ...(spec.networkMode === 'bridge' && hostPort ? { hostPort } : {}),
+    });
   }
   return bindings;
 }
@@ -129,7 +141,9 @@ export function containerConfig(spec: TaskSpec, base: ContainerDefinition, conte
     readonlyRootFilesystem: definition.readonlyRootFilesystem ?? false,
     init: definition.linuxParameters?.initProcessEnabled ?? false,
     capDrop: definition.linuxParameters?.capabilities?.drop ?? [],
-    ...(definition.linuxParameters?.sharedMemorySize ? { shmSizeBytes: definition.linuxParameters.sharedMemorySize * MIB } : {}),
+    ...(definition.linuxParameters?.sharedMemorySize
+      ? { shmSizeBytes: definition.linuxParameters.sharedMemorySize * MIB }
+      : {}),
     tty: definition.pseudoTerminal ?? false,
     openStdin: definition.interactive ?? false,
     dnsServers: definition.dnsServers ?? [],

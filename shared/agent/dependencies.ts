@@ -8,7 +8,8 @@ import type { ContainerState } from './task-model.ts';
  * - HEALTHY: its health check reports healthy.
  * `blocked` means the condition can no longer be met, so the task cannot run.
  */
-export type DependencyVerdict = { readonly kind: 'met' } | { readonly kind: 'waiting' } | { readonly kind: 'blocked'; readonly reason: string };
+export type DependencyVerdict =
+  { readonly kind: 'met' } | { readonly kind: 'waiting' } | { readonly kind: 'blocked'; readonly reason: string };
 
 const MET: DependencyVerdict = { kind: 'met' };
 const WAITING: DependencyVerdict = { kind: 'waiting' };

@@ -17,5 +17,7 @@ export function refusal(spec: TaskSpec, definition: ContainerDefinition): string
   if (definition.secrets?.length) asks.push('secrets (not supported yet)');
   if (definition.links?.length) asks.push('links (not supported; use bridge networking and ports)');
   if (spec.networkMode === 'awsvpc') asks.push('awsvpc network mode');
-  return asks.length > 0 ? `container '${definition.name}' asks for ${asks.join(', ')}, which this host does not allow` : undefined;
+  return asks.length > 0
+    ? `container '${definition.name}' asks for ${asks.join(', ')}, which this host does not allow`
+    : undefined;
 }

@@ -9,7 +9,9 @@ import type { ContainerState, ContainerStatus, TaskState } from './task-model.ts
  */
 export type Step = 'pull' | 'create' | 'start' | 'stop' | 'abandon';
 
-export const CONTAINER_STEPS: Readonly<Record<ContainerStatus, Readonly<Record<'RUNNING' | 'STOPPED', Step | undefined>>>> = {
+export const CONTAINER_STEPS: Readonly<
+  Record<ContainerStatus, Readonly<Record<'RUNNING' | 'STOPPED', Step | undefined>>>
+> = {
   NONE: { RUNNING: 'pull', STOPPED: 'abandon' },
   PULLED: { RUNNING: 'create', STOPPED: 'abandon' },
   CREATED: { RUNNING: 'start', STOPPED: 'abandon' },
@@ -34,7 +36,9 @@ export function containerGoal(task: Pick<TaskState, 'stopping' | 'desiredStatus'
 export function deriveTaskStatus(task: Pick<TaskState, 'stopping'>, containers: readonly ContainerState[]): TaskStatus {
   if (containers.every((c) => c.status === 'STOPPED')) return 'STOPPED';
   if (task.stopping) return 'STOPPING';
-  const allStarted = containers.every((c) => c.status === 'RUNNING' || (c.status === 'STOPPED' && c.startedAt !== undefined));
+  const allStarted = containers.every(
+    (c) => c.status === 'RUNNING' || (c.status === 'STOPPED' && c.startedAt !== undefined),
+  );
   if (allStarted && !containers.some((c) => c.failed)) return 'RUNNING';
   return 'PENDING';
 }

@@ -59,7 +59,8 @@ export function nextAction(task: TaskState, containers: readonly ContainerState[
 function stopDecision(task: TaskState, containers: readonly ContainerState[]): AgentAction | undefined {
   if (task.desiredStatus === 'STOPPED') return { kind: 'stop-task' };
   const failed = containers.find((c) => c.failed);
-  if (failed) return { kind: 'stop-task', stopCode: 'TaskFailedToStart', reason: failed.reason ?? 'A container failed to start' };
+  if (failed)
+    return { kind: 'stop-task', stopCode: 'TaskFailedToStart', reason: failed.reason ?? 'A container failed to start' };
   if (containers.some((c) => c.essential && c.status === 'STOPPED')) {
     return { kind: 'stop-task', stopCode: 'EssentialContainerExited', reason: ESSENTIAL_EXIT_REASON };
   }

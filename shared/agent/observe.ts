@@ -59,5 +59,10 @@ export function hostModeBindings(spec: TaskSpec, containerName: string): Network
   const definition = spec.containerDefinitions.find((c) => c.name === containerName);
   return (definition?.portMappings ?? [])
     .filter((m) => m.containerPort !== undefined)
-    .map((m) => ({ bindIP: '0.0.0.0', containerPort: m.containerPort, hostPort: m.containerPort, protocol: m.protocol ?? 'tcp' }));
+    .map((m) => ({
+      bindIP: '0.0.0.0',
+      containerPort: m.containerPort,
+      hostPort: m.containerPort,
+      protocol: m.protocol ?? 'tcp',
+    }));
 }

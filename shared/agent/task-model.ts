@@ -41,7 +41,9 @@ export const containerState = z.object({
   finishedAt: z.number().optional(),
   networkBindings: z.array(networkBinding).default([]),
   /** Host ports the agent picked for dynamic mappings, kept so a re-create reuses them. */
-  hostPorts: z.array(z.object({ containerPort: z.number().int(), protocol: z.enum(['tcp', 'udp']), hostPort: z.number().int() })).default([]),
+  hostPorts: z
+    .array(z.object({ containerPort: z.number().int(), protocol: z.enum(['tcp', 'udp']), hostPort: z.number().int() }))
+    .default([]),
 });
 export type ContainerState = z.infer<typeof containerState> & {
   /** In memory only: the step being executed right now. */

@@ -46,7 +46,10 @@ export interface AttributeView {
   readonly targetId: string;
 }
 
-/** `ecs.` names belong to the agent (ecs.os-type, ecs.availability-zone, ...). */
+/**
+ * `ecs.` names belong to the agent (ecs.os-type, ecs.availability-zone, ...).
+ * Compared without case, so `ECS.instance-type` cannot pass for a user's own.
+ */
 export function isBuiltIn(name: string): boolean {
   return name.toLowerCase().startsWith('ecs.');
 }
@@ -56,7 +59,10 @@ export async function putAttributes(ctx: ControlContext, request: PutAttributesR
   const cluster = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
   const targeted = request.attributes.map((item) => ({ item, instanceId: targetInstanceId(cluster, item) }));
   const byTarget = groupByTarget(targeted);
-  await requireTargets(ctx, cluster, [...byTarget.keys()]);
+  const found = await requireTargets(ctx, cluster, [...byTarget.keys()]);
+  // Checked on what was just read before anything is written, so a request
+  // over the limit on any target changes none of them.
+  for (const [instanceId, items] of byTarget) withAttributes(found.get(instanceId) as ContainerInstance, items);
   let changed = false;
   for (const [instanceId, items] of byTarget) {
     const written = await updateInstance(ctx, cluster, instanceId, (instance) => withAttributes(instance, items));
@@ -190,14 +196,19 @@ function refuseBuiltIn(name: string): void {
 }
 
 /** Every target must exist before any is written, so a typo changes nothing. */
-async function requireTargets(ctx: ControlContext, cluster: string, ids: readonly string[]): Promise<void> {
+async function requireTargets(
+  ctx: ControlContext,
+  cluster: string,
+  ids: readonly string[],
+): Promise<Map<string, ContainerInstance>> {
   const found = await ctx.store.getMany(
     containerInstances,
     ids.map((id) => instanceKey(cluster, id)),
   );
-  const active = new Set(found.filter((f) => f.value.status !== 'INACTIVE').map((f) => f.value.id));
+  const active = new Map(found.filter((f) => f.value.status !== 'INACTIVE').map((f) => [f.value.id, f.value]));
   const missing = ids.find((id) => !active.has(id));
   if (missing !== undefined) throw targetNotFound(ctx, cluster, missing);
+  return active;
 }
 
 function targetNotFound(ctx: ControlContext, cluster: string, id: string): NotFoundError {

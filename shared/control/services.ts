@@ -96,6 +96,7 @@ export async function createService(ctx: ControlContext, request: CreateServiceR
     history: [],
     events: [],
     reconcileSeq: 0,
+    lastPass: { at: 0, started: [], stopped: [] },
   };
   const existing = await ctx.store.get(services, serviceKey(cluster, request.serviceName));
   if (existing && existing.value.status !== 'INACTIVE') {

@@ -89,6 +89,8 @@ export interface ContainerObservation {
   readonly finishedAt?: number;
   readonly health?: RuntimeHealth;
   readonly portBindings: readonly PortBinding[];
+  /** The stop timeout it was created with, if it has its own. */
+  readonly stopTimeoutSeconds?: number;
 }
 
 export interface RuntimeInfo {
@@ -128,7 +130,8 @@ export interface RuntimeFailure {
   readonly message: string;
 }
 
-export type RuntimeResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: RuntimeFailure };
+export type RuntimeResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: RuntimeFailure };
 
 export interface EventWatch {
   close(): void;

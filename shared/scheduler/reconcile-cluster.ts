@@ -1,4 +1,4 @@
-import { containerInstances, tasks } from '../domain/collections.ts';
+import { containerInstances, services, tasks } from '../domain/collections.ts';
 import { VersionConflictError } from '../domain/errors.ts';
 import type { ContainerInstance, Assignment } from '../schemas/container-instance.ts';
 import type { Task } from '../schemas/task.ts';
@@ -33,6 +33,9 @@ const MAX_PLACEMENT_ROUNDS = 5;
  * with the API and agents: every write is conditional on what was read.
  */
 export async function reconcileCluster(ctx: ControlContext, cluster: string): Promise<ReconcileOutcome> {
+  // Services are read before tasks: a service written by a concurrent pass
+  // then announces actions our task snapshot must already show (see behind()).
+  const serviceItems = await readAll(ctx.store, services, `SERVICE#${cluster}`);
   let [instanceItems, taskItems] = await readCluster(ctx, cluster);
   const plan = planReconcile(
     instanceItems.map((i) => i.value),
@@ -44,6 +47,7 @@ export async function reconcileCluster(ctx: ControlContext, cluster: string): Pr
   const servicesOutcome = await reconcileServices(
     ctx,
     cluster,
+    serviceItems,
     instanceItems.map((i) => i.value),
     taskItems.map((t) => t.value),
   );

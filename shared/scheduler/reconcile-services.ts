@@ -3,7 +3,6 @@ import { services, tasks } from '../domain/collections.ts';
 import { VersionConflictError } from '../domain/errors.ts';
 import { newTask } from '../domain/new-task.ts';
 import type { ControlContext } from '../control/context.ts';
-import { readAll } from '../control/listing.ts';
 import { requestStop } from '../control/tasks.ts';
 import { findTaskDefinition } from '../control/task-definitions.ts';
 import type { ContainerInstance } from '../schemas/container-instance.ts';
@@ -34,10 +33,10 @@ export interface ServicesOutcome {
 export async function reconcileServices(
   ctx: ControlContext,
   cluster: string,
+  items: readonly Versioned<Service>[],
   instances: readonly ContainerInstance[],
   allTasks: readonly Task[],
 ): Promise<ServicesOutcome> {
-  const items = await readAll(ctx.store, services, `SERVICE#${cluster}`);
   const instanceMap = new Map(instances.map((i) => [i.id, i]));
   const definitions = new Map<string, TaskDefinition>();
   const outcome = { created: [] as Task[], started: 0, stopped: 0, conflicts: 0 };
@@ -45,6 +44,9 @@ export async function reconcileServices(
     if (item.value.status === 'INACTIVE') continue;
     const group = serviceGroup(item.value.serviceName);
     const mine = allTasks.filter((t) => t.group === group);
+    // Not asking for another pass here: the pass that is ahead finishes its
+    // own work, and task reports or the monitor's sweep bring the next one.
+    if (behind(item.value, mine, ctx.clock.now())) continue;
     const input = { service: item.value, tasks: mine, instances: instanceMap, now: ctx.clock.now(), newId: () => ctx.ids.next() };
     const plan = item.value.schedulingStrategy === 'DAEMON' ? planDaemonService(input) : planReplicaService(input);
     try {
@@ -82,7 +84,13 @@ async function commit(
   }
   const finished = next.status === 'DRAINING' && !acting && !mine.some(isOccupying);
   if (finished) next = { ...next, status: 'INACTIVE', deployments: [] };
-  if (acting) next = { ...next, reconcileSeq: next.reconcileSeq + 1 };
+  if (acting) {
+    next = {
+      ...next,
+      reconcileSeq: next.reconcileSeq + 1,
+      lastPass: { at: now, started: fresh.map((f) => f.taskId), stopped: plan.stop.map((s) => s.taskId) },
+    };
+  }
   if (JSON.stringify(next) === JSON.stringify(item.value)) return { created: [] };
   // The fence: a pass that read an older service acts on nothing.
   await ctx.store.replace(services, next, item.version, finished ? { expiresAt: Math.floor(now / 1000) + 3600 } : {});
@@ -112,6 +120,29 @@ async function commit(
     created.push(task);
   }
   return { created };
+}
+
+/** How long a pass may take between announcing its actions and finishing them. */
+const PASS_DEADLINE_MS = 30_000;
+
+/**
+ * True when the task snapshot predates the actions the last pass announced
+ * (a concurrent pass wrote the service, then we read tasks before it had
+ * created or stopped them). Acting on it could start too many tasks or stop
+ * too many healthy ones; the next pass reads again. A pass that announced
+ * actions and died is given up on after a deadline.
+ */
+export function behind(service: Service, mine: readonly Task[], now: number): boolean {
+  const { at, started, stopped } = service.lastPass;
+  if (now - at > PASS_DEADLINE_MS) return false;
+  const byId = new Map(mine.map((t) => [t.taskId, t]));
+  return (
+    started.some((id) => !byId.has(id)) ||
+    stopped.some((id) => {
+      const task = byId.get(id);
+      return task !== undefined && task.desiredStatus !== 'STOPPED';
+    })
+  );
 }
 
 async function definitionOf(ctx: ControlContext, arn: string, cache: Map<string, TaskDefinition>): Promise<TaskDefinition> {

@@ -83,5 +83,13 @@ export const service = z.object({
   events: z.array(serviceEvent),
   /** Raised by every reconcile that starts or stops tasks: fences concurrent passes. */
   reconcileSeq: z.number().int().nonnegative(),
+  /**
+   * What the last acting pass set out to do, written before it did it. A pass
+   * whose task snapshot does not show these yet is working from stale data
+   * and must not act (see reconcile-services.ts).
+   */
+  lastPass: z
+    .object({ at: epochMs, started: z.array(z.string()), stopped: z.array(z.string()) })
+    .default({ at: 0, started: [], stopped: [] }),
 });
 export type Service = z.infer<typeof service>;

@@ -1,0 +1,192 @@
+import {
+  arnPrefix,
+  arns,
+  clusterName,
+  resourceId,
+  taskDefinitionRef,
+  type Deployment,
+} from '../../domain/arn.ts';
+import { anyResource, Fields, type RequestScope, type ScopedResource } from './scope.ts';
+
+/**
+ * The resources each ECS operation acts on. Cluster-wide operations act on
+ * the cluster's ARN (RunTask included: a policy limited to one cluster names
+ * that cluster), operations on tasks, instances and services on theirs, and
+ * every resource in a cluster carries the `ecs:cluster` condition key (the
+ * cluster's ARN). Identifiers are resolved as the operations resolve them,
+ * so a name and an ARN of the same cluster are the same resource. One that
+ * cannot be read is matched as given: only `*` matches it, and the operation
+ * refuses it afterwards.
+ */
+type Resolver = (d: Deployment, f: Fields) => ScopedResource[];
+
+function attempt<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
+export function clusterResource(d: Deployment, ref: string | undefined): ScopedResource {
+  const name = attempt(() => clusterName(ref));
+  if (name === undefined) return { arn: ref ?? '', keys: {} };
+  const arn = arns.cluster(d, name);
+  return { arn, keys: { 'ecs:cluster': [arn] }, tags: { kind: 'cluster', cluster: name } };
+}
+
+function inCluster(d: Deployment, f: Fields): { name?: string; keys: Record<string, string[]> } {
+  const name = attempt(() => clusterName(f.string('cluster')));
+  return name === undefined ? { keys: {} } : { name, keys: { 'ecs:cluster': [arns.cluster(d, name)] } };
+}
+
+const cluster: Resolver = (d, f) => [clusterResource(d, f.string('cluster'))];
+
+const tasks =
+  (field: string): Resolver =>
+  (d, f) => {
+    const { name, keys } = inCluster(d, f);
+    return (f.strings(field) ?? [f.string(field) ?? '']).map((ref) => {
+      const id = name === undefined ? undefined : attempt(() => resourceId(ref, 'task', name));
+      return name === undefined || id === undefined
+        ? { arn: ref, keys }
+        : { arn: arns.task(d, name, id), keys, tags: { kind: 'task', cluster: name, taskId: id } };
+    });
+  };
+
+const containerInstances =
+  (field: string): Resolver =>
+  (d, f) => {
+    const { name, keys } = inCluster(d, f);
+    return (f.strings(field) ?? [f.string(field) ?? '']).map((ref) => {
+      const id = name === undefined ? undefined : attempt(() => resourceId(ref, 'container-instance', name));
+      return name === undefined || id === undefined ? { arn: ref, keys } : { arn: arns.containerInstance(d, name, id), keys };
+    });
+  };
+
+const services =
+  (field: string): Resolver =>
+  (d, f) => {
+    const { name, keys } = inCluster(d, f);
+    return (f.strings(field) ?? [f.string(field) ?? '']).map((ref) => {
+      // A service is named by its name or an ARN whose last segment is the name.
+      const service = ref.startsWith('arn:') ? ref.slice(ref.lastIndexOf('/') + 1) : ref;
+      return name === undefined || !/^[a-zA-Z0-9_-]{1,255}$/.test(service)
+        ? { arn: ref, keys }
+        : { arn: arns.service(d, name, service), keys, tags: { kind: 'service', cluster: name, service } };
+    });
+  };
+
+export function taskDefinitionResource(d: Deployment, ref: string): ScopedResource {
+  const parsed = attempt(() => taskDefinitionRef(ref));
+  if (parsed === undefined) return { arn: ref, keys: {} };
+  // Without a revision, the resource is any revision of the family.
+  const arn =
+    parsed.revision === undefined
+      ? `${arnPrefix(d)}:task-definition/${parsed.family}:*`
+      : arns.taskDefinition(d, parsed.family, parsed.revision);
+  return { arn, keys: {}, tags: { kind: 'task-definition', family: parsed.family, ...(parsed.revision !== undefined && { revision: parsed.revision }) } };
+}
+
+const taskDefinition =
+  (field: string): Resolver =>
+  (d, f) =>
+    (f.strings(field) ?? [f.string(field) ?? '']).map((ref) => taskDefinitionResource(d, ref));
+
+/** An ARN as given (tagging operations, service deployments), with what can be read from it. */
+export function arnResource(d: Deployment, arn: string): ScopedResource {
+  const prefix = `${arnPrefix(d)}:`;
+  if (!arn.startsWith(prefix)) return { arn, keys: {} };
+  const [kind, ...rest] = arn.slice(prefix.length).split('/');
+  const clusterOf = (name: string | undefined): Record<string, string[]> =>
+    name === undefined ? {} : { 'ecs:cluster': [arns.cluster(d, name)] };
+  if (kind === 'cluster' && rest.length === 1 && rest[0]) return clusterResource(d, arn);
+  if (kind === 'task' && rest.length === 2 && rest[0] && rest[1]) {
+    return { arn, keys: clusterOf(rest[0]), tags: { kind: 'task', cluster: rest[0], taskId: rest[1] } };
+  }
+  if (kind === 'service' && rest.length === 2 && rest[0] && rest[1]) {
+    return { arn, keys: clusterOf(rest[0]), tags: { kind: 'service', cluster: rest[0], service: rest[1] } };
+  }
+  if (kind === 'task-definition') return { ...taskDefinitionResource(d, arn), arn };
+  if ((kind === 'container-instance' || kind === 'service-deployment') && rest.length >= 2) {
+    return { arn, keys: clusterOf(rest[0]) };
+  }
+  return { arn, keys: {} };
+}
+
+const givenArns =
+  (field: string): Resolver =>
+  (d, f) =>
+    (f.strings(field) ?? [f.string(field) ?? '']).map((arn) => arnResource(d, arn));
+
+const anything: Resolver = () => [anyResource];
+
+const resolvers: Record<string, Resolver> = {
+  CreateCluster: (d, f) => [clusterResource(d, f.string('clusterName'))],
+  DeleteCluster: cluster,
+  UpdateCluster: cluster,
+  UpdateClusterSettings: cluster,
+  PutClusterCapacityProviders: cluster,
+  DescribeClusters: (d, f) => (f.strings('clusters') ?? ['default']).map((ref) => clusterResource(d, ref)),
+  ListClusters: anything,
+
+  RegisterTaskDefinition: (d, f) => [taskDefinitionResource(d, f.string('family') ?? '')],
+  DescribeTaskDefinition: taskDefinition('taskDefinition'),
+  DeregisterTaskDefinition: taskDefinition('taskDefinition'),
+  DeleteTaskDefinitions: taskDefinition('taskDefinitions'),
+  ListTaskDefinitions: anything,
+  ListTaskDefinitionFamilies: anything,
+
+  RunTask: cluster,
+  StartTask: cluster,
+  ExplainPlacement: cluster,
+  ListTasks: cluster,
+  StopTask: tasks('task'),
+  DescribeTasks: tasks('tasks'),
+  GetTaskProtection: tasks('tasks'),
+  UpdateTaskProtection: tasks('tasks'),
+  ExecuteCommand: tasks('task'),
+
+  ListContainerInstances: cluster,
+  RegisterContainerInstance: cluster,
+  DeregisterContainerInstance: cluster,
+  DescribeContainerInstances: containerInstances('containerInstances'),
+  UpdateContainerInstancesState: containerInstances('containerInstances'),
+  UpdateContainerAgent: containerInstances('containerInstance'),
+  PutAttributes: cluster,
+  DeleteAttributes: cluster,
+  ListAttributes: cluster,
+
+  CreateService: services('serviceName'),
+  UpdateService: services('service'),
+  DeleteService: services('service'),
+  DescribeServices: services('services'),
+  ListServiceDeployments: services('service'),
+  ListServices: cluster,
+  DescribeServiceDeployments: givenArns('serviceDeploymentArns'),
+  StopServiceDeployment: givenArns('serviceDeploymentArn'),
+
+  TagResource: givenArns('resourceArn'),
+  UntagResource: givenArns('resourceArn'),
+  ListTagsForResource: givenArns('resourceArn'),
+};
+
+/** Operations that name the task definition they would run, for `ecs:task-definition`. */
+const namesTaskDefinition = new Set(['RunTask', 'StartTask', 'ExplainPlacement', 'CreateService', 'UpdateService']);
+
+/**
+ * The scope of an ECS operation. One Berth does not know yet acts on its
+ * cluster when it names one and on `*` otherwise, so a policy limited to
+ * some clusters never allows it by accident.
+ */
+export function ecsScope(d: Deployment, operation: string, input: unknown): RequestScope {
+  const fields = new Fields(input);
+  const resolve = Object.hasOwn(resolvers, operation) ? resolvers[operation] : undefined;
+  const resources = resolve ? resolve(d, fields) : fields.string('cluster') !== undefined ? cluster(d, fields) : [anyResource];
+  const keys: Record<string, readonly string[]> = fields.requestTagKeys();
+  const definition = fields.string('taskDefinition');
+  if (namesTaskDefinition.has(operation) && definition !== undefined) {
+    keys['ecs:task-definition'] = [taskDefinitionResource(d, definition).arn];
+  }
+  return { action: `ecs:${operation}`, resources: resources.length > 0 ? resources : [anyResource], keys };
+}
