@@ -54,7 +54,9 @@ export async function reconcileCluster(ctx: ControlContext, cluster: string): Pr
   const waiting = plan.repairs.length > 0
     ? planReconcile(instanceItems.map((i) => i.value), taskItems.map((t) => t.value)).toPlace
     : plan.toPlace;
-  const placement = await placeTasks(ctx, cluster, instanceItems, [...waiting, ...servicesOutcome.created]);
+  const versions = new Map(taskItems.map((t) => [t.value.taskId, t]));
+  for (const created of servicesOutcome.created) versions.set(created.taskId, { value: created, version: 1 });
+  const placement = await placeTasks(ctx, cluster, instanceItems, [...waiting, ...servicesOutcome.created], versions);
   return {
     ...placement,
     repairs: plan.repairs.length,
@@ -131,13 +133,37 @@ async function changeInstance(
   });
 }
 
-async function bindTask(ctx: ControlContext, cluster: string, taskId: string, instanceId: string): Promise<boolean> {
+/**
+ * Binds a task to the instance that holds its assignment. The task's version
+ * from the snapshot is tried first, which costs one write and no read; only
+ * if the task changed since is it read again.
+ */
+async function bindTask(
+  ctx: ControlContext,
+  cluster: string,
+  taskId: string,
+  instanceId: string,
+  known?: Versioned<Task>,
+): Promise<boolean> {
+  const bind = (t: Task): Task | undefined =>
+    t.containerInstanceId !== undefined || t.lastStatus !== 'PROVISIONING'
+      ? undefined
+      : { ...t, containerInstanceId: instanceId, lastStatus: 'PENDING' };
+  if (known) {
+    const next = bind(known.value);
+    if (!next) return false;
+    try {
+      await ctx.store.replace(tasks, next, known.version);
+      return true;
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+    }
+  }
   let bound = false;
-  await updateWithRetry(ctx.store, tasks, { partition: `TASK#${cluster}`, sort: taskId }, (t): Task | undefined => {
-    bound = false;
-    if (t.containerInstanceId !== undefined || t.lastStatus !== 'PROVISIONING') return undefined;
-    bound = true;
-    return { ...t, containerInstanceId: instanceId, lastStatus: 'PENDING' };
+  await updateWithRetry(ctx.store, tasks, { partition: `TASK#${cluster}`, sort: taskId }, (t) => {
+    const next = bind(t);
+    bound = next !== undefined;
+    return next;
   });
   return bound;
 }
@@ -153,6 +179,7 @@ async function placeTasks(
   cluster: string,
   instanceItems: readonly Versioned<ContainerInstance>[],
   waiting: readonly Task[],
+  versions: ReadonlyMap<string, Versioned<Task>>,
 ): Promise<Pick<ReconcileOutcome, 'placed' | 'unplaceable' | 'conflicts'>> {
   const current = new Map(instanceItems.map((i) => [i.value.id, i]));
   let pending = [...waiting];
@@ -193,7 +220,7 @@ async function placeTasks(
         retry.push(...group);
         continue;
       }
-      for (const task of group) if (await bindTask(ctx, cluster, task.taskId, instanceId)) placed++;
+      for (const task of group) if (await bindTask(ctx, cluster, task.taskId, instanceId, versions.get(task.taskId))) placed++;
     }
     pending = retry;
   }
