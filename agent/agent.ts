@@ -59,9 +59,20 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     reservedPortsUdp: settings.reservedPortsUdp,
     attributes: options.attributes ?? {},
   });
-  const client = new ControlClient({ endpoint: options.endpoint, cluster: options.cluster, auth: bearerToken(options.registrationToken) });
+  const client = new ControlClient({
+    endpoint: options.endpoint,
+    cluster: options.cluster,
+    auth: bearerToken(options.registrationToken),
+  });
   const session = new Session({ client, state, cluster: options.cluster, logger, registration });
-  const identity = await registerWithRetry(session, settings.stateDir, logger, settings.backoff, random, () => stopping);
+  const identity = await registerWithRetry(
+    session,
+    settings.stateDir,
+    logger,
+    settings.backoff,
+    random,
+    () => stopping,
+  );
   const instanceId = (): string => session.current?.instanceId ?? identity.instanceId;
 
   let localDraining = false;
@@ -153,22 +164,30 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
   });
 
   let sweeping = false;
-  const sweep = setInterval(() => {
-    if (sweeping || deregistered) return;
-    sweeping = true;
-    void removeStoppedTasks(engine, runtime, {
-      now: clock.now(),
-      delayMs: settings.cleanupDelayMs,
-      reportPending: (taskId) => reporter.has(taskId),
-    }).finally(() => {
-      sweeping = false;
-    });
-  }, Math.min(60_000, Math.max(1_000, settings.cleanupDelayMs)));
+  const sweep = setInterval(
+    () => {
+      if (sweeping || deregistered) return;
+      sweeping = true;
+      void removeStoppedTasks(engine, runtime, {
+        now: clock.now(),
+        delayMs: settings.cleanupDelayMs,
+        reportPending: (taskId) => reporter.has(taskId),
+      }).finally(() => {
+        sweeping = false;
+      });
+    },
+    Math.min(60_000, Math.max(1_000, settings.cleanupDelayMs)),
+  );
   sweep.unref();
 
   sync.start();
   poller.start();
-  logger.info('Agent started', { instanceId: instanceId(), cluster: options.cluster, engine: runtime.address, stateDir: settings.stateDir });
+  logger.info('Agent started', {
+    instanceId: instanceId(),
+    cluster: options.cluster,
+    engine: runtime.address,
+    stateDir: settings.stateDir,
+  });
 
   return {
     instanceId: identity.instanceId,

@@ -26,7 +26,9 @@ export function jsonLogger(
   const threshold = LEVELS.indexOf(level);
   const log = (at: LogLevel) => (message: string, fields?: Record<string, unknown>) => {
     if (LEVELS.indexOf(at) < threshold) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level: at, component: 'agent', message, ...serialise(fields) }));
+    write(
+      JSON.stringify({ time: new Date().toISOString(), level: at, component: 'agent', message, ...serialise(fields) }),
+    );
   };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

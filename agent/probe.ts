@@ -20,7 +20,11 @@ export async function probeDocker(dockerHost?: string): Promise<DockerProbe> {
     const info = await runtime.info();
     if (!info.ok) return { ok: false, message: info.failure.message };
     const { engineVersion, apiVersion } = info.value;
-    return { ok: true, version: engineVersion, message: `container engine ${engineVersion} (API ${apiVersion}) at ${runtime.address}` };
+    return {
+      ok: true,
+      version: engineVersion,
+      message: `container engine ${engineVersion} (API ${apiVersion}) at ${runtime.address}`,
+    };
   } finally {
     runtime.close();
   }

@@ -20,7 +20,8 @@ export async function waitForRuntime(
     if (info.failure.kind !== 'unavailable' || cancelled()) {
       throw new Error(`Cannot use the container engine at ${runtime.address}: ${info.failure.message}`);
     }
-    if (attempt === 0) logger.warn('Waiting for the container engine', { address: runtime.address, error: info.failure.message });
+    if (attempt === 0)
+      logger.warn('Waiting for the container engine', { address: runtime.address, error: info.failure.message });
     await sleep(backoffDelay(attempt, backoff, random));
   }
 }

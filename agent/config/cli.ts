@@ -18,14 +18,25 @@ const fileSchema = z.strictObject({
   reservedMemoryMiB: z.number().int().nonnegative().optional(),
   reservedPorts: z.array(port).optional(),
   reservedPortsUdp: z.array(port).optional(),
-  dynamicPortRange: z.string().regex(/^\d+-\d+$/).optional(),
+  dynamicPortRange: z
+    .string()
+    .regex(/^\d+-\d+$/)
+    .optional(),
   pollIntervalSeconds: z.number().positive().optional(),
   cleanupDelaySeconds: z.number().nonnegative().optional(),
   defaultStopTimeoutSeconds: z.number().int().nonnegative().optional(),
-  imds: z.union([z.literal(false), z.strictObject({ endpoint: z.url().optional(), timeoutMs: z.number().int().positive().optional() })]).optional(),
+  imds: z
+    .union([
+      z.literal(false),
+      z.strictObject({ endpoint: z.url().optional(), timeoutMs: z.number().int().positive().optional() }),
+    ])
+    .optional(),
   attributes: z.record(z.string(), z.string()).optional(),
   registryCredentials: z
-    .record(z.string(), z.strictObject({ username: z.string(), password: z.string(), serverAddress: z.string().optional() }))
+    .record(
+      z.string(),
+      z.strictObject({ username: z.string(), password: z.string(), serverAddress: z.string().optional() }),
+    )
     .optional(),
   drain: z.boolean().default(false),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -96,12 +107,16 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
     try {
       fromFile = z.record(z.string(), z.unknown()).parse(JSON.parse(readFileSync(file, 'utf8')));
     } catch (error) {
-      return { ok: false, message: `Cannot read the config file ${file}: ${error instanceof Error ? error.message : String(error)}` };
+      return {
+        ok: false,
+        message: `Cannot read the config file ${file}: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
   }
   const given = (flag: string | undefined, variable: string | undefined): string | undefined => flag ?? variable;
   const number = (text: string | undefined): number | undefined => (text === undefined ? undefined : Number(text));
-  const ports = (text: string | undefined): number[] | undefined => (text === undefined ? undefined : text.split(',').filter(Boolean).map(Number));
+  const ports = (text: string | undefined): number[] | undefined =>
+    text === undefined ? undefined : text.split(',').filter(Boolean).map(Number);
   const imdsOff = parsed['no-imds'] || env.BERTH_IMDS === 'off';
   const imdsEndpoint = given(parsed['imds-endpoint'], env.BERTH_IMDS_ENDPOINT);
   const attributes = parsed.attribute?.map((a) => a.split('=')).map(([name = '', ...value]) => [name, value.join('=')]);

@@ -29,7 +29,8 @@ export type ControlFailure =
   | { readonly kind: 'rejected'; readonly status: number; readonly code: string; readonly message: string }
   | { readonly kind: 'unavailable'; readonly message: string };
 
-export type ControlResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: ControlFailure };
+export type ControlResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: ControlFailure };
 
 export interface ControlClientOptions {
   readonly endpoint: string;
@@ -93,13 +94,19 @@ export class ControlClient {
       return unavailable(`${method} ${url} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
     const json = parseJson(text);
-    if (response.status >= 500) return unavailable(`${method} ${url} answered ${response.status}: ${text.slice(0, 200)}`);
+    if (response.status >= 500)
+      return unavailable(`${method} ${url} answered ${response.status}: ${text.slice(0, 200)}`);
     if (response.status >= 400) return { ok: false, failure: classify(response.status, json, text) };
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       return {
         ok: false,
-        failure: { kind: 'rejected', status: response.status, code: 'UnexpectedBody', message: `${method} ${url}: ${parsed.error.message}` },
+        failure: {
+          kind: 'rejected',
+          status: response.status,
+          code: 'UnexpectedBody',
+          message: `${method} ${url}: ${parsed.error.message}`,
+        },
       };
     }
     return { ok: true, value: parsed.data };

@@ -91,7 +91,10 @@ export class Poller {
       } else if (failure.kind === 'unavailable') {
         delayMs = backoffDelay(this.failures++, this.options.backoff, this.options.random);
         // The first miss is worth a line; the rest of an outage is not.
-        if (this.failures === 1) this.options.logger.warn('The control plane is unreachable; containers keep running', { error: failure.message });
+        if (this.failures === 1)
+          this.options.logger.warn('The control plane is unreachable; containers keep running', {
+            error: failure.message,
+          });
       } else {
         this.options.logger.error('The control plane refused a poll', { error: describeFailure(failure) });
       }

@@ -77,5 +77,7 @@ export class Session {
 }
 
 export function describeFailure(failure: ControlFailure): string {
-  return failure.kind === 'rejected' ? `${failure.status} ${failure.code}: ${failure.message}` : `${failure.kind}: ${failure.message}`;
+  return failure.kind === 'rejected'
+    ? `${failure.status} ${failure.code}: ${failure.message}`
+    : `${failure.kind}: ${failure.message}`;
 }

@@ -14,7 +14,9 @@ export function compareApiVersions(a: string, b: string): number {
 }
 
 /** The version to use with an engine that speaks up to `engineApiVersion`, or why there is none. */
-export function negotiateApiVersion(engineApiVersion: string): { ok: true; version: string } | { ok: false; message: string } {
+export function negotiateApiVersion(
+  engineApiVersion: string,
+): { ok: true; version: string } | { ok: false; message: string } {
   if (!/^\d+\.\d+$/.test(engineApiVersion)) {
     return { ok: false, message: `the engine reports API version '${engineApiVersion}', which is not MAJOR.MINOR` };
   }

@@ -11,7 +11,15 @@ import type {
 import { negotiateApiVersion } from './api-version.ts';
 import { createContainerBody } from './create-body.ts';
 import { parseDockerHost } from './docker-host.ts';
-import { containerInspect, containerList, engineMessage, imageInspect, infoResponse, pullProgress, versionResponse } from './docker-schemas.ts';
+import {
+  containerInspect,
+  containerList,
+  engineMessage,
+  imageInspect,
+  infoResponse,
+  pullProgress,
+  versionResponse,
+} from './docker-schemas.ts';
 import { watchEngineEvents } from './event-watch.ts';
 import { HttpTransport, type TransportResponse, type TransportResult } from './http-transport.ts';
 import { registryAuthHeader, splitImageReference } from './image-ref.ts';
@@ -54,19 +62,33 @@ export class DockerRuntime implements ContainerRuntime {
   private async negotiate(): Promise<RuntimeResult<{ prefix: string; engineVersion: string; apiVersion: string }>> {
     const answer = await this.transport.request('GET', '/version', { timeoutMs: 5_000 });
     if (!answer.ok) return unavailable(`no Docker engine at ${this.address}: ${answer.message}`);
-    if (answer.value.status !== 200) return rejected(`GET /version answered ${answer.value.status}: ${engineMessage(answer.value.body)}`);
+    if (answer.value.status !== 200)
+      return rejected(`GET /version answered ${answer.value.status}: ${engineMessage(answer.value.body)}`);
     const version = versionResponse.safeParse(safeJson(answer.value.body));
     if (!version.success) return rejected(`GET /version answered an unexpected body: ${version.error.message}`);
     const negotiated = negotiateApiVersion(version.data.ApiVersion);
     if (!negotiated.ok) return rejected(negotiated.message);
-    return done({ prefix: `/v${negotiated.version}`, engineVersion: version.data.Version, apiVersion: negotiated.version });
+    return done({
+      prefix: `/v${negotiated.version}`,
+      engineVersion: version.data.Version,
+      apiVersion: negotiated.version,
+    });
   }
 
-  private async call(method: string, path: string, options: { body?: unknown; timeoutMs?: number } = {}): Promise<RuntimeResult<TransportResponse>> {
+  private async call(
+    method: string,
+    path: string,
+    options: { body?: unknown; timeoutMs?: number } = {},
+  ): Promise<RuntimeResult<TransportResponse>> {
     const base = await this.negotiated();
     if (!base.ok) return base;
-    const answer: TransportResult<TransportResponse> = await this.transport.request(method, `${base.value.prefix}${path}`, options);
-    if (!answer.ok) return unavailable(`Docker engine at ${this.address} did not answer ${method} ${path}: ${answer.message}`);
+    const answer: TransportResult<TransportResponse> = await this.transport.request(
+      method,
+      `${base.value.prefix}${path}`,
+      options,
+    );
+    if (!answer.ok)
+      return unavailable(`Docker engine at ${this.address} did not answer ${method} ${path}: ${answer.message}`);
     return done(answer.value);
   }
 
@@ -76,7 +98,8 @@ export class DockerRuntime implements ContainerRuntime {
     const answer = await this.call('GET', '/info');
     if (!answer.ok) return answer;
     const info = infoResponse.safeParse(safeJson(answer.value.body));
-    if (answer.value.status !== 200 || !info.success) return rejected(`GET /info answered ${answer.value.status}: ${engineMessage(answer.value.body)}`);
+    if (answer.value.status !== 200 || !info.success)
+      return rejected(`GET /info answered ${answer.value.status}: ${engineMessage(answer.value.body)}`);
     return done({
       engineVersion: base.value.engineVersion,
       apiVersion: base.value.apiVersion,
@@ -92,7 +115,8 @@ export class DockerRuntime implements ContainerRuntime {
     if (!answer.ok) return answer;
     if (answer.value.status === 404) return done(undefined);
     const parsed = imageInspect.safeParse(safeJson(answer.value.body));
-    if (answer.value.status !== 200 || !parsed.success) return rejected(`cannot inspect image ${image}: ${engineMessage(answer.value.body)}`);
+    if (answer.value.status !== 200 || !parsed.success)
+      return rejected(`cannot inspect image ${image}: ${engineMessage(answer.value.body)}`);
     const digest = parsed.data.RepoDigests?.[0]?.split('@')[1];
     return done(digest ? { digest } : {});
   }
@@ -133,7 +157,9 @@ export class DockerRuntime implements ContainerRuntime {
     const answer = await this.call('POST', `/containers/${runtimeId}/start`);
     if (!answer.ok) return answer;
     // 304: already running, which is what was asked for.
-    return answer.value.status === 204 || answer.value.status === 304 ? done(undefined) : rejected(engineMessage(answer.value.body));
+    return answer.value.status === 204 || answer.value.status === 304
+      ? done(undefined)
+      : rejected(engineMessage(answer.value.body));
   }
 
   async stopContainer(runtimeId: string, timeoutSeconds: number): Promise<RuntimeResult<void>> {
@@ -159,7 +185,9 @@ export class DockerRuntime implements ContainerRuntime {
     if (answer.value.status === 404) return done(undefined);
     const parsed = containerInspect.safeParse(safeJson(answer.value.body));
     if (answer.value.status !== 200 || !parsed.success) {
-      return rejected(`cannot inspect container ${idOrName}: ${parsed.success ? engineMessage(answer.value.body) : parsed.error.message}`);
+      return rejected(
+        `cannot inspect container ${idOrName}: ${parsed.success ? engineMessage(answer.value.body) : parsed.error.message}`,
+      );
     }
     return done(toObservation(parsed.data));
   }
@@ -169,7 +197,8 @@ export class DockerRuntime implements ContainerRuntime {
     const answer = await this.call('GET', `/containers/json?all=1&filters=${encodeURIComponent(filters)}`);
     if (!answer.ok) return answer;
     const listed = containerList.safeParse(safeJson(answer.value.body));
-    if (answer.value.status !== 200 || !listed.success) return rejected(`cannot list containers: ${engineMessage(answer.value.body)}`);
+    if (answer.value.status !== 200 || !listed.success)
+      return rejected(`cannot list containers: ${engineMessage(answer.value.body)}`);
     // The listing's summary has no exit code or finish time; inspect has both.
     const inspected = await Promise.all(listed.data.map((c) => this.inspectContainer(c.Id)));
     const observations: ContainerObservation[] = [];

@@ -30,7 +30,7 @@ const hostBinding = z.object({ HostIp: z.string().optional(), HostPort: z.string
 export const containerInspect = z.object({
   Id: z.string(),
   Name: z.string(),
-  Config: z.object({ Image: z.string().optional(), Labels: labels }),
+  Config: z.object({ Image: z.string().optional(), Labels: labels, StopTimeout: z.number().int().nullish() }),
   State: z.object({
     Status: z.string(),
     ExitCode: z.number().int().optional(),
@@ -40,9 +40,8 @@ export const containerInspect = z.object({
     FinishedAt: z.string().optional(),
     Health: z.object({ Status: z.string() }).nullish(),
   }),
-  NetworkSettings: z
-    .object({ Ports: z.record(z.string(), z.array(hostBinding).nullable()).nullish() })
-    .nullish(),
+  HostConfig: z.object({ PortBindings: z.record(z.string(), z.array(hostBinding).nullable()).nullish() }).nullish(),
+  NetworkSettings: z.object({ Ports: z.record(z.string(), z.array(hostBinding).nullable()).nullish() }).nullish(),
 });
 export type ContainerInspect = z.infer<typeof containerInspect>;
 

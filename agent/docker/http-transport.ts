@@ -11,7 +11,8 @@ export interface TransportResponse {
   readonly body: string;
 }
 
-export type TransportResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
+export type TransportResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
 
 export interface RequestOptions {
   readonly body?: unknown;
@@ -44,7 +45,11 @@ export class HttpTransport {
     this.endpoint = endpoint;
   }
 
-  async request(method: string, path: string, options: RequestOptions = {}): Promise<TransportResult<TransportResponse>> {
+  async request(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<TransportResult<TransportResponse>> {
     const chunks: string[] = [];
     const sink: Sink = { onData: (text) => chunks.push(text), end: () => chunks.join('') };
     return this.open(method, path, options.body, options.headers, options.timeoutMs ?? 30_000, sink).done;

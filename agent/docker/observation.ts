@@ -19,7 +19,9 @@ function parseState(status: string): ContainerObservation['state'] {
 }
 
 /** `{"80/tcp": [{HostIp, HostPort}]}` to one binding per published address. */
-export function parsePorts(ports: Record<string, { HostIp?: string; HostPort?: string }[] | null> | null | undefined): PortBinding[] {
+export function parsePorts(
+  ports: Record<string, { HostIp?: string; HostPort?: string }[] | null> | null | undefined,
+): PortBinding[] {
   const result: PortBinding[] = [];
   for (const [key, hosts] of Object.entries(ports ?? {})) {
     const [port, protocol] = key.split('/');
@@ -40,6 +42,8 @@ export function toObservation(inspect: ContainerInspect): ContainerObservation {
   const health = parseHealth(inspect.State.Health?.Status);
   const startedAt = parseEngineTime(inspect.State.StartedAt);
   const finishedAt = parseEngineTime(inspect.State.FinishedAt);
+  // Published ports while it runs; the requested ones before it starts and after it stops.
+  const bindings = parsePorts(inspect.NetworkSettings?.Ports);
   return {
     runtimeId: inspect.Id,
     name: inspect.Name.replace(/^\//, ''),
@@ -53,6 +57,7 @@ export function toObservation(inspect: ContainerInspect): ContainerObservation {
     ...(startedAt !== undefined ? { startedAt } : {}),
     ...(finishedAt !== undefined && state !== 'running' ? { finishedAt } : {}),
     ...(health ? { health } : {}),
-    portBindings: parsePorts(inspect.NetworkSettings?.Ports),
+    portBindings: bindings.length > 0 ? bindings : parsePorts(inspect.HostConfig?.PortBindings),
+    ...(typeof inspect.Config.StopTimeout === 'number' ? { stopTimeoutSeconds: inspect.Config.StopTimeout } : {}),
   };
 }

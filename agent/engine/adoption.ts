@@ -30,12 +30,19 @@ export function adoptListing(
     listed.add(observation.runtimeId);
     let task = engine.get(taskId);
     if (!task) {
-      engine.logger.info('Adopting a container found on the host', { taskId, container: name, runtimeId: observation.runtimeId });
-      task = newTask(taskId, 'RUNNING', observation.labels[LABELS.taskArn]);
+      engine.logger.info('Adopting a container found on the host', {
+        taskId,
+        container: name,
+        runtimeId: observation.runtimeId,
+      });
+      // Kept running only if the control plane still wants it (or has not said yet).
+      const desired = engine.assignedStatus(taskId) ?? 'RUNNING';
+      task = newTask(taskId, desired, observation.labels[LABELS.taskArn]);
       engine.add(task);
     }
     if (!task.containers.some((c) => c.name === name)) {
-      const containers = [...task.containers, adoptedContainer(name, options.defaultStopTimeoutSeconds)];
+      const stopTimeout = observation.stopTimeoutSeconds ?? options.defaultStopTimeoutSeconds;
+      const containers = [...task.containers, adoptedContainer(name, stopTimeout)];
       engine.add({ ...task, containers });
     }
     engine.dispatch(taskId, { type: 'observed', container: name, observed: observe(observation) });
@@ -43,7 +50,8 @@ export function adoptListing(
   for (const task of engine.list()) {
     for (const c of task.containers) {
       if (!c.runtimeId || listed.has(c.runtimeId) || c.pending || !options.knownBefore.has(c.runtimeId)) continue;
-      if (c.status === 'CREATED' || c.status === 'RUNNING') engine.dispatch(task.taskId, { type: 'vanished', container: c.name });
+      if (c.status === 'CREATED' || c.status === 'RUNNING')
+        engine.dispatch(task.taskId, { type: 'vanished', container: c.name });
     }
   }
 }

@@ -20,9 +20,9 @@ export function applyAssignments(
   assignments: readonly AssignmentView[],
   options: { readonly draining: boolean },
 ): void {
-  const named = new Set<string>();
+  const named = new Map<string, 'RUNNING' | 'STOPPED'>();
   for (const assignment of assignments) {
-    named.add(assignment.taskId);
+    named.set(assignment.taskId, assignment.desiredStatus);
     const task = engine.get(assignment.taskId);
     if (task) {
       if (task.desiredStatus !== assignment.desiredStatus) {
@@ -35,7 +35,11 @@ export function applyAssignments(
     engine.add(newTask(assignment.taskId, 'RUNNING', assignment.taskArn));
     if (options.draining) {
       engine.logger.info('Not starting a task: the instance is draining', { taskId: assignment.taskId });
-      engine.dispatch(assignment.taskId, { type: 'stop-decided', stopCode: 'TaskFailedToStart', reason: DRAINING_REASON });
+      engine.dispatch(assignment.taskId, {
+        type: 'stop-decided',
+        stopCode: 'TaskFailedToStart',
+        reason: DRAINING_REASON,
+      });
     }
   }
   for (const task of engine.list()) {
@@ -46,5 +50,5 @@ export function applyAssignments(
       engine.dispatch(task.taskId, { type: 'desired', desiredStatus: 'STOPPED' });
     }
   }
-  engine.setAssignmentsKnown(true);
+  engine.setAssigned(named);
 }

@@ -12,6 +12,11 @@ export interface HostPortAllocatorOptions {
 
 /** Candidates tried per mapping before giving up on a busy host. */
 const ATTEMPTS = 20;
+/**
+ * How long a port handed out stays off limits by itself; by then its
+ * container exists and the agent's records hold the port.
+ */
+const CLAIM_MS = 60_000;
 
 /**
  * Hands out host ports for dynamic mappings: never a reserved one, never one
@@ -20,8 +25,8 @@ const ATTEMPTS = 20;
  */
 export class HostPortAllocator {
   private readonly options: HostPortAllocatorOptions;
-  /** Ports handed out whose containers may not exist yet. */
-  private readonly recent = { tcp: new Set<number>(), udp: new Set<number>() };
+  /** Ports handed out recently, whose containers may not be recorded yet, with when the claim lapses. */
+  private readonly claims = { tcp: new Map<number, number>(), udp: new Map<number, number>() };
 
   constructor(options: HostPortAllocatorOptions) {
     this.options = options;
@@ -34,21 +39,27 @@ export class HostPortAllocator {
     const choices: HostPortChoice[] = [];
     for (const mapping of mappings) {
       const port = await this.one(mapping.protocol, held[mapping.protocol]);
-      if (port === undefined) return undefined;
-      this.recent[mapping.protocol].add(port);
+      if (port === undefined) {
+        this.release(choices);
+        return undefined;
+      }
+      this.claims[mapping.protocol].set(port, Date.now() + CLAIM_MS);
       choices.push({ ...mapping, hostPort: port });
     }
     return choices;
   }
 
-  /** The container that was given these ports now holds them (or never will). */
+  /** Ports whose container was never created are free again at once. */
   release(choices: readonly HostPortChoice[]): void {
-    for (const c of choices) this.recent[c.protocol].delete(c.hostPort);
+    for (const c of choices) this.claims[c.protocol].delete(c.hostPort);
   }
 
   private async one(protocol: 'tcp' | 'udp', held: ReadonlySet<number>): Promise<number | undefined> {
+    const claims = this.claims[protocol];
+    const now = Date.now();
+    for (const [port, until] of claims) if (until <= now) claims.delete(port);
     const reserved = protocol === 'tcp' ? this.options.reservedTcp : this.options.reservedUdp;
-    const taken = new Set([...reserved, ...held, ...this.recent[protocol]]);
+    const taken = new Set([...reserved, ...held, ...claims.keys()]);
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const [port] = pickHostPorts(1, this.options.range, taken, this.options.random) ?? [];
       if (port === undefined) return undefined;

@@ -80,7 +80,9 @@ export class RuntimeSync {
 
   private async resync(watch: EventWatch): Promise<void> {
     const { engine, runtime } = this.options;
-    const knownBefore = new Set(engine.list().flatMap((t) => t.containers.flatMap((c) => (c.runtimeId ? [c.runtimeId] : []))));
+    const knownBefore = new Set(
+      engine.list().flatMap((t) => t.containers.flatMap((c) => (c.runtimeId ? [c.runtimeId] : []))),
+    );
     const listing = await runtime.listContainers(this.options.selector());
     if (this.stopped || this.watch !== watch) return;
     if (!listing.ok) {
@@ -89,8 +91,12 @@ export class RuntimeSync {
       this.reconnectLater(listing.failure.message);
       return;
     }
-    adoptListing(engine, listing.value, { knownBefore, defaultStopTimeoutSeconds: this.options.defaultStopTimeoutSeconds });
-    if (this.attempts > 0) this.options.logger.info('Container engine is back; state resynchronised', { containers: listing.value.length });
+    adoptListing(engine, listing.value, {
+      knownBefore,
+      defaultStopTimeoutSeconds: this.options.defaultStopTimeoutSeconds,
+    });
+    if (this.attempts > 0)
+      this.options.logger.info('Container engine is back; state resynchronised', { containers: listing.value.length });
     this.attempts = 0;
     engine.setRuntimeUp(true);
   }
@@ -109,7 +115,8 @@ export class RuntimeSync {
     // The event says when to look; the inspection says what is there.
     const inspected = await runtime.inspectContainer(event.runtimeId);
     if (!inspected.ok) return;
-    if (inspected.value) engine.dispatch(taskId, { type: 'observed', container: name, observed: observe(inspected.value) });
+    if (inspected.value)
+      engine.dispatch(taskId, { type: 'observed', container: name, observed: observe(inspected.value) });
     else engine.dispatch(taskId, { type: 'vanished', container: name });
   }
 }

@@ -37,7 +37,8 @@ export class StepRunner {
     const name = container.name;
     const definition = task.spec?.containerDefinitions.find((d) => d.name === name);
     if (step === 'stop') return this.stop(container);
-    if (!task.spec || !definition) return { type: 'step-failed', container: name, step, message: 'the task definition has no such container' };
+    if (!task.spec || !definition)
+      return { type: 'step-failed', container: name, step, message: 'the task definition has no such container' };
     // Checked before the pull: no point fetching an image for a container that will not be created.
     const refused = refusal(task.spec, definition);
     if (refused) return { type: 'step-failed', container: name, step: 'create', message: refused };
@@ -75,7 +76,11 @@ export class StepRunner {
     return { ok: true, value: after.ok && after.value ? after.value : {} };
   }
 
-  private async create(task: AgentTask, container: ContainerState, definition: ContainerDefinition): Promise<TaskEvent> {
+  private async create(
+    task: AgentTask,
+    container: ContainerState,
+    definition: ContainerDefinition,
+  ): Promise<TaskEvent> {
     const spec = task.spec;
     if (!spec) return { type: 'step-failed', container: container.name, step: 'create', message: 'no task spec' };
     const mappings = dynamicMappings(spec, definition);
@@ -85,7 +90,12 @@ export class StepRunner {
         ? container.hostPorts
         : await this.deps.ports.allocate(mappings, this.deps.heldPorts());
     if (!hostPorts) {
-      return { type: 'step-failed', container: container.name, step: 'create', message: 'no free host port left in the dynamic port range' };
+      return {
+        type: 'step-failed',
+        container: container.name,
+        step: 'create',
+        message: 'no free host port left in the dynamic port range',
+      };
     }
     const config = containerConfig(spec, definition, {
       instanceId: this.deps.instanceId(),
@@ -93,9 +103,11 @@ export class StepRunner {
       stopTimeoutSeconds: container.stopTimeoutSeconds,
     });
     const created = await this.deps.runtime.createContainer(config);
+    if (created.ok) {
+      return { type: 'created', container: container.name, runtimeId: created.value.runtimeId, hostPorts };
+    }
     this.deps.ports.release(hostPorts);
-    if (created.ok) return { type: 'created', container: container.name, runtimeId: created.value.runtimeId, hostPorts };
-    if (created.failure.kind === 'conflict') return this.adoptByName(task, container, config.name, hostPorts);
+    if (created.failure.kind === 'conflict') return this.adoptByName(task, container, config.name);
     return failed(container.name, 'create', created.failure);
   }
 
@@ -103,12 +115,7 @@ export class StepRunner {
    * The name is taken: most likely by this very container, created before the
    * agent died and never recorded. It is adopted only if its labels say so.
    */
-  private async adoptByName(
-    task: AgentTask,
-    container: ContainerState,
-    runtimeName: string,
-    hostPorts: ContainerState['hostPorts'],
-  ): Promise<TaskEvent> {
+  private async adoptByName(task: AgentTask, container: ContainerState, runtimeName: string): Promise<TaskEvent> {
     const found = await this.deps.runtime.inspectContainer(runtimeName);
     if (!found.ok) return failed(container.name, 'create', found.failure);
     const labels = found.value?.labels ?? {};
@@ -117,14 +124,29 @@ export class StepRunner {
       labels[LABELS.containerName] === container.name &&
       labels[LABELS.instanceId] === this.deps.instanceId();
     if (!found.value || !ours) {
-      return { type: 'step-failed', container: container.name, step: 'create', message: `the name ${runtimeName} is taken by a container Berth did not create` };
+      return {
+        type: 'step-failed',
+        container: container.name,
+        step: 'create',
+        message: `the name ${runtimeName} is taken by a container Berth did not create`,
+      };
     }
+    // Its ports are the ones it was created with, not the ones just picked.
+    const hostPorts = found.value.portBindings.flatMap((b) =>
+      b.hostPort ? [{ containerPort: b.containerPort, protocol: b.protocol, hostPort: b.hostPort }] : [],
+    );
     return { type: 'created', container: container.name, runtimeId: found.value.runtimeId, hostPorts };
   }
 
   private async start(task: AgentTask, container: ContainerState): Promise<TaskEvent> {
     const id = container.runtimeId;
-    if (!id) return { type: 'step-failed', container: container.name, step: 'start', message: 'the container was never created' };
+    if (!id)
+      return {
+        type: 'step-failed',
+        container: container.name,
+        step: 'start',
+        message: 'the container was never created',
+      };
     const started = await this.deps.runtime.startContainer(id);
     if (!started.ok) return failed(container.name, 'start', started.failure);
     const bindings = task.spec ? hostModeBindings(task.spec, container.name) : [];

@@ -43,6 +43,8 @@ export class TaskEngine {
   private runtimeUp = false;
   /** Nothing is started until the control plane has said what should run (after start or a fence). */
   private assignmentsKnown = false;
+  /** The desired status of every task the last full assignment list named. */
+  private assigned: ReadonlyMap<string, 'RUNNING' | 'STOPPED'> = new Map();
 
   constructor(deps: EngineDependencies) {
     this.deps = deps;
@@ -60,7 +62,7 @@ export class TaskEngine {
   load(tasks: readonly AgentTask[]): void {
     for (const task of tasks) {
       const unanswered = task.answeredSeq < task.seq;
-      this.tasks.set(task.taskId, task);
+      this.tasks.set(task.taskId, unanswered ? { ...task, reportedFingerprint: undefined } : task);
     }
   }
 
@@ -90,7 +92,8 @@ export class TaskEngine {
     const next = applyEvent(task, event, this.deps.clock.now());
     this.tasks.set(taskId, next);
     this.deps.state.writeTask(next);
-    if (next.status !== task.status) this.deps.logger.info('Task status changed', { taskId, from: task.status, to: next.status });
+    if (next.status !== task.status)
+      this.deps.logger.info('Task status changed', { taskId, from: task.status, to: next.status });
     this.schedule(taskId);
     this.notify();
   }
@@ -104,6 +107,17 @@ export class TaskEngine {
   setAssignmentsKnown(known: boolean): void {
     this.assignmentsKnown = known;
     if (known) this.evaluateAll();
+  }
+
+  /** The control plane's full list of this instance's tasks has been applied. */
+  setAssigned(desired: ReadonlyMap<string, 'RUNNING' | 'STOPPED'>): void {
+    this.assigned = desired;
+    this.setAssignmentsKnown(true);
+  }
+
+  /** What the control plane wants of a task here (STOPPED if it does not name it); undefined until it has said. */
+  assignedStatus(taskId: string): 'RUNNING' | 'STOPPED' | undefined {
+    return this.assignmentsKnown ? (this.assigned.get(taskId) ?? 'STOPPED') : undefined;
   }
 
   evaluateAll(): void {
@@ -185,7 +199,11 @@ export class TaskEngine {
     if (!task || !container) return;
     const event = await this.deps.steps.run(task, container, step);
     if (event.type === 'step-deferred') {
-      this.deps.logger.warn('The container engine did not answer; the step waits for it', { taskId, container: name, step });
+      this.deps.logger.warn('The container engine did not answer; the step waits for it', {
+        taskId,
+        container: name,
+        step,
+      });
       this.runtimeUp = false;
       this.deps.onRuntimeTrouble();
     }
@@ -206,7 +224,8 @@ export class TaskEngine {
       if (result.ok) {
         const containers = containersFromSpec(result.value, this.deps.defaultStopTimeoutSeconds);
         this.dispatch(taskId, { type: 'spec-loaded', spec: result.value, containers });
-        if (result.value.desiredStatus === 'STOPPED') this.dispatch(taskId, { type: 'desired', desiredStatus: 'STOPPED' });
+        if (result.value.desiredStatus === 'STOPPED')
+          this.dispatch(taskId, { type: 'desired', desiredStatus: 'STOPPED' });
         return;
       }
       // Unavailable: the next poll evaluates the task again and retries.

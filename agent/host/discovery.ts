@@ -38,7 +38,9 @@ export function registrationRequest(
 ): Omit<RegisterInstanceRequest, 'instanceId'> {
   const memoryMiB = Math.floor(info.memoryBytes / (1024 * 1024)) - options.reservedMemoryMiB;
   if (memoryMiB <= 0) {
-    throw new Error(`The host has ${Math.floor(info.memoryBytes / 1048576)} MiB; reserving ${options.reservedMemoryMiB} MiB leaves nothing for tasks`);
+    throw new Error(
+      `The host has ${Math.floor(info.memoryBytes / 1048576)} MiB; reserving ${options.reservedMemoryMiB} MiB leaves nothing for tasks`,
+    );
   }
   const attributes: Attribute[] = [
     { name: 'ecs.os-type', value: info.osType },

@@ -6,7 +6,8 @@ import type { RegistryAuth } from '../../shared/ports/container-runtime.ts';
  * ECS) come from. One seam: the agent ships a static table from its
  * configuration; a resolver that reads Secrets Manager plugs in here.
  */
-export type SecretResult = { readonly ok: true; readonly auth: RegistryAuth } | { readonly ok: false; readonly message: string };
+export type SecretResult =
+  { readonly ok: true; readonly auth: RegistryAuth } | { readonly ok: false; readonly message: string };
 
 export interface SecretResolver {
   registryAuth(credentialsParameter: string): Promise<SecretResult>;
@@ -19,7 +20,10 @@ export function staticSecretResolver(table: Readonly<Record<string, RegistryAuth
       const auth = table[name];
       return auth
         ? { ok: true, auth }
-        : { ok: false, message: `repository credentials '${name}' are not configured on this agent (registryCredentials)` };
+        : {
+            ok: false,
+            message: `repository credentials '${name}' are not configured on this agent (registryCredentials)`,
+          };
     },
   };
 }

@@ -11,6 +11,7 @@ import {
   eventually,
   memoryLogger,
   removeClusterContainers,
+  removeTempDirs,
   startTestAgent,
   uniqueCluster,
 } from './support.ts';
@@ -32,11 +33,13 @@ afterEach(async () => {
 afterAll(async () => {
   await fake?.close();
   await removeClusterContainers(cluster);
+  removeTempDirs();
 });
 
 const sleeper = (name: string) => busybox(name, ['sleep', '600'], { stopTimeout: 1 });
 /** Exits with `code` once /tmp/go exists inside it. */
-const quitter = (code: number) => busybox('quitter', ['sh', '-c', `while [ ! -f /tmp/go ]; do sleep 0.1; done; exit ${code}`]);
+const quitter = (code: number) =>
+  busybox('quitter', ['sh', '-c', `while [ ! -f /tmp/go ]; do sleep 0.1; done; exit ${code}`]);
 
 async function running(spec: TaskSpec): Promise<FakeTask> {
   return fake.waitForTask(spec.taskId, (t) => t.last?.lastStatus === 'RUNNING');
@@ -135,7 +138,11 @@ describe('the control plane as the agent sees it', () => {
     const spec = fake.runTask(started.instanceId, [sleeper('orphan')]);
     await running(spec);
     fake.setStatus(started.instanceId, 'INACTIVE');
-    await eventually(async () => (logger.lines.some((l) => l.includes('was deregistered')) ? true : undefined), 10_000, 'log');
+    await eventually(
+      async () => (logger.lines.some((l) => l.includes('was deregistered')) ? true : undefined),
+      10_000,
+      'log',
+    );
     expect(await state(spec)).toBe('running');
   });
 

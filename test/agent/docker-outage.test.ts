@@ -12,6 +12,7 @@ import {
   eventually,
   memoryLogger,
   removeClusterContainers,
+  removeTempDirs,
   startTestAgent,
   tempStateDir,
   uniqueCluster,
@@ -35,12 +36,15 @@ afterAll(async () => {
   await proxy.stop();
   await fake?.close();
   await removeClusterContainers(cluster);
+  removeTempDirs();
 });
 
 describe('an unreachable container engine', () => {
   it('keeps the agent going, and it reconciles once the engine is back', async () => {
     const steady = fake.runTask(agent.instanceId, [busybox('steady', ['sleep', '600'], { stopTimeout: 1 })]);
-    const quitter = fake.runTask(agent.instanceId, [busybox('quitter', ['sh', '-c', 'while [ ! -f /tmp/go ]; do sleep 0.1; done; exit 5'])]);
+    const quitter = fake.runTask(agent.instanceId, [
+      busybox('quitter', ['sh', '-c', 'while [ ! -f /tmp/go ]; do sleep 0.1; done; exit 5']),
+    ]);
     agent.pollNow();
     await fake.waitForTask(steady.taskId, (t) => t.last?.lastStatus === 'RUNNING');
     await fake.waitForTask(quitter.taskId, (t) => t.last?.lastStatus === 'RUNNING');
@@ -63,7 +67,11 @@ describe('an unreachable container engine', () => {
     await fake.waitForTask(steady.taskId, (t) => t.last?.lastStatus === 'STOPPED');
     const started = await fake.waitForTask(late.taskId, (t) => t.last?.lastStatus === 'RUNNING');
     const lateId = started.last?.containers[0]?.runtimeId ?? '';
-    await eventually(async () => ((await dockerInspect(lateId)).State.Status === 'running' ? true : undefined), 5_000, 'late running');
+    await eventually(
+      async () => ((await dockerInspect(lateId)).State.Status === 'running' ? true : undefined),
+      5_000,
+      'late running',
+    );
     expect(await containersWithLabel(`com.berth.cluster=${cluster}`)).toHaveLength(3);
   });
 });

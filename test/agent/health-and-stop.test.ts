@@ -4,7 +4,7 @@ import type { TaskSpec } from '../../shared/schemas/agent-api.ts';
 import type { ContainerDefinition } from '../../shared/schemas/task-definition.ts';
 import { FakeControlPlane } from '../fixtures/fake-control-plane.ts';
 import { ensureBusyboxImage } from '../support/busybox-image.ts';
-import { busybox, removeClusterContainers, startTestAgent, uniqueCluster } from './support.ts';
+import { busybox, removeClusterContainers, removeTempDirs, startTestAgent, uniqueCluster } from './support.ts';
 
 const cluster = uniqueCluster('health');
 let fake: FakeControlPlane;
@@ -20,6 +20,7 @@ afterAll(async () => {
   await agent?.stop();
   await fake?.close();
   await removeClusterContainers(cluster);
+  removeTempDirs();
 });
 
 function run(containers: ContainerDefinition[]): TaskSpec {
@@ -38,10 +39,16 @@ describe('health checks', () => {
 
   it('reports a failing check as UNHEALTHY, and a passing one as HEALTHY, per container and per task', async () => {
     // Both tasks at once: the shortest interval ECS allows is 5 s, and one result is enough.
-    const sick = run([busybox('sick', ['sleep', '600'], { stopTimeout: 1, healthCheck: check(['CMD-SHELL', 'exit 1']) })]);
+    const sick = run([
+      busybox('sick', ['sleep', '600'], { stopTimeout: 1, healthCheck: check(['CMD-SHELL', 'exit 1']) }),
+    ]);
     const mixed = run([
       busybox('fine', ['sleep', '600'], { stopTimeout: 1, healthCheck: check(['CMD', 'true']) }),
-      busybox('side', ['sleep', '600'], { stopTimeout: 1, essential: false, healthCheck: check(['CMD-SHELL', 'exit 1']) }),
+      busybox('side', ['sleep', '600'], {
+        stopTimeout: 1,
+        essential: false,
+        healthCheck: check(['CMD-SHELL', 'exit 1']),
+      }),
     ]);
     const running = await fake.waitForTask(sick.taskId, (t) => t.last?.lastStatus === 'RUNNING');
     expect(running.last?.containers[0]?.healthStatus).toBe('UNKNOWN');
@@ -64,7 +71,9 @@ describe('health checks', () => {
 
 describe('stopping', () => {
   it('sends SIGTERM, then SIGKILL after stopTimeout to a container that ignores SIGTERM', async () => {
-    const spec = run([busybox('stubborn', ['sh', '-c', "trap '' TERM; while true; do sleep 1; done"], { stopTimeout: 3 })]);
+    const spec = run([
+      busybox('stubborn', ['sh', '-c', "trap '' TERM; while true; do sleep 1; done"], { stopTimeout: 3 }),
+    ]);
     await fake.waitForTask(spec.taskId, (t) => t.last?.lastStatus === 'RUNNING');
     const asked = Date.now();
     stop(spec.taskId);
@@ -77,7 +86,9 @@ describe('stopping', () => {
   });
 
   it('lets a container that handles SIGTERM exit at once with its own code', async () => {
-    const spec = run([busybox('polite', ['sh', '-c', "trap 'exit 0' TERM; while true; do sleep 0.2; done"], { stopTimeout: 20 })]);
+    const spec = run([
+      busybox('polite', ['sh', '-c', "trap 'exit 0' TERM; while true; do sleep 0.2; done"], { stopTimeout: 20 }),
+    ]);
     await fake.waitForTask(spec.taskId, (t) => t.last?.lastStatus === 'RUNNING');
     const asked = Date.now();
     stop(spec.taskId);

@@ -4,7 +4,15 @@ import type { TaskSpec } from '../../shared/schemas/agent-api.ts';
 import type { ContainerDefinition } from '../../shared/schemas/task-definition.ts';
 import { FakeControlPlane } from '../fixtures/fake-control-plane.ts';
 import { ensureBusyboxImage } from '../support/busybox-image.ts';
-import { busybox, containersWithLabel, dockerInspect, removeClusterContainers, startTestAgent, uniqueCluster } from './support.ts';
+import {
+  busybox,
+  containersWithLabel,
+  dockerInspect,
+  removeClusterContainers,
+  removeTempDirs,
+  startTestAgent,
+  uniqueCluster,
+} from './support.ts';
 
 const cluster = uniqueCluster('run');
 let fake: FakeControlPlane;
@@ -15,7 +23,9 @@ beforeAll(async () => {
   fake = await FakeControlPlane.start();
   agent = await startTestAgent(fake, cluster, {
     registrationToken: 'test-token',
-    registryCredentials: { 'arn:aws:secretsmanager:us-east-1:000000000000:secret:registry': { username: 'u', password: 'p' } },
+    registryCredentials: {
+      'arn:aws:secretsmanager:us-east-1:000000000000:secret:registry': { username: 'u', password: 'p' },
+    },
   });
 });
 
@@ -23,6 +33,7 @@ afterAll(async () => {
   await agent?.stop();
   await fake?.close();
   await removeClusterContainers(cluster);
+  removeTempDirs();
 });
 
 /** Assigns a task and tells the agent to poll now, as a push hint would. */
@@ -42,15 +53,22 @@ describe('running a task', () => {
     const instance = fake.instances.get(agent.instanceId);
     const registration = instance?.registrations[0];
     expect(registration?.resources.cpu).toBeGreaterThanOrEqual(1024);
-    expect(registration?.resources.reservedPorts).toEqual(expect.arrayContaining([22, 2375, 2376, 51678, 51679, 51680]));
-    expect(registration?.attributes.map((a) => a.name)).toEqual(expect.arrayContaining(['ecs.os-type', 'ecs.cpu-architecture']));
+    expect(registration?.resources.reservedPorts).toEqual(
+      expect.arrayContaining([22, 2375, 2376, 51678, 51679, 51680]),
+    );
+    expect(registration?.attributes.map((a) => a.name)).toEqual(
+      expect.arrayContaining(['ecs.os-type', 'ecs.cpu-architecture']),
+    );
     expect(fake.authorizations).toContain('Bearer test-token');
   });
 
   it('starts busybox httpd on a dynamic host port that answers on loopback, then stops it', async () => {
     const spec = run([
       // httpd as PID 1 ignores SIGTERM, so the stop ends with the kill after stopTimeout.
-      busybox('web', ['httpd', '-f', '-p', '8080', '-h', '/www'], { portMappings: [{ containerPort: 8080 }], stopTimeout: 1 }),
+      busybox('web', ['httpd', '-f', '-p', '8080', '-h', '/www'], {
+        portMappings: [{ containerPort: 8080 }],
+        stopTimeout: 1,
+      }),
     ]);
     const running = await fake.waitForTask(spec.taskId, (t) => t.last?.lastStatus === 'RUNNING');
     const binding = running.last?.containers[0]?.networkBindings?.find((b) => b.containerPort === 8080);
@@ -114,7 +132,10 @@ describe('running a task', () => {
   it('starts a container only once its SUCCESS dependency has exited 0', async () => {
     const spec = run([
       busybox('init', ['sh', '-c', 'echo ready > /tmp/x'], { essential: false }),
-      busybox('app', ['sleep', '600'], { dependsOn: [{ containerName: 'init', condition: 'SUCCESS' }], stopTimeout: 1 }),
+      busybox('app', ['sleep', '600'], {
+        dependsOn: [{ containerName: 'init', condition: 'SUCCESS' }],
+        stopTimeout: 1,
+      }),
     ]);
     const running = await fake.waitForTask(spec.taskId, (t) => t.last?.lastStatus === 'RUNNING');
     expect(running.last?.containers).toMatchObject([
@@ -140,7 +161,14 @@ describe('running a task', () => {
     ['configured', 'arn:aws:secretsmanager:us-east-1:000000000000:secret:registry', /connection refused/],
     ['not configured', 'arn:aws:secretsmanager:us-east-1:000000000000:secret:other', /not configured on this agent/],
   ])('pulls with repository credentials that are %s, or says why not', async (_, credentialsParameter, message) => {
-    const spec = run([{ name: 'private', image: '127.0.0.1:1/team/private:1', memory: 32, repositoryCredentials: { credentialsParameter } }]);
+    const spec = run([
+      {
+        name: 'private',
+        image: '127.0.0.1:1/team/private:1',
+        memory: 32,
+        repositoryCredentials: { credentialsParameter },
+      },
+    ]);
     const stopped = await fake.waitForTask(spec.taskId, (t) => t.last?.lastStatus === 'STOPPED');
     expect(stopped.last?.stoppedReason).toMatch(/^CannotPullContainerError: /);
     expect(stopped.last?.stoppedReason).toMatch(message);

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,8 +19,17 @@ export function uniqueCluster(prefix: string): string {
   return `t-${prefix}-${randomUUID().slice(0, 8)}`;
 }
 
+/** One directory per test file for state dirs and sockets; `removeTempDirs` in afterAll. */
+let scratch: string | undefined;
+
 export function tempStateDir(): string {
-  return mkdtempSync(join(tmpdir(), 'berth-agent-test-'));
+  scratch ??= mkdtempSync(join(tmpdir(), 'berth-agent-test-'));
+  return mkdtempSync(join(scratch, 'state-'));
+}
+
+export function removeTempDirs(): void {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+  scratch = undefined;
 }
 
 /** Collects log lines so a failing test can show what the agent said. */
@@ -31,7 +40,11 @@ export function memoryLogger(): AgentLogger & { lines: string[] } {
   return { lines, info: log('info'), warn: log('warn'), error: log('error') };
 }
 
-export async function startTestAgent(fake: FakeControlPlane, cluster: string, options: Partial<AgentOptions> = {}): Promise<AgentHandle> {
+export async function startTestAgent(
+  fake: FakeControlPlane,
+  cluster: string,
+  options: Partial<AgentOptions> = {},
+): Promise<AgentHandle> {
   return startAgent({
     endpoint: fake.url,
     cluster,
@@ -43,7 +56,11 @@ export async function startTestAgent(fake: FakeControlPlane, cluster: string, op
   });
 }
 
-export function busybox(name: string, command: string[], extra: Partial<ContainerDefinition> = {}): ContainerDefinition {
+export function busybox(
+  name: string,
+  command: string[],
+  extra: Partial<ContainerDefinition> = {},
+): ContainerDefinition {
   return { name, image: BUSYBOX_IMAGE, command, memory: 64, ...extra };
 }
 
@@ -86,7 +103,11 @@ export async function dockerInspect(id: string): Promise<z.infer<typeof inspectS
 }
 
 /** Checks `probe` until it yields a value or the deadline passes; for state only the engine can tell. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -62,7 +62,10 @@ async function assembleRoot(root: string): Promise<void> {
   const { stdout } = await run(BUSYBOX_BINARY, ['--list']);
   const applets = stdout.split('\n').filter((name) => /^[a-z0-9_.[-]+$/.test(name) && name !== 'busybox');
   await Promise.all(applets.map((name) => symlink('busybox', join(root, 'bin', name))));
-  await writeFile(join(root, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n');
+  await writeFile(
+    join(root, 'etc', 'passwd'),
+    'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n',
+  );
   await writeFile(join(root, 'etc', 'group'), 'root:x:0:\nnogroup:x:65534:\n');
   await writeFile(join(root, 'www', 'index.html'), 'berth busybox\n');
 }

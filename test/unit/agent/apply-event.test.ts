@@ -42,9 +42,21 @@ describe('applyEvent', () => {
   });
 
   it.each<[string, TaskEvent, string]>([
-    ['pull', { type: 'step-failed', container: 'app', step: 'pull', message: 'no such host' }, 'CannotPullContainerError: no such host'],
-    ['create', { type: 'step-failed', container: 'app', step: 'create', message: 'bad' }, 'CannotCreateContainerError: bad'],
-    ['start', { type: 'step-failed', container: 'app', step: 'start', message: 'port taken' }, 'CannotStartContainerError: port taken'],
+    [
+      'pull',
+      { type: 'step-failed', container: 'app', step: 'pull', message: 'no such host' },
+      'CannotPullContainerError: no such host',
+    ],
+    [
+      'create',
+      { type: 'step-failed', container: 'app', step: 'create', message: 'bad' },
+      'CannotCreateContainerError: bad',
+    ],
+    [
+      'start',
+      { type: 'step-failed', container: 'app', step: 'start', message: 'port taken' },
+      'CannotStartContainerError: port taken',
+    ],
   ])('a failed %s stops the container with the ECS reason', (_, event, reason) => {
     const task = fold(aTask(), [event]);
     expect(task.containers[0]).toMatchObject({ status: 'STOPPED', failed: true, reason });
@@ -75,7 +87,9 @@ describe('applyEvent', () => {
   });
 
   it('marks a created container that vanished from the engine as stopped, with a reason', () => {
-    const task = fold(aTask([aContainer({ status: 'RUNNING', runtimeId: 'r1' })], { status: 'RUNNING' }), [{ type: 'vanished', container: 'app' }]);
+    const task = fold(aTask([aContainer({ status: 'RUNNING', runtimeId: 'r1' })], { status: 'RUNNING' }), [
+      { type: 'vanished', container: 'app' },
+    ]);
     expect(task.containers[0]).toMatchObject({ status: 'STOPPED', reason: expect.stringContaining('removed') });
   });
 
@@ -98,9 +112,9 @@ describe('applyEvent', () => {
         { type: 'stop-decided' },
         { type: 'desired', desiredStatus: 'STOPPED' },
       ),
-      fc.constantFrom<Observed['status']>('CREATED', 'RUNNING', 'STOPPED', undefined).map(
-        (status): TaskEvent => ({ type: 'observed', container: 'app', observed: observed(status) }),
-      ),
+      fc
+        .constantFrom<Observed['status']>('CREATED', 'RUNNING', 'STOPPED', undefined)
+        .map((status): TaskEvent => ({ type: 'observed', container: 'app', observed: observed(status) })),
     );
     fc.assert(
       fc.property(fc.array(event, { maxLength: 30 }), (events) => {
@@ -108,7 +122,9 @@ describe('applyEvent', () => {
         for (const [i, e] of events.entries()) {
           const next = applyEvent(task, e, i);
           expect(statusRank(next.status)).toBeGreaterThanOrEqual(statusRank(task.status));
-          expect(containerRank(next.containers[0]?.status ?? 'NONE')).toBeGreaterThanOrEqual(containerRank(task.containers[0]?.status ?? 'NONE'));
+          expect(containerRank(next.containers[0]?.status ?? 'NONE')).toBeGreaterThanOrEqual(
+            containerRank(task.containers[0]?.status ?? 'NONE'),
+          );
           task = next;
         }
       }),

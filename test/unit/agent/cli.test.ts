@@ -1,11 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseCli } from '../../../agent/config/cli.ts';
 
+const scratch = mkdtempSync(join(tmpdir(), 'berth-cli-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
 function configFile(content: unknown): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'berth-cli-')), 'agent.json');
+  const file = join(mkdtempSync(join(scratch, 'config-')), 'agent.json');
   writeFileSync(file, JSON.stringify(content));
   return file;
 }
@@ -19,7 +22,10 @@ function config(argv: string[], env: NodeJS.ProcessEnv = {}) {
 describe('parseCli', () => {
   it('takes flags over environment over the config file, with defaults for the rest', () => {
     const file = configFile({ endpoint: 'http://file:1', cluster: 'from-file', reservedPorts: [8080], drain: true });
-    const parsed = config(['--config', file, '--cluster', 'from-flag'], { BERTH_ENDPOINT: 'http://env:2', BERTH_CLUSTER: 'from-env' });
+    const parsed = config(['--config', file, '--cluster', 'from-flag'], {
+      BERTH_ENDPOINT: 'http://env:2',
+      BERTH_CLUSTER: 'from-env',
+    });
     expect(parsed).toMatchObject({
       endpoint: 'http://env:2',
       cluster: 'from-flag',
@@ -32,10 +38,39 @@ describe('parseCli', () => {
 
   it('reads every flag', () => {
     const parsed = config([
-      '--endpoint', 'http://cp:8080', '--cluster', 'prod', '--registration-token', 'tok', '--state-dir', '/tmp/s',
-      '--docker-host', 'tcp://d:2375', '--reserved-memory', '512', '--reserved-ports', '80,443', '--reserved-ports-udp', '53',
-      '--dynamic-port-range', '40000-41000', '--poll-interval', '2', '--cleanup-delay', '60', '--stop-timeout', '10',
-      '--imds-endpoint', 'http://127.0.0.1:9', '--attribute', 'stack=blue', '--attribute', 'x=a=b', '--drain', '--log-level', 'debug',
+      '--endpoint',
+      'http://cp:8080',
+      '--cluster',
+      'prod',
+      '--registration-token',
+      'tok',
+      '--state-dir',
+      '/tmp/s',
+      '--docker-host',
+      'tcp://d:2375',
+      '--reserved-memory',
+      '512',
+      '--reserved-ports',
+      '80,443',
+      '--reserved-ports-udp',
+      '53',
+      '--dynamic-port-range',
+      '40000-41000',
+      '--poll-interval',
+      '2',
+      '--cleanup-delay',
+      '60',
+      '--stop-timeout',
+      '10',
+      '--imds-endpoint',
+      'http://127.0.0.1:9',
+      '--attribute',
+      'stack=blue',
+      '--attribute',
+      'x=a=b',
+      '--drain',
+      '--log-level',
+      'debug',
     ]);
     expect(parsed).toEqual({
       endpoint: 'http://cp:8080',

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { containerConfig, dynamicMappings, type ContainerContext, type HostPortChoice } from '../../../shared/agent/container-config.ts';
+import {
+  containerConfig,
+  dynamicMappings,
+  type ContainerContext,
+  type HostPortChoice,
+} from '../../../shared/agent/container-config.ts';
 import { createContainerBody } from '../../../agent/docker/create-body.ts';
 import { refusal } from '../../../shared/agent/host-policy.ts';
 import type { ContainerDefinition } from '../../../shared/schemas/task-definition.ts';
@@ -9,7 +14,11 @@ import { aSpec } from './fixtures.ts';
 const context: ContainerContext = { instanceId: 'i-1', hostPorts: [], stopTimeoutSeconds: 30 };
 const MIB = 1024 * 1024;
 
-function body(definition: Partial<ContainerDefinition>, extra: Partial<TaskSpec> = {}, hostPorts: readonly HostPortChoice[] = []) {
+function body(
+  definition: Partial<ContainerDefinition>,
+  extra: Partial<TaskSpec> = {},
+  hostPorts: readonly HostPortChoice[] = [],
+) {
   const full: ContainerDefinition = { name: 'app', image: 'busybox:1.36', ...definition };
   const spec = aSpec([full], extra);
   return createContainerBody(containerConfig(spec, full, { ...context, hostPorts }));
@@ -48,10 +57,20 @@ describe('the Docker options of a container definition', () => {
   it.each<[string, Partial<ContainerDefinition>, Partial<TaskSpec>, Record<string, unknown>]>([
     ['cpu units become shares', { cpu: 512 }, {}, { CpuShares: 512 }],
     ['no cpu gets the minimum 2 shares', {}, {}, { CpuShares: 2 }],
-    ['a task cpu caps each container', { cpu: 256 }, { cpu: 512 }, { CpuShares: 256, CpuQuota: 50_000, CpuPeriod: 100_000 }],
+    [
+      'a task cpu caps each container',
+      { cpu: 256 },
+      { cpu: 512 },
+      { CpuShares: 256, CpuQuota: 50_000, CpuPeriod: 100_000 },
+    ],
     ['memory is the hard limit', { memory: 128 }, {}, { Memory: 128 * MIB }],
     ['memoryReservation is the soft limit', { memoryReservation: 64 }, {}, { MemoryReservation: 64 * MIB }],
-    ['the task memory is the hard limit when the container has none', { memoryReservation: 64 }, { memory: 256 }, { Memory: 256 * MIB, MemoryReservation: 64 * MIB }],
+    [
+      'the task memory is the hard limit when the container has none',
+      { memoryReservation: 64 },
+      { memory: 256 },
+      { Memory: 256 * MIB, MemoryReservation: 64 * MIB },
+    ],
   ])('%s', (_, definition, extra, hostConfig) => {
     expect(body(definition, extra).HostConfig).toMatchObject(hostConfig);
   });
@@ -63,9 +82,17 @@ describe('the Docker options of a container definition', () => {
   });
 
   it('applies the task overrides of a container', () => {
-    const definition: ContainerDefinition = { name: 'app', image: 'busybox', command: ['a'], environment: [{ name: 'X', value: '1' }], memory: 64 };
+    const definition: ContainerDefinition = {
+      name: 'app',
+      image: 'busybox',
+      command: ['a'],
+      environment: [{ name: 'X', value: '1' }],
+      memory: 64,
+    };
     const spec = aSpec([definition], {
-      overrides: { containerOverrides: [{ name: 'app', command: ['b'], environment: [{ name: 'Y', value: '2' }], memory: 96 }] },
+      overrides: {
+        containerOverrides: [{ name: 'app', command: ['b'], environment: [{ name: 'Y', value: '2' }], memory: 96 }],
+      },
     });
     const created = createContainerBody(containerConfig(spec, definition, context));
     expect(created).toMatchObject({ Cmd: ['b'], Env: ['X=1', 'Y=2'], HostConfig: { Memory: 96 * MIB } });
@@ -73,7 +100,12 @@ describe('the Docker options of a container definition', () => {
 
   it('publishes static and picked host ports in bridge mode', () => {
     const created = body(
-      { portMappings: [{ containerPort: 80, hostPort: 8080 }, { containerPort: 53, protocol: 'udp' }] },
+      {
+        portMappings: [
+          { containerPort: 80, hostPort: 8080 },
+          { containerPort: 53, protocol: 'udp' },
+        ],
+      },
       {},
       [{ containerPort: 53, protocol: 'udp', hostPort: 50000 }],
     );
@@ -102,7 +134,10 @@ describe('the Docker options of a container definition', () => {
   });
 
   it('turns the health check into nanoseconds', () => {
-    expect(body({ healthCheck: { command: ['CMD', 'true'], interval: 5, timeout: 2, retries: 1, startPeriod: 3 } }).Healthcheck).toEqual({
+    expect(
+      body({ healthCheck: { command: ['CMD', 'true'], interval: 5, timeout: 2, retries: 1, startPeriod: 3 } })
+        .Healthcheck,
+    ).toEqual({
       Test: ['CMD', 'true'],
       Interval: 5_000_000_000,
       Timeout: 2_000_000_000,
@@ -132,6 +167,8 @@ describe('what the host refuses', () => {
   it('allows an ordinary container, dropped capabilities included', () => {
     const full: ContainerDefinition = { name: 'app', image: 'x', linuxParameters: { capabilities: { drop: ['ALL'] } } };
     expect(refusal(aSpec([full]), full)).toBeUndefined();
-    expect(createContainerBody(containerConfig(aSpec([full]), full, context)).HostConfig).toMatchObject({ CapDrop: ['ALL'] });
+    expect(createContainerBody(containerConfig(aSpec([full]), full, context)).HostConfig).toMatchObject({
+      CapDrop: ['ALL'],
+    });
   });
 });

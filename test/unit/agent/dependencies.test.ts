@@ -35,6 +35,9 @@ describe('dependencyVerdict', () => {
     const free = aContainer();
     expect(dependencyVerdict(free, [free]).kind).toBe('met');
     const lost = aContainer({ dependsOn: [{ containerName: 'ghost', condition: 'START' }] });
-    expect(dependencyVerdict(lost, [lost])).toMatchObject({ kind: 'blocked', reason: expect.stringContaining('ghost') });
+    expect(dependencyVerdict(lost, [lost])).toMatchObject({
+      kind: 'blocked',
+      reason: expect.stringContaining('ghost'),
+    });
   });
 });

@@ -35,7 +35,9 @@ describe('registrationRequest', () => {
   });
 
   it('names the host in the attributes ECS users filter on', () => {
-    const attributes = Object.fromEntries(registrationRequest(fakeEngineInfo, undefined, options).attributes.map((a) => [a.name, a.value]));
+    const attributes = Object.fromEntries(
+      registrationRequest(fakeEngineInfo, undefined, options).attributes.map((a) => [a.name, a.value]),
+    );
     expect(attributes).toMatchObject({
       'ecs.os-type': 'linux',
       'ecs.os-family': 'LINUX',
@@ -64,7 +66,9 @@ describe('registrationRequest', () => {
   });
 
   it('refuses a reserve that leaves no memory', () => {
-    expect(() => registrationRequest(fakeEngineInfo, undefined, { ...options, reservedMemoryMiB: 4096 })).toThrow(/leaves nothing/);
+    expect(() => registrationRequest(fakeEngineInfo, undefined, { ...options, reservedMemoryMiB: 4096 })).toThrow(
+      /leaves nothing/,
+    );
   });
 
   it.each([

@@ -51,7 +51,11 @@ describe('image references', () => {
 
   it('encodes registry credentials as base64url JSON', () => {
     const header = registryAuthHeader({ username: 'u', password: 'p?>', serverAddress: 'r.example' });
-    expect(JSON.parse(Buffer.from(header, 'base64url').toString('utf8'))).toEqual({ username: 'u', password: 'p?>', serveraddress: 'r.example' });
+    expect(JSON.parse(Buffer.from(header, 'base64url').toString('utf8'))).toEqual({
+      username: 'u',
+      password: 'p?>',
+      serveraddress: 'r.example',
+    });
   });
 });
 
@@ -79,8 +83,27 @@ describe('what the engine says', () => {
     expect(observation.finishedAt).toBeUndefined();
   });
 
+  it('falls back to the requested ports before the start, and reads the stop timeout it was created with', () => {
+    const created = containerInspect.parse({
+      Id: 'abc',
+      Name: '/x',
+      Config: { Labels: null, StopTimeout: 7 },
+      State: { Status: 'created' },
+      HostConfig: { PortBindings: { '53/udp': [{ HostIp: '', HostPort: '50053' }] } },
+      NetworkSettings: { Ports: {} },
+    });
+    expect(toObservation(created)).toMatchObject({
+      state: 'created',
+      labels: {},
+      stopTimeoutSeconds: 7,
+      portBindings: [{ containerPort: 53, protocol: 'udp', hostPort: 50053 }],
+    });
+  });
+
   it('reads an exited container with its exit code and finish time, and an OOM kill as the reason', () => {
-    const observation = toObservation(inspect({ Status: 'exited', ExitCode: 137, OOMKilled: true, FinishedAt: '2026-01-01T00:01:00Z' }));
+    const observation = toObservation(
+      inspect({ Status: 'exited', ExitCode: 137, OOMKilled: true, FinishedAt: '2026-01-01T00:01:00Z' }),
+    );
     expect(observe(observation)).toMatchObject({
       status: 'STOPPED',
       exitCode: 137,
@@ -90,9 +113,18 @@ describe('what the engine says', () => {
   });
 
   it.each([
-    [{ Action: 'die', Actor: { ID: 'abc', Attributes: { exitCode: '3' } }, timeNano: 5_000_000 }, { kind: 'die', exitCode: 3, at: 5 }],
-    [{ Action: 'health_status: unhealthy', Actor: { ID: 'abc' }, time: 2 }, { kind: 'health', health: 'unhealthy', at: 2000 }],
-    [{ Action: 'health_status', Actor: { ID: 'abc', Attributes: { health_status: 'healthy' } } }, { kind: 'health', health: 'healthy' }],
+    [
+      { Action: 'die', Actor: { ID: 'abc', Attributes: { exitCode: '3' } }, timeNano: 5_000_000 },
+      { kind: 'die', exitCode: 3, at: 5 },
+    ],
+    [
+      { Action: 'health_status: unhealthy', Actor: { ID: 'abc' }, time: 2 },
+      { kind: 'health', health: 'unhealthy', at: 2000 },
+    ],
+    [
+      { Action: 'health_status', Actor: { ID: 'abc', Attributes: { health_status: 'healthy' } } },
+      { kind: 'health', health: 'healthy' },
+    ],
     [{ Action: 'start', Actor: { ID: 'abc' } }, { kind: 'start' }],
   ])('maps the event %j', (raw, expected) => {
     expect(toRuntimeEvent(engineEvent.parse(raw))).toMatchObject({ runtimeId: 'abc', ...expected });

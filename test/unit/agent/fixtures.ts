@@ -18,7 +18,10 @@ export function aContainer(overrides: Partial<ContainerState> = {}): ContainerSt
   };
 }
 
-export function aSpec(containers: ContainerDefinition[] = [{ name: 'app', image: 'busybox', memory: 64 }], extra: Partial<TaskSpec> = {}): TaskSpec {
+export function aSpec(
+  containers: ContainerDefinition[] = [{ name: 'app', image: 'busybox', memory: 64 }],
+  extra: Partial<TaskSpec> = {},
+): TaskSpec {
   return taskSpec.parse({
     taskId: 't1',
     taskArn: 'arn:aws:ecs:us-east-1:000000000000:task/c1/t1',

@@ -15,9 +15,18 @@ describe('toRuntimeHealthCheck', () => {
   });
 
   it.each([
-    [['CMD', 'true'], ['CMD', 'true']],
-    [['CMD-SHELL', 'exit 0'], ['CMD-SHELL', 'exit 0']],
-    [['curl', '-f', 'localhost'], ['CMD-SHELL', 'curl -f localhost']],
+    [
+      ['CMD', 'true'],
+      ['CMD', 'true'],
+    ],
+    [
+      ['CMD-SHELL', 'exit 0'],
+      ['CMD-SHELL', 'exit 0'],
+    ],
+    [
+      ['curl', '-f', 'localhost'],
+      ['CMD-SHELL', 'curl -f localhost'],
+    ],
   ])('maps the command %j to the engine test %j', (command, test) => {
     expect(toRuntimeHealthCheck({ command, interval: 5, timeout: 2, retries: 1, startPeriod: 10 })).toMatchObject({
       test,
@@ -42,7 +51,8 @@ describe('toRuntimeHealthCheck', () => {
 });
 
 describe('taskHealth', () => {
-  const checked = (health: ContainerState['health'], essential = true) => aContainer({ hasHealthCheck: true, health, essential });
+  const checked = (health: ContainerState['health'], essential = true) =>
+    aContainer({ hasHealthCheck: true, health, essential });
   it.each<[string, ContainerState[], string]>([
     ['no container has a check', [aContainer(), aContainer()], 'UNKNOWN'],
     ['all essential checks pass', [checked('HEALTHY'), checked('HEALTHY'), aContainer()], 'HEALTHY'],

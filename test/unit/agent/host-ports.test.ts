@@ -54,18 +54,32 @@ describe('HostPortAllocator', () => {
   });
 
   it('keeps tcp and udp apart', async () => {
-    const allocator = new HostPortAllocator({ range: { from: 100, to: 100 }, reservedTcp: [100], reservedUdp: [], random: first, isFree: fakeHost([]) });
+    const allocator = new HostPortAllocator({
+      range: { from: 100, to: 100 },
+      reservedTcp: [100],
+      reservedUdp: [],
+      random: first,
+      isFree: fakeHost([]),
+    });
     const none = { tcp: new Set<number>(), udp: new Set<number>() };
-    expect(await allocator.allocate([{ containerPort: 53, protocol: 'udp' }], none)).toEqual([{ containerPort: 53, protocol: 'udp', hostPort: 100 }]);
+    expect(await allocator.allocate([{ containerPort: 53, protocol: 'udp' }], none)).toEqual([
+      { containerPort: 53, protocol: 'udp', hostPort: 100 },
+    ]);
     expect(await allocator.allocate([{ containerPort: 80, protocol: 'tcp' }], none)).toBeUndefined();
   });
 
   it('counts the ports of live containers as held, and not those of stopped ones', () => {
-    const live = aTask([aContainer({ status: 'RUNNING', hostPorts: [{ containerPort: 80, protocol: 'tcp', hostPort: 50001 }] })], { status: 'RUNNING' });
-    const gone = aTask([aContainer({ status: 'STOPPED', hostPorts: [{ containerPort: 80, protocol: 'tcp', hostPort: 50002 }] })], {
-      taskId: 't2',
-      status: 'STOPPED',
-    });
+    const live = aTask(
+      [aContainer({ status: 'RUNNING', hostPorts: [{ containerPort: 80, protocol: 'tcp', hostPort: 50001 }] })],
+      { status: 'RUNNING' },
+    );
+    const gone = aTask(
+      [aContainer({ status: 'STOPPED', hostPorts: [{ containerPort: 80, protocol: 'tcp', hostPort: 50002 }] })],
+      {
+        taskId: 't2',
+        status: 'STOPPED',
+      },
+    );
     expect([...portsHeld([live, gone]).tcp]).toEqual([50001]);
   });
 });

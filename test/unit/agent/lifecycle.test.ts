@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { CONTAINER_STEPS, containerGoal, deriveTaskStatus, reportedContainerStatus } from '../../../shared/agent/lifecycle.ts';
+import {
+  CONTAINER_STEPS,
+  containerGoal,
+  deriveTaskStatus,
+  reportedContainerStatus,
+} from '../../../shared/agent/lifecycle.ts';
 import type { ContainerStatus } from '../../../shared/agent/task-model.ts';
 import { aContainer } from './fixtures.ts';
 
@@ -34,7 +39,12 @@ describe('deriveTaskStatus', () => {
     ['every container stopped', false, [c({ status: 'STOPPED' }), c({ status: 'STOPPED' })], 'STOPPED'],
     ['stopping with one still running', true, [c({ status: 'RUNNING' }), c({ status: 'STOPPED' })], 'STOPPING'],
     ['all running', false, [c({ status: 'RUNNING' }), c({ status: 'RUNNING' })], 'RUNNING'],
-    ['one ran and completed, one running', false, [c({ status: 'STOPPED', startedAt: 1 }), c({ status: 'RUNNING' })], 'RUNNING'],
+    [
+      'one ran and completed, one running',
+      false,
+      [c({ status: 'STOPPED', startedAt: 1 }), c({ status: 'RUNNING' })],
+      'RUNNING',
+    ],
     ['one still being created', false, [c({ status: 'CREATED' }), c({ status: 'RUNNING' })], 'PENDING'],
     ['one failed to start', false, [c({ status: 'STOPPED', failed: true }), c({ status: 'RUNNING' })], 'PENDING'],
     ['nothing pulled yet', false, [c({ status: 'NONE' })], 'PENDING'],

@@ -21,28 +21,49 @@ describe('nextAction', () => {
     ['a step in flight is not repeated', aTask([c({ status: 'PULLED', pending: 'create' })]), []],
     [
       'a container waits for its START dependency',
-      aTask([c({ name: 'db', status: 'CREATED' }), c({ name: 'web', status: 'CREATED', dependsOn: [{ containerName: 'db', condition: 'START' }] })]),
+      aTask([
+        c({ name: 'db', status: 'CREATED' }),
+        c({ name: 'web', status: 'CREATED', dependsOn: [{ containerName: 'db', condition: 'START' }] }),
+      ]),
       ['start:db'],
     ],
     [
       'it starts once the dependency runs',
-      aTask([c({ name: 'db', status: 'RUNNING' }), c({ name: 'web', status: 'CREATED', dependsOn: [{ containerName: 'db', condition: 'START' }] })]),
+      aTask([
+        c({ name: 'db', status: 'RUNNING' }),
+        c({ name: 'web', status: 'CREATED', dependsOn: [{ containerName: 'db', condition: 'START' }] }),
+      ]),
       ['start:web'],
     ],
     ['a running task has nothing to do', reported(aTask([c({ status: 'RUNNING' })], { status: 'RUNNING' })), []],
-    ['a desired stop is decided first', aTask([c({ status: 'RUNNING' })], { status: 'RUNNING', desiredStatus: 'STOPPED' }), ['stop-task']],
+    [
+      'a desired stop is decided first',
+      aTask([c({ status: 'RUNNING' })], { status: 'RUNNING', desiredStatus: 'STOPPED' }),
+      ['stop-task'],
+    ],
     [
       'a stopping task stops running containers and abandons the rest',
-      reported(aTask([c({ name: 'a', status: 'RUNNING' }), c({ name: 'b', status: 'PULLED' })], { stopping: true, status: 'STOPPING' })),
+      reported(
+        aTask([c({ name: 'a', status: 'RUNNING' }), c({ name: 'b', status: 'PULLED' })], {
+          stopping: true,
+          status: 'STOPPING',
+        }),
+      ),
       ['stop:a', 'abandon:b'],
     ],
     [
       'dependents stop before what they depend on',
       reported(
-        aTask([c({ name: 'db', status: 'RUNNING' }), c({ name: 'web', status: 'RUNNING', dependsOn: [{ containerName: 'db', condition: 'START' }] })], {
-          stopping: true,
-          status: 'STOPPING',
-        }),
+        aTask(
+          [
+            c({ name: 'db', status: 'RUNNING' }),
+            c({ name: 'web', status: 'RUNNING', dependsOn: [{ containerName: 'db', condition: 'START' }] }),
+          ],
+          {
+            stopping: true,
+            status: 'STOPPING',
+          },
+        ),
       ),
       ['stop:web'],
     ],
@@ -59,7 +80,11 @@ describe('nextAction', () => {
       ),
       ['stop:a', 'stop:b'],
     ],
-    ['a removed task is done', aTask([c({ status: 'STOPPED' })], { status: 'STOPPED', stopping: true, removedAt: 5 }), []],
+    [
+      'a removed task is done',
+      aTask([c({ status: 'STOPPED' })], { status: 'STOPPED', stopping: true, removedAt: 5 }),
+      [],
+    ],
     ['a changed running task is reported', aTask([c({ status: 'RUNNING' })], { status: 'RUNNING' }), ['report']],
     ['a pending task is not reported', aTask([c({ status: 'PULLED', pending: 'create' })], { status: 'PENDING' }), []],
   ])('%s', (_, task, expected) => {
@@ -69,7 +94,9 @@ describe('nextAction', () => {
   it.each<[string, AgentTask, Partial<AgentAction>]>([
     [
       'an essential container exits',
-      aTask([c({ name: 'a', status: 'STOPPED', exitCode: 3, startedAt: 1 }), c({ name: 'b', status: 'RUNNING' })], { status: 'RUNNING' }),
+      aTask([c({ name: 'a', status: 'STOPPED', exitCode: 3, startedAt: 1 }), c({ name: 'b', status: 'RUNNING' })], {
+        status: 'RUNNING',
+      }),
       { kind: 'stop-task', stopCode: 'EssentialContainerExited', reason: ESSENTIAL_EXIT_REASON },
     ],
     [
@@ -92,12 +119,19 @@ describe('nextAction', () => {
   });
 
   it('lets a non-essential container exit without stopping the task', () => {
-    const task = reported(aTask([c({ name: 'side', essential: false, status: 'STOPPED', exitCode: 1, startedAt: 1 }), c({ status: 'RUNNING' })], { status: 'RUNNING' }));
+    const task = reported(
+      aTask(
+        [c({ name: 'side', essential: false, status: 'STOPPED', exitCode: 1, startedAt: 1 }), c({ status: 'RUNNING' })],
+        { status: 'RUNNING' },
+      ),
+    );
     expect(nextAction(task, task.containers)).toEqual([]);
   });
 
   it('stops with the container stopTimeout', () => {
-    const task = reported(aTask([c({ status: 'RUNNING', stopTimeoutSeconds: 7 })], { stopping: true, status: 'STOPPING' }));
+    const task = reported(
+      aTask([c({ status: 'RUNNING', stopTimeoutSeconds: 7 })], { stopping: true, status: 'STOPPING' }),
+    );
     expect(nextAction(task, task.containers)).toEqual([{ kind: 'stop', container: 'app', timeoutSeconds: 7 }]);
   });
 });

@@ -16,7 +16,13 @@ describe('task reports', () => {
         networkBindings: [{ bindIP: '0.0.0.0', containerPort: 80, hostPort: 50000, protocol: 'tcp' }],
       }),
     ],
-    { status: 'STOPPED', stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', executionStoppedAt: 9, pullStartedAt: 1 },
+    {
+      status: 'STOPPED',
+      stopCode: 'EssentialContainerExited',
+      stoppedReason: 'Essential container in task exited',
+      executionStoppedAt: 9,
+      pullStartedAt: 1,
+    },
   );
 
   it('is a valid state report once identity and seq are added', () => {
@@ -28,7 +34,9 @@ describe('task reports', () => {
 
   it('has the same fingerprint whatever the pull timestamps say', () => {
     const later = { ...task, pullStoppedAt: 5 };
-    expect(reportFingerprint(buildReport(later, later.containers))).toBe(reportFingerprint(buildReport(task, task.containers)));
+    expect(reportFingerprint(buildReport(later, later.containers))).toBe(
+      reportFingerprint(buildReport(task, task.containers)),
+    );
   });
 
   it.each([
