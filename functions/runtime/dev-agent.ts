@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { ensureCluster } from '../../shared/control/clusters.ts';
 import type { DevServer } from './dev-server.ts';
 
@@ -10,15 +12,28 @@ export interface DevAgent {
  * The agent of dev mode, on the local Docker engine. Without a reachable
  * engine the control plane still runs; the line printed says why there is
  * no agent.
+ *
+ * With a data directory the agent keeps its identity there and a plain stop
+ * leaves containers running, to be adopted on the next start (the control
+ * plane remembers them too). Without one, the control plane forgets
+ * everything on exit, so the agent drains: it stops its tasks rather than
+ * leave containers no one will manage.
  */
-export async function startDevAgent(server: DevServer, cluster: string): Promise<DevAgent> {
+export async function startDevAgent(server: DevServer, cluster: string, dataDir?: string): Promise<DevAgent> {
   await ensureCluster(server.ctx, cluster);
   const { probeDocker, startAgent } = await import('../../agent/index.ts');
   const probe = await probeDocker();
   if (!probe.ok) return { summary: `agent: off (${probe.message})`, stop: async () => {} };
-  const agent = await startAgent({ endpoint: server.endpoint, cluster });
+  const stateDir = dataDir === undefined ? undefined : join(dataDir, 'agent');
+  if (stateDir !== undefined) mkdirSync(stateDir, { recursive: true });
+  const agent = await startAgent({
+    endpoint: server.endpoint,
+    cluster,
+    imds: false,
+    ...(stateDir !== undefined && { stateDir }),
+  });
   return {
     summary: `agent: container instance ${agent.instanceId} in cluster ${cluster} (Docker ${probe.version})`,
-    stop: () => agent.stop(),
+    stop: () => agent.stop({ drain: dataDir === undefined }),
   };
 }

@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     ...(values['data-dir'] !== undefined && { dataDir: values['data-dir'] }),
     ...(logger !== undefined && { logger }),
   });
-  const agent = values['no-agent'] ? undefined : await startDevAgent(server, values.cluster);
+  const agent = values['no-agent'] ? undefined : await startDevAgent(server, values.cluster, values['data-dir']);
 
   process.stdout.write(banner(server.endpoint, values.cluster, agent?.summary ?? 'agent: off (--no-agent)'));
   const shutdown = async () => {
