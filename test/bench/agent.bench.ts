@@ -1,0 +1,141 @@
+/**
+ * Benchmark: the host agent as users run it (bin/berth-agent.js, its own
+ * process) against dev mode.
+ *  - idle RSS and CPU with 0 and with 50 running tasks;
+ *  - RunTask-to-RUNNING latency for a local image, median of 20, against
+ *    plain `docker run -d` of the same image, median of 20.
+ * RunTask-to-RUNNING includes waiting for the agent's next poll; the run
+ * uses a 0.2 s poll interval so the agent's own overhead shows, and says how
+ * much of the figure the poll wait explains. Run: npm run bench:agent
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  CreateClusterCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListContainerInstancesCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+} from '@aws-sdk/client-ecs';
+import { startDevServer } from '../../functions/runtime/dev-server.ts';
+import { ensureBusyboxImage } from '../support/busybox-image.ts';
+
+const run = promisify(execFile);
+const CLUSTER = 'agent-bench';
+const POLL_SECONDS = 0.2;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
+}
+
+/** CPU seconds (user + system) the process has used so far. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function idle(pid: number, seconds: number): Promise<{ rss: number; cpuPercent: number }> {
+  await sleep(3_000);
+  const cpu0 = cpuSeconds(pid);
+  const rss: number[] = [];
+  for (let i = 0; i < seconds; i++) {
+    await sleep(1_000);
+    rss.push(rssMiB(pid));
+  }
+  return { rss: median(rss), cpuPercent: ((cpuSeconds(pid) - cpu0) / seconds) * 100 };
+}
+
+async function cleanup(): Promise<void> {
+  const { stdout } = await run('docker', ['ps', '-aq', '--filter', `label=com.berth.cluster=${CLUSTER}`]);
+  const ids = stdout.split('\n').filter(Boolean);
+  if (ids.length) await run('docker', ['rm', '-f', ...ids]);
+  const plain = await run('docker', ['ps', '-aq', '--filter', 'label=berth-bench=plain']);
+  const plainIds = plain.stdout.split('\n').filter(Boolean);
+  if (plainIds.length) await run('docker', ['rm', '-f', ...plainIds]);
+}
+
+async function main(): Promise<void> {
+  const image = await ensureBusyboxImage();
+  await cleanup();
+  const server = await startDevServer({ port: 0, env: { ...process.env, AWS_ENDPOINT_URL: undefined } });
+  const ecs = new ECSClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'b', secretAccessKey: 'b' } });
+  await ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
+  await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: 'idle',
+      containerDefinitions: [{ name: 'app', image, memory: 8, command: ['sleep', '3600'], stopTimeout: 1 }],
+    }),
+  );
+  const agent = spawn(
+    process.execPath,
+    ['bin/berth-agent.js', '--endpoint', server.endpoint, '--cluster', CLUSTER, '--state-dir', mkdtempSync(join(tmpdir(), 'berth-bench-')),
+      '--no-imds', '--log-level', 'warn', '--poll-interval', String(POLL_SECONDS)],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const pid = agent.pid ?? 0;
+  try {
+    for (let i = 0; i < 200; i++) {
+      const listed = await ecs.send(new ListContainerInstancesCommand({ cluster: CLUSTER }));
+      if (listed.containerInstanceArns?.length) break;
+      await sleep(100);
+    }
+    const idle0 = await idle(pid, 20);
+
+    const latencies: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const started = performance.now();
+      const out = await ecs.send(new RunTaskCommand({ cluster: CLUSTER, taskDefinition: 'idle' }));
+      const arn = out.tasks?.[0]?.taskArn ?? '';
+      for (;;) {
+        const d = await ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [arn] }));
+        if (d.tasks?.[0]?.lastStatus === 'RUNNING') break;
+        await sleep(10);
+      }
+      latencies.push(performance.now() - started);
+    }
+    const plain: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const started = performance.now();
+      await run('docker', ['run', '-d', '--label', 'berth-bench=plain', '-m', '8m', image, 'sleep', '3600']);
+      plain.push(performance.now() - started);
+    }
+    await run('docker', ['rm', '-f', ...(await run('docker', ['ps', '-aq', '--filter', 'label=berth-bench=plain'])).stdout.split('\n').filter(Boolean)]);
+
+    await Promise.all(
+      Array.from({ length: 3 }, () => ecs.send(new RunTaskCommand({ cluster: CLUSTER, taskDefinition: 'idle', count: 10 }))),
+    );
+    for (let i = 0; i < 600; i++) {
+      const { stdout } = await run('docker', ['ps', '-q', '--filter', `label=com.berth.cluster=${CLUSTER}`]);
+      if (stdout.split('\n').filter(Boolean).length >= 50) break;
+      await sleep(200);
+    }
+    const idle50 = await idle(pid, 20);
+
+    console.log(`\nberth-agent (tsx, Node ${process.version}), poll interval ${POLL_SECONDS} s`);
+    console.table([
+      { measure: 'idle RSS, 0 tasks (MiB)', value: idle0.rss.toFixed(1) },
+      { measure: 'idle CPU, 0 tasks (% of one core)', value: idle0.cpuPercent.toFixed(2) },
+      { measure: 'idle RSS, 50 tasks (MiB)', value: idle50.rss.toFixed(1) },
+      { measure: 'idle CPU, 50 tasks (% of one core)', value: idle50.cpuPercent.toFixed(2) },
+      { measure: 'RunTask to RUNNING, median of 20 (ms)', value: median(latencies).toFixed(0) },
+      { measure: 'docker run -d, median of 20 (ms)', value: median(plain).toFixed(0) },
+      { measure: 'overhead over docker run (ms)', value: (median(latencies) - median(plain)).toFixed(0) },
+      { measure: 'of which waiting for the next poll, on average (ms)', value: String((POLL_SECONDS * 1000) / 2) },
+    ]);
+  } finally {
+    agent.kill('SIGTERM');
+    await sleep(500);
+    await cleanup();
+    ecs.destroy();
+    await server.stop();
+  }
+}
+
+await main();
