@@ -23,7 +23,12 @@ const INSTANCES = 200;
 const CLUSTER = 'bench';
 
 async function main(): Promise<void> {
-  const server = await startDevServer({ port: 0, env: { ...process.env, AWS_ENDPOINT_URL: undefined } });
+  // No monitor sweeps and no lease expiry while loading: only the measured passes touch the cluster.
+  const server = await startDevServer({
+    port: 0,
+    monitorIntervalMs: 3_600_000,
+    env: { ...process.env, AWS_ENDPOINT_URL: undefined, BERTH_HEARTBEAT_TTL_SECONDS: '3600' },
+  });
   // The bench drives every pass itself: reconcile requests go nowhere, so the
   // dev server's own scheduler does not run passes of its own in between.
   const ctx = { ...server.ctx, reconcile: { requestReconcile: async () => {} } };
