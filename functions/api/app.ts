@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import type { ControlContext } from '../../shared/control/context.ts';
 import { silentLogger, type Logger } from '../runtime/logger.ts';
+import type { AdminService } from '../../shared/security/admin-service.ts';
+import { adminRouter } from './admin/router.ts';
 import { agentRouter } from './agent/router.ts';
 import { ecsRouter } from './ecs/router.ts';
 import { explainRouter } from './explain/router.ts';
@@ -10,6 +12,8 @@ export interface ApiDependencies {
   readonly ctx: ControlContext;
   readonly guard?: RequestGuard;
   readonly logger?: Logger;
+  /** Key management and the audit log under /admin/v1; mounted only with a guard that checks signatures. */
+  readonly admin?: AdminService;
 }
 
 /**
@@ -22,6 +26,7 @@ export function createApp(deps: ApiDependencies): Hono {
   const app = new Hono();
   app.get('/ping', (c) => c.json({ ok: true }));
   app.route('/agent/v1', agentRouter(deps.ctx, guard, logger));
+  if (deps.admin) app.route('/admin/v1', adminRouter(deps.admin, guard, logger));
   app.route('/berth/v1', explainRouter(deps.ctx, guard, logger));
   app.route('/', ecsRouter(deps.ctx, guard, logger));
   return app;

@@ -3,6 +3,9 @@ import { awsRuntime } from '../runtime/aws-runtime.ts';
 import { createApp } from './app.ts';
 
 const runtime = awsRuntime();
+const security = runtime.security();
 
-/** Lambda entry behind the function URL: the same app dev mode serves. */
-export const handler = handle(createApp({ ctx: runtime.ctx, logger: runtime.logger }));
+/** Lambda entry behind the function URL: the same app dev mode serves, every call signed. */
+export const handler = handle(
+  createApp({ ctx: runtime.ctx, logger: runtime.logger, guard: security.guard, admin: security.admin }),
+);

@@ -16,7 +16,8 @@ export const EXPLAIN_USAGE = `Usage: berth explain --task-definition FAMILY[:REV
   --group NAME               task group (default family:<family>)
   --strategy TYPE[:FIELD]    repeatable, in order: binpack:memory, spread:attribute:ecs.availability-zone, random
   --constraint C             repeatable: distinctInstance, or memberOf:EXPRESSION
-  --endpoint URL             Berth's endpoint (BERTH_ENDPOINT, default http://127.0.0.1:7466)
+  --endpoint-url URL         Berth's endpoint (also --endpoint; BERTH_ENDPOINT, AWS_ENDPOINT_URL_ECS,
+                             AWS_ENDPOINT_URL; default http://127.0.0.1:7466)
   --json                     print the answer as JSON`;
 
 export interface CliIo {
@@ -41,7 +42,14 @@ export async function explainCommand(argv: readonly string[], io: CliIo): Promis
     io.stderr(`berth explain: ${parsed.message}\n\n${EXPLAIN_USAGE}\n`);
     return 2;
   }
-  const endpoint = (parsed.endpoint ?? io.env.BERTH_ENDPOINT ?? DEFAULT_ENDPOINT).replace(/\/+$/, '');
+  // The same order as the rest of the berth CLI and the AWS CLI read it.
+  const endpoint = (
+    parsed.endpoint ??
+    io.env.BERTH_ENDPOINT ??
+    io.env.AWS_ENDPOINT_URL_ECS ??
+    io.env.AWS_ENDPOINT_URL ??
+    DEFAULT_ENDPOINT
+  ).replace(/\/+$/, '');
   const url = `${endpoint}/berth/v1/explain-placement`;
   let status: number;
   let text: string;
@@ -91,6 +99,7 @@ export function parseExplainArgs(argv: readonly string[]): ParsedArgs {
         strategy: { type: 'string', multiple: true },
         constraint: { type: 'string', multiple: true },
         endpoint: { type: 'string' },
+        'endpoint-url': { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -111,7 +120,7 @@ export function parseExplainArgs(argv: readonly string[]): ParsedArgs {
   if (bad) return { kind: 'usage', message: bad.error };
   return {
     kind: 'run',
-    ...(values.endpoint !== undefined && { endpoint: values.endpoint }),
+    ...((values['endpoint-url'] ?? values.endpoint) !== undefined && { endpoint: values['endpoint-url'] ?? values.endpoint }),
     json: values.json === true,
     body: {
       taskDefinition,

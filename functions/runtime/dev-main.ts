@@ -4,6 +4,7 @@ import { DevServerError, startDevServer } from './dev-server.ts';
 import { jsonLogger } from './logger.ts';
 import { EmbeddedDynamoDbError } from './embedded-dynamodb.ts';
 import { startDevAgent } from './dev-agent.ts';
+import type { BootstrapKey } from '../security/index.ts';
 
 /**
  * `npm start`: Berth on this machine. The control plane listens on loopback;
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
   });
   const agent = values['no-agent'] ? undefined : await startDevAgent(server, values.cluster, values['data-dir']);
 
-  process.stdout.write(banner(server.endpoint, values.cluster, agent?.summary ?? 'agent: off (--no-agent)'));
+  process.stdout.write(banner(server.endpoint, values.cluster, agent?.summary ?? 'agent: off (--no-agent)', server.adminKey));
   const shutdown = async () => {
     await agent?.stop();
     await server.stop();
@@ -48,13 +49,19 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown());
 }
 
-function banner(endpoint: string, cluster: string, agentLine: string): string {
+function banner(endpoint: string, cluster: string, agentLine: string, key: BootstrapKey | undefined): string {
+  const credentials = key
+    ? `Your administrator key (shown this once; every request must be signed):
+  export AWS_ACCESS_KEY_ID=${key.accessKeyId} AWS_SECRET_ACCESS_KEY=${key.secretAccessKey} AWS_REGION=us-east-1`
+    : `Access keys exist in the data directory already: use one of them (berth keys list).
+  export AWS_REGION=us-east-1`;
   return `Berth is running (dev mode).
   endpoint: ${endpoint}
   ${agentLine}
 
-Try it with the AWS CLI (any credentials work in dev mode):
-  export AWS_ACCESS_KEY_ID=dev AWS_SECRET_ACCESS_KEY=dev AWS_REGION=us-east-1
+${credentials}
+
+Try it with the AWS CLI:
   aws ecs create-cluster --cluster-name ${cluster} --endpoint-url ${endpoint}
   aws ecs register-task-definition --family hello --endpoint-url ${endpoint} \\
     --container-definitions '[{"name":"hello","image":"busybox","memory":64,"command":["sleep","300"]}]'

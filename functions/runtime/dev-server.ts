@@ -13,6 +13,7 @@ import { startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
 import { parseEnvironment } from './env.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { startQueuePoller } from './queue-poller.ts';
+import { createSecurity, devCipher, type BootstrapKey } from '../security/index.ts';
 
 export interface DevServerOptions {
   /** 0 picks a free port. */
@@ -28,6 +29,8 @@ export interface DevServerOptions {
 
 export interface DevServer {
   readonly endpoint: string;
+  /** The administrator key created at first start; undefined when the data directory had keys already. */
+  readonly adminKey?: BootstrapKey;
   readonly ctx: ControlContext;
   readonly queue: InProcessQueue;
   stop(): Promise<void>;
@@ -71,7 +74,17 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   }, options.monitorIntervalMs ?? 5_000);
   sweeper.unref();
 
-  const app = createApp({ ctx, logger });
+  // Security keeps its own Store over the same table, so ctx.store's
+  // counters count only the control plane's reads and writes.
+  const security = createSecurity({
+    store: createDynamoDbStore({ client, tableName: env.BERTH_TABLE_NAME }),
+    clock: ctx.clock,
+    cipher: await devCipher(options.dataDir),
+    deployment: ctx.deployment,
+    logger,
+  });
+  const adminKey = await security.bootstrapAdminKey();
+  const app = createApp({ ctx, logger, guard: security.guard, admin: security.admin });
   let server: ServerType;
   const host = options.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) => {
@@ -95,6 +108,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
   return {
     endpoint: `http://${host}:${port}`,
+    ...(adminKey !== undefined && { adminKey }),
     ctx,
     queue,
     async stop() {

@@ -12,6 +12,8 @@ export const environment = z.object({
   BERTH_TABLE_NAME: z.string().min(3).default('berth'),
   BERTH_QUEUE_URL: z.string().url().optional(),
   BERTH_DLQ_URL: z.string().url().optional(),
+  /** The KMS key that encrypts access-key secrets (the api function needs it). */
+  BERTH_KMS_KEY_ID: z.string().min(1).optional(),
   BERTH_HEARTBEAT_TTL_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
   BERTH_POLL_INTERVAL_SECONDS: z.coerce.number().min(0.2).max(300).default(10),
   BERTH_STOPPED_TASK_RETENTION_SECONDS: z.coerce.number().int().min(60).default(3600),

@@ -8,6 +8,7 @@ import {
   aws_lambda as lambda,
   aws_lambda_event_sources as sources,
   aws_sqs as sqs,
+  aws_kms as kms,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { BerthFunction } from '../constructs/berth-function.ts';
@@ -22,6 +23,9 @@ export interface BerthControlPlaneProps {
 
   /** Where reconcile requests go after five failed receives. */
   readonly deadLetterQueue: sqs.IQueue;
+
+  /** The KMS key that encrypts access-key secrets; only the api uses it. */
+  readonly secretsKey: kms.IKey;
 
   /**
    * The scheduler's timeout. The reconcile queue's visibility timeout must be
@@ -65,9 +69,11 @@ export class BerthControlPlane extends Construct {
       description: 'Berth api: the ECS-compatible control API and the agent API',
       memorySize: 512,
       timeout: Duration.seconds(10),
-      environment,
+      environment: { ...environment, BERTH_KMS_KEY_ID: props.secretsKey.keyArn },
     });
     props.table.grantReadWriteData(this.api);
+    // Creating a key encrypts its secret; verifying a signature decrypts it.
+    props.secretsKey.grantEncryptDecrypt(this.api);
     props.reconcileQueue.grantSendMessages(this.api);
     // A function URL, not API Gateway: Berth verifies SigV4 itself, and a
     // function URL has no per-request charge on top of the invocation
@@ -79,6 +85,11 @@ export class BerthControlPlane extends Construct {
     });
     // Scripts and docs/deploy.md read the output by this name.
     apiUrlOutput.overrideLogicalId('ApiUrl');
+    const keyOutput = new CfnOutput(this, 'SecretsKeyArn', {
+      value: props.secretsKey.keyArn,
+      description: 'The KMS key for `berth bootstrap --kms-key-id`, which creates the first administrator key',
+    });
+    keyOutput.overrideLogicalId('SecretsKeyArn');
 
     this.scheduler = new BerthFunction(this, 'Scheduler', {
       entry: berthHandlers.scheduler,

@@ -32,6 +32,7 @@ export class BerthStack extends Stack {
       table: this.state.table,
       reconcileQueue: this.state.reconcileQueue,
       deadLetterQueue: this.state.deadLetterQueue,
+      secretsKey: this.state.secretsKey,
       schedulerTimeout,
       heartbeatTtlSeconds: props.heartbeatTtlSeconds,
     });

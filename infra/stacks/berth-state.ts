@@ -1,4 +1,5 @@
-import { Duration, RemovalPolicy, Stack, Token, aws_dynamodb as dynamodb, aws_sqs as sqs } from 'aws-cdk-lib';
+import {
+  aws_kms as kms, Duration, RemovalPolicy, Stack, Token, aws_dynamodb as dynamodb, aws_sqs as sqs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
 export interface BerthStateProps {
@@ -24,9 +25,17 @@ export class BerthState extends Construct {
   readonly table: dynamodb.TableV2;
   readonly reconcileQueue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
+  /** Encrypts the secrets of Berth's access keys; losing it loses every key. */
+  readonly secretsKey: kms.Key;
 
   constructor(scope: Construct, id: string, props: BerthStateProps = {}) {
     super(scope, id);
+
+    this.secretsKey = new kms.Key(this, 'AccessKeySecrets', {
+      description: 'Berth: encrypts the secret halves of Berth access keys',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
 
     this.table = new dynamodb.TableV2(this, 'Table', {
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },

@@ -23,8 +23,8 @@ describe('AWS CLI against dev mode', () => {
       env: {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
-        AWS_ACCESS_KEY_ID: 'cli',
-        AWS_SECRET_ACCESS_KEY: 'cli',
+        AWS_ACCESS_KEY_ID: berth.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: berth.credentials.secretAccessKey,
         AWS_DEFAULT_REGION: 'us-east-1',
         AWS_PAGER: '',
         AWS_MAX_ATTEMPTS: '1',

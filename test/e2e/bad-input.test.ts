@@ -26,7 +26,7 @@ describe('bad input at the ECS endpoint', () => {
   });
 
   async function call(target: string, body: unknown): Promise<{ status: number; type?: string; json: Record<string, unknown> }> {
-    const response = await fetch(berth.endpoint, {
+    const response = await berth.fetch(berth.endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${TARGET}${target}` },
       body: typeof body === 'string' ? body : JSON.stringify(body),

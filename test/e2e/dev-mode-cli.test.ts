@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../support/aws-endpoint.ts';
 import { waitFor } from '../support/wait.ts';
+import { signedFetch } from '../../functions/cli/signed-fetch.ts';
 
 const TSX = join(process.cwd(), 'node_modules/.bin/tsx');
 const MAIN = join(process.cwd(), 'functions/runtime/dev-main.ts');
@@ -47,7 +48,16 @@ describe('dev mode entry point', () => {
     await waitFor(() => (run.stdout.includes('Berth is running') ? true : undefined), { timeoutMs: 30_000, what: 'the banner' });
     expect(run.stdout).toContain(`endpoint: http://127.0.0.1:${port}`);
     expect(run.stdout).toContain('aws ecs create-cluster');
-    const response = await fetch(`http://127.0.0.1:${port}/`, {
+    const key = /AWS_ACCESS_KEY_ID=(\S+) AWS_SECRET_ACCESS_KEY=(\S+)/.exec(run.stdout);
+    expect(key).not.toBeNull();
+    const unsigned = await fetch(`http://127.0.0.1:${port}/`, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters', 'content-type': 'application/x-amz-json-1.1' },
+      body: '{}',
+    });
+    expect(unsigned.status).toBe(403);
+    const signed = signedFetch({ credentials: { accessKeyId: key?.[1] ?? '', secretAccessKey: key?.[2] ?? '' }, region: 'us-east-1' });
+    const response = await signed(`http://127.0.0.1:${port}/`, {
       method: 'POST',
       headers: { 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters', 'content-type': 'application/x-amz-json-1.1' },
       body: '{}',

@@ -75,6 +75,9 @@ describe('duplicate and reordered reconcile delivery', () => {
       await burst();
       samples.push(await occupying());
     }
+    // However many passes ran, the service settled on exactly its desired count.
+    await berth.queue.whenIdle(10_000);
+    expect(await occupying()).toBe(4);
     await berth.ecs.send(new RegisterTaskDefinitionCommand({ family: 'd', containerDefinitions: [{ name: 'a', image: 'b', memory: 32 }] }));
     await berth.ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'd', taskDefinition: 'd:2' }));
     for (const burst of [...bursts, ...bursts]) {
@@ -84,6 +87,7 @@ describe('duplicate and reordered reconcile delivery', () => {
     await berth.queue.whenIdle(10_000);
     samples.push(await occupying());
     expect(Math.max(...samples)).toBeLessThanOrEqual(6);
-    expect(samples[0]).toBe(4);
+    // The deployment did start replacing: more than the desired count ran at some point.
+    expect(Math.max(...samples)).toBeGreaterThan(4);
   });
 });

@@ -49,13 +49,21 @@ interface GrantCase {
 // Every function reads and writes the table; only the scheduler consumes the
 // queue (it also sends, to ask for another pass after lost placement races).
 const grantCases: readonly GrantCase[] = [
-  { name: 'api', allowed: ['dynamodb:PutItem', 'sqs:SendMessage'], denied: ['sqs:ReceiveMessage', 'sqs:DeleteMessage'] },
+  {
+    name: 'api',
+    allowed: ['dynamodb:PutItem', 'sqs:SendMessage', 'kms:Decrypt', 'kms:Encrypt'],
+    denied: ['sqs:ReceiveMessage', 'sqs:DeleteMessage'],
+  },
   {
     name: 'scheduler',
     allowed: ['dynamodb:PutItem', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:SendMessage'],
-    denied: ['sqs:PurgeQueue', 'sqs:DeleteQueue'],
+    denied: ['sqs:PurgeQueue', 'sqs:DeleteQueue', 'kms:Decrypt'],
   },
-  { name: 'monitor', allowed: ['dynamodb:PutItem', 'sqs:SendMessage'], denied: ['sqs:ReceiveMessage', 'sqs:DeleteMessage'] },
+  {
+    name: 'monitor',
+    allowed: ['dynamodb:PutItem', 'sqs:SendMessage'],
+    denied: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'kms:Decrypt'],
+  },
 ];
 
 let outdir: string;
@@ -110,6 +118,14 @@ describe('cdk.json', () => {
 });
 
 describe('the Berth stack', () => {
+  it('keeps access-key secrets under a retained KMS key with rotation, named in an output', () => {
+    template.hasResource('AWS::KMS::Key', {
+      Properties: { EnableKeyRotation: true },
+      DeletionPolicy: 'Retain',
+    });
+    template.hasOutput('SecretsKeyArn', {});
+  });
+
   it('keeps state in a retained, encrypted, point-in-time-recoverable table', () => {
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
     template.hasResource('AWS::DynamoDB::GlobalTable', {

@@ -1,20 +1,28 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { startDevServer, type DevServer } from '../../functions/runtime/dev-server.ts';
+import { signedFetch } from '../../functions/cli/signed-fetch.ts';
 import type { RegisterInstanceRequest, RegisterInstanceResponse } from '../../shared/schemas/agent-api.ts';
 import { registerInstanceResponse } from '../../shared/schemas/agent-api.ts';
 
+export interface TestBerth extends DevServer {
+  /** The unmodified ECS SDK, signing with the administrator key dev mode created. */
+  readonly ecs: ECSClient;
+  /** fetch that signs its requests with the same key, for raw protocol tests. */
+  readonly fetch: typeof fetch;
+  readonly credentials: { accessKeyId: string; secretAccessKey: string };
+}
+
 /** Berth in dev mode, in this test process, on a free loopback port. */
-export async function startBerth(env: NodeJS.ProcessEnv = {}): Promise<DevServer & { ecs: ECSClient }> {
+export async function startBerth(env: NodeJS.ProcessEnv = {}): Promise<TestBerth> {
   const server = await startDevServer({ port: 0, env: { ...process.env, AWS_ENDPOINT_URL: undefined, ...env } });
-  const ecs = new ECSClient({
-    endpoint: server.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-  });
+  if (!server.adminKey) throw new Error('dev mode created no administrator key');
+  const credentials = { ...server.adminKey };
+  const ecs = new ECSClient({ endpoint: server.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
   return {
     ...server,
     ecs,
+    credentials,
+    fetch: signedFetch({ credentials, region: 'us-east-1' }),
     async stop() {
       ecs.destroy();
       await server.stop();

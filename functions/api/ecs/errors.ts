@@ -10,11 +10,12 @@ import {
   StateConflictError,
   VersionConflictError,
 } from '../../../shared/domain/errors.ts';
+import { GuardRefusal } from '../guard.ts';
 
 /** An error as the ECS JSON protocol carries it: a type name, an HTTP status, a message. */
 export interface EcsErrorShape {
   readonly type: string;
-  readonly status: 400 | 404 | 409 | 500;
+  readonly status: 400 | 403 | 404 | 409 | 500;
   readonly message: string;
 }
 
@@ -46,6 +47,7 @@ const notEmptyTypes: Record<ClusterNotEmptyError['holds'], string> = {
 
 /** The single place where Berth's errors become ECS error types. */
 export function toEcsError(error: unknown): EcsErrorShape | undefined {
+  if (error instanceof GuardRefusal) return { type: error.type, status: error.status, message: error.message };
   if (error instanceof ProtocolError) return { type: error.code, status: 400, message: error.message };
   if (error instanceof InvalidParameterError) return { type: 'InvalidParameterException', status: 400, message: error.message };
   if (error instanceof ClientError || error instanceof IdempotencyMismatchError) {

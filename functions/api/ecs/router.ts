@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { randomUUID } from 'node:crypto';
 import type { ControlContext } from '../../../shared/control/context.ts';
-import type { RequestGuard } from '../guard.ts';
+import { GuardRefusal, type Admission, type RequestGuard } from '../guard.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import { attributeOperations } from './attributes.ts';
 import { clusterOperations } from './clusters.ts';
@@ -35,6 +35,7 @@ export function ecsRouter(ctx: ControlContext, guard: RequestGuard, logger: Logg
     const requestId = randomUUID();
     c.header('x-amzn-RequestId', requestId);
     const target = c.req.header('x-amz-target') ?? '';
+    let admission: Admission | undefined;
     try {
       const name = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
       const op = name !== undefined && Object.hasOwn(ecsOperations, name) ? ecsOperations[name] : undefined;
@@ -42,12 +43,15 @@ export function ecsRouter(ctx: ControlContext, guard: RequestGuard, logger: Logg
         throw new ProtocolError('UnknownOperationException', `Unknown operation ${JSON.stringify(target)}`);
       }
       const raw = new Uint8Array(await c.req.arrayBuffer());
-      await guard.checkEcs(c, name, raw);
+      admission = await guard.admit(c, { action: `ecs:${name}`, body: raw, requestId });
       const parsed = op.schema.safeParse(parseBody(raw));
       if (!parsed.success) throw fromSchemaError(parsed.error);
+      await admission.authorize(parsed.data);
       const result = await op.run(ctx, parsed.data);
+      await admission.settle();
       return c.body(JSON.stringify(result), 200, { 'content-type': CONTENT_TYPE });
     } catch (error) {
+      await admission?.settle(error);
       return respondWithError(c, error, { requestId, target, logger });
     }
   });
@@ -69,7 +73,7 @@ function respondWithError(
   error: unknown,
   info: { requestId: string; target: string; logger: Logger },
 ): Response {
-  const known = toEcsError(error);
+  const known = error instanceof GuardRefusal ? error : toEcsError(error);
   const shape = known ?? { type: 'ServerException', status: 500 as const, message: `Internal error (request ${info.requestId})` };
   if (!known) info.logger.error('ecs request failed', { requestId: info.requestId, target: info.target, error });
   c.header('x-amzn-ErrorType', shape.type);

@@ -49,6 +49,6 @@ function parseJson(raw: Uint8Array): unknown {
   }
 }
 
-function error(c: Context, status: 400 | 404 | 409 | 500, type: string, message: string): Response {
+function error(c: Context, status: 400 | 403 | 404 | 409 | 500, type: string, message: string): Response {
   return c.json({ __type: type, message }, status);
 }

@@ -44,6 +44,8 @@ export const MAX_PRESIGNED_SECONDS = 7 * 24 * 3600;
 const CREDENTIAL = /^([\w.+=@-]{1,128})\/(\d{8})\/([^/]{1,64})\/([^/]{1,64})\/aws4_request$/;
 const SIGNED_HEADERS = /^[a-z0-9-]+(?:;[a-z0-9-]+)*$/;
 const SIGNATURE = /^[0-9a-f]{64}$/;
+/** Added by CloudFront on the way to its origin, after the client signed. */
+const ADDED_IN_TRANSIT = new Set(['x-amz-cf-id']);
 const QUERY_AUTH = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-SignedHeaders', 'X-Amz-Signature'];
 
 interface RawSignature {
@@ -177,7 +179,7 @@ function fromQuery(query: readonly QueryParameter[], headers: ReadonlyMap<string
 
 /**
  * The signed header list must be sorted, name `host` (and `x-amz-date` in the
- * header form), and cover every `x-amz-*` header sent: an unsigned
+ * header form), and cover every `x-amz-*` header the client sent: an unsigned
  * `x-amz-target` would let anyone holding a captured request change the
  * operation it performs.
  */
@@ -192,7 +194,9 @@ function checkSignedHeaders(raw: RawSignature, headers: ReadonlyMap<string, stri
     return refuse('malformed', "'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.");
   }
   for (const name of headers.keys()) {
-    if (name.startsWith('x-amz-') && !names.includes(name)) return refuse('malformed', `Header '${name}' must be signed.`);
+    if (name.startsWith('x-amz-') && !ADDED_IN_TRANSIT.has(name) && !names.includes(name)) {
+      return refuse('malformed', `Header '${name}' must be signed.`);
+    }
   }
   return names;
 }

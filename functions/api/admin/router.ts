@@ -1,0 +1,103 @@
+import { Hono, type Context } from 'hono';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import {
+  createAccessKeyRequest,
+  MAX_POLICY_BYTES,
+  readAuditRequest,
+} from '../../../shared/security/admin-api.ts';
+import type { AdminService } from '../../../shared/security/admin-service.ts';
+import { accessKeyId } from '../../../shared/security/principal.ts';
+import { AccessKeyNotFoundError } from '../../security/errors.ts';
+import type { Logger } from '../../runtime/logger.ts';
+import { fromSchemaError, ProtocolError, toEcsError } from '../ecs/errors.ts';
+import { GuardRefusal, type Admission, type RequestGuard } from '../guard.ts';
+
+/**
+ * The admin API under /admin/v1 (routes in shared/security/admin-api.ts):
+ * signed like every other call and authorised by the same policies, with
+ * `berth:` actions. Errors read as the ECS endpoint's (`{ __type, message }`
+ * and x-amzn-ErrorType), so one client handles both.
+ */
+export function adminRouter(admin: AdminService, guard: RequestGuard, logger: Logger): Hono {
+  const app = new Hono();
+  const route = handler(guard, logger);
+  const keyRef = z.strictObject({ accessKeyId });
+
+  app.post(
+    '/access-keys',
+    route('berth:CreateAccessKey', createAccessKeyRequest, (_c, raw) => parseJson(raw), async (request) => ({
+      accessKey: await admin.createAccessKey(request),
+    })),
+  );
+  app.get(
+    '/access-keys',
+    route('berth:ListAccessKeys', z.strictObject({}), (c) => c.req.query(), async () => ({ accessKeys: await admin.listAccessKeys() })),
+  );
+  app.post(
+    '/access-keys/:id/disable',
+    route('berth:DisableAccessKey', keyRef, (c) => ({ accessKeyId: c.req.param('id') }), async ({ accessKeyId: id }) => ({
+      accessKey: await admin.disableAccessKey(id),
+    })),
+  );
+  app.post(
+    '/access-keys/:id/rotate',
+    route('berth:RotateAccessKey', keyRef, (c) => ({ accessKeyId: c.req.param('id') }), ({ accessKeyId: id }) =>
+      admin.rotateAccessKey(id),
+    ),
+  );
+  app.get('/audit', route('berth:ReadAudit', readAuditRequest, (c) => c.req.query(), (request) => admin.readAudit(request)));
+  return app;
+}
+
+function handler(guard: RequestGuard, logger: Logger) {
+  return <S extends z.ZodType>(
+      action: string,
+      schema: S,
+      input: (c: Context, raw: Uint8Array) => unknown,
+      run: (request: z.infer<S>) => Promise<unknown>,
+    ) =>
+    async (c: Context): Promise<Response> => {
+      const requestId = randomUUID();
+      c.header('x-amzn-RequestId', requestId);
+      // Answers may carry a new secret: nothing on the way may keep a copy.
+      c.header('cache-control', 'no-store');
+      let admission: Admission | undefined;
+      try {
+        const raw = new Uint8Array(await c.req.arrayBuffer());
+        admission = await guard.admit(c, { action, body: raw, requestId });
+        if (raw.length > MAX_POLICY_BYTES + 1024) throw new ProtocolError('SerializationException', 'The request body is too large');
+        const parsed = schema.safeParse(input(c, raw));
+        if (!parsed.success) throw fromSchemaError(parsed.error);
+        await admission.authorize(parsed.data);
+        const result = await run(parsed.data);
+        await admission.settle();
+        return c.json(result, 200);
+      } catch (error) {
+        await admission?.settle(error);
+        return respondWithError(c, error, requestId, logger);
+      }
+    };
+}
+
+function parseJson(raw: Uint8Array): unknown {
+  const text = new TextDecoder().decode(raw).trim();
+  if (text === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ProtocolError('SerializationException', 'The request body is not valid JSON');
+  }
+}
+
+function respondWithError(c: Context, error: unknown, requestId: string, logger: Logger): Response {
+  const shape =
+    error instanceof GuardRefusal
+      ? error
+      : error instanceof AccessKeyNotFoundError
+        ? { type: 'NoSuchEntityException', status: 404 as const, message: error.message }
+        : (toEcsError(error) ?? { type: 'ServerException', status: 500 as const, message: `Internal error (request ${requestId})` });
+  if (shape.type === 'ServerException') logger.error('admin request failed', { requestId, error });
+  c.header('x-amzn-ErrorType', shape.type);
+  return c.json({ __type: shape.type, message: shape.message }, shape.status);
+}

@@ -1,0 +1,9 @@
+import { runBerth } from './berth.ts';
+
+/** The `berth` process: arguments and environment in, exit code out. */
+const code = await runBerth(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+});
+process.exitCode = code;

@@ -1,0 +1,114 @@
+import type { Context } from 'hono';
+import { join } from 'node:path';
+import type { Deployment } from '../../shared/domain/arn.ts';
+import type { Clock } from '../../shared/ports/clock.ts';
+import type { Store } from '../../shared/ports/store.ts';
+import type { AdminService } from '../../shared/security/admin-service.ts';
+import { ADMIN_POLICY, policyDocument } from '../../shared/security/policy/document.ts';
+import type { SecretCipher } from '../../shared/security/secret-cipher.ts';
+import type { RequestGuard } from '../api/guard.ts';
+import { silentLogger, type Logger } from '../runtime/logger.ts';
+import { createAccessKeyRepository, type AccessKeyRepository } from './access-key-repository.ts';
+import { createAuditLog } from './audit-log.ts';
+import { createKeyAdmin } from './key-admin.ts';
+import { ephemeralCipher, loadOrCreateKeyFile, localCipher } from './local-cipher.ts';
+import { createReplayGuard } from './replay-guard.ts';
+import { createSecurityGuard } from './security-guard.ts';
+import { storeTagLookup } from './tag-lookup.ts';
+
+export { kmsCipher } from './kms-cipher.ts';
+export { ephemeralCipher, loadOrCreateKeyFile, localCipher } from './local-cipher.ts';
+
+export interface SecurityOptions {
+  /**
+   * Where keys, replay claims and audit records live: the control plane's
+   * table. Give it a Store instance of its own over that table, so the
+   * control plane's write counters count only the control plane.
+   */
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly cipher: SecretCipher;
+  readonly deployment: Deployment;
+  readonly logger?: Logger;
+  /** How long a decrypted secret is reused; a disabled key stops working within it. 30 s by default. */
+  readonly credentialCacheTtlMs?: number;
+  /** Clock skew allowed either way; 5 minutes by default. */
+  readonly maxSkewMs?: number;
+  /** Audit records expire after this many days; kept forever when absent. */
+  readonly auditRetentionDays?: number;
+  /** The agent API's check, built separately; admits every agent call when absent. */
+  readonly checkAgent?: (c: Context) => Promise<void>;
+}
+
+export interface BootstrapKey {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+export interface Security {
+  readonly guard: RequestGuard;
+  readonly admin: AdminService;
+  /**
+   * Creates an administrator key named `admin` when the table holds no key
+   * at all, and returns it: the only time its secret is ever shown. Returns
+   * undefined when keys exist already.
+   */
+  bootstrapAdminKey(): Promise<BootstrapKey | undefined>;
+}
+
+/** Request signing, policies, access keys and the audit log, assembled once by a composition root. */
+export function createSecurity(options: SecurityOptions): Security {
+  const { store, clock, deployment } = options;
+  const logger = options.logger ?? silentLogger;
+  const keys = createAccessKeyRepository({
+    store,
+    clock,
+    cipher: options.cipher,
+    ...(options.credentialCacheTtlMs !== undefined && { cacheTtlMs: options.credentialCacheTtlMs }),
+  });
+  const audit = createAuditLog({
+    store,
+    clock,
+    ...(options.auditRetentionDays !== undefined && { retentionDays: options.auditRetentionDays }),
+  });
+  const guard = createSecurityGuard({
+    deployment,
+    clock,
+    keys,
+    replay: createReplayGuard({ store, clock }),
+    audit,
+    tags: storeTagLookup(store),
+    logger,
+    ...(options.maxSkewMs !== undefined && { maxSkewMs: options.maxSkewMs }),
+    ...(options.checkAgent !== undefined && { checkAgent: options.checkAgent }),
+  });
+  return {
+    guard,
+    admin: createKeyAdmin({ deployment, keys, audit }),
+    bootstrapAdminKey: () => bootstrap(keys),
+  };
+}
+
+async function bootstrap(keys: AccessKeyRepository): Promise<BootstrapKey | undefined> {
+  if (await keys.any()) return undefined;
+  const created = await keys.create({ name: 'admin', policy: policyDocument.parse(ADMIN_POLICY) });
+  return { accessKeyId: created.key.accessKeyId, secretAccessKey: created.secret };
+}
+
+/**
+ * The first administrator key of a deployment in AWS, written straight into
+ * the table by `berth bootstrap` with the operator's own AWS credentials
+ * (whoever can write the table and use the KMS key is administrator
+ * already). Undefined when the table holds keys.
+ */
+export function bootstrapAdminKeyInto(options: { store: Store; clock: Clock; cipher: SecretCipher }): Promise<BootstrapKey | undefined> {
+  return bootstrap(createAccessKeyRepository(options));
+}
+
+/**
+ * Dev mode's cipher: a key file beside the table when it is kept on disk
+ * (so keys survive a restart), an in-memory key when the table is in memory.
+ */
+export async function devCipher(dataDir: string | undefined): Promise<SecretCipher> {
+  return dataDir === undefined ? ephemeralCipher() : localCipher(await loadOrCreateKeyFile(join(dataDir, 'berth-secrets.key')));
+}

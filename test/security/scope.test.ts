@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { isReadOnly } from '../../shared/security/actions.ts';
+import { scopeOf } from '../../shared/security/scope/resolve.ts';
+
+const d = { partition: 'aws', region: 'us-east-1', accountId: '000000000000' };
+const ARN = 'arn:aws:ecs:us-east-1:000000000000';
+const TASK = '0123456789abcdef0123456789abcdef';
+
+/** What each operation acts on: resolved from the request, as the operation itself resolves identifiers. */
+describe('request scope', () => {
+  it.each<[string, unknown, string[], Record<string, string[]>?]>([
+    ['RunTask', { cluster: 'A', taskDefinition: 'web' }, [`${ARN}:cluster/A`], { 'ecs:cluster': [`${ARN}:cluster/A`] }],
+    ['RunTask', { taskDefinition: 'web' }, [`${ARN}:cluster/default`]],
+    ['RunTask', { cluster: 'arn:aws:ecs:eu-west-1:111111111111:cluster/A', taskDefinition: 'web' }, [`${ARN}:cluster/A`]],
+    ['CreateCluster', { clusterName: 'new' }, [`${ARN}:cluster/new`]],
+    ['DescribeClusters', { clusters: ['A', `${ARN}:cluster/B`] }, [`${ARN}:cluster/A`, `${ARN}:cluster/B`]],
+    ['DescribeClusters', {}, [`${ARN}:cluster/default`]],
+    ['ListClusters', {}, ['*']],
+    ['StopTask', { cluster: 'A', task: TASK }, [`${ARN}:task/A/${TASK}`], { 'ecs:cluster': [`${ARN}:cluster/A`] }],
+    ['DescribeTasks', { cluster: 'A', tasks: [TASK, `${ARN}:task/A/${TASK}`] }, [`${ARN}:task/A/${TASK}`, `${ARN}:task/A/${TASK}`]],
+    ['DescribeContainerInstances', { cluster: 'A', containerInstances: ['i1'] }, [`${ARN}:container-instance/A/i1`]],
+    ['RegisterTaskDefinition', { family: 'web' }, [`${ARN}:task-definition/web:*`]],
+    ['DescribeTaskDefinition', { taskDefinition: 'web:3' }, [`${ARN}:task-definition/web:3`]],
+    ['CreateService', { cluster: 'A', serviceName: 'api' }, [`${ARN}:service/A/api`], { 'ecs:cluster': [`${ARN}:cluster/A`] }],
+    ['UpdateService', { cluster: 'A', service: `${ARN}:service/A/api` }, [`${ARN}:service/A/api`]],
+    ['TagResource', { resourceArn: `${ARN}:cluster/A`, tags: [] }, [`${ARN}:cluster/A`]],
+    ['LaunchRockets', { cluster: 'A' }, [`${ARN}:cluster/A`]],
+    ['LaunchRockets', {}, ['*']],
+    // Unreadable identifiers are matched as given: only `*` matches them.
+    ['RunTask', { cluster: 'not a name!', taskDefinition: 'web' }, ['not a name!']],
+    ['RunTask', 'not an object', [`${ARN}:cluster/default`]],
+  ])('%s %j acts on %j', (operation, input, resources, keys = {}) => {
+    const scope = scopeOf(d, `ecs:${operation}`, input);
+    expect(scope.action).toBe(`ecs:${operation}`);
+    expect(scope.resources.map((r) => r.arn)).toEqual(resources);
+    for (const [key, values] of Object.entries(keys)) expect(scope.resources[0]?.keys[key]).toEqual(values);
+  });
+
+  it('carries request tags and the task definition as condition keys', () => {
+    const scope = scopeOf(d, 'ecs:RunTask', { cluster: 'A', taskDefinition: 'web:2', tags: [{ key: 'team', value: 'blue' }] });
+    expect(scope.keys).toEqual({
+      'aws:RequestTag/team': ['blue'],
+      'aws:TagKeys': ['team'],
+      'ecs:task-definition': [`${ARN}:task-definition/web:2`],
+    });
+  });
+
+  it('scopes rotating a key to that key', () => {
+    expect(scopeOf(d, 'berth:RotateAccessKey', { accessKeyId: 'BKIAAAAAAAAAAAAAAAAA' }).resources[0]?.arn).toBe(
+      'arn:aws:berth:us-east-1:000000000000:access-key/BKIAAAAAAAAAAAAAAAAA',
+    );
+    expect(scopeOf(d, 'berth:CreateAccessKey', {}).resources[0]?.arn).toBe('*');
+  });
+
+  it.each([
+    ['ecs:DescribeTasks', true],
+    ['ecs:ListClusters', true],
+    ['ecs:ExplainPlacement', true],
+    ['berth:ReadAudit', true],
+    ['ecs:RunTask', false],
+    ['ecs:SomethingNew', false],
+    ['berth:RotateAccessKey', false],
+  ])('%s is read-only: %s', (action, readOnly) => {
+    expect(isReadOnly(action)).toBe(readOnly);
+  });
+});

@@ -1,0 +1,37 @@
+import type { Store } from '../../../shared/ports/store.ts';
+
+/**
+ * A real store that also counts successful writes per collection, so a test
+ * can tell audit records (expected for a refused call) from anything else
+ * (which a refused call must never write). It delegates every call.
+ */
+export type CountingStore = Store & { writesTo(collection: string): number; writesExcept(...collections: string[]): number };
+
+export function countingStore(store: Store): CountingStore {
+  const writes = new Map<string, number>();
+  const count = (name: string) => writes.set(name, (writes.get(name) ?? 0) + 1);
+  return {
+    get stats() {
+      return store.stats;
+    },
+    get: (collection, key) => store.get(collection, key),
+    getMany: (collection, keys) => store.getMany(collection, keys),
+    query: (collection, partition, options) => store.query(collection, partition, options),
+    async create(collection, value, options) {
+      const written = await store.create(collection, value, options);
+      count(collection.name);
+      return written;
+    },
+    async replace(collection, value, expected, options) {
+      const written = await store.replace(collection, value, expected, options);
+      count(collection.name);
+      return written;
+    },
+    async delete(collection, key, expected) {
+      await store.delete(collection, key, expected);
+      count(collection.name);
+    },
+    writesTo: (name) => writes.get(name) ?? 0,
+    writesExcept: (...names) => [...writes].filter(([name]) => !names.includes(name)).reduce((sum, [, n]) => sum + n, 0),
+  };
+}
