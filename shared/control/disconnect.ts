@@ -1,10 +1,9 @@
 import { containerInstances, services, tasks } from '../domain/collections.ts';
 import type { ContainerInstance } from '../schemas/container-instance.ts';
-import type { Task } from '../schemas/task.ts';
 import type { ControlContext } from './context.ts';
 import { instanceKey } from './instances.ts';
 import { readAll, updateWithRetry } from './listing.ts';
-import { stoppedTaskExpiry } from './task-expiry.ts';
+import { stopNow } from './stop-now.ts';
 
 /**
  * Declares an instance whose lease ran out disconnected. Its epoch is raised
@@ -43,24 +42,9 @@ export async function disconnectInstance(ctx: ControlContext, cluster: string, i
   const all = await readAll(ctx.store, tasks, `TASK#${cluster}`);
   for (const { value } of all) {
     if (value.containerInstanceId !== instanceId || value.lastStatus === 'STOPPED' || isWaiting(value.group)) continue;
-    await updateWithRetry(
-      ctx.store,
-      tasks,
-      { partition: `TASK#${cluster}`, sort: value.taskId },
-      (t): Task | undefined =>
-        t.lastStatus === 'STOPPED'
-          ? undefined
-          : {
-              ...t,
-              lastStatus: 'STOPPED',
-              desiredStatus: 'STOPPED',
-              stoppingAt: t.stoppingAt ?? now,
-              stoppedAt: now,
-              executionStoppedAt: t.executionStoppedAt ?? now,
-              stoppedReason: t.stoppedReason ?? `Task lost: container instance ${instanceId} sent no heartbeat for ${seconds} s`,
-            },
-      { expiresAt: (t) => stoppedTaskExpiry(ctx, t) },
-    );
+    await stopNow(ctx, cluster, value.taskId, {
+      reason: `Task lost: container instance ${instanceId} sent no heartbeat for ${seconds} s`,
+    });
   }
   await ctx.reconcile.requestReconcile(cluster, `instance ${instanceId} disconnected`);
   return true;

@@ -6,7 +6,7 @@ import type { Versioned } from '../ports/store.ts';
 import type { ControlContext } from '../control/context.ts';
 import { readAll, updateWithRetry } from '../control/listing.ts';
 import { placementRequestOf } from '../control/tasks.ts';
-import { stoppedTaskExpiry } from '../control/task-expiry.ts';
+import { stopNow } from '../control/stop-now.ts';
 import { instanceKey } from '../control/instances.ts';
 import { buildFleet } from './fleet.ts';
 import { placeTask, planPlacements, reserve } from './pipeline.ts';
@@ -76,8 +76,6 @@ function readCluster(
 }
 
 async function applyRepair(ctx: ControlContext, cluster: string, repair: Repair): Promise<void> {
-  const taskKey = { partition: `TASK#${cluster}`, sort: repair.taskId };
-  const now = ctx.clock.now();
   switch (repair.kind) {
     case 'bind':
       await bindTask(ctx, cluster, repair.taskId, repair.instanceId);
@@ -97,25 +95,10 @@ async function applyRepair(ctx: ControlContext, cluster: string, repair: Repair)
       });
       return;
     case 'stopUnplaced':
+      await stopNow(ctx, cluster, repair.taskId, { stopCode: 'TaskFailedToStart', reason: 'Task stopped before placement' });
+      return;
     case 'lost':
-      await updateWithRetry(
-        ctx.store,
-        tasks,
-        taskKey,
-        (t): Task | undefined =>
-          t.lastStatus === 'STOPPED'
-            ? undefined
-            : {
-                ...t,
-                lastStatus: 'STOPPED',
-                desiredStatus: 'STOPPED',
-                stoppedAt: now,
-                executionStoppedAt: t.executionStoppedAt ?? now,
-                stopCode: t.stopCode ?? 'TaskFailedToStart',
-                stoppedReason: t.stoppedReason ?? (repair.kind === 'lost' ? repair.reason : 'Task stopped before placement'),
-              },
-        { expiresAt: (t) => stoppedTaskExpiry(ctx, t) },
-      );
+      await stopNow(ctx, cluster, repair.taskId, { reason: repair.reason });
       return;
   }
 }
@@ -271,23 +254,6 @@ function assignmentOf(task: Task, now: number): Assignment {
  * as ECS fails such a RunTask; it is never left waiting silently.
  */
 async function stopUnplaceable(ctx: ControlContext, task: Task, message: string): Promise<void> {
-  const now = ctx.clock.now();
-  await updateWithRetry(
-    ctx.store,
-    tasks,
-    { partition: `TASK#${task.clusterName}`, sort: task.taskId },
-    (t): Task | undefined =>
-      t.lastStatus !== 'PROVISIONING' || t.containerInstanceId !== undefined
-        ? undefined
-        : {
-            ...t,
-            lastStatus: 'STOPPED',
-            desiredStatus: 'STOPPED',
-            stoppedAt: now,
-            executionStoppedAt: now,
-            stopCode: 'TaskFailedToStart',
-            stoppedReason: `Unable to place task: ${message}`,
-          },
-    { expiresAt: (t) => stoppedTaskExpiry(ctx, t) },
-  );
+  const unplaced = (t: Task) => t.lastStatus === 'PROVISIONING' && t.containerInstanceId === undefined;
+  await stopNow(ctx, task.clusterName, task.taskId, { stopCode: 'TaskFailedToStart', reason: `Unable to place task: ${message}` }, unplaced);
 }

@@ -1,5 +1,6 @@
 import { CreateClusterCommand, CreateServiceCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import type { SQSRecord } from 'aws-lambda';
+import { sqsRecord } from '../support/sqs-records.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tasks } from '../../shared/domain/collections.ts';
 import { readAll } from '../../shared/control/listing.ts';
@@ -11,24 +12,8 @@ import { registerInstance, startBerth } from '../support/berth.ts';
 const CLUSTER = 'dupes';
 
 function record(id: string): SQSRecord {
-  return {
-    messageId: id,
-    receiptHandle: id,
-    body: JSON.stringify({ cluster: CLUSTER, reason: 'injected', requestedAt: Number(id.replace(/\D/g, '')) }),
-    attributes: {
-      ApproximateReceiveCount: '2',
-      SentTimestamp: '0',
-      SenderId: 'test',
-      ApproximateFirstReceiveTimestamp: '0',
-      MessageGroupId: CLUSTER,
-      MessageDeduplicationId: id,
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:berth.fifo',
-    awsRegion: 'us-east-1',
-  };
+  const body = JSON.stringify({ cluster: CLUSTER, reason: 'injected', requestedAt: Number(id.replace(/\D/g, '')) });
+  return sqsRecord(id, body, CLUSTER, 2);
 }
 
 /**

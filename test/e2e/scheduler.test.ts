@@ -1,5 +1,6 @@
 import { CreateClusterCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
+import { sqsRecord } from '../support/sqs-records.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerInstances, tasks } from '../../shared/domain/collections.ts';
 import { readAll } from '../../shared/control/listing.ts';
@@ -8,26 +9,7 @@ import { processBatch } from '../../functions/scheduler/process-batch.ts';
 import { silentLogger } from '../../functions/runtime/logger.ts';
 import { registerInstance, startBerth } from '../support/berth.ts';
 
-function record(id: string, body: string, group: string): SQSRecord {
-  return {
-    messageId: id,
-    receiptHandle: id,
-    body,
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 'test',
-      ApproximateFirstReceiveTimestamp: '0',
-      MessageGroupId: group,
-      MessageDeduplicationId: id,
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:berth.fifo',
-    awsRegion: 'us-east-1',
-  };
-}
+const record = (id: string, body: string, group: string) => sqsRecord(id, body, group);
 
 describe('the scheduler', () => {
   let berth: Awaited<ReturnType<typeof startBerth>>;

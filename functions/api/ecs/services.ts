@@ -18,6 +18,8 @@ import { presentContainerInstance } from '../presenters/container-instance.ts';
 import { presentService } from '../presenters/service.ts';
 import { compact, seconds } from '../presenters/time.ts';
 import { operation, type Operation } from './operation.ts';
+import type { ControlContext } from '../../../shared/control/context.ts';
+import type { Deployment, Service } from '../../../shared/schemas/service.ts';
 
 export const serviceOperations: Record<string, Operation> = {
   CreateService: operation(createServiceRequest, async (ctx, input) => ({
@@ -47,18 +49,7 @@ export const serviceOperations: Record<string, Operation> = {
     const page = await deployments.listServiceDeployments(ctx, input);
     const s = page.service;
     return {
-      serviceDeployments: page.deployments.map((d) =>
-        compact({
-          serviceDeploymentArn: deployments.serviceDeploymentArn(ctx, s, d),
-          serviceArn: arns.service(ctx.deployment, s.clusterName, s.serviceName),
-          clusterArn: arns.cluster(ctx.deployment, s.clusterName),
-          createdAt: seconds(d.createdAt),
-          startedAt: seconds(d.createdAt),
-          finishedAt: seconds(d.finishedAt),
-          status: d.deploymentStatus,
-          statusReason: d.rolloutStateReason,
-        }),
-      ),
+      serviceDeployments: page.deployments.map((d) => compact(deploymentBrief(ctx, s, d))),
       ...(page.nextToken !== undefined && { nextToken: page.nextToken }),
     };
   }),
@@ -67,15 +58,8 @@ export const serviceOperations: Record<string, Operation> = {
     return {
       serviceDeployments: result.found.map(({ service: s, deployment: d }) =>
         compact({
-          serviceDeploymentArn: deployments.serviceDeploymentArn(ctx, s, d),
-          serviceArn: arns.service(ctx.deployment, s.clusterName, s.serviceName),
-          clusterArn: arns.cluster(ctx.deployment, s.clusterName),
-          createdAt: seconds(d.createdAt),
-          startedAt: seconds(d.createdAt),
+          ...deploymentBrief(ctx, s, d),
           updatedAt: seconds(d.updatedAt),
-          finishedAt: seconds(d.finishedAt),
-          status: d.deploymentStatus,
-          statusReason: d.rolloutStateReason,
           targetServiceRevision: {
             arn: d.taskDefinitionArn,
             requestedTaskCount: d.desiredCount,
@@ -111,3 +95,17 @@ export const serviceOperations: Record<string, Operation> = {
     };
   }),
 };
+
+/** What ListServiceDeployments and DescribeServiceDeployments both say of a deployment. */
+function deploymentBrief(ctx: ControlContext, s: Service, d: Deployment): Record<string, unknown> {
+  return {
+    serviceDeploymentArn: deployments.serviceDeploymentArn(ctx, s, d),
+    serviceArn: arns.service(ctx.deployment, s.clusterName, s.serviceName),
+    clusterArn: arns.cluster(ctx.deployment, s.clusterName),
+    createdAt: seconds(d.createdAt),
+    startedAt: seconds(d.createdAt),
+    finishedAt: seconds(d.finishedAt),
+    status: d.deploymentStatus,
+    statusReason: d.rolloutStateReason,
+  };
+}
