@@ -1,7 +1,10 @@
 import { App } from 'aws-cdk-lib';
+import { addBerthChecks } from './checks.ts';
 import { BerthStack } from './stacks/berth-stack.ts';
 
 const app = new App();
+// cdk-nag's AwsSolutions pack: a finding fails `cdk synth` (infra/checks.ts).
+addBerthChecks(app);
 // `cdk deploy -c berth:stackName=BerthStaging` deploys a second, independent
 // control plane next to the first; queue names follow the stack name.
 const stackName: unknown = app.node.tryGetContext('berth:stackName');

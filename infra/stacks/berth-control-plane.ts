@@ -73,7 +73,9 @@ export class BerthControlPlane extends Construct {
     });
     props.table.grantReadWriteData(this.api);
     // Creating a key encrypts its secret; verifying a signature decrypts it.
-    props.secretsKey.grantEncryptDecrypt(this.api);
+    // Those two calls only: grantEncryptDecrypt would add kms:ReEncrypt* and
+    // kms:GenerateDataKey*, wildcards the api never uses.
+    props.secretsKey.grant(this.api, 'kms:Encrypt', 'kms:Decrypt');
     props.reconcileQueue.grantSendMessages(this.api);
     // A function URL, not API Gateway: Berth verifies SigV4 itself, and a
     // function URL has no per-request charge on top of the invocation
