@@ -1,11 +1,11 @@
 import { instanceSelector } from '../shared/agent/labels.ts';
 import { systemClock } from '../shared/ports/clock.ts';
 import { resolveSettings, DEFAULT_POLL_INTERVAL_SECONDS, type AgentOptions } from './config/agent-options.ts';
-import { bearerToken } from './control/auth.ts';
+import { AgentCredentials } from './control/auth.ts';
 import { ControlClient } from './control/control-client.ts';
 import { Poller } from './control/poller.ts';
 import { Reporter } from './control/reporter.ts';
-import { Session } from './control/session.ts';
+import { describeFailure, Session } from './control/session.ts';
 import { DockerRuntime } from './docker/docker-runtime.ts';
 import { applyAssignments } from './engine/assignments.ts';
 import { removeStoppedTasks } from './engine/cleanup.ts';
@@ -15,11 +15,13 @@ import { StepRunner } from './engine/steps.ts';
 import { TaskEngine } from './engine/task-engine.ts';
 import { registrationRequest } from './host/discovery.ts';
 import { readEc2Identity } from './host/imds.ts';
+import { MetadataServiceGuard } from './host/imds-block.ts';
 import { isPortFree } from './host/port-probe.ts';
 import { jsonLogger } from './log.ts';
 import { staticSecretResolver } from './secrets/secret-resolver.ts';
 import { drainTasks, DRAIN_REASON } from './drain.ts';
 import { registerWithRetry, waitForRuntime } from './startup.ts';
+import { guardStateDir } from './state/protected-mounts.ts';
 import { StateDir } from './state/state-dir.ts';
 import { AGENT_VERSION } from './version.ts';
 
@@ -51,6 +53,9 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
   const runtime = new DockerRuntime({ ...(settings.dockerHost ? { dockerHost: settings.dockerHost } : {}) });
 
   const info = await waitForRuntime(runtime, logger, settings.backoff, random, () => stopping);
+  // Before any task runs: containers must not borrow the host's cloud credentials.
+  const metadata = new MetadataServiceGuard({ forceAllow: options.allowTaskImds === true, dockerHost: settings.dockerHost, logger });
+  await metadata.start();
   const ec2 = settings.imds ? await readEc2Identity(settings.imds.endpoint, settings.imds.timeoutMs) : undefined;
   const registration = registrationRequest(info, ec2, {
     agentVersion: AGENT_VERSION,
@@ -59,12 +64,9 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     reservedPortsUdp: settings.reservedPortsUdp,
     attributes: options.attributes ?? {},
   });
-  const client = new ControlClient({
-    endpoint: options.endpoint,
-    cluster: options.cluster,
-    auth: bearerToken(options.registrationToken),
-  });
-  const session = new Session({ client, state, cluster: options.cluster, logger, registration });
+  const credentials = new AgentCredentials(options.registrationToken);
+  const client = new ControlClient({ endpoint: options.endpoint, cluster: options.cluster, auth: credentials });
+  const session = new Session({ client, state, cluster: options.cluster, logger, registration, credentials, clock });
   const identity = await registerWithRetry(
     session,
     settings.stateDir,
@@ -85,14 +87,26 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     isFree: isPortFree,
   });
   const secrets = options.secrets ?? staticSecretResolver(options.registryCredentials ?? {});
-  const steps = new StepRunner({ runtime, secrets, ports, instanceId, heldPorts: () => portsHeld(engine.list()) });
+  const steps = new StepRunner({
+    // No container is created with a bind mount showing the state directory (and the credential in it).
+    runtime: guardStateDir(runtime, settings.stateDir),
+    secrets,
+    ports,
+    instanceId,
+    heldPorts: () => portsHeld(engine.list()),
+  });
   const engine: TaskEngine = new TaskEngine({
     steps,
     state,
     clock,
     logger,
     defaultStopTimeoutSeconds: settings.defaultStopTimeoutSeconds,
-    fetchSpec: (taskId) => client.taskSpec(instanceId(), taskId),
+    fetchSpec: async (taskId) => {
+      const spec = await client.taskSpec(instanceId(), taskId);
+      // The cluster's policy rides on every spec: the metadata block follows it before the task's containers exist.
+      if (spec.ok) await metadata.follow(spec.value.policy?.allowTaskMetadataAccess);
+      return spec;
+    },
     report: (taskId, seq, body) => reporter.enqueue(taskId, seq, body),
     onRuntimeTrouble: () => sync.trouble(),
   });
@@ -111,6 +125,12 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     })().finally(() => {
       fencing = undefined;
     }));
+  const onUnauthorized = async (): Promise<boolean> => {
+    const result = await session.register();
+    if (!result.ok && result.failure.kind === 'instance-not-found') onDeregistered();
+    else if (!result.ok) logger.error('Cannot renew the instance credential', { error: describeFailure(result.failure) });
+    return result.ok;
+  };
   const onDeregistered = (): void => {
     if (deregistered) return;
     deregistered = true;
@@ -152,6 +172,8 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     onReachable: () => reporter.flush(),
     onFenced,
     onDeregistered,
+    onUnauthorized,
+    beforePoll: () => session.rotateIfDue(),
   });
   const sync: RuntimeSync = new RuntimeSync({
     runtime,

@@ -49,6 +49,12 @@ export async function registerWithRetry(
         `Container instance ${session.current?.instanceId ?? ''} was deregistered. To join as a new instance, delete ${stateDir}/identity.json and start again.`,
       );
     }
+    if (failure.kind === 'unauthorized') {
+      throw new Error(
+        `The control plane refused this agent's credentials (${describeFailure(failure)}). ` +
+          'Start it with a new registration token: berth agents token --cluster NAME, then --registration-token.',
+      );
+    }
     if (failure.kind !== 'unavailable' || cancelled()) {
       throw new Error(`The control plane refused to register this instance: ${describeFailure(failure)}`);
     }

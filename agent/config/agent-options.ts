@@ -14,8 +14,10 @@ export interface AgentOptions {
   /** The control plane's base URL, e.g. http://127.0.0.1:4566. */
   readonly endpoint: string;
   readonly cluster: string;
-  /** Sent as `Authorization: Bearer <token>`. */
+  /** Registers the instance once (`berth agents token`); the instance credential it brings is kept in the state directory. */
   readonly registrationToken?: string;
+  /** Let task containers reach the instance metadata service; blocked by default (docs/security.md). */
+  readonly allowTaskImds?: boolean;
   /**
    * Where identity and task records live. `berth-agent` defaults to
    * /var/lib/berth-agent; in-process callers that pass none get a fresh

@@ -13,6 +13,7 @@ const fileSchema = z.strictObject({
   endpoint: z.url(),
   cluster: z.string().regex(/^[a-zA-Z0-9_-]{1,255}$/),
   registrationToken: z.string().optional(),
+  allowTaskImds: z.boolean().optional(),
   stateDir: z.string().default('/var/lib/berth-agent'),
   dockerHost: z.string().optional(),
   reservedMemoryMiB: z.number().int().nonnegative().optional(),
@@ -47,7 +48,8 @@ export const USAGE = `Usage: berth-agent --endpoint URL --cluster NAME [options]
 
   --endpoint URL             control plane (BERTH_ENDPOINT)
   --cluster NAME             cluster to join (BERTH_CLUSTER)
-  --registration-token T     sent as a bearer token (BERTH_REGISTRATION_TOKEN)
+  --registration-token T     registers the instance once (BERTH_REGISTRATION_TOKEN; berth agents token)
+  --allow-task-imds          let task containers reach 169.254.169.254 (BERTH_ALLOW_TASK_IMDS=true)
   --config FILE              JSON settings (BERTH_CONFIG); flags and environment win
   --state-dir DIR            identity and task records (BERTH_STATE_DIR, /var/lib/berth-agent)
   --docker-host URL          unix:///path or tcp://host:port (DOCKER_HOST)
@@ -79,6 +81,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
         endpoint: { type: 'string' },
         cluster: { type: 'string' },
         'registration-token': { type: 'string' },
+        'allow-task-imds': { type: 'boolean' },
         config: { type: 'string' },
         'state-dir': { type: 'string' },
         'docker-host': { type: 'string' },
@@ -124,6 +127,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
     endpoint: given(parsed.endpoint, env.BERTH_ENDPOINT),
     cluster: given(parsed.cluster, env.BERTH_CLUSTER),
     registrationToken: given(parsed['registration-token'], env.BERTH_REGISTRATION_TOKEN),
+    allowTaskImds: parsed['allow-task-imds'] || env.BERTH_ALLOW_TASK_IMDS === 'true' ? true : undefined,
     stateDir: given(parsed['state-dir'], env.BERTH_STATE_DIR),
     dockerHost: given(parsed['docker-host'], env.DOCKER_HOST),
     reservedMemoryMiB: number(given(parsed['reserved-memory'], env.BERTH_RESERVED_MEMORY)),

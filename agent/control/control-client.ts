@@ -2,30 +2,36 @@ import type { z } from 'zod';
 import {
   agentError,
   pollResponse,
-  registerInstanceResponse,
   taskSpec,
   taskStateResponse,
   type PollRequest,
   type PollResponse,
   type RegisterInstanceRequest,
-  type RegisterInstanceResponse,
   type TaskSpec,
   type TaskStateReport,
   type TaskStateResponse,
 } from '../../shared/schemas/agent-api.ts';
-import type { AgentAuth } from './auth.ts';
+import {
+  registrationAnswer,
+  rotationAnswer,
+  type RegistrationAnswer,
+  type RotationAnswer,
+} from '../../shared/security/agent-credentials.ts';
+import type { AgentAuth, RegistrationBearer } from './auth.ts';
 
 /**
  * The control plane's answer when it is not a success, by what the agent
  * does about it:
  * - fenced (409 InstanceFenced): re-register, then follow the new assignments;
  * - instance-not-found (404 InstanceNotFound): the instance was deregistered;
+ * - unauthorized (401): the credential was refused (expired, replaced, spent);
  * - rejected (any other 4xx, or a body that does not parse): a bug; log, drop;
  * - unavailable (5xx, network, timeout): retry with backoff.
  */
 export type ControlFailure =
   | { readonly kind: 'fenced'; readonly message: string }
   | { readonly kind: 'instance-not-found'; readonly message: string }
+  | { readonly kind: 'unauthorized'; readonly code: string; readonly message: string }
   | { readonly kind: 'rejected'; readonly status: number; readonly code: string; readonly message: string }
   | { readonly kind: 'unavailable'; readonly message: string };
 
@@ -52,8 +58,14 @@ export class ControlClient {
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
 
-  register(request: RegisterInstanceRequest): Promise<ControlResult<RegisterInstanceResponse>> {
-    return this.call('POST', '/instances', request, registerInstanceResponse);
+  /** Registers with the given bearer secret (none when undefined), not the current credential. */
+  register(request: RegisterInstanceRequest, bearer: RegistrationBearer): Promise<ControlResult<RegistrationAnswer>> {
+    return this.call('POST', '/instances', request, registrationAnswer, {}, bearer ?? null);
+  }
+
+  /** Exchanges the instance credential for a new one. */
+  rotateCredential(instanceId: string): Promise<ControlResult<RotationAnswer>> {
+    return this.call('POST', `/instances/${encodeURIComponent(instanceId)}/credentials`, undefined, rotationAnswer);
   }
 
   poll(instanceId: string, request: PollRequest): Promise<ControlResult<PollResponse>> {
@@ -77,6 +89,8 @@ export class ControlClient {
     body: unknown,
     schema: S,
     extraHeaders: Record<string, string> = {},
+    /** Overrides the auth: this bearer secret, or null for none. */
+    bearer?: string | null,
   ): Promise<ControlResult<z.infer<S>>> {
     const url = `${this.base}${path}`;
     const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -86,7 +100,11 @@ export class ControlClient {
       const headers = {
         ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
         ...extraHeaders,
-        ...(await this.auth.headers({ method, url, body: payload })),
+        ...(bearer === undefined
+          ? await this.auth.headers({ method, url, body: payload })
+          : bearer === null
+            ? {}
+            : { authorization: `Bearer ${bearer}` }),
       };
       response = await fetch(url, { method, headers, body: payload, signal: AbortSignal.timeout(this.timeoutMs) });
       text = await response.text();
@@ -119,6 +137,7 @@ function classify(status: number, json: unknown, text: string): ControlFailure {
   const message = error.success ? error.data.message : text.slice(0, 200);
   if (status === 409 && code === 'InstanceFenced') return { kind: 'fenced', message };
   if (status === 404 && code === 'InstanceNotFound') return { kind: 'instance-not-found', message };
+  if (status === 401) return { kind: 'unauthorized', code, message };
   // 408 and 429 are the control plane asking for patience, not a bug.
   if (status === 408 || status === 429) return { kind: 'unavailable', message };
   return { kind: 'rejected', status, code, message };

@@ -17,6 +17,10 @@ export interface PollerOptions {
   onReachable(): void;
   onFenced(): Promise<boolean>;
   onDeregistered(): void;
+  /** The credential was refused: register again (credential, then token); resolves true on success. */
+  onUnauthorized(): Promise<boolean>;
+  /** Runs before each poll (the credential's exchange when due); its failure does not stop the poll. */
+  beforePoll?(): Promise<void>;
 }
 
 /**
@@ -69,6 +73,10 @@ export class Poller {
     if (!identity) return;
     this.polling = true;
     this.again = false;
+    await this.options.beforePoll?.().catch((error: unknown) =>
+      this.options.logger.error('Preparing a poll failed', { error: error instanceof Error ? error.message : String(error) }),
+    );
+    if (this.stopped) return;
     const result = await this.options.client.poll(identity.instanceId, {
       epoch: identity.epoch,
       ...(this.knownVersion !== undefined ? { knownVersion: this.knownVersion } : {}),
@@ -88,6 +96,16 @@ export class Poller {
         this.knownVersion = undefined;
         if (await this.options.onFenced()) delayMs = 0;
         else delayMs = backoffDelay(this.failures++, this.options.backoff, this.options.random);
+      } else if (failure.kind === 'unauthorized') {
+        if (this.failures === 0) {
+          this.options.logger.error('The control plane refused the instance credential; registering again', {
+            error: describeFailure(failure),
+          });
+        }
+        const renewed = await this.options.onUnauthorized();
+        // Straight back after the first renewal; a credential refused again and again waits.
+        delayMs = renewed && this.failures === 0 ? 0 : backoffDelay(this.failures, this.options.backoff, this.options.random);
+        this.failures++;
       } else if (failure.kind === 'unavailable') {
         delayMs = backoffDelay(this.failures++, this.options.backoff, this.options.random);
         // The first miss is worth a line; the rest of an outage is not.

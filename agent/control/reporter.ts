@@ -113,6 +113,8 @@ export class Reporter {
         this.options.onDeregistered();
         return;
       case 'unavailable':
+      // A refused credential is renewed by the poller's re-registration; the report waits for it.
+      case 'unauthorized':
         return this.retryLater();
     }
   }

@@ -1,10 +1,13 @@
 import type { ContainerConfig } from '../../shared/ports/container-runtime.ts';
+import type { ContainerSecurity } from '../../shared/agent/container-security.ts';
 
 const NANOS_PER_SECOND = 1_000_000_000;
 
 /**
  * The body of POST /containers/create for a container config. Only fields
  * the engine API has had since 1.29 and Podman's compatible API serves.
+ * Hardening is always spelled out (Privileged, SecurityOpt, PidsLimit), never
+ * left to the engine's defaults.
  */
 export function createContainerBody(config: ContainerConfig): Record<string, unknown> {
   const exposed: Record<string, object> = {};
@@ -47,6 +50,7 @@ export function createContainerBody(config: ContainerConfig): Record<string, unk
       CpuShares: config.cpuShares,
       ...(config.cpuQuota !== undefined ? { CpuQuota: config.cpuQuota, CpuPeriod: config.cpuPeriod } : {}),
       ...(config.memoryBytes !== undefined ? { Memory: config.memoryBytes } : {}),
+      ...hardening(config.security),
       ...(config.memoryReservationBytes !== undefined ? { MemoryReservation: config.memoryReservationBytes } : {}),
       Ulimits: config.ulimits.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })),
       ReadonlyRootfs: config.readonlyRootFilesystem,
@@ -57,7 +61,21 @@ export function createContainerBody(config: ContainerConfig): Record<string, unk
       ...(config.extraHosts.length > 0 ? { ExtraHosts: [...config.extraHosts] } : {}),
       // The agent restarts nothing behind the control plane's back.
       RestartPolicy: { Name: 'no' },
-      Privileged: false,
     },
+  };
+}
+
+function hardening(security: ContainerSecurity): Record<string, unknown> {
+  return {
+    Privileged: security.privileged,
+    ...(security.capAdd.length > 0 ? { CapAdd: [...security.capAdd] } : {}),
+    // setuid binaries cannot raise a process above what it started with.
+    SecurityOpt: security.noNewPrivileges ? ['no-new-privileges'] : [],
+    PidsLimit: security.pidsLimit,
+    ...(security.pidMode ? { PidMode: security.pidMode } : {}),
+    // Mounts rather than Binds: a missing source is an error instead of a root-owned directory made on the host.
+    ...(security.mounts.length > 0
+      ? { Mounts: security.mounts.map((m) => ({ Type: 'bind', Source: m.source, Target: m.target, ReadOnly: m.readOnly })) }
+      : {}),
   };
 }

@@ -4,20 +4,38 @@ import { z } from 'zod';
 import { taskRecord, type AgentTask } from '../../shared/agent/task-model.ts';
 import type { AgentLogger } from '../log.ts';
 
-/** Who this agent is to the control plane; kept so a restart re-attaches as the same instance. */
+/** The instance credential the control plane issued: a bearer secret, and when it stops working. */
+export const storedCredential = z.object({
+  token: z.string().min(1),
+  issuedAt: z.number().int().nonnegative(),
+  expiresAt: z.number().int().nonnegative(),
+});
+export type StoredCredential = z.infer<typeof storedCredential>;
+
+/**
+ * Who this agent is to the control plane; kept so a restart re-attaches as
+ * the same instance. The credential lives in the same file, so identity and
+ * credential are replaced together (a crash between two files could leave a
+ * credential for another instance id).
+ */
 export const identity = z.object({
   cluster: z.string(),
   instanceId: z.string(),
   containerInstanceArn: z.string().optional(),
   epoch: z.number().int().nonnegative(),
+  credential: storedCredential.optional(),
 });
 export type Identity = z.infer<typeof identity>;
 
 /**
  * The agent's state directory:
  *
- *   identity.json        instance id and epoch
+ *   identity.json        instance id, epoch and instance credential
  *   tasks/<taskId>.json  one record per task: report seq, spec, what was done
+ *
+ * Files are written 0600 in a directory created 0700: task records hold
+ * task environments, and identity.json the credential that acts for this
+ * instance. No container is ever given the directory (protected-mounts.ts).
  *
  * Writes are synchronous and atomic (write a temporary file, rename over):
  * a `kill -9` leaves either the old file or the new one, never half of one.
@@ -33,7 +51,7 @@ export class StateDir {
     this.path = path;
     this.tasksPath = join(path, 'tasks');
     this.logger = logger;
-    mkdirSync(this.tasksPath, { recursive: true });
+    mkdirSync(this.tasksPath, { recursive: true, mode: 0o700 });
   }
 
   readIdentity(): Identity | undefined {
@@ -89,7 +107,9 @@ export class StateDir {
 
   private writeJson(file: string, value: unknown): void {
     const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify(value));
+    // writeFileSync's mode applies only to a file it creates: a leftover temporary would keep its own.
+    rmSync(temporary, { force: true });
+    writeFileSync(temporary, JSON.stringify(value), { mode: 0o600 });
     renameSync(temporary, file);
   }
 }

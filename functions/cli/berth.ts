@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { AdminApiError, adminClient } from './admin-client.ts';
+import { AGENTS_USAGE, agentsCommand } from './agents-command.ts';
 import { AUDIT_USAGE, auditCommand } from './audit-command.ts';
 import { BOOTSTRAP_USAGE, bootstrapCommand } from './bootstrap-command.ts';
+import { CLUSTER_SECURITY_USAGE, clusterSecurityCommand, type CliIoWithStdin } from './cluster-security-command.ts';
 import { CONNECTION_USAGE, resolveConnection } from './connection.ts';
 import { explainCommand, type CliIo } from './explain.ts';
 import { KEYS_USAGE, keysCommand, UsageError } from './keys-command.ts';
@@ -15,6 +17,9 @@ Commands:
   keys disable ACCESS_KEY_ID                             disable a key
   keys rotate ACCESS_KEY_ID                              replace a key with a new one and disable it
   audit [--since TIME] [--limit N]                       read the audit log
+  agents token --cluster NAME [--ttl 15m] [--uses N]     a registration token for berth-agent
+  cluster-policy get|set CLUSTER [--file FILE]           a cluster's security policy (privilege, host access, images)
+  secrets put NAME --value-stdin | list | delete NAME    Berth's secret store (valueFrom berth:secret:NAME)
   explain --task-definition REF [...]                    where a RunTask would place its tasks (berth explain --help)
   bootstrap --table NAME --kms-key-id KEY                the first admin key of an AWS deployment
 
@@ -26,6 +31,10 @@ ${KEYS_USAGE}
 
 ${AUDIT_USAGE}
 
+${AGENTS_USAGE}
+
+${CLUSTER_SECURITY_USAGE}
+
 ${BOOTSTRAP_USAGE}`;
 
 /**
@@ -33,7 +42,7 @@ ${BOOTSTRAP_USAGE}`;
  * flags or the AWS_* environment. Resolves to the exit code: 0 done,
  * 1 refused or failed, 2 a bad command line.
  */
-export async function runBerth(argv: readonly string[], io: CliIo & { now?: () => number }): Promise<number> {
+export async function runBerth(argv: readonly string[], io: CliIoWithStdin & { now?: () => number }): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'explain') return explain(rest, io);
   let parsed;
@@ -56,6 +65,11 @@ export async function runBerth(argv: readonly string[], io: CliIo & { now?: () =
         limit: { type: 'string' },
         table: { type: 'string' },
         'kms-key-id': { type: 'string' },
+        cluster: { type: 'string' },
+        ttl: { type: 'string' },
+        uses: { type: 'string' },
+        file: { type: 'string' },
+        'value-stdin': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -94,6 +108,24 @@ export async function runBerth(argv: readonly string[], io: CliIo & { now?: () =
           ...(values.name !== undefined && { name: values.name }),
         },
         client,
+        io,
+      );
+    } else if (command === 'agents') {
+      await agentsCommand(
+        {
+          positionals,
+          json,
+          ...(values.cluster !== undefined && { cluster: values.cluster }),
+          ...(values.ttl !== undefined && { ttl: values.ttl }),
+          ...(values.uses !== undefined && { uses: values.uses }),
+        },
+        { ...connection, credentials },
+        io,
+      );
+    } else if (command === 'cluster-policy' || command === 'secrets') {
+      await clusterSecurityCommand(
+        { command, positionals, json, valueStdin: values['value-stdin'] === true, ...(values.file !== undefined && { file: values.file }) },
+        { ...connection, credentials },
         io,
       );
     } else if (command === 'audit') {

@@ -29,6 +29,7 @@ export async function startDevAgent(server: DevServer, cluster: string, dataDir?
   const agent = await startAgent({
     endpoint: server.endpoint,
     cluster,
+    registrationToken: await server.registrationToken(cluster),
     imds: false,
     ...(stateDir !== undefined && { stateDir }),
   });

@@ -33,6 +33,8 @@ export interface DevServer {
   readonly adminKey?: BootstrapKey;
   readonly ctx: ControlContext;
   readonly queue: InProcessQueue;
+  /** A single-use agent registration token for the cluster (what `berth agents token` asks for). */
+  registrationToken(cluster: string, options?: { uses?: number; ttlSeconds?: number }): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -111,6 +113,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ...(adminKey !== undefined && { adminKey }),
     ctx,
     queue,
+    registrationToken: async (cluster, options = {}) =>
+      (await security.agents.createRegistrationToken({ cluster, ...options })).registrationToken,
     async stop() {
       clearInterval(sweeper);
       await new Promise<void>((resolve) => server.close(() => resolve()));

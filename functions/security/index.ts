@@ -4,15 +4,22 @@ import type { Deployment } from '../../shared/domain/arn.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
 import type { Store } from '../../shared/ports/store.ts';
 import type { AdminService } from '../../shared/security/admin-service.ts';
+import type { RegistrationTokenAdmin } from '../../shared/security/agent-credentials.ts';
+import type { ClusterPolicyAdmin } from '../../shared/security/cluster-policy-api.ts';
+import type { SecretAdmin, SecretSource } from '../../shared/security/secret-api.ts';
 import { ADMIN_POLICY, policyDocument } from '../../shared/security/policy/document.ts';
 import type { SecretCipher } from '../../shared/security/secret-cipher.ts';
 import type { RequestGuard } from '../api/guard.ts';
 import { silentLogger, type Logger } from '../runtime/logger.ts';
+import type { AgentCredentialSettings } from './agent-credential-issuer.ts';
+import { createAgentCredentials, type AgentCredentials } from './agent-guard.ts';
 import { createAccessKeyRepository, type AccessKeyRepository } from './access-key-repository.ts';
 import { createAuditLog } from './audit-log.ts';
+import { createClusterPolicyAdmin } from './cluster-policy-admin.ts';
 import { createKeyAdmin } from './key-admin.ts';
 import { ephemeralCipher, loadOrCreateKeyFile, localCipher } from './local-cipher.ts';
 import { createReplayGuard } from './replay-guard.ts';
+import { createSecretStore } from './secret-store.ts';
 import { createSecurityGuard } from './security-guard.ts';
 import { storeTagLookup } from './tag-lookup.ts';
 
@@ -36,8 +43,10 @@ export interface SecurityOptions {
   readonly maxSkewMs?: number;
   /** Audit records expire after this many days; kept forever when absent. */
   readonly auditRetentionDays?: number;
-  /** The agent API's check, built separately; admits every agent call when absent. */
+  /** Replaces the agent API's check (instance credentials, see agent-guard.ts); for tests only. */
   readonly checkAgent?: (c: Context) => Promise<void>;
+  /** Lifetimes of agent credentials; 12 hours and a 5-minute grace by default. */
+  readonly agentCredentials?: AgentCredentialSettings;
 }
 
 export interface BootstrapKey {
@@ -47,7 +56,11 @@ export interface BootstrapKey {
 
 export interface Security {
   readonly guard: RequestGuard;
-  readonly admin: AdminService;
+  readonly admin: AdminService & RegistrationTokenAdmin & ClusterPolicyAdmin & SecretAdmin;
+  /** Values of Berth-stored task secrets, for the agent API's secrets route only. */
+  readonly secrets: SecretSource;
+  /** Registration tokens and instance credentials for agents (dev mode makes its agent's token here). */
+  readonly agents: AgentCredentials;
   /**
    * Creates an administrator key named `admin` when the table holds no key
    * at all, and returns it: the only time its secret is ever shown. Returns
@@ -71,6 +84,16 @@ export function createSecurity(options: SecurityOptions): Security {
     clock,
     ...(options.auditRetentionDays !== undefined && { retentionDays: options.auditRetentionDays }),
   });
+  const agents = createAgentCredentials({
+    store,
+    clock,
+    cipher: options.cipher,
+    deployment,
+    audit,
+    logger,
+    ...(options.agentCredentials !== undefined && { settings: options.agentCredentials }),
+  });
+  const secrets = createSecretStore({ store, cipher: options.cipher, clock });
   const guard = createSecurityGuard({
     deployment,
     clock,
@@ -80,11 +103,20 @@ export function createSecurity(options: SecurityOptions): Security {
     tags: storeTagLookup(store),
     logger,
     ...(options.maxSkewMs !== undefined && { maxSkewMs: options.maxSkewMs }),
-    ...(options.checkAgent !== undefined && { checkAgent: options.checkAgent }),
+    checkAgent: options.checkAgent ?? ((c) => agents.check(c)),
   });
   return {
     guard,
-    admin: createKeyAdmin({ deployment, keys, audit }),
+    admin: {
+      ...createKeyAdmin({ deployment, keys, audit }),
+      createRegistrationToken: (request) => agents.createRegistrationToken(request),
+      ...createClusterPolicyAdmin({ store, clock }),
+      putSecret: (request) => secrets.putSecret(request),
+      listSecrets: () => secrets.listSecrets(),
+      deleteSecret: (name) => secrets.deleteSecret(name),
+    },
+    secrets,
+    agents,
     bootstrapAdminKey: () => bootstrap(keys),
   };
 }

@@ -2,6 +2,8 @@ import { parseCpu, parseMemory } from '../domain/resources.ts';
 import type { ContainerConfig, PortBinding } from '../ports/container-runtime.ts';
 import type { TaskSpec } from '../schemas/agent-api.ts';
 import type { ContainerDefinition } from '../schemas/task-definition.ts';
+import { DEFAULT_CLUSTER_POLICY, normalizeCapability } from '../security/cluster-policy.ts';
+import { containerSecurity } from './container-security.ts';
 import { toRuntimeHealthCheck } from './health.ts';
 import { LABELS, runtimeContainerName } from './labels.ts';
 
@@ -24,6 +26,17 @@ export interface ContainerContext {
   /** Ports the agent picked for this container's dynamic mappings. */
   readonly hostPorts: readonly HostPortChoice[];
   readonly stopTimeoutSeconds: number;
+  /**
+   * Secret values resolved for this container, by environment variable
+   * name. They go into the create request and nowhere else: not into the
+   * task record, not into a report, not into a log line.
+   */
+  readonly secrets?: readonly SecretValue[];
+}
+
+export interface SecretValue {
+  readonly name: string;
+  readonly value: string;
 }
 
 /** The definition with the task's container overrides applied. */
@@ -98,13 +111,21 @@ function portBindings(
  * cgroup, so the cap holds per container, not for their sum.
  * memory: the container's `memory` is the hard limit (Memory), falling back
  * to the task-level memory; `memoryReservation` is the soft limit
- * (MemoryReservation).
+ * (MemoryReservation). A container for which neither sets a hard limit gets
+ * the cluster policy's defaultMemoryMiB (at least its reservation): no
+ * container runs without a memory limit.
+ * Hardening (privilege, capabilities, pids limit, bind mounts) comes from
+ * the policy in the spec, the secure default when the control plane sent none.
  */
 export function containerConfig(spec: TaskSpec, base: ContainerDefinition, context: ContainerContext): ContainerConfig {
   const definition = effectiveDefinition(spec, base);
   const limits = taskLimits(spec);
-  const hard = definition.memory ?? limits.memory;
+  const policy = spec.policy ?? DEFAULT_CLUSTER_POLICY;
   const soft = definition.memoryReservation;
+  const hard = definition.memory ?? limits.memory ?? Math.max(policy.defaultMemoryMiB, soft ?? 0);
+  // Secrets come last, so a plain variable of the same name cannot shadow one.
+  const environment = new Map((definition.environment ?? []).flatMap((e) => (e.name ? [[e.name, e.value ?? '']] : [])));
+  for (const secret of context.secrets ?? []) environment.set(secret.name, secret.value);
   const healthCheck = toRuntimeHealthCheck(definition.healthCheck);
   // awsvpc never gets this far (see host-policy.ts).
   const networkMode = definition.disableNetworking || spec.networkMode === 'awsvpc' ? 'none' : spec.networkMode;
@@ -113,7 +134,7 @@ export function containerConfig(spec: TaskSpec, base: ContainerDefinition, conte
     image: definition.image,
     ...(definition.entryPoint ? { entryPoint: definition.entryPoint } : {}),
     ...(definition.command ? { command: definition.command } : {}),
-    environment: (definition.environment ?? []).filter((e) => e.name).map((e) => `${e.name}=${e.value ?? ''}`),
+    environment: [...environment].map(([name, value]) => `${name}=${value}`),
     ...(definition.workingDirectory ? { workingDirectory: definition.workingDirectory } : {}),
     ...(definition.user ? { user: definition.user } : {}),
     ...(definition.hostname ? { hostname: definition.hostname } : {}),
@@ -131,8 +152,8 @@ export function containerConfig(spec: TaskSpec, base: ContainerDefinition, conte
     ...(limits.cpu
       ? { cpuQuota: Math.max(MIN_CPU_QUOTA, Math.round((limits.cpu / 1024) * CPU_PERIOD)), cpuPeriod: CPU_PERIOD }
       : {}),
-    ...(hard !== undefined ? { memoryBytes: hard * MIB } : {}),
-    ...(soft !== undefined && (hard === undefined || soft <= hard) ? { memoryReservationBytes: soft * MIB } : {}),
+    memoryBytes: hard * MIB,
+    ...(soft !== undefined && soft <= hard ? { memoryReservationBytes: soft * MIB } : {}),
     networkMode,
     portBindings: portBindings(spec, definition, context.hostPorts),
     ...(healthCheck ? { healthCheck } : {}),
@@ -140,7 +161,7 @@ export function containerConfig(spec: TaskSpec, base: ContainerDefinition, conte
     ulimits: (definition.ulimits ?? []).map((u) => ({ name: u.name, soft: u.softLimit, hard: u.hardLimit })),
     readonlyRootFilesystem: definition.readonlyRootFilesystem ?? false,
     init: definition.linuxParameters?.initProcessEnabled ?? false,
-    capDrop: definition.linuxParameters?.capabilities?.drop ?? [],
+    capDrop: (definition.linuxParameters?.capabilities?.drop ?? []).map(normalizeCapability),
     ...(definition.linuxParameters?.sharedMemorySize
       ? { shmSizeBytes: definition.linuxParameters.sharedMemorySize * MIB }
       : {}),
@@ -148,5 +169,6 @@ export function containerConfig(spec: TaskSpec, base: ContainerDefinition, conte
     openStdin: definition.interactive ?? false,
     dnsServers: definition.dnsServers ?? [],
     extraHosts: (definition.extraHosts ?? []).map((h) => `${h.hostname}:${h.ipAddress}`),
+    security: containerSecurity(spec, definition, policy),
   };
 }

@@ -11,6 +11,7 @@ import { heartbeat, instanceKey } from './instances.ts';
 import { updateWithRetry } from './listing.ts';
 import { findTaskDefinition } from './task-definitions.ts';
 import { stoppedTaskExpiry } from './task-expiry.ts';
+import { clusterPolicyOf } from '../security/cluster-policy-gate.ts';
 
 /** Heartbeat and assignments in one request; unchanged generation means a short answer. */
 export async function poll(
@@ -85,6 +86,8 @@ export async function taskSpec(
     ...(explicitCpu && { cpu: task.value.cpu }),
     ...(explicitMemory && { memory: task.value.memory }),
     overrides: task.value.overrides,
+    ...(definition.pidMode !== undefined && { pidMode: definition.pidMode }),
+    policy: await clusterPolicyOf(ctx.store, cluster),
   };
 }
 

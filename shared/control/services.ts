@@ -21,6 +21,7 @@ import { optionalAfter, requireActiveCluster } from './clusters.ts';
 import { listMatching, updateWithRetry } from './listing.ts';
 import { decodeToken, encodeToken, pageSize } from './pagination.ts';
 import { findTaskDefinition } from './task-definitions.ts';
+import { assertClusterAllowsRef } from '../security/cluster-policy-gate.ts';
 
 /** ECS's deployment ids look like `ecs-svc/` and 19 digits. */
 export function deploymentId(ctx: ControlContext): string {
@@ -67,6 +68,7 @@ export async function createService(ctx: ControlContext, request: CreateServiceR
   const limits = deploymentLimits(strategy, request.deploymentConfiguration);
   validatePlacement(request.placementStrategy ?? [], request.placementConstraints ?? []);
   const taskDefinitionArn = await activeTaskDefinitionArn(ctx, request.taskDefinition);
+  await assertClusterAllowsRef(ctx, cluster, taskDefinitionArn);
   const requestHash = createHash('sha256').update(JSON.stringify({ ...request, clientToken: undefined })).digest('hex');
   const now = ctx.clock.now();
   const id = deploymentId(ctx);
@@ -130,6 +132,7 @@ export async function updateService(ctx: ControlContext, request: UpdateServiceR
   }
   const taskDefinitionArn =
     request.taskDefinition !== undefined ? await activeTaskDefinitionArn(ctx, request.taskDefinition) : undefined;
+  if (taskDefinitionArn !== undefined) await assertClusterAllowsRef(ctx, found.value.clusterName, taskDefinitionArn);
   if (request.placementStrategy !== undefined || request.placementConstraints !== undefined) {
     validatePlacement(request.placementStrategy ?? found.value.placementStrategy, request.placementConstraints ?? found.value.placementConstraints);
   }

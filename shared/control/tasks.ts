@@ -16,6 +16,7 @@ import { findTaskDefinition } from './task-definitions.ts';
 import { listMatching, readAll, updateWithRetry } from './listing.ts';
 import { decodeToken, encodeToken, pageSize } from './pagination.ts';
 import { stoppedTaskExpiry } from './task-expiry.ts';
+import { assertClusterAllows } from '../security/cluster-policy-gate.ts';
 
 export interface Failure {
   readonly arn?: string;
@@ -58,6 +59,8 @@ export async function runTask(ctx: ControlContext, request: RunTaskRequest): Pro
   const constraints = [...(definition.placementConstraints ?? []), ...(request.placementConstraints ?? [])];
   const strategy = request.placementStrategy ?? [];
   validatePlacement(strategy, constraints);
+  // The cluster's policy refuses before anything is written or placed.
+  await assertClusterAllows(ctx, name, definition);
 
   const token = request.clientToken;
   const requestHash = createHash('sha256').update(JSON.stringify({ ...request, clientToken: undefined })).digest('hex');

@@ -3,6 +3,7 @@ import { epochMs, name255 } from './common.ts';
 import { attribute } from './container-instance.ts';
 import { healthStatus, networkBinding, taskOverride, taskStatus } from './task.ts';
 import { containerDefinition, networkMode, volume } from './task-definition.ts';
+import { clusterPolicy } from '../security/cluster-policy.ts';
 
 /**
  * The agent's own JSON API, under /agent/v1/. It is small on purpose: one
@@ -82,6 +83,15 @@ export const taskSpec = z.object({
   cpu: z.number().int().optional(),
   memory: z.number().int().optional(),
   overrides: taskOverride,
+  /** `host` shares the host's PID namespace (when the cluster's policy allows it). */
+  pidMode: z.enum(['host', 'task']).optional(),
+  /**
+   * The cluster's security policy in force for this task: the agent checks
+   * the task against it again and applies its hardening (pids limit, default
+   * memory). Absent from older control planes: the agent then applies the
+   * secure default.
+   */
+  policy: clusterPolicy.optional(),
 });
 export type TaskSpec = z.infer<typeof taskSpec>;
 

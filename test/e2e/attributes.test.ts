@@ -31,8 +31,8 @@ describe('container instance attributes', () => {
       }),
     );
     const zone = (value: string) => ({ attributes: [{ name: 'ecs.availability-zone', value }] });
-    const first = await registerInstance(berth.endpoint, 'attrs', { cpu: 1024, memory: 1024 }, zone('zone-a'));
-    const second = await registerInstance(berth.endpoint, 'attrs', { cpu: 1024, memory: 1024 }, zone('zone-b'));
+    const first = await registerInstance(berth, 'attrs', { cpu: 1024, memory: 1024 }, zone('zone-a'));
+    const second = await registerInstance(berth, 'attrs', { cpu: 1024, memory: 1024 }, zone('zone-b'));
     a = { id: first.instanceId, arn: first.containerInstanceArn };
     b = { id: second.instanceId, arn: second.containerInstanceArn };
   });
@@ -137,6 +137,20 @@ describe('container instance attributes', () => {
     await put(['label-0']); // updating an existing name is still allowed
     const names = (await describeInstance(b.arn))?.attributes?.map((x) => x.name);
     expect(names).not.toContain('one-too-many');
+    // Over the limit on one target: the other target of the call is left alone too.
+    const mixed = await failureOf(() =>
+      berth.ecs.send(
+        new PutAttributesCommand({
+          cluster: 'attrs',
+          attributes: [
+            { name: 'fine-on-a', targetId: a.arn },
+            { name: 'too-many-on-b', targetId: b.arn },
+          ],
+        }),
+      ),
+    );
+    expect(mixed.message).toMatch(/at most 10/);
+    expect((await describeInstance(a.arn))?.attributes?.map((x) => x.name)).not.toContain('fine-on-a');
   });
 
   it('lists attributes with filters and nextToken pagination', async () => {

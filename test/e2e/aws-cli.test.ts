@@ -43,8 +43,8 @@ describe('AWS CLI against dev mode', () => {
       '--container-definitions',
       JSON.stringify([{ name: 'hello', image: 'busybox', memory: 128 }]),
     );
-    await registerInstance(berth.endpoint, 'cli', { cpu: 1024, memory: 512 });
-    await registerInstance(berth.endpoint, 'cli', { cpu: 1024, memory: 512 });
+    await registerInstance(berth, 'cli', { cpu: 1024, memory: 512 });
+    await registerInstance(berth, 'cli', { cpu: 1024, memory: 512 });
 
     const started = await aws(
       'run-task', '--cluster', 'cli', '--task-definition', 'hello', '--count', '3',

@@ -18,7 +18,7 @@ describe('bad input at the ECS endpoint', () => {
       family: 'big',
       containerDefinitions: [{ name: 'app', image: 'busybox', memory: 4096 }],
     });
-    await registerInstance(berth.endpoint, 'bad', { cpu: 1024, memory: 1024 });
+    await registerInstance(berth, 'bad', { cpu: 1024, memory: 1024 });
     await berth.queue.whenIdle(10_000);
   });
   afterAll(async () => {

@@ -33,8 +33,8 @@ describe('parallel RunTask never over-commits', () => {
       }),
     );
     const capacity = { cpu: 2048, memory: 1024 };
-    await registerInstance(berth.endpoint, 'race', capacity);
-    await registerInstance(berth.endpoint, 'race', capacity);
+    await registerInstance(berth, 'race', capacity);
+    await registerInstance(berth, 'race', capacity);
 
     const runs = await Promise.all(
       Array.from({ length: 20 }, () => berth.ecs.send(new RunTaskCommand({ cluster: 'race', taskDefinition: 'w' }))),

@@ -24,7 +24,7 @@ describe('DAEMON services and health-check replacement', { timeout: 150_000 }, (
     image = await ensureBusyboxImage();
     berth = await startBerth();
     await berth.ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
-    agents.push(await startTestAgent(berth.endpoint, CLUSTER), await startTestAgent(berth.endpoint, CLUSTER));
+    agents.push(await startTestAgent(berth, CLUSTER), await startTestAgent(berth, CLUSTER));
   });
   afterAll(async () => {
     for (const agent of agents) await agent.stop();
@@ -58,7 +58,7 @@ describe('DAEMON services and health-check replacement', { timeout: 150_000 }, (
         { timeoutMs: 60_000, what: `daemon tasks on ${n} instances` },
       );
     await onInstances(2);
-    agents.push(await startTestAgent(berth.endpoint, CLUSTER));
+    agents.push(await startTestAgent(berth, CLUSTER));
     const three = await onInstances(3);
     expect(three.some((t) => t.containerInstanceArn?.endsWith(agents[2]?.instanceId ?? '?'))).toBe(true);
     const service = (await berth.ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['logs'] }))).services?.[0];

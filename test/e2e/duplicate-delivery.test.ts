@@ -30,8 +30,8 @@ describe('duplicate and reordered reconcile delivery', () => {
     await berth.ecs.send(
       new RegisterTaskDefinitionCommand({ family: 'd', containerDefinitions: [{ name: 'a', image: 'a', memory: 32 }] }),
     );
-    await registerInstance(berth.endpoint, CLUSTER, { cpu: 4096, memory: 4096 });
-    await registerInstance(berth.endpoint, CLUSTER, { cpu: 4096, memory: 4096 });
+    await registerInstance(berth, CLUSTER, { cpu: 4096, memory: 4096 });
+    await registerInstance(berth, CLUSTER, { cpu: 4096, memory: 4096 });
   });
   afterAll(async () => {
     await berth?.stop();

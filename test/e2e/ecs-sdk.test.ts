@@ -44,8 +44,8 @@ describe('ECS SDK against dev mode', () => {
   });
 
   it('registers two container instances through the agent API', async () => {
-    const a = await registerInstance(berth.endpoint, 'sdk', { cpu: 2048, memory: 1024 });
-    const b = await registerInstance(berth.endpoint, 'sdk', { cpu: 2048, memory: 1024 });
+    const a = await registerInstance(berth, 'sdk', { cpu: 2048, memory: 1024 });
+    const b = await registerInstance(berth, 'sdk', { cpu: 2048, memory: 1024 });
     const listed = await berth.ecs.send(new ListContainerInstancesCommand({ cluster: 'sdk' }));
     instanceArns = [a.containerInstanceArn, b.containerInstanceArn];
     expect([...(listed.containerInstanceArns ?? [])].sort()).toEqual([...instanceArns].sort());

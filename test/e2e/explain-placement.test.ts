@@ -30,7 +30,7 @@ describe('explain-placement', () => {
       ['zone-c', 128],
     ];
     for (const [zone, memory] of sizes) {
-      const registered = await registerInstance(berth.endpoint, 'dry', { cpu: 2048, memory }, {
+      const registered = await registerInstance(berth, 'dry', { cpu: 2048, memory }, {
         attributes: [{ name: 'ecs.availability-zone', value: zone }],
       });
       zoneOf.set(registered.containerInstanceArn, zone);
@@ -41,8 +41,8 @@ describe('explain-placement', () => {
     await berth?.stop();
   });
 
-  async function explain(body: unknown): Promise<{ status: number; json: unknown }> {
-    const response = await fetch(`${berth.endpoint}/berth/v1/explain-placement`, {
+  async function explain(body: unknown, send: typeof fetch = berth.fetch): Promise<{ status: number; json: unknown }> {
+    const response = await send(`${berth.endpoint}/berth/v1/explain-placement`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -142,6 +142,12 @@ describe('explain-placement', () => {
     expect(json).toMatchObject({ __type: type, message: expect.any(String) });
   });
 
+  it('refuses an unsigned request, as every ECS call is', async () => {
+    const { status, json } = await explain({ cluster: 'dry', taskDefinition: 'web' }, fetch);
+    expect(status).toBe(403);
+    expect(json).toMatchObject({ __type: 'MissingAuthenticationTokenException' });
+  });
+
   describe('berth explain', () => {
     function io() {
       const out: string[] = [];
@@ -149,7 +155,12 @@ describe('explain-placement', () => {
       return {
         out,
         err,
-        io: { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t), env: { BERTH_ENDPOINT: berth.endpoint } },
+        io: {
+          stdout: (t: string) => void out.push(t),
+          stderr: (t: string) => void err.push(t),
+          env: { BERTH_ENDPOINT: berth.endpoint },
+          fetch: berth.fetch,
+        },
       };
     }
 

@@ -35,6 +35,7 @@ describe('hollow fleet', () => {
       endpoint: berth.endpoint,
       cluster: 'hollow',
       count: 20,
+      registrationToken: await berth.registrationToken('hollow', { uses: 20 }),
       resources: { cpu: 1024, memory: 2048 },
       attributes: (i) => [{ name: 'ecs.availability-zone', value: ZONES[i % ZONES.length] ?? 'zone-a' }],
       pollIntervalMs: 200,
@@ -51,6 +52,8 @@ describe('hollow fleet', () => {
   });
 
   it('runs 50 tasks, all RUNNING, spread across three zones within one', async () => {
+    // Registration may have retried a conflicted token; from here on nothing should fail.
+    const errorsBefore = fleet.stats.errors;
     for (let call = 0; call < 5; call++) {
       const run = await berth.ecs.send(
         new RunTaskCommand({
@@ -72,7 +75,7 @@ describe('hollow fleet', () => {
     expect(Math.max(...perZone) - Math.min(...perZone)).toBeLessThanOrEqual(1);
     const running = fleet.instances.reduce((sum, i) => sum + i.running.size, 0);
     expect(running).toBe(50);
-    expect(fleet.stats.errors).toBe(0);
+    expect(fleet.stats.errors).toBe(errorsBefore);
   });
 
   it('stops tasks when told', async () => {

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerInstances } from '../../shared/domain/collections.ts';
 import { ensureBusyboxImage } from '../support/busybox-image.ts';
 import { startBerth } from '../support/berth.ts';
-import { containersLabelled, removeClusterContainers, startTestAgent } from '../support/agents.ts';
+import { agentCredential, containersLabelled, removeClusterContainers, startTestAgent } from '../support/agents.ts';
 import { waitFor } from '../support/wait.ts';
 
 const run = promisify(execFile);
@@ -33,8 +33,8 @@ describe('host failure', { timeout: 150_000 }, () => {
     const image = await ensureBusyboxImage();
     berth = await startBerth();
     await berth.ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
-    survivor = await startTestAgent(berth.endpoint, CLUSTER);
-    victim = await startTestAgent(berth.endpoint, CLUSTER);
+    survivor = await startTestAgent(berth, CLUSTER);
+    victim = await startTestAgent(berth, CLUSTER);
     await berth.ecs.send(
       new RegisterTaskDefinitionCommand({
         family: 'hf',
@@ -103,13 +103,13 @@ describe('host failure', { timeout: 150_000 }, () => {
     // A write from the stale agent, with the epoch it held before it was declared dead, is refused.
     const staleReport = await fetch(`${berth.endpoint}/agent/v1/clusters/${CLUSTER}/instances/${victim.instanceId}/poll`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${agentCredential(victim.stateDir)}` },
       body: JSON.stringify({ epoch: staleEpoch }),
     });
     expect(staleReport.status).toBe(409);
     expect(await staleReport.json()).toMatchObject({ code: 'InstanceFenced' });
 
-    const returned = await startTestAgent(berth.endpoint, CLUSTER, { stateDir: victim.stateDir });
+    const returned = await startTestAgent(berth, CLUSTER, { stateDir: victim.stateDir });
     try {
       expect(returned.instanceId).toBe(victim.instanceId);
       await waitFor(

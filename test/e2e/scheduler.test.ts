@@ -19,8 +19,8 @@ describe('the scheduler', () => {
     await berth.ecs.send(
       new RegisterTaskDefinitionCommand({ family: 's', containerDefinitions: [{ name: 'a', image: 'a', memory: 100 }] }),
     );
-    await registerInstance(berth.endpoint, 'sched', { cpu: 1024, memory: 1000 });
-    await registerInstance(berth.endpoint, 'sched', { cpu: 1024, memory: 1000 });
+    await registerInstance(berth, 'sched', { cpu: 1024, memory: 1000 });
+    await registerInstance(berth, 'sched', { cpu: 1024, memory: 1000 });
   });
   afterAll(async () => {
     await berth?.stop();

@@ -22,7 +22,7 @@ describe('service API', () => {
     await berth.ecs.send(
       new RegisterTaskDefinitionCommand({ family: 'api', containerDefinitions: [{ name: 'a', image: 'busybox', memory: 64 }] }),
     );
-    await registerInstance(berth.endpoint, 'svc', { cpu: 2048, memory: 2048 });
+    await registerInstance(berth, 'svc', { cpu: 2048, memory: 2048 });
   });
   afterAll(async () => {
     await berth?.stop();

@@ -34,7 +34,7 @@ describe('services on real containers', { timeout: 150_000 }, () => {
     image = await ensureBusyboxImage();
     berth = await startBerth();
     await berth.ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
-    agents = [await startTestAgent(berth.endpoint, CLUSTER), await startTestAgent(berth.endpoint, CLUSTER)];
+    agents = [await startTestAgent(berth, CLUSTER), await startTestAgent(berth, CLUSTER)];
   });
   afterAll(async () => {
     for (const agent of agents) await agent.stop();

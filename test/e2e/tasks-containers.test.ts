@@ -28,7 +28,7 @@ describe('tasks on real containers through dev mode', { timeout: 120_000 }, () =
     image = await ensureBusyboxImage();
     berth = await startBerth();
     await berth.ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
-    agent = await startTestAgent(berth.endpoint, CLUSTER);
+    agent = await startTestAgent(berth, CLUSTER);
   });
   afterAll(async () => {
     await agent?.stop();

@@ -125,8 +125,9 @@ describe('the berth CLI', () => {
       const { init } = await sign({ credentials: berth.adminKey, date: new Date(), ...ecsCall(operation, body), headers: { ...ecsCall(operation, body).headers, host: new URL(berth.endpoint).host } });
       expect((await fetch(berth.endpoint, init)).status).toBe(200);
     }
-    // The agent API is not this guard's concern (agent credentials are built separately).
-    await registerInstance(berth.endpoint, 'plan', { cpu: 1024, memory: 1024 });
+    // The agent API takes agent credentials, not signatures: the instance registers with a registration token.
+    const tokens = { endpoint: berth.endpoint, registrationToken: async (cluster: string) => (await berth.security.agents.createRegistrationToken({ cluster })).registrationToken };
+    await registerInstance(tokens, 'plan', { cpu: 1024, memory: 1024 });
     const signed = await berthCli(['explain', '--cluster', 'plan', '--task-definition', 'web']);
     expect(signed.stderr).toBe('');
     expect(signed.code).toBe(0);

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startAgent, type AgentHandle } from '../../agent/index.ts';
+import { identity } from '../../agent/state/state-dir.ts';
 
 const run = promisify(execFile);
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
@@ -11,17 +12,20 @@ const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 /**
  * A real agent on the local Docker engine, in this process, with its own
  * state directory: several of them on one engine are several container
- * instances, told apart by their identity.
+ * instances, told apart by their identity. Each start brings a registration
+ * token of its own (a restart on a kept state directory re-attaches with the
+ * instance credential instead).
  */
 export async function startTestAgent(
-  endpoint: string,
+  berth: { readonly endpoint: string; registrationToken(cluster: string): Promise<string> },
   cluster: string,
   options: { stateDir?: string; attributes?: Record<string, string> } = {},
 ): Promise<AgentHandle & { stateDir: string }> {
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'berth-agent-test-'));
   const agent = await startAgent({
-    endpoint,
+    endpoint: berth.endpoint,
     cluster,
+    registrationToken: await berth.registrationToken(cluster),
     stateDir,
     imds: false,
     logger: quiet,
@@ -29,6 +33,13 @@ export async function startTestAgent(
     ...(options.attributes !== undefined && { attributes: options.attributes }),
   });
   return Object.assign(agent, { stateDir });
+}
+
+/** The instance credential an agent keeps in its state directory, for raw agent API calls. */
+export function agentCredential(stateDir: string): string {
+  const saved = identity.parse(JSON.parse(readFileSync(join(stateDir, 'identity.json'), 'utf8')));
+  if (!saved.credential) throw new Error(`no instance credential in ${stateDir}`);
+  return saved.credential.token;
 }
 
 /** Container ids on the engine carrying all the given Berth labels. */

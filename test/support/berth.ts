@@ -1,8 +1,12 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { startDevServer, type DevServer } from '../../functions/runtime/dev-server.ts';
 import { signedFetch } from '../../functions/cli/signed-fetch.ts';
-import type { RegisterInstanceRequest, RegisterInstanceResponse } from '../../shared/schemas/agent-api.ts';
-import { registerInstanceResponse } from '../../shared/schemas/agent-api.ts';
+import type { RegisterInstanceRequest } from '../../shared/schemas/agent-api.ts';
+import {
+  createRegistrationTokenResponse,
+  registrationAnswer,
+  type RegistrationAnswer,
+} from '../../shared/security/agent-credentials.ts';
 
 export interface TestBerth extends DevServer {
   /** The unmodified ECS SDK, signing with the administrator key dev mode created. */
@@ -10,6 +14,8 @@ export interface TestBerth extends DevServer {
   /** fetch that signs its requests with the same key, for raw protocol tests. */
   readonly fetch: typeof fetch;
   readonly credentials: { accessKeyId: string; secretAccessKey: string };
+  /** An agent registration token, made through the admin API as `berth agents token` makes it. */
+  registrationToken(cluster: string, options?: { uses?: number; ttlSeconds?: number }): Promise<string>;
 }
 
 /** Berth in dev mode, in this test process, on a free loopback port. */
@@ -18,11 +24,21 @@ export async function startBerth(env: NodeJS.ProcessEnv = {}): Promise<TestBerth
   if (!server.adminKey) throw new Error('dev mode created no administrator key');
   const credentials = { ...server.adminKey };
   const ecs = new ECSClient({ endpoint: server.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+  const signed = signedFetch({ credentials, region: 'us-east-1' });
   return {
     ...server,
     ecs,
     credentials,
-    fetch: signedFetch({ credentials, region: 'us-east-1' }),
+    fetch: signed,
+    async registrationToken(cluster, options = {}) {
+      const response = await signed(`${server.endpoint}/admin/v1/registration-tokens`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ cluster, ...options }),
+      });
+      if (!response.ok) throw new Error(`registration token refused: ${response.status} ${await response.text()}`);
+      return createRegistrationTokenResponse.parse(await response.json()).registrationToken.registrationToken;
+    },
     async stop() {
       ecs.destroy();
       await server.stop();
@@ -30,24 +46,31 @@ export async function startBerth(env: NodeJS.ProcessEnv = {}): Promise<TestBerth
   };
 }
 
-/** Registers a container instance through the agent API, as an agent would. */
+/**
+ * Registers a container instance through the agent API, as an agent would,
+ * with a registration token of its own; the answer carries the instance
+ * credential every later agent call must present.
+ */
 export async function registerInstance(
-  endpoint: string,
+  berth: Pick<TestBerth, 'endpoint' | 'registrationToken'>,
   cluster: string,
   resources: { cpu: number; memory: number; reservedPorts?: number[] },
   extra: Partial<RegisterInstanceRequest> = {},
-): Promise<RegisterInstanceResponse> {
+): Promise<RegistrationAnswer & { credential: NonNullable<RegistrationAnswer['credential']> }> {
   const body: RegisterInstanceRequest = {
     resources: { reservedPorts: [], reservedPortsUdp: [], ...resources },
     attributes: [],
     agentVersion: 'test',
     ...extra,
   };
-  const response = await fetch(`${endpoint}/agent/v1/clusters/${cluster}/instances`, {
+  const token = await berth.registrationToken(cluster);
+  const response = await fetch(`${berth.endpoint}/agent/v1/clusters/${cluster}/instances`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`register failed: ${response.status} ${await response.text()}`);
-  return registerInstanceResponse.parse(await response.json());
+  const answer = registrationAnswer.parse(await response.json());
+  if (!answer.credential) throw new Error('the registration answer carries no instance credential');
+  return { ...answer, credential: answer.credential };
 }

@@ -2,7 +2,6 @@ import { Agent, request } from 'node:http';
 import type { z } from 'zod';
 import {
   pollResponse,
-  registerInstanceResponse,
   taskSpec,
   taskStateResponse,
   type AssignmentView,
@@ -11,6 +10,7 @@ import {
   type TaskStateReport,
 } from '../../shared/schemas/agent-api.ts';
 import type { Attribute } from '../../shared/schemas/container-instance.ts';
+import { registrationAnswer } from '../../shared/security/agent-credentials.ts';
 
 /**
  * A simulated fleet: hollow agents that speak the agent API over real HTTP
@@ -27,6 +27,12 @@ export interface HollowFleetOptions {
   readonly endpoint: string;
   readonly cluster: string;
   readonly count: number;
+  /**
+   * A registration token good for `count` registrations (`uses`); each
+   * agent then presents the instance credential it was answered with.
+   * Absent against a control plane that asks for none.
+   */
+  readonly registrationToken?: string;
   readonly resources: { readonly cpu: number; readonly memory: number };
   /** Attributes of the i-th agent (zones round-robin, say). */
   readonly attributes?: (index: number) => Attribute[];
@@ -78,6 +84,8 @@ interface AgentState {
   containerInstanceArn: string;
   attributes: Attribute[];
   epoch: number;
+  /** The instance credential, sent on every call. */
+  bearer: string | undefined;
   knownVersion: number | undefined;
   busy: boolean;
   gone: boolean;
@@ -108,6 +116,7 @@ export async function startHollowFleet(options: HollowFleetOptions): Promise<Hol
       containerInstanceArn: registered.containerInstanceArn,
       attributes,
       epoch: registered.epoch,
+      bearer: registered.credential?.token,
       knownVersion: undefined,
       busy: false,
       gone: false,
@@ -116,24 +125,38 @@ export async function startHollowFleet(options: HollowFleetOptions): Promise<Hol
     };
   });
 
-  async function register(attributes: Attribute[], instanceId?: string) {
+  async function register(attributes: Attribute[], instanceId?: string, bearer = options.registrationToken) {
     const body: RegisterInstanceRequest = {
       ...(instanceId !== undefined && { instanceId }),
       resources: { ...options.resources, reservedPorts: [], reservedPortsUdp: [] },
       attributes,
       agentVersion: 'hollow',
     };
-    const answer = await http.send('POST', `${base}/instances`, body, registerInstanceResponse);
-    if (!answer.ok) throw new Error(`hollow agent could not register: ${answer.status} ${answer.text}`);
-    return answer.value;
+    // As a real agent does, a busy or conflicted control plane (5xx, 429) is
+    // retried with a jittered backoff: many agents spending one registration
+    // token at once race on its use count.
+    for (let attempt = 1; ; attempt++) {
+      const answer = await http.send('POST', `${base}/instances`, body, registrationAnswer, bearer);
+      if (answer.ok) return answer.value;
+      const transient = answer.status >= 500 || answer.status === 429;
+      if (!transient || attempt >= REGISTER_ATTEMPTS) {
+        throw new Error(`hollow agent could not register: ${answer.status} ${answer.text}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, 20 * 2 ** attempt)));
+    }
   }
 
   async function poll(agent: AgentState): Promise<void> {
     stats.polls++;
     const path = `${base}/instances/${agent.instanceId}/poll`;
-    const answer = await http.send('POST', path, { epoch: agent.epoch, knownVersion: agent.knownVersion }, pollResponse);
+    const answer = await http.send('POST', path, { epoch: agent.epoch, knownVersion: agent.knownVersion }, pollResponse, agent.bearer);
     if (!answer.ok) {
-      if (answer.status === 409) agent.epoch = (await register(agent.attributes, agent.instanceId)).epoch;
+      if (answer.status === 409) {
+        // Re-attaching: the instance credential, not the (spent) registration token.
+        const again = await register(agent.attributes, agent.instanceId, agent.bearer);
+        agent.epoch = again.epoch;
+        agent.bearer = again.credential?.token ?? agent.bearer;
+      }
       if (answer.status === 404) agent.gone = true;
       return;
     }
@@ -156,7 +179,7 @@ export async function startHollowFleet(options: HollowFleetOptions): Promise<Hol
     if (task.spec === undefined) {
       stats.specFetches++;
       const query = `?instanceId=${encodeURIComponent(agent.instanceId)}`;
-      const spec = await http.send('GET', `${base}/tasks/${assignment.taskId}${query}`, undefined, taskSpec);
+      const spec = await http.send('GET', `${base}/tasks/${assignment.taskId}${query}`, undefined, taskSpec, agent.bearer);
       if (!spec.ok) return false;
       task.spec = spec.value;
     }
@@ -204,7 +227,7 @@ export async function startHollowFleet(options: HollowFleetOptions): Promise<Hol
       })),
       ...times,
     };
-    const answer = await http.send('POST', `${base}/tasks/${taskId}/state`, body, taskStateResponse);
+    const answer = await http.send('POST', `${base}/tasks/${taskId}/state`, body, taskStateResponse, agent.bearer);
     return answer.ok ? answer.value : undefined;
   }
 
@@ -252,6 +275,8 @@ export async function startHollowFleet(options: HollowFleetOptions): Promise<Hol
   };
 }
 
+const REGISTER_ATTEMPTS = 12;
+
 /** Runs `make` for 0..count-1 with at most `width` at a time, keeping the order. */
 async function inBatches<T>(count: number, width: number, make: (index: number) => Promise<T>): Promise<T[]> {
   const results: T[] = new Array<T>(count);
@@ -288,12 +313,18 @@ class JsonClient {
     this.agent = new Agent({ keepAlive: true, maxSockets: limit });
   }
 
-  async send<S extends z.ZodType>(method: string, path: string, body: unknown, schema: S): Promise<Answer<z.infer<S>>> {
+  async send<S extends z.ZodType>(
+    method: string,
+    path: string,
+    body: unknown,
+    schema: S,
+    bearer: string | undefined,
+  ): Promise<Answer<z.infer<S>>> {
     if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.active++;
     this.stats.requests++;
     try {
-      const { status, text } = await this.exchange(method, path, body);
+      const { status, text } = await this.exchange(method, path, body, bearer);
       if (status >= 400) {
         this.stats.errors++;
         this.stats.lastError = `${method} ${path}: ${status} ${text.slice(0, 200)}`;
@@ -310,8 +341,9 @@ class JsonClient {
     this.agent.destroy();
   }
 
-  private exchange(method: string, path: string, body: unknown): Promise<{ status: number; text: string }> {
+  private exchange(method: string, path: string, body: unknown, bearer: string | undefined): Promise<{ status: number; text: string }> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
+    const auth = bearer === undefined ? {} : { authorization: `Bearer ${bearer}` };
     return new Promise((resolve, reject) => {
       const req = request(
         {
@@ -320,7 +352,10 @@ class JsonClient {
           port: this.url.port,
           method,
           path,
-          headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+          headers:
+            payload === undefined
+              ? auth
+              : { ...auth, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
         },
         (res) => {
           const chunks: Buffer[] = [];

@@ -7,7 +7,10 @@ import {
   readAuditRequest,
 } from '../../../shared/security/admin-api.ts';
 import type { AdminService } from '../../../shared/security/admin-service.ts';
+import { createRegistrationTokenRequest, type RegistrationTokenAdmin } from '../../../shared/security/agent-credentials.ts';
 import { accessKeyId } from '../../../shared/security/principal.ts';
+import { getClusterPolicyRequest, putClusterPolicyRequest, type ClusterPolicyAdmin } from '../../../shared/security/cluster-policy-api.ts';
+import { putSecretRequest, secretRef, type SecretAdmin } from '../../../shared/security/secret-api.ts';
 import { AccessKeyNotFoundError } from '../../security/errors.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import { fromSchemaError, ProtocolError, toEcsError } from '../ecs/errors.ts';
@@ -19,7 +22,11 @@ import { GuardRefusal, type Admission, type RequestGuard } from '../guard.ts';
  * `berth:` actions. Errors read as the ECS endpoint's (`{ __type, message }`
  * and x-amzn-ErrorType), so one client handles both.
  */
-export function adminRouter(admin: AdminService, guard: RequestGuard, logger: Logger): Hono {
+export function adminRouter(
+  admin: AdminService & Partial<RegistrationTokenAdmin> & Partial<ClusterPolicyAdmin> & Partial<SecretAdmin>,
+  guard: RequestGuard,
+  logger: Logger,
+): Hono {
   const app = new Hono();
   const route = handler(guard, logger);
   const keyRef = z.strictObject({ accessKeyId });
@@ -47,7 +54,58 @@ export function adminRouter(admin: AdminService, guard: RequestGuard, logger: Lo
     ),
   );
   app.get('/audit', route('berth:ReadAudit', readAuditRequest, (c) => c.req.query(), (request) => admin.readAudit(request)));
+  // Agent registration tokens (docs/security.md), where the service issues them.
+  const tokens = admin.createRegistrationToken?.bind(admin);
+  if (tokens) {
+    app.post(
+      '/registration-tokens',
+      route('berth:CreateRegistrationToken', createRegistrationTokenRequest, (_c, raw) => parseJson(raw), async (request) => ({
+        registrationToken: await tokens(request),
+      })),
+    );
+  }
+  clusterSecurityRoutes(app, admin, route);
   return app;
+}
+
+/** Cluster policies and Berth's secret store (docs/security.md), where the service keeps them. */
+function clusterSecurityRoutes(app: Hono, admin: Partial<ClusterPolicyAdmin> & Partial<SecretAdmin>, route: ReturnType<typeof handler>): void {
+  const { putClusterPolicy, getClusterPolicy, putSecret, listSecrets, deleteSecret } = admin;
+  if (putClusterPolicy && getClusterPolicy) {
+    const cluster = (c: Context) => c.req.param('cluster');
+    app.put(
+      '/clusters/:cluster/policy',
+      route('berth:PutClusterPolicy', putClusterPolicyRequest, (c, raw) => ({ clusterName: cluster(c), policy: parseJson(raw) }), async (r) => ({
+        clusterPolicy: await putClusterPolicy.call(admin, r),
+      })),
+    );
+    app.get(
+      '/clusters/:cluster/policy',
+      route('berth:GetClusterPolicy', getClusterPolicyRequest, (c) => ({ clusterName: cluster(c) }), async (r) => ({
+        clusterPolicy: await getClusterPolicy.call(admin, r.clusterName),
+      })),
+    );
+  }
+  if (putSecret && listSecrets && deleteSecret) {
+    // The request body carries a secret value: it is parsed here and handed on, never echoed or logged.
+    app.put(
+      '/secrets/:name',
+      route('berth:PutSecret', putSecretRequest, (c, raw) => ({ ...bodyObject(raw), name: c.req.param('name') }), async (r) => ({
+        secret: await putSecret.call(admin, r),
+      })),
+    );
+    app.get('/secrets', route('berth:ListSecrets', z.strictObject({}), (c) => c.req.query(), async () => ({ secrets: await listSecrets.call(admin) })));
+    app.delete(
+      '/secrets/:name',
+      route('berth:DeleteSecret', secretRef, (c) => ({ name: c.req.param('name') }), async (r) => ({ secret: await deleteSecret.call(admin, r.name) })),
+    );
+  }
+}
+
+/** The body's fields; anything but a JSON object has none, and the schema then names what is missing. */
+function bodyObject(raw: Uint8Array): Record<string, unknown> {
+  const json = parseJson(raw);
+  return typeof json === 'object' && json !== null && !Array.isArray(json) ? { ...json } : {};
 }
 
 function handler(guard: RequestGuard, logger: Logger) {

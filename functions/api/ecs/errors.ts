@@ -11,6 +11,7 @@ import {
   VersionConflictError,
 } from '../../../shared/domain/errors.ts';
 import { GuardRefusal } from '../guard.ts';
+import { AttributeLimitExceededError } from '../../../shared/control/attributes.ts';
 
 /** An error as the ECS JSON protocol carries it: a type name, an HTTP status, a message. */
 export interface EcsErrorShape {
@@ -50,6 +51,9 @@ export function toEcsError(error: unknown): EcsErrorShape | undefined {
   if (error instanceof GuardRefusal) return { type: error.type, status: error.status, message: error.message };
   if (error instanceof ProtocolError) return { type: error.code, status: 400, message: error.message };
   if (error instanceof InvalidParameterError) return { type: 'InvalidParameterException', status: 400, message: error.message };
+  if (error instanceof AttributeLimitExceededError) {
+    return { type: 'AttributeLimitExceededException', status: 400, message: error.message };
+  }
   if (error instanceof ClientError || error instanceof IdempotencyMismatchError) {
     return { type: 'ClientException', status: 400, message: error.message };
   }

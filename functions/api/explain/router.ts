@@ -4,33 +4,37 @@ import type { ControlContext } from '../../../shared/control/context.ts';
 import { explainPlacement } from '../../../shared/control/explain-placement.ts';
 import { runTaskRequest } from '../../../shared/schemas/ecs-requests.ts';
 import type { Logger } from '../../runtime/logger.ts';
-import { fromSchemaError, toEcsError } from '../ecs/errors.ts';
-import type { RequestGuard } from '../guard.ts';
+import { fromSchemaError, ProtocolError, toEcsError } from '../ecs/errors.ts';
+import { GuardRefusal, type Admission, type RequestGuard } from '../guard.ts';
 
 /**
  * Berth's own extensions to the ECS API, under /berth/v1:
  *
  *   POST /berth/v1/explain-placement   RunTask's request in, a dry-run plan out
  *
- * Plain JSON. Errors read as the ECS endpoint's do (`{ __type, message }`
- * with the same statuses), so a client handles both alike. The guard sees
- * each call as the operation `ExplainPlacement`, which policies can name.
+ * Plain JSON, signed as every ECS call is. Errors read as the ECS
+ * endpoint's do (`{ __type, message }` with the same statuses), so a client
+ * handles both alike. Policies name the call `ecs:ExplainPlacement`, a read
+ * on the cluster (and task definition) the request names.
  */
 export function explainRouter(ctx: ControlContext, guard: RequestGuard, logger: Logger): Hono {
   const app = new Hono();
   app.post('/explain-placement', async (c) => {
     const requestId = randomUUID();
     c.header('x-amzn-RequestId', requestId);
+    let admission: Admission | undefined;
     try {
       const raw = new Uint8Array(await c.req.arrayBuffer());
-      await guard.checkEcs(c, 'ExplainPlacement', raw);
-      const body = parseJson(raw);
-      if (body === undefined) return error(c, 400, 'SerializationException', 'The request body is not valid JSON');
-      const parsed = runTaskRequest.safeParse(body);
+      admission = await guard.admit(c, { action: 'ecs:ExplainPlacement', body: raw, requestId });
+      const parsed = runTaskRequest.safeParse(parseJson(raw));
       if (!parsed.success) throw fromSchemaError(parsed.error);
-      return c.json(await explainPlacement(ctx, parsed.data));
+      await admission.authorize(parsed.data);
+      const answer = await explainPlacement(ctx, parsed.data);
+      await admission.settle();
+      return c.json(answer);
     } catch (thrown) {
-      const known = toEcsError(thrown);
+      await admission?.settle(thrown);
+      const known = thrown instanceof GuardRefusal ? thrown : toEcsError(thrown);
       if (known) return error(c, known.status, known.type, known.message);
       logger.error('explain-placement failed', { requestId, error: thrown });
       return error(c, 500, 'ServerException', `Internal error (request ${requestId})`);
@@ -45,7 +49,7 @@ function parseJson(raw: Uint8Array): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    return undefined;
+    throw new ProtocolError('SerializationException', 'The request body is not valid JSON');
   }
 }
 

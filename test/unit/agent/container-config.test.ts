@@ -7,6 +7,7 @@ import {
 } from '../../../shared/agent/container-config.ts';
 import { createContainerBody } from '../../../agent/docker/create-body.ts';
 import { refusal } from '../../../shared/agent/host-policy.ts';
+import { clusterPolicy } from '../../../shared/security/cluster-policy.ts';
 import type { ContainerDefinition } from '../../../shared/schemas/task-definition.ts';
 import type { TaskSpec } from '../../../shared/schemas/agent-api.ts';
 import { aSpec } from './fixtures.ts';
@@ -75,10 +76,10 @@ describe('the Docker options of a container definition', () => {
     expect(body(definition, extra).HostConfig).toMatchObject(hostConfig);
   });
 
-  it('leaves out cpu quota and memory when nothing sets them', () => {
+  it('leaves out the cpu quota and gives the policy default memory when nothing sets them', () => {
     const hostConfig = body({}).HostConfig;
     expect(hostConfig).not.toHaveProperty('CpuQuota');
-    expect(hostConfig).not.toHaveProperty('Memory');
+    expect(hostConfig).toMatchObject({ Memory: 512 * MIB });
   });
 
   it('applies the task overrides of a container', () => {
@@ -152,13 +153,99 @@ describe('the Docker options of a container definition', () => {
   });
 });
 
+const RELAXED = clusterPolicy.parse({
+  allowPrivileged: true,
+  allowedCapabilities: ['NET_ADMIN', 'CAP_SYS_TIME'],
+  allowHostPid: true,
+  allowHostNetwork: true,
+  allowedHostPaths: ['/srv/data'],
+  pidsLimit: 200,
+  defaultMemoryMiB: 128,
+});
+
+describe('hardening', () => {
+  it('gives every container the secure defaults', () => {
+    const created = body({});
+    expect(created.HostConfig).toMatchObject({
+      Privileged: false,
+      SecurityOpt: ['no-new-privileges'],
+      PidsLimit: 4096,
+      Memory: 512 * MIB,
+    });
+    for (const absent of ['CapAdd', 'PidMode', 'Mounts']) expect(created.HostConfig).not.toHaveProperty(absent);
+  });
+
+  it('grants what the cluster policy allows and the definition asks for', () => {
+    const created = body(
+      {
+        privileged: true,
+        linuxParameters: { capabilities: { add: ['cap_net_admin', 'SYS_TIME'], drop: ['CAP_MKNOD'] } },
+        mountPoints: [{ sourceVolume: 'data', containerPath: '/data', readOnly: true }],
+      },
+      { policy: RELAXED, pidMode: 'host', volumes: [{ name: 'data', host: { sourcePath: '/srv/data/app/' } }] },
+    );
+    expect(created.HostConfig).toMatchObject({
+      Privileged: true,
+      CapAdd: ['NET_ADMIN', 'SYS_TIME'],
+      CapDrop: ['MKNOD'],
+      SecurityOpt: ['no-new-privileges'],
+      PidsLimit: 200,
+      PidMode: 'host',
+      Memory: 128 * MIB,
+      Mounts: [{ Type: 'bind', Source: '/srv/data/app', Target: '/data', ReadOnly: true }],
+    });
+  });
+
+  it('keeps a reservation above the default memory within its hard limit', () => {
+    expect(body({ memoryReservation: 1024 }).HostConfig).toMatchObject({ Memory: 1024 * MIB, MemoryReservation: 1024 * MIB });
+  });
+
+  it('honours readonlyRootFilesystem, user, init and ulimits', () => {
+    const created = body({
+      readonlyRootFilesystem: true,
+      user: '1000:1000',
+      linuxParameters: { initProcessEnabled: true },
+      ulimits: [{ name: 'nofile', softLimit: 1024, hardLimit: 2048 }],
+    });
+    expect(created).toMatchObject({
+      User: '1000:1000',
+      HostConfig: { ReadonlyRootfs: true, Init: true, Ulimits: [{ Name: 'nofile', Soft: 1024, Hard: 2048 }] },
+    });
+  });
+
+  it('injects resolved secrets as environment variables, ahead of a plain variable of the same name', () => {
+    const definition: ContainerDefinition = {
+      name: 'app',
+      image: 'x',
+      environment: [{ name: 'DB_PASSWORD', value: 'plain' }, { name: 'A', value: '1' }],
+      secrets: [{ name: 'DB_PASSWORD', valueFrom: 'berth:secret:db' }],
+    };
+    const config = containerConfig(aSpec([definition]), definition, { ...context, secrets: [{ name: 'DB_PASSWORD', value: 's3cr3t' }] });
+    expect(createContainerBody(config).Env).toEqual(['DB_PASSWORD=s3cr3t', 'A=1']);
+  });
+});
+
 describe('what the host refuses', () => {
   it.each<[string, Partial<ContainerDefinition>, Partial<TaskSpec>]>([
     ['privileged mode', { privileged: true }, {}],
-    ['added Linux capabilities', { linuxParameters: { capabilities: { add: ['NET_ADMIN'] } } }, {}],
-    ['mount points', { mountPoints: [{ sourceVolume: 'data', containerPath: '/data' }] }, {}],
-    ['secrets', { secrets: [{ name: 'DB', valueFrom: 'arn:aws:ssm:::parameter/db' }] }, {}],
+    ['the Linux capabilities NET_ADMIN', { linuxParameters: { capabilities: { add: ['NET_ADMIN'] } } }, {}],
+    [
+      "the host path '/etc'",
+      { mountPoints: [{ sourceVolume: 'etc', containerPath: '/host-etc' }] },
+      { volumes: [{ name: 'etc', host: { sourcePath: '/etc' } }] },
+    ],
+    [
+      "the container engine's socket",
+      { mountPoints: [{ sourceVolume: 'docker', containerPath: '/var/run/docker.sock' }] },
+      { volumes: [{ name: 'docker', host: { sourcePath: '/var/run/docker.sock' } }] },
+    ],
+    ["volume 'data' without a host sourcePath", { mountPoints: [{ sourceVolume: 'data', containerPath: '/data' }] }, { volumes: [{ name: 'data' }] }],
+    ["mounts volume 'data', which the task definition does not declare", { mountPoints: [{ sourceVolume: 'data', containerPath: '/data' }] }, {}],
+    ['host networking', {}, { networkMode: 'host' }],
+    ["the host's PID namespace", {}, { pidMode: 'host' }],
+    ['secrets (this agent has no secret resolver)', { secrets: [{ name: 'DB', valueFrom: 'arn:aws:ssm:us-east-1:1:parameter/db' }] }, {}],
     ['awsvpc network mode', {}, { networkMode: 'awsvpc' }],
+    ["which cluster 'c1' does not allow (allowed: ghcr.io/acme/*)", {}, { policy: clusterPolicy.parse({ images: { allowedRegistries: ['ghcr.io/acme/*'] } }) }],
   ])('%s', (what, definition, extra) => {
     const full: ContainerDefinition = { name: 'app', image: 'x', ...definition };
     expect(refusal(aSpec([full], extra), full)).toContain(what);
@@ -170,5 +257,25 @@ describe('what the host refuses', () => {
     expect(createContainerBody(containerConfig(aSpec([full]), full, context)).HostConfig).toMatchObject({
       CapDrop: ['ALL'],
     });
+  });
+
+  it('allows what the cluster policy allows, and secrets once a resolver is wired in', () => {
+    const full: ContainerDefinition = {
+      name: 'app',
+      image: 'x',
+      privileged: true,
+      linuxParameters: { capabilities: { add: ['NET_ADMIN'] } },
+      mountPoints: [{ sourceVolume: 'data', containerPath: '/data' }],
+      secrets: [{ name: 'DB', valueFrom: 'berth:secret:db' }],
+    };
+    const spec = aSpec([full], { policy: RELAXED, networkMode: 'host', pidMode: 'host', volumes: [{ name: 'data', host: { sourcePath: '/srv/data' } }] });
+    expect(refusal(spec, full)).toContain('secrets');
+    expect(refusal(spec, full, { resolvesSecrets: true })).toBeUndefined();
+  });
+
+  it('lets an agent refuse what a newer policy forbids, whatever the control plane checked', () => {
+    const full: ContainerDefinition = { name: 'app', image: 'docker.io/library/busybox:1.36' };
+    const pinned = aSpec([full], { policy: clusterPolicy.parse({ images: { requireDigest: true } }) });
+    expect(refusal(pinned, full)).toMatch(/not pinned by digest; cluster 'c1' requires/);
   });
 });

@@ -1,0 +1,58 @@
+import { agentError } from '../../shared/schemas/agent-api.ts';
+import { taskSecretsResponse } from '../../shared/security/secret-api.ts';
+import type { AgentAuth } from '../control/auth.ts';
+import { failed, type SecretFailure } from './secret-resolver.ts';
+
+export type BerthSecretsResult =
+  | { readonly ok: true; readonly values: ReadonlyMap<string, string> }
+  | { readonly ok: false; readonly failure: SecretFailure };
+
+/** Berth's own secret store, as the agent reaches it. */
+export interface BerthSecretSource {
+  /** The task's `berth:secret:` values, by valueFrom. */
+  taskSecrets(taskId: string): Promise<BerthSecretsResult>;
+}
+
+export interface ControlPlaneSecretOptions {
+  readonly endpoint: string;
+  readonly cluster: string;
+  readonly auth: AgentAuth;
+  /** The instance asking: the control plane answers only for tasks assigned to it. */
+  readonly instanceId: () => string;
+  readonly timeoutMs?: number;
+}
+
+/**
+ * GET /agent/v1/clusters/{cluster}/tasks/{taskId}/secrets through the
+ * agent's own credentials. The answer is read and handed on; it is never
+ * written down or logged.
+ */
+export function controlPlaneSecretSource(options: ControlPlaneSecretOptions): BerthSecretSource {
+  const base = `${options.endpoint.replace(/\/+$/, '')}/agent/v1/clusters/${encodeURIComponent(options.cluster)}`;
+  return {
+    async taskSecrets(taskId) {
+      const instanceId = options.instanceId();
+      const url = `${base}/tasks/${encodeURIComponent(taskId)}/secrets?${new URLSearchParams({ instanceId })}`;
+      let response: Response;
+      let json: unknown;
+      try {
+        const headers = { 'x-berth-instance-id': instanceId, ...(await options.auth.headers({ method: 'GET', url, body: undefined })) };
+        response = await fetch(url, { headers, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+        json = await response.json().catch(() => undefined);
+      } catch (error) {
+        return failed('unavailable', `Berth's secret store did not answer: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      if (response.status >= 500 || response.status === 408 || response.status === 429) {
+        return failed('unavailable', `Berth's secret store answered ${response.status}`);
+      }
+      if (!response.ok) {
+        const error = agentError.safeParse(json);
+        const why = error.success ? `${error.data.code}: ${error.data.message}` : `HTTP ${response.status}`;
+        return failed('rejected', `Berth's secret store refused the task's secrets (${why})`);
+      }
+      const parsed = taskSecretsResponse.safeParse(json);
+      if (!parsed.success) return failed('rejected', "Berth's secret store sent an answer the agent cannot read");
+      return { ok: true, values: new Map(parsed.data.secrets.map((s) => [s.valueFrom, s.value])) };
+    },
+  };
+}

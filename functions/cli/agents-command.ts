@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import {
+  createRegistrationTokenResponse,
+  MAX_REGISTRATION_TOKEN_USES,
+  REGISTRATION_TOKEN_TTL_SECONDS,
+  type CreatedRegistrationToken,
+} from '../../shared/security/agent-credentials.ts';
+import { AdminApiError } from './admin-client.ts';
+import type { Connection } from './connection.ts';
+import type { CliIo } from './explain.ts';
+import { UsageError } from './keys-command.ts';
+import { signedFetch } from './signed-fetch.ts';
+
+export const AGENTS_USAGE = `Usage:
+  berth agents token --cluster NAME [--ttl 15m] [--uses 1]
+    A registration token for berth-agent (--registration-token): it registers
+    --uses instances (default 1) of the cluster within --ttl (60s to 24h,
+    default 15m). Only the token is printed on stdout.`;
+
+export interface AgentsArgs {
+  readonly positionals: readonly string[];
+  readonly cluster?: string;
+  readonly ttl?: string;
+  readonly uses?: string;
+  readonly json: boolean;
+}
+
+const errorBody = z.object({ __type: z.string(), message: z.string() });
+
+/** `berth agents ...`: throws UsageError for a bad command line, AdminApiError for a refusal. */
+export async function agentsCommand(
+  args: AgentsArgs,
+  connection: Connection & { credentials: NonNullable<Connection['credentials']> },
+  io: CliIo,
+): Promise<void> {
+  const [verb, ...extra] = args.positionals;
+  if (verb !== 'token') throw new UsageError(verb === undefined ? 'name an agents command' : `unknown agents command ${verb}`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
+  if (args.cluster === undefined) throw new UsageError('name the cluster with --cluster');
+  const request = {
+    cluster: args.cluster,
+    ...(args.ttl !== undefined && { ttlSeconds: parseTtl(args.ttl) }),
+    ...(args.uses !== undefined && { uses: parseUses(args.uses) }),
+  };
+  const send = signedFetch({ credentials: connection.credentials, region: connection.region, ...(io.fetch && { fetch: io.fetch }) });
+  const response = await send(`${connection.endpoint}/admin/v1/registration-tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(request),
+  });
+  const text = await response.text();
+  const json = parseJson(text);
+  if (!response.ok) {
+    const known = errorBody.safeParse(json);
+    if (known.success) throw new AdminApiError(known.data.__type, response.status, known.data.message);
+    throw new AdminApiError('HttpError', response.status, `HTTP ${response.status}: ${text.slice(0, 300)}`);
+  }
+  const parsed = createRegistrationTokenResponse.safeParse(json);
+  if (!parsed.success) throw new AdminApiError('UnexpectedAnswer', response.status, 'unexpected answer from /registration-tokens');
+  if (args.json) return io.stdout(`${JSON.stringify(parsed.data, null, 2)}\n`);
+  io.stdout(`${parsed.data.registrationToken.registrationToken}\n`);
+  io.stderr(describe(parsed.data.registrationToken));
+}
+
+function describe(token: CreatedRegistrationToken): string {
+  const uses = token.uses === 1 ? 'one instance' : `${token.uses} instances`;
+  return `Registration token for cluster ${token.cluster}: registers ${uses} until ${token.expiresAt}. It is not shown again.\n`;
+}
+
+/** `90`, `90s`, `15m`, `2h` to seconds, within what the control plane accepts. */
+export function parseTtl(text: string): number {
+  const match = /^(\d{1,6})([smh]?)$/.exec(text.trim());
+  if (!match) throw new UsageError(`--ttl ${text}: give seconds, or a number with s, m or h (15m)`);
+  const unit = match[2] === 'h' ? 3600 : match[2] === 'm' ? 60 : 1;
+  const seconds = Number(match[1]) * unit;
+  const { min, max } = REGISTRATION_TOKEN_TTL_SECONDS;
+  if (seconds < min || seconds > max) throw new UsageError(`--ttl ${text}: must be between ${min}s and ${max / 3600}h`);
+  return seconds;
+}
+
+function parseUses(text: string): number {
+  const uses = Number(text);
+  if (!Number.isInteger(uses) || uses < 1 || uses > MAX_REGISTRATION_TOKEN_USES) {
+    throw new UsageError(`--uses ${text}: must be a whole number from 1 to ${MAX_REGISTRATION_TOKEN_USES}`);
+  }
+  return uses;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { VersionConflictError } from '../../shared/domain/errors.ts';
+import type { Clock } from '../../shared/ports/clock.ts';
+import type { Store } from '../../shared/ports/store.ts';
+import {
+  AGENT_CREDENTIAL_DEFAULTS,
+  REGISTRATION_TOKEN_PREFIX,
+  registrationTokens,
+  type StoredRegistrationToken,
+} from '../../shared/security/agent-credentials.ts';
+import { hashRegistrationToken } from '../../shared/security/agent-credentials-token.ts';
+
+/** Spent and expired tokens stay a day for inspection, then the table's TTL removes them. */
+const KEEP_AFTER_EXPIRY_S = 24 * 3600;
+/** Uses of one token racing (a fleet started together) retry this often, with jitter, then answer "try again". */
+const MAX_ATTEMPTS = 8;
+const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * (attempt + 1)));
+
+export type TokenUse =
+  | { readonly ok: true; readonly token: StoredRegistrationToken }
+  | { readonly ok: false; readonly reason: 'unknown' | 'expired' | 'spent' | 'other-cluster'; readonly message: string };
+
+export interface RegistrationTokenRepository {
+  create(input: { cluster: string; ttlMs?: number; uses?: number }): Promise<{ token: string; stored: StoredRegistrationToken }>;
+  /** Spends one use of the token for an instance of `cluster`, with a conditional write. */
+  consume(token: string, cluster: string): Promise<TokenUse>;
+}
+
+export function newRegistrationToken(): string {
+  return `${REGISTRATION_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+}
+
+/**
+ * Registration tokens, stored as their SHA-256 only. A use is a conditional
+ * replace of the token's item at the version read, so two registrations
+ * racing with a single-use token cannot both succeed: the loser re-reads
+ * and finds it spent.
+ */
+export function createRegistrationTokenRepository(options: { store: Store; clock: Clock }): RegistrationTokenRepository {
+  const { store, clock } = options;
+  const key = (hash: string) => ({ partition: 'AGENTTOKEN', sort: hash });
+  const expiry = (t: StoredRegistrationToken) => ({ expiresAt: Math.ceil(t.expiresAt / 1000) + KEEP_AFTER_EXPIRY_S });
+
+  return {
+    async create(input) {
+      const token = newRegistrationToken();
+      const now = clock.now();
+      const stored: StoredRegistrationToken = {
+        tokenHash: hashRegistrationToken(token),
+        cluster: input.cluster,
+        createdAt: now,
+        expiresAt: now + (input.ttlMs ?? AGENT_CREDENTIAL_DEFAULTS.registrationTokenTtlMs),
+        maxUses: input.uses ?? 1,
+        uses: 0,
+      };
+      await store.create(registrationTokens, stored, expiry(stored));
+      return { token, stored };
+    },
+
+    async consume(token, cluster) {
+      const hash = hashRegistrationToken(token);
+      for (let attempt = 0; ; attempt++) {
+        const found = await store.get(registrationTokens, key(hash));
+        const now = clock.now();
+        if (!found) return { ok: false, reason: 'unknown', message: 'The registration token is not valid' };
+        const current = found.value;
+        if (now >= current.expiresAt) return { ok: false, reason: 'expired', message: 'The registration token has expired' };
+        if (current.uses >= current.maxUses) {
+          return { ok: false, reason: 'spent', message: 'The registration token has been used already' };
+        }
+        if (current.cluster !== cluster) {
+          return { ok: false, reason: 'other-cluster', message: `The registration token is for cluster ${current.cluster}, not ${cluster}` };
+        }
+        const spent: StoredRegistrationToken = { ...current, uses: current.uses + 1, lastUsedAt: now };
+        try {
+          const written = await store.replace(registrationTokens, spent, found.version, expiry(spent));
+          return { ok: true, token: written.value };
+        } catch (error) {
+          // A concurrent use: read again; a single-use token is then found spent.
+          if (!(error instanceof VersionConflictError) || attempt >= MAX_ATTEMPTS) throw error;
+          await pause(attempt);
+        }
+      }
+    },
+  };
+}

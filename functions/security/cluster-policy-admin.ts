@@ -1,0 +1,44 @@
+import { clusters } from '../../shared/domain/collections.ts';
+import { NotFoundError, VersionConflictError } from '../../shared/domain/errors.ts';
+import type { Clock } from '../../shared/ports/clock.ts';
+import type { Store } from '../../shared/ports/store.ts';
+import { clusterPolicies, clusterPolicyKey, DEFAULT_CLUSTER_POLICY } from '../../shared/security/cluster-policy.ts';
+import { policyView, type ClusterPolicyAdmin } from '../../shared/security/cluster-policy-api.ts';
+
+/**
+ * Cluster policies behind the admin API. A policy belongs to an existing
+ * cluster (a misspelt name is an error, not a policy nobody reads) and is
+ * replaced whole: what the request leaves out takes its secure default.
+ */
+export function createClusterPolicyAdmin(deps: { store: Store; clock: Clock }): ClusterPolicyAdmin {
+  const { store, clock } = deps;
+
+  async function requireCluster(name: string): Promise<void> {
+    const found = await store.get(clusters, { partition: 'CLUSTER', sort: name });
+    if (!found || found.value.status !== 'ACTIVE') throw new NotFoundError('cluster', 'Cluster not found.', { cluster: name });
+  }
+
+  return {
+    async putClusterPolicy({ clusterName, policy }) {
+      await requireCluster(clusterName);
+      const item = { clusterName, policy, updatedAt: clock.now() };
+      for (;;) {
+        const existing = await store.get(clusterPolicies, clusterPolicyKey(clusterName));
+        try {
+          if (existing) await store.replace(clusterPolicies, item, existing.version);
+          else await store.create(clusterPolicies, item);
+          return policyView(clusterName, policy, item.updatedAt);
+        } catch (error) {
+          // Two writers at once: the last one wins, as with any whole replacement.
+          if (!(error instanceof VersionConflictError)) throw error;
+        }
+      }
+    },
+
+    async getClusterPolicy(clusterName) {
+      await requireCluster(clusterName);
+      const found = await store.get(clusterPolicies, clusterPolicyKey(clusterName));
+      return found ? policyView(clusterName, found.value.policy, found.value.updatedAt) : policyView(clusterName, DEFAULT_CLUSTER_POLICY);
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { ClientError, VersionConflictError } from '../../shared/domain/errors.ts';
+import type { Clock } from '../../shared/ports/clock.ts';
+import type { Store } from '../../shared/ports/store.ts';
+import {
+  berthValueFrom,
+  secretKey,
+  storedSecrets,
+  taskSecretContext,
+  type SecretAdmin,
+  type SecretSource,
+  type SecretSummary,
+  type StoredSecret,
+} from '../../shared/security/secret-api.ts';
+import type { SecretCipher } from '../../shared/security/secret-cipher.ts';
+
+/**
+ * Berth's own secret store over the table: values encrypted with the
+ * deployment's cipher (KMS in AWS, the local key in dev mode), bound to
+ * their name. Summaries never carry a value; only `reveal`, used by the
+ * agent API for the task it serves, decrypts.
+ */
+export function createSecretStore(deps: { store: Store; cipher: SecretCipher; clock: Clock }): SecretAdmin & SecretSource {
+  const { store, cipher, clock } = deps;
+  const summarize = (s: StoredSecret): SecretSummary => ({
+    name: s.name,
+    valueFrom: berthValueFrom(s.name),
+    createdAt: new Date(s.createdAt).toISOString(),
+    updatedAt: new Date(s.updatedAt).toISOString(),
+  });
+
+  async function decrypt(s: StoredSecret): Promise<string> {
+    if (s.secret.cipher !== cipher.id) {
+      throw new Error(`Secret ${s.name} was encrypted by ${s.secret.cipher}, but this deployment uses ${cipher.id}`);
+    }
+    return cipher.decrypt(s.secret.ciphertext, taskSecretContext(s.name));
+  }
+
+  return {
+    async putSecret({ name, value }) {
+      const ciphertext = await cipher.encrypt(value, taskSecretContext(name));
+      for (;;) {
+        const existing = await store.get(storedSecrets, secretKey(name));
+        const now = clock.now();
+        const item: StoredSecret = {
+          name,
+          secret: { cipher: cipher.id, ciphertext },
+          createdAt: existing?.value.createdAt ?? now,
+          updatedAt: now,
+        };
+        try {
+          if (existing) await store.replace(storedSecrets, item, existing.version);
+          else await store.create(storedSecrets, item);
+          return summarize(item);
+        } catch (error) {
+          if (!(error instanceof VersionConflictError)) throw error;
+        }
+      }
+    },
+
+    async listSecrets() {
+      const all: SecretSummary[] = [];
+      let after: string | undefined;
+      do {
+        const page = await store.query(storedSecrets, 'SECRET', { ...(after !== undefined && { after }) });
+        all.push(...page.items.map((i) => summarize(i.value)));
+        after = page.lastSort;
+      } while (after !== undefined);
+      return all;
+    },
+
+    async deleteSecret(name) {
+      const existing = await store.get(storedSecrets, secretKey(name));
+      if (!existing) throw new ClientError(`There is no secret named ${name}`);
+      await store.delete(storedSecrets, secretKey(name), existing.version);
+      return summarize(existing.value);
+    },
+
+    async reveal(names) {
+      const found = await store.getMany(storedSecrets, names.map(secretKey));
+      const values = new Map<string, string>();
+      for (const item of found) values.set(item.value.name, await decrypt(item.value));
+      return values;
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import type { Collection } from '../ports/store.ts';
+import { epochMs } from '../schemas/common.ts';
+import { encryptedSecret } from './access-key.ts';
+import { BERTH_SECRET_NAME, BERTH_SECRET_PREFIX } from './secret-reference.ts';
+
+/**
+ * Berth's own secret store, for task definitions that name `berth:secret:NAME`
+ * (dev mode, or a deployment that keeps secrets out of SSM):
+ *
+ *   PUT    /admin/v1/secrets/{name}     berth:PutSecret     { value }
+ *   GET    /admin/v1/secrets            berth:ListSecrets   names and dates, never values
+ *   DELETE /admin/v1/secrets/{name}     berth:DeleteSecret
+ *   GET    /agent/v1/clusters/{c}/tasks/{taskId}/secrets?instanceId=   the values one task needs,
+ *          only to the instance it is assigned to
+ *
+ * Values are encrypted at rest with the deployment's SecretCipher (as access
+ * keys are), bound to the secret's name. No answer but the agent's carries a
+ * value, and nothing logs one.
+ */
+export const secretName = z.string().regex(BERTH_SECRET_NAME, 'letters, digits, ".", "_" and "-", at most 128');
+
+/** Fits the admin API's body limit with room to spare; SSM's advanced parameters hold 8 KiB too. */
+export const MAX_SECRET_VALUE_BYTES = 8192;
+
+export const putSecretRequest = z.strictObject({
+  name: secretName,
+  value: z
+    .string()
+    .min(1)
+    .refine((v) => new TextEncoder().encode(v).length <= MAX_SECRET_VALUE_BYTES, `at most ${MAX_SECRET_VALUE_BYTES} bytes`),
+});
+export type PutSecretRequest = z.infer<typeof putSecretRequest>;
+
+export const secretRef = z.strictObject({ name: secretName });
+
+export const secretSummary = z.object({
+  name: secretName,
+  /** What a task definition puts in `valueFrom`. */
+  valueFrom: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type SecretSummary = z.infer<typeof secretSummary>;
+
+export const putSecretResponse = z.object({ secret: secretSummary });
+export const listSecretsResponse = z.object({ secrets: z.array(secretSummary) });
+export const deleteSecretResponse = z.object({ secret: secretSummary });
+
+/** The agent API's answer: values only for the secrets the task's definition names. */
+export const taskSecretsResponse = z.object({
+  secrets: z.array(z.object({ valueFrom: z.string(), value: z.string() })),
+  /** `valueFrom`s naming secrets the store does not hold. */
+  missing: z.array(z.string()),
+});
+export type TaskSecretsResponse = z.infer<typeof taskSecretsResponse>;
+
+export const storedSecret = z.object({
+  name: secretName,
+  secret: encryptedSecret,
+  createdAt: epochMs,
+  updatedAt: epochMs,
+});
+export type StoredSecret = z.infer<typeof storedSecret>;
+
+/** `SECRET` / name: one partition, listed in name order. */
+export const storedSecrets: Collection<StoredSecret> = {
+  name: 'secret',
+  schema: storedSecret,
+  partitionOf: () => 'SECRET',
+  sortOf: (s) => s.name,
+};
+
+export function secretKey(name: string): { partition: string; sort: string } {
+  return { partition: 'SECRET', sort: name };
+}
+
+/** Binds a ciphertext to its secret's name: values cannot be swapped between items. */
+export function taskSecretContext(name: string): Record<string, string> {
+  return { purpose: 'berth-task-secret', name };
+}
+
+export function berthValueFrom(name: string): string {
+  return `${BERTH_SECRET_PREFIX}${name}`;
+}
+
+/** What the admin API does with secrets. */
+export interface SecretAdmin {
+  putSecret(request: PutSecretRequest): Promise<SecretSummary>;
+  listSecrets(): Promise<SecretSummary[]>;
+  deleteSecret(name: string): Promise<SecretSummary>;
+}
+
+/** Reads values, for the agent API only. */
+export interface SecretSource {
+  /** The values of the named secrets that exist, by name. */
+  reveal(names: readonly string[]): Promise<ReadonlyMap<string, string>>;
+}

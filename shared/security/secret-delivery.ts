@@ -1,0 +1,52 @@
+import { AgentError } from '../control/agent-errors.ts';
+import { requireActiveCluster } from '../control/clusters.ts';
+import type { ControlContext } from '../control/context.ts';
+import { instanceKey } from '../control/instances.ts';
+import { findTaskDefinition } from '../control/task-definitions.ts';
+import { containerInstances, tasks } from '../domain/collections.ts';
+import type { TaskDefinition } from '../schemas/task-definition.ts';
+import type { SecretSource, TaskSecretsResponse } from './secret-api.ts';
+import { berthSecretNames, BERTH_SECRET_PREFIX } from './secret-reference.ts';
+
+/**
+ * The values of Berth-stored secrets one task needs, for the instance it is
+ * assigned to and nobody else: an instance that asks for another instance's
+ * task, or for a task no longer assigned to it, is refused. Only the secrets
+ * the task's definition names are read.
+ */
+export async function taskSecrets(
+  ctx: ControlContext,
+  source: SecretSource,
+  clusterRef: string,
+  instanceId: string,
+  taskId: string,
+): Promise<TaskSecretsResponse> {
+  const cluster = (await requireActiveCluster(ctx, clusterRef)).value.clusterName;
+  const instance = await ctx.store.get(containerInstances, instanceKey(cluster, instanceId));
+  if (!instance || instance.value.status === 'INACTIVE') {
+    throw new AgentError(404, 'InstanceNotFound', `Container instance ${instanceId} is not registered`);
+  }
+  if (!instance.value.assignments[taskId]) {
+    throw new AgentError(403, 'TaskNotAssigned', `Task ${taskId} is not assigned to instance ${instanceId}`);
+  }
+  const task = await ctx.store.get(tasks, { partition: `TASK#${cluster}`, sort: taskId });
+  if (!task) throw new AgentError(404, 'TaskNotFound', `Task ${taskId} does not exist`);
+  const definition = (await findTaskDefinition(ctx, task.value.taskDefinitionArn)).value;
+  const names = berthSecretNames(secretReferences(definition));
+  const values = names.length > 0 ? await source.reveal(names) : new Map<string, string>();
+  const answer: TaskSecretsResponse = { secrets: [], missing: [] };
+  for (const name of names) {
+    const value = values.get(name);
+    if (value === undefined) answer.missing.push(`${BERTH_SECRET_PREFIX}${name}`);
+    else answer.secrets.push({ valueFrom: `${BERTH_SECRET_PREFIX}${name}`, value });
+  }
+  return answer;
+}
+
+/** Every `valueFrom` of a task definition: container secrets and registry credentials. */
+export function secretReferences(definition: Pick<TaskDefinition, 'containerDefinitions'>): string[] {
+  return definition.containerDefinitions.flatMap((c) => [
+    ...(c.secrets ?? []).map((s) => s.valueFrom),
+    ...(c.repositoryCredentials ? [c.repositoryCredentials.credentialsParameter] : []),
+  ]);
+}
