@@ -18,7 +18,9 @@ import { readEc2Identity } from './host/imds.ts';
 import { MetadataServiceGuard } from './host/imds-block.ts';
 import { isPortFree } from './host/port-probe.ts';
 import { jsonLogger } from './log.ts';
-import { staticSecretResolver } from './secrets/secret-resolver.ts';
+import { awsSecretSource, regionOfZone } from './secrets/aws-secret-source.ts';
+import { controlPlaneSecretSource } from './secrets/berth-secret-source.ts';
+import { createSecretResolver } from './secrets/secret-resolver.ts';
 import { drainTasks, DRAIN_REASON } from './drain.ts';
 import { registerWithRetry, waitForRuntime } from './startup.ts';
 import { guardStateDir } from './state/protected-mounts.ts';
@@ -86,7 +88,14 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     random,
     isFree: isPortFree,
   });
-  const secrets = options.secrets ?? staticSecretResolver(options.registryCredentials ?? {});
+  const region = process.env.AWS_REGION ?? (ec2 ? regionOfZone(ec2.availabilityZone) : undefined);
+  const secrets =
+    options.secrets ??
+    createSecretResolver({
+      registryCredentials: options.registryCredentials ?? {},
+      aws: awsSecretSource({ ...(region !== undefined && { region }) }),
+      berth: controlPlaneSecretSource({ endpoint: options.endpoint, cluster: options.cluster, auth: credentials, instanceId }),
+    });
   const steps = new StepRunner({
     // No container is created with a bind mount showing the state directory (and the credential in it).
     runtime: guardStateDir(runtime, settings.stateDir),

@@ -40,7 +40,7 @@ export class StepRunner {
     if (!task.spec || !definition)
       return { type: 'step-failed', container: name, step, message: 'the task definition has no such container' };
     // Checked before the pull: no point fetching an image for a container that will not be created.
-    const refused = refusal(task.spec, definition);
+    const refused = refusal(task.spec, definition, { resolvesSecrets: true });
     if (refused) return { type: 'step-failed', container: name, step: 'create', message: refused };
     if (step === 'pull') return this.pull(name, definition);
     if (step === 'create') return this.create(task, container, definition);
@@ -83,6 +83,13 @@ export class StepRunner {
   ): Promise<TaskEvent> {
     const spec = task.spec;
     if (!spec) return { type: 'step-failed', container: container.name, step: 'create', message: 'no task spec' };
+    // Resolved at each create and handed straight to the engine: never kept, logged or reported.
+    const secrets = await this.deps.secrets.containerSecrets(spec.taskId, definition);
+    if (!secrets.ok) {
+      return secrets.failure.kind === 'unavailable'
+        ? { type: 'step-deferred', container: container.name }
+        : { type: 'step-failed', container: container.name, step: 'create', message: secrets.failure.message };
+    }
     const mappings = dynamicMappings(spec, definition);
     // A create retried after a restart reuses the ports it was given the first time.
     const hostPorts =
@@ -101,6 +108,7 @@ export class StepRunner {
       instanceId: this.deps.instanceId(),
       hostPorts,
       stopTimeoutSeconds: container.stopTimeoutSeconds,
+      secrets: secrets.values,
     });
     const created = await this.deps.runtime.createContainer(config);
     if (created.ok) {

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { ControlContext } from '../../shared/control/context.ts';
 import { silentLogger, type Logger } from '../runtime/logger.ts';
 import type { AdminService } from '../../shared/security/admin-service.ts';
+import type { SecretSource } from '../../shared/security/secret-api.ts';
 import { adminRouter } from './admin/router.ts';
 import { agentRouter } from './agent/router.ts';
 import { ecsRouter } from './ecs/router.ts';
@@ -14,6 +15,8 @@ export interface ApiDependencies {
   readonly logger?: Logger;
   /** Key management and the audit log under /admin/v1; mounted only with a guard that checks signatures. */
   readonly admin?: AdminService;
+  /** Berth-stored task secrets, for the agent API's secrets route; the route is mounted only with it. */
+  readonly secrets?: SecretSource;
 }
 
 /**
@@ -25,7 +28,7 @@ export function createApp(deps: ApiDependencies): Hono {
   const logger = deps.logger ?? silentLogger;
   const app = new Hono();
   app.get('/ping', (c) => c.json({ ok: true }));
-  app.route('/agent/v1', agentRouter(deps.ctx, guard, logger));
+  app.route('/agent/v1', agentRouter(deps.ctx, guard, logger, deps.secrets));
   if (deps.admin) app.route('/admin/v1', adminRouter(deps.admin, guard, logger));
   app.route('/berth/v1', explainRouter(deps.ctx, guard, logger));
   app.route('/', ecsRouter(deps.ctx, guard, logger));

@@ -86,7 +86,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     logger,
   });
   const adminKey = await security.bootstrapAdminKey();
-  const app = createApp({ ctx, logger, guard: security.guard, admin: security.admin });
+  const app = createApp({ ctx, logger, guard: security.guard, admin: security.admin, secrets: security.secrets });
   let server: ServerType;
   const host = options.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) => {

@@ -14,7 +14,9 @@ import {
   AgentCredentialError,
   type AgentAccess,
 } from '../../../shared/security/agent-credentials-access.ts';
+import type { SecretSource } from '../../../shared/security/secret-api.ts';
 import type { Logger } from '../../runtime/logger.ts';
+import { agentSecretsRouter } from './secrets-router.ts';
 import type { RequestGuard } from '../guard.ts';
 import { toEcsError } from '../ecs/errors.ts';
 
@@ -32,7 +34,7 @@ type AgentEnv = { Variables: { [AGENT_ACCESS_VARIABLE]?: AgentAccess } };
  * guard that leaves none (the open guard of in-process tests) the instance
  * is taken from the request and no credentials are issued.
  */
-export function agentRouter(ctx: ControlContext, guard: RequestGuard, logger: Logger): Hono<AgentEnv> {
+export function agentRouter(ctx: ControlContext, guard: RequestGuard, logger: Logger, secrets?: SecretSource): Hono<AgentEnv> {
   const app = new Hono<AgentEnv>();
   app.use(async (c, next) => {
     await guard.checkAgent(c);
@@ -91,6 +93,7 @@ export function agentRouter(ctx: ControlContext, guard: RequestGuard, logger: Lo
     return c.json(await agent.reportTaskState(ctx, c.req.param('cluster'), c.req.param('taskId'), body));
   });
 
+  if (secrets) app.route('/', agentSecretsRouter(ctx, secrets, logger));
   return app;
 }
 

@@ -1,0 +1,70 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CreateClusterCommand, DescribeTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, type Task } from '@aws-sdk/client-ecs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBerth } from '../../functions/cli/berth.ts';
+import { ensureBusyboxImage } from '../support/busybox-image.ts';
+import { startBerth } from '../support/berth.ts';
+import { removeClusterContainers, startTestAgent } from '../support/agents.ts';
+import { waitFor } from '../support/wait.ts';
+
+const CLUSTER = 'secrets-e2e';
+
+/** A Berth secret from `berth secrets put` into a real container's environment through dev mode and a real agent. */
+describe('task secrets through dev mode', { timeout: 120_000 }, () => {
+  let berth: Awaited<ReturnType<typeof startBerth>>;
+  let agent: Awaited<ReturnType<typeof startTestAgent>>;
+  let image: string;
+  const value = `s3cr3t-${randomUUID()}`;
+
+  beforeAll(async () => {
+    image = await ensureBusyboxImage();
+    berth = await startBerth();
+    await berth.ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
+    agent = await startTestAgent(berth, CLUSTER);
+  });
+  afterAll(async () => {
+    await agent?.stop();
+    await berth?.stop();
+    await removeClusterContainers(CLUSTER);
+  });
+
+  it('reaches the container and nothing else', async () => {
+    const code = await runBerth(['secrets', 'put', 'db', '--value-stdin'], {
+      stdout: () => {},
+      stderr: () => {},
+      env: { BERTH_ENDPOINT: berth.endpoint, AWS_ACCESS_KEY_ID: berth.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: berth.credentials.secretAccessKey },
+      readStdin: async () => value,
+    });
+    expect(code).toBe(0);
+    // The container compares a digest, so not even the task definition holds the value.
+    const digest = createHash('md5').update(value).digest('hex');
+    await berth.ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'secret-reader',
+        containerDefinitions: [
+          {
+            name: 'app',
+            image,
+            memory: 32,
+            command: ['sh', '-c', `[ "$(printf %s "$DB" | md5sum | cut -c1-32)" = "${digest}" ]`],
+            secrets: [{ name: 'DB', valueFrom: 'berth:secret:db' }],
+          },
+        ],
+      }),
+    );
+    const run = await berth.ecs.send(new RunTaskCommand({ cluster: CLUSTER, taskDefinition: 'secret-reader' }));
+    const arn = run.tasks?.[0]?.taskArn ?? '';
+    const stopped = await waitFor(async () => {
+      const out = await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [arn] }));
+      const task: Task | undefined = out.tasks?.[0];
+      return task?.lastStatus === 'STOPPED' ? out : undefined;
+    }, { timeoutMs: 60_000, what: 'the task to stop' });
+    expect(stopped.tasks?.[0]?.containers?.[0]?.exitCode).toBe(0);
+    const state = await Promise.all(
+      (await readdir(join(agent.stateDir, 'tasks'))).map((f) => readFile(join(agent.stateDir, 'tasks', f), 'utf8')),
+    );
+    expect([JSON.stringify(stopped), ...state].join('\n')).not.toContain(value);
+  });
+});
