@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { resourceId } from '../domain/arn.ts';
 import { containerInstances } from '../domain/collections.ts';
 import { InvalidParameterError, VersionConflictError } from '../domain/errors.ts';
-import type { ContainerInstance } from '../schemas/container-instance.ts';
+import type { Attribute, ContainerInstance } from '../schemas/container-instance.ts';
 import type {
   deregisterContainerInstanceRequest,
   listContainerInstancesRequest,
@@ -45,7 +45,7 @@ export async function registerInstance(
       return {
         ...i,
         registered,
-        attributes: request.attributes,
+        attributes: mergeAttributes(i.attributes, request.attributes),
         agentVersion: request.agentVersion,
         ...(request.dockerVersion !== undefined && { dockerVersion: request.dockerVersion }),
         ...(request.ec2InstanceId !== undefined && { ec2InstanceId: request.ec2InstanceId }),
@@ -76,6 +76,16 @@ export async function registerInstance(
   const created = await ctx.store.create(containerInstances, instance);
   await ctx.reconcile.requestReconcile(cluster, 'RegisterContainerInstance');
   return created;
+}
+
+/**
+ * On re-registration the agent's report of its own attributes wins, and
+ * attributes users set with PutAttributes that the agent does not send are
+ * kept: an agent restart must not erase them.
+ */
+export function mergeAttributes(stored: readonly Attribute[], reported: readonly Attribute[]): Attribute[] {
+  const names = new Set(reported.map((a) => a.name));
+  return [...reported, ...stored.filter((a) => !names.has(a.name) && !a.name.startsWith('ecs.'))];
 }
 
 /**

@@ -74,9 +74,11 @@ async function main(): Promise<void> {
       containerDefinitions: [{ name: 'app', image, memory: 8, command: ['sleep', '3600'], stopTimeout: 1 }],
     }),
   );
+  const token = await server.registrationToken(CLUSTER);
   const agent = spawn(
     process.execPath,
-    ['bin/berth-agent.js', '--endpoint', server.endpoint, '--cluster', CLUSTER, '--state-dir', mkdtempSync(join(tmpdir(), 'berth-bench-')),
+    ['bin/berth-agent.js', '--endpoint', server.endpoint, '--cluster', CLUSTER, '--registration-token', token,
+      '--state-dir', mkdtempSync(join(tmpdir(), 'berth-bench-')),
       '--no-imds', '--log-level', 'warn', '--poll-interval', String(POLL_SECONDS)],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
