@@ -38,6 +38,8 @@ export interface Ulimit {
 /** A container to create, in runtime-neutral terms. */
 export interface ContainerConfig {
   readonly name: string;
+  /** The hardening it is created with (see shared/agent/container-security.ts). */
+  readonly security: ContainerSecurity;
   readonly image: string;
   readonly entryPoint?: readonly string[];
   readonly command?: readonly string[];
@@ -163,4 +165,30 @@ export interface ContainerRuntime {
   listContainers(labels: Readonly<Record<string, string>>): Promise<RuntimeResult<ContainerObservation[]>>;
   /** Container events for containers carrying all of these labels. */
   watchEvents(labels: Readonly<Record<string, string>>, handlers: EventHandlers): EventWatch;
+}
+
+/**
+ * The hardening every container is created with, in runtime-neutral terms.
+ * What the task asked for arrives here only after the cluster's policy
+ * allowed it (see host-policy.ts); the rest are the defaults a container
+ * always gets: no new privileges through setuid binaries, a pids limit,
+ * no added capabilities, its own PID namespace.
+ */
+export interface ContainerSecurity {
+  readonly privileged: boolean;
+  /** Capabilities added to the engine's default set, normalised (`NET_ADMIN`). */
+  readonly capAdd: readonly string[];
+  /** Always true: a process in the container cannot gain privileges it was not started with. */
+  readonly noNewPrivileges: true;
+  readonly pidsLimit: number;
+  /** `host` shares the host's PID namespace; absent, the container has its own. */
+  readonly pidMode?: 'host';
+  /** Host paths bound into the container, each already within the policy's allow-list. */
+  readonly mounts: readonly BindMount[];
+}
+
+export interface BindMount {
+  readonly source: string;
+  readonly target: string;
+  readonly readOnly: boolean;
 }
