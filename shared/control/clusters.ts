@@ -5,6 +5,7 @@ import { ClusterNotEmptyError, NotFoundError, VersionConflictError } from '../do
 import type { Cluster } from '../schemas/cluster.ts';
 import type { createClusterRequest, listClustersRequest } from '../schemas/ecs-requests.ts';
 import type { Versioned } from '../ports/store.ts';
+import { clusterPolicies, clusterPolicyKey } from '../security/cluster-policy.ts';
 import type { ControlContext } from './context.ts';
 import { listMatching, readAll } from './listing.ts';
 import { decodeToken, encodeToken, pageSize } from './pagination.ts';
@@ -78,6 +79,15 @@ export async function deleteCluster(ctx: ControlContext, ref: string): Promise<C
   }
   const inactive: Cluster = { ...found.value, status: 'INACTIVE' };
   await ctx.store.replace(clusters, inactive, found.version);
+  // A cluster created again under this name starts from the secure defaults.
+  const policy = await ctx.store.get(clusterPolicies, clusterPolicyKey(found.value.clusterName));
+  if (policy) {
+    try {
+      await ctx.store.delete(clusterPolicies, clusterPolicyKey(found.value.clusterName), policy.version);
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+    }
+  }
   return { ...view, cluster: inactive };
 }
 

@@ -1,5 +1,6 @@
 import {
   CreateClusterCommand,
+  DeleteClusterCommand,
   CreateServiceCommand,
   ECSClient,
   RegisterTaskDefinitionCommand,
@@ -185,6 +186,15 @@ describe('the cluster policy in the API', () => {
     ecs?.destroy();
     await berth?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('forgets a deleted cluster’s policy, so a cluster created again under its name starts from the default', async () => {
+    await ecs.send(new CreateClusterCommand({ clusterName: 'again' }));
+    expect((await setPolicy('again', { ...DEFAULT_CLUSTER_POLICY, allowPrivileged: true })).code).toBe(0);
+    await ecs.send(new DeleteClusterCommand({ cluster: 'again' }));
+    await ecs.send(new CreateClusterCommand({ clusterName: 'again' }));
+    const answer = await cli(['cluster-policy', 'get', 'again', '--output', 'json']);
+    expect(JSON.parse(answer.stdout)).toMatchObject({ clusterPolicy: { isSet: false, policy: DEFAULT_CLUSTER_POLICY } });
   });
 
   it('starts from the secure default', async () => {
