@@ -13,8 +13,9 @@ import { getClusterPolicyRequest, putClusterPolicyRequest, type ClusterPolicyAdm
 import { putSecretRequest, secretRef, type SecretAdmin } from '../../../shared/security/secret-api.ts';
 import { AccessKeyNotFoundError } from '../../security/errors.ts';
 import type { Logger } from '../../runtime/logger.ts';
-import { fromSchemaError, ProtocolError, toEcsError } from '../ecs/errors.ts';
-import { GuardRefusal, type Admission, type RequestGuard } from '../guard.ts';
+import { fromSchemaError, ProtocolError, type EcsErrorShape } from '../ecs/errors.ts';
+import { parseJsonBody, respondWithEcsError } from '../respond.ts';
+import type { Admission, RequestGuard } from '../guard.ts';
 
 /**
  * The admin API under /admin/v1 (routes in shared/security/admin-api.ts):
@@ -33,7 +34,7 @@ export function adminRouter(
 
   app.post(
     '/access-keys',
-    route('berth:CreateAccessKey', createAccessKeyRequest, (_c, raw) => parseJson(raw), async (request) => ({
+    route('berth:CreateAccessKey', createAccessKeyRequest, (_c, raw) => parseJsonBody(raw), async (request) => ({
       accessKey: await admin.createAccessKey(request),
     })),
   );
@@ -59,7 +60,7 @@ export function adminRouter(
   if (tokens) {
     app.post(
       '/registration-tokens',
-      route('berth:CreateRegistrationToken', createRegistrationTokenRequest, (_c, raw) => parseJson(raw), async (request) => ({
+      route('berth:CreateRegistrationToken', createRegistrationTokenRequest, (_c, raw) => parseJsonBody(raw), async (request) => ({
         registrationToken: await tokens(request),
       })),
     );
@@ -75,7 +76,7 @@ function clusterSecurityRoutes(app: Hono, admin: Partial<ClusterPolicyAdmin> & P
     const cluster = (c: Context) => c.req.param('cluster');
     app.put(
       '/clusters/:cluster/policy',
-      route('berth:PutClusterPolicy', putClusterPolicyRequest, (c, raw) => ({ clusterName: cluster(c), policy: parseJson(raw) }), async (r) => ({
+      route('berth:PutClusterPolicy', putClusterPolicyRequest, (c, raw) => ({ clusterName: cluster(c), policy: parseJsonBody(raw) }), async (r) => ({
         clusterPolicy: await putClusterPolicy.call(admin, r),
       })),
     );
@@ -104,7 +105,7 @@ function clusterSecurityRoutes(app: Hono, admin: Partial<ClusterPolicyAdmin> & P
 
 /** The body's fields; anything but a JSON object has none, and the schema then names what is missing. */
 function bodyObject(raw: Uint8Array): Record<string, unknown> {
-  const json = parseJson(raw);
+  const json = parseJsonBody(raw);
   return typeof json === 'object' && json !== null && !Array.isArray(json) ? { ...json } : {};
 }
 
@@ -133,29 +134,15 @@ function handler(guard: RequestGuard, logger: Logger) {
         return c.json(result, 200);
       } catch (error) {
         await admission?.settle(error);
-        return respondWithError(c, error, requestId, logger);
+        return respondWithEcsError(c, error, { requestId, logger, what: 'admin request', own: adminErrors });
       }
     };
 }
 
-function parseJson(raw: Uint8Array): unknown {
-  const text = new TextDecoder().decode(raw).trim();
-  if (text === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ProtocolError('SerializationException', 'The request body is not valid JSON');
-  }
-}
 
-function respondWithError(c: Context, error: unknown, requestId: string, logger: Logger): Response {
-  const shape =
-    error instanceof GuardRefusal
-      ? error
-      : error instanceof AccessKeyNotFoundError
-        ? { type: 'NoSuchEntityException', status: 404 as const, message: error.message }
-        : (toEcsError(error) ?? { type: 'ServerException', status: 500 as const, message: `Internal error (request ${requestId})` });
-  if (shape.type === 'ServerException') logger.error('admin request failed', { requestId, error });
-  c.header('x-amzn-ErrorType', shape.type);
-  return c.json({ __type: shape.type, message: shape.message }, shape.status);
+/** The admin API's own errors; the rest map as at the ECS endpoint. */
+function adminErrors(error: unknown): EcsErrorShape | undefined {
+  return error instanceof AccessKeyNotFoundError
+    ? { type: 'NoSuchEntityException', status: 404, message: error.message }
+    : undefined;
 }

@@ -1,19 +1,19 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { randomUUID } from 'node:crypto';
 import type { ControlContext } from '../../../shared/control/context.ts';
-import { GuardRefusal, type Admission, type RequestGuard } from '../guard.ts';
+import type { Admission, RequestGuard } from '../guard.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import { attributeOperations } from './attributes.ts';
 import { clusterOperations } from './clusters.ts';
 import { containerInstanceOperations } from './container-instances.ts';
-import { fromSchemaError, ProtocolError, toEcsError } from './errors.ts';
+import { fromSchemaError, ProtocolError } from './errors.ts';
+import { AWS_JSON, parseJsonBody, respondWithEcsError } from '../respond.ts';
 import type { Operation } from './operation.ts';
 import { taskDefinitionOperations } from './task-definitions.ts';
 import { taskOperations } from './tasks.ts';
 import { serviceOperations } from './services.ts';
 
 const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113.';
-const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
 export const ecsOperations: Record<string, Operation> = {
   ...clusterOperations,
@@ -44,40 +44,16 @@ export function ecsRouter(ctx: ControlContext, guard: RequestGuard, logger: Logg
       }
       const raw = new Uint8Array(await c.req.arrayBuffer());
       admission = await guard.admit(c, { action: `ecs:${name}`, body: raw, requestId });
-      const parsed = op.schema.safeParse(parseBody(raw));
+      const parsed = op.schema.safeParse(parseJsonBody(raw));
       if (!parsed.success) throw fromSchemaError(parsed.error);
       await admission.authorize(parsed.data);
       const result = await op.run(ctx, parsed.data);
       await admission.settle();
-      return c.body(JSON.stringify(result), 200, { 'content-type': CONTENT_TYPE });
+      return c.body(JSON.stringify(result), 200, { 'content-type': AWS_JSON });
     } catch (error) {
       await admission?.settle(error);
-      return respondWithError(c, error, { requestId, target, logger });
+      return respondWithEcsError(c, error, { requestId, logger, what: `ecs request ${target}` });
     }
   });
   return app;
-}
-
-function parseBody(raw: Uint8Array): unknown {
-  const text = new TextDecoder().decode(raw).trim();
-  if (text === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ProtocolError('SerializationException', 'The request body is not valid JSON');
-  }
-}
-
-function respondWithError(
-  c: Context,
-  error: unknown,
-  info: { requestId: string; target: string; logger: Logger },
-): Response {
-  const known = error instanceof GuardRefusal ? error : toEcsError(error);
-  const shape = known ?? { type: 'ServerException', status: 500 as const, message: `Internal error (request ${info.requestId})` };
-  if (!known) info.logger.error('ecs request failed', { requestId: info.requestId, target: info.target, error });
-  c.header('x-amzn-ErrorType', shape.type);
-  return c.body(JSON.stringify({ __type: shape.type, message: shape.message }), shape.status, {
-    'content-type': CONTENT_TYPE,
-  });
 }

@@ -1,11 +1,12 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { randomUUID } from 'node:crypto';
 import type { ControlContext } from '../../../shared/control/context.ts';
 import { explainPlacement } from '../../../shared/control/explain-placement.ts';
 import { runTaskRequest } from '../../../shared/schemas/ecs-requests.ts';
 import type { Logger } from '../../runtime/logger.ts';
-import { fromSchemaError, ProtocolError, toEcsError } from '../ecs/errors.ts';
-import { GuardRefusal, type Admission, type RequestGuard } from '../guard.ts';
+import { fromSchemaError } from '../ecs/errors.ts';
+import { parseJsonBody, respondWithEcsError } from '../respond.ts';
+import type { Admission, RequestGuard } from '../guard.ts';
 
 /**
  * Berth's own extensions to the ECS API, under /berth/v1:
@@ -26,7 +27,7 @@ export function explainRouter(ctx: ControlContext, guard: RequestGuard, logger: 
     try {
       const raw = new Uint8Array(await c.req.arrayBuffer());
       admission = await guard.admit(c, { action: 'ecs:ExplainPlacement', body: raw, requestId });
-      const parsed = runTaskRequest.safeParse(parseJson(raw));
+      const parsed = runTaskRequest.safeParse(parseJsonBody(raw));
       if (!parsed.success) throw fromSchemaError(parsed.error);
       await admission.authorize(parsed.data);
       const answer = await explainPlacement(ctx, parsed.data);
@@ -34,25 +35,8 @@ export function explainRouter(ctx: ControlContext, guard: RequestGuard, logger: 
       return c.json(answer);
     } catch (thrown) {
       await admission?.settle(thrown);
-      const known = thrown instanceof GuardRefusal ? thrown : toEcsError(thrown);
-      if (known) return error(c, known.status, known.type, known.message);
-      logger.error('explain-placement failed', { requestId, error: thrown });
-      return error(c, 500, 'ServerException', `Internal error (request ${requestId})`);
+      return respondWithEcsError(c, thrown, { requestId, logger, what: 'explain-placement' });
     }
   });
   return app;
-}
-
-function parseJson(raw: Uint8Array): unknown {
-  const text = new TextDecoder().decode(raw).trim();
-  if (text === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ProtocolError('SerializationException', 'The request body is not valid JSON');
-  }
-}
-
-function error(c: Context, status: 400 | 403 | 404 | 409 | 500, type: string, message: string): Response {
-  return c.json({ __type: type, message }, status);
 }
