@@ -6,8 +6,7 @@ import type { ContainerInstance } from '../schemas/container-instance.ts';
 import type { Task, TaskContainer } from '../schemas/task.ts';
 import type { ControlContext } from './context.ts';
 import { AgentError } from './agent-errors.ts';
-import { requireActiveCluster } from './clusters.ts';
-import { heartbeat, instanceKey } from './instances.ts';
+import { agentCluster, heartbeat, instanceKey } from './instances.ts';
 import { updateWithRetry } from './listing.ts';
 import { findTaskDefinition } from './task-definitions.ts';
 import { stoppedTaskExpiry } from './task-expiry.ts';
@@ -63,7 +62,7 @@ export async function taskSpec(
   instanceId: string,
   taskId: string,
 ): Promise<TaskSpec> {
-  const cluster = (await requireActiveCluster(ctx, clusterRef)).value.clusterName;
+  const cluster = agentCluster(clusterRef);
   const instance = await requireInstance(ctx, cluster, instanceId, undefined);
   if (!instance.assignments[taskId]) {
     throw new AgentError(403, 'TaskNotAssigned', `Task ${taskId} is not assigned to instance ${instanceId}`);
@@ -102,7 +101,7 @@ export async function reportTaskState(
   taskId: string,
   report: TaskStateReport,
 ): Promise<{ applied: boolean; desiredStatus: 'RUNNING' | 'STOPPED' }> {
-  const cluster = (await requireActiveCluster(ctx, clusterRef)).value.clusterName;
+  const cluster = agentCluster(clusterRef);
   const instance = await requireInstance(ctx, cluster, report.instanceId, report.epoch);
   let applied = false;
   let before: Task | undefined;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { resourceId } from '../domain/arn.ts';
+import { clusterName, resourceId } from '../domain/arn.ts';
 import { containerInstances } from '../domain/collections.ts';
 import { InvalidParameterError, VersionConflictError } from '../domain/errors.ts';
 import type { Attribute, ContainerInstance } from '../schemas/container-instance.ts';
@@ -79,6 +79,16 @@ export async function registerInstance(
 }
 
 /**
+ * The cluster of an agent call, without reading the cluster item: agents
+ * call every few seconds, and the instance item they read anyway says all
+ * that matters (a cluster cannot be deleted while instances are registered
+ * in it, and a deregistered instance is INACTIVE).
+ */
+export function agentCluster(clusterRef: string): string {
+  return clusterName(clusterRef);
+}
+
+/**
  * On re-registration the agent's report of its own attributes wins, and
  * attributes users set with PutAttributes that the agent does not send are
  * kept: an agent restart must not erase them.
@@ -99,7 +109,7 @@ export async function heartbeat(
   instanceId: string,
   epoch: number,
 ): Promise<ContainerInstance> {
-  const cluster = (await requireActiveCluster(ctx, clusterRef)).value.clusterName;
+  const cluster = agentCluster(clusterRef);
   const key = instanceKey(cluster, instanceId);
   for (let attempt = 0; ; attempt++) {
     const current = await ctx.store.get(containerInstances, key);
