@@ -121,8 +121,19 @@ describe('host failure', { timeout: 150_000 }, () => {
       );
       const tasks = await liveTasks();
       expect(tasks).toHaveLength(4);
-      const running = await containersLabelled({ 'com.berth.cluster': CLUSTER });
-      expect(running).toHaveLength(4);
+      // No permanent duplicates: containers on their way out (a stop takes
+      // up to the stop timeout) may linger briefly, then exactly the
+      // service's four run, all of them tasks the control plane knows.
+      const running = await waitFor(
+        async () => {
+          const ids = await containersLabelled({ 'com.berth.cluster': CLUSTER });
+          return ids.length === 4 ? ids : undefined;
+        },
+        { timeoutMs: 20_000, what: 'exactly four running containers' },
+      );
+      const { stdout } = await run('docker', ['inspect', '--format', '{{index .Config.Labels "com.berth.task-id"}}', ...running]);
+      const known = new Set(tasks.map((t) => t.taskArn?.split('/').pop()));
+      expect(stdout.trim().split('\n').every((id) => known.has(id))).toBe(true);
     } finally {
       await returned.stop();
     }
