@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureCluster } from '../../shared/control/clusters.ts';
 import type { DevServer } from './dev-server.ts';
+import { jsonLogger } from './logger.ts';
 
 export interface DevAgent {
   readonly summary: string;
@@ -19,7 +20,12 @@ export interface DevAgent {
  * everything on exit, so the agent drains: it stops its tasks rather than
  * leave containers no one will manage.
  */
-export async function startDevAgent(server: DevServer, cluster: string, dataDir?: string): Promise<DevAgent> {
+export async function startDevAgent(
+  server: DevServer,
+  cluster: string,
+  options: { readonly dataDir?: string; readonly verbose?: boolean } = {},
+): Promise<DevAgent> {
+  const { dataDir } = options;
   await ensureCluster(server.ctx, cluster);
   const { probeDocker, startAgent } = await import('../../agent/index.ts');
   const probe = await probeDocker();
@@ -31,6 +37,8 @@ export async function startDevAgent(server: DevServer, cluster: string, dataDir?
     cluster,
     registrationToken: await server.registrationToken(cluster),
     imds: false,
+    // Quiet beside the banner unless asked: warnings and errors only.
+    logger: options.verbose ? jsonLogger() : { ...jsonLogger(), info: () => {} },
     ...(stateDir !== undefined && { stateDir }),
   });
   return {

@@ -37,7 +37,10 @@ async function main(): Promise<void> {
     ...(values['data-dir'] !== undefined && { dataDir: values['data-dir'] }),
     ...(logger !== undefined && { logger }),
   });
-  const agent = values['no-agent'] ? undefined : await startDevAgent(server, values.cluster, values['data-dir']);
+  const agent = values['no-agent'] ? undefined : await startDevAgent(server, values.cluster, {
+        ...(values['data-dir'] !== undefined && { dataDir: values['data-dir'] }),
+        verbose: values.verbose,
+      });
 
   process.stdout.write(banner(server.endpoint, values.cluster, agent?.summary ?? 'agent: off (--no-agent)', server.adminKey));
   const shutdown = async () => {
