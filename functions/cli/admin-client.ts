@@ -24,11 +24,15 @@ export class AdminApiError extends Error {
 
 const errorBody = z.object({ __type: z.string(), message: z.string() });
 
-/** The admin API (/admin/v1) over signed HTTP; every answer is checked against its schema. */
-export function adminClient(connection: Connection & { credentials: NonNullable<Connection['credentials']> }, baseFetch?: typeof fetch) {
-  const send = signedFetch({ credentials: connection.credentials, region: connection.region, ...(baseFetch && { fetch: baseFetch }) });
+type SignedConnection = Connection & { credentials: NonNullable<Connection['credentials']> };
 
-  async function call<S extends z.ZodType>(schema: S, method: string, path: string, body?: unknown): Promise<z.infer<S>> {
+/**
+ * One signed call to the admin API (/admin/v1): the answer is checked
+ * against its schema, and a refusal becomes an AdminApiError with its type.
+ */
+export function adminCall(connection: SignedConnection, baseFetch?: typeof fetch) {
+  const send = signedFetch({ credentials: connection.credentials, region: connection.region, ...(baseFetch && { fetch: baseFetch }) });
+  return async <S extends z.ZodType>(schema: S, method: string, path: string, body?: unknown): Promise<z.infer<S>> => {
     const response = await send(`${connection.endpoint}/admin/v1${path}`, {
       method,
       ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
@@ -43,7 +47,12 @@ export function adminClient(connection: Connection & { credentials: NonNullable<
     const parsed = schema.safeParse(json);
     if (!parsed.success) throw new AdminApiError('UnexpectedAnswer', response.status, `unexpected answer from ${path}`);
     return parsed.data;
-  }
+  };
+}
+
+/** The admin API's key and audit calls, as the `berth` CLI uses them. */
+export function adminClient(connection: SignedConnection, baseFetch?: typeof fetch) {
+  const call = adminCall(connection, baseFetch);
 
   return {
     createAccessKey: (request: { name?: string; policy?: unknown; admin?: boolean }) =>

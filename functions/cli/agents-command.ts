@@ -1,15 +1,13 @@
-import { z } from 'zod';
 import {
   createRegistrationTokenResponse,
   MAX_REGISTRATION_TOKEN_USES,
   REGISTRATION_TOKEN_TTL_SECONDS,
   type CreatedRegistrationToken,
 } from '../../shared/security/agent-credentials.ts';
-import { AdminApiError } from './admin-client.ts';
+import { adminCall } from './admin-client.ts';
 import type { Connection } from './connection.ts';
 import type { CliIo } from './explain.ts';
 import { UsageError } from './keys-command.ts';
-import { signedFetch } from './signed-fetch.ts';
 
 export const AGENTS_USAGE = `Usage:
   berth agents token --cluster NAME [--ttl 15m] [--uses 1]
@@ -24,8 +22,6 @@ export interface AgentsArgs {
   readonly uses?: string;
   readonly json: boolean;
 }
-
-const errorBody = z.object({ __type: z.string(), message: z.string() });
 
 /** `berth agents ...`: throws UsageError for a bad command line, AdminApiError for a refusal. */
 export async function agentsCommand(
@@ -42,24 +38,10 @@ export async function agentsCommand(
     ...(args.ttl !== undefined && { ttlSeconds: parseTtl(args.ttl) }),
     ...(args.uses !== undefined && { uses: parseUses(args.uses) }),
   };
-  const send = signedFetch({ credentials: connection.credentials, region: connection.region, ...(io.fetch && { fetch: io.fetch }) });
-  const response = await send(`${connection.endpoint}/admin/v1/registration-tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(request),
-  });
-  const text = await response.text();
-  const json = parseJson(text);
-  if (!response.ok) {
-    const known = errorBody.safeParse(json);
-    if (known.success) throw new AdminApiError(known.data.__type, response.status, known.data.message);
-    throw new AdminApiError('HttpError', response.status, `HTTP ${response.status}: ${text.slice(0, 300)}`);
-  }
-  const parsed = createRegistrationTokenResponse.safeParse(json);
-  if (!parsed.success) throw new AdminApiError('UnexpectedAnswer', response.status, 'unexpected answer from /registration-tokens');
-  if (args.json) return io.stdout(`${JSON.stringify(parsed.data, null, 2)}\n`);
-  io.stdout(`${parsed.data.registrationToken.registrationToken}\n`);
-  io.stderr(describe(parsed.data.registrationToken));
+  const answer = await adminCall(connection, io.fetch)(createRegistrationTokenResponse, 'POST', '/registration-tokens', request);
+  if (args.json) return io.stdout(`${JSON.stringify(answer, null, 2)}\n`);
+  io.stdout(`${answer.registrationToken.registrationToken}\n`);
+  io.stderr(describe(answer.registrationToken));
 }
 
 function describe(token: CreatedRegistrationToken): string {
@@ -84,12 +66,4 @@ function parseUses(text: string): number {
     throw new UsageError(`--uses ${text}: must be a whole number from 1 to ${MAX_REGISTRATION_TOKEN_USES}`);
   }
   return uses;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

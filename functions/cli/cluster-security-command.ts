@@ -1,13 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
 import { clusterPolicyInput } from '../../shared/security/cluster-policy.ts';
 import { clusterPolicyResponse, type ClusterPolicyView } from '../../shared/security/cluster-policy-api.ts';
 import { deleteSecretResponse, listSecretsResponse, putSecretResponse, putSecretRequest } from '../../shared/security/secret-api.ts';
-import { AdminApiError } from './admin-client.ts';
+import { adminCall } from './admin-client.ts';
 import type { Connection } from './connection.ts';
 import type { CliIo } from './explain.ts';
 import { UsageError } from './keys-command.ts';
-import { signedFetch } from './signed-fetch.ts';
 
 export const CLUSTER_SECURITY_USAGE = `Usage:
   berth cluster-policy get CLUSTER
@@ -33,7 +31,7 @@ type SignedConnection = Connection & { credentials: NonNullable<Connection['cred
 
 /** `berth cluster-policy ...` and `berth secrets ...`: UsageError for a bad command line, AdminApiError for a refusal. */
 export async function clusterSecurityCommand(args: ClusterSecurityArgs, connection: SignedConnection, io: CliIoWithStdin): Promise<void> {
-  const call = adminCall(connection, io);
+  const call = adminCall(connection, io.fetch);
   const print = (json: unknown, text: string) => io.stdout(args.json ? `${JSON.stringify(json, null, 2)}\n` : text);
   const [verb, name, ...extra] = args.positionals;
   if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
@@ -106,29 +104,3 @@ async function readProcessStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-const errorBody = z.object({ __type: z.string(), message: z.string() });
-
-function adminCall(connection: SignedConnection, io: CliIo) {
-  const send = signedFetch({ credentials: connection.credentials, region: connection.region, ...(io.fetch && { fetch: io.fetch }) });
-  return async <S extends z.ZodType>(schema: S, method: string, path: string, body?: unknown): Promise<z.infer<S>> => {
-    const response = await send(`${connection.endpoint}/admin/v1${path}`, {
-      method,
-      ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    if (!response.ok) {
-      const known = errorBody.safeParse(json);
-      if (known.success) throw new AdminApiError(known.data.__type, response.status, known.data.message);
-      throw new AdminApiError('HttpError', response.status, `HTTP ${response.status}: ${text.slice(0, 300)}`);
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new AdminApiError('UnexpectedAnswer', response.status, `unexpected answer from ${path}`);
-    return parsed.data;
-  };
-}
