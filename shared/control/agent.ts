@@ -4,6 +4,7 @@ import { isForward, statusRank } from '../domain/task-status.ts';
 import type { AssignmentView, PollResponse, TaskSpec, TaskStateReport } from '../schemas/agent-api.ts';
 import type { ContainerInstance } from '../schemas/container-instance.ts';
 import type { Task, TaskContainer } from '../schemas/task.ts';
+import type { TaskDefinition } from '../schemas/task-definition.ts';
 import type { ControlContext } from './context.ts';
 import { AgentError } from './agent-errors.ts';
 import { agentCluster, heartbeat, instanceKey } from './instances.ts';
@@ -55,6 +56,26 @@ async function requireInstance(
   return found.value;
 }
 
+/**
+ * A task definition revision by ARN, remembered: what a revision says never
+ * changes (deregistering only changes its status, which a task spec does not
+ * carry), and every agent asks for the same few on every start. Kept per
+ * store, so two deployments in one process never share answers.
+ */
+const revisions = new WeakMap<object, Map<string, TaskDefinition>>();
+const MAX_REMEMBERED_REVISIONS = 1000;
+
+async function revisionOf(ctx: ControlContext, arn: string): Promise<TaskDefinition> {
+  let known = revisions.get(ctx.store);
+  if (!known) revisions.set(ctx.store, (known = new Map()));
+  const remembered = known.get(arn);
+  if (remembered) return remembered;
+  const definition = (await findTaskDefinition(ctx, arn)).value;
+  if (known.size >= MAX_REMEMBERED_REVISIONS) known.clear();
+  known.set(arn, definition);
+  return definition;
+}
+
 /** What the agent needs to start a task assigned to it. */
 export async function taskSpec(
   ctx: ControlContext,
@@ -69,7 +90,7 @@ export async function taskSpec(
   }
   const task = await ctx.store.get(tasks, { partition: `TASK#${cluster}`, sort: taskId });
   if (!task) throw new AgentError(404, 'TaskNotFound', `Task ${taskId} does not exist`);
-  const definition = (await findTaskDefinition(ctx, task.value.taskDefinitionArn)).value;
+  const definition = await revisionOf(ctx, task.value.taskDefinitionArn);
   const explicitCpu = definition.cpu !== undefined || task.value.overrides.cpu !== undefined;
   const explicitMemory = definition.memory !== undefined || task.value.overrides.memory !== undefined;
   return {
