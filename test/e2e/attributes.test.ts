@@ -130,9 +130,7 @@ describe('container instance attributes', () => {
     // b holds team/owner already: nine more make ten.
     await put(Array.from({ length: 9 }, (_, n) => `label-${n}`));
     const failure = await failureOf(() => put(['one-too-many']));
-    // AttributeLimitExceededException once functions/api/ecs/errors.ts maps
-    // AttributeLimitExceededError; a ClientException until then.
-    expect(failure.name).toMatch(/^(AttributeLimitExceededException|ClientException)$/);
+    expect(failure.name).toBe('AttributeLimitExceededException');
     expect(failure.message).toMatch(/at most 10/);
     await put(['label-0']); // updating an existing name is still allowed
     const names = (await describeInstance(b.arn))?.attributes?.map((x) => x.name);
