@@ -26,16 +26,6 @@ export interface ReconcileOutcome {
 }
 
 const MAX_PLACEMENT_ROUNDS = 5;
-const INSTANCE_WRITES_IN_FLIGHT = 8;
-
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
 
 /**
  * One pass of the scheduler over one cluster: read everything, repair what
@@ -196,9 +186,7 @@ async function placeTasks(
       if (service !== undefined) await recordUnplaceable(ctx, cluster, service, decision.message);
       else await stopUnplaceable(ctx, task, decision.message);
     }
-    // Instances are independent items: their writes (and then the binds of
-    // their tasks) go out a few at a time instead of one after another.
-    await inParallel([...byInstance], INSTANCE_WRITES_IN_FLIGHT, async ([instanceId, group]) => {
+    for (const [instanceId, group] of byInstance) {
       const item = current.get(instanceId) as Versioned<ContainerInstance>;
       const assignments = { ...item.value.assignments };
       for (const task of group) assignments[task.taskId] = assignmentOf(task, ctx.clock.now());
@@ -213,10 +201,10 @@ async function placeTasks(
         if (fresh) current.set(instanceId, fresh);
         else current.delete(instanceId);
         retry.push(...group);
-        return;
+        continue;
       }
       for (const task of group) if (await bindTask(ctx, cluster, task.taskId, instanceId, versions.get(task.taskId))) placed++;
-    });
+    }
     pending = retry;
   }
   // Tasks still pending after every round stay PROVISIONING; the next pass places them.
