@@ -64,12 +64,6 @@ export class VersionConflictError extends BerthError {
   readonly code = 'VersionConflict';
 }
 
-/** The same clientToken was sent with a different request. */
-export class IdempotencyMismatchError extends BerthError {
-  override readonly name = 'IdempotencyMismatchError';
-  readonly code = 'IdempotencyMismatch';
-}
-
 /** The service exists but is being deleted or was deleted. */
 export class ServiceNotActiveError extends BerthError {
   override readonly name = 'ServiceNotActiveError';

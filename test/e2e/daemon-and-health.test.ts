@@ -1,5 +1,4 @@
 import {
-  CreateClusterCommand,
   CreateServiceCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
@@ -8,28 +7,23 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBusyboxImage } from '../support/busybox-image.ts';
-import { startBerth } from '../support/berth.ts';
-import { removeClusterContainers, startTestAgent } from '../support/agents.ts';
+import type { TestBerth } from '../support/berth.ts';
+import { startContainerCluster, type ContainerCluster } from '../support/container-cluster.ts';
 import { waitFor } from '../support/wait.ts';
 
 const CLUSTER = 'daemon-health';
 
 describe('DAEMON services and health-check replacement', { timeout: 150_000 }, () => {
-  let berth: Awaited<ReturnType<typeof startBerth>>;
-  const agents: Awaited<ReturnType<typeof startTestAgent>>[] = [];
+  let cluster: ContainerCluster;
+  let berth: TestBerth;
   let image: string;
 
   beforeAll(async () => {
-    image = await ensureBusyboxImage();
-    berth = await startBerth();
-    await berth.ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
-    agents.push(await startTestAgent(berth, CLUSTER), await startTestAgent(berth, CLUSTER));
+    cluster = await startContainerCluster(CLUSTER, 2);
+    ({ berth, image } = cluster);
   });
   afterAll(async () => {
-    for (const agent of agents) await agent.stop();
-    await berth?.stop();
-    await removeClusterContainers(CLUSTER);
+    await cluster?.stop();
   });
 
   async function tasksOf(service: string): Promise<Task[]> {
@@ -58,9 +52,9 @@ describe('DAEMON services and health-check replacement', { timeout: 150_000 }, (
         { timeoutMs: 60_000, what: `daemon tasks on ${n} instances` },
       );
     await onInstances(2);
-    agents.push(await startTestAgent(berth, CLUSTER));
+    const third = await cluster.addAgent();
     const three = await onInstances(3);
-    expect(three.some((t) => t.containerInstanceArn?.endsWith(agents[2]?.instanceId ?? '?'))).toBe(true);
+    expect(three.some((t) => t.containerInstanceArn?.endsWith(third.instanceId))).toBe(true);
     const service = (await berth.ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['logs'] }))).services?.[0];
     expect(service).toMatchObject({ schedulingStrategy: 'DAEMON', desiredCount: 3 });
   });

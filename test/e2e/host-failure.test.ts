@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import {
-  CreateClusterCommand,
   CreateServiceCommand,
   DescribeTasksCommand,
   ListTasksCommand,
@@ -10,9 +9,9 @@ import {
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerInstances } from '../../shared/domain/collections.ts';
-import { ensureBusyboxImage } from '../support/busybox-image.ts';
-import { startBerth } from '../support/berth.ts';
-import { agentCredential, containersLabelled, removeClusterContainers, startTestAgent } from '../support/agents.ts';
+import type { TestBerth } from '../support/berth.ts';
+import { agentCredential, containersLabelled, startTestAgent } from '../support/agents.ts';
+import { startContainerCluster, type ContainerCluster, type TestAgent } from '../support/container-cluster.ts';
 import { waitFor } from '../support/wait.ts';
 
 const run = promisify(execFile);
@@ -25,16 +24,16 @@ const CLUSTER = 'host-failure';
  * converges on its desired count without duplicates.
  */
 describe('host failure', { timeout: 150_000 }, () => {
-  let berth: Awaited<ReturnType<typeof startBerth>>;
-  let survivor: Awaited<ReturnType<typeof startTestAgent>>;
-  let victim: Awaited<ReturnType<typeof startTestAgent>>;
+  let cluster: ContainerCluster;
+  let berth: TestBerth;
+  let survivor: TestAgent;
+  let victim: TestAgent;
 
   beforeAll(async () => {
-    const image = await ensureBusyboxImage();
-    berth = await startBerth();
-    await berth.ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
-    survivor = await startTestAgent(berth, CLUSTER);
-    victim = await startTestAgent(berth, CLUSTER);
+    cluster = await startContainerCluster(CLUSTER, 2);
+    berth = cluster.berth;
+    [survivor, victim] = cluster.agents as [TestAgent, TestAgent];
+    const image = cluster.image;
     await berth.ecs.send(
       new RegisterTaskDefinitionCommand({
         family: 'hf',
@@ -52,10 +51,7 @@ describe('host failure', { timeout: 150_000 }, () => {
     );
   });
   afterAll(async () => {
-    await survivor?.stop();
-    await victim?.stop();
-    await berth?.stop();
-    await removeClusterContainers(CLUSTER);
+    await cluster?.stop();
   });
 
   async function liveTasks(): Promise<Task[]> {

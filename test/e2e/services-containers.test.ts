@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import {
-  CreateClusterCommand,
   CreateServiceCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
@@ -12,9 +11,9 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBusyboxImage } from '../support/busybox-image.ts';
-import { startBerth } from '../support/berth.ts';
-import { containersLabelled, removeClusterContainers, startTestAgent } from '../support/agents.ts';
+import type { TestBerth } from '../support/berth.ts';
+import { containersLabelled } from '../support/agents.ts';
+import { startContainerCluster, type ContainerCluster } from '../support/container-cluster.ts';
 import { waitFor } from '../support/wait.ts';
 
 const run = promisify(execFile);
@@ -26,20 +25,16 @@ const CLUSTER = 'svc-e2e';
  * rollback, replacement of a killed container.
  */
 describe('services on real containers', { timeout: 150_000 }, () => {
-  let berth: Awaited<ReturnType<typeof startBerth>>;
-  let agents: Awaited<ReturnType<typeof startTestAgent>>[] = [];
+  let cluster: ContainerCluster;
+  let berth: TestBerth;
   let image: string;
 
   beforeAll(async () => {
-    image = await ensureBusyboxImage();
-    berth = await startBerth();
-    await berth.ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
-    agents = [await startTestAgent(berth, CLUSTER), await startTestAgent(berth, CLUSTER)];
+    cluster = await startContainerCluster(CLUSTER, 2);
+    ({ berth, image } = cluster);
   });
   afterAll(async () => {
-    for (const agent of agents) await agent.stop();
-    await berth?.stop();
-    await removeClusterContainers(CLUSTER);
+    await cluster?.stop();
   });
 
   async function register(family: string, command: string[]): Promise<string> {

@@ -1,33 +1,30 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CreateClusterCommand, DescribeTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, type Task } from '@aws-sdk/client-ecs';
+import { DescribeTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, type Task } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBerth } from '../../functions/cli/berth.ts';
-import { ensureBusyboxImage } from '../support/busybox-image.ts';
-import { startBerth } from '../support/berth.ts';
-import { removeClusterContainers, startTestAgent } from '../support/agents.ts';
+import type { TestBerth } from '../support/berth.ts';
+import { startContainerCluster, type ContainerCluster, type TestAgent } from '../support/container-cluster.ts';
 import { waitFor } from '../support/wait.ts';
 
 const CLUSTER = 'secrets-e2e';
 
 /** A Berth secret from `berth secrets put` into a real container's environment through dev mode and a real agent. */
 describe('task secrets through dev mode', { timeout: 120_000 }, () => {
-  let berth: Awaited<ReturnType<typeof startBerth>>;
-  let agent: Awaited<ReturnType<typeof startTestAgent>>;
+  let cluster: ContainerCluster;
+  let berth: TestBerth;
+  let agent: TestAgent;
   let image: string;
   const value = `s3cr3t-${randomUUID()}`;
 
   beforeAll(async () => {
-    image = await ensureBusyboxImage();
-    berth = await startBerth();
-    await berth.ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
-    agent = await startTestAgent(berth, CLUSTER);
+    cluster = await startContainerCluster(CLUSTER, 1);
+    ({ berth, image } = cluster);
+    agent = cluster.agents[0] as TestAgent;
   });
   afterAll(async () => {
-    await agent?.stop();
-    await berth?.stop();
-    await removeClusterContainers(CLUSTER);
+    await cluster?.stop();
   });
 
   it('reaches the container and nothing else', async () => {

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import {
-  CreateClusterCommand,
   DescribeTasksCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
@@ -10,9 +9,9 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBusyboxImage } from '../support/busybox-image.ts';
-import { startBerth } from '../support/berth.ts';
-import { containersLabelled, removeClusterContainers, startTestAgent } from '../support/agents.ts';
+import type { TestBerth } from '../support/berth.ts';
+import { containersLabelled } from '../support/agents.ts';
+import { startContainerCluster, type ContainerCluster } from '../support/container-cluster.ts';
 import { waitFor } from '../support/wait.ts';
 
 const run = promisify(execFile);
@@ -20,20 +19,16 @@ const CLUSTER = 'agent-e2e';
 
 /** From RunTask to a container on the local engine and back, through the unmodified ECS SDK. */
 describe('tasks on real containers through dev mode', { timeout: 120_000 }, () => {
-  let berth: Awaited<ReturnType<typeof startBerth>>;
-  let agent: Awaited<ReturnType<typeof startTestAgent>>;
+  let cluster: ContainerCluster;
+  let berth: TestBerth;
   let image: string;
 
   beforeAll(async () => {
-    image = await ensureBusyboxImage();
-    berth = await startBerth();
-    await berth.ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
-    agent = await startTestAgent(berth, CLUSTER);
+    cluster = await startContainerCluster(CLUSTER, 1);
+    ({ berth, image } = cluster);
   });
   afterAll(async () => {
-    await agent?.stop();
-    await berth?.stop();
-    await removeClusterContainers(CLUSTER);
+    await cluster?.stop();
   });
 
   async function runOne(family: string, container: Omit<ContainerDefinition, 'name' | 'image'>): Promise<string> {

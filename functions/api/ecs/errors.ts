@@ -3,7 +3,6 @@ import {
   BerthError,
   ClientError,
   ClusterNotEmptyError,
-  IdempotencyMismatchError,
   InvalidParameterError,
   NotFoundError,
   ServiceNotActiveError,
@@ -54,7 +53,7 @@ export function toEcsError(error: unknown): EcsErrorShape | undefined {
   if (error instanceof AttributeLimitExceededError) {
     return { type: 'AttributeLimitExceededException', status: 400, message: error.message };
   }
-  if (error instanceof ClientError || error instanceof IdempotencyMismatchError) {
+  if (error instanceof ClientError) {
     return { type: 'ClientException', status: 400, message: error.message };
   }
   if (error instanceof NotFoundError) return { type: notFoundTypes[error.kind], status: 400, message: error.message };
