@@ -56,6 +56,17 @@ interface Backend {
 const runId = randomUUID().slice(0, 8);
 const dummyCredentials = { accessKeyId: 'berth-test', secretAccessKey: 'berth-test' };
 
+/** A fresh table of this run on a backend, and how to give it back. */
+async function openTable(
+  connect: () => DynamoDBClient,
+  close: (client: DynamoDBClient, tableName: string) => Promise<void>,
+): Promise<Table> {
+  const client = connect();
+  const tableName = `berth-store-contract-${runId}`;
+  await ensureTable(client, tableName);
+  return { client, tableName, connect, close: () => close(client, tableName) };
+}
+
 const embedded: Backend = {
   name: 'embedded dynalite',
   supportsTtl: false,
@@ -64,18 +75,10 @@ const embedded: Backend = {
     const dynamo = await startEmbeddedDynamoDb();
     const connect = () =>
       new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: dummyCredentials });
-    const client = connect();
-    const tableName = `berth-store-contract-${runId}`;
-    await ensureTable(client, tableName);
-    return {
-      client,
-      tableName,
-      connect,
-      close: async () => {
-        client.destroy();
-        await dynamo.close();
-      },
-    };
+    return openTable(connect, async (client) => {
+      client.destroy();
+      await dynamo.close();
+    });
   },
 };
 
@@ -85,19 +88,13 @@ const moto: Backend = {
   // moto is the default emulator; a real DynamoDB (AWS_ENDPOINT_URL) is atomic.
   atomicConditions: process.env.AWS_ENDPOINT_URL !== undefined,
   async open() {
-    const connect = () => new DynamoDBClient(testAwsClientConfig());
-    const client = connect();
-    const tableName = `berth-store-contract-${runId}`;
-    await ensureTable(client, tableName);
-    return {
-      client,
-      tableName,
-      connect,
-      close: async () => {
+    return openTable(
+      () => new DynamoDBClient(testAwsClientConfig()),
+      async (client, tableName) => {
         await client.send(new DeleteTableCommand({ TableName: tableName }));
         client.destroy();
       },
-    };
+    );
   },
 };
 
