@@ -1,13 +1,4 @@
-import {
-  BatchGetItemCommand,
-  DeleteItemCommand,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  type AttributeValue,
-  type DynamoDBClient,
-  type PutItemCommandInput,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { VersionConflictError } from '../../shared/domain/errors.ts';
 import type {
@@ -21,6 +12,7 @@ import type {
   WriteOptions,
 } from '../../shared/ports/store.ts';
 import { keyOf } from '../../shared/ports/store.ts';
+import type { DynamoDbCalls } from './dynamodb-calls.ts';
 import { TABLE_KEY } from './dynamodb-table.ts';
 
 /**
@@ -31,7 +23,8 @@ import { TABLE_KEY } from './dynamodb-table.ts';
  * marshalling rules, and the schema validates it on the way back in.
  */
 export interface DynamoDbStoreOptions {
-  readonly client: DynamoDBClient;
+  /** `sdkCalls(client)` over the AWS SDK, or the lean JSON client. */
+  readonly client: DynamoDbCalls;
   readonly tableName: string;
   /**
    * Milliseconds since the epoch. DynamoDB deletes expired items only
@@ -90,9 +83,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
     if (writeOptions?.expiresAt !== undefined) item[TABLE_KEY.ttl] = { N: epochSeconds(writeOptions.expiresAt) };
     stats.writes += 1;
     await conflictsAsDomain(collection, key, condition, () =>
-      client.send(
-        new PutItemCommand({ TableName: tableName, Item: item, ...conditionExpression(collection, condition, now()) }),
-      ),
+      client.call('PutItem', { TableName: tableName, Item: item, ...conditionExpression(collection, condition, now()) }),
     );
     return { value: readBack, version };
   }
@@ -102,7 +93,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
 
     async get(collection, key) {
       stats.reads += 1;
-      const result = await client.send(new GetItemCommand({ TableName: tableName, Key: keyItem(key), ConsistentRead: true }));
+      const result = await client.call('GetItem', { TableName: tableName, Key: keyItem(key), ConsistentRead: true });
       return result.Item && live(result.Item) ? decode(collection, result.Item) : undefined;
     },
 
@@ -128,13 +119,11 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
       const condition = { version: expectedVersion };
       stats.writes += 1;
       await conflictsAsDomain(collection, key, condition, () =>
-        client.send(
-          new DeleteItemCommand({
-            TableName: tableName,
-            Key: keyItem(key),
-            ...conditionExpression(collection, condition, now()),
-          }),
-        ),
+        client.call('DeleteItem', {
+          TableName: tableName,
+          Key: keyItem(key),
+          ...conditionExpression(collection, condition, now()),
+        }),
       );
     },
 
@@ -144,8 +133,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
       const values: Item = { ':pk': { S: partition } };
       if (plan.prefix !== undefined) values[':prefix'] = { S: plan.prefix };
       stats.reads += 1;
-      const result = await client.send(
-        new QueryCommand({
+      const result = await client.call('Query', {
           TableName: tableName,
           ConsistentRead: true,
           KeyConditionExpression:
@@ -155,8 +143,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
           ScanIndexForward: !queryOptions.descending,
           ...(queryOptions.limit !== undefined && { Limit: queryOptions.limit }),
           ...(plan.after !== undefined && { ExclusiveStartKey: keyItem({ partition, sort: plan.after }) }),
-        }),
-      );
+      });
       // The partition scheme keeps collections apart; the filter makes sure a
       // stray item of another kind is skipped, not misread.
       const items = (result.Items ?? [])
@@ -173,9 +160,9 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
     let idleRounds = 0;
     while (pending.length > 0) {
       stats.reads += 1;
-      const result = await client.send(
-        new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
-      );
+      const result = await client.call('BatchGetItem', {
+        RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } },
+      });
       const items = result.Responses?.[tableName] ?? [];
       found.push(...items);
       pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { createDynamoDbStore } from '../adapters/dynamodb-store.ts';
+import { sdkCalls } from '../adapters/dynamodb-calls.ts';
 import { bootstrapAdminKeyInto, kmsCipher } from '../security/index.ts';
 import { systemClock } from '../../shared/ports/clock.ts';
 import type { CliIo } from './explain.ts';
@@ -24,7 +25,7 @@ export async function bootstrapCommand(
   try {
     if (args.table === undefined || args.kmsKeyId === undefined) throw new UsageError('bootstrap needs --table and --kms-key-id');
     const created = await bootstrapAdminKeyInto({
-      store: createDynamoDbStore({ client: dynamo, tableName: args.table }),
+      store: createDynamoDbStore({ client: sdkCalls(dynamo), tableName: args.table }),
       clock: systemClock,
       cipher: kmsCipher({ client: kms, keyId: args.kmsKeyId }),
     });

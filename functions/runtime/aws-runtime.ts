@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ControlContext } from '../../shared/control/context.ts';
 import { createDynamoDbStore } from '../adapters/dynamodb-store.ts';
+import { sdkCalls } from '../adapters/dynamodb-calls.ts';
 import { queueReconciles } from '../adapters/reconcile-queue.ts';
 import { createSqsQueue } from '../adapters/sqs-queue.ts';
 import { controlContext } from './control-context.ts';
@@ -29,7 +30,7 @@ export function awsRuntime(): AwsRuntime {
   const env = parseEnvironment();
   if (!env.BERTH_QUEUE_URL) throw new ConfigurationError('Invalid configuration: BERTH_QUEUE_URL is required');
   const dynamo = new DynamoDBClient({ region: env.AWS_REGION });
-  const store = createDynamoDbStore({ client: dynamo, tableName: env.BERTH_TABLE_NAME });
+  const store = createDynamoDbStore({ client: sdkCalls(dynamo), tableName: env.BERTH_TABLE_NAME });
   const queue = createSqsQueue({
     client: new SQSClient({ region: env.AWS_REGION }),
     queueUrl: env.BERTH_QUEUE_URL,
@@ -45,7 +46,7 @@ export function awsRuntime(): AwsRuntime {
       // The api refuses to start open: without a key there is no way to check signatures.
       if (!env.BERTH_KMS_KEY_ID) throw new ConfigurationError('Invalid configuration: BERTH_KMS_KEY_ID is required');
       security ??= createSecurity({
-        store: createDynamoDbStore({ client: dynamo, tableName: env.BERTH_TABLE_NAME }),
+        store: createDynamoDbStore({ client: sdkCalls(dynamo), tableName: env.BERTH_TABLE_NAME }),
         clock: ctx.clock,
         cipher: kmsCipher({ client: new KMSClient({ region: env.AWS_REGION }), keyId: env.BERTH_KMS_KEY_ID }),
         deployment: ctx.deployment,

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { serve, type ServerType } from '@hono/node-server';
 import type { ControlContext } from '../../shared/control/context.ts';
 import { createApp } from '../api/app.ts';
+import { createDynamoDbJsonClient } from '../adapters/dynamodb-json-client.ts';
 import { createDynamoDbStore } from '../adapters/dynamodb-store.ts';
 import { ensureTable } from '../adapters/dynamodb-table.ts';
 import { createInProcessQueue, type InProcessQueue } from '../adapters/in-process-queue.ts';
@@ -57,9 +58,16 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     credentials: { accessKeyId: 'berth-dev', secretAccessKey: 'berth-dev' },
   });
   await ensureTable(client, env.BERTH_TABLE_NAME);
+  // The store's own calls go through the lean JSON client: the SDK's request
+  // pipeline costs more CPU than the emulator itself (docs/performance.md).
+  const calls = createDynamoDbJsonClient({
+    endpoint: dynamo.endpoint,
+    region: env.AWS_REGION,
+    credentials: { accessKeyId: 'berth-dev', secretAccessKey: 'berth-dev' },
+  });
   const queue = createInProcessQueue({ visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
   const ctx = controlContext(env, {
-    store: createDynamoDbStore({ client, tableName: env.BERTH_TABLE_NAME }),
+    store: createDynamoDbStore({ client: calls, tableName: env.BERTH_TABLE_NAME }),
     reconcile: queueReconciles(queue),
   });
   const deps = () => ({ ctx, logger });
@@ -79,7 +87,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   // Security keeps its own Store over the same table, so ctx.store's
   // counters count only the control plane's reads and writes.
   const security = createSecurity({
-    store: createDynamoDbStore({ client, tableName: env.BERTH_TABLE_NAME }),
+    store: createDynamoDbStore({ client: calls, tableName: env.BERTH_TABLE_NAME }),
     clock: ctx.clock,
     cipher: await devCipher(options.dataDir),
     deployment: ctx.deployment,
@@ -104,6 +112,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     clearInterval(sweeper);
     queue.close();
     await poller.stop();
+    calls.destroy();
     await dynamo.close();
     throw error;
   });
@@ -122,6 +131,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       queue.close();
       await stopped;
       client.destroy();
+      calls.destroy();
       await dynamo.close();
     },
   };

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { serve, type ServerType } from '@hono/node-server';
 import { createDynamoDbStore } from '../../functions/adapters/dynamodb-store.ts';
+import { sdkCalls } from '../../functions/adapters/dynamodb-calls.ts';
 import { ensureTable } from '../../functions/adapters/dynamodb-table.ts';
 import { createInProcessQueue } from '../../functions/adapters/in-process-queue.ts';
 import { queueReconciles } from '../../functions/adapters/reconcile-queue.ts';
@@ -42,7 +43,7 @@ export async function startStoreBackedBerth(options: {
   await ensureTable(client, env.BERTH_TABLE_NAME);
   const queue = createInProcessQueue({ visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
   const ctx = controlContext(env, {
-    store: createDynamoDbStore({ client, tableName: env.BERTH_TABLE_NAME }),
+    store: createDynamoDbStore({ client: sdkCalls(client), tableName: env.BERTH_TABLE_NAME }),
     reconcile: queueReconciles(queue),
   });
   const poller = startQueuePoller({

@@ -13,6 +13,8 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sdkCalls, type DynamoDbCalls } from '../../functions/adapters/dynamodb-calls.ts';
+import { createDynamoDbJsonClient } from '../../functions/adapters/dynamodb-json-client.ts';
 import { CorruptItemError, createDynamoDbStore } from '../../functions/adapters/dynamodb-store.ts';
 import { ensureTable, TABLE_KEY } from '../../functions/adapters/dynamodb-table.ts';
 import { EmbeddedDynamoDbError, startEmbeddedDynamoDb } from '../../functions/runtime/embedded-dynamodb.ts';
@@ -29,6 +31,8 @@ import { aNote, aPin, notes, pins, type Note } from '../fixtures/test-collection
  */
 interface Table {
   readonly client: DynamoDBClient;
+  /** What the store under test calls DynamoDB through: the SDK or the lean JSON client. */
+  readonly calls: DynamoDbCalls;
   readonly tableName: string;
   /** Another client of the same backend, for tests that change how it behaves. */
   connect(): DynamoDBClient;
@@ -37,6 +41,7 @@ interface Table {
 
 interface Backend {
   readonly name: string;
+  readonly via: 'sdk' | 'json';
   /**
    * dynalite has no UpdateTimeToLive (ensureTable tolerates that; expired
    * items simply stay in dev mode). Real DynamoDB and moto have it.
@@ -57,46 +62,57 @@ const runId = randomUUID().slice(0, 8);
 const dummyCredentials = { accessKeyId: 'berth-test', secretAccessKey: 'berth-test' };
 
 /** A fresh table of this run on a backend, and how to give it back. */
+type ClientConfig = { endpoint: string; region: string; credentials: typeof dummyCredentials };
+
 async function openTable(
-  connect: () => DynamoDBClient,
+  via: Backend['via'],
+  config: ClientConfig,
   close: (client: DynamoDBClient, tableName: string) => Promise<void>,
 ): Promise<Table> {
+  const connect = () => new DynamoDBClient(config);
   const client = connect();
-  const tableName = `berth-store-contract-${runId}`;
+  const tableName = `berth-store-contract-${runId}-${via}`;
   await ensureTable(client, tableName);
-  return { client, tableName, connect, close: () => close(client, tableName) };
+  const json = via === 'json' ? createDynamoDbJsonClient(config) : undefined;
+  return {
+    client,
+    calls: json ?? sdkCalls(client),
+    tableName,
+    connect,
+    close: async () => {
+      json?.destroy();
+      await close(client, tableName);
+    },
+  };
 }
 
-const embedded: Backend = {
-  name: 'embedded dynalite',
+const embedded = (via: Backend['via']): Backend => ({
+  name: `embedded dynalite via ${via}`,
+  via,
   supportsTtl: false,
   atomicConditions: true,
   async open() {
     const dynamo = await startEmbeddedDynamoDb();
-    const connect = () =>
-      new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: dummyCredentials });
-    return openTable(connect, async (client) => {
+    return openTable(via, { endpoint: dynamo.endpoint, region: 'us-east-1', credentials: dummyCredentials }, async (client) => {
       client.destroy();
       await dynamo.close();
     });
   },
-};
+});
 
-const moto: Backend = {
-  name: 'aws emulator',
+const moto = (via: Backend['via']): Backend => ({
+  name: `aws emulator via ${via}`,
+  via,
   supportsTtl: true,
   // moto is the default emulator; a real DynamoDB (AWS_ENDPOINT_URL) is atomic.
   atomicConditions: process.env.AWS_ENDPOINT_URL !== undefined,
   async open() {
-    return openTable(
-      () => new DynamoDBClient(testAwsClientConfig()),
-      async (client, tableName) => {
-        await client.send(new DeleteTableCommand({ TableName: tableName }));
-        client.destroy();
-      },
-    );
+    return openTable(via, testAwsClientConfig(), async (client, tableName) => {
+      await client.send(new DeleteTableCommand({ TableName: tableName }));
+      client.destroy();
+    });
   },
-};
+});
 
 let boards = 0;
 /** A partition no other test writes to. */
@@ -132,10 +148,10 @@ async function walk(store: Store, board: string, options: { limit: number; desce
   return { seen, pages };
 }
 
-describe.each([embedded, moto])('Store contract: DynamoDB adapter on $name', (backend) => {
+describe.each([embedded('sdk'), embedded('json'), moto('sdk'), moto('json')])('Store contract: DynamoDB adapter on $name', (backend) => {
   let table: Table;
   /** A fresh adapter (with zeroed stats) over the backend's table. */
-  const newStore = () => createDynamoDbStore({ client: table.client, tableName: table.tableName });
+  const newStore = () => createDynamoDbStore({ client: table.calls, tableName: table.tableName });
   let store: Store;
 
   beforeAll(async () => {
@@ -336,7 +352,7 @@ describe.each([embedded, moto])('Store contract: DynamoDB adapter on $name', (ba
       const client = table.connect();
       throttleBatchGets(client, 40);
       try {
-        const throttled = createDynamoDbStore({ client, tableName: table.tableName });
+        const throttled = createDynamoDbStore({ client: sdkCalls(client), tableName: table.tableName });
         const found = await throttled.getMany(notes, manyKeys(board, 100));
         expect(found.map((f) => f.value.id).sort()).toEqual(created.map((c) => c.value.id).sort());
         // 40 served per request, the rest handed back as unprocessed: 40 + 40 + 20.
@@ -525,14 +541,14 @@ describe('embedded DynamoDB launcher', () => {
     const first = await startEmbeddedDynamoDb({ dataDir });
     const firstClient = clientFor(first.endpoint);
     await ensureTable(firstClient, 'berth');
-    await createDynamoDbStore({ client: firstClient, tableName: 'berth' }).create(notes, value);
+    await createDynamoDbStore({ client: sdkCalls(firstClient), tableName: 'berth' }).create(notes, value);
     firstClient.destroy();
     await first.close();
 
     const second = await startEmbeddedDynamoDb({ dataDir });
     const secondClient = clientFor(second.endpoint);
     try {
-      const read = await createDynamoDbStore({ client: secondClient, tableName: 'berth' }).get(notes, keyOf(notes, value));
+      const read = await createDynamoDbStore({ client: sdkCalls(secondClient), tableName: 'berth' }).get(notes, keyOf(notes, value));
       expect(read).toEqual({ value, version: 1 });
     } finally {
       secondClient.destroy();

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbStore } from '../../functions/adapters/dynamodb-store.ts';
+import { sdkCalls } from '../../functions/adapters/dynamodb-calls.ts';
 import { ensureTable } from '../../functions/adapters/dynamodb-table.ts';
 import { createInProcessQueue } from '../../functions/adapters/in-process-queue.ts';
 import { queueReconciles } from '../../functions/adapters/reconcile-queue.ts';
@@ -194,7 +195,7 @@ async function startLifetimeBerth(clock: ManualClock, cipher: ReturnType<typeof 
   const env = parseEnvironment({});
   await ensureTable(client, env.BERTH_TABLE_NAME);
   const queue = createInProcessQueue({ visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
-  const storeOf = () => createDynamoDbStore({ client, tableName: env.BERTH_TABLE_NAME, now: () => clock.now() });
+  const storeOf = () => createDynamoDbStore({ client: sdkCalls(client), tableName: env.BERTH_TABLE_NAME, now: () => clock.now() });
   const ctx = controlContext(env, { store: storeOf(), reconcile: queueReconciles(queue), clock });
   const securityIn = (c: ManualClock, withCipher: typeof cipher) =>
     createSecurity({ store: storeOf(), clock: c, cipher: withCipher, deployment: ctx.deployment });

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createDynamoDbStore } from '../../functions/adapters/dynamodb-store.ts';
+import { sdkCalls } from '../../functions/adapters/dynamodb-calls.ts';
 import { ensureTable } from '../../functions/adapters/dynamodb-table.ts';
 import { createInProcessQueue } from '../../functions/adapters/in-process-queue.ts';
 import { queueReconciles } from '../../functions/adapters/reconcile-queue.ts';
@@ -161,7 +162,7 @@ describe('berth bootstrap', () => {
     const created = z.object({ accessKey: z.object({ accessKeyId: z.string(), secretAccessKey: z.string() }) }).parse(JSON.parse(stdout));
 
     // The key works against a control plane over that table and that KMS key.
-    const store = createDynamoDbStore({ client: setup.dynamo, tableName });
+    const store = createDynamoDbStore({ client: sdkCalls(setup.dynamo), tableName });
     const queue = createInProcessQueue({ visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
     const ctx = controlContext(parseEnvironment({ AWS_REGION: config.region }), { store, reconcile: queueReconciles(queue) });
     const security = createSecurity({ store, clock: systemClock, cipher: kmsCipher({ client: setup.kms, keyId }), deployment: ctx.deployment });

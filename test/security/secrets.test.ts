@@ -16,6 +16,7 @@ import { awsSecretSource, regionOfZone } from '../../agent/secrets/aws-secret-so
 import { controlPlaneSecretSource } from '../../agent/secrets/berth-secret-source.ts';
 import { createSecretResolver } from '../../agent/secrets/secret-resolver.ts';
 import { createDynamoDbStore } from '../../functions/adapters/dynamodb-store.ts';
+import { sdkCalls } from '../../functions/adapters/dynamodb-calls.ts';
 import { ensureTable, TABLE_KEY } from '../../functions/adapters/dynamodb-table.ts';
 import { createInProcessQueue } from '../../functions/adapters/in-process-queue.ts';
 import { queueReconciles } from '../../functions/adapters/reconcile-queue.ts';
@@ -93,11 +94,11 @@ describe('a Berth secret, end to end', () => {
     client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' } });
     await ensureTable(client, env.BERTH_TABLE_NAME);
     ctx = controlContext(env, {
-      store: createDynamoDbStore({ client, tableName: env.BERTH_TABLE_NAME }),
+      store: createDynamoDbStore({ client: sdkCalls(client), tableName: env.BERTH_TABLE_NAME }),
       reconcile: queueReconciles(createInProcessQueue({ visibilityTimeoutSeconds: 30, maxReceiveCount: 5 })),
     });
     security = createSecurity({
-      store: createDynamoDbStore({ client, tableName: env.BERTH_TABLE_NAME }),
+      store: createDynamoDbStore({ client: sdkCalls(client), tableName: env.BERTH_TABLE_NAME }),
       clock: ctx.clock,
       cipher: ephemeralCipher(),
       deployment: ctx.deployment,

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createDynamoDbStore } from '../../../functions/adapters/dynamodb-store.ts';
+import { sdkCalls } from '../../../functions/adapters/dynamodb-calls.ts';
 import { ensureTable } from '../../../functions/adapters/dynamodb-table.ts';
 import { createInProcessQueue } from '../../../functions/adapters/in-process-queue.ts';
 import { queueReconciles } from '../../../functions/adapters/reconcile-queue.ts';
@@ -54,11 +55,11 @@ export async function startSecureBerth(options: SecureBerthOptions = {}): Promis
   await ensureTable(client, env.BERTH_TABLE_NAME);
   const queue = createInProcessQueue({ visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
   const ctx = controlContext(env, {
-    store: createDynamoDbStore({ client, tableName: env.BERTH_TABLE_NAME, now: () => clock.now() }),
+    store: createDynamoDbStore({ client: sdkCalls(client), tableName: env.BERTH_TABLE_NAME, now: () => clock.now() }),
     reconcile: queueReconciles(queue),
     clock,
   });
-  const securityStore = countingStore(createDynamoDbStore({ client, tableName: env.BERTH_TABLE_NAME, now: () => clock.now() }));
+  const securityStore = countingStore(createDynamoDbStore({ client: sdkCalls(client), tableName: env.BERTH_TABLE_NAME, now: () => clock.now() }));
   const security = createSecurity({
     store: securityStore,
     clock,
