@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ControlContext, ReconcileQueue } from '../../shared/control/context.ts';
+import type { ControlContext, InstanceChanges, ReconcileQueue } from '../../shared/control/context.ts';
 import { systemClock, type Clock } from '../../shared/ports/clock.ts';
 import type { Store } from '../../shared/ports/store.ts';
 import type { Environment } from './env.ts';
@@ -9,7 +9,7 @@ export const randomIds = { next: () => randomUUID().replaceAll('-', '') };
 /** The one place a ControlContext is assembled, for Lambda, dev mode and tests alike. */
 export function controlContext(
   env: Environment,
-  parts: { store: Store; reconcile: ReconcileQueue; clock?: Clock },
+  parts: { store: Store; reconcile: ReconcileQueue; clock?: Clock; changes?: InstanceChanges },
 ): ControlContext {
   return {
     store: parts.store,
@@ -22,5 +22,6 @@ export function controlContext(
       pollIntervalSeconds: env.BERTH_POLL_INTERVAL_SECONDS,
       stoppedTaskRetentionSeconds: env.BERTH_STOPPED_TASK_RETENTION_SECONDS,
     },
+    ...(parts.changes !== undefined && { changes: parts.changes }),
   };
 }

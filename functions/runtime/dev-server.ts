@@ -10,6 +10,7 @@ import { queueReconciles } from '../adapters/reconcile-queue.ts';
 import { createMonitorHandler } from '../monitor/handler.ts';
 import { createSchedulerHandler } from '../scheduler/handler.ts';
 import { controlContext } from './control-context.ts';
+import { inProcessInstanceChanges } from './instance-changes.ts';
 import { startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
 import { parseEnvironment } from './env.ts';
 import { silentLogger, type Logger } from './logger.ts';
@@ -69,6 +70,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const ctx = controlContext(env, {
     store: createDynamoDbStore({ client: calls, tableName: env.BERTH_TABLE_NAME }),
     reconcile: queueReconciles(queue),
+    // One process: a poll can wait for its instance to change (long poll).
+    changes: inProcessInstanceChanges(),
   });
   const deps = () => ({ ctx, logger });
   const poller = startQueuePoller({

@@ -1,7 +1,16 @@
 import { arns } from '../domain/arn.ts';
 import { containerInstances, tasks } from '../domain/collections.ts';
 import { isForward, statusRank } from '../domain/task-status.ts';
-import type { AssignmentView, PollResponse, TaskSpec, TaskStateReport } from '../schemas/agent-api.ts';
+import type {
+  AssignmentView,
+  PollResponse,
+  TaskSpec,
+  TaskStateReport,
+  TaskStateReports,
+  TaskStateReportsResponse,
+} from '../schemas/agent-api.ts';
+import type { Versioned } from '../ports/store.ts';
+import { VersionConflictError } from '../domain/errors.ts';
 import type { ContainerInstance } from '../schemas/container-instance.ts';
 import type { Task, TaskContainer } from '../schemas/task.ts';
 import type { TaskDefinition } from '../schemas/task-definition.ts';
@@ -13,6 +22,16 @@ import { findTaskDefinition } from './task-definitions.ts';
 import { stoppedTaskExpiry } from './task-expiry.ts';
 import { clusterPolicyOf } from '../security/cluster-policy-gate.ts';
 
+export interface PollOptions {
+  /** Hold an unchanged answer up to this long for a change (where the deployment can). */
+  readonly waitMs?: number;
+  /** Carry the specs of tasks assigned since `knownVersion`. */
+  readonly withSpecs?: boolean;
+}
+
+/** Specs carried in one poll answer: one BatchGetItem of tasks. */
+const MAX_SPECS_PER_POLL = 100;
+
 /** Heartbeat and assignments in one request; unchanged generation means a short answer. */
 export async function poll(
   ctx: ControlContext,
@@ -20,11 +39,26 @@ export async function poll(
   instanceId: string,
   epoch: number,
   knownVersion: number | undefined,
+  options: PollOptions = {},
 ): Promise<PollResponse> {
-  const instance = await heartbeat(ctx, clusterRef, instanceId, epoch);
+  const cluster = agentCluster(clusterRef);
+  // A held poll must still answer well inside the lease, so the agent's next
+  // poll renews it in time.
+  const waitMs = Math.min(options.waitMs ?? 0, ctx.settings.heartbeatTtlMs / 3);
+  const watch = waitMs > 0 ? ctx.changes?.watch(cluster, instanceId, waitMs) : undefined;
+  let instance = await heartbeat(ctx, clusterRef, instanceId, epoch);
+  if (watch && knownVersion === instance.generation) {
+    await watch.next;
+    instance = await heartbeat(ctx, clusterRef, instanceId, epoch);
+  }
+  watch?.cancel();
   if (knownVersion === instance.generation) {
     return { changed: false, version: instance.generation, status: instance.status };
   }
+  const since = knownVersion ?? 0;
+  const fresh = Object.values(instance.assignments)
+    .filter((a) => a.desiredStatus === 'RUNNING' && (a.assignedGeneration ?? Number.MAX_SAFE_INTEGER) > since)
+    .slice(0, MAX_SPECS_PER_POLL);
   return {
     changed: true,
     version: instance.generation,
@@ -37,7 +71,18 @@ export async function poll(
         desiredStatus: a.desiredStatus,
       }),
     ),
+    ...(options.withSpecs === true && fresh.length > 0 && { specs: await specsOf(ctx, cluster, fresh.map((a) => a.taskId)) }),
   };
+}
+
+/** The specs of tasks just assigned, as far as their items are written. */
+async function specsOf(ctx: ControlContext, cluster: string, taskIds: readonly string[]): Promise<TaskSpec[]> {
+  const found = await ctx.store.getMany(
+    tasks,
+    taskIds.map((id) => ({ partition: `TASK#${cluster}`, sort: id })),
+  );
+  const policy = await clusterPolicyOf(ctx.store, cluster);
+  return Promise.all(found.map(async (task) => specFor(ctx, cluster, task.value, await revisionOf(ctx, task.value.taskDefinitionArn), policy)));
 }
 
 async function requireInstance(
@@ -90,24 +135,39 @@ export async function taskSpec(
   }
   const task = await ctx.store.get(tasks, { partition: `TASK#${cluster}`, sort: taskId });
   if (!task) throw new AgentError(404, 'TaskNotFound', `Task ${taskId} does not exist`);
-  const definition = await revisionOf(ctx, task.value.taskDefinitionArn);
-  const explicitCpu = definition.cpu !== undefined || task.value.overrides.cpu !== undefined;
-  const explicitMemory = definition.memory !== undefined || task.value.overrides.memory !== undefined;
+  return specFor(
+    ctx,
+    cluster,
+    task.value,
+    await revisionOf(ctx, task.value.taskDefinitionArn),
+    await clusterPolicyOf(ctx.store, cluster),
+  );
+}
+
+function specFor(
+  ctx: ControlContext,
+  cluster: string,
+  task: Task,
+  definition: TaskDefinition,
+  policy: TaskSpec['policy'],
+): TaskSpec {
+  const explicitCpu = definition.cpu !== undefined || task.overrides.cpu !== undefined;
+  const explicitMemory = definition.memory !== undefined || task.overrides.memory !== undefined;
   return {
-    taskId,
-    taskArn: arns.task(ctx.deployment, cluster, taskId),
+    taskId: task.taskId,
+    taskArn: arns.task(ctx.deployment, cluster, task.taskId),
     clusterName: cluster,
-    desiredStatus: task.value.desiredStatus,
+    desiredStatus: task.desiredStatus,
     family: definition.family,
     revision: definition.revision,
     networkMode: definition.networkMode,
     containerDefinitions: definition.containerDefinitions,
     volumes: definition.volumes ?? [],
-    ...(explicitCpu && { cpu: task.value.cpu }),
-    ...(explicitMemory && { memory: task.value.memory }),
-    overrides: task.value.overrides,
+    ...(explicitCpu && { cpu: task.cpu }),
+    ...(explicitMemory && { memory: task.memory }),
+    overrides: task.overrides,
     ...(definition.pidMode !== undefined && { pidMode: definition.pidMode }),
-    policy: await clusterPolicyOf(ctx.store, cluster),
+    ...(policy !== undefined && { policy }),
   };
 }
 
@@ -124,40 +184,120 @@ export async function reportTaskState(
 ): Promise<{ applied: boolean; desiredStatus: 'RUNNING' | 'STOPPED' }> {
   const cluster = agentCluster(clusterRef);
   const instance = await requireInstance(ctx, cluster, report.instanceId, report.epoch);
-  let applied = false;
+  const outcome = await applyTaskReport(ctx, cluster, instance, taskId, report, undefined);
+  await followUp(ctx, cluster, report.instanceId, [outcome]);
+  return { applied: outcome.applied, desiredStatus: outcome.task.desiredStatus };
+}
+
+/**
+ * Many reports of one instance at once: the instance is read once and the
+ * tasks in one batch, and each task is written at the version read, so a
+ * report costs one write. Each report succeeds or fails on its own.
+ */
+export async function reportTaskStates(
+  ctx: ControlContext,
+  clusterRef: string,
+  batch: TaskStateReports,
+): Promise<TaskStateReportsResponse> {
+  const cluster = agentCluster(clusterRef);
+  const instance = await requireInstance(ctx, cluster, batch.instanceId, batch.epoch);
+  const known = new Map(
+    (
+      await ctx.store.getMany(
+        tasks,
+        batch.reports.map((r) => ({ partition: `TASK#${cluster}`, sort: r.taskId })),
+      )
+    ).map((t) => [t.value.taskId, t]),
+  );
+  const outcomes: ReportOutcome[] = [];
+  const results = await Promise.all(
+    batch.reports.map(async ({ taskId, report }): Promise<TaskStateReportsResponse['results'][number]> => {
+      try {
+        const full = { ...report, instanceId: batch.instanceId, epoch: batch.epoch };
+        const outcome = await applyTaskReport(ctx, cluster, instance, taskId, full, known.get(taskId));
+        outcomes.push(outcome);
+        return { taskId, applied: outcome.applied, desiredStatus: outcome.task.desiredStatus };
+      } catch (error) {
+        if (error instanceof AgentError) return { taskId, error: { code: error.code, message: error.message } };
+        throw error;
+      }
+    }),
+  );
+  await followUp(ctx, cluster, batch.instanceId, outcomes);
+  return { results };
+}
+
+interface ReportOutcome {
+  readonly task: Task;
+  readonly applied: boolean;
+  /** Whether the service scheduler should look: the task moved to a new status or health. */
+  readonly moved: boolean;
+}
+
+async function applyTaskReport(
+  ctx: ControlContext,
+  cluster: string,
+  instance: ContainerInstance,
+  taskId: string,
+  report: TaskStateReport,
+  known: Versioned<Task> | undefined,
+): Promise<ReportOutcome> {
+  const change = (task: Task): Task | undefined => {
+    const ownedHere =
+      task.containerInstanceId === report.instanceId ||
+      (task.containerInstanceId === undefined && instance.assignments[taskId] !== undefined);
+    if (!ownedHere) {
+      throw new AgentError(403, 'TaskNotAssigned', `Task ${taskId} is not assigned to instance ${report.instanceId}`);
+    }
+    if (report.seq <= task.reportSeq) return undefined;
+    return applyReport(task, report, ctx.clock.now());
+  };
+  const expiresAt = (t: Task) => stoppedTaskExpiry(ctx, t);
+  if (known) {
+    // The version just read is tried first: one write and no read.
+    const next = change(known.value);
+    if (!next) return { task: known.value, applied: false, moved: false };
+    try {
+      const expiry = expiresAt(next);
+      const stored = await ctx.store.replace(tasks, next, known.version, expiry !== undefined ? { expiresAt: expiry } : {});
+      return { task: stored.value, applied: true, moved: movedOn(known.value, stored.value) };
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+    }
+  }
   let before: Task | undefined;
   const stored = await updateWithRetry(
     ctx.store,
     tasks,
     { partition: `TASK#${cluster}`, sort: taskId },
     (task) => {
-      applied = false;
-      const ownedHere =
-        task.containerInstanceId === report.instanceId ||
-        (task.containerInstanceId === undefined && instance.assignments[taskId] !== undefined);
-      if (!ownedHere) {
-        throw new AgentError(403, 'TaskNotAssigned', `Task ${taskId} is not assigned to instance ${report.instanceId}`);
-      }
-      if (report.seq <= task.reportSeq) return undefined;
-      applied = true;
-      before = task;
-      return applyReport(task, report, ctx.clock.now());
+      const next = change(task);
+      before = next && task;
+      return next;
     },
-    { expiresAt: (t) => stoppedTaskExpiry(ctx, t) },
+    { expiresAt },
   );
   if (!stored) throw new AgentError(404, 'TaskNotFound', `Task ${taskId} does not exist`);
-  if (stored.value.lastStatus === 'STOPPED') {
-    await releaseAssignment(ctx, cluster, report.instanceId, taskId);
-    if (applied) await ctx.reconcile.requestReconcile(cluster, 'TaskStopped');
-  } else if (applied && stored.value.group?.startsWith('service:') && movedOn(before, stored.value)) {
-    // A service's rollout waits on its tasks becoming RUNNING and HEALTHY.
-    await ctx.reconcile.requestReconcile(cluster, 'service task changed');
-  }
-  return { applied, desiredStatus: stored.value.desiredStatus };
+  return { task: stored.value, applied: before !== undefined, moved: before !== undefined && movedOn(before, stored.value) };
 }
 
-function movedOn(before: Task | undefined, after: Task): boolean {
-  return before === undefined || before.lastStatus !== after.lastStatus || before.healthStatus !== after.healthStatus;
+/** Stopped tasks give their capacity back; the scheduler hears of what it waits on. */
+async function followUp(ctx: ControlContext, cluster: string, instanceId: string, outcomes: readonly ReportOutcome[]) {
+  let reason: string | undefined;
+  for (const { task, applied, moved } of outcomes) {
+    if (task.lastStatus === 'STOPPED') {
+      await releaseAssignment(ctx, cluster, instanceId, task.taskId);
+      if (applied) reason = 'TaskStopped';
+    } else if (moved && task.group?.startsWith('service:')) {
+      // A service's rollout waits on its tasks becoming RUNNING and HEALTHY.
+      reason ??= 'service task changed';
+    }
+  }
+  if (reason !== undefined) await ctx.reconcile.requestReconcile(cluster, reason);
+}
+
+function movedOn(before: Task, after: Task): boolean {
+  return before.lastStatus !== after.lastStatus || before.healthStatus !== after.healthStatus;
 }
 
 export function applyReport(task: Task, report: TaskStateReport, now: number): Task {

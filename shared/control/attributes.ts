@@ -12,6 +12,7 @@ import type {
 import type { ControlContext } from './context.ts';
 import { requireActiveCluster } from './clusters.ts';
 import { instanceKey } from './instances.ts';
+import { fleetChanged } from './direct-placement.ts';
 import { updateWithRetry } from './listing.ts';
 import { decodeToken, encodeToken, pageSize } from './pagination.ts';
 
@@ -68,7 +69,10 @@ export async function putAttributes(ctx: ControlContext, request: PutAttributesR
     const written = await updateInstance(ctx, cluster, instanceId, (instance) => withAttributes(instance, items));
     changed ||= written;
   }
-  if (changed) await ctx.reconcile.requestReconcile(cluster, 'PutAttributes');
+  if (changed) {
+    fleetChanged(ctx, cluster);
+    await ctx.reconcile.requestReconcile(cluster, 'PutAttributes');
+  }
   return targeted.map((t) => view(ctx, cluster, t.instanceId, t.item));
 }
 
@@ -88,7 +92,10 @@ export async function deleteAttributes(ctx: ControlContext, request: DeleteAttri
     });
     changed ||= written;
   }
-  if (changed) await ctx.reconcile.requestReconcile(cluster, 'DeleteAttributes');
+  if (changed) {
+    fleetChanged(ctx, cluster);
+    await ctx.reconcile.requestReconcile(cluster, 'DeleteAttributes');
+  }
   return targeted.map((t) => view(ctx, cluster, t.instanceId, t.item));
 }
 

@@ -27,6 +27,21 @@ export const defaultSettings: ControlSettings = {
   stoppedTaskRetentionSeconds: 3600,
 };
 
+/**
+ * Tells agents waiting in a poll that their instance's assignments changed.
+ * Dev mode has one in process; on Lambda there is none and agents simply
+ * poll at their interval.
+ */
+export interface InstanceChanges {
+  /**
+   * Starts watching an instance: `next` resolves at the next `changed` for
+   * it, or after `timeoutMs`. Watch before reading, so a change that lands
+   * during the read is not missed; cancel a watch no longer needed.
+   */
+  watch(cluster: string, instanceId: string, timeoutMs: number): { readonly next: Promise<void>; cancel(): void };
+  changed(cluster: string, instanceIds: Iterable<string>): void;
+}
+
 /** Everything the control operations need, built once by the composition root. */
 export interface ControlContext {
   readonly store: Store;
@@ -35,4 +50,5 @@ export interface ControlContext {
   readonly ids: IdGenerator;
   readonly deployment: Deployment;
   readonly settings: ControlSettings;
+  readonly changes?: InstanceChanges;
 }

@@ -14,6 +14,7 @@ import { optionalAfter, requireActiveCluster } from './clusters.ts';
 import { listMatching, updateWithRetry } from './listing.ts';
 import { decodeToken, encodeToken, pageSize } from './pagination.ts';
 import { AgentError } from './agent-errors.ts';
+import { fleetChanged } from './direct-placement.ts';
 
 export function instanceKey(cluster: string, id: string): { partition: string; sort: string } {
   return { partition: `INSTANCE#${cluster}`, sort: id };
@@ -54,6 +55,7 @@ export async function registerInstance(
         generation: i.generation + 1,
       };
     });
+    fleetChanged(ctx, cluster);
     if (updated) return updated;
     throw new AgentError(404, 'InstanceNotFound', `Container instance ${request.instanceId} is not registered`);
   }
@@ -74,6 +76,7 @@ export async function registerInstance(
     epoch: 1,
   };
   const created = await ctx.store.create(containerInstances, instance);
+  fleetChanged(ctx, cluster);
   await ctx.reconcile.requestReconcile(cluster, 'RegisterContainerInstance');
   return created;
 }
@@ -197,6 +200,8 @@ export async function deregisterContainerInstance(
     return { ...i, status: 'INACTIVE' as const, agentConnected: false, generation: i.generation + 1 };
   });
   if (!updated) throw new InvalidParameterError('The referenced container instance was not found.');
+  fleetChanged(ctx, cluster);
+  ctx.changes?.changed(cluster, [id]);
   await ctx.reconcile.requestReconcile(cluster, 'DeregisterContainerInstance');
   return updated.value;
 }
@@ -223,6 +228,9 @@ export async function updateContainerInstancesState(
     if (!updated || updated.value.status === 'INACTIVE') missing.push(ref);
     else instances.push(updated.value);
   }
+  fleetChanged(ctx, cluster);
+  // Their agents learn of a drain (and take no new work) at once.
+  ctx.changes?.changed(cluster, instances.map((i) => i.id));
   await ctx.reconcile.requestReconcile(cluster, `UpdateContainerInstancesState ${status}`);
   return { instances, missing };
 }

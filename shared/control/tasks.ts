@@ -7,8 +7,7 @@ import { newTask } from '../domain/new-task.ts';
 import type { listTasksRequest, RunTaskRequest, stopTaskRequest } from '../schemas/ecs-requests.ts';
 import type { Task } from '../schemas/task.ts';
 import type { ContainerInstance } from '../schemas/container-instance.ts';
-import { buildFleet } from '../scheduler/fleet.ts';
-import { planPlacements, validatePlacement } from '../scheduler/pipeline.ts';
+import { validatePlacement } from '../scheduler/pipeline.ts';
 import type { PlacementRequest } from '../scheduler/types.ts';
 import type { ControlContext } from './context.ts';
 import { requireActiveCluster, optionalAfter } from './clusters.ts';
@@ -17,6 +16,9 @@ import { listMatching, readAll, updateWithRetry } from './listing.ts';
 import { decodeToken, encodeToken, pageSize } from './pagination.ts';
 import { stoppedTaskExpiry } from './task-expiry.ts';
 import { assertClusterAllows } from '../security/cluster-policy-gate.ts';
+import { placeDirectly, type DirectDecision } from './direct-placement.ts';
+import { assignmentOf } from './assignments.ts';
+import { releaseAssignment } from './agent.ts';
 
 export interface Failure {
   readonly arn?: string;
@@ -41,11 +43,12 @@ export function placementRequestOf(task: Task): PlacementRequest {
 }
 
 /**
- * RunTask writes desired state and leaves placement to the scheduler. Tasks
- * that fit on no instance of the current snapshot are answered as failures
- * with ECS's reasons and never written; the rest are written PROVISIONING and
- * a reconcile is requested. A task that loses a race for capacity at
- * placement time is stopped by the scheduler with its reason.
+ * RunTask places its tasks itself (direct-placement.ts): each placed task's
+ * assignment is written on its instance, then the task is created already
+ * bound (PENDING), and the instances' agents are told. Tasks that fit on no
+ * instance are answered as failures with ECS's reasons and never written;
+ * tasks whose instance writes kept losing races are written PROVISIONING and
+ * left to the scheduler, as a service's tasks are.
  */
 export async function runTask(ctx: ControlContext, request: RunTaskRequest): Promise<RunTaskResult> {
   const count = request.count ?? 1;
@@ -74,14 +77,25 @@ export async function runTask(ctx: ControlContext, request: RunTaskRequest): Pro
     }
   }
 
-  const instances = await readAll(ctx.store, containerInstances, `INSTANCE#${name}`);
-  const registered = instances.filter((i) => i.value.status !== 'INACTIVE');
-  if (registered.length === 0) {
+  const candidates = Array.from({ length: count }, () => build(ctx.ids.next()));
+  const { decisions, liveInstances } = await placeDirectly(
+    ctx,
+    name,
+    candidates.map((task) => ({ request: placementRequestOf(task), assignment: assignmentOf(task) })),
+  );
+  const placedOn = (i: number) => {
+    const decision = decisions[i];
+    return decision?.kind === 'placed' ? decision.instanceId : undefined;
+  };
+  const accepted = candidates.flatMap((task, i): Task[] => {
+    const instanceId = placedOn(i);
+    if (instanceId !== undefined) return [{ ...task, containerInstanceId: instanceId, lastStatus: 'PENDING' }];
+    return decisions[i]?.kind === 'deferred' ? [task] : [];
+  });
+  const instanceIds = new Set(candidates.flatMap((_, i) => placedOn(i) ?? []));
+  if (liveInstances === 0) {
     throw new InvalidParameterError('No Container Instances were found in your cluster.');
   }
-  const candidates = Array.from({ length: count }, () => build(ctx.ids.next()));
-  const decisions = planPlacements(candidates.map(placementRequestOf), buildFleet(registered.map((i) => i.value)));
-  const accepted = candidates.filter((_, i) => decisions[i]?.kind === 'placed');
   const failures = placementFailures(ctx, name, decisions);
 
   if (token !== undefined) {
@@ -99,13 +113,18 @@ export async function runTask(ctx: ControlContext, request: RunTaskRequest): Pro
         { expiresAt: Math.floor(ctx.clock.now() / 1000) + 24 * 3600 },
       );
     } catch (error) {
-      // Another request with this token got there first: answer as it did.
-      if (error instanceof VersionConflictError) return runTask(ctx, request);
-      throw error;
+      if (!(error instanceof VersionConflictError)) throw error;
+      // Another request with this token got there first: give back what this
+      // one took, then answer as that one did.
+      for (const task of accepted) {
+        if (task.containerInstanceId !== undefined) await releaseAssignment(ctx, name, task.containerInstanceId, task.taskId);
+      }
+      return runTask(ctx, request);
     }
   }
-  for (const task of accepted) await ctx.store.create(tasks, task);
-  if (accepted.length > 0) await ctx.reconcile.requestReconcile(name, 'RunTask');
+  await Promise.all(accepted.map((task) => ctx.store.create(tasks, task)));
+  ctx.changes?.changed(name, instanceIds);
+  if (accepted.some((t) => t.containerInstanceId === undefined)) await ctx.reconcile.requestReconcile(name, 'RunTask');
   return { tasks: accepted, failures };
 
   function build(taskId: string): Task {
@@ -156,11 +175,7 @@ async function ensureTasks(ctx: ControlContext, ids: readonly string[], build: (
 }
 
 /** ECS reports placement failures per instance: the instance's ARN and its reason. */
-function placementFailures(
-  ctx: ControlContext,
-  cluster: string,
-  decisions: ReturnType<typeof planPlacements>,
-): Failure[] {
+function placementFailures(ctx: ControlContext, cluster: string, decisions: readonly DirectDecision[]): Failure[] {
   const seen = new Set<string>();
   const failures: Failure[] = [];
   for (const decision of decisions) {
@@ -244,6 +259,7 @@ export async function markAssignmentStopping(
     };
     return next;
   });
+  ctx.changes?.changed(cluster, [instanceId]);
 }
 
 export async function describeTasks(

@@ -1,6 +1,7 @@
 import { containerInstances, services, tasks } from '../domain/collections.ts';
 import { VersionConflictError } from '../domain/errors.ts';
-import type { ContainerInstance, Assignment } from '../schemas/container-instance.ts';
+import type { ContainerInstance } from '../schemas/container-instance.ts';
+import { assignmentOf } from '../control/assignments.ts';
 import type { Task } from '../schemas/task.ts';
 import type { Versioned } from '../ports/store.ts';
 import type { ControlContext } from '../control/context.ts';
@@ -40,6 +41,7 @@ export async function reconcileCluster(ctx: ControlContext, cluster: string): Pr
   const plan = planReconcile(
     instanceItems.map((i) => i.value),
     taskItems.map((t) => t.value),
+    ctx.clock.now(),
   );
   for (const repair of plan.repairs) await applyRepair(ctx, cluster, repair);
   // Services must see the repairs (a lost task is one to replace), so read again.
@@ -52,7 +54,7 @@ export async function reconcileCluster(ctx: ControlContext, cluster: string): Pr
     taskItems.map((t) => t.value),
   );
   const waiting = plan.repairs.length > 0
-    ? planReconcile(instanceItems.map((i) => i.value), taskItems.map((t) => t.value)).toPlace
+    ? planReconcile(instanceItems.map((i) => i.value), taskItems.map((t) => t.value), ctx.clock.now()).toPlace
     : plan.toPlace;
   const versions = new Map(taskItems.map((t) => [t.value.taskId, t]));
   for (const created of servicesOutcome.created) versions.set(created.taskId, { value: created, version: 1 });
@@ -93,6 +95,7 @@ async function applyRepair(ctx: ControlContext, cluster: string, repair: Repair)
         if (!a || a.desiredStatus === 'STOPPED') return undefined;
         return { ...i, assignments: { ...i.assignments, [repair.taskId]: { ...a, desiredStatus: 'STOPPED' } } };
       });
+      ctx.changes?.changed(cluster, [repair.instanceId]);
       return;
     case 'stopUnplaced':
       await stopNow(ctx, cluster, repair.taskId, { stopCode: 'TaskFailedToStart', reason: 'Task stopped before placement' });
@@ -189,8 +192,11 @@ async function placeTasks(
     for (const [instanceId, group] of byInstance) {
       const item = current.get(instanceId) as Versioned<ContainerInstance>;
       const assignments = { ...item.value.assignments };
-      for (const task of group) assignments[task.taskId] = assignmentOf(task, ctx.clock.now());
-      const next: ContainerInstance = { ...item.value, assignments, generation: item.value.generation + 1 };
+      const generation = item.value.generation + 1;
+      for (const task of group) {
+        assignments[task.taskId] = { ...assignmentOf(task), assignedAt: ctx.clock.now(), assignedGeneration: generation };
+      }
+      const next: ContainerInstance = { ...item.value, assignments, generation };
       try {
         const written = await ctx.store.replace(containerInstances, next, item.version);
         current.set(instanceId, written);
@@ -204,6 +210,7 @@ async function placeTasks(
         continue;
       }
       for (const task of group) if (await bindTask(ctx, cluster, task.taskId, instanceId, versions.get(task.taskId))) placed++;
+      ctx.changes?.changed(cluster, [instanceId]);
     }
     pending = retry;
   }
@@ -233,20 +240,6 @@ function decide(pending: readonly Task[], live: readonly ContainerInstance[]): P
     byTask.set(task.taskId, decision);
   }
   return pending.map((t) => byTask.get(t.taskId) as PlacementDecision);
-}
-
-function assignmentOf(task: Task, now: number): Assignment {
-  return {
-    taskId: task.taskId,
-    taskDefinitionArn: task.taskDefinitionArn,
-    desiredStatus: 'RUNNING',
-    cpu: task.cpu,
-    memory: task.memory,
-    ports: task.ports,
-    portsUdp: task.portsUdp,
-    ...(task.group !== undefined && { group: task.group }),
-    assignedAt: now,
-  };
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Task } from '../schemas/task.ts';
  * leaves a state this function repairs on the next pass:
  *
  *   task created PROVISIONING -> assignment added on the instance -> task bound (PENDING)
+ *   (RunTask) assignment added on the instance -> task created bound (PENDING)
  *   task stop wanted          -> assignment marked STOPPED        -> agent stops it
  *   agent reports STOPPED     -> task STOPPED                     -> assignment removed
  */
@@ -29,7 +30,18 @@ export interface ReconcilePlan {
   readonly toPlace: Task[];
 }
 
-export function planReconcile(instances: readonly ContainerInstance[], tasks: readonly Task[]): ReconcilePlan {
+/**
+ * RunTask writes a task's assignment before the task itself, so for a moment
+ * an assignment has no task; only one older than this is an orphan of a
+ * RunTask that died between the two writes, whose capacity is given back.
+ */
+export const ORPHAN_ASSIGNMENT_GRACE_MS = 60_000;
+
+export function planReconcile(
+  instances: readonly ContainerInstance[],
+  tasks: readonly Task[],
+  now: number,
+): ReconcilePlan {
   const taskById = new Map(tasks.map((t) => [t.taskId, t]));
   const instanceById = new Map(instances.map((i) => [i.id, i]));
   const assignedTo = new Map<string, string>();
@@ -39,6 +51,7 @@ export function planReconcile(instances: readonly ContainerInstance[], tasks: re
     for (const assignment of Object.values(instance.assignments)) {
       const task = taskById.get(assignment.taskId);
       const boundElsewhere = task?.containerInstanceId !== undefined && task.containerInstanceId !== instance.id;
+      if (!task && now - assignment.assignedAt < ORPHAN_ASSIGNMENT_GRACE_MS) continue;
       if (!task || task.lastStatus === 'STOPPED' || boundElsewhere) {
         repairs.push({ kind: 'release', taskId: assignment.taskId, instanceId: instance.id });
         continue;

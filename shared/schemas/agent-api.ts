@@ -14,6 +14,7 @@ import { clusterPolicy } from '../security/cluster-policy.ts';
  *   POST /agent/v1/clusters/{cluster}/instances/{id}/poll       heartbeat + assignments
  *   GET  /agent/v1/clusters/{cluster}/tasks/{taskId}            what to run for a task
  *   POST /agent/v1/clusters/{cluster}/tasks/{taskId}/state      report task state
+ *   POST /agent/v1/clusters/{cluster}/instances/{id}/reports    report many tasks' states
  */
 
 export const registerInstanceRequest = z.strictObject({
@@ -41,33 +42,6 @@ export const registerInstanceResponse = z.object({
 });
 export type RegisterInstanceResponse = z.infer<typeof registerInstanceResponse>;
 
-export const pollRequest = z.strictObject({
-  epoch: z.number().int().nonnegative(),
-  /** The assignments version the agent already holds; unchanged means a short answer. */
-  knownVersion: z.number().int().nonnegative().optional(),
-});
-export type PollRequest = z.infer<typeof pollRequest>;
-
-export const assignmentView = z.object({
-  taskId: z.string(),
-  taskArn: z.string(),
-  taskDefinitionArn: z.string(),
-  desiredStatus: z.enum(['RUNNING', 'STOPPED']),
-});
-export type AssignmentView = z.infer<typeof assignmentView>;
-
-export const pollResponse = z.discriminatedUnion('changed', [
-  z.object({ changed: z.literal(false), version: z.number().int(), status: z.string() }),
-  z.object({
-    changed: z.literal(true),
-    version: z.number().int(),
-    /** ACTIVE, DRAINING or INACTIVE: a draining agent takes no new work. */
-    status: z.string(),
-    assignments: z.array(assignmentView),
-  }),
-]);
-export type PollResponse = z.infer<typeof pollResponse>;
-
 /** Everything the agent needs to start a task. */
 export const taskSpec = z.object({
   taskId: z.string(),
@@ -94,6 +68,52 @@ export const taskSpec = z.object({
   policy: clusterPolicy.optional(),
 });
 export type TaskSpec = z.infer<typeof taskSpec>;
+
+/** Longest a poll may be held open waiting for a change. */
+export const MAX_POLL_WAIT_SECONDS = 20;
+
+export const pollRequest = z.strictObject({
+  epoch: z.number().int().nonnegative(),
+  /** The assignments version the agent already holds; unchanged means a short answer. */
+  knownVersion: z.number().int().nonnegative().optional(),
+  /**
+   * When nothing changed, hold the answer up to this long for a change (a
+   * long poll). A control plane that cannot (Lambda) answers at once; the
+   * agent then simply polls at its interval.
+   */
+  waitSeconds: z.number().min(0).max(MAX_POLL_WAIT_SECONDS).optional(),
+  /** Ask for the specs of tasks assigned since `knownVersion` in the answer. */
+  withSpecs: z.boolean().optional(),
+});
+export type PollRequest = z.infer<typeof pollRequest>;
+
+export const assignmentView = z.object({
+  taskId: z.string(),
+  taskArn: z.string(),
+  taskDefinitionArn: z.string(),
+  desiredStatus: z.enum(['RUNNING', 'STOPPED']),
+});
+export type AssignmentView = z.infer<typeof assignmentView>;
+
+export const pollResponse = z.discriminatedUnion('changed', [
+  z.object({ changed: z.literal(false), version: z.number().int(), status: z.string() }),
+  z.object({
+    changed: z.literal(true),
+    version: z.number().int(),
+    /** ACTIVE, DRAINING or INACTIVE: a draining agent takes no new work. */
+    status: z.string(),
+    assignments: z.array(assignmentView),
+    /**
+     * With `withSpecs`: the specs of RUNNING tasks assigned since the
+     * agent's version, so it need not fetch them one by one. A task may be
+     * missing here (not yet written, or beyond the answer's limit); the
+     * agent fetches those as before.
+     */
+    specs: z.array(taskSpec).optional(),
+  }),
+]);
+export type PollResponse = z.infer<typeof pollResponse>;
+
 
 export const containerReport = z.strictObject({
   name: z.string(),
@@ -124,6 +144,17 @@ export const taskStateReport = z.strictObject({
 });
 export type TaskStateReport = z.infer<typeof taskStateReport>;
 
+/** Many tasks' reports from one instance in one request. */
+export const taskStateReports = z.strictObject({
+  instanceId: z.string(),
+  epoch: z.number().int().nonnegative(),
+  reports: z
+    .array(z.strictObject({ taskId: z.string(), report: taskStateReport.omit({ instanceId: true, epoch: true }) }))
+    .min(1)
+    .max(100),
+});
+export type TaskStateReports = z.infer<typeof taskStateReports>;
+
 export const taskStateResponse = z.object({
   /** False when the report was older than what the control plane holds (a replay). */
   applied: z.boolean(),
@@ -133,3 +164,14 @@ export type TaskStateResponse = z.infer<typeof taskStateResponse>;
 
 /** Errors on the agent API: `{ code, message }` with an HTTP status. */
 export const agentError = z.object({ code: z.string(), message: z.string() });
+
+/** Per report, in the order sent: how it was taken, or why it was refused. */
+export const taskStateReportsResponse = z.object({
+  results: z.array(
+    z.union([
+      z.object({ taskId: z.string(), applied: z.boolean(), desiredStatus: z.enum(['RUNNING', 'STOPPED']) }),
+      z.object({ taskId: z.string(), error: agentError }),
+    ]),
+  ),
+});
+export type TaskStateReportsResponse = z.infer<typeof taskStateReportsResponse>;

@@ -36,6 +36,11 @@ export const assignment = z.object({
   /** Service or group the task belongs to; spread and distinctInstance read it. */
   group: z.string().optional(),
   assignedAt: epochMs,
+  /**
+   * The instance's generation that added it: a poll from an agent at an
+   * older version carries this task's spec along (absent on older items).
+   */
+  assignedGeneration: z.number().int().positive().optional(),
 });
 export type Assignment = z.infer<typeof assignment>;
 

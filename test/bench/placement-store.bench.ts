@@ -41,6 +41,9 @@ const { values: args } = parseArgs({
     // Agents poll every 10 s by default (decisions.md); dev mode's 2 s would
     // spend most of one core on a thousand agents' heartbeats alone.
     'poll-ms': { type: 'string', default: '10000' },
+    // Agents hold a poll open this long (dev mode answers it as soon as the
+    // instance changes); 0 turns long polls off.
+    'long-poll-seconds': { type: 'string', default: '10' },
     // Long enough to include each agent's lease renewal (every 20 s at a 10 s poll).
     'idle-ms': { type: 'string', default: '20000' },
   },
@@ -133,6 +136,7 @@ async function run(backend: 'dev' | 'moto', tasks: number, instances: number): P
         { name: 'ecs.instance-type', value: 'm5.large' },
       ],
       pollIntervalMs: pollMs,
+      ...(Number(args['long-poll-seconds']) > 0 && { longPollSeconds: Number(args['long-poll-seconds']) }),
       onRunning: () => {
         running++;
         if (running === tasks) {
@@ -283,6 +287,8 @@ if (args.backend === 'dev' || args.backend === 'both') {
 if (args.backend === 'moto' || args.backend === 'both') {
   results.push(await run('moto', Number(args['moto-tasks']), Number(args['moto-instances'])));
 }
-console.log(`\nBenchmark B, ${new Date().toISOString()}, Node ${process.version}, poll every ${args['poll-ms']} ms`);
+console.log(
+  `\nBenchmark B, ${new Date().toISOString()}, Node ${process.version}, poll every ${args['poll-ms']} ms, long polls of ${args['long-poll-seconds']} s`,
+);
 console.log('strategy spread(attribute:ecs.availability-zone) then binpack(memory); tasks 64 cpu / 128 MiB\n');
 console.log(table(results));

@@ -7,6 +7,7 @@ import { createInProcessQueue } from '../../functions/adapters/in-process-queue.
 import { queueReconciles } from '../../functions/adapters/reconcile-queue.ts';
 import { createApp } from '../../functions/api/app.ts';
 import { controlContext } from '../../functions/runtime/control-context.ts';
+import { inProcessInstanceChanges } from '../../functions/runtime/instance-changes.ts';
 import { parseEnvironment } from '../../functions/runtime/env.ts';
 import { silentLogger, type Logger } from '../../functions/runtime/logger.ts';
 import { startQueuePoller } from '../../functions/runtime/queue-poller.ts';
@@ -45,6 +46,7 @@ export async function startStoreBackedBerth(options: {
   const ctx = controlContext(env, {
     store: createDynamoDbStore({ client: sdkCalls(client), tableName: env.BERTH_TABLE_NAME }),
     reconcile: queueReconciles(queue),
+    changes: inProcessInstanceChanges(),
   });
   const poller = startQueuePoller({
     queue,

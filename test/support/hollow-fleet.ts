@@ -3,11 +3,11 @@ import type { z } from 'zod';
 import {
   pollResponse,
   taskSpec,
-  taskStateResponse,
-  type AssignmentView,
+  taskStateReportsResponse,
   type RegisterInstanceRequest,
   type TaskSpec,
   type TaskStateReport,
+  type TaskStateReports,
 } from '../../shared/schemas/agent-api.ts';
 import type { Attribute } from '../../shared/schemas/container-instance.ts';
 import { registrationAnswer } from '../../shared/security/agent-credentials.ts';
@@ -37,6 +37,13 @@ export interface HollowFleetOptions {
   /** Attributes of the i-th agent (zones round-robin, say). */
   readonly attributes?: (index: number) => Attribute[];
   readonly pollIntervalMs: number;
+  /**
+   * Long polls: each agent keeps one poll open for up to this long (asking
+   * for task specs in the answer) and polls again at once when it returns;
+   * a control plane that answers at once is polled at pollIntervalMs.
+   * Absent: every agent polls every pollIntervalMs, spread over the interval.
+   */
+  readonly longPollSeconds?: number;
   /** Requests in flight across the whole fleet; default 32. */
   readonly maxInFlight?: number;
   /** Told of each task the fleet reports RUNNING. */
@@ -105,6 +112,9 @@ export async function startHollowFleet(options: HollowFleetOptions): Promise<Hol
     stopped: 0,
   };
   const http = new JsonClient(options.endpoint, options.maxInFlight ?? 32, stats);
+  const longPollSeconds = options.longPollSeconds;
+  // A held poll takes a connection of its own for as long as it is held.
+  const longPolls = longPollSeconds === undefined ? undefined : new JsonClient(options.endpoint, options.count + 1, stats);
   const base = `/agent/v1/clusters/${encodeURIComponent(options.cluster)}`;
 
   const agents = await inBatches(options.count, 16, async (index): Promise<AgentState> => {
@@ -146,10 +156,16 @@ export async function startHollowFleet(options: HollowFleetOptions): Promise<Hol
     }
   }
 
-  async function poll(agent: AgentState): Promise<void> {
+  /** Polls once; true when the answer brought a change. */
+  async function poll(agent: AgentState): Promise<boolean> {
     stats.polls++;
     const path = `${base}/instances/${agent.instanceId}/poll`;
-    const answer = await http.send('POST', path, { epoch: agent.epoch, knownVersion: agent.knownVersion }, pollResponse, agent.bearer);
+    const body = {
+      epoch: agent.epoch,
+      knownVersion: agent.knownVersion,
+      ...(longPollSeconds !== undefined && { waitSeconds: longPollSeconds, withSpecs: true }),
+    };
+    const answer = await (longPolls ?? http).send('POST', path, body, pollResponse, agent.bearer);
     if (!answer.ok) {
       if (answer.status === 409) {
         // Re-attaching: the instance credential, not the (spent) registration token.
@@ -158,110 +174,158 @@ export async function startHollowFleet(options: HollowFleetOptions): Promise<Hol
         agent.bearer = again.credential?.token ?? agent.bearer;
       }
       if (answer.status === 404) agent.gone = true;
-      return;
+      return false;
     }
-    if (!answer.value.changed) return;
+    if (!answer.value.changed) return false;
     stats.changedPolls++;
-    const results = await Promise.all(answer.value.assignments.map((a) => follow(agent, a)));
+    for (const spec of answer.value.specs ?? []) stateOf(agent, spec.taskId).spec = spec;
+    const starts: string[] = [];
+    const stops: string[] = [];
+    for (const assignment of answer.value.assignments) {
+      const task = stateOf(agent, assignment.taskId);
+      if (assignment.desiredStatus === 'STOPPED' && task.phase !== 'stopped') stops.push(assignment.taskId);
+      if (assignment.desiredStatus === 'RUNNING' && task.phase === 'starting') starts.push(assignment.taskId);
+    }
+    const fetched = await Promise.all(starts.map((taskId) => fetchSpec(agent, taskId)));
+    const ready = starts.filter((_, i) => fetched[i]);
+    const started = await reportAll(agent, ready, 'RUNNING');
+    for (const [taskId, desired] of started) {
+      const task = stateOf(agent, taskId);
+      task.phase = 'running';
+      agent.running.add(taskId);
+      stats.started++;
+      options.onRunning?.(taskId, agent.instanceId);
+      if (desired === 'STOPPED') stops.push(taskId);
+    }
+    const stopped = await reportAll(agent, stops, 'STOPPED');
+    for (const taskId of stopped.keys()) {
+      stateOf(agent, taskId).phase = 'stopped';
+      if (agent.running.delete(taskId)) stats.stopped++;
+    }
     const listed = new Set(answer.value.assignments.map((a) => a.taskId));
     // A released assignment is gone from the list: the task is over for this agent.
     for (const taskId of agent.tasks.keys()) if (!listed.has(taskId)) agent.tasks.delete(taskId);
     // Only a fully applied answer is acknowledged; otherwise the next poll brings it again.
-    agent.knownVersion = results.every(Boolean) ? answer.value.version : undefined;
-  }
-
-  /** Brings one task to what its assignment wants; false if a request failed. */
-  async function follow(agent: AgentState, assignment: AssignmentView): Promise<boolean> {
-    const task = agent.tasks.get(assignment.taskId) ?? { seq: 0, phase: 'starting' as const };
-    agent.tasks.set(assignment.taskId, task);
-    if (assignment.desiredStatus === 'STOPPED') return task.phase === 'stopped' || stopTask(agent, assignment.taskId, task);
-    if (task.phase !== 'starting') return true;
-    if (task.spec === undefined) {
-      stats.specFetches++;
-      const query = `?instanceId=${encodeURIComponent(agent.instanceId)}`;
-      const spec = await http.send('GET', `${base}/tasks/${assignment.taskId}${query}`, undefined, taskSpec, agent.bearer);
-      if (!spec.ok) return false;
-      task.spec = spec.value;
-    }
-    const now = Date.now();
-    const answer = await report(agent, assignment.taskId, task, 'RUNNING', {
-      pullStartedAt: now,
-      pullStoppedAt: now,
-      startedAt: now,
-    });
-    if (!answer) return false;
-    task.phase = 'running';
-    agent.running.add(assignment.taskId);
-    stats.started++;
-    options.onRunning?.(assignment.taskId, agent.instanceId);
-    return answer.desiredStatus === 'STOPPED' ? stopTask(agent, assignment.taskId, task) : true;
-  }
-
-  async function stopTask(agent: AgentState, taskId: string, task: TaskState): Promise<boolean> {
-    const answer = await report(agent, taskId, task, 'STOPPED', { executionStoppedAt: Date.now() });
-    if (!answer) return false;
-    task.phase = 'stopped';
-    if (agent.running.delete(taskId)) stats.stopped++;
+    const complete = started.size === starts.length && stopped.size === new Set(stops).size;
+    agent.knownVersion = complete ? answer.value.version : undefined;
     return true;
   }
 
-  async function report(
-    agent: AgentState,
-    taskId: string,
-    task: TaskState,
-    lastStatus: 'RUNNING' | 'STOPPED',
-    times: Partial<TaskStateReport>,
-  ) {
-    stats.reports++;
-    task.seq += 1;
-    const body: TaskStateReport = {
-      instanceId: agent.instanceId,
-      epoch: agent.epoch,
-      seq: task.seq,
-      lastStatus,
-      containers: (task.spec?.containerDefinitions ?? []).map((c) => ({
-        name: c.name,
-        lastStatus,
-        runtimeId: `hollow-${taskId}-${c.name}`,
-        ...(lastStatus === 'STOPPED' && { exitCode: 0 }),
-      })),
-      ...times,
-    };
-    const answer = await http.send('POST', `${base}/tasks/${taskId}/state`, body, taskStateResponse, agent.bearer);
-    return answer.ok ? answer.value : undefined;
+  function stateOf(agent: AgentState, taskId: string): TaskState {
+    let task = agent.tasks.get(taskId);
+    if (!task) agent.tasks.set(taskId, (task = { seq: 0, phase: 'starting' }));
+    return task;
   }
 
-  // The timer wheel: one slot per tick, every agent in exactly one slot.
-  const tickMs = Math.max(5, Math.min(50, Math.floor(options.pollIntervalMs / 10)));
-  const slots = Math.max(1, Math.round(options.pollIntervalMs / tickMs));
-  const wheel: AgentState[][] = Array.from({ length: slots }, () => []);
-  for (const agent of agents) wheel[Math.floor((agent.index * slots) / agents.length)]?.push(agent);
+  async function fetchSpec(agent: AgentState, taskId: string): Promise<boolean> {
+    const task = stateOf(agent, taskId);
+    if (task.spec !== undefined) return true;
+    stats.specFetches++;
+    const query = `?instanceId=${encodeURIComponent(agent.instanceId)}`;
+    const spec = await http.send('GET', `${base}/tasks/${taskId}${query}`, undefined, taskSpec, agent.bearer);
+    if (spec.ok) task.spec = spec.value;
+    return spec.ok;
+  }
+
+  /** Reports tasks in one request; answers which were taken, with the status each is wanted in. */
+  async function reportAll(
+    agent: AgentState,
+    taskIds: readonly string[],
+    lastStatus: 'RUNNING' | 'STOPPED',
+  ): Promise<Map<string, 'RUNNING' | 'STOPPED'>> {
+    const taken = new Map<string, 'RUNNING' | 'STOPPED'>();
+    const unique = [...new Set(taskIds)];
+    if (unique.length === 0) return taken;
+    const now = Date.now();
+    const times: Partial<TaskStateReport> =
+      lastStatus === 'RUNNING' ? { pullStartedAt: now, pullStoppedAt: now, startedAt: now } : { executionStoppedAt: now };
+    for (let start = 0; start < unique.length; start += 100) {
+      const reports = unique.slice(start, start + 100).map((taskId) => {
+        const task = stateOf(agent, taskId);
+        task.seq += 1;
+        stats.reports++;
+        return {
+          taskId,
+          report: {
+            seq: task.seq,
+            lastStatus,
+            containers: (task.spec?.containerDefinitions ?? []).map((c) => ({
+              name: c.name,
+              lastStatus,
+              runtimeId: `hollow-${taskId}-${c.name}`,
+              ...(lastStatus === 'STOPPED' && { exitCode: 0 }),
+            })),
+            ...times,
+          },
+        };
+      });
+      const body: TaskStateReports = { instanceId: agent.instanceId, epoch: agent.epoch, reports };
+      const answer = await http.send('POST', `${base}/instances/${agent.instanceId}/reports`, body, taskStateReportsResponse, agent.bearer);
+      if (!answer.ok) continue;
+      for (const result of answer.value.results) {
+        if ('error' in result) {
+          stats.errors++;
+          stats.lastError = `report ${result.taskId}: ${result.error.code} ${result.error.message}`;
+        } else {
+          taken.set(result.taskId, result.desiredStatus);
+        }
+      }
+    }
+    return taken;
+  }
+
   const inFlight = new Set<Promise<void>>();
   let stopped = false;
-  let tick = 0;
-  const startedAt = Date.now();
   let timer: NodeJS.Timeout | undefined;
-  const turn = () => {
-    if (stopped) return;
-    for (const agent of wheel[tick % slots] ?? []) {
-      if (agent.busy || agent.gone) continue;
-      agent.busy = true;
-      const work = poll(agent)
-        .catch((error: unknown) => {
-          stats.errors++;
-          stats.lastError = error instanceof Error ? error.message : String(error);
-        })
-        .finally(() => {
-          agent.busy = false;
-          inFlight.delete(work);
-        });
-      inFlight.add(work);
-    }
-    tick += 1;
-    // Scheduled against the start, so slow ticks do not make the wheel drift.
-    timer = setTimeout(turn, Math.max(0, startedAt + tick * tickMs - Date.now()));
+  const track = (work: Promise<void>) => {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
   };
-  turn();
+  const failed = (error: unknown): undefined => {
+    stats.errors++;
+    stats.lastError = error instanceof Error ? error.message : String(error);
+  };
+  if (longPollSeconds !== undefined) {
+    // One loop per agent, each always holding one poll.
+    const loop = async (agent: AgentState) => {
+      while (!stopped && !agent.gone) {
+        const sent = Date.now();
+        const changed = await poll(agent).catch((error: unknown) => failed(error) ?? false);
+        // Answered at once with nothing new (or an error): this control
+        // plane does not hold polls, or is in trouble; wait an interval.
+        if (!stopped && !changed && Date.now() - sent < (longPollSeconds * 1000) / 2) {
+          await new Promise((resolve) => (timer = setTimeout(resolve, options.pollIntervalMs)));
+        }
+      }
+    };
+    for (const agent of agents) track(loop(agent));
+  } else {
+    // The timer wheel: one slot per tick, every agent in exactly one slot.
+    const tickMs = Math.max(5, Math.min(50, Math.floor(options.pollIntervalMs / 10)));
+    const slots = Math.max(1, Math.round(options.pollIntervalMs / tickMs));
+    const wheel: AgentState[][] = Array.from({ length: slots }, () => []);
+    for (const agent of agents) wheel[Math.floor((agent.index * slots) / agents.length)]?.push(agent);
+    let tick = 0;
+    const startedAt = Date.now();
+    const turn = () => {
+      if (stopped) return;
+      for (const agent of wheel[tick % slots] ?? []) {
+        if (agent.busy || agent.gone) continue;
+        agent.busy = true;
+        track(
+          poll(agent)
+            .then(() => {}, failed)
+            .finally(() => {
+              agent.busy = false;
+            }),
+        );
+      }
+      tick += 1;
+      // Scheduled against the start, so slow ticks do not make the wheel drift.
+      timer = setTimeout(turn, Math.max(0, startedAt + tick * tickMs - Date.now()));
+    };
+    turn();
+  }
 
   return {
     instances: agents,
@@ -269,8 +333,10 @@ export async function startHollowFleet(options: HollowFleetOptions): Promise<Hol
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      // Held polls end at their wait at the latest.
       await Promise.all([...inFlight]);
       http.close();
+      longPolls?.close();
     },
   };
 }

@@ -7,7 +7,12 @@ import type { ControlContext } from '../../../shared/control/context.ts';
 import { registerInstance } from '../../../shared/control/instances.ts';
 import { arns } from '../../../shared/domain/arn.ts';
 import { VersionConflictError } from '../../../shared/domain/errors.ts';
-import { pollRequest, registerInstanceRequest, taskStateReport } from '../../../shared/schemas/agent-api.ts';
+import {
+  pollRequest,
+  registerInstanceRequest,
+  taskStateReport,
+  taskStateReports,
+} from '../../../shared/schemas/agent-api.ts';
 import type { RegistrationAnswer, RotationAnswer } from '../../../shared/security/agent-credentials.ts';
 import {
   AGENT_ACCESS_VARIABLE,
@@ -73,7 +78,21 @@ export function agentRouter(ctx: ControlContext, guard: RequestGuard, logger: Lo
   app.post('/clusters/:cluster/instances/:id/poll', async (c) => {
     accessOf(c)?.authorizeInstance(c.req.param('cluster'), c.req.param('id'));
     const body = await parse(c, pollRequest);
-    return c.json(await agent.poll(ctx, c.req.param('cluster'), c.req.param('id'), body.epoch, body.knownVersion));
+    return c.json(
+      await agent.poll(ctx, c.req.param('cluster'), c.req.param('id'), body.epoch, body.knownVersion, {
+        ...(body.waitSeconds !== undefined && { waitMs: body.waitSeconds * 1000 }),
+        ...(body.withSpecs !== undefined && { withSpecs: body.withSpecs }),
+      }),
+    );
+  });
+
+  app.post('/clusters/:cluster/instances/:id/reports', async (c) => {
+    accessOf(c)?.authorizeInstance(c.req.param('cluster'), c.req.param('id'));
+    const body = await parse(c, taskStateReports);
+    if (body.instanceId !== c.req.param('id')) {
+      throw new BadAgentRequest(`instanceId ${body.instanceId} does not match the instance in the path`);
+    }
+    return c.json(await agent.reportTaskStates(ctx, c.req.param('cluster'), body));
   });
 
   app.get('/clusters/:cluster/tasks/:taskId', async (c) => {

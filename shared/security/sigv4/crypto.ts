@@ -16,11 +16,22 @@ export function hmac(key: Uint8Array | string, data: string): Buffer {
  * any other day or scope.
  */
 export function signingKey(secret: string, day: string, region: string, service: string): Buffer {
+  // Four HMACs per request add up at thousands of requests a second, and the
+  // key changes once a day: derived keys are remembered, a bounded few.
+  const id = `${day}\n${region}\n${service}\n${secret}`;
+  const known = derivedKeys.get(id);
+  if (known) return known;
   const dateKey = hmac(`AWS4${secret}`, day);
   const regionKey = hmac(dateKey, region);
   const serviceKey = hmac(regionKey, service);
-  return hmac(serviceKey, 'aws4_request');
+  const key = hmac(serviceKey, 'aws4_request');
+  if (derivedKeys.size >= MAX_DERIVED_KEYS) derivedKeys.clear();
+  derivedKeys.set(id, key);
+  return key;
 }
+
+const derivedKeys = new Map<string, Buffer>();
+const MAX_DERIVED_KEYS = 1024;
 
 /**
  * Compares two hex signatures in time independent of where they differ, so

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { planReconcile } from '../../../shared/scheduler/reconcile.ts';
+import { ORPHAN_ASSIGNMENT_GRACE_MS, planReconcile } from '../../../shared/scheduler/reconcile.ts';
+
+/** Long after every fixture's assignment was made. */
+const later = 10 * ORPHAN_ASSIGNMENT_GRACE_MS;
 import { aTask, anAssignment, anInstance } from '../../fixtures/entities.ts';
 
 describe('planReconcile', () => {
   it('places an unplaced task and repairs nothing when all agrees', () => {
-    const plan = planReconcile([anInstance()], [aTask()]);
+    const plan = planReconcile([anInstance()], [aTask()], later);
     expect(plan.repairs).toEqual([]);
     expect(plan.toPlace.map((t) => t.taskId)).toEqual(['t1']);
   });
@@ -53,13 +56,22 @@ describe('planReconcile', () => {
       [{ kind: 'release', taskId: 't1', instanceId: 'i1' }],
     ],
   ] as const)('%s', (_name, instances, tasks, repairs) => {
-    const plan = planReconcile(instances, tasks);
+    const plan = planReconcile(instances, tasks, later);
     expect(plan.repairs).toEqual(repairs);
     expect(plan.toPlace).toEqual([]);
   });
 
+  it('leaves a fresh assignment without its task alone: RunTask writes the task right after', () => {
+    const assignment = { ...anAssignment('new'), assignedAt: 1_000 };
+    const instances = [anInstance({ assignments: { new: assignment } })];
+    expect(planReconcile(instances, [], 1_000 + ORPHAN_ASSIGNMENT_GRACE_MS - 1).repairs).toEqual([]);
+    expect(planReconcile(instances, [], 1_000 + ORPHAN_ASSIGNMENT_GRACE_MS).repairs).toEqual([
+      { kind: 'release', taskId: 'new', instanceId: 'i1' },
+    ]);
+  });
+
   it('places oldest first', () => {
-    const plan = planReconcile([anInstance()], [aTask({ taskId: 'b', createdAt: 2 }), aTask({ taskId: 'a', createdAt: 3 }), aTask({ taskId: 'c', createdAt: 1 })]);
+    const plan = planReconcile([anInstance()], [aTask({ taskId: 'b', createdAt: 2 }), aTask({ taskId: 'a', createdAt: 3 }), aTask({ taskId: 'c', createdAt: 1 })], later);
     expect(plan.toPlace.map((t) => t.taskId)).toEqual(['c', 'b', 'a']);
   });
 });
