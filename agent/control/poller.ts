@@ -12,6 +12,13 @@ export interface PollerOptions {
   readonly backoff: BackoffPolicy;
   /** Seconds between polls; the control plane's pollIntervalSeconds unless overridden. */
   readonly intervalSeconds: () => number;
+  /**
+   * How long the control plane may hold a poll that finds nothing new
+   * (a long poll); 0 turns it off. Default 5 s, well under the control
+   * client's 10 s request timeout. A control plane that answers at once
+   * (Lambda) is simply polled at the interval.
+   */
+  readonly longPollSeconds?: number;
   onResponse(response: PollResponse): void;
   /** The control plane answered: whatever waited for it can go now. */
   onReachable(): void;
@@ -23,10 +30,14 @@ export interface PollerOptions {
   beforePoll?(): Promise<void>;
 }
 
+export const DEFAULT_LONG_POLL_SECONDS = 5;
+
 /**
  * The assignment loop: one poll per interval carries the heartbeat and
  * brings back the assignments (or "unchanged" when `knownVersion` is
- * current). An unreachable control plane is retried with backoff and jitter;
+ * current). Where the control plane holds polls until something changes,
+ * the next poll goes out as soon as one returns, so new work arrives the
+ * moment it is placed, with the specs of new tasks in the answer. An unreachable control plane is retried with backoff and jitter;
  * it never touches the containers. `pollNow` polls at once, for whoever
  * knows something changed (a push hint later, a test now).
  */
@@ -77,13 +88,19 @@ export class Poller {
       this.options.logger.error('Preparing a poll failed', { error: error instanceof Error ? error.message : String(error) }),
     );
     if (this.stopped) return;
+    const waitSeconds = this.options.longPollSeconds ?? DEFAULT_LONG_POLL_SECONDS;
+    const sent = Date.now();
     const result = await this.options.client.poll(identity.instanceId, {
       epoch: identity.epoch,
       ...(this.knownVersion !== undefined ? { knownVersion: this.knownVersion } : {}),
+      ...(waitSeconds > 0 && { waitSeconds, withSpecs: true }),
     });
     if (this.stopped) return;
     let delayMs = this.options.intervalSeconds() * 1000;
     if (result.ok) {
+      // A change, or a poll the control plane held: the next one goes out at once.
+      const held = waitSeconds > 0 && Date.now() - sent >= (waitSeconds * 1000) / 2;
+      if (waitSeconds > 0 && (result.value.changed || held)) delayMs = 0;
       if (this.failures > 0) this.options.logger.info('The control plane is reachable again');
       this.failures = 0;
       this.knownVersion = result.value.version;
