@@ -1,15 +1,21 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
 
-/** The agent's version is the package's: one number to bump. */
+/**
+ * The agent's version is the package's: one number to bump. The sources sit
+ * one level below package.json, the bundle (dist/agent/) two.
+ */
 function readVersion(): string {
-  try {
-    const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
-    const parsed = z.object({ version: z.string() }).safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data.version : '0.0.0';
-  } catch {
-    return '0.0.0';
+  for (const path of ['../package.json', '../../package.json']) {
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8'));
+      if (typeof parsed === 'object' && parsed !== null && 'name' in parsed && parsed.name === 'berth') {
+        return 'version' in parsed && typeof parsed.version === 'string' ? parsed.version : '0.0.0';
+      }
+    } catch {
+      // Not here: try the next place.
+    }
   }
+  return '0.0.0';
 }
 
 export const AGENT_VERSION = readVersion();

@@ -17,6 +17,7 @@ import {
   type RegistrationAnswer,
   type RotationAnswer,
 } from '../../shared/security/agent-credentials.ts';
+import { httpRequest, type HttpAnswer } from '../net/http-request.ts';
 import type { AgentAuth, RegistrationBearer } from './auth.ts';
 
 /**
@@ -46,7 +47,7 @@ export interface ControlClientOptions {
   readonly timeoutMs?: number;
 }
 
-/** The agent API under /agent/v1, over fetch. */
+/** The agent API under /agent/v1, over node:http (see ../net/http-request.ts for why not fetch). */
 export class ControlClient {
   private readonly base: string;
   private readonly auth: AgentAuth;
@@ -94,8 +95,7 @@ export class ControlClient {
   ): Promise<ControlResult<z.infer<S>>> {
     const url = `${this.base}${path}`;
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    let response: Response;
-    let text: string;
+    let response: HttpAnswer;
     try {
       const headers = {
         ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
@@ -106,11 +106,11 @@ export class ControlClient {
             ? {}
             : { authorization: `Bearer ${bearer}` }),
       };
-      response = await fetch(url, { method, headers, body: payload, signal: AbortSignal.timeout(this.timeoutMs) });
-      text = await response.text();
+      response = await httpRequest(url, { method, headers, body: payload, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (error) {
       return unavailable(`${method} ${url} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
+    const text = response.body;
     const json = parseJson(text);
     if (response.status >= 500)
       return unavailable(`${method} ${url} answered ${response.status}: ${text.slice(0, 200)}`);

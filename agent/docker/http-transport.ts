@@ -1,5 +1,9 @@
-import http from 'node:http';
+import type { ClientRequest } from 'node:http';
 import type { DockerEndpoint } from './docker-host.ts';
+
+// Not `import http from 'node:http'`: see ../net/http-request.ts for the
+// memory that import costs.
+const http = process.getBuiltinModule('node:http');
 
 /**
  * HTTP/1.1 to the engine over node:http, on a unix socket or TCP. Transport
@@ -101,7 +105,7 @@ export class HttpTransport {
       this.endpoint.kind === 'unix'
         ? { socketPath: this.endpoint.socketPath }
         : { host: this.endpoint.host, port: this.endpoint.port };
-    let request: http.ClientRequest | undefined;
+    let request: ClientRequest | undefined;
     let closedByUs = false;
     const done = new Promise<TransportResult<TransportResponse>>((resolve) => {
       let timer: NodeJS.Timeout | undefined;

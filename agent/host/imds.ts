@@ -1,3 +1,5 @@
+import { httpRequest } from '../net/http-request.ts';
+
 /**
  * The EC2 instance metadata service, version 2 (a session token first, then
  * the reads). Off EC2 nothing answers at 169.254.169.254, so every call has
@@ -15,19 +17,19 @@ export const DEFAULT_IMDS_ENDPOINT = 'http://169.254.169.254';
 export async function readEc2Identity(endpoint: string, timeoutMs = 1_000): Promise<Ec2Identity | undefined> {
   const base = endpoint.replace(/\/+$/, '');
   try {
-    const tokenResponse = await fetch(`${base}/latest/api/token`, {
+    const tokenResponse = await httpRequest(`${base}/latest/api/token`, {
       method: 'PUT',
       headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' },
       signal: AbortSignal.timeout(timeoutMs),
     });
     if (!tokenResponse.ok) return undefined;
-    const token = await tokenResponse.text();
+    const token = tokenResponse.body;
     const read = async (path: string): Promise<string | undefined> => {
-      const response = await fetch(`${base}/latest/meta-data/${path}`, {
+      const response = await httpRequest(`${base}/latest/meta-data/${path}`, {
         headers: { 'x-aws-ec2-metadata-token': token },
         signal: AbortSignal.timeout(timeoutMs),
       });
-      const text = (await response.text()).trim();
+      const text = response.body.trim();
       return response.ok && text !== '' ? text : undefined;
     };
     const [instanceId, instanceType, availabilityZone, amiId] = await Promise.all([

@@ -1,6 +1,7 @@
 import { agentError } from '../../shared/schemas/agent-api.ts';
 import { taskSecretsResponse } from '../../shared/security/secret-api.ts';
 import type { AgentAuth } from '../control/auth.ts';
+import { httpRequest, type HttpAnswer } from '../net/http-request.ts';
 import { failed, type SecretFailure } from './secret-resolver.ts';
 
 export type BerthSecretsResult =
@@ -33,15 +34,14 @@ export function controlPlaneSecretSource(options: ControlPlaneSecretOptions): Be
     async taskSecrets(taskId) {
       const instanceId = options.instanceId();
       const url = `${base}/tasks/${encodeURIComponent(taskId)}/secrets?${new URLSearchParams({ instanceId })}`;
-      let response: Response;
-      let json: unknown;
+      let response: HttpAnswer;
       try {
         const headers = { 'x-berth-instance-id': instanceId, ...(await options.auth.headers({ method: 'GET', url, body: undefined })) };
-        response = await fetch(url, { headers, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
-        json = await response.json().catch(() => undefined);
+        response = await httpRequest(url, { headers, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
       } catch (error) {
         return failed('unavailable', `Berth's secret store did not answer: ${error instanceof Error ? error.message : String(error)}`);
       }
+      const json = parseJson(response.body);
       if (response.status >= 500 || response.status === 408 || response.status === 429) {
         return failed('unavailable', `Berth's secret store answered ${response.status}`);
       }
@@ -55,4 +55,12 @@ export function controlPlaneSecretSource(options: ControlPlaneSecretOptions): Be
       return { ok: true, values: new Map(parsed.data.secrets.map((s) => [s.valueFrom, s.value])) };
     },
   };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

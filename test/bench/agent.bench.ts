@@ -6,7 +6,10 @@
  *    plain `docker run -d` of the same image, median of 20.
  * RunTask-to-RUNNING includes waiting for the agent's next poll; the run
  * uses a 0.2 s poll interval so the agent's own overhead shows, and says how
- * much of the figure the poll wait explains. Run: npm run bench:agent
+ * much of the figure the poll wait explains. Run: npm run bench:agent, which
+ * builds the agent bundle first (bin/berth-agent.js runs it when fresh);
+ * `npm run bench:agent -- --rss-only` measures idle RSS and CPU only (0 and
+ * 50 tasks, no latency runs).
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -27,6 +30,7 @@ import { ensureBusyboxImage } from '../support/busybox-image.ts';
 const run = promisify(execFile);
 const CLUSTER = 'agent-bench';
 const POLL_SECONDS = 0.2;
+const RSS_ONLY = process.argv.includes('--rss-only');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
@@ -90,11 +94,13 @@ async function main(): Promise<void> {
       await sleep(100);
     }
     const idle0 = await idle(pid, 20);
+    // What actually runs: the launcher replaces itself with the bundle and its flags when it can.
+    const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).slice(1).join(' ');
 
     const latencies: number[] = [];
     const accepted: number[] = [];
     const placed: number[] = [];
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < (RSS_ONLY ? 0 : 20); i++) {
       const started = performance.now();
       const out = await ecs.send(new RunTaskCommand({ cluster: CLUSTER, taskDefinition: 'idle' }));
       accepted.push(performance.now() - started);
@@ -112,15 +118,17 @@ async function main(): Promise<void> {
       latencies.push(performance.now() - started);
     }
     const plain: number[] = [];
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < (RSS_ONLY ? 0 : 20); i++) {
       const started = performance.now();
       await run('docker', ['run', '-d', '--label', 'berth-bench=plain', '-m', '8m', image, 'sleep', '3600']);
       plain.push(performance.now() - started);
     }
-    await run('docker', ['rm', '-f', ...(await run('docker', ['ps', '-aq', '--filter', 'label=berth-bench=plain'])).stdout.split('\n').filter(Boolean)]);
+    const plainIds = (await run('docker', ['ps', '-aq', '--filter', 'label=berth-bench=plain'])).stdout.split('\n').filter(Boolean);
+    if (plainIds.length) await run('docker', ['rm', '-f', ...plainIds]);
 
+    // 50 tasks in all: the 20 of the latency runs (none with --rss-only) and these.
     await Promise.all(
-      Array.from({ length: 3 }, () => ecs.send(new RunTaskCommand({ cluster: CLUSTER, taskDefinition: 'idle', count: 10 }))),
+      Array.from({ length: RSS_ONLY ? 5 : 3 }, () => ecs.send(new RunTaskCommand({ cluster: CLUSTER, taskDefinition: 'idle', count: 10 }))),
     );
     for (let i = 0; i < 600; i++) {
       const { stdout } = await run('docker', ['ps', '-q', '--filter', `label=com.berth.cluster=${CLUSTER}`]);
@@ -129,12 +137,19 @@ async function main(): Promise<void> {
     }
     const idle50 = await idle(pid, 20);
 
-    console.log(`\nberth-agent (tsx, Node ${process.version}), poll interval ${POLL_SECONDS} s`);
-    console.table([
+    console.log(`\nberth-agent on Node ${process.version}, poll interval ${POLL_SECONDS} s, running as: ${commandLine}`);
+    const idleRows = [
       { measure: 'idle RSS, 0 tasks (MiB)', value: idle0.rss.toFixed(1) },
       { measure: 'idle CPU, 0 tasks (% of one core)', value: idle0.cpuPercent.toFixed(2) },
       { measure: 'idle RSS, 50 tasks (MiB)', value: idle50.rss.toFixed(1) },
       { measure: 'idle CPU, 50 tasks (% of one core)', value: idle50.cpuPercent.toFixed(2) },
+    ];
+    if (RSS_ONLY) {
+      console.table(idleRows);
+      return;
+    }
+    console.table([
+      ...idleRows,
       { measure: 'RunTask answered, median of 20 (ms)', value: median(accepted).toFixed(0) },
       { measure: 'RunTask to placed (PENDING), median of 20 (ms)', value: median(placed).toFixed(0) },
       { measure: 'RunTask to RUNNING, median of 20 (ms)', value: median(latencies).toFixed(0) },

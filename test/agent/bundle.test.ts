@@ -1,0 +1,28 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundleAgent } from '../../infra/bundle-agent.ts';
+
+const run = promisify(execFile);
+const scratch = mkdtempSync(join(tmpdir(), 'berth-agent-bundle-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('the agent bundle (npm run build:agent)', () => {
+  it('loads every module and answers --help and a bad flag as the sources do', async () => {
+    const outfile = join(scratch, 'berth-agent.mjs');
+    await bundleAgent(outfile);
+
+    const help = await run(process.execPath, ['--lite-mode', outfile, '--help']);
+    expect(help.stdout).toMatch(/^Usage: berth-agent --endpoint URL --cluster NAME/);
+
+    const bad = await run(process.execPath, [outfile, '--no-such-flag']).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("Unknown option '--no-such-flag'");
+  }, 60_000);
+});
