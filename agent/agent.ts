@@ -26,6 +26,7 @@ import { registerWithRetry, waitForRuntime } from './startup.ts';
 import { guardStateDir } from './state/protected-mounts.ts';
 import { StateDir } from './state/state-dir.ts';
 import { AGENT_VERSION } from './version.ts';
+import type { TaskSpec } from '../shared/schemas/agent-api.ts';
 
 export interface AgentHandle {
   readonly instanceId: string;
@@ -104,6 +105,8 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     instanceId,
     heldPorts: () => portsHeld(engine.list()),
   });
+  /** Specs the last polls carried, until the engine asks for them. */
+  const carriedSpecs = new Map<string, TaskSpec>();
   const engine: TaskEngine = new TaskEngine({
     steps,
     state,
@@ -111,7 +114,10 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     logger,
     defaultStopTimeoutSeconds: settings.defaultStopTimeoutSeconds,
     fetchSpec: async (taskId) => {
-      const spec = await client.taskSpec(instanceId(), taskId);
+      // A spec that came with the poll's answer saves a round trip.
+      const known = carriedSpecs.get(taskId);
+      carriedSpecs.delete(taskId);
+      const spec = known ? { ok: true as const, value: known } : await client.taskSpec(instanceId(), taskId);
       // The cluster's policy rides on every spec: the metadata block follows it before the task's containers exist.
       if (spec.ok) await metadata.follow(spec.value.policy?.allowTaskMetadataAccess);
       return spec;
@@ -175,6 +181,10 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     intervalSeconds: () => settings.pollIntervalSeconds ?? session.interval ?? DEFAULT_POLL_INTERVAL_SECONDS,
     onResponse: (response) => {
       if (!response.changed) return;
+      // Kept only for tasks the answer still names, so the map never outgrows the assignments.
+      const named = new Set(response.assignments.map((a) => a.taskId));
+      for (const taskId of carriedSpecs.keys()) if (!named.has(taskId)) carriedSpecs.delete(taskId);
+      for (const spec of response.specs ?? []) carriedSpecs.set(spec.taskId, spec);
       const draining = localDraining || response.status !== 'ACTIVE';
       applyAssignments(engine, response.assignments, { draining });
     },
