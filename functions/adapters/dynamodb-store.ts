@@ -5,7 +5,6 @@ import type {
   Collection,
   Key,
   QueryOptions,
-  QueryPage,
   Store,
   StoreStats,
   Versioned,

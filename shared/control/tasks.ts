@@ -12,7 +12,7 @@ import type { PlacementRequest } from '../scheduler/types.ts';
 import type { ControlContext } from './context.ts';
 import { requireActiveCluster, optionalAfter } from './clusters.ts';
 import { findTaskDefinition } from './task-definitions.ts';
-import { listMatching, readAll, updateWithRetry } from './listing.ts';
+import { listMatching, updateWithRetry } from './listing.ts';
 import { decodeToken, encodeToken, pageSize } from './pagination.ts';
 import { stoppedTaskExpiry } from './task-expiry.ts';
 import { assertClusterAllows } from '../security/cluster-policy-gate.ts';

@@ -4,7 +4,7 @@ import type { ContainerInstance } from '../../../shared/schemas/container-instan
 import { buildFleet, type Fleet } from '../../../shared/scheduler/fleet.ts';
 import { filtersFor, placeTask, planPlacements, reserve } from '../../../shared/scheduler/pipeline.ts';
 import type { PlacementDecision, PlacementRequest } from '../../../shared/scheduler/types.ts';
-import { fleetArbitrary, requestArbitrary, requestsArbitrary, ZONES } from './fleet-arbitraries.ts';
+import { fleetArbitrary, requestArbitrary, requestsArbitrary } from './fleet-arbitraries.ts';
 import { containerInstance, placementRequest } from './fleet-fixtures.ts';
 
 function placedOn(decision: PlacementDecision | undefined): string | undefined {
