@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { startAgent } from './agent.ts';
 import { parseCli, toAgentOptions, USAGE } from './config/cli.ts';
 import { jsonLogger } from './log.ts';
@@ -9,9 +8,6 @@ import { jsonLogger } from './log.ts';
  * after stopping every task gracefully.
  */
 async function main(): Promise<number> {
-  // The agent parses a handful of small answers a minute: zod's compiled
-  // fast path per object schema is not worth the code it generates and keeps.
-  z.config({ jitless: true });
   const cli = parseCli(process.argv.slice(2), process.env);
   if (!cli.ok) {
     process.stderr.write(`berth-agent: ${cli.message}\n\n${USAGE}\n`);

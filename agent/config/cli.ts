@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import { boolean, describeIssue, int, literal, number, oneOf, string, unknown, url, type Checked } from '../check/check.ts';
+import { array, optional, record, strictObject, union, withDefault } from '../check/compose.ts';
 import type { AgentOptions } from './agent-options.ts';
 
 /**
@@ -8,41 +9,32 @@ import type { AgentOptions } from './agent-options.ts';
  * JSON file named by --config or BERTH_CONFIG. The file uses the same names
  * as `startAgent`'s options; see docs/agent.md for every setting.
  */
-const port = z.number().int().min(1).max(65535);
-const fileSchema = z.strictObject({
-  endpoint: z.url(),
-  cluster: z.string().regex(/^[a-zA-Z0-9_-]{1,255}$/),
-  registrationToken: z.string().optional(),
-  allowTaskImds: z.boolean().optional(),
-  stateDir: z.string().default('/var/lib/berth-agent'),
-  dockerHost: z.string().optional(),
-  reservedMemoryMiB: z.number().int().nonnegative().optional(),
-  reservedPorts: z.array(port).optional(),
-  reservedPortsUdp: z.array(port).optional(),
-  dynamicPortRange: z
-    .string()
-    .regex(/^\d+-\d+$/)
-    .optional(),
-  pollIntervalSeconds: z.number().positive().optional(),
-  cleanupDelaySeconds: z.number().nonnegative().optional(),
-  defaultStopTimeoutSeconds: z.number().int().nonnegative().optional(),
-  imds: z
-    .union([
-      z.literal(false),
-      z.strictObject({ endpoint: z.url().optional(), timeoutMs: z.number().int().positive().optional() }),
-    ])
-    .optional(),
-  attributes: z.record(z.string(), z.string()).optional(),
-  registryCredentials: z
-    .record(
-      z.string(),
-      z.strictObject({ username: z.string(), password: z.string(), serverAddress: z.string().optional() }),
-    )
-    .optional(),
-  drain: z.boolean().default(false),
-  logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+const port = int({ min: 1, max: 65535 });
+const fileSchema = strictObject({
+  endpoint: url(),
+  cluster: string({ pattern: /^[a-zA-Z0-9_-]{1,255}$/ }),
+  registrationToken: optional(string()),
+  allowTaskImds: optional(boolean()),
+  stateDir: withDefault(string(), () => '/var/lib/berth-agent'),
+  dockerHost: optional(string()),
+  reservedMemoryMiB: optional(int({ min: 0 })),
+  reservedPorts: optional(array(port)),
+  reservedPortsUdp: optional(array(port)),
+  dynamicPortRange: optional(string({ pattern: /^\d+-\d+$/ })),
+  pollIntervalSeconds: optional(number({ above: 0 })),
+  cleanupDelaySeconds: optional(number({ min: 0 })),
+  defaultStopTimeoutSeconds: optional(int({ min: 0 })),
+  imds: optional(
+    union(literal(false), strictObject({ endpoint: optional(url()), timeoutMs: optional(int({ above: 0 })) })),
+  ),
+  attributes: optional(record(string())),
+  registryCredentials: optional(
+    record(strictObject({ username: string(), password: string(), serverAddress: optional(string()) })),
+  ),
+  drain: withDefault(boolean(), () => false),
+  logLevel: withDefault(oneOf(['debug', 'info', 'warn', 'error']), (): 'info' => 'info'),
 });
-export type CliConfig = z.infer<typeof fileSchema>;
+export type CliConfig = Checked<typeof fileSchema>;
 
 export const USAGE = `Usage: berth-agent --endpoint URL --cluster NAME [options]
 
@@ -108,7 +100,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
   let fromFile: Record<string, unknown> = {};
   if (file) {
     try {
-      fromFile = z.record(z.string(), z.unknown()).parse(JSON.parse(readFileSync(file, 'utf8')));
+      const read = record(unknown())(JSON.parse(readFileSync(file, 'utf8')));
+      if (!read.ok) return { ok: false, message: `Cannot read the config file ${file}: ${describeIssue(read.issue)}` };
+      fromFile = read.value;
     } catch (error) {
       return {
         ok: false,
@@ -143,12 +137,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
     logLevel: given(parsed['log-level'], env.BERTH_LOG_LEVEL),
   };
   const merged = { ...fromFile, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
-  const config = fileSchema.safeParse(merged);
-  if (!config.success) {
-    const issue = config.error.issues[0];
-    return { ok: false, message: `Invalid setting ${issue?.path.join('.') || ''}: ${issue?.message ?? 'invalid'}` };
-  }
-  return { ok: true, config: config.data };
+  const config = fileSchema(merged);
+  if (!config.ok) return { ok: false, message: `Invalid setting ${config.issue.path.join('.')}: ${config.issue.message}` };
+  return { ok: true, config: config.value };
 }
 
 /** The CLI's settings as `startAgent` options (drain and log level are the CLI's own). */

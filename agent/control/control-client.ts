@@ -1,22 +1,15 @@
-import type { z } from 'zod';
-import {
-  agentError,
-  pollResponse,
-  taskSpec,
-  taskStateResponse,
-  type PollRequest,
-  type PollResponse,
-  type RegisterInstanceRequest,
-  type TaskSpec,
-  type TaskStateReport,
-  type TaskStateResponse,
+import type {
+  PollRequest,
+  PollResponse,
+  RegisterInstanceRequest,
+  TaskSpec,
+  TaskStateReport,
+  TaskStateResponse,
 } from '../../shared/schemas/agent-api.ts';
-import {
-  registrationAnswer,
-  rotationAnswer,
-  type RegistrationAnswer,
-  type RotationAnswer,
-} from '../../shared/security/agent-credentials.ts';
+import type { RegistrationAnswer, RotationAnswer } from '../../shared/security/agent-credentials.ts';
+import { agentError, pollResponse, registrationAnswer, rotationAnswer, taskStateResponse } from '../check/agent-answers.ts';
+import { safeParse, type Check } from '../check/check.ts';
+import { taskSpec } from '../check/task-spec.ts';
 import { httpRequest, type HttpAnswer } from '../net/http-request.ts';
 import type { AgentAuth, RegistrationBearer } from './auth.ts';
 
@@ -84,15 +77,15 @@ export class ControlClient {
     return this.call('POST', `/tasks/${encodeURIComponent(taskId)}/state`, report, taskStateResponse);
   }
 
-  private async call<S extends z.ZodType>(
+  private async call<T>(
     method: string,
     path: string,
     body: unknown,
-    schema: S,
+    check: Check<T>,
     extraHeaders: Record<string, string> = {},
     /** Overrides the auth: this bearer secret, or null for none. */
     bearer?: string | null,
-  ): Promise<ControlResult<z.infer<S>>> {
+  ): Promise<ControlResult<T>> {
     const url = `${this.base}${path}`;
     const payload = body === undefined ? undefined : JSON.stringify(body);
     let response: HttpAnswer;
@@ -115,7 +108,7 @@ export class ControlClient {
     if (response.status >= 500)
       return unavailable(`${method} ${url} answered ${response.status}: ${text.slice(0, 200)}`);
     if (response.status >= 400) return { ok: false, failure: classify(response.status, json, text) };
-    const parsed = schema.safeParse(json);
+    const parsed = safeParse(check, json);
     if (!parsed.success) {
       return {
         ok: false,
@@ -132,7 +125,7 @@ export class ControlClient {
 }
 
 function classify(status: number, json: unknown, text: string): ControlFailure {
-  const error = agentError.safeParse(json);
+  const error = safeParse(agentError, json);
   const code = error.success ? error.data.code : `Http${status}`;
   const message = error.success ? error.data.message : text.slice(0, 200);
   if (status === 409 && code === 'InstanceFenced') return { kind: 'fenced', message };

@@ -8,12 +8,14 @@ import type {
   RuntimeInfo,
   RuntimeResult,
 } from '../../shared/ports/container-runtime.ts';
+import { safeParse } from '../check/check.ts';
 import { negotiateApiVersion } from './api-version.ts';
 import { createContainerBody } from './create-body.ts';
 import { parseDockerHost } from './docker-host.ts';
 import {
   containerInspect,
   containerList,
+  containerSummary,
   engineMessage,
   imageInspect,
   infoResponse,
@@ -64,7 +66,7 @@ export class DockerRuntime implements ContainerRuntime {
     if (!answer.ok) return unavailable(`no Docker engine at ${this.address}: ${answer.message}`);
     if (answer.value.status !== 200)
       return rejected(`GET /version answered ${answer.value.status}: ${engineMessage(answer.value.body)}`);
-    const version = versionResponse.safeParse(safeJson(answer.value.body));
+    const version = safeParse(versionResponse, safeJson(answer.value.body));
     if (!version.success) return rejected(`GET /version answered an unexpected body: ${version.error.message}`);
     const negotiated = negotiateApiVersion(version.data.ApiVersion);
     if (!negotiated.ok) return rejected(negotiated.message);
@@ -97,7 +99,7 @@ export class DockerRuntime implements ContainerRuntime {
     if (!base.ok) return base;
     const answer = await this.call('GET', '/info');
     if (!answer.ok) return answer;
-    const info = infoResponse.safeParse(safeJson(answer.value.body));
+    const info = safeParse(infoResponse, safeJson(answer.value.body));
     if (answer.value.status !== 200 || !info.success)
       return rejected(`GET /info answered ${answer.value.status}: ${engineMessage(answer.value.body)}`);
     return done({
@@ -114,7 +116,7 @@ export class DockerRuntime implements ContainerRuntime {
     const answer = await this.call('GET', `/images/${encodeURIComponent(image)}/json`);
     if (!answer.ok) return answer;
     if (answer.value.status === 404) return done(undefined);
-    const parsed = imageInspect.safeParse(safeJson(answer.value.body));
+    const parsed = safeParse(imageInspect, safeJson(answer.value.body));
     if (answer.value.status !== 200 || !parsed.success)
       return rejected(`cannot inspect image ${image}: ${engineMessage(answer.value.body)}`);
     const digest = parsed.data.RepoDigests?.[0]?.split('@')[1];
@@ -131,7 +133,7 @@ export class DockerRuntime implements ContainerRuntime {
       headers: auth ? { 'X-Registry-Auth': registryAuthHeader(auth) } : {},
       timeoutMs: this.pullTimeoutMs,
       onLine: (line) => {
-        const progress = pullProgress.safeParse(safeJson(line));
+        const progress = safeParse(pullProgress, safeJson(line));
         if (progress.success && progress.data.error) failure ??= progress.data.error;
       },
     });
@@ -148,7 +150,7 @@ export class DockerRuntime implements ContainerRuntime {
     if (!answer.ok) return answer;
     const { status, body } = answer.value;
     if (status === 409) return { ok: false, failure: { kind: 'conflict', message: engineMessage(body) } };
-    const created = containerList.element.safeParse(safeJson(body));
+    const created = safeParse(containerSummary, safeJson(body));
     if (status !== 201 || !created.success) return rejected(engineMessage(body));
     return done({ runtimeId: created.data.Id });
   }
@@ -183,7 +185,7 @@ export class DockerRuntime implements ContainerRuntime {
     const answer = await this.call('GET', `/containers/${encodeURIComponent(idOrName)}/json`);
     if (!answer.ok) return answer;
     if (answer.value.status === 404) return done(undefined);
-    const parsed = containerInspect.safeParse(safeJson(answer.value.body));
+    const parsed = safeParse(containerInspect, safeJson(answer.value.body));
     if (answer.value.status !== 200 || !parsed.success) {
       return rejected(
         `cannot inspect container ${idOrName}: ${parsed.success ? engineMessage(answer.value.body) : parsed.error.message}`,
@@ -196,7 +198,7 @@ export class DockerRuntime implements ContainerRuntime {
     const filters = JSON.stringify({ label: Object.entries(labels).map(([key, value]) => `${key}=${value}`) });
     const answer = await this.call('GET', `/containers/json?all=1&filters=${encodeURIComponent(filters)}`);
     if (!answer.ok) return answer;
-    const listed = containerList.safeParse(safeJson(answer.value.body));
+    const listed = safeParse(containerList, safeJson(answer.value.body));
     if (answer.value.status !== 200 || !listed.success)
       return rejected(`cannot list containers: ${engineMessage(answer.value.body)}`);
     // The listing's summary has no exit code or finish time; inspect has both.

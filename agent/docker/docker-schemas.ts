@@ -1,78 +1,78 @@
-import { z } from 'zod';
+import { boolean, int, number, safeParse, string, type Checked } from '../check/check.ts';
+import { array, map, nullable, nullish, object, optional, record } from '../check/compose.ts';
 
 /**
  * The parts of the engine's answers the agent reads, validated at the edge.
  * Unknown fields are dropped; fields Podman leaves out are optional.
  */
 
-export const versionResponse = z.object({
-  Version: z.string(),
-  ApiVersion: z.string(),
-  MinAPIVersion: z.string().optional(),
-  Os: z.string().optional(),
-  Arch: z.string().optional(),
+export const versionResponse = object({
+  Version: string(),
+  ApiVersion: string(),
+  MinAPIVersion: optional(string()),
+  Os: optional(string()),
+  Arch: optional(string()),
 });
 
-export const infoResponse = z.object({
-  NCPU: z.number().int().positive(),
-  MemTotal: z.number().int().positive(),
-  OSType: z.string().optional(),
-  Architecture: z.string().optional(),
+export const infoResponse = object({
+  NCPU: int({ above: 0 }),
+  MemTotal: int({ above: 0 }),
+  OSType: optional(string()),
+  Architecture: optional(string()),
 });
 
-const labels = z
-  .record(z.string(), z.string())
-  .nullish()
-  .transform((value) => value ?? {});
+const labels = map(nullish(record(string())), (value) => value ?? {});
 
-const hostBinding = z.object({ HostIp: z.string().optional(), HostPort: z.string().optional() });
+const hostBinding = object({ HostIp: optional(string()), HostPort: optional(string()) });
+const portMap = nullish(record(nullable(array(hostBinding))));
 
-export const containerInspect = z.object({
-  Id: z.string(),
-  Name: z.string(),
-  Config: z.object({ Image: z.string().optional(), Labels: labels, StopTimeout: z.number().int().nullish() }),
-  State: z.object({
-    Status: z.string(),
-    ExitCode: z.number().int().optional(),
-    Error: z.string().optional(),
-    OOMKilled: z.boolean().optional(),
-    StartedAt: z.string().optional(),
-    FinishedAt: z.string().optional(),
-    Health: z.object({ Status: z.string() }).nullish(),
+export const containerInspect = object({
+  Id: string(),
+  Name: string(),
+  Config: object({ Image: optional(string()), Labels: labels, StopTimeout: nullish(int()) }),
+  State: object({
+    Status: string(),
+    ExitCode: optional(int()),
+    Error: optional(string()),
+    OOMKilled: optional(boolean()),
+    StartedAt: optional(string()),
+    FinishedAt: optional(string()),
+    Health: nullish(object({ Status: string() })),
   }),
-  HostConfig: z.object({ PortBindings: z.record(z.string(), z.array(hostBinding).nullable()).nullish() }).nullish(),
-  NetworkSettings: z.object({ Ports: z.record(z.string(), z.array(hostBinding).nullable()).nullish() }).nullish(),
+  HostConfig: nullish(object({ PortBindings: portMap })),
+  NetworkSettings: nullish(object({ Ports: portMap })),
 });
-export type ContainerInspect = z.infer<typeof containerInspect>;
+export type ContainerInspect = Checked<typeof containerInspect>;
 
-export const containerList = z.array(z.object({ Id: z.string() }));
+export const containerSummary = object({ Id: string() });
+export const containerList = array(containerSummary);
 
-export const imageInspect = z.object({
-  Id: z.string(),
-  RepoDigests: z.array(z.string()).nullish(),
+export const imageInspect = object({
+  Id: string(),
+  RepoDigests: nullish(array(string())),
 });
 
-export const engineEvent = z.object({
-  Type: z.string().optional(),
-  Action: z.string(),
-  Actor: z.object({ ID: z.string(), Attributes: z.record(z.string(), z.string()).nullish() }),
-  time: z.number().optional(),
-  timeNano: z.number().optional(),
+export const engineEvent = object({
+  Type: optional(string()),
+  Action: string(),
+  Actor: object({ ID: string(), Attributes: nullish(record(string())) }),
+  time: optional(number()),
+  timeNano: optional(number()),
 });
-export type EngineEvent = z.infer<typeof engineEvent>;
+export type EngineEvent = Checked<typeof engineEvent>;
 
 /** A pull progress line; an `error` means the pull failed even though the status was 200. */
-export const pullProgress = z.object({
-  error: z.string().optional(),
-  errorDetail: z.object({ message: z.string().optional() }).optional(),
+export const pullProgress = object({
+  error: optional(string()),
+  errorDetail: optional(object({ message: optional(string()) })),
 });
 
-export const errorBody = z.object({ message: z.string() });
+export const errorBody = object({ message: string() });
 
 /** The engine's error message from a non-2xx body, or the body itself. */
 export function engineMessage(body: string): string {
   try {
-    const parsed = errorBody.safeParse(JSON.parse(body));
+    const parsed = safeParse(errorBody, JSON.parse(body));
     if (parsed.success) return parsed.data.message;
   } catch {
     // Not JSON: the body is the message.

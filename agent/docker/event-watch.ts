@@ -5,6 +5,7 @@ import type {
   RuntimeEventKind,
   RuntimeResult,
 } from '../../shared/ports/container-runtime.ts';
+import { safeParse } from '../check/check.ts';
 import { engineEvent, engineMessage, type EngineEvent } from './docker-schemas.ts';
 import type { HttpTransport, OpenStream } from './http-transport.ts';
 import { parseHealth } from './observation.ts';
@@ -64,7 +65,7 @@ export function watchEngineEvents(
         } catch {
           return;
         }
-        const parsed = engineEvent.safeParse(json);
+        const parsed = safeParse(engineEvent, json);
         const event = parsed.success ? toRuntimeEvent(parsed.data) : undefined;
         if (event && !closed) handlers.onEvent(event);
       },

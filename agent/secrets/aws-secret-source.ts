@@ -1,7 +1,8 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { z } from 'zod';
 import type { SecretReference } from '../../shared/security/secret-reference.ts';
+import { number, safeParse, string, unknown } from '../check/check.ts';
+import { object, optional, record } from '../check/compose.ts';
 import { failed, type SourceResult } from './secret-resolver.ts';
 
 type SsmReference = Extract<SecretReference, { kind: 'ssm' }>;
@@ -83,7 +84,7 @@ export function awsSecretSource(options: AwsSecretSourceOptions = {}): AwsSecret
   };
 }
 
-const jsonObject = z.record(z.string(), z.unknown());
+const jsonObject = record(unknown());
 
 /** One key of a JSON secret; the message never quotes the secret. */
 function jsonKey(text: string, key: string, what: string): SourceResult {
@@ -93,19 +94,19 @@ function jsonKey(text: string, key: string, what: string): SourceResult {
   } catch {
     return failed('rejected', `${what} is not JSON, so it has no key '${key}'`);
   }
-  const object = jsonObject.safeParse(json);
+  const object = safeParse(jsonObject, json);
   const value = object.success ? object.data[key] : undefined;
   if (typeof value === 'string') return { ok: true, value };
   if (typeof value === 'number' || typeof value === 'boolean') return { ok: true, value: String(value) };
   return failed('rejected', `${what} has no string key '${key}'`);
 }
 
-const sdkError = z.object({ name: z.string(), $metadata: z.object({ httpStatusCode: z.number().optional() }).optional() });
+const sdkError = object({ name: string(), $metadata: optional(object({ httpStatusCode: optional(number()) })) });
 const TRANSIENT = new Set(['ThrottlingException', 'TooManyUpdates', 'InternalServerError', 'InternalServiceError', 'TimeoutError', 'RequestTimeout']);
 
 /** Throttling, 5xx and network errors are worth retrying; a missing secret or a denied read is not. */
 function sdkFailure(what: string, error: unknown): SourceResult {
-  const parsed = sdkError.safeParse(error);
+  const parsed = safeParse(sdkError, error);
   const status = parsed.success ? parsed.data.$metadata?.httpStatusCode : undefined;
   const name = parsed.success ? parsed.data.name : 'Error';
   const message = error instanceof Error ? error.message : String(error);

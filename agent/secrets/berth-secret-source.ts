@@ -1,5 +1,5 @@
-import { agentError } from '../../shared/schemas/agent-api.ts';
-import { taskSecretsResponse } from '../../shared/security/secret-api.ts';
+import { agentError, taskSecretsResponse } from '../check/agent-answers.ts';
+import { safeParse } from '../check/check.ts';
 import type { AgentAuth } from '../control/auth.ts';
 import { httpRequest, type HttpAnswer } from '../net/http-request.ts';
 import { failed, type SecretFailure } from './secret-resolver.ts';
@@ -46,11 +46,11 @@ export function controlPlaneSecretSource(options: ControlPlaneSecretOptions): Be
         return failed('unavailable', `Berth's secret store answered ${response.status}`);
       }
       if (!response.ok) {
-        const error = agentError.safeParse(json);
+        const error = safeParse(agentError, json);
         const why = error.success ? `${error.data.code}: ${error.data.message}` : `HTTP ${response.status}`;
         return failed('rejected', `Berth's secret store refused the task's secrets (${why})`);
       }
-      const parsed = taskSecretsResponse.safeParse(json);
+      const parsed = safeParse(taskSecretsResponse, json);
       if (!parsed.success) return failed('rejected', "Berth's secret store sent an answer the agent cannot read");
       return { ok: true, values: new Map(parsed.data.secrets.map((s) => [s.valueFrom, s.value])) };
     },

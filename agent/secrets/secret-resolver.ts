@@ -1,10 +1,11 @@
-import { z } from 'zod';
 import type { SecretValue } from '../../shared/agent/container-config.ts';
 import type { RegistryAuth } from '../../shared/ports/container-runtime.ts';
 import type { ContainerDefinition } from '../../shared/schemas/task-definition.ts';
 import { parseSecretReference, type SecretReference } from '../../shared/security/secret-reference.ts';
 import type { AwsSecretSource } from './aws-secret-source.ts';
 import type { BerthSecretSource } from './berth-secret-source.ts';
+import { safeParse, string } from '../check/check.ts';
+import { object } from '../check/compose.ts';
 
 /**
  * Where the secrets a task definition names come from, resolved on the
@@ -109,7 +110,7 @@ export function staticSecretResolver(table: Readonly<Record<string, RegistryAuth
   return createSecretResolver({ registryCredentials: table });
 }
 
-const registryAuthJson = z.object({ username: z.string(), password: z.string() });
+const registryAuthJson = object({ username: string(), password: string() });
 
 function parseRegistryAuth(text: string, name: string): SecretResult {
   let json: unknown;
@@ -118,7 +119,7 @@ function parseRegistryAuth(text: string, name: string): SecretResult {
   } catch {
     json = undefined;
   }
-  const parsed = registryAuthJson.safeParse(json);
+  const parsed = safeParse(registryAuthJson, json);
   return parsed.success
     ? { ok: true, auth: parsed.data }
     : { ok: false, message: `repository credentials '${name}' are not JSON with username and password` };

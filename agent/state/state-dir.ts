@@ -1,16 +1,18 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { taskRecord, type AgentTask } from '../../shared/agent/task-model.ts';
+import type { AgentTask } from '../../shared/agent/task-model.ts';
+import { int, safeParse, string, type Checked } from '../check/check.ts';
+import { object, optional } from '../check/compose.ts';
+import { taskRecord } from '../check/task-record.ts';
 import type { AgentLogger } from '../log.ts';
 
 /** The instance credential the control plane issued: a bearer secret, and when it stops working. */
-export const storedCredential = z.object({
-  token: z.string().min(1),
-  issuedAt: z.number().int().nonnegative(),
-  expiresAt: z.number().int().nonnegative(),
+export const storedCredential = object({
+  token: string({ min: 1 }),
+  issuedAt: int({ min: 0 }),
+  expiresAt: int({ min: 0 }),
 });
-export type StoredCredential = z.infer<typeof storedCredential>;
+export type StoredCredential = Checked<typeof storedCredential>;
 
 /**
  * Who this agent is to the control plane; kept so a restart re-attaches as
@@ -18,14 +20,14 @@ export type StoredCredential = z.infer<typeof storedCredential>;
  * credential are replaced together (a crash between two files could leave a
  * credential for another instance id).
  */
-export const identity = z.object({
-  cluster: z.string(),
-  instanceId: z.string(),
-  containerInstanceArn: z.string().optional(),
-  epoch: z.number().int().nonnegative(),
-  credential: storedCredential.optional(),
+export const identity = object({
+  cluster: string(),
+  instanceId: string(),
+  containerInstanceArn: optional(string()),
+  epoch: int({ min: 0 }),
+  credential: optional(storedCredential),
 });
-export type Identity = z.infer<typeof identity>;
+export type Identity = Checked<typeof identity>;
 
 /**
  * The agent's state directory:
@@ -57,7 +59,7 @@ export class StateDir {
   readIdentity(): Identity | undefined {
     const data = this.readJson(join(this.path, 'identity.json'));
     if (data === undefined) return undefined;
-    const parsed = identity.safeParse(data);
+    const parsed = safeParse(identity, data);
     if (!parsed.success) this.logger.warn('Ignoring an unreadable identity.json', { error: parsed.error.message });
     return parsed.success ? parsed.data : undefined;
   }
@@ -70,7 +72,7 @@ export class StateDir {
     const tasks: AgentTask[] = [];
     for (const file of readdirSync(this.tasksPath)) {
       if (!file.endsWith('.json')) continue;
-      const parsed = taskRecord.safeParse(this.readJson(join(this.tasksPath, file)));
+      const parsed = safeParse(taskRecord, this.readJson(join(this.tasksPath, file)));
       if (parsed.success) tasks.push(parsed.data);
       else this.logger.warn('Ignoring an unreadable task record', { file, error: parsed.error.message });
     }

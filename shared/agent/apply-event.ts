@@ -1,4 +1,5 @@
-import { containerRank, type AgentTask, type ContainerState, type ContainerStatus } from './task-model.ts';
+import type { AgentTask, ContainerState } from './task-model.ts';
+import { containerRank, type ContainerStatus } from './task-status-rank.ts';
 import { deriveTaskStatus, laterStatus } from './lifecycle.ts';
 import { FAILURE_PREFIX, VANISHED_REASON, type TaskEvent } from './task-events.ts';
 import type { Observed } from './observe.ts';

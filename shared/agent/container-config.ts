@@ -2,7 +2,7 @@ import { parseCpu, parseMemory } from '../domain/resources.ts';
 import type { ContainerConfig, PortBinding } from '../ports/container-runtime.ts';
 import type { TaskSpec } from '../schemas/agent-api.ts';
 import type { ContainerDefinition } from '../schemas/task-definition.ts';
-import { DEFAULT_CLUSTER_POLICY, normalizeCapability } from '../security/cluster-policy.ts';
+import { DEFAULT_CLUSTER_POLICY, normalizeCapability } from '../security/cluster-policy-defaults.ts';
 import { containerSecurity } from './container-security.ts';
 import { toRuntimeHealthCheck } from './health.ts';
 import { LABELS, runtimeContainerName } from './labels.ts';

@@ -1,4 +1,5 @@
-import { normalizeCapability, normalizeHostPath, type ClusterPolicy } from '../security/cluster-policy.ts';
+import { normalizeCapability, normalizeHostPath } from '../security/cluster-policy-defaults.ts';
+import type { ClusterPolicy } from '../security/cluster-policy.ts';
 import type { TaskSpec } from '../schemas/agent-api.ts';
 import type { ContainerDefinition } from '../schemas/task-definition.ts';
 import type { BindMount, ContainerSecurity } from '../ports/container-runtime.ts';

@@ -1,5 +1,5 @@
 import { checkTaskDefinition } from '../security/cluster-policy-check.ts';
-import { DEFAULT_CLUSTER_POLICY } from '../security/cluster-policy.ts';
+import { DEFAULT_CLUSTER_POLICY } from '../security/cluster-policy-defaults.ts';
 import type { TaskSpec } from '../schemas/agent-api.ts';
 import type { ContainerDefinition } from '../schemas/task-definition.ts';
 

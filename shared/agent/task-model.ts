@@ -3,6 +3,9 @@ import { TASK_STATUSES } from '../domain/task-status.ts';
 import { containerDependency } from '../schemas/task-definition.ts';
 import { healthStatus, networkBinding } from '../schemas/task.ts';
 import { taskSpec } from '../schemas/agent-api.ts';
+import { CONTAINER_STATUSES, type ContainerStep } from './task-status-rank.ts';
+
+export { CONTAINER_STATUSES, containerRank, type ContainerStatus, type ContainerStep } from './task-status-rank.ts';
 
 /**
  * The host agent's view of a task: desired and known status side by side,
@@ -10,17 +13,6 @@ import { taskSpec } from '../schemas/agent-api.ts';
  * that a restarted agent keeps its report sequence and knows what it was
  * doing; the runtime's own state is re-read from the engine on start.
  */
-
-/** A container's lifecycle on the host, in order; a container only moves forward. */
-export const CONTAINER_STATUSES = ['NONE', 'PULLED', 'CREATED', 'RUNNING', 'STOPPED'] as const;
-export type ContainerStatus = (typeof CONTAINER_STATUSES)[number];
-
-export function containerRank(status: ContainerStatus): number {
-  return CONTAINER_STATUSES.indexOf(status);
-}
-
-/** The runtime step a container may have in flight; at most one at a time. */
-export type ContainerStep = 'pull' | 'create' | 'start' | 'stop';
 
 export const containerState = z.object({
   name: z.string(),

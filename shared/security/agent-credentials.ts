@@ -17,8 +17,9 @@ import { encryptedSecret } from './access-key.ts';
  *   table), so a poll costs no extra read; the agent exchanges it for a new
  *   one before it expires.
  */
-export const REGISTRATION_TOKEN_PREFIX = 'brt1_';
-export const CREDENTIAL_PREFIX = 'bic1.';
+import { CREDENTIAL_PREFIX, REGISTRATION_TOKEN_PREFIX } from './agent-credential-prefixes.ts';
+
+export { CREDENTIAL_PREFIX, REGISTRATION_TOKEN_PREFIX };
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;

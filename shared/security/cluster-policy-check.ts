@@ -1,5 +1,6 @@
 import type { ContainerDefinition, TaskDefinition } from '../schemas/task-definition.ts';
-import { normalizeCapability, normalizeHostPath, type ClusterPolicy } from './cluster-policy.ts';
+import { normalizeCapability, normalizeHostPath } from './cluster-policy-defaults.ts';
+import type { ClusterPolicy } from './cluster-policy.ts';
 import { checkImage } from './image-policy.ts';
 
 /**

@@ -1,7 +1,15 @@
-import { posix } from 'node:path';
 import { z } from 'zod';
 import type { Collection } from '../ports/store.ts';
 import { epochMs, name255 } from '../schemas/common.ts';
+import { DEFAULT_MEMORY_MIB, DEFAULT_PIDS_LIMIT, normalizeCapability, normalizeHostPath } from './cluster-policy-defaults.ts';
+
+export {
+  DEFAULT_CLUSTER_POLICY,
+  DEFAULT_MEMORY_MIB,
+  DEFAULT_PIDS_LIMIT,
+  normalizeCapability,
+  normalizeHostPath,
+} from './cluster-policy-defaults.ts';
 
 /**
  * A cluster's security policy: what its tasks may ask of the host beyond a
@@ -19,11 +27,6 @@ export const capabilityName = z
   .regex(/^(CAP_)?[A-Za-z_]{1,64}$/, 'a Linux capability name such as NET_ADMIN')
   .transform(normalizeCapability);
 
-export function normalizeCapability(name: string): string {
-  const upper = name.toUpperCase();
-  return upper.startsWith('CAP_') ? upper.slice('CAP_'.length) : upper;
-}
-
 /** An absolute host path, normalised (no `..`, no trailing slash) so prefixes compare safely. */
 export const hostPath = z
   .string()
@@ -32,26 +35,12 @@ export const hostPath = z
   .refine((p) => p.startsWith('/') && !p.includes('\0'), 'an absolute host path')
   .transform(normalizeHostPath);
 
-export function normalizeHostPath(path: string): string {
-  const normalized = posix.normalize(path);
-  return normalized.length > 1 && normalized.endsWith('/') ? normalized.slice(0, -1) : normalized;
-}
-
 /** `registry.example.com`, `*.dkr.ecr.*.amazonaws.com`, `docker.io/library/*` (see image-policy.ts). */
 export const registryPattern = z
   .string()
   .min(1)
   .max(512)
   .regex(/^[A-Za-z0-9*?._:\-/]+$/, 'a registry or repository pattern such as ghcr.io/acme/*');
-
-/**
- * Every container's pids limit unless the policy sets another. Low enough to
- * stop a fork bomb; not 1024, which thread-heavy runtimes (a JVM counts every
- * thread) reach in ordinary use.
- */
-export const DEFAULT_PIDS_LIMIT = 4096;
-/** The hard memory limit of a container for which neither the container nor the task sets one. */
-export const DEFAULT_MEMORY_MIB = 512;
 
 const imageFields = {
   /** Empty: any registry. */
@@ -86,8 +75,6 @@ export type ClusterPolicy = z.infer<typeof clusterPolicy>;
 /** The policy as an administrator writes it: a misspelt field is an error, missing ones take their default. */
 export const clusterPolicyInput = z.strictObject({ ...policyFields, images: z.strictObject(imageFields).prefault({}) });
 export type ClusterPolicyInput = z.input<typeof clusterPolicyInput>;
-
-export const DEFAULT_CLUSTER_POLICY: ClusterPolicy = clusterPolicy.parse({});
 
 export const storedClusterPolicy = z.object({
   clusterName: name255,

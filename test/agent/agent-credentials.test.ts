@@ -14,6 +14,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent, type AgentHandle } from '../../agent/index.ts';
 import { IMDS_RULE_COMMENT } from '../../agent/host/imds-block.ts';
+import { parse } from '../../agent/check/check.ts';
 import { identity } from '../../agent/state/state-dir.ts';
 import { ManualClock } from '../../shared/ports/clock.ts';
 import { readAuditResponse } from '../../shared/security/admin-api.ts';
@@ -65,7 +66,7 @@ describe('an agent with credentials', { timeout: 120_000 }, () => {
     expect(statSync(agent.stateDir).mode & 0o777).toBe(0o700);
     const file = join(agent.stateDir, 'identity.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    const saved = identity.parse(JSON.parse(readFileSync(file, 'utf8')));
+    const saved = parse(identity, JSON.parse(readFileSync(file, 'utf8')));
     expect(saved).toMatchObject({ cluster: CLUSTER, instanceId: agent.instanceId, credential: { token: expect.stringMatching(/^bic1\./) } });
   });
 

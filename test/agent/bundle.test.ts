@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,6 +14,10 @@ describe('the agent bundle (npm run build:agent)', () => {
   it('loads every module and answers --help and a bad flag as the sources do', async () => {
     const outfile = join(scratch, 'berth-agent.mjs');
     await bundleAgent(outfile);
+    // The agent checks what it reads with agent/check/: zod (about 4 MiB of
+    // an idle agent's memory) must not come back in through an import.
+    const code = readFileSync(outfile, 'utf8');
+    expect(code).not.toMatch(/\$ZodType|node_modules\/zod\//);
 
     const help = await run(process.execPath, ['--lite-mode', outfile, '--help']);
     expect(help.stdout).toMatch(/^Usage: berth-agent --endpoint URL --cluster NAME/);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startAgent, type AgentHandle } from '../../agent/index.ts';
+import { parse } from '../../agent/check/check.ts';
 import { identity } from '../../agent/state/state-dir.ts';
 
 const run = promisify(execFile);
@@ -37,7 +38,7 @@ export async function startTestAgent(
 
 /** The instance credential an agent keeps in its state directory, for raw agent API calls. */
 export function agentCredential(stateDir: string): string {
-  const saved = identity.parse(JSON.parse(readFileSync(join(stateDir, 'identity.json'), 'utf8')));
+  const saved = parse(identity, JSON.parse(readFileSync(join(stateDir, 'identity.json'), 'utf8')));
   if (!saved.credential) throw new Error(`no instance credential in ${stateDir}`);
   return saved.credential.token;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { negotiateApiVersion } from '../../../agent/docker/api-version.ts';
 import { parseDockerHost } from '../../../agent/docker/docker-host.ts';
+import { parse } from '../../../agent/check/check.ts';
 import { containerInspect, engineEvent, engineMessage } from '../../../agent/docker/docker-schemas.ts';
 import { toRuntimeEvent } from '../../../agent/docker/event-watch.ts';
 import { registryAuthHeader, splitImageReference } from '../../../agent/docker/image-ref.ts';
@@ -61,7 +62,7 @@ describe('image references', () => {
 
 describe('what the engine says', () => {
   const inspect = (state: Record<string, unknown>) =>
-    containerInspect.parse({
+    parse(containerInspect, {
       Id: 'abc',
       Name: '/berth-t1-app',
       Config: { Image: 'busybox', Labels: { 'com.berth.task-id': 't1' } },
@@ -84,7 +85,7 @@ describe('what the engine says', () => {
   });
 
   it('falls back to the requested ports before the start, and reads the stop timeout it was created with', () => {
-    const created = containerInspect.parse({
+    const created = parse(containerInspect, {
       Id: 'abc',
       Name: '/x',
       Config: { Labels: null, StopTimeout: 7 },
@@ -127,11 +128,11 @@ describe('what the engine says', () => {
     ],
     [{ Action: 'start', Actor: { ID: 'abc' } }, { kind: 'start' }],
   ])('maps the event %j', (raw, expected) => {
-    expect(toRuntimeEvent(engineEvent.parse(raw))).toMatchObject({ runtimeId: 'abc', ...expected });
+    expect(toRuntimeEvent(parse(engineEvent, raw))).toMatchObject({ runtimeId: 'abc', ...expected });
   });
 
   it.each(['exec_start: sh', 'attach', 'resize'])('ignores the %s event', (action) => {
-    expect(toRuntimeEvent(engineEvent.parse({ Action: action, Actor: { ID: 'abc' } }))).toBeUndefined();
+    expect(toRuntimeEvent(parse(engineEvent, { Action: action, Actor: { ID: 'abc' } }))).toBeUndefined();
   });
 
   it.each([

@@ -1,0 +1,60 @@
+import type { PollResponse, RegisterInstanceResponse, TaskStateResponse } from '../../shared/schemas/agent-api.ts';
+import type { CredentialGrant, RegistrationAnswer, RotationAnswer } from '../../shared/security/agent-credentials.ts';
+import type { TaskSecretsResponse } from '../../shared/security/secret-api.ts';
+import { boolean, int, literal, number, string, type Check } from './check.ts';
+import { array, extend, object, optional, union } from './compose.ts';
+import { desiredStatus, taskSpec } from './task-spec.ts';
+import { CREDENTIAL_PREFIX } from '../../shared/security/agent-credential-prefixes.ts';
+
+/**
+ * The control plane's answers on the agent API, as shared/schemas/
+ * agent-api.ts, shared/security/agent-credentials.ts and secret-api.ts
+ * define them: objects that drop keys they do not know, so an agent older
+ * than its control plane still reads them.
+ */
+
+
+const epochMs = int({ min: 0 });
+
+const credentialGrant: Check<CredentialGrant> = object({
+  token: string({ startsWith: CREDENTIAL_PREFIX, max: 2048 }),
+  issuedAt: epochMs,
+  expiresAt: epochMs,
+});
+
+const registerInstanceFields = {
+  instanceId: string(),
+  containerInstanceArn: string(),
+  epoch: int({ min: 0 }),
+  pollIntervalSeconds: number({ above: 0 }),
+};
+
+export const registerInstanceResponse: Check<RegisterInstanceResponse> = object(registerInstanceFields);
+
+export const registrationAnswer: Check<RegistrationAnswer> = object(
+  extend(registerInstanceFields, { credential: optional(credentialGrant) }),
+);
+
+export const rotationAnswer: Check<RotationAnswer> = object({ credential: credentialGrant });
+
+const assignmentView = object({ taskId: string(), taskArn: string(), taskDefinitionArn: string(), desiredStatus });
+
+export const pollResponse: Check<PollResponse> = union(
+  object({ changed: literal(false), version: int(), status: string() }),
+  object({
+    changed: literal(true),
+    version: int(),
+    status: string(),
+    assignments: array(assignmentView),
+    specs: optional(array(taskSpec)),
+  }),
+);
+
+export const taskStateResponse: Check<TaskStateResponse> = object({ applied: boolean(), desiredStatus });
+
+export const agentError = object({ code: string(), message: string() });
+
+export const taskSecretsResponse: Check<TaskSecretsResponse> = object({
+  secrets: array(object({ valueFrom: string(), value: string() })),
+  missing: array(string()),
+});
