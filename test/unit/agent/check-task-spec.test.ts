@@ -4,19 +4,7 @@ import { containerDefinition as definitionCheck, taskSpec as specCheck } from '.
 import { taskSpec } from '../../../shared/schemas/agent-api.ts';
 import { containerDefinition } from '../../../shared/schemas/task-definition.ts';
 import { expectAgreement, junk, noisy, someOf } from './check-agreement.ts';
-
-const spec = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  taskId: 't1',
-  taskArn: 'arn:aws:ecs:us-east-1:000000000000:task/c1/t1',
-  clusterName: 'c1',
-  desiredStatus: 'RUNNING',
-  family: 'web',
-  revision: 3,
-  networkMode: 'bridge',
-  containerDefinitions: [{ name: 'app', image: 'busybox', memory: 64 }],
-  overrides: {},
-  ...extra,
-});
+import { rawSpec } from './fixtures.ts';
 
 /** As test/agent/hardening.test.ts and test/unit/agent/container-config.test.ts send them. */
 const hardened = {
@@ -78,20 +66,20 @@ describe('the task spec check (agent/check/task-spec.ts)', () => {
   });
 
   it.each<[string, unknown]>([
-    ['the unit fixture (aSpec)', spec()],
-    ['a spec with a policy and volumes', spec({ policy: { allowedCapabilities: ['net_admin'], allowedHostPaths: ['/srv/data/'] }, pidMode: 'host', volumes: [{ name: 'data', host: { sourcePath: '/srv/data/app/' } }] })],
-    ['a spec with overrides', spec({ overrides: { containerOverrides: [{ name: 'app', command: ['true'], environment: [{ name: 'A', value: '2' }], cpu: 1, memory: 2, memoryReservation: 3 }], cpu: '256', memory: '512' } })],
-    ['a spec with task limits and every container field', spec({ cpu: 512, memory: 1024, containerDefinitions: [everyField] })],
-    ['a key from a newer control plane (dropped)', spec({ capacityProvider: 'x' })],
-    ['a docker volume', spec({ volumes: [{ name: 'v', dockerVolumeConfiguration: { scope: 'task' } }] })],
-    ['no overrides', { ...spec(), overrides: undefined }],
-    ['an unknown override', spec({ overrides: { ephemeralStorage: 1 } })],
-    ['a bad network mode', spec({ networkMode: 'nat' })],
-    ['a bad cluster name', spec({ clusterName: 'c 1' })],
-    ['a fractional revision', spec({ revision: 1.5 })],
-    ['a bad definition', spec({ containerDefinitions: [{ name: 'a' }] })],
-    ['a bad policy', spec({ policy: { pidsLimit: 1 } })],
-    ['a volume with an unknown key', spec({ volumes: [{ name: 'v', efsVolumeConfiguration: {} }] })],
+    ['the unit fixture (aSpec)', rawSpec()],
+    ['a spec with a policy and volumes', rawSpec({ policy: { allowedCapabilities: ['net_admin'], allowedHostPaths: ['/srv/data/'] }, pidMode: 'host', volumes: [{ name: 'data', host: { sourcePath: '/srv/data/app/' } }] })],
+    ['a spec with overrides', rawSpec({ overrides: { containerOverrides: [{ name: 'app', command: ['true'], environment: [{ name: 'A', value: '2' }], cpu: 1, memory: 2, memoryReservation: 3 }], cpu: '256', memory: '512' } })],
+    ['a spec with task limits and every container field', rawSpec({ cpu: 512, memory: 1024, containerDefinitions: [everyField] })],
+    ['a key from a newer control plane (dropped)', rawSpec({ capacityProvider: 'x' })],
+    ['a docker volume', rawSpec({ volumes: [{ name: 'v', dockerVolumeConfiguration: { scope: 'task' } }] })],
+    ['no overrides', { ...rawSpec(), overrides: undefined }],
+    ['an unknown override', rawSpec({ overrides: { ephemeralStorage: 1 } })],
+    ['a bad network mode', rawSpec({ networkMode: 'nat' })],
+    ['a bad cluster name', rawSpec({ clusterName: 'c 1' })],
+    ['a fractional revision', rawSpec({ revision: 1.5 })],
+    ['a bad definition', rawSpec({ containerDefinitions: [{ name: 'a' }] })],
+    ['a bad policy', rawSpec({ policy: { pidsLimit: 1 } })],
+    ['a volume with an unknown key', rawSpec({ volumes: [{ name: 'v', efsVolumeConfiguration: {} }] })],
   ])('agrees with the schema on a task spec: %s', (_what, input) => {
     expectAgreement(specCheck, taskSpec, input);
   });

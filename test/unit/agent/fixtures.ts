@@ -18,11 +18,9 @@ export function aContainer(overrides: Partial<ContainerState> = {}): ContainerSt
   };
 }
 
-export function aSpec(
-  containers: ContainerDefinition[] = [{ name: 'app', image: 'busybox', memory: 64 }],
-  extra: Partial<TaskSpec> = {},
-): TaskSpec {
-  return taskSpec.parse({
+/** A task spec as the control plane sends it, before any check reads it. */
+export function rawSpec(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
     taskId: 't1',
     taskArn: 'arn:aws:ecs:us-east-1:000000000000:task/c1/t1',
     clusterName: 'c1',
@@ -30,10 +28,17 @@ export function aSpec(
     family: 'web',
     revision: 3,
     networkMode: 'bridge',
-    containerDefinitions: containers,
+    containerDefinitions: [{ name: 'app', image: 'busybox', memory: 64 }],
     overrides: {},
     ...extra,
-  });
+  };
+}
+
+export function aSpec(
+  containers: ContainerDefinition[] = [{ name: 'app', image: 'busybox', memory: 64 }],
+  extra: Partial<TaskSpec> = {},
+): TaskSpec {
+  return taskSpec.parse(rawSpec({ containerDefinitions: containers, ...extra }));
 }
 
 export function aTask(containers: ContainerState[] = [aContainer()], overrides: Partial<AgentTask> = {}): AgentTask {
