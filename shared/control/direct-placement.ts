@@ -1,12 +1,12 @@
 import { containerInstances } from '../domain/collections.ts';
-import { VersionConflictError } from '../domain/errors.ts';
 import type { Store, Versioned } from '../ports/store.ts';
-import type { Assignment, ContainerInstance } from '../schemas/container-instance.ts';
+import type { ContainerInstance } from '../schemas/container-instance.ts';
 import { buildFleet } from '../scheduler/fleet.ts';
 import { planPlacements } from '../scheduler/pipeline.ts';
 import type { PlacementDecision, PlacementRequest } from '../scheduler/types.ts';
 import type { ControlContext } from './context.ts';
 import { readAll } from './listing.ts';
+import { addAssignments, type NewAssignment } from './assignments.ts';
 
 /**
  * RunTask's placement, done in the request rather than by a scheduler pass:
@@ -36,7 +36,7 @@ export interface DirectPlacement {
 export interface PlacementAsk {
   readonly request: PlacementRequest;
   /** The assignment to write, but for the times the commit sets. */
-  readonly assignment: Omit<Assignment, 'assignedAt' | 'assignedGeneration'>;
+  readonly assignment: NewAssignment;
 }
 
 /** How long a fleet view is trusted before a batch reads it again. */
@@ -153,24 +153,19 @@ async function commit(
     await Promise.all(
       [...byInstance].map(async ([instanceId, indexes]) => {
         const item = instances.get(instanceId) as Versioned<ContainerInstance>;
-        const generation = item.value.generation + 1;
-        const now = ctx.clock.now();
-        const assignments = { ...item.value.assignments };
-        for (const index of indexes) {
-          const ask = asks[index] as PlacementAsk;
-          assignments[ask.assignment.taskId] = { ...ask.assignment, assignedAt: now, assignedGeneration: generation };
-        }
-        try {
-          const written = await ctx.store.replace(containerInstances, { ...item.value, assignments, generation }, item.version);
-          instances.set(instanceId, written);
+        const outcome = await addAssignments(
+          ctx,
+          item,
+          indexes.map((index) => (asks[index] as PlacementAsk).assignment),
+        );
+        if ('written' in outcome) {
+          instances.set(instanceId, outcome.written);
           for (const index of indexes) decisions[index] = { kind: 'placed', instanceId };
-        } catch (error) {
-          if (!(error instanceof VersionConflictError)) throw error;
-          const current = await ctx.store.get(containerInstances, { partition: `INSTANCE#${cluster}`, sort: instanceId });
-          if (current) instances.set(instanceId, current);
-          else instances.delete(instanceId);
-          retry.push(...indexes);
+          return;
         }
+        if (outcome.lost) instances.set(instanceId, outcome.lost);
+        else instances.delete(instanceId);
+        retry.push(...indexes);
       }),
     );
     pending = retry;

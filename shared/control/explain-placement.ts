@@ -1,21 +1,19 @@
 import { arns } from '../domain/arn.ts';
 import { containerInstances } from '../domain/collections.ts';
-import { ClientError, InvalidParameterError } from '../domain/errors.ts';
+import { InvalidParameterError } from '../domain/errors.ts';
 import { newTask } from '../domain/new-task.ts';
 import type { RunTaskRequest } from '../schemas/ecs-requests.ts';
 import type { ExplainPlacementResponse, ReasonExplanation, TaskExplanation } from '../schemas/explain-placement.ts';
 import type { PlacementStrategy } from '../schemas/task.ts';
 import { RejectionTally } from '../scheduler/explain.ts';
 import { buildFleet, type Fleet } from '../scheduler/fleet.ts';
-import { filtersFor, planPlacements, validatePlacement } from '../scheduler/pipeline.ts';
+import { filtersFor, planPlacements } from '../scheduler/pipeline.ts';
 import { readStrategies } from '../scheduler/placement-rules.ts';
 import { compareScores, scorersFor } from '../scheduler/scoring.ts';
 import { MAX_REASON_INSTANCES, type PlacementRequest, type ReasonCount } from '../scheduler/types.ts';
-import { requireActiveCluster } from './clusters.ts';
 import type { ControlContext } from './context.ts';
 import { readAll } from './listing.ts';
-import { findTaskDefinition } from './task-definitions.ts';
-import { placementRequestOf } from './tasks.ts';
+import { placementRequestOf, resolveRunTask } from './tasks.ts';
 
 /**
  * "Where would this RunTask put its tasks, and why": the same checks as
@@ -28,16 +26,7 @@ import { placementRequestOf } from './tasks.ts';
  * instances a real run may pick another.
  */
 export async function explainPlacement(ctx: ControlContext, request: RunTaskRequest): Promise<ExplainPlacementResponse> {
-  const count = request.count ?? 1;
-  if (count < 1 || count > 10) throw new InvalidParameterError('count must be between 1 and 10');
-  const cluster = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
-  const definition = (await findTaskDefinition(ctx, request.taskDefinition)).value;
-  if (definition.status !== 'ACTIVE') {
-    throw new ClientError(`TaskDefinition is inactive: ${definition.family}:${definition.revision}`);
-  }
-  const constraints = [...(definition.placementConstraints ?? []), ...(request.placementConstraints ?? [])];
-  const strategy = request.placementStrategy ?? [];
-  validatePlacement(strategy, constraints);
+  const { count, cluster, definition, constraints, strategy } = await resolveRunTask(ctx, request);
   const instances = (await readAll(ctx.store, containerInstances, `INSTANCE#${cluster}`))
     .map((i) => i.value)
     .filter((i) => i.status !== 'INACTIVE');

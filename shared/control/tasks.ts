@@ -43,6 +43,25 @@ export function placementRequestOf(task: Task): PlacementRequest {
 }
 
 /**
+ * What RunTask and its dry run check first: the count, an active cluster, an
+ * ACTIVE task definition, and placement rules (the definition's constraints
+ * and the request's together) that parse.
+ */
+export async function resolveRunTask(ctx: ControlContext, request: RunTaskRequest) {
+  const count = request.count ?? 1;
+  if (count < 1 || count > 10) throw new InvalidParameterError('count must be between 1 and 10');
+  const cluster = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
+  const definition = (await findTaskDefinition(ctx, request.taskDefinition)).value;
+  if (definition.status !== 'ACTIVE') {
+    throw new ClientError(`TaskDefinition is inactive: ${definition.family}:${definition.revision}`);
+  }
+  const constraints = [...(definition.placementConstraints ?? []), ...(request.placementConstraints ?? [])];
+  const strategy = request.placementStrategy ?? [];
+  validatePlacement(strategy, constraints);
+  return { count, cluster, definition, constraints, strategy };
+}
+
+/**
  * RunTask places its tasks itself (direct-placement.ts): each placed task's
  * assignment is written on its instance, then the task is created already
  * bound (PENDING), and the instances' agents are told. Tasks that fit on no
@@ -51,17 +70,7 @@ export function placementRequestOf(task: Task): PlacementRequest {
  * left to the scheduler, as a service's tasks are.
  */
 export async function runTask(ctx: ControlContext, request: RunTaskRequest): Promise<RunTaskResult> {
-  const count = request.count ?? 1;
-  if (count < 1 || count > 10) throw new InvalidParameterError('count must be between 1 and 10');
-  const cluster = (await requireActiveCluster(ctx, request.cluster)).value;
-  const name = cluster.clusterName;
-  const definition = (await findTaskDefinition(ctx, request.taskDefinition)).value;
-  if (definition.status !== 'ACTIVE') {
-    throw new ClientError(`TaskDefinition is inactive: ${definition.family}:${definition.revision}`);
-  }
-  const constraints = [...(definition.placementConstraints ?? []), ...(request.placementConstraints ?? [])];
-  const strategy = request.placementStrategy ?? [];
-  validatePlacement(strategy, constraints);
+  const { count, cluster: name, definition, constraints, strategy } = await resolveRunTask(ctx, request);
   // The cluster's policy refuses before anything is written or placed.
   await assertClusterAllows(ctx, name, definition);
 

@@ -1,7 +1,7 @@
 import { containerInstances, services, tasks } from '../domain/collections.ts';
 import { VersionConflictError } from '../domain/errors.ts';
 import type { ContainerInstance } from '../schemas/container-instance.ts';
-import { assignmentOf } from '../control/assignments.ts';
+import { addAssignments, assignmentOf } from '../control/assignments.ts';
 import type { Task } from '../schemas/task.ts';
 import type { Versioned } from '../ports/store.ts';
 import type { ControlContext } from '../control/context.ts';
@@ -191,24 +191,15 @@ async function placeTasks(
     }
     for (const [instanceId, group] of byInstance) {
       const item = current.get(instanceId) as Versioned<ContainerInstance>;
-      const assignments = { ...item.value.assignments };
-      const generation = item.value.generation + 1;
-      for (const task of group) {
-        assignments[task.taskId] = { ...assignmentOf(task), assignedAt: ctx.clock.now(), assignedGeneration: generation };
-      }
-      const next: ContainerInstance = { ...item.value, assignments, generation };
-      try {
-        const written = await ctx.store.replace(containerInstances, next, item.version);
-        current.set(instanceId, written);
-      } catch (error) {
-        if (!(error instanceof VersionConflictError)) throw error;
+      const outcome = await addAssignments(ctx, item, group.map(assignmentOf));
+      if ('lost' in outcome) {
         conflicts++;
-        const fresh = await ctx.store.get(containerInstances, instanceKey(cluster, instanceId));
-        if (fresh) current.set(instanceId, fresh);
+        if (outcome.lost) current.set(instanceId, outcome.lost);
         else current.delete(instanceId);
         retry.push(...group);
         continue;
       }
+      current.set(instanceId, outcome.written);
       for (const task of group) if (await bindTask(ctx, cluster, task.taskId, instanceId, versions.get(task.taskId))) placed++;
       ctx.changes?.changed(cluster, [instanceId]);
     }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import * as check from '../../../agent/check/agent-answers.ts';
 import { agentError, pollResponse, registerInstanceResponse, taskStateResponse } from '../../../shared/schemas/agent-api.ts';
 import { CREDENTIAL_PREFIX, registrationAnswer, rotationAnswer } from '../../../shared/security/agent-credentials.ts';
