@@ -54,7 +54,8 @@ describe('services on real containers', { timeout: 150_000 }, () => {
       ids.push(...(listed.taskArns ?? []));
     }
     if (ids.length === 0) return [];
-    const described = await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: ids }));
+    // A task stopped between the two lists is in both: count it once.
+    const described = await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [...new Set(ids)] }));
     return described.tasks ?? [];
   }
 
