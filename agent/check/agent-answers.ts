@@ -1,4 +1,9 @@
-import type { PollResponse, RegisterInstanceResponse, TaskStateResponse } from '../../shared/schemas/agent-api.ts';
+import type {
+  PollResponse,
+  RegisterInstanceResponse,
+  TaskStateReportsResponse,
+  TaskStateResponse,
+} from '../../shared/schemas/agent-api.ts';
 import type { CredentialGrant, RegistrationAnswer, RotationAnswer } from '../../shared/security/agent-credentials.ts';
 import type { TaskSecretsResponse } from '../../shared/security/secret-api.ts';
 import { boolean, int, literal, number, string, type Check } from './check.ts';
@@ -53,6 +58,15 @@ export const pollResponse: Check<PollResponse> = union(
 export const taskStateResponse: Check<TaskStateResponse> = object({ applied: boolean(), desiredStatus });
 
 export const agentError = object({ code: string(), message: string() });
+
+export const taskStateReportsResponse: Check<TaskStateReportsResponse> = object({
+  results: array(
+    union(
+      object({ taskId: string(), applied: boolean(), desiredStatus }),
+      object({ taskId: string(), error: agentError }),
+    ),
+  ),
+});
 
 export const taskSecretsResponse: Check<TaskSecretsResponse> = object({
   secrets: array(object({ valueFrom: string(), value: string() })),

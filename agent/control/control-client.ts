@@ -4,10 +4,19 @@ import type {
   RegisterInstanceRequest,
   TaskSpec,
   TaskStateReport,
+  TaskStateReports,
+  TaskStateReportsResponse,
   TaskStateResponse,
 } from '../../shared/schemas/agent-api.ts';
 import type { RegistrationAnswer, RotationAnswer } from '../../shared/security/agent-credentials.ts';
-import { agentError, pollResponse, registrationAnswer, rotationAnswer, taskStateResponse } from '../check/agent-answers.ts';
+import {
+  agentError,
+  pollResponse,
+  registrationAnswer,
+  rotationAnswer,
+  taskStateReportsResponse,
+  taskStateResponse,
+} from '../check/agent-answers.ts';
 import { safeParse, type Check } from '../check/check.ts';
 import { taskSpec } from '../check/task-spec.ts';
 import { httpRequest, type HttpAnswer } from '../net/http-request.ts';
@@ -75,6 +84,11 @@ export class ControlClient {
 
   reportState(taskId: string, report: TaskStateReport): Promise<ControlResult<TaskStateResponse>> {
     return this.call('POST', `/tasks/${encodeURIComponent(taskId)}/state`, report, taskStateResponse);
+  }
+
+  /** Many tasks' reports in one request; each is answered on its own. */
+  reportStates(batch: TaskStateReports): Promise<ControlResult<TaskStateReportsResponse>> {
+    return this.call('POST', `/instances/${encodeURIComponent(batch.instanceId)}/reports`, batch, taskStateReportsResponse);
   }
 
   private async call<T>(

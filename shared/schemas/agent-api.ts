@@ -4,6 +4,7 @@ import { attribute } from './container-instance.ts';
 import { healthStatus, networkBinding, taskOverride, taskStatus } from './task.ts';
 import { containerDefinition, networkMode, volume } from './task-definition.ts';
 import { clusterPolicy } from '../security/cluster-policy.ts';
+import { MAX_REPORTS_PER_REQUEST } from '../agent/report.ts';
 
 /**
  * The agent's own JSON API, under /agent/v1/. It is small on purpose: one
@@ -151,7 +152,7 @@ export const taskStateReports = z.strictObject({
   reports: z
     .array(z.strictObject({ taskId: z.string(), report: taskStateReport.omit({ instanceId: true, epoch: true }) }))
     .min(1)
-    .max(100),
+    .max(MAX_REPORTS_PER_REQUEST),
 });
 export type TaskStateReports = z.infer<typeof taskStateReports>;
 

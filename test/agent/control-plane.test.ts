@@ -12,7 +12,9 @@ import {
   memoryLogger,
   removeClusterContainers,
   removeTempDirs,
+  savedRecord,
   startTestAgent,
+  tempStateDir,
   uniqueCluster,
 } from './support.ts';
 
@@ -54,24 +56,52 @@ async function state(spec: TaskSpec): Promise<string> {
 }
 
 describe('the control plane as the agent sees it', () => {
-  it('keeps containers running while the control plane is unreachable and delivers the queued reports after', async () => {
-    const started = await startTestAgent(fake, cluster);
+  it('keeps containers running while the control plane is unreachable and delivers the queued reports after, in one request', async () => {
+    const stateDir = tempStateDir();
+    const started = await startTestAgent(fake, cluster, { stateDir });
     agent = started;
     const steady = fake.runTask(started.instanceId, [sleeper('steady')]);
-    const leaving = fake.runTask(started.instanceId, [quitter(4)]);
+    const leaving = [fake.runTask(started.instanceId, [quitter(4)]), fake.runTask(started.instanceId, [quitter(5)])];
     await running(steady);
-    await running(leaving);
+    for (const spec of leaving) await running(spec);
 
     await fake.close();
-    await docker('exec', runtimeId(leaving), 'touch', '/tmp/go');
-    await eventually(async () => ((await state(leaving)) === 'exited' ? true : undefined), 10_000, 'exit');
-    expect(fake.tasks.get(leaving.taskId)?.last?.lastStatus).toBe('RUNNING');
+    for (const spec of leaving) await docker('exec', runtimeId(spec), 'touch', '/tmp/go');
+    // Both exits seen and recorded by the agent, their reports queued.
+    await eventually(
+      async () => (leaving.every((spec) => savedRecord(stateDir, spec.taskId)?.status === 'STOPPED') ? true : undefined),
+      10_000,
+      'both exits recorded',
+    );
+    for (const spec of leaving) expect(fake.tasks.get(spec.taskId)?.last?.lastStatus).toBe('RUNNING');
     expect(await state(steady)).toBe('running');
 
+    const batchesBefore = fake.reportBatches.length;
     await fake.restart();
-    const stopped = await fake.waitForTask(leaving.taskId, (t) => t.last?.lastStatus === 'STOPPED');
-    expect(stopped.last?.containers[0]?.exitCode).toBe(4);
+    for (const [i, spec] of leaving.entries()) {
+      const stopped = await fake.waitForTask(spec.taskId, (t) => t.last?.lastStatus === 'STOPPED');
+      expect(stopped.last?.containers[0]?.exitCode).toBe(4 + i);
+    }
+    expect(fake.reportBatches[batchesBefore]).toEqual(expect.arrayContaining(leaving.map((spec) => spec.taskId)));
     expect(await state(steady)).toBe('running');
+  });
+
+  it('reports one task per request to a control plane without the batched endpoint', async () => {
+    fake.takesBatchedReports = false;
+    try {
+      const started = await startTestAgent(fake, cluster);
+      agent = started;
+      const batchesBefore = fake.reportBatches.length;
+      const spec = fake.runTask(started.instanceId, [quitter(3)]);
+      await running(spec);
+      await docker('exec', runtimeId(spec), 'touch', '/tmp/go');
+      const stopped = await fake.waitForTask(spec.taskId, (t) => t.last?.lastStatus === 'STOPPED');
+      expect(stopped.last?.containers[0]?.exitCode).toBe(3);
+      expect(fake.reportBatches.length).toBe(batchesBefore);
+      expect(fake.invalidBodies).toEqual([]);
+    } finally {
+      fake.takesBatchedReports = true;
+    }
   });
 
   it('re-registers when fenced and stops the tasks that were replaced meanwhile', async () => {

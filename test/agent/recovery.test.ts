@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentHandle } from '../../agent/index.ts';
-import { taskRecord } from '../../shared/agent/task-model.ts';
 import { FakeControlPlane } from '../fixtures/fake-control-plane.ts';
 import { ensureBusyboxImage } from '../support/busybox-image.ts';
 import {
@@ -15,6 +14,7 @@ import {
   eventually,
   removeClusterContainers,
   removeTempDirs,
+  savedRecord,
   startTestAgent,
   tempStateDir,
   uniqueCluster,
@@ -150,13 +150,10 @@ describe('recovery after kill -9', () => {
     await fake.close();
     await docker('exec', running.last?.containers[0]?.runtimeId ?? '', 'touch', '/tmp/go');
     // The agent has seen the exit and queued the report, which the closed control plane cannot take.
-    const record = join(stateDir, 'tasks', `${spec.taskId}.json`);
     await eventually(
       async () => {
-        const saved = taskRecord.safeParse(JSON.parse(readFileSync(record, 'utf8')));
-        return saved.success && saved.data.status === 'STOPPED' && saved.data.answeredSeq < saved.data.seq
-          ? true
-          : undefined;
+        const saved = savedRecord(stateDir, spec.taskId);
+        return saved?.status === 'STOPPED' && saved.answeredSeq < saved.seq ? true : undefined;
       },
       15_000,
       'STOPPED recorded but unanswered',

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { startAgent, type AgentHandle } from '../../agent/index.ts';
 import type { AgentOptions } from '../../agent/config/agent-options.ts';
 import type { AgentLogger } from '../../agent/log.ts';
+import { taskRecord } from '../../shared/agent/task-model.ts';
 import type { ContainerDefinition } from '../../shared/schemas/task-definition.ts';
 import type { FakeControlPlane } from '../fixtures/fake-control-plane.ts';
 import { BUSYBOX_IMAGE } from '../support/busybox-image.ts';
@@ -25,6 +26,16 @@ let scratch: string | undefined;
 export function tempStateDir(): string {
   scratch ??= mkdtempSync(join(tmpdir(), 'berth-agent-test-'));
   return mkdtempSync(join(scratch, 'state-'));
+}
+
+/** The agent's own record of a task, as it is on disk now (undefined while unreadable). */
+export function savedRecord(stateDir: string, taskId: string): z.infer<typeof taskRecord> | undefined {
+  try {
+    const saved = taskRecord.safeParse(JSON.parse(readFileSync(join(stateDir, 'tasks', `${taskId}.json`), 'utf8')));
+    return saved.success ? saved.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function removeTempDirs(): void {

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import * as check from '../../../agent/check/agent-answers.ts';
-import { agentError, pollResponse, registerInstanceResponse, taskStateResponse } from '../../../shared/schemas/agent-api.ts';
+import {
+  agentError,
+  pollResponse,
+  registerInstanceResponse,
+  taskStateReportsResponse,
+  taskStateResponse,
+} from '../../../shared/schemas/agent-api.ts';
 import { CREDENTIAL_PREFIX, registrationAnswer, rotationAnswer } from '../../../shared/security/agent-credentials.ts';
 import { taskSecretsResponse } from '../../../shared/security/secret-api.ts';
 import { expectAgreement, noisy, someOf } from './check-agreement.ts';
@@ -75,6 +81,19 @@ describe("the control plane's answers (agent/check/agent-answers.ts)", () => {
     expectAgreement(check.taskStateResponse, taskStateResponse, state);
     expectAgreement(check.agentError, agentError, error);
     expectAgreement(check.taskSecretsResponse, taskSecretsResponse, secrets);
+  });
+
+  it.each<[string, unknown]>([
+    ['answers and refusals', { results: [{ taskId: 't1', applied: true, desiredStatus: 'RUNNING' }, { taskId: 't2', error: { code: 'TaskNotAssigned', message: 'm' } }] }],
+    ['none', { results: [] }],
+    ['with newer keys', { results: [{ taskId: 't1', applied: false, desiredStatus: 'STOPPED', at: 1 }], more: 1 }],
+    ['an answer without its task', { results: [{ applied: true, desiredStatus: 'RUNNING' }] }],
+    ['a refusal without a message', { results: [{ taskId: 't1', error: { code: 'c' } }] }],
+    ['a bad desired status', { results: [{ taskId: 't1', applied: true, desiredStatus: 'PENDING' }] }],
+    ['no results', {}],
+    ['plain text', 'Not Found'],
+  ])('agrees on the batched reports answer: %s', (_what, input) => {
+    expectAgreement(check.taskStateReportsResponse, taskStateReportsResponse, input);
   });
 
   it('agrees on generated poll answers', () => {
