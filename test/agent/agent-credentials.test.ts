@@ -74,7 +74,7 @@ describe('an agent with credentials', { timeout: 120_000 }, () => {
     await berth.ecs.send(
       new RegisterTaskDefinitionCommand({
         family: 'creds-sleep',
-        containerDefinitions: [{ name: 'app', image, memory: 32, command: ['sleep', '300'] }],
+        containerDefinitions: [{ name: 'app', image, memory: 32, command: ['sleep', '300'], stopTimeout: 1 }],
       }),
     );
     const arn = (await berth.ecs.send(new RunTaskCommand({ cluster: CLUSTER, taskDefinition: 'creds-sleep' }))).tasks?.[0]?.taskArn ?? '';
