@@ -16,6 +16,8 @@ export const keyName = z
 
 export const berthArns = {
   accessKey: (d: Deployment, id: string) => `arn:${d.partition}:berth:${d.region}:${d.accountId}:access-key/${id}`,
+  /** A secret in Berth's own store (`berth:secret:NAME` in task definitions). */
+  secret: (d: Deployment, name: string) => `arn:${d.partition}:berth:${d.region}:${d.accountId}:secret/${name}`,
 };
 
 /** Who made a request, once its signature checked out. */

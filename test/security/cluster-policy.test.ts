@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBerth } from '../../functions/cli/berth.ts';
+import { arns } from '../../shared/domain/arn.ts';
 import { checkTaskDefinition, hostPathAsk, type PolicySubject } from '../../shared/security/cluster-policy-check.ts';
 import { clusterPolicy, clusterPolicyInput, DEFAULT_CLUSTER_POLICY, type ClusterPolicy } from '../../shared/security/cluster-policy.ts';
 import { checkImage, parseImageReference } from '../../shared/security/image-policy.ts';
@@ -269,5 +270,30 @@ describe('the cluster policy in the API', () => {
     const code = await runBerth(['cluster-policy', 'set', 'prod', '--file', file], { stdout: () => {}, stderr: (t) => void (stderr += t), env });
     expect(code).toBe(1);
     expect(stderr).toMatch(/AccessDeniedException: .*berth:PutClusterPolicy/);
+  });
+
+  it('lets a key limited to one cluster set that cluster’s policy and no other', async () => {
+    await ecs.send(new CreateClusterCommand({ clusterName: 'staging' }));
+    const staging = arns.cluster(berth.ctx.deployment, 'staging');
+    const keeper = await berth.security.admin.createAccessKey({
+      policy: policyDocument.parse({
+        Statement: [{ Effect: 'Allow', Action: ['berth:PutClusterPolicy', 'berth:GetClusterPolicy'], Resource: staging }],
+      }),
+    });
+    const file = join(dir, 'staging.json');
+    await writeFile(file, JSON.stringify({ pidsLimit: 512 }));
+    const as = async (args: string[]) => {
+      let stderr = '';
+      const env = { BERTH_ENDPOINT: berth.endpoint, AWS_ACCESS_KEY_ID: keeper.accessKeyId, AWS_SECRET_ACCESS_KEY: keeper.secretAccessKey };
+      const code = await runBerth(args, { stdout: () => {}, stderr: (t) => void (stderr += t), env });
+      return { code, stderr };
+    };
+    expect(await as(['cluster-policy', 'set', 'staging', '--file', file])).toEqual({ code: 0, stderr: '' });
+    const elsewhere = await as(['cluster-policy', 'set', 'prod', '--file', file]);
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stderr).toMatch(/AccessDeniedException: .*berth:PutClusterPolicy on .*cluster\/prod/);
+    expect((await as(['cluster-policy', 'get', 'prod'])).stderr).toMatch(/AccessDeniedException: .*berth:GetClusterPolicy/);
+    const prod = await cli(['cluster-policy', 'get', 'prod', '--output', 'json']);
+    expect(JSON.parse(prod.stdout).clusterPolicy.policy.pidsLimit).not.toBe(512);
   });
 });

@@ -53,6 +53,20 @@ describe('request scope', () => {
   });
 
   it.each([
+    ['berth:CreateRegistrationToken', { cluster: 'prod', ttlSeconds: 60 }, `${ARN}:cluster/prod`, { 'ecs:cluster': [`${ARN}:cluster/prod`] }],
+    ['berth:PutClusterPolicy', { clusterName: 'prod', policy: {} }, `${ARN}:cluster/prod`, { 'ecs:cluster': [`${ARN}:cluster/prod`] }],
+    ['berth:GetClusterPolicy', { clusterName: `${ARN}:cluster/prod` }, `${ARN}:cluster/prod`, { 'ecs:cluster': [`${ARN}:cluster/prod`] }],
+    ['berth:PutSecret', { name: 'db.password', value: 'x' }, 'arn:aws:berth:us-east-1:000000000000:secret/db.password', {}],
+    ['berth:DeleteSecret', { name: 'db.password' }, 'arn:aws:berth:us-east-1:000000000000:secret/db.password', {}],
+    ['berth:ListSecrets', {}, '*', {}],
+    ['berth:PutClusterPolicy', { policy: {} }, '*', {}],
+  ])('scopes %s to what it acts on: %j', (action, input, arn, keys) => {
+    const [resource] = scopeOf(d, action, input).resources;
+    expect(resource?.arn).toBe(arn);
+    expect(resource?.keys).toEqual(keys);
+  });
+
+  it.each([
     ['ecs:DescribeTasks', true],
     ['ecs:ListClusters', true],
     ['ecs:ExplainPlacement', true],
