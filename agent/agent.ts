@@ -180,13 +180,14 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     backoff: settings.backoff,
     intervalSeconds: () => settings.pollIntervalSeconds ?? session.interval ?? DEFAULT_POLL_INTERVAL_SECONDS,
     onResponse: (response) => {
-      if (!response.changed) return;
+      if (!response.changed) return engine.retryMissingSpecs();
       // Kept only for tasks the answer still names, so the map never outgrows the assignments.
       const named = new Set(response.assignments.map((a) => a.taskId));
       for (const taskId of carriedSpecs.keys()) if (!named.has(taskId)) carriedSpecs.delete(taskId);
       for (const spec of response.specs ?? []) carriedSpecs.set(spec.taskId, spec);
       const draining = localDraining || response.status !== 'ACTIVE';
       applyAssignments(engine, response.assignments, { draining });
+      engine.retryMissingSpecs();
     },
     onReachable: () => reporter.flush(),
     onFenced,

@@ -120,6 +120,17 @@ export class TaskEngine {
     return this.assignmentsKnown ? (this.assigned.get(taskId) ?? 'STOPPED') : undefined;
   }
 
+  /**
+   * Asks again for every spec still missing: a fetch that found the control
+   * plane unavailable (or the task not yet written) is retried after each
+   * poll that gets through, not only when the instance changes.
+   */
+  retryMissingSpecs(): void {
+    for (const task of this.tasks.values()) {
+      if (!task.spec && !this.fetching.has(task.taskId)) this.schedule(task.taskId);
+    }
+  }
+
   evaluateAll(): void {
     for (const taskId of this.tasks.keys()) this.schedule(taskId);
   }
@@ -228,7 +239,7 @@ export class TaskEngine {
           this.dispatch(taskId, { type: 'desired', desiredStatus: 'STOPPED' });
         return;
       }
-      // Unavailable: the next poll evaluates the task again and retries.
+      // Unavailable: retried after the next poll that gets through (retryMissingSpecs).
       if (result.failure.kind !== 'rejected') return;
       this.deps.logger.warn('The control plane will not give the task spec; the task is not run here', {
         taskId,

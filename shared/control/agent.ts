@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { arns } from '../domain/arn.ts';
 import { containerInstances, tasks } from '../domain/collections.ts';
 import { isForward, statusRank } from '../domain/task-status.ts';
@@ -11,7 +12,7 @@ import type {
 } from '../schemas/agent-api.ts';
 import type { Versioned } from '../ports/store.ts';
 import { VersionConflictError } from '../domain/errors.ts';
-import type { ContainerInstance } from '../schemas/container-instance.ts';
+import type { Assignment, ContainerInstance } from '../schemas/container-instance.ts';
 import type { Task, TaskContainer } from '../schemas/task.ts';
 import type { TaskDefinition } from '../schemas/task-definition.ts';
 import type { ControlContext } from './context.ts';
@@ -71,18 +72,40 @@ export async function poll(
         desiredStatus: a.desiredStatus,
       }),
     ),
-    ...(options.withSpecs === true && fresh.length > 0 && { specs: await specsOf(ctx, cluster, fresh.map((a) => a.taskId)) }),
+    ...(options.withSpecs === true && fresh.length > 0 && { specs: await specsOf(ctx, cluster, fresh) }),
   };
 }
 
 /** The specs of tasks just assigned, as far as their items are written. */
-async function specsOf(ctx: ControlContext, cluster: string, taskIds: readonly string[]): Promise<TaskSpec[]> {
-  const found = await ctx.store.getMany(
-    tasks,
-    taskIds.map((id) => ({ partition: `TASK#${cluster}`, sort: id })),
-  );
+async function specsOf(ctx: ControlContext, cluster: string, fresh: readonly Assignment[]): Promise<TaskSpec[]> {
+  const found = await writtenTasks(ctx, cluster, fresh);
   const policy = await clusterPolicyOf(ctx.store, cluster);
   return Promise.all(found.map(async (task) => specFor(ctx, cluster, task.value, await revisionOf(ctx, task.value.taskDefinitionArn), policy)));
+}
+
+/** Pauses between reads while a just-assigned task's item is not yet there (about 0.4 s in all). */
+const TASK_WRITE_WAITS_MS = [10, 25, 50, 100, 200];
+/** An assignment older than this whose task is missing is not waited for: its task is not coming. */
+const TASK_WRITE_WINDOW_MS = 5_000;
+
+/**
+ * The tasks of assignments, as far as they are written. Placement writes an
+ * assignment first and its task right after, so a reader can fall between
+ * the two; the tasks of fresh assignments are waited for briefly, which
+ * spares the agent a request and a poll interval.
+ */
+async function writtenTasks(ctx: ControlContext, cluster: string, assigned: readonly Assignment[]): Promise<Versioned<Task>[]> {
+  const keyOf = (a: Assignment) => ({ partition: `TASK#${cluster}`, sort: a.taskId });
+  const found = await ctx.store.getMany(tasks, assigned.map(keyOf));
+  for (const pause of TASK_WRITE_WAITS_MS) {
+    const have = new Set(found.map((t) => t.value.taskId));
+    const now = ctx.clock.now();
+    const awaited = assigned.filter((a) => !have.has(a.taskId) && now - a.assignedAt < TASK_WRITE_WINDOW_MS);
+    if (awaited.length === 0) break;
+    await sleep(pause);
+    found.push(...(await ctx.store.getMany(tasks, awaited.map(keyOf))));
+  }
+  return found;
 }
 
 async function requireInstance(
@@ -130,11 +153,15 @@ export async function taskSpec(
 ): Promise<TaskSpec> {
   const cluster = agentCluster(clusterRef);
   const instance = await requireInstance(ctx, cluster, instanceId, undefined);
-  if (!instance.assignments[taskId]) {
+  const assignment = instance.assignments[taskId];
+  if (!assignment) {
     throw new AgentError(403, 'TaskNotAssigned', `Task ${taskId} is not assigned to instance ${instanceId}`);
   }
-  const task = await ctx.store.get(tasks, { partition: `TASK#${cluster}`, sort: taskId });
-  if (!task) throw new AgentError(404, 'TaskNotFound', `Task ${taskId} does not exist`);
+  const [task] = await writtenTasks(ctx, cluster, [assignment]);
+  // Still not written: the agent is told to ask again, not that the task does
+  // not exist. An assignment whose task never comes is released by the
+  // scheduler, and the agent's next poll drops it.
+  if (!task) throw new AgentError(503, 'TaskNotReady', `Task ${taskId} is assigned but not yet written; ask again`);
   return specFor(
     ctx,
     cluster,

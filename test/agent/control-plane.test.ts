@@ -86,6 +86,18 @@ describe('the control plane as the agent sees it', () => {
     expect(await state(steady)).toBe('running');
   });
 
+  it('asks again for a spec the control plane could not give, without waiting for the instance to change', async () => {
+    const started = await startTestAgent(fake, cluster);
+    agent = started;
+    fake.failSpecFetches = 2;
+    const spec = fake.runTask(started.instanceId, [sleeper('patient')]);
+    const polls = fake.instances.get(started.instanceId)?.polls ?? 0;
+    await running(spec);
+    expect(fake.failSpecFetches).toBe(0);
+    // The instance's version stayed as it was: only polls that got through brought the retries.
+    expect(fake.instances.get(started.instanceId)?.polls).toBeGreaterThan(polls + 1);
+  });
+
   it('reports one task per request to a control plane without the batched endpoint', async () => {
     fake.takesBatchedReports = false;
     try {

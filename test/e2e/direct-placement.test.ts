@@ -7,6 +7,8 @@ import {
   RunTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addAssignments } from '../../shared/control/assignments.ts';
+import { containerInstances } from '../../shared/domain/collections.ts';
 import { pollResponse, taskStateReportsResponse } from '../../shared/schemas/agent-api.ts';
 import { registerInstance, startBerth, type TestBerth } from '../support/berth.ts';
 import { startHollowFleet } from '../support/hollow-fleet.ts';
@@ -71,8 +73,9 @@ describe('direct placement and the long-poll agent protocol', () => {
       }
       // No agent polls on a timer here (60 s): only the held polls, woken by
       // the placement, can have brought the tasks. Their specs come in the
-      // answers, but for tasks whose items a concurrent commit had not yet
-      // written when the poll read them: those the agents fetch.
+      // answers (a poll that reads an assignment whose task a concurrent
+      // commit is still writing waits briefly for it; past that wait, the
+      // agent fetches the spec). Quiet, this run fetches none.
       await waitFor(() => (fleet.stats.started >= 64 ? true : undefined), { what: '64 tasks RUNNING', timeoutMs: 15_000 });
       expect(fleet.stats.specFetches).toBeLessThan(64);
     } finally {
@@ -158,6 +161,20 @@ describe('direct placement and the long-poll agent protocol', () => {
 
       const described = await berth.ecs.send(new DescribeTasksCommand({ cluster: 'raw', tasks: [a ?? '', b ?? ''] }));
       expect(described.tasks?.map((t) => t.lastStatus)).toEqual(['RUNNING', 'RUNNING']);
+    });
+
+    it('tells an agent asking for a task assigned but not yet written to ask again', async () => {
+      const key = { partition: `INSTANCE#raw`, sort: agent.instanceId };
+      const item = await berth.ctx.store.get(containerInstances, key);
+      if (!item) throw new Error('the instance is gone');
+      const taskId = 'a'.repeat(32);
+      const assignment = { taskId, taskDefinitionArn: 'arn:aws:ecs:us-east-1:000000000000:task-definition/small:1', desiredStatus: 'RUNNING' as const, cpu: 0, memory: 0, ports: [], portsUdp: [] };
+      expect('written' in (await addAssignments(berth.ctx, item, [assignment]))).toBe(true);
+      const spec = await fetch(`${berth.endpoint}/agent/v1/clusters/raw/tasks/${taskId}?instanceId=${agent.instanceId}`, {
+        headers: { authorization: `Bearer ${agent.credential.token}` },
+      });
+      expect(spec.status).toBe(503);
+      expect(await spec.json()).toMatchObject({ code: 'TaskNotReady' });
     });
 
     it.each([

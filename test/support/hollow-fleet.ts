@@ -67,6 +67,8 @@ export interface HollowFleetStats {
   reports: number;
   /** Answers other than success, by the request that got them. */
   errors: number;
+  /** Spec requests answered "assigned but not yet written: ask again". */
+  notReady: number;
   started: number;
   stopped: number;
   lastError?: string;
@@ -108,6 +110,7 @@ export async function startHollowFleet(options: HollowFleetOptions): Promise<Hol
     specFetches: 0,
     reports: 0,
     errors: 0,
+    notReady: 0,
     started: 0,
     stopped: 0,
   };
@@ -391,6 +394,11 @@ class JsonClient {
     this.stats.requests++;
     try {
       const { status, text } = await this.exchange(method, path, body, bearer);
+      // A task assigned but not yet written is asked for again: a protocol answer, not an error.
+      if (status === 503 && text.includes('"TaskNotReady"')) {
+        this.stats.notReady++;
+        return { ok: false, status, text };
+      }
       if (status >= 400) {
         this.stats.errors++;
         this.stats.lastError = `${method} ${path}: ${status} ${text.slice(0, 200)}`;
