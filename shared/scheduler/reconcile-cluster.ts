@@ -57,8 +57,7 @@ export async function reconcileCluster(ctx: ControlContext, cluster: string): Pr
     ? planReconcile(instanceItems.map((i) => i.value), taskItems.map((t) => t.value), ctx.clock.now()).toPlace
     : plan.toPlace;
   const versions = new Map(taskItems.map((t) => [t.value.taskId, t]));
-  for (const created of servicesOutcome.created) versions.set(created.taskId, { value: created, version: 1 });
-  const placement = await placeTasks(ctx, cluster, instanceItems, [...waiting, ...servicesOutcome.created], versions);
+  const placement = await placeTasks(ctx, cluster, instanceItems, waiting, servicesOutcome.fresh, versions);
   return {
     ...placement,
     repairs: plan.repairs.length,
@@ -157,18 +156,26 @@ async function bindTask(
 /**
  * Places tasks against a snapshot of the fleet, then commits one conditional
  * write per chosen instance (all its new assignments at once) followed by one
- * write per task to bind it. An instance write that loses a race is re-read
- * and only its tasks are planned again.
+ * write per task: a waiting task (PROVISIONING) is bound, a fresh one (a
+ * service's, not yet written) is created bound, PENDING. A fresh task that
+ * finds no place is created PROVISIONING and waits for capacity. An instance
+ * write that loses a race is re-read and only its tasks are planned again.
  */
 async function placeTasks(
   ctx: ControlContext,
   cluster: string,
   instanceItems: readonly Versioned<ContainerInstance>[],
   waiting: readonly Task[],
+  fresh: readonly Task[],
   versions: ReadonlyMap<string, Versioned<Task>>,
 ): Promise<Pick<ReconcileOutcome, 'placed' | 'unplaceable' | 'conflicts'>> {
   const current = new Map(instanceItems.map((i) => [i.value.id, i]));
-  let pending = [...waiting];
+  const unwritten = new Set(fresh.map((t) => t.taskId));
+  /** Writes a fresh task as it is, to wait for the next pass. */
+  const park = async (task: Task) => {
+    if (unwritten.delete(task.taskId)) await ctx.store.create(tasks, task);
+  };
+  let pending = [...waiting, ...fresh];
   let placed = 0;
   let conflicts = 0;
   let unplaceable = 0;
@@ -186,8 +193,10 @@ async function placeTasks(
       unplaceable++;
       // A service's task waits for capacity (its service says why); a standalone one fails now.
       const service = task.group?.startsWith('service:') ? task.group.slice('service:'.length) : undefined;
-      if (service !== undefined) await recordUnplaceable(ctx, cluster, service, decision.message);
-      else await stopUnplaceable(ctx, task, decision.message);
+      if (service !== undefined) {
+        await park(task);
+        await recordUnplaceable(ctx, cluster, service, decision.message);
+      } else await stopUnplaceable(ctx, task, decision.message);
     }
     for (const [instanceId, group] of byInstance) {
       const item = current.get(instanceId) as Versioned<ContainerInstance>;
@@ -200,12 +209,18 @@ async function placeTasks(
         continue;
       }
       current.set(instanceId, outcome.written);
-      for (const task of group) if (await bindTask(ctx, cluster, task.taskId, instanceId, versions.get(task.taskId))) placed++;
+      for (const task of group) {
+        if (unwritten.delete(task.taskId)) {
+          await ctx.store.create(tasks, { ...task, containerInstanceId: instanceId, lastStatus: 'PENDING' });
+          placed++;
+        } else if (await bindTask(ctx, cluster, task.taskId, instanceId, versions.get(task.taskId))) placed++;
+      }
       ctx.changes?.changed(cluster, [instanceId]);
     }
     pending = retry;
   }
-  // Tasks still pending after every round stay PROVISIONING; the next pass places them.
+  // Tasks still pending after every round wait PROVISIONING; the next pass places them.
+  for (const task of pending) await park(task);
   if (pending.length > 0) await ctx.reconcile.requestReconcile(cluster, 'placement conflicts');
   return { placed, unplaceable, conflicts };
 }

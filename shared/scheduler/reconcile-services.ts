@@ -1,5 +1,5 @@
 import { arns } from '../domain/arn.ts';
-import { services, tasks } from '../domain/collections.ts';
+import { services } from '../domain/collections.ts';
 import { VersionConflictError } from '../domain/errors.ts';
 import { newTask } from '../domain/new-task.ts';
 import type { ControlContext } from '../control/context.ts';
@@ -16,8 +16,12 @@ import { planReplicaService, type ServicePlan } from './service-plan.ts';
 import { isOccupying, serviceGroup } from './service-tasks.ts';
 
 export interface ServicesOutcome {
-  /** Tasks created this pass, PROVISIONING, for the placement step. */
-  readonly created: Task[];
+  /**
+   * Tasks this pass starts, built but not yet written: the placement step
+   * writes each once, bound to the instance it found for it (after the
+   * instance's assignment), or PROVISIONING to wait for capacity.
+   */
+  readonly fresh: Task[];
   readonly started: number;
   readonly stopped: number;
   /** Services whose write lost a race; the next pass takes them up again. */
@@ -28,7 +32,8 @@ export interface ServicesOutcome {
  * Runs every service of the cluster one step towards what it should be.
  * The service item is written first, with its reconcileSeq raised, and only
  * then are tasks started or stopped: the conditional write fences two passes
- * that overlap (a duplicate delivery), so only one of them acts.
+ * that overlap (a duplicate delivery), so only one of them acts. Stops are
+ * made here; the tasks to start are handed to placement (`fresh`).
  */
 export async function reconcileServices(
   ctx: ControlContext,
@@ -39,7 +44,7 @@ export async function reconcileServices(
 ): Promise<ServicesOutcome> {
   const instanceMap = new Map(instances.map((i) => [i.id, i]));
   const definitions = new Map<string, TaskDefinition>();
-  const outcome = { created: [] as Task[], started: 0, stopped: 0, conflicts: 0 };
+  const outcome = { fresh: [] as Task[], started: 0, stopped: 0, conflicts: 0 };
   for (const item of items) {
     if (item.value.status === 'INACTIVE') continue;
     const group = serviceGroup(item.value.serviceName);
@@ -50,9 +55,9 @@ export async function reconcileServices(
     const input = { service: item.value, tasks: mine, instances: instanceMap, now: ctx.clock.now(), newId: () => ctx.ids.next() };
     const plan = item.value.schedulingStrategy === 'DAEMON' ? planDaemonService(input) : planReplicaService(input);
     try {
-      const result = await commit(ctx, item, plan, mine, definitions);
-      outcome.created.push(...result.created);
-      outcome.started += result.created.length;
+      const built = await commit(ctx, item, plan, mine, definitions);
+      outcome.fresh.push(...built);
+      outcome.started += built.length;
       outcome.stopped += plan.stop.length;
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
@@ -69,7 +74,7 @@ async function commit(
   plan: ServicePlan,
   mine: readonly Task[],
   definitions: Map<string, TaskDefinition>,
-): Promise<{ created: Task[] }> {
+): Promise<Task[]> {
   const now = ctx.clock.now();
   const acting = plan.start.length + plan.stop.length > 0;
   const fresh = plan.start.map((s) => ({ ...s, taskId: ctx.ids.next() }));
@@ -91,14 +96,14 @@ async function commit(
       lastPass: { at: now, started: fresh.map((f) => f.taskId), stopped: plan.stop.map((s) => s.taskId) },
     };
   }
-  if (JSON.stringify(next) === JSON.stringify(item.value)) return { created: [] };
+  if (JSON.stringify(next) === JSON.stringify(item.value)) return [];
   // The fence: a pass that read an older service acts on nothing.
   await ctx.store.replace(services, next, item.version, finished ? { expiresAt: Math.floor(now / 1000) + 3600 } : {});
 
   for (const s of plan.stop) {
     await requestStop(ctx, next.clusterName, s.taskId, 'ServiceSchedulerInitiated', s.reason);
   }
-  const created: Task[] = [];
+  const built: Task[] = [];
   for (const start of fresh) {
     const definition = await definitionOf(ctx, start.taskDefinitionArn, definitions);
     const task = newTask({
@@ -116,10 +121,9 @@ async function commit(
       now,
       ...(start.pinnedInstanceId !== undefined && { pinnedInstanceId: start.pinnedInstanceId }),
     });
-    await ctx.store.create(tasks, task);
-    created.push(task);
+    built.push(task);
   }
-  return { created };
+  return built;
 }
 
 /** How long a pass may take between announcing its actions and finishing them. */
