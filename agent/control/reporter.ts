@@ -108,7 +108,7 @@ export class Reporter {
     const failure = result.failure;
     switch (failure.kind) {
       case 'rejected':
-        if (this.batches && batch.length > 0 && (failure.status === 404 || failure.status === 405)) {
+        if (this.batches && (failure.status === 404 || failure.status === 405)) {
           this.options.logger.info('The control plane takes no batched reports; sending one task per request', {
             status: failure.status,
           });
