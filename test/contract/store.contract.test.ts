@@ -521,8 +521,9 @@ describe('embedded DynamoDB launcher', () => {
     try {
       expect(dynamo.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const client = clientFor(dynamo.endpoint);
-      // Straight after CreateTable, with no wait between: dynalite's default
-      // would still say CREATING here for 500 ms.
+      // dynalite's default keeps a new table CREATING for 500 ms after
+      // CreateTable answers; the launcher's tables turn ACTIVE on the next
+      // timer tick. Asked every few ms, the table must be ACTIVE long before.
       await client.send(
         new CreateTableCommand({
           TableName: 'berth-raw',
@@ -531,8 +532,14 @@ describe('embedded DynamoDB launcher', () => {
           KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
         }),
       );
-      const raw = await client.send(new DescribeTableCommand({ TableName: 'berth-raw' }));
-      expect(raw.Table?.TableStatus).toBe('ACTIVE');
+      const created = Date.now();
+      let status: string | undefined;
+      while (status !== 'ACTIVE' && Date.now() - created < 2_000) {
+        status = (await client.send(new DescribeTableCommand({ TableName: 'berth-raw' }))).Table?.TableStatus;
+        if (status !== 'ACTIVE') await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(status).toBe('ACTIVE');
+      expect(Date.now() - created).toBeLessThan(450);
       await ensureTable(client, 'berth-launcher');
       const described = await client.send(new DescribeTableCommand({ TableName: 'berth-launcher' }));
       expect(described.Table?.TableStatus).toBe('ACTIVE');
