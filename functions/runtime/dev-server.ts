@@ -12,6 +12,7 @@ import { createSchedulerHandler } from '../scheduler/handler.ts';
 import { controlContext } from './control-context.ts';
 import { inProcessInstanceChanges } from './instance-changes.ts';
 import { startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
+import { sweepExpired } from './expiry-sweep.ts';
 import { parseEnvironment } from './env.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { startQueuePoller } from './queue-poller.ts';
@@ -25,6 +26,8 @@ export interface DevServerOptions {
   readonly dataDir?: string;
   /** How often the monitor sweeps (the schedule is one minute in AWS). */
   readonly monitorIntervalMs?: number;
+  /** How often items past their expiry are deleted (DynamoDB's TTL does it in AWS); 10 minutes by default. */
+  readonly expirySweepMs?: number;
   readonly env?: NodeJS.ProcessEnv;
   readonly logger?: Logger;
 }
@@ -86,6 +89,17 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     monitor().catch((error: unknown) => logger.error('monitor sweep failed', { error }));
   }, options.monitorIntervalMs ?? 5_000);
   sweeper.unref();
+  // dynalite has no TTL: expired items are deleted here, one sweep at a time.
+  let expiring: Promise<unknown> | undefined;
+  const expire = () => {
+    expiring ??= sweepExpired(client, env.BERTH_TABLE_NAME, ctx.clock.now())
+      .catch((error: unknown) => logger.error('expiry sweep failed', { error }))
+      .finally(() => {
+        expiring = undefined;
+      });
+  };
+  const expiry = setInterval(expire, options.expirySweepMs ?? 600_000);
+  expiry.unref();
 
   // Security keeps its own Store over the same table, so ctx.store's
   // counters count only the control plane's reads and writes.
@@ -113,6 +127,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     );
   }).catch(async (error: unknown) => {
     clearInterval(sweeper);
+    clearInterval(expiry);
+    await expiring;
     queue.close();
     await poller.stop();
     calls.destroy();
@@ -129,6 +145,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       (await security.agents.createRegistrationToken({ cluster, ...options })).registrationToken,
     async stop() {
       clearInterval(sweeper);
+      clearInterval(expiry);
+      await expiring;
       await new Promise<void>((resolve) => server.close(() => resolve()));
       const stopped = poller.stop();
       queue.close();
