@@ -42,7 +42,9 @@ async function main(): Promise<void> {
         verbose: values.verbose,
       });
 
-  process.stdout.write(banner(server.endpoint, values.cluster, agent?.summary ?? 'agent: off (--no-agent)', server.adminKey));
+  process.stdout.write(
+    banner(server.endpoint, server.ctx.deployment.region, values.cluster, agent?.summary ?? 'agent: off (--no-agent)', server.adminKey),
+  );
   const shutdown = async () => {
     await agent?.stop();
     await server.stop();
@@ -52,12 +54,14 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown());
 }
 
-function banner(endpoint: string, cluster: string, agentLine: string, key: BootstrapKey | undefined): string {
+function banner(endpoint: string, region: string, cluster: string, agentLine: string, key: BootstrapKey | undefined): string {
+  // AWS CLI v1 reads only AWS_DEFAULT_REGION; v2 and the SDKs read AWS_REGION first.
+  const regions = `AWS_REGION=${region} AWS_DEFAULT_REGION=${region}`;
   const credentials = key
     ? `Your administrator key (shown this once; every request must be signed):
-  export AWS_ACCESS_KEY_ID=${key.accessKeyId} AWS_SECRET_ACCESS_KEY=${key.secretAccessKey} AWS_REGION=us-east-1`
+  export AWS_ACCESS_KEY_ID=${key.accessKeyId} AWS_SECRET_ACCESS_KEY=${key.secretAccessKey} ${regions}`
     : `Access keys exist in the data directory already: use one of them (berth keys list).
-  export AWS_REGION=us-east-1`;
+  export ${regions}`;
   return `Berth is running (dev mode).
   endpoint: ${endpoint}
   ${agentLine}
