@@ -1,13 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../support/aws-endpoint.ts';
 import { waitFor } from '../support/wait.ts';
 import { signedFetch } from '../../functions/cli/signed-fetch.ts';
 
+const execFileAsync = promisify(execFile);
 const TSX = join(process.cwd(), 'node_modules/.bin/tsx');
 const MAIN = join(process.cwd(), 'functions/runtime/dev-main.ts');
 
@@ -63,6 +65,15 @@ describe('dev mode entry point', () => {
       body: '{}',
     });
     expect(await response.json()).toEqual({ clusterArns: [] });
+
+    // The printed export line is all the AWS CLI needs (v1 reads only AWS_DEFAULT_REGION).
+    const line = /^\s*export (.+)$/m.exec(run.stdout)?.[1] ?? '';
+    const exported = Object.fromEntries(line.split(' ').map((pair) => pair.split('=') as [string, string]));
+    expect(Object.keys(exported).sort()).toEqual(['AWS_ACCESS_KEY_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_SECRET_ACCESS_KEY']);
+    const cli = await execFileAsync(process.env.BERTH_AWS_CLI ?? 'aws', ['ecs', 'list-clusters', '--endpoint-url', `http://127.0.0.1:${port}`, '--output', 'json'], {
+      env: { PATH: process.env.PATH, HOME: mkdtempSync(join(tmpdir(), 'berth-cli-home-')), AWS_PAGER: '', AWS_MAX_ATTEMPTS: '1', ...exported },
+    });
+    expect(JSON.parse(cli.stdout)).toEqual({ clusterArns: [] });
   });
 
   it('says in one line that the port is taken, and exits non-zero', async () => {
