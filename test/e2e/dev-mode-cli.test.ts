@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,10 +70,15 @@ describe('dev mode entry point', () => {
     const line = /^\s*export (.+)$/m.exec(run.stdout)?.[1] ?? '';
     const exported = Object.fromEntries(line.split(' ').map((pair) => pair.split('=') as [string, string]));
     expect(Object.keys(exported).sort()).toEqual(['AWS_ACCESS_KEY_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_SECRET_ACCESS_KEY']);
-    const cli = await execFileAsync(process.env.BERTH_AWS_CLI ?? 'aws', ['ecs', 'list-clusters', '--endpoint-url', `http://127.0.0.1:${port}`, '--output', 'json'], {
-      env: { PATH: process.env.PATH, HOME: mkdtempSync(join(tmpdir(), 'berth-cli-home-')), AWS_PAGER: '', AWS_MAX_ATTEMPTS: '1', ...exported },
-    });
-    expect(JSON.parse(cli.stdout)).toEqual({ clusterArns: [] });
+    const home = mkdtempSync(join(tmpdir(), 'berth-cli-home-'));
+    try {
+      const cli = await execFileAsync(process.env.BERTH_AWS_CLI ?? 'aws', ['ecs', 'list-clusters', '--endpoint-url', `http://127.0.0.1:${port}`, '--output', 'json'], {
+        env: { PATH: process.env.PATH, HOME: home, AWS_PAGER: '', AWS_MAX_ATTEMPTS: '1', ...exported },
+      });
+      expect(JSON.parse(cli.stdout)).toEqual({ clusterArns: [] });
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('says in one line that the port is taken, and exits non-zero', async () => {
