@@ -47,16 +47,29 @@ describe('services on real containers', { timeout: 150_000 }, () => {
     return out.taskDefinition?.taskDefinitionArn ?? '';
   }
 
+  async function listed(name: string, desiredStatus: 'RUNNING' | 'STOPPED'): Promise<string[]> {
+    return (await berth.ecs.send(new ListTasksCommand({ cluster: CLUSTER, serviceName: name, desiredStatus }))).taskArns ?? [];
+  }
+
   async function serviceTasks(name: string): Promise<Task[]> {
-    const ids: string[] = [];
-    for (const desiredStatus of ['RUNNING', 'STOPPED'] as const) {
-      const listed = await berth.ecs.send(new ListTasksCommand({ cluster: CLUSTER, serviceName: name, desiredStatus }));
-      ids.push(...(listed.taskArns ?? []));
-    }
-    if (ids.length === 0) return [];
-    // A task stopped between the two lists is in both: count it once.
-    const described = await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [...new Set(ids)] }));
+    // A task stopped between the two lists is in both: it is described once.
+    const ids = new Set([...(await listed(name, 'RUNNING')), ...(await listed(name, 'STOPPED'))]);
+    if (ids.size === 0) return [];
+    const described = await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [...ids] }));
     return described.tasks ?? [];
+  }
+
+  /**
+   * The service's tasks as at one moment: taken again when a task started
+   * while they were being read, since the scheduler may have stopped an old
+   * task on the strength of a new one the reading missed.
+   */
+  async function snapshot(name: string): Promise<Task[]> {
+    for (;;) {
+      const tasks = await serviceTasks(name);
+      const known = new Set(tasks.map((t) => t.taskArn));
+      if ((await listed(name, 'RUNNING')).every((arn) => known.has(arn))) return tasks;
+    }
   }
 
   async function describe1(name: string): Promise<Service> {
@@ -102,7 +115,7 @@ describe('services on real containers', { timeout: 150_000 }, () => {
     const samples: string[] = [];
     await waitFor(
       async () => {
-        const tasks = await serviceTasks('web');
+        const tasks = await snapshot('web');
         const h = tasks.filter(healthy).length;
         const o = tasks.filter(occupying).length;
         minHealthy = Math.min(minHealthy, h);
