@@ -1,6 +1,7 @@
-import { clusters, containerInstances } from '../../shared/domain/collections.ts';
+import { clusters, containerInstances, instanceLeases } from '../../shared/domain/collections.ts';
 import type { ControlContext } from '../../shared/control/context.ts';
 import { disconnectInstance } from '../../shared/control/disconnect.ts';
+import { lastHeard } from '../../shared/control/lease.ts';
 import { readAll } from '../../shared/control/listing.ts';
 import type { Logger } from '../runtime/logger.ts';
 
@@ -21,13 +22,20 @@ export async function sweep(ctx: ControlContext, logger: Logger): Promise<SweepO
   let disconnected = 0;
   const now = ctx.clock.now();
   for (const cluster of active) {
-    const instances = await readAll(ctx.store, containerInstances, `INSTANCE#${cluster}`);
+    const [instances, leases] = await Promise.all([
+      readAll(ctx.store, containerInstances, `INSTANCE#${cluster}`),
+      readAll(ctx.store, instanceLeases, `LEASE#${cluster}`),
+    ]);
+    const leaseOf = new Map(leases.map((l) => [l.value.instanceId, l.value]));
     for (const { value } of instances) {
       if (!value.agentConnected || value.status === 'INACTIVE') continue;
-      if (now - value.heartbeatAt <= ctx.settings.heartbeatTtlMs) continue;
+      const lease = leaseOf.get(value.id);
+      const heard = lastHeard(value, lease);
+      // A fenced lease on a connected instance is a disconnect a sweep began and did not finish.
+      if (!lease?.fenced && now - heard <= ctx.settings.heartbeatTtlMs) continue;
       if (await disconnectInstance(ctx, cluster, value.id)) {
         disconnected++;
-        logger.warn('instance disconnected', { cluster, instanceId: value.id, lastHeartbeat: value.heartbeatAt });
+        logger.warn('instance disconnected', { cluster, instanceId: value.id, lastHeartbeat: heard });
       }
     }
     await ctx.reconcile.requestReconcile(cluster, 'periodic sweep');

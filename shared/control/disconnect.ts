@@ -1,28 +1,50 @@
-import { containerInstances, services, tasks } from '../domain/collections.ts';
-import type { ContainerInstance } from '../schemas/container-instance.ts';
+import { containerInstances, instanceLeases, services, tasks } from '../domain/collections.ts';
 import type { ControlContext } from './context.ts';
 import { instanceKey } from './instances.ts';
+import { lastHeard, leaseKey, writeLease } from './lease.ts';
 import { readAll, updateWithRetry } from './listing.ts';
 import { stopNow } from './stop-now.ts';
 
 /**
- * Declares an instance whose lease ran out disconnected. Its epoch is raised
- * first, so from that moment nothing the old agent writes is accepted (a
- * lease alone would let a slow agent report after being replaced). Then its
- * tasks are stopped as lost, except those of services that chose to wait for
- * the instance to return, and its assignments say STOPPED, so a returning
- * agent stops what was replaced. Returns false if the lease was renewed in
- * the meantime.
+ * Declares an instance whose lease ran out disconnected. The lease is fenced
+ * first, conditional on the lease that was found expired, so an agent that
+ * renews at that moment either gets in first (and stays connected) or is
+ * refused and registers again. Then the instance's epoch is raised, so from
+ * that moment nothing the old agent writes is accepted (a lease alone would
+ * let a slow agent report after being replaced). Then its tasks are stopped
+ * as lost, except those of services that chose to wait for the instance to
+ * return, and its assignments say STOPPED, so a returning agent stops what
+ * was replaced. Returns false if the agent was heard from in the meantime.
+ * A fenced lease whose instance is still connected (a sweep that died
+ * between the two writes) is finished the same way.
  */
 export async function disconnectInstance(ctx: ControlContext, cluster: string, instanceId: string): Promise<boolean> {
   const now = ctx.clock.now();
-  const expired = (i: ContainerInstance) => i.agentConnected && now - i.heartbeatAt > ctx.settings.heartbeatTtlMs;
+  const ttl = ctx.settings.heartbeatTtlMs;
+  const [found, lease] = await Promise.all([
+    ctx.store.get(containerInstances, instanceKey(cluster, instanceId)),
+    ctx.store.get(instanceLeases, leaseKey(cluster, instanceId)),
+  ]);
+  if (!found?.value.agentConnected) return false;
+  const heard = lastHeard(found.value, lease?.value);
+  if (!lease?.value.fenced) {
+    if (now - heard <= ttl) return false;
+    const fenced = await writeLease(ctx, cluster, instanceId, lease, (l) => ({
+      clusterName: cluster,
+      instanceId,
+      renewedAt: l?.renewedAt ?? found.value.heartbeatAt,
+      fenced: true,
+    }));
+    if (!fenced) return false;
+  }
+
   const waiting = await servicesThatWait(ctx, cluster);
   const isWaiting = (group: string | undefined) => group !== undefined && waiting.has(group);
   let declared = false;
   await updateWithRetry(ctx.store, containerInstances, instanceKey(cluster, instanceId), (i) => {
     declared = false;
-    if (!expired(i)) return undefined;
+    // Registered again since the lease was found expired: it is alive (and its lease fresh).
+    if (!i.agentConnected || now - i.heartbeatAt <= ttl) return undefined;
     declared = true;
     const assignments = Object.fromEntries(
       Object.entries(i.assignments).map(([id, a]) => [id, isWaiting(a.group) ? a : { ...a, desiredStatus: 'STOPPED' as const }]),
@@ -33,7 +55,7 @@ export async function disconnectInstance(ctx: ControlContext, cluster: string, i
       epoch: i.epoch + 1,
       generation: i.generation + 1,
       assignments,
-      statusReason: `No heartbeat since ${new Date(i.heartbeatAt).toISOString()}`,
+      statusReason: `No heartbeat since ${new Date(heard).toISOString()}`,
     };
   });
   if (!declared) return false;

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { clusterName, resourceId } from '../domain/arn.ts';
-import { containerInstances } from '../domain/collections.ts';
+import { containerInstances, instanceLeases } from '../domain/collections.ts';
 import { InvalidParameterError, VersionConflictError } from '../domain/errors.ts';
 import type { Attribute, ContainerInstance } from '../schemas/container-instance.ts';
 import type {
@@ -15,6 +15,7 @@ import { listMatching, updateWithRetry } from './listing.ts';
 import { decodeToken, encodeToken, pageSize } from './pagination.ts';
 import { AgentError } from './agent-errors.ts';
 import { fleetChanged } from './direct-placement.ts';
+import { lastHeard, leaseKey, startLease, writeLease } from './lease.ts';
 
 export function instanceKey(cluster: string, id: string): { partition: string; sort: string } {
   return { partition: `INSTANCE#${cluster}`, sort: id };
@@ -56,8 +57,9 @@ export async function registerInstance(
       };
     });
     fleetChanged(ctx, cluster);
-    if (updated) return updated;
-    throw new AgentError(404, 'InstanceNotFound', `Container instance ${request.instanceId} is not registered`);
+    if (!updated) throw new AgentError(404, 'InstanceNotFound', `Container instance ${request.instanceId} is not registered`);
+    await startLease(ctx, cluster, updated.value.id);
+    return updated;
   }
   const instance: ContainerInstance = {
     id: ctx.ids.next(),
@@ -76,6 +78,7 @@ export async function registerInstance(
     epoch: 1,
   };
   const created = await ctx.store.create(containerInstances, instance);
+  await startLease(ctx, cluster, instance.id);
   fleetChanged(ctx, cluster);
   await ctx.reconcile.requestReconcile(cluster, 'RegisterContainerInstance');
   return created;
@@ -102,9 +105,11 @@ export function mergeAttributes(stored: readonly Attribute[], reported: readonly
 }
 
 /**
- * The agent's heartbeat. The lease is written only when it is older than half
- * the TTL (or the instance was marked disconnected), so most polls cost one
- * read and no write.
+ * The agent's heartbeat. Its lease (./lease.ts) is renewed only when older
+ * than half the TTL, so most polls cost two small reads and no write, and a
+ * renewal is one small write whatever the host runs. A lease the monitor has
+ * fenced (it is declaring the instance disconnected) answers InstanceFenced,
+ * so the agent registers again rather than renewing past that decision.
  */
 export async function heartbeat(
   ctx: ControlContext,
@@ -115,7 +120,10 @@ export async function heartbeat(
   const cluster = agentCluster(clusterRef);
   const key = instanceKey(cluster, instanceId);
   for (let attempt = 0; ; attempt++) {
-    const current = await ctx.store.get(containerInstances, key);
+    const [current, lease] = await Promise.all([
+      ctx.store.get(containerInstances, key),
+      ctx.store.get(instanceLeases, leaseKey(cluster, instanceId)),
+    ]);
     const instance = current?.value;
     if (!current || !instance || instance.status === 'INACTIVE') {
       throw new AgentError(404, 'InstanceNotFound', `Container instance ${instanceId} is not registered`);
@@ -123,16 +131,27 @@ export async function heartbeat(
     if (epoch !== instance.epoch) {
       throw new AgentError(409, 'InstanceFenced', `Epoch ${epoch} is stale; the instance is at epoch ${instance.epoch}`);
     }
-    const now = ctx.clock.now();
-    const fresh = instance.agentConnected && now - instance.heartbeatAt < ctx.settings.heartbeatTtlMs / 2;
-    if (fresh) return instance;
-    const renewed: ContainerInstance = { ...instance, heartbeatAt: now, agentConnected: true };
-    try {
-      await ctx.store.replace(containerInstances, renewed, current.version);
-      return renewed;
-    } catch (error) {
-      if (!(error instanceof VersionConflictError) || attempt >= 5) throw error;
+    if (lease?.value.fenced) {
+      throw new AgentError(409, 'InstanceFenced', `Container instance ${instanceId} is being declared disconnected; register again`);
     }
+    const now = ctx.clock.now();
+    if (!instance.agentConnected) {
+      // Connected again without a new epoch (nothing fenced it): the instance says so, once.
+      const renewed: ContainerInstance = { ...instance, heartbeatAt: now, agentConnected: true };
+      try {
+        await ctx.store.replace(containerInstances, renewed, current.version);
+        return renewed;
+      } catch (error) {
+        if (!(error instanceof VersionConflictError) || attempt >= 5) throw error;
+        continue;
+      }
+    }
+    if (now - lastHeard(instance, lease?.value) < ctx.settings.heartbeatTtlMs / 2) return instance;
+    const renewed = await writeLease(ctx, cluster, instanceId, lease, (l) =>
+      l?.fenced ? undefined : { clusterName: cluster, instanceId, renewedAt: now, fenced: false },
+    );
+    if (renewed) return instance;
+    if (attempt >= 5) throw new VersionConflictError(`The lease of container instance ${instanceId} kept changing`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Collection } from '../ports/store.ts';
 import { cluster, type Cluster } from '../schemas/cluster.ts';
-import { containerInstance, type ContainerInstance } from '../schemas/container-instance.ts';
+import { containerInstance, instanceLease, type ContainerInstance, type InstanceLease } from '../schemas/container-instance.ts';
 import { task, type Task } from '../schemas/task.ts';
 import { service, type Service } from '../schemas/service.ts';
 import {
@@ -49,6 +49,14 @@ export const containerInstances: Collection<ContainerInstance> = {
   schema: containerInstance,
   partitionOf: (i) => `INSTANCE#${i.clusterName}`,
   sortOf: (i) => i.id,
+};
+
+/** Leases in a partition of their own: the monitor reads a cluster's at once, and instance queries never carry them. */
+export const instanceLeases: Collection<InstanceLease> = {
+  name: 'lease',
+  schema: instanceLease,
+  partitionOf: (l) => `LEASE#${l.clusterName}`,
+  sortOf: (l) => l.instanceId,
 };
 
 export const tasks: Collection<Task> = {

@@ -55,7 +55,11 @@ export const containerInstance = z.object({
   agentVersion: z.string().optional(),
   dockerVersion: z.string().optional(),
   registeredAt: epochMs,
-  /** Last time the agent's lease was renewed; older than the TTL means disconnected. */
+  /**
+   * When the agent last (re)connected: registration, re-registration. Its
+   * lease renewals go to a small item of their own (instanceLease), so a
+   * heartbeat never rewrites this item and its assignments.
+   */
   heartbeatAt: epochMs,
   agentConnected: z.boolean(),
   /**
@@ -69,3 +73,17 @@ export const containerInstance = z.object({
   statusReason: z.string().optional(),
 });
 export type ContainerInstance = z.infer<typeof containerInstance>;
+
+/**
+ * An agent's lease, apart from its instance: renewed every other poll or so,
+ * it is one small write whatever the host runs. `fenced` is set by the
+ * monitor before it declares the instance disconnected, so a renewal racing
+ * that decision fails instead of being lost.
+ */
+export const instanceLease = z.object({
+  clusterName: name255,
+  instanceId: z.string(),
+  renewedAt: epochMs,
+  fenced: z.boolean().default(false),
+});
+export type InstanceLease = z.infer<typeof instanceLease>;

@@ -5,13 +5,14 @@
  * (answered at once, no held polls), at a poll interval and lease TTL scaled
  * down in the same ratio as the settings under study, since the store
  * operations per poll depend only on that ratio. Measured: requests, store
- * reads and writes per poll, and the size of an instance item (with 0 and
- * with 10 tasks), which sets the read and write units each operation costs.
- * Priced at the list prices below for the default settings and a cheaper
+ * reads and writes per poll, the size of an instance item (with 0 and with
+ * 10 tasks), which sets the read units of reading it, and of a lease item,
+ * which sets what reading and renewing the lease cost. Priced at the list prices below for the default settings and a cheaper
  * pair. Run: npm run bench:agent-cost
  */
 import { RegisterTaskDefinitionCommand, RunTaskCommand, CreateClusterCommand } from '@aws-sdk/client-ecs';
-import { containerInstances } from '../../shared/domain/collections.ts';
+import { leaseKey } from '../../shared/control/lease.ts';
+import { containerInstances, instanceLeases } from '../../shared/domain/collections.ts';
 import { keyOf } from '../../shared/ports/store.ts';
 import { startBerth } from '../support/berth.ts';
 import { startHollowFleet } from '../support/hollow-fleet.ts';
@@ -38,9 +39,10 @@ const BILLED_MS_PER_POLL = 10;
 const MONTH_SECONDS = 30 * 24 * 3600;
 
 /** A DynamoDB item's size as billed: attribute names and values, in bytes. */
-function itemBytes(partition: string, sort: string, doc: string): number {
+function itemBytes(partition: string, sort: string, doc: string, kind: string): number {
   const byteLength = (text: string) => Buffer.byteLength(text);
-  return byteLength('pk') + byteLength(partition) + byteLength('sk') + byteLength(sort) + byteLength('kind') + byteLength('container-instance') + byteLength('version') + 3 + byteLength('doc') + byteLength(doc);
+  // Names and values of pk, sk, kind, version, doc and expiresAt.
+  return byteLength(`pk${partition}sk${sort}kind${kind}version${doc}`) + 3 + byteLength('doc') + byteLength('expiresAt') + 10;
 }
 
 async function main(): Promise<void> {
@@ -83,12 +85,17 @@ async function main(): Promise<void> {
         const item = await berth.ctx.store.get(containerInstances, key);
         if (!item) throw new Error(`instance ${i.instanceId} is gone`);
         const stored = keyOf(containerInstances, item.value);
-        return itemBytes(stored.partition, stored.sort, JSON.stringify(item.value));
+        return itemBytes(stored.partition, stored.sort, JSON.stringify(item.value), containerInstances.name);
       }),
     );
     return Math.max(...sizes);
   };
   const idleBytes = await instanceSize();
+  const first = fleet.instances[0];
+  const lease = first && (await berth.ctx.store.get(instanceLeases, leaseKey('cost', first.instanceId)));
+  if (!lease) throw new Error('no lease item');
+  const leaseKeyOf = keyOf(instanceLeases, lease.value);
+  const leaseBytes = itemBytes(leaseKeyOf.partition, leaseKeyOf.sort, JSON.stringify(lease.value), 'lease');
 
   // One instance takes ten tasks (binpack fills one before the next): an
   // instance item grows with its assignments, and the largest is measured.
@@ -109,11 +116,14 @@ async function main(): Promise<void> {
 
   const readUnits = (bytes: number) => Math.ceil(bytes / 4096);
   const writeUnits = (bytes: number) => Math.ceil(bytes / 1024);
+  // A poll reads the instance item and the lease item; the writes are lease
+  // renewals (the instance item is written only when something changes).
   const monthly = (intervalSeconds: number, bytes: number) => {
     const polls = MONTH_SECONDS / intervalSeconds;
     const lambda = polls * perPoll.requests * (PRICES.lambdaRequest + (BILLED_MS_PER_POLL / 1000) * API_MEMORY_GB * PRICES.lambdaGbSecond);
-    const reads = polls * perPoll.reads * readUnits(bytes) * PRICES.readUnit;
-    const writes = polls * perPoll.writes * writeUnits(bytes) * PRICES.writeUnit;
+    const readUnitsPerPoll = readUnits(bytes) + Math.max(0, perPoll.reads - 1) * readUnits(leaseBytes);
+    const reads = polls * readUnitsPerPoll * PRICES.readUnit;
+    const writes = polls * perPoll.writes * writeUnits(leaseBytes) * PRICES.writeUnit;
     return { lambda, reads, writes, total: lambda + reads + writes };
   };
   const dollars = (n: number) => `$${n.toFixed(3)}`;
@@ -125,6 +135,7 @@ async function main(): Promise<void> {
     'store writes per poll': perPoll.writes.toFixed(3),
     'instance item, 0 tasks (bytes)': idleBytes,
     'instance item, 10 tasks (bytes)': busyBytes,
+    'lease item (bytes)': leaseBytes,
   });
   const rows: Record<string, Record<string, string>> = {};
   for (const [label, interval] of [['poll 10 s, TTL 30 s (defaults)', 10], ['poll 20 s, TTL 60 s', 20]] as const) {
