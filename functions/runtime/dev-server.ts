@@ -53,7 +53,13 @@ export class DevServerError extends Error {
  * Lambda ones; only the composition differs.
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
-  const env = parseEnvironment({ BERTH_POLL_INTERVAL_SECONDS: '2', ...(options.env ?? process.env) });
+  // Dev mode's polls are held and cost nothing: it polls often and declares a
+  // dead host sooner than the AWS defaults, which are set for cost.
+  const env = parseEnvironment({
+    BERTH_POLL_INTERVAL_SECONDS: '2',
+    BERTH_HEARTBEAT_TTL_SECONDS: '30',
+    ...(options.env ?? process.env),
+  });
   const logger = options.logger ?? silentLogger;
   const dynamo = await startEmbeddedDynamoDb({ ...(options.dataDir !== undefined && { dataDir: options.dataDir }) });
   const client = new DynamoDBClient({

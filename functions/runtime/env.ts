@@ -14,8 +14,10 @@ export const environment = z.object({
   BERTH_DLQ_URL: z.string().url().optional(),
   /** The KMS key that encrypts access-key secrets (the api function needs it). */
   BERTH_KMS_KEY_ID: z.string().min(1).optional(),
-  BERTH_HEARTBEAT_TTL_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
-  BERTH_POLL_INTERVAL_SECONDS: z.coerce.number().min(0.2).max(300).default(10),
+  // 20 s polls and a 60 s lease keep an agent under $0.15 a month in AWS
+  // (docs/decisions.md, docs/performance.md); dev mode sets its own.
+  BERTH_HEARTBEAT_TTL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  BERTH_POLL_INTERVAL_SECONDS: z.coerce.number().min(0.2).max(300).default(20),
   BERTH_STOPPED_TASK_RETENTION_SECONDS: z.coerce.number().int().min(60).default(3600),
 });
 export type Environment = z.infer<typeof environment>;

@@ -37,9 +37,15 @@ export interface BerthControlPlaneProps {
   /**
    * Seconds without a heartbeat after which a container instance counts as
    * disconnected and its tasks as lost.
-   * @default 30
+   * @default 60
    */
   readonly heartbeatTtlSeconds?: number;
+  /**
+   * How often agents poll (told to them at registration): how soon a host
+   * learns of new work, and most of what an agent costs (docs/deploy.md).
+   * @default 20
+   */
+  readonly pollIntervalSeconds?: number;
 }
 
 /**
@@ -61,7 +67,8 @@ export class BerthControlPlane extends Construct {
       BERTH_QUEUE_URL: props.reconcileQueue.queueUrl,
       BERTH_DLQ_URL: props.deadLetterQueue.queueUrl,
       BERTH_ACCOUNT_ID: Stack.of(this).account,
-      BERTH_HEARTBEAT_TTL_SECONDS: String(props.heartbeatTtlSeconds ?? 30),
+      BERTH_HEARTBEAT_TTL_SECONDS: String(props.heartbeatTtlSeconds ?? 60),
+      BERTH_POLL_INTERVAL_SECONDS: String(props.pollIntervalSeconds ?? 20),
     };
 
     this.api = new BerthFunction(this, 'Api', {

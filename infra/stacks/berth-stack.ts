@@ -7,9 +7,15 @@ export interface BerthStackProps extends StackProps {
   /**
    * Seconds without a heartbeat after which a container instance counts as
    * disconnected.
-   * @default 30
+   * @default 60
    */
   readonly heartbeatTtlSeconds?: number;
+  /**
+   * How often agents poll (told to them at registration): how soon a host
+   * learns of new work, and most of what an agent costs (docs/deploy.md).
+   * @default 20
+   */
+  readonly pollIntervalSeconds?: number;
 }
 
 /**
@@ -35,6 +41,7 @@ export class BerthStack extends Stack {
       secretsKey: this.state.secretsKey,
       schedulerTimeout,
       heartbeatTtlSeconds: props.heartbeatTtlSeconds,
+      pollIntervalSeconds: props.pollIntervalSeconds,
     });
   }
 }
