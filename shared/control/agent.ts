@@ -50,7 +50,9 @@ export async function poll(
   let instance = await heartbeat(ctx, clusterRef, instanceId, epoch);
   if (watch && knownVersion === instance.generation) {
     await watch.next;
-    instance = await heartbeat(ctx, clusterRef, instanceId, epoch);
+    // The lease was renewed above if due, and the wait is under a third of
+    // its TTL: after it, the instance alone is read again.
+    instance = await requireInstance(ctx, cluster, instanceId, epoch);
   }
   watch?.cancel();
   if (knownVersion === instance.generation) {
