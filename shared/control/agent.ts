@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { arns } from '../domain/arn.ts';
 import { containerInstances, tasks } from '../domain/collections.ts';
 import { isForward, statusRank } from '../domain/task-status.ts';
@@ -104,7 +103,7 @@ async function writtenTasks(ctx: ControlContext, cluster: string, assigned: read
     const now = ctx.clock.now();
     const awaited = assigned.filter((a) => !have.has(a.taskId) && now - a.assignedAt < TASK_WRITE_WINDOW_MS);
     if (awaited.length === 0) break;
-    await sleep(pause);
+    await ctx.clock.sleep(pause);
     found.push(...(await ctx.store.getMany(tasks, awaited.map(keyOf))));
   }
   return found;

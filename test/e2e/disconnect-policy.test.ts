@@ -49,7 +49,7 @@ describe('disconnect policy', () => {
 
   it('keeps the waiting service’s task and stops the others as lost', async () => {
     // A minute from now, the instance's lease (30 s) has run out.
-    const later = { ...berth.ctx, clock: { now: () => Date.now() + 60_000 } };
+    const later = { ...berth.ctx, clock: { ...berth.ctx.clock, now: () => Date.now() + 60_000 } };
     expect(await disconnectInstance(later, CLUSTER, instanceId)).toBe(true);
 
     const all = (await readAll(berth.ctx.store, tasks, `TASK#${CLUSTER}`)).map((t) => t.value);

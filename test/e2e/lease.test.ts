@@ -30,7 +30,7 @@ describe('the instance lease', () => {
   });
 
   /** The control plane as it will be `ms` from now. */
-  const after = (ms: number): ControlContext => ({ ...berth.ctx, clock: { now: () => Date.now() + ms } });
+  const after = (ms: number): ControlContext => ({ ...berth.ctx, clock: { ...berth.ctx.clock, now: () => Date.now() + ms } });
   const instanceItem = (id: string) => berth.ctx.store.get(containerInstances, { partition: `INSTANCE#${CLUSTER}`, sort: id });
   const leaseItem = (id: string) => berth.ctx.store.get(instanceLeases, leaseKey(CLUSTER, id));
   const register = () => registerInstance(berth, CLUSTER, { cpu: 1024, memory: 1024 });
