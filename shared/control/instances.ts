@@ -131,26 +131,15 @@ export async function heartbeat(
     if (epoch !== instance.epoch) {
       throw new AgentError(409, 'InstanceFenced', `Epoch ${epoch} is stale; the instance is at epoch ${instance.epoch}`);
     }
-    if (lease?.value.fenced) {
+    // Only registration connects an instance: one disconnected (its epoch is
+    // raised with it) or being disconnected (its lease fenced) registers again.
+    if (lease?.value.fenced || !instance.agentConnected) {
       throw new AgentError(409, 'InstanceFenced', `Container instance ${instanceId} is being declared disconnected; register again`);
     }
     const now = ctx.clock.now();
-    if (!instance.agentConnected) {
-      // Connected again without a new epoch (nothing fenced it): the instance says so, once.
-      const renewed: ContainerInstance = { ...instance, heartbeatAt: now, agentConnected: true };
-      try {
-        await ctx.store.replace(containerInstances, renewed, current.version);
-        return renewed;
-      } catch (error) {
-        if (!(error instanceof VersionConflictError) || attempt >= 5) throw error;
-        continue;
-      }
-    }
     if (now - lastHeard(instance, lease?.value) < ctx.settings.heartbeatTtlMs / 2) return instance;
-    const renewed = await writeLease(ctx, cluster, instanceId, lease, (l) =>
-      l?.fenced ? undefined : { clusterName: cluster, instanceId, renewedAt: now, fenced: false },
-    );
-    if (renewed) return instance;
+    const renewed = { clusterName: cluster, instanceId, renewedAt: now, fenced: false };
+    if (await writeLease(ctx, cluster, instanceId, lease, () => renewed)) return instance;
     if (attempt >= 5) throw new VersionConflictError(`The lease of container instance ${instanceId} kept changing`);
   }
 }
