@@ -29,8 +29,9 @@ export function signedFetch(options: SignedFetchOptions): typeof fetch {
     new Headers(init?.headers).forEach((value, name) => headers.set(name.toLowerCase(), value));
     // fetch sends Host from the URL; sign the same value.
     headers.set('host', url.host);
-    // As the AWS SDKs do: two identical calls in the same second would
-    // otherwise share a signature, and Berth refuses the second as a replay.
+    // As the AWS SDK for JavaScript does: a signed per-call id makes two
+    // identical calls in the same second sign differently, so Berth can
+    // refuse a replayed request (see replay-protection.ts).
     headers.set('amz-sdk-invocation-id', randomUUID());
     const added = signRequest(
       { method, path: url.pathname, query: url.search.replace(/^\?/, ''), headers, body },

@@ -34,6 +34,8 @@ export interface SignatureClaim {
   readonly validUntil: number;
   readonly signature: string;
   readonly stringToSign: string;
+  /** The header names the signature covers, lower case, sorted. */
+  readonly signedHeaders: readonly string[];
 }
 
 export type ReadSignatureResult = { readonly ok: true; readonly claim: SignatureClaim } | { readonly ok: false; readonly refusal: Refusal };
@@ -115,6 +117,7 @@ export function readSignature(request: HttpRequestParts, expect: SignatureExpect
       validUntil: window.validUntil,
       signature: raw.signature,
       stringToSign: stringToSign(raw.amzDate, scope, canonical),
+      signedHeaders,
     },
   };
 }
