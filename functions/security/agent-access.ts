@@ -15,11 +15,13 @@ import {
   type RegistrationAdmission,
 } from '../../shared/security/agent-credentials-access.ts';
 import { hashRegistrationToken } from '../../shared/security/agent-credentials-token.ts';
+import type { AgentCall } from '../../shared/security/agent-call.ts';
 import type { AuditRecord } from '../../shared/security/audit-record.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { AgentCredentialIssuer } from './agent-credential-issuer.ts';
 import type { RegistrationTokenRepository } from './agent-registration-tokens.ts';
-import type { AuditLog } from './audit-log.ts';
+import type { AuditRecorder } from './audit-recorder.ts';
+import { requireTakeoverAllowed } from './agent-takeover.ts';
 
 export interface AgentAccessDependencies {
   readonly store: Store;
@@ -27,7 +29,7 @@ export interface AgentAccessDependencies {
   readonly deployment: Deployment;
   readonly issuer: AgentCredentialIssuer;
   readonly tokens: RegistrationTokenRepository;
-  readonly audit: AuditLog;
+  readonly audit: AuditRecorder;
   readonly logger: Logger;
 }
 
@@ -35,12 +37,16 @@ export interface AgentAccessDependencies {
 export interface AgentRequestOrigin {
   readonly sourceAddress: string;
   readonly userAgent?: string;
+  /** The call as its path names it, for records of refusals met by the route. */
+  readonly call: AgentCall;
 }
 
 /**
  * One authenticated agent request's rights. Registrations and credential
- * exchanges are audited, admitted or refused; polls and reports are not
- * (one write per poll would be most of an agent's cost).
+ * exchanges are audited, admitted or refused; every other refusal (a
+ * credential used for another instance, a task of another instance) is
+ * audited through `refused`. Successful polls and reports are not (one
+ * write per poll would be most of an agent's cost).
  */
 export function agentAccess(deps: AgentAccessDependencies, caller: AgentCaller, origin: AgentRequestOrigin): AgentAccess {
   const d = deps.deployment;
@@ -49,7 +55,11 @@ export function agentAccess(deps: AgentAccessDependencies, caller: AgentCaller, 
       ? arns.containerInstance(d, caller.claims.cluster, caller.claims.instanceId)
       : `arn:${d.partition}:berth:${d.region}:${d.accountId}:registration-token/${hashRegistrationToken(caller.token).slice(0, 16)}`;
 
+  /** Refusals recorded already, so `refused` does not record them twice. */
+  const recorded = new WeakSet<object>();
+
   async function record(action: string, resources: string[], error?: unknown): Promise<void> {
+    if (error instanceof Error) recorded.add(error);
     const entry: AuditRecord = {
       time: new Date(deps.clock.now()).toISOString(),
       requestId: randomUUID(),
@@ -63,11 +73,8 @@ export function agentAccess(deps: AgentAccessDependencies, caller: AgentCaller, 
         ? { errorCode: error.code, errorMessage: error.message }
         : {}),
     };
-    try {
-      await deps.audit.append(entry);
-    } catch (failure) {
-      deps.logger.error('audit record not written', { record: entry, error: failure });
-    }
+    // A 401 (a registration token that is no good, a replaced credential) proves no identity: throttled per source.
+    await (error instanceof AgentCredentialError ? deps.audit.recordUnauthenticated(entry) : deps.audit.record(entry));
   }
 
   /** Runs a check; a refusal is audited and rethrown. */
@@ -93,6 +100,12 @@ export function agentAccess(deps: AgentAccessDependencies, caller: AgentCaller, 
   return {
     caller,
 
+    async refused(error) {
+      if (error instanceof Error && recorded.has(error)) return;
+      const refusal = error instanceof AgentCredentialError || (error instanceof AgentError && error.status === 403);
+      if (refusal) await record(origin.call.action, origin.call.resources, error);
+    },
+
     authorizeInstance(clusterRef, instanceId) {
       authorizeClaims(instanceClaims(caller), clusterName(clusterRef), instanceId);
     },
@@ -109,14 +122,15 @@ export function agentAccess(deps: AgentAccessDependencies, caller: AgentCaller, 
       const resource = instanceId === undefined ? arns.cluster(d, cluster) : arns.containerInstance(d, cluster, instanceId);
       return audited(action, [resource], async () => {
         if (caller.kind === 'registration-token') {
-          const used = await deps.tokens.consume(caller.token, cluster);
+          const current = instanceId === undefined ? undefined : await deps.issuer.record(cluster, instanceId);
+          // Checked once the token is known good, before it is spent: a refused takeover costs the token nothing.
+          const takeover = instanceId === undefined ? undefined : () => requireTakeoverAllowed(deps, cluster, instanceId, current);
+          const used = await deps.tokens.consume(caller.token, cluster, takeover);
           if (!used.ok) {
             throw used.reason === 'other-cluster'
               ? new AgentError(403, 'AccessDenied', used.message)
               : new AgentCredentialError('InvalidRegistrationToken', used.message);
           }
-          // A token may re-attach an instance whose credential ran out while its agent was down.
-          const current = instanceId === undefined ? undefined : await deps.issuer.record(cluster, instanceId);
           return issuing(cluster, action, current);
         }
         if (instanceId === undefined) {

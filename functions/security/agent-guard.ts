@@ -18,8 +18,10 @@ import { agentAccess } from './agent-access.ts';
 import { createAgentCredentialIssuer, type AgentCredentialSettings } from './agent-credential-issuer.ts';
 import { createRegistrationTokenRepository } from './agent-registration-tokens.ts';
 import { createAgentSigningKeys } from './agent-signing-keys.ts';
-import type { AuditLog } from './audit-log.ts';
+import { agentCallOf } from '../../shared/security/agent-call.ts';
+import type { AuditRecorder } from './audit-recorder.ts';
 import { sourceAddress } from './request-parts.ts';
+import { randomUUID } from 'node:crypto';
 
 export interface AgentCredentials extends RegistrationTokenAdmin {
   /**
@@ -36,7 +38,7 @@ export interface AgentCredentialOptions {
   readonly clock: Clock;
   readonly cipher: SecretCipher;
   readonly deployment: Deployment;
-  readonly audit: AuditLog;
+  readonly audit: AuditRecorder;
   readonly logger: Logger;
   readonly settings?: AgentCredentialSettings;
 }
@@ -60,9 +62,34 @@ export function createAgentCredentials(options: AgentCredentialOptions): AgentCr
 
   return {
     async check(c) {
-      const caller = await authenticate(bearerOf(c.req.header('authorization')));
       const userAgent = c.req.header('user-agent');
-      c.set(AGENT_ACCESS_VARIABLE, agentAccess(deps, caller, { sourceAddress: sourceAddress(c), ...(userAgent !== undefined && { userAgent }) }));
+      const origin = {
+        sourceAddress: sourceAddress(c),
+        ...(userAgent !== undefined && { userAgent }),
+        call: agentCallOf(options.deployment, c.req.method, agentPath(c.req.path)),
+      };
+      let caller: AgentCaller;
+      try {
+        caller = await authenticate(bearerOf(c.req.header('authorization')));
+      } catch (error) {
+        // Anyone can send these: recorded under the per-source throttle.
+        if (error instanceof AgentCredentialError) {
+          await options.audit.recordUnauthenticated({
+            time: new Date(clock.now()).toISOString(),
+            requestId: randomUUID(),
+            principal: 'anonymous',
+            sourceAddress: origin.sourceAddress,
+            ...(userAgent !== undefined && { userAgent }),
+            action: origin.call.action,
+            resources: origin.call.resources,
+            outcome: 'denied',
+            errorCode: error.code,
+            errorMessage: error.message,
+          });
+        }
+        throw error;
+      }
+      c.set(AGENT_ACCESS_VARIABLE, agentAccess(deps, caller, origin));
     },
 
     async createRegistrationToken(request) {
@@ -71,6 +98,12 @@ export function createAgentCredentials(options: AgentCredentialOptions): AgentCr
       return { registrationToken: token, cluster: stored.cluster, expiresAt: new Date(stored.expiresAt).toISOString(), uses: stored.maxUses };
     },
   };
+}
+
+/** The path after `/agent/v1`, wherever the agent API is mounted. */
+function agentPath(path: string): string {
+  const at = path.indexOf('/agent/v1');
+  return at < 0 ? path : path.slice(at + '/agent/v1'.length);
 }
 
 function bearerOf(header: string | undefined): string | undefined {

@@ -22,8 +22,12 @@ export type TokenUse =
 
 export interface RegistrationTokenRepository {
   create(input: { cluster: string; ttlMs?: number; uses?: number }): Promise<{ token: string; stored: StoredRegistrationToken }>;
-  /** Spends one use of the token for an instance of `cluster`, with a conditional write. */
-  consume(token: string, cluster: string): Promise<TokenUse>;
+  /**
+   * Spends one use of the token for an instance of `cluster`, with a
+   * conditional write. `admit` runs once the token is known good and before
+   * it is spent: what it throws refuses the registration and spends nothing.
+   */
+  consume(token: string, cluster: string, admit?: () => Promise<void>): Promise<TokenUse>;
 }
 
 export function newRegistrationToken(): string {
@@ -57,7 +61,7 @@ export function createRegistrationTokenRepository(options: { store: Store; clock
       return { token, stored };
     },
 
-    async consume(token, cluster) {
+    async consume(token, cluster, admit) {
       const hash = hashRegistrationToken(token);
       for (let attempt = 0; ; attempt++) {
         const found = await store.get(registrationTokens, key(hash));
@@ -71,6 +75,7 @@ export function createRegistrationTokenRepository(options: { store: Store; clock
         if (current.cluster !== cluster) {
           return { ok: false, reason: 'other-cluster', message: `The registration token is for cluster ${current.cluster}, not ${cluster}` };
         }
+        await admit?.();
         const spent: StoredRegistrationToken = { ...current, uses: current.uses + 1, lastUsedAt: now };
         try {
           const written = await store.replace(registrationTokens, spent, found.version, expiry(spent));

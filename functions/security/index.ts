@@ -15,6 +15,8 @@ import type { AgentCredentialSettings } from './agent-credential-issuer.ts';
 import { createAgentCredentials, type AgentCredentials } from './agent-guard.ts';
 import { createAccessKeyRepository, type AccessKeyRepository } from './access-key-repository.ts';
 import { createAuditLog } from './audit-log.ts';
+import { createAuditRecorder } from './audit-recorder.ts';
+import { createAuditThrottle } from '../../shared/security/audit-throttle.ts';
 import { createClusterPolicyAdmin } from './cluster-policy-admin.ts';
 import { createKeyAdmin } from './key-admin.ts';
 import { ephemeralCipher, loadOrCreateKeyFile, localCipher } from './local-cipher.ts';
@@ -43,6 +45,8 @@ export interface SecurityOptions {
   readonly maxSkewMs?: number;
   /** Audit records expire after this many days; kept forever when absent. */
   readonly auditRetentionDays?: number;
+  /** Refused unauthenticated calls recorded in full per source address and minute; 20 by default. */
+  readonly auditRefusalsPerMinute?: number;
   /** Replaces the agent API's check (instance credentials, see agent-guard.ts); for tests only. */
   readonly checkAgent?: (c: Context) => Promise<void>;
   /** Lifetimes of agent credentials; 12 hours and a 5-minute grace by default. */
@@ -84,12 +88,15 @@ export function createSecurity(options: SecurityOptions): Security {
     clock,
     ...(options.auditRetentionDays !== undefined && { retentionDays: options.auditRetentionDays }),
   });
+  // One throttle for both APIs: a source flooding either spends the same budget.
+  const throttle = createAuditThrottle({ ...(options.auditRefusalsPerMinute !== undefined && { perMinute: options.auditRefusalsPerMinute }) });
+  const recorder = createAuditRecorder({ audit, throttle, clock, logger });
   const agents = createAgentCredentials({
     store,
     clock,
     cipher: options.cipher,
     deployment,
-    audit,
+    audit: recorder,
     logger,
     ...(options.agentCredentials !== undefined && { settings: options.agentCredentials }),
   });
@@ -99,7 +106,7 @@ export function createSecurity(options: SecurityOptions): Security {
     clock,
     keys,
     replay: createReplayGuard({ store, clock }),
-    audit,
+    audit: recorder,
     tags: storeTagLookup(store),
     logger,
     ...(options.maxSkewMs !== undefined && { maxSkewMs: options.maxSkewMs }),

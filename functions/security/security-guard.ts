@@ -17,7 +17,7 @@ import { toEcsError } from '../api/ecs/errors.ts';
 import { GuardRefusal, type Admission, type GuardedCall, type RequestGuard } from '../api/guard.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { AccessKeyRepository, ActiveCredential } from './access-key-repository.ts';
-import type { AuditLog } from './audit-log.ts';
+import type { AuditRecorder } from './audit-recorder.ts';
 import type { ReplayGuard } from './replay-guard.ts';
 import { requestParts, sourceAddress } from './request-parts.ts';
 import type { TagLookup } from './tag-lookup.ts';
@@ -27,7 +27,7 @@ export interface SecurityGuardDependencies {
   readonly clock: Clock;
   readonly keys: AccessKeyRepository;
   readonly replay: ReplayGuard;
-  readonly audit: AuditLog;
+  readonly audit: AuditRecorder;
   readonly tags: TagLookup;
   readonly logger: Logger;
   /** The signing name requests must be scoped to. */
@@ -56,17 +56,15 @@ export function createSecurityGuard(deps: SecurityGuardDependencies): RequestGua
     maxSkewMs: deps.maxSkewMs ?? DEFAULT_MAX_SKEW_MS,
   };
 
-  async function record(entry: AuditRecord): Promise<void> {
-    try {
-      await deps.audit.append(entry);
-    } catch (error) {
-      // The record is in the log line, so a table outage does not lose it outright.
-      deps.logger.error('audit record not written', { record: entry, error });
-    }
-  }
+  const record = (entry: AuditRecord) => deps.audit.record(entry);
 
-  async function refuse(base: AuditRecord, refusal: Refusal): Promise<never> {
-    await record({ ...base, outcome: 'denied', errorCode: refusalResponse(refusal).type, errorMessage: refusal.message });
+  /**
+   * Refusals before the signature checks out are throttled per source (anyone
+   * can send them); refusals of a proven key are always recorded.
+   */
+  async function refuse(base: AuditRecord, refusal: Refusal, authenticated = true): Promise<never> {
+    const entry: AuditRecord = { ...base, outcome: 'denied', errorCode: refusalResponse(refusal).type, errorMessage: refusal.message };
+    await (authenticated ? deps.audit.record(entry) : deps.audit.recordUnauthenticated(entry));
     throw new GuardRefusal(refusalResponse(refusal));
   }
 
@@ -84,12 +82,12 @@ export function createSecurityGuard(deps: SecurityGuardDependencies): RequestGua
       outcome: 'denied',
     };
     const read = readSignature(requestParts(c, call.body), expectations, now);
-    if (!read.ok) return refuse(base, read.refusal);
+    if (!read.ok) return refuse(base, read.refusal, false);
     const claimed = { ...base, accessKeyId: read.claim.accessKeyId };
     const credential = await deps.keys.credentialFor(read.claim.accessKeyId);
-    if (!credential) return refuse(claimed, { kind: 'unknown-key', message: messages.unknownKey });
+    if (!credential) return refuse(claimed, { kind: 'unknown-key', message: messages.unknownKey }, false);
     const check = checkSignature(read.claim, credential.secret);
-    if (!check.ok) return refuse(claimed, check.refusal);
+    if (!check.ok) return refuse(claimed, check.refusal, false);
     const principal: Principal = {
       arn: berthArns.accessKey(deps.deployment, credential.key.accessKeyId),
       accessKeyId: credential.key.accessKeyId,
@@ -110,6 +108,7 @@ export function createSecurityGuard(deps: SecurityGuardDependencies): RequestGua
         const decision = authorizeScope(principal, credential.key.policy, scope, (r) => tags.get(r));
         if (!decision.ok) return refuse({ ...base, resources }, decision.refusal);
         // Read-only calls skip the claim: a replayed read changes nothing, and polling clients would pay a write per call.
+        // The replay guard claims only signatures that cover a per-call id (see replay-guard.ts).
         if (!isReadOnly(base.action) && !(await deps.replay.claim(claim))) {
           return refuse({ ...base, resources }, { kind: 'replayed', message: 'Signature has already been used; sign each request anew.' });
         }

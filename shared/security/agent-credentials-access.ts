@@ -29,6 +29,12 @@ export interface AgentAccess {
   admitRegistration(cluster: string, instanceId: string | undefined): Promise<RegistrationAdmission>;
   /** Exchanges the caller's credential for a new one. */
   rotate(cluster: string, instanceId: string): Promise<CredentialGrant>;
+  /**
+   * Records the error a call ended with when it is a refusal (401, 403): a
+   * credential used for another instance or cluster, a task of another
+   * instance. Refusals recorded already are not recorded again. Never throws.
+   */
+  refused(error: unknown): Promise<void>;
 }
 
 export interface RegistrationAdmission {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../shared/ports/clock.ts';
 import { startSecureBerth, type SecureBerth } from './support/secure-berth.ts';
@@ -23,7 +24,8 @@ describe('signature verification', () => {
   const minutes = (n: number) => new Date(clock.now() + n * 60_000);
 
   beforeAll(async () => {
-    berth = await startSecureBerth({ clock });
+    // Every refusal here must be recorded one by one; the throttle on floods has its own suite.
+    berth = await startSecureBerth({ clock, auditRefusalsPerMinute: 1000 });
   });
   afterAll(async () => {
     await berth?.close();
@@ -122,12 +124,22 @@ describe('signature verification', () => {
     await expectRefused(request(), type, message);
   });
 
-  it('refuses a request replayed within its validity, and runs it only once', async () => {
-    const request = await signed('CreateCluster', { clusterName: 'once' });
+  it('refuses a request replayed within its validity when it signs a per-call id, and runs it only once', async () => {
+    const request = await signed('CreateCluster', { clusterName: 'once' }, ecsCall('CreateCluster', { clusterName: 'once' }, { 'amz-sdk-invocation-id': randomUUID() }));
     expect((await send(request)).status).toBe(200);
     await expectRefused(request, 'InvalidSignatureException', /already been used/);
     const listed = await send(signed('ListClusters', {}));
     expect(JSON.stringify(listed.json).match(/cluster\/once"/g)).toHaveLength(1);
+  });
+
+  it('runs twice a mutating request signed without a per-call id, as AWS does (botocore signs none)', async () => {
+    // Two identical calls in the same second sign identically; nothing tells the second from a replay.
+    const request = await signed('RegisterTaskDefinition', { family: 'twice', containerDefinitions: [{ name: 'a', image: 'busybox', memory: 64 }] });
+    const claims = berth.securityStore.writesExcept('audit');
+    const first = await send(request);
+    const second = await send(request);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(berth.securityStore.writesExcept('audit')).toBe(claims);
   });
 
   it('lets a read-only request through twice (reads pay no replay claim)', async () => {

@@ -44,6 +44,8 @@ export function agentRouter(ctx: ControlContext, guard: RequestGuard, logger: Lo
   app.use(async (c, next) => {
     await guard.checkAgent(c);
     await next();
+    // The route's error was answered already (c.error); a refusal among them is an attack signal for the audit log.
+    if (c.error) await c.get(AGENT_ACCESS_VARIABLE)?.refused(c.error);
   });
   app.onError((error, c) => respondWithError(c, error, logger));
   const accessOf = (c: Context<AgentEnv>): AgentAccess | undefined => c.get(AGENT_ACCESS_VARIABLE);

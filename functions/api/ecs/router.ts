@@ -39,11 +39,12 @@ export function ecsRouter(ctx: ControlContext, guard: RequestGuard, logger: Logg
     try {
       const name = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
       const op = name !== undefined && Object.hasOwn(ecsOperations, name) ? ecsOperations[name] : undefined;
+      const raw = new Uint8Array(await c.req.arrayBuffer());
+      // The signature first, even for an operation Berth does not know: every refused call reaches the audit log.
+      admission = await guard.admit(c, { action: name !== undefined ? `ecs:${name}` : `unknown:${target}`, body: raw, requestId });
       if (!op || name === undefined) {
         throw new ProtocolError('UnknownOperationException', `Unknown operation ${JSON.stringify(target)}`);
       }
-      const raw = new Uint8Array(await c.req.arrayBuffer());
-      admission = await guard.admit(c, { action: `ecs:${name}`, body: raw, requestId });
       const parsed = op.schema.safeParse(parseJsonBody(raw));
       if (!parsed.success) throw fromSchemaError(parsed.error);
       await admission.authorize(parsed.data);

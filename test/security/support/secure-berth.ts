@@ -34,6 +34,8 @@ export interface SecureBerthOptions {
   readonly listen?: boolean;
   readonly credentialCacheTtlMs?: number;
   readonly logger?: Logger;
+  /** Refused unauthenticated calls recorded in full per source and minute (the audit throttle). */
+  readonly auditRefusalsPerMinute?: number;
   /** Replace the security guard (the fuzz suite runs with the open one). */
   readonly guard?: RequestGuard;
 }
@@ -67,6 +69,7 @@ export async function startSecureBerth(options: SecureBerthOptions = {}): Promis
     deployment: ctx.deployment,
     ...(options.logger !== undefined && { logger: options.logger }),
     ...(options.credentialCacheTtlMs !== undefined && { credentialCacheTtlMs: options.credentialCacheTtlMs }),
+    ...(options.auditRefusalsPerMinute !== undefined && { auditRefusalsPerMinute: options.auditRefusalsPerMinute }),
   });
   const adminKey = await security.bootstrapAdminKey();
   if (!adminKey) throw new Error('a fresh table must bootstrap an admin key');
