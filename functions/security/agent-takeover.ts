@@ -1,15 +1,16 @@
 import { AgentError } from '../../shared/control/agent-errors.ts';
 import { instanceKey } from '../../shared/control/instances.ts';
-import { containerInstances } from '../../shared/domain/collections.ts';
+import { leaseKey } from '../../shared/control/lease.ts';
+import { containerInstances, instanceLeases } from '../../shared/domain/collections.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
 import type { Store, Versioned } from '../../shared/ports/store.ts';
 import type { InstanceCredentialRecord } from '../../shared/security/agent-credentials.ts';
 
 /**
  * A registration token re-attaches an existing instance only when that
- * instance's own agent can no longer: the instance is disconnected (its
- * agent went quiet past the heartbeat TTL) or its current credential has
- * expired. Otherwise the token would hand a live instance's credential, and
+ * instance's own agent can no longer: the instance is disconnected, or
+ * being declared so (its lease fenced: its agent went quiet past the
+ * heartbeat TTL), or its current credential has expired. Otherwise the token would hand a live instance's credential, and
  * with it the instance's tasks and their secrets, to whoever holds any
  * token for the cluster. A deregistered or unknown instance is left to the
  * registration itself, which answers 404.
@@ -20,10 +21,13 @@ export async function requireTakeoverAllowed(
   instanceId: string,
   credential: Versioned<InstanceCredentialRecord> | undefined,
 ): Promise<void> {
-  const found = await deps.store.get(containerInstances, instanceKey(cluster, instanceId));
-  const instance = found?.value;
-  if (!instance || instance.status === 'INACTIVE' || !instance.agentConnected) return;
   if (!credential || deps.clock.now() >= credential.value.expiresAt) return;
+  const [found, lease] = await Promise.all([
+    deps.store.get(containerInstances, instanceKey(cluster, instanceId)),
+    deps.store.get(instanceLeases, leaseKey(cluster, instanceId)),
+  ]);
+  const instance = found?.value;
+  if (!instance || instance.status === 'INACTIVE' || !instance.agentConnected || lease?.value.fenced) return;
   throw new AgentError(
     403,
     'AccessDenied',
