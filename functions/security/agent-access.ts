@@ -122,10 +122,13 @@ export function agentAccess(deps: AgentAccessDependencies, caller: AgentCaller, 
       const resource = instanceId === undefined ? arns.cluster(d, cluster) : arns.containerInstance(d, cluster, instanceId);
       return audited(action, [resource], async () => {
         if (caller.kind === 'registration-token') {
-          const current = instanceId === undefined ? undefined : await deps.issuer.record(cluster, instanceId);
+          let current: Versioned<InstanceCredentialRecord> | undefined;
           // Checked once the token is known good, before it is spent: a refused takeover costs the token nothing.
-          const takeover = instanceId === undefined ? undefined : () => requireTakeoverAllowed(deps, cluster, instanceId, current);
-          const used = await deps.tokens.consume(caller.token, cluster, takeover);
+          const used = await deps.tokens.consume(caller.token, cluster, async () => {
+            if (instanceId === undefined) return;
+            current = await deps.issuer.record(cluster, instanceId);
+            await requireTakeoverAllowed(deps, cluster, instanceId, current);
+          });
           if (!used.ok) {
             throw used.reason === 'other-cluster'
               ? new AgentError(403, 'AccessDenied', used.message)
