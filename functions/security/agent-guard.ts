@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { randomUUID } from 'node:crypto';
 import type { Deployment } from '../../shared/domain/arn.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
 import type { Store } from '../../shared/ports/store.ts';
@@ -12,16 +13,15 @@ import {
   type AgentCaller,
 } from '../../shared/security/agent-credentials-access.ts';
 import { looksLikeRegistrationToken } from '../../shared/security/agent-credentials-token.ts';
+import { agentCallOf } from '../../shared/security/agent-call.ts';
 import type { SecretCipher } from '../../shared/security/secret-cipher.ts';
 import type { Logger } from '../runtime/logger.ts';
-import { agentAccess } from './agent-access.ts';
+import { agentAccess, type AgentRequestOrigin } from './agent-access.ts';
 import { createAgentCredentialIssuer, type AgentCredentialSettings } from './agent-credential-issuer.ts';
 import { createRegistrationTokenRepository } from './agent-registration-tokens.ts';
 import { createAgentSigningKeys } from './agent-signing-keys.ts';
-import { agentCallOf } from '../../shared/security/agent-call.ts';
 import type { AuditRecorder } from './audit-recorder.ts';
 import { sourceAddress } from './request-parts.ts';
-import { randomUUID } from 'node:crypto';
 
 export interface AgentCredentials extends RegistrationTokenAdmin {
   /**
@@ -60,10 +60,26 @@ export function createAgentCredentials(options: AgentCredentialOptions): AgentCr
     return { kind: 'instance', claims: await issuer.verify(bearer) };
   }
 
+  /** Anyone can send a bad bearer: recorded under the per-source throttle. */
+  function recordUnauthenticated(origin: AgentRequestOrigin, error: AgentCredentialError): Promise<void> {
+    return options.audit.recordUnauthenticated({
+      time: new Date(clock.now()).toISOString(),
+      requestId: randomUUID(),
+      principal: 'anonymous',
+      sourceAddress: origin.sourceAddress,
+      ...(origin.userAgent !== undefined && { userAgent: origin.userAgent }),
+      action: origin.call.action,
+      resources: origin.call.resources,
+      outcome: 'denied',
+      errorCode: error.code,
+      errorMessage: error.message,
+    });
+  }
+
   return {
     async check(c) {
       const userAgent = c.req.header('user-agent');
-      const origin = {
+      const origin: AgentRequestOrigin = {
         sourceAddress: sourceAddress(c),
         ...(userAgent !== undefined && { userAgent }),
         call: agentCallOf(options.deployment, c.req.method, agentPath(c.req.path)),
@@ -72,21 +88,7 @@ export function createAgentCredentials(options: AgentCredentialOptions): AgentCr
       try {
         caller = await authenticate(bearerOf(c.req.header('authorization')));
       } catch (error) {
-        // Anyone can send these: recorded under the per-source throttle.
-        if (error instanceof AgentCredentialError) {
-          await options.audit.recordUnauthenticated({
-            time: new Date(clock.now()).toISOString(),
-            requestId: randomUUID(),
-            principal: 'anonymous',
-            sourceAddress: origin.sourceAddress,
-            ...(userAgent !== undefined && { userAgent }),
-            action: origin.call.action,
-            resources: origin.call.resources,
-            outcome: 'denied',
-            errorCode: error.code,
-            errorMessage: error.message,
-          });
-        }
+        if (error instanceof AgentCredentialError) await recordUnauthenticated(origin, error);
         throw error;
       }
       c.set(AGENT_ACCESS_VARIABLE, agentAccess(deps, caller, origin));
