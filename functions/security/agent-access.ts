@@ -73,8 +73,10 @@ export function agentAccess(deps: AgentAccessDependencies, caller: AgentCaller, 
         ? { errorCode: error.code, errorMessage: error.message }
         : {}),
     };
-    // A 401 (a registration token that is no good, a replaced credential) proves no identity: throttled per source.
-    await (error instanceof AgentCredentialError ? deps.audit.recordUnauthenticated(entry) : deps.audit.record(entry));
+    // Refusals that prove no identity that can be cut off are throttled per source: a 401 (a bad token, a
+    // replaced credential), and anything refused to a registration token (it cannot be revoked before it expires).
+    const throttled = error !== undefined && (error instanceof AgentCredentialError || caller.kind === 'registration-token');
+    await (throttled ? deps.audit.recordUnauthenticated(entry) : deps.audit.record(entry));
   }
 
   /** Runs a check; a refusal is audited and rethrown. */

@@ -225,6 +225,28 @@ describe('the audit throttle on refused unauthenticated calls', () => {
     expect(records.filter((r) => r.errorCode === 'MissingCredential')).toHaveLength(5);
   });
 
+  it('throttles refusals to a registration token as well: it cannot be revoked before it expires', async () => {
+    clock.advance(60_000);
+    await ensureCluster(berth.ctx, 'flood');
+    const { registrationToken } = await berth.security.agents.createRegistrationToken({ cluster: 'flood', uses: 50 });
+    const register = (instanceId?: string) =>
+      fetch(`${berth.endpoint}/agent/v1/clusters/flood/instances`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${registrationToken}` },
+        body: JSON.stringify({
+          resources: { cpu: 1024, memory: 1024, reservedPorts: [], reservedPortsUdp: [] },
+          attributes: [],
+          agentVersion: 'test',
+          ...(instanceId !== undefined && { instanceId }),
+        }),
+      });
+    const live = registrationAnswer.parse(await (await register()).json());
+    const writes = berth.securityStore.writesTo('audit');
+    // The same token, over and over, for a live instance: each refused (403), 20 recorded.
+    for (let i = 0; i < 25; i++) expect((await register(live.instanceId)).status).toBe(403);
+    expect(berth.securityStore.writesTo('audit') - writes).toBe(20);
+  });
+
   it('always records refusals of a proven key, however many', async () => {
     const reader = await berth.security.admin.createAccessKey({
       name: 'reader',
