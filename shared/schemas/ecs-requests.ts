@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { name255, tags } from './common.ts';
 import { clusterSetting } from './cluster.ts';
 import { placementConstraint } from './task-definition.ts';
-import { placementStrategy, taskOverride } from './task.ts';
+import { placementStrategy, taskOverrideRequest } from './task.ts';
 
 /**
  * Request shapes of the ECS operations Berth serves, as @aws-sdk/client-ecs
@@ -55,7 +55,7 @@ export const runTaskRequest = z.strictObject({
   count: z.number().int().optional(),
   startedBy: z.string().max(128).optional(),
   group: z.string().max(255).optional(),
-  overrides: taskOverride.optional(),
+  overrides: taskOverrideRequest.optional(),
   placementStrategy: z.array(placementStrategy).optional(),
   placementConstraints: z.array(placementConstraint).optional(),
   launchType: z.enum(['EC2', 'EXTERNAL']).optional(),
