@@ -146,6 +146,18 @@ describe('request limits', () => {
     expect(await definitionArns()).toEqual(before);
   });
 
+  it.each([
+    ['RunTask with six placement strategies', 'RunTask', { cluster: CLUSTER, taskDefinition: 'limited', placementStrategy: Array.from({ length: 6 }, () => ({ type: 'random' })) }, /placementStrategy/],
+    ['RunTask with eleven placement constraints', 'RunTask', { cluster: CLUSTER, taskDefinition: 'limited', placementConstraints: Array.from({ length: 11 }, () => ({ type: 'distinctInstance' })) }, /placementConstraints/],
+    ['CreateService with six placement strategies', 'CreateService', { cluster: CLUSTER, serviceName: 's', taskDefinition: 'limited', placementStrategy: Array.from({ length: 6 }, () => ({ type: 'random' })) }, /placementStrategy/],
+  ])('refuses %s (ECS allows five strategies and ten constraints)', async (_what, target, body, message) => {
+    const writes = berth.ctx.store.stats.writes;
+    const answer = await raw(target, JSON.stringify(body));
+    expect(answer).toMatchObject({ status: 400, type: 'InvalidParameterException' });
+    expect(answer.message).toMatch(message);
+    expect(berth.ctx.store.stats.writes).toBe(writes);
+  });
+
   describe('RunTask overrides meet the task definition bounds', () => {
     async function taskCount(): Promise<number> {
       return (await berth.ecs.send(new ListTasksCommand({ cluster: CLUSTER }))).taskArns?.length ?? 0;
