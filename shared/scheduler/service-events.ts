@@ -16,7 +16,11 @@ export function withEvent(
   message: string,
   now: number,
   id: string,
-  /** Only repeats said at or after this count; later than the window start for news that may rightly recur (a new deployment's steady state). */
+  /**
+   * Only a repeat said at or after this moment suppresses the message: news
+   * that may rightly recur sooner than the window (a new deployment's
+   * steady state) passes its own start here.
+   */
   since = now - EVENT_REPEAT_WINDOW_MS,
 ): Service {
   const from = Math.max(since, now - EVENT_REPEAT_WINDOW_MS);

@@ -50,7 +50,7 @@ export interface PlanInput {
  *    failures and, with rollback, makes the last good one PRIMARY again.
  * 3. New tasks for the PRIMARY deployment start while the total of tasks not
  *    yet stopped stays within maximumPercent (and not while backing off
- *    after repeated failures).
+ *    after repeated start failures, launch-backoff.ts).
  * 4. Surplus and outgoing tasks (older deployments, draining instances) stop
  *    while the healthy count stays at or above minimumHealthyPercent.
  * 5. With nothing left to replace, the deployment completes and the service
