@@ -18,7 +18,7 @@ const include = z.array(z.string()).optional();
 export const createClusterRequest = z.strictObject({
   clusterName: name255.optional(),
   tags: tags.optional(),
-  settings: z.array(clusterSetting).optional(),
+  settings: z.array(clusterSetting).max(1).optional(),
 });
 
 export const deleteClusterRequest = z.strictObject({ cluster: z.string().min(1) });
