@@ -1,7 +1,7 @@
 import type { TaskSpec } from '../../shared/schemas/agent-api.ts';
 import type { ContainerDefinition } from '../../shared/schemas/task-definition.ts';
-import { boolean, int, oneOf, string, unknown, type Check } from './check.ts';
-import { array, object, optional, record, strictObject, withDefault } from './compose.ts';
+import { boolean, int, oneOf, string, type Check } from './check.ts';
+import { array, object, optional, record, refine, strictObject, withDefault } from './compose.ts';
 import { clusterPolicy } from './cluster-policy.ts';
 
 /**
@@ -14,6 +14,11 @@ export const name255 = string({ pattern: /^[a-zA-Z0-9_-]{1,255}$/ });
 const port = (min = 0): Check<number> => int({ min, max: 65535 });
 const strings = array(string());
 const keyValue = strictObject({ name: optional(string()), value: optional(string()) });
+const stringMap = refine(
+  record(string()),
+  (m) => Object.keys(m).length <= 100 && Object.keys(m).every((k) => k.length >= 1 && k.length <= 255),
+  'expected at most 100 entries with keys of 1-255 characters',
+);
 
 const portMapping = strictObject({
   containerPort: optional(port(1)),
@@ -43,8 +48,34 @@ const linuxParameters = strictObject({
   sharedMemorySize: optional(int()),
   maxSwap: optional(int()),
   swappiness: optional(int()),
-  devices: optional(array(unknown())),
-  tmpfs: optional(array(unknown())),
+  devices: optional(
+    array(
+      strictObject({
+        hostPath: string({ min: 1, max: 4096 }),
+        containerPath: optional(string({ max: 4096 })),
+        permissions: optional(array(oneOf(['read', 'write', 'mknod']), { max: 3 })),
+      }),
+      { max: 100 },
+    ),
+  ),
+  tmpfs: optional(
+    array(
+      strictObject({
+        containerPath: string({ min: 1, max: 4096 }),
+        size: int({ min: 1 }),
+        mountOptions: optional(array(string({ max: 64 }), { max: 50 })),
+      }),
+      { max: 100 },
+    ),
+  ),
+});
+
+const logConfiguration = strictObject({
+  logDriver: oneOf(['json-file', 'syslog', 'journald', 'gelf', 'fluentd', 'awslogs', 'splunk', 'awsfirelens']),
+  options: optional(stringMap),
+  secretOptions: optional(
+    array(strictObject({ name: string({ min: 1, max: 255 }), valueFrom: string({ min: 1, max: 2048 }) }), { max: 50 }),
+  ),
 });
 
 const mountPoint = strictObject({
@@ -71,7 +102,7 @@ export const containerDefinition: Check<ContainerDefinition> = strictObject({
   stopTimeout: optional(int({ min: 0, max: 120 })),
   startTimeout: optional(int({ min: 0 })),
   dependsOn: optional(array(containerDependency)),
-  dockerLabels: optional(record(string())),
+  dockerLabels: optional(stringMap),
   ulimits: optional(array(strictObject({ name: string(), softLimit: int(), hardLimit: int() }))),
   linuxParameters: optional(linuxParameters),
   privileged: optional(boolean()),
@@ -85,13 +116,21 @@ export const containerDefinition: Check<ContainerDefinition> = strictObject({
   pseudoTerminal: optional(boolean()),
   dnsServers: optional(strings),
   extraHosts: optional(array(strictObject({ hostname: string(), ipAddress: string() }))),
-  logConfiguration: optional(unknown()),
+  logConfiguration: optional(logConfiguration),
 });
 
 const volume = strictObject({
   name: string(),
   host: optional(strictObject({ sourcePath: optional(string()) })),
-  dockerVolumeConfiguration: optional(unknown()),
+  dockerVolumeConfiguration: optional(
+    strictObject({
+      scope: optional(oneOf(['task', 'shared'])),
+      autoprovision: optional(boolean()),
+      driver: optional(string({ min: 1, max: 255 })),
+      driverOpts: optional(stringMap),
+      labels: optional(stringMap),
+    }),
+  ),
 });
 
 const count = int({ min: 0 });

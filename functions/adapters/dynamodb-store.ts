@@ -1,6 +1,6 @@
 import type { AttributeValue, PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
-import { VersionConflictError } from '../../shared/domain/errors.ts';
+import { ItemTooLargeError, VersionConflictError } from '../../shared/domain/errors.ts';
 import type {
   Collection,
   Key,
@@ -45,6 +45,11 @@ const batchSize = 100;
 /** Unprocessed keys are retried with a capped exponential backoff. */
 const backoff = { firstMs: 25, capMs: 1_000, roundsWithoutProgress: 10 } as const;
 const conflictErrorNames = new Set(['ConditionalCheckFailedException', 'TransactionConflictException']);
+/**
+ * DynamoDB's item limit is 400 KB, attribute names and values together; the
+ * key, kind, version and expiry take well under the 2 KB kept back here.
+ */
+export const MAX_DOC_BYTES = 400 * 1024 - 2 * 1024;
 
 const storedItem = z.object({
   [TABLE_KEY.partition]: z.object({ S: z.string() }),
@@ -72,6 +77,13 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
   ): Promise<Versioned<T>> {
     const key = keyOf(collection, value);
     const { doc, readBack } = encodeDoc(collection, key, value);
+    const bytes = Buffer.byteLength(doc) + Buffer.byteLength(key.partition) + Buffer.byteLength(key.sort);
+    if (bytes > MAX_DOC_BYTES) {
+      throw new ItemTooLargeError(
+        `The ${collection.name} would be ${bytes} bytes; a stored ${collection.name} may be at most ${MAX_DOC_BYTES} bytes`,
+        { collection: collection.name, partition: key.partition, sort: key.sort },
+      );
+    }
     const item: Item = {
       ...keyItem(key),
       kind: { S: collection.name },

@@ -1,13 +1,19 @@
 import type { Context } from 'hono';
 import type { Logger } from '../runtime/logger.ts';
+import { requireJsonDepth } from '../../shared/domain/request-limits.ts';
 import { ProtocolError, toEcsError, type EcsErrorShape } from './ecs/errors.ts';
 
 export const AWS_JSON = 'application/x-amz-json-1.1';
 
-/** A JSON request body; empty means `{}`, as the AWS SDKs send it. */
+/**
+ * A JSON request body; empty means `{}`, as the AWS SDKs send it. Its depth
+ * is checked on the text first, so nothing downstream (schemas, the audit
+ * log, the table) ever walks a pathologically nested value.
+ */
 export function parseJsonBody(raw: Uint8Array): unknown {
   const text = new TextDecoder().decode(raw).trim();
   if (text === '') return {};
+  requireJsonDepth(text);
   try {
     return JSON.parse(text);
   } catch {

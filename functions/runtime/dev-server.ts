@@ -9,6 +9,7 @@ import { createInProcessQueue, type InProcessQueue } from '../adapters/in-proces
 import { queueReconciles } from '../adapters/reconcile-queue.ts';
 import { createMonitorHandler } from '../monitor/handler.ts';
 import { createSchedulerHandler } from '../scheduler/handler.ts';
+import { withBodyLimit } from './body-limit.ts';
 import { controlContext } from './control-context.ts';
 import { inProcessInstanceChanges } from './instance-changes.ts';
 import { startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
@@ -117,7 +118,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     logger,
   });
   const adminKey = await security.bootstrapAdminKey();
-  const app = createApp({ ctx, logger, guard: security.guard, admin: security.admin, secrets: security.secrets });
+  const app = withBodyLimit(createApp({ ctx, logger, guard: security.guard, admin: security.admin, secrets: security.secrets }));
   let server: ServerType;
   const host = options.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) => {

@@ -1,20 +1,19 @@
 import type { z } from 'zod';
 import { clusterName } from '../domain/arn.ts';
-import { clusters, containerInstances, tasks } from '../domain/collections.ts';
+import { clusters, containerInstances, services, tasks } from '../domain/collections.ts';
 import { ClusterNotEmptyError, NotFoundError, VersionConflictError } from '../domain/errors.ts';
 import type { Cluster } from '../schemas/cluster.ts';
 import type { createClusterRequest, listClustersRequest } from '../schemas/ecs-requests.ts';
 import type { Versioned } from '../ports/store.ts';
 import { clusterPolicies, clusterPolicyKey } from '../security/cluster-policy.ts';
+import { countCluster, type ClusterCounts } from './cluster-counts.ts';
 import type { ControlContext } from './context.ts';
 import { listMatching, readAll } from './listing.ts';
 import { decodeToken, encodeToken, pageSize } from './pagination.ts';
 
-export interface ClusterView {
+export interface ClusterView extends ClusterCounts {
   readonly cluster: Cluster;
   readonly registeredContainerInstancesCount: number;
-  readonly runningTasksCount: number;
-  readonly pendingTasksCount: number;
 }
 
 /** Loads an ACTIVE cluster or fails as ECS does (ClusterNotFoundException). */
@@ -74,7 +73,7 @@ export async function deleteCluster(ctx: ControlContext, ref: string): Promise<C
       'The Cluster cannot be deleted while Container Instances are active or draining.',
     );
   }
-  if (view.runningTasksCount + view.pendingTasksCount > 0) {
+  if (view.unstoppedTasksCount > 0) {
     throw new ClusterNotEmptyError('tasks', 'The Cluster cannot be deleted while Tasks are active.');
   }
   const inactive: Cluster = { ...found.value, status: 'INACTIVE' };
@@ -134,17 +133,19 @@ export function optionalAfter(after: string | undefined): { after?: string } {
 
 async function describe(ctx: ControlContext, cluster: Cluster): Promise<ClusterView> {
   if (cluster.status !== 'ACTIVE') {
-    return { cluster, registeredContainerInstancesCount: 0, runningTasksCount: 0, pendingTasksCount: 0 };
+    return { cluster, registeredContainerInstancesCount: 0, ...countCluster([], []) };
   }
-  const [instances, clusterTasks] = await Promise.all([
+  const [instances, clusterTasks, clusterServices] = await Promise.all([
     readAll(ctx.store, containerInstances, `INSTANCE#${cluster.clusterName}`),
     readAll(ctx.store, tasks, `TASK#${cluster.clusterName}`),
+    readAll(ctx.store, services, `SERVICE#${cluster.clusterName}`),
   ]);
-  const live = clusterTasks.filter((t) => t.value.lastStatus !== 'STOPPED');
   return {
     cluster,
     registeredContainerInstancesCount: instances.filter((i) => i.value.status !== 'INACTIVE').length,
-    runningTasksCount: live.filter((t) => t.value.lastStatus === 'RUNNING').length,
-    pendingTasksCount: live.filter((t) => t.value.lastStatus !== 'RUNNING').length,
+    ...countCluster(
+      clusterTasks.map((t) => t.value.lastStatus),
+      clusterServices.map((s) => s.value.status),
+    ),
   };
 }

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { taskDefinitionRef } from '../domain/arn.ts';
 import { revisionKey, taskDefinitionFamilies, taskDefinitions } from '../domain/collections.ts';
 import { ClientError, NotFoundError, VersionConflictError } from '../domain/errors.ts';
+import { requireTaskDefinitionSize } from '../domain/request-limits.ts';
 import { validateTaskDefinition } from '../domain/resources.ts';
 import type {
   listTaskDefinitionFamiliesRequest,
@@ -24,6 +25,7 @@ export async function registerTaskDefinition(
   ctx: ControlContext,
   request: RegisterTaskDefinitionRequest,
 ): Promise<TaskDefinition> {
+  requireTaskDefinitionSize(request);
   const reservation = validateTaskDefinition(request);
   const family = request.family;
   const now = ctx.clock.now();

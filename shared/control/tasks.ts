@@ -4,6 +4,7 @@ import { arns, resourceId } from '../domain/arn.ts';
 import { containerInstances, idempotencyRecords, tasks } from '../domain/collections.ts';
 import { ClientError, InvalidParameterError, VersionConflictError } from '../domain/errors.ts';
 import { newTask } from '../domain/new-task.ts';
+import { validateOverrides } from '../domain/override-rules.ts';
 import type { listTasksRequest, RunTaskRequest, stopTaskRequest } from '../schemas/ecs-requests.ts';
 import type { Task } from '../schemas/task.ts';
 import type { ContainerInstance } from '../schemas/container-instance.ts';
@@ -44,7 +45,7 @@ export function placementRequestOf(task: Task): PlacementRequest {
 
 /**
  * What RunTask and its dry run check first: the count, an active cluster, an
- * ACTIVE task definition, and placement rules (the definition's constraints
+ * ACTIVE task definition, overrides within the definition's bounds, and placement rules (the definition's constraints
  * and the request's together) that parse.
  */
 export async function resolveRunTask(ctx: ControlContext, request: RunTaskRequest) {
@@ -55,6 +56,7 @@ export async function resolveRunTask(ctx: ControlContext, request: RunTaskReques
   if (definition.status !== 'ACTIVE') {
     throw new ClientError(`TaskDefinition is inactive: ${definition.family}:${definition.revision}`);
   }
+  validateOverrides(definition, request.overrides);
   const constraints = [...(definition.placementConstraints ?? []), ...(request.placementConstraints ?? [])];
   const strategy = request.placementStrategy ?? [];
   validatePlacement(strategy, constraints);

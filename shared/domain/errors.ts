@@ -43,6 +43,16 @@ export class NotFoundError extends BerthError {
   }
 }
 
+/**
+ * An entity too large for one table item (DynamoDB stores at most 400 KB).
+ * Adapters raise it before writing, so a request that would grow an entity
+ * past the limit is a client error naming the limit, not a backend failure.
+ */
+export class ItemTooLargeError extends BerthError {
+  override readonly name = 'ItemTooLargeError';
+  readonly code = 'ItemTooLarge';
+}
+
 /** A cluster cannot be deleted while it still holds instances or tasks. */
 export class ClusterNotEmptyError extends BerthError {
   override readonly name = 'ClusterNotEmptyError';

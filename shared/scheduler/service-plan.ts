@@ -1,12 +1,8 @@
 import type { ContainerInstance } from '../schemas/container-instance.ts';
 import type { Deployment, Service } from '../schemas/service.ts';
 import type { Task } from '../schemas/task.ts';
-import {
-  circuitBreakerThreshold,
-  launchBackoffMs,
-  maximumRunning,
-  minimumHealthy,
-} from '../domain/service-rules.ts';
+import { circuitBreakerThreshold, maximumRunning, minimumHealthy } from '../domain/service-rules.ts';
+import { BACKOFF_MESSAGE, launchBackoff } from './launch-backoff.ts';
 import {
   HEALTH_CHECK_FAILURE,
   isFailure,
@@ -45,8 +41,6 @@ export interface PlanInput {
   readonly newId: () => string;
 }
 
-const FAILURE_WINDOW_MS = 5 * 60_000;
-
 /**
  * One reconcile step of a REPLICA service, as a pure function. The rules, in
  * the order they apply:
@@ -56,7 +50,7 @@ const FAILURE_WINDOW_MS = 5 * 60_000;
  *    failures and, with rollback, makes the last good one PRIMARY again.
  * 3. New tasks for the PRIMARY deployment start while the total of tasks not
  *    yet stopped stays within maximumPercent (and not while backing off
- *    after repeated failures).
+ *    after repeated start failures, launch-backoff.ts).
  * 4. Surplus and outgoing tasks (older deployments, draining instances) stop
  *    while the healthy count stays at or above minimumHealthyPercent.
  * 5. With nothing left to replace, the deployment completes and the service
@@ -104,9 +98,7 @@ export function planReplicaService(input: PlanInput): ServicePlan {
   // Only the PRIMARY's own failures hold it back: a rollback starts afresh.
   const backoff = launchBackoff(input.tasks.filter((t) => t.startedBy === primary.id), now);
   if (wanted > 0 && !halted && backoff.waitMs > 0) {
-    const seconds = Math.ceil(backoff.waitMs / 1000);
-    const message = `${label(service)} is unable to consistently start tasks successfully: ${backoff.failures} failed in the last 5 minutes. Waiting ${seconds} s before starting more.`;
-    service = withEvent(service, message, now, input.newId());
+    service = withEvent(service, `${label(service)} ${BACKOFF_MESSAGE}`, now, input.newId());
   } else if (!halted) {
     for (let i = 0; i < Math.min(wanted, room); i++) {
       start.push({ deploymentId: primary.id, taskDefinitionArn: primary.taskDefinitionArn });
@@ -128,13 +120,6 @@ export function planReplicaService(input: PlanInput): ServicePlan {
 
   service = settleDeployments(service, input.tasks, live, stopping, desired, now, input.newId, start.length + stop.length);
   return { service, start, stop };
-}
-
-function launchBackoff(tasks: readonly Task[], now: number): { failures: number; waitMs: number } {
-  const recent = tasks.filter((t) => isFailure(t) && (t.stoppedAt ?? 0) > now - FAILURE_WINDOW_MS);
-  const failures = recent.length;
-  const last = Math.max(0, ...recent.map((t) => t.stoppedAt ?? 0));
-  return { failures, waitMs: Math.max(0, last + launchBackoffMs(failures) - now) };
 }
 
 /** Step 2: fail the PRIMARY deployment after too many failures, and roll back if asked. */
@@ -258,7 +243,9 @@ export function settleDeployments(
     next = withEvent(next, `${label(service)} (deployment ${primary.id}) deployment completed.`, now, newId());
   }
   if (steady && !next.events[0]?.message.endsWith('has reached a steady state.')) {
-    next = withEvent(next, `${label(service)} has reached a steady state.`, now, newId());
+    // Each deployment reaches its steady state once, however often it is disturbed within the window.
+    const deployedAt = next.deployments[0]?.createdAt ?? 0;
+    next = withEvent(next, `${label(service)} has reached a steady state.`, now, newId(), deployedAt);
   }
   return next;
 }

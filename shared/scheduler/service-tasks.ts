@@ -1,5 +1,6 @@
 import type { Task } from '../schemas/task.ts';
 import type { ContainerInstance } from '../schemas/container-instance.ts';
+import { OUT_OF_MEMORY_REASON } from '../agent/observe.ts';
 
 /** The task group every task of a service carries. */
 export function serviceGroup(serviceName: string): string {
@@ -31,12 +32,30 @@ export const HEALTH_CHECK_FAILURE = 'Task failed container health checks';
  * A task that stopped on its own account (its essential container exited,
  * it could not start, or it failed its health checks) counts as a failure
  * for the circuit breaker and for launch backoff; one stopped by a user or
- * by a scale-down does not.
+ * by a scale-down does not, nor one whose containers were killed from
+ * outside (`docker kill`, an operator, a host shutting down).
  */
 export function isFailure(task: Task): boolean {
   if (task.lastStatus !== 'STOPPED') return false;
-  if (task.stopCode === 'TaskFailedToStart' || task.stopCode === 'EssentialContainerExited') return true;
+  if (task.stopCode === 'TaskFailedToStart') return true;
+  if (task.stopCode === 'EssentialContainerExited') return !wasKilled(task);
   return task.stoppedReason?.startsWith(HEALTH_CHECK_FAILURE) === true;
+}
+
+/** 128 + the signal: how a process ended by SIGKILL or SIGTERM exits. */
+const SIGNAL_EXIT_CODES: ReadonlySet<number> = new Set([128 + 9, 128 + 15]);
+
+/**
+ * Its essential containers ended by a signal sent from outside rather than
+ * exiting by themselves. The kernel's OOM killer also sends SIGKILL, but the
+ * agent reports that as out of memory, which stays a failure: the task asked
+ * for too little memory and its replacement will fail the same way.
+ */
+export function wasKilled(task: Task): boolean {
+  const exited = task.containers.filter((c) => c.essential && c.exitCode !== undefined);
+  if (exited.length === 0) return false;
+  if (task.containers.some((c) => c.reason === OUT_OF_MEMORY_REASON)) return false;
+  return exited.every((c) => c.exitCode !== undefined && SIGNAL_EXIT_CODES.has(c.exitCode));
 }
 
 /**

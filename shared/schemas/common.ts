@@ -11,6 +11,15 @@ export const tag = z.strictObject({
 export type Tag = z.infer<typeof tag>;
 export const tags = z.array(tag).max(50);
 
+/**
+ * A map of strings to strings (docker labels, driver options): flat, with
+ * bounded keys and entries. Values are bounded only by the size limits of
+ * the request that carries them.
+ */
+export const stringMap = z
+  .record(z.string().min(1).max(255), z.string())
+  .refine((m) => Object.keys(m).length <= 100, { message: 'at most 100 entries are allowed' });
+
 export const keyValue = z.strictObject({ name: z.string().optional(), value: z.string().optional() });
 
 /** Epoch milliseconds; the API edge turns them into ECS's epoch seconds. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { name255, tags } from './common.ts';
 import { clusterSetting } from './cluster.ts';
 import { placementConstraint } from './task-definition.ts';
-import { placementStrategy, taskOverride } from './task.ts';
+import { placementStrategy, taskOverrideRequest } from './task.ts';
 
 /**
  * Request shapes of the ECS operations Berth serves, as @aws-sdk/client-ecs
@@ -18,7 +18,7 @@ const include = z.array(z.string()).optional();
 export const createClusterRequest = z.strictObject({
   clusterName: name255.optional(),
   tags: tags.optional(),
-  settings: z.array(clusterSetting).optional(),
+  settings: z.array(clusterSetting).max(1).optional(),
 });
 
 export const deleteClusterRequest = z.strictObject({ cluster: z.string().min(1) });
@@ -55,9 +55,9 @@ export const runTaskRequest = z.strictObject({
   count: z.number().int().optional(),
   startedBy: z.string().max(128).optional(),
   group: z.string().max(255).optional(),
-  overrides: taskOverride.optional(),
-  placementStrategy: z.array(placementStrategy).optional(),
-  placementConstraints: z.array(placementConstraint).optional(),
+  overrides: taskOverrideRequest.optional(),
+  placementStrategy: z.array(placementStrategy).max(5).optional(),
+  placementConstraints: z.array(placementConstraint).max(10).optional(),
   launchType: z.enum(['EC2', 'EXTERNAL']).optional(),
   tags: tags.optional(),
   clientToken: z.string().min(1).max(64).optional(),

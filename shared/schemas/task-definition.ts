@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { epochMs, keyValue, name255, tags } from './common.ts';
+import { epochMs, keyValue, name255, stringMap, tags } from './common.ts';
 
 const port = z.number().int().min(0).max(65535);
 
@@ -33,6 +33,18 @@ export const ulimit = z.strictObject({
   hardLimit: z.number().int(),
 });
 
+export const device = z.strictObject({
+  hostPath: z.string().min(1).max(4096),
+  containerPath: z.string().max(4096).optional(),
+  permissions: z.array(z.enum(['read', 'write', 'mknod'])).max(3).optional(),
+});
+
+export const tmpfs = z.strictObject({
+  containerPath: z.string().min(1).max(4096),
+  size: z.number().int().positive(),
+  mountOptions: z.array(z.string().max(64)).max(50).optional(),
+});
+
 export const linuxParameters = z.strictObject({
   capabilities: z
     .strictObject({ add: z.array(z.string()).optional(), drop: z.array(z.string()).optional() })
@@ -41,8 +53,15 @@ export const linuxParameters = z.strictObject({
   sharedMemorySize: z.number().int().optional(),
   maxSwap: z.number().int().optional(),
   swappiness: z.number().int().optional(),
-  devices: z.array(z.unknown()).optional(),
-  tmpfs: z.array(z.unknown()).optional(),
+  devices: z.array(device).max(100).optional(),
+  tmpfs: z.array(tmpfs).max(100).optional(),
+});
+
+/** ECS's log drivers; `options` and `secretOptions` go to the driver as given. */
+export const logConfiguration = z.strictObject({
+  logDriver: z.enum(['json-file', 'syslog', 'journald', 'gelf', 'fluentd', 'awslogs', 'splunk', 'awsfirelens']),
+  options: stringMap.optional(),
+  secretOptions: z.array(z.strictObject({ name: z.string().min(1).max(255), valueFrom: z.string().min(1).max(2048) })).max(50).optional(),
 });
 
 export const containerDefinition = z.strictObject({
@@ -63,7 +82,7 @@ export const containerDefinition = z.strictObject({
   stopTimeout: z.number().int().min(0).max(120).optional(),
   startTimeout: z.number().int().min(0).optional(),
   dependsOn: z.array(containerDependency).optional(),
-  dockerLabels: z.record(z.string(), z.string()).optional(),
+  dockerLabels: stringMap.optional(),
   ulimits: z.array(ulimit).optional(),
   linuxParameters: linuxParameters.optional(),
   privileged: z.boolean().optional(),
@@ -85,7 +104,7 @@ export const containerDefinition = z.strictObject({
   pseudoTerminal: z.boolean().optional(),
   dnsServers: z.array(z.string()).optional(),
   extraHosts: z.array(z.strictObject({ hostname: z.string(), ipAddress: z.string() })).optional(),
-  logConfiguration: z.unknown().optional(),
+  logConfiguration: logConfiguration.optional(),
 });
 export type ContainerDefinition = z.infer<typeof containerDefinition>;
 
@@ -95,10 +114,18 @@ export const placementConstraint = z.strictObject({
 });
 export type PlacementConstraint = z.infer<typeof placementConstraint>;
 
+export const dockerVolumeConfiguration = z.strictObject({
+  scope: z.enum(['task', 'shared']).optional(),
+  autoprovision: z.boolean().optional(),
+  driver: z.string().min(1).max(255).optional(),
+  driverOpts: stringMap.optional(),
+  labels: stringMap.optional(),
+});
+
 export const volume = z.strictObject({
   name: z.string(),
   host: z.strictObject({ sourcePath: z.string().optional() }).optional(),
-  dockerVolumeConfiguration: z.unknown().optional(),
+  dockerVolumeConfiguration: dockerVolumeConfiguration.optional(),
 });
 
 export const networkMode = z.enum(['bridge', 'host', 'none', 'awsvpc']);

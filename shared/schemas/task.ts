@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TASK_STATUSES } from '../domain/task-status.ts';
 import { epochMs, keyValue, name255, tags } from './common.ts';
-import { placementConstraint } from './task-definition.ts';
+import { containerDefinition, placementConstraint } from './task-definition.ts';
 
 export const taskStatus = z.enum(TASK_STATUSES);
 export const desiredStatus = z.enum(['RUNNING', 'STOPPED']);
@@ -29,6 +29,27 @@ export const taskOverride = z.strictObject({
   executionRoleArn: z.string().optional(),
 });
 export type TaskOverride = z.infer<typeof taskOverride>;
+
+/**
+ * Overrides as RunTask accepts them: each limit within the bounds a task
+ * definition must meet, so an override cannot ask for what registration
+ * refuses (memory 0 would mean "no limit" to the engine). Stored tasks keep
+ * the lenient `taskOverride`, so items written before these bounds still read.
+ */
+export const containerOverrideRequest = containerOverride.extend({
+  name: containerDefinition.shape.name.optional(),
+  cpu: containerDefinition.shape.cpu,
+  memory: containerDefinition.shape.memory,
+  memoryReservation: containerDefinition.shape.memoryReservation,
+});
+
+export const taskOverrideRequest = taskOverride.extend({
+  containerOverrides: z.array(containerOverrideRequest).max(10).optional(),
+  cpu: z.string().min(1).max(32).optional(),
+  memory: z.string().min(1).max(32).optional(),
+  taskRoleArn: z.string().max(2048).optional(),
+  executionRoleArn: z.string().max(2048).optional(),
+});
 
 export const networkBinding = z.object({
   bindIP: z.string().optional(),

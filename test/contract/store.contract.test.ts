@@ -19,7 +19,7 @@ import { createDynamoDbJsonClient } from '../../functions/adapters/dynamodb-json
 import { CorruptItemError, createDynamoDbStore } from '../../functions/adapters/dynamodb-store.ts';
 import { ensureTable, TABLE_KEY } from '../../functions/adapters/dynamodb-table.ts';
 import { EmbeddedDynamoDbError, startEmbeddedDynamoDb } from '../../functions/runtime/embedded-dynamodb.ts';
-import { VersionConflictError } from '../../shared/domain/errors.ts';
+import { ItemTooLargeError, VersionConflictError } from '../../shared/domain/errors.ts';
 import { keyOf, type Key, type Store, type Versioned } from '../../shared/ports/store.ts';
 import { testAwsClientConfig } from '../support/aws-endpoint.ts';
 import { aNote, aPin, notes, pins, type Note } from '../fixtures/test-collections.ts';
@@ -195,6 +195,14 @@ describe.each([embedded('sdk'), embedded('json'), moto('sdk'), moto('json')])('S
       const created = await store.create(notes, value);
       expect(created).toEqual({ value, version: 1 });
       expect(await store.get(notes, keyOf(notes, value))).toEqual({ value, version: 1 });
+    });
+
+    it('refuses an entity too large for one item with ItemTooLargeError, writing nothing', async () => {
+      const value = aNote({ board: freshBoard(), text: 'x'.repeat(401 * 1024) });
+      const error = await store.create(notes, value).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ItemTooLargeError);
+      expect(String((error as Error).message)).toMatch(/at most \d+ bytes/);
+      expect(await store.get(notes, keyOf(notes, value))).toBeUndefined();
     });
 
     it('answers undefined for a missing item', async () => {

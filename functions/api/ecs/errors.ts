@@ -4,6 +4,7 @@ import {
   ClientError,
   ClusterNotEmptyError,
   InvalidParameterError,
+  ItemTooLargeError,
   NotFoundError,
   ServiceNotActiveError,
   StateConflictError,
@@ -53,7 +54,7 @@ export function toEcsError(error: unknown): EcsErrorShape | undefined {
   if (error instanceof AttributeLimitExceededError) {
     return { type: 'AttributeLimitExceededException', status: 400, message: error.message };
   }
-  if (error instanceof ClientError) {
+  if (error instanceof ClientError || error instanceof ItemTooLargeError) {
     return { type: 'ClientException', status: 400, message: error.message };
   }
   if (error instanceof NotFoundError) return { type: notFoundTypes[error.kind], status: 400, message: error.message };

@@ -105,7 +105,7 @@ describe('planReplicaService', () => {
     const service = aService({ desiredCount: 1, circuitBreaker: { enable: false, rollback: false } });
     const result = plan(service, failed);
     expect(result.start).toEqual([]);
-    expect(result.service.events[0]?.message).toMatch(/unable to consistently start tasks.*Waiting 9 s/);
+    expect(result.service.events[0]?.message).toBe('(service web) is unable to consistently start tasks successfully.');
     const later = planReplicaService({ service, tasks: failed, instances: new Map(), now: NOW + 10_000, newId });
     expect(later.start).toHaveLength(1);
   });
