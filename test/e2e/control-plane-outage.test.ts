@@ -50,7 +50,7 @@ describe('a control-plane outage longer than the lease TTL', { timeout: 300_000 
     );
     agent = await startTestAgent(controlPlane, CLUSTER);
     await ecs.send(new CreateServiceCommand({ cluster: CLUSTER, serviceName: 'steady', taskDefinition: 'steady', desiredCount: TASKS }));
-  });
+  }, 180_000);
   afterAll(async () => {
     await agent?.stop();
     ecs?.destroy();

@@ -42,7 +42,7 @@ describe('a task stopped before its agent saw it', { timeout: 240_000 }, () => {
       timeoutMs: 60_000,
       what: 'the agent to register',
     });
-  });
+  }, 180_000);
   afterAll(async () => {
     await agent?.stop();
     await berth?.stop();
