@@ -77,6 +77,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     settings.backoff,
     random,
     () => stopping,
+    (settings.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS) * 1000,
   );
   const instanceId = (): string => session.current?.instanceId ?? identity.instanceId;
 

@@ -1,5 +1,5 @@
 import type { ContainerRuntime, RuntimeInfo } from '../shared/ports/container-runtime.ts';
-import { backoffDelay, type BackoffPolicy } from './control/backoff.ts';
+import { backoffDelay, pollRetryDelay, type BackoffPolicy } from './control/backoff.ts';
 import { describeFailure, type Session } from './control/session.ts';
 import type { AgentLogger } from './log.ts';
 import type { Identity } from './state/state-dir.ts';
@@ -39,6 +39,8 @@ export async function registerWithRetry(
   backoff: BackoffPolicy,
   random: () => number,
   cancelled: () => boolean,
+  /** The poll interval: a restarted agent re-attaching is heartbeating, so it never waits longer (backoff.ts). */
+  intervalMs: number,
 ): Promise<Identity> {
   for (let attempt = 0; ; attempt++) {
     const result = await session.register();
@@ -59,6 +61,6 @@ export async function registerWithRetry(
       throw new Error(`The control plane refused to register this instance: ${describeFailure(failure)}`);
     }
     if (attempt === 0) logger.warn('Waiting for the control plane to register', { error: failure.message });
-    await sleep(backoffDelay(attempt, backoff, random));
+    await sleep(pollRetryDelay(attempt, backoff, random, intervalMs));
   }
 }

@@ -15,3 +15,14 @@ export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () 
   // Never zero: a retry storm of immediate attempts helps nobody.
   return Math.max(policy.baseMs / 2, Math.floor(random() * ceiling));
 }
+
+/**
+ * The wait before the next poll after a failed one. A poll is the agent's
+ * heartbeat, so its backoff is capped at the poll interval (which the
+ * control plane sets at a third of the lease TTL or less): after an outage of
+ * any length the agent renews its lease within one interval of the control
+ * plane's return, well inside the TTL of grace the control plane gives then.
+ */
+export function pollRetryDelay(attempt: number, policy: BackoffPolicy, random: () => number, intervalMs: number): number {
+  return Math.min(backoffDelay(attempt, policy, random), Math.max(intervalMs, policy.baseMs));
+}

@@ -1,6 +1,6 @@
 import type { PollResponse } from '../../shared/schemas/agent-api.ts';
 import type { AgentLogger } from '../log.ts';
-import { backoffDelay, type BackoffPolicy } from './backoff.ts';
+import { pollRetryDelay, type BackoffPolicy } from './backoff.ts';
 import type { ControlClient } from './control-client.ts';
 import { describeFailure, type Session } from './session.ts';
 
@@ -96,7 +96,9 @@ export class Poller {
       ...(waitSeconds > 0 && { waitSeconds, withSpecs: true }),
     });
     if (this.stopped) return;
-    let delayMs = this.options.intervalSeconds() * 1000;
+    const intervalMs = this.options.intervalSeconds() * 1000;
+    const retryDelay = (attempt: number) => pollRetryDelay(attempt, this.options.backoff, this.options.random, intervalMs);
+    let delayMs = intervalMs;
     if (result.ok) {
       // A change, or a poll the control plane held: the next one goes out at once.
       const held = waitSeconds > 0 && Date.now() - sent >= (waitSeconds * 1000) / 2;
@@ -112,7 +114,7 @@ export class Poller {
       if (failure.kind === 'fenced') {
         this.knownVersion = undefined;
         if (await this.options.onFenced()) delayMs = 0;
-        else delayMs = backoffDelay(this.failures++, this.options.backoff, this.options.random);
+        else delayMs = retryDelay(this.failures++);
       } else if (failure.kind === 'unauthorized') {
         if (this.failures === 0) {
           this.options.logger.error('The control plane refused the instance credential; registering again', {
@@ -121,10 +123,10 @@ export class Poller {
         }
         const renewed = await this.options.onUnauthorized();
         // Straight back after the first renewal; a credential refused again and again waits.
-        delayMs = renewed && this.failures === 0 ? 0 : backoffDelay(this.failures, this.options.backoff, this.options.random);
+        delayMs = renewed && this.failures === 0 ? 0 : retryDelay(this.failures);
         this.failures++;
       } else if (failure.kind === 'unavailable') {
-        delayMs = backoffDelay(this.failures++, this.options.backoff, this.options.random);
+        delayMs = retryDelay(this.failures++);
         // The first miss is worth a line; the rest of an outage is not.
         if (this.failures === 1)
           this.options.logger.warn('The control plane is unreachable; containers keep running', {

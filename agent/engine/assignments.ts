@@ -8,6 +8,8 @@ export const DRAINING_REASON = 'Container instance is draining: the task was not
  * Follows the control plane's list of what should run on this instance:
  * - a new task to run is taken on at once, unless the instance is draining
  *   (then it is reported STOPPED, TaskFailedToStart, and never started);
+ * - a new task already to be stopped is taken on stopped and reported
+ *   STOPPED without ever being started;
  * - a known task takes the desired status it is given;
  * - a task the list no longer names is stopped: the control plane has given
  *   it up (replaced it while this agent was fenced, or forgotten it);
@@ -30,9 +32,11 @@ export function applyAssignments(
       }
       continue;
     }
-    // Nothing to stop for a task never seen here.
+    // Stopped before this agent ever saw it: nothing runs, but the control
+    // plane waits for a STOPPED report to finish the task and free its
+    // reservation, so the task is taken on as stopped and reported as such.
+    engine.add(newTask(assignment.taskId, assignment.desiredStatus, assignment.taskArn));
     if (assignment.desiredStatus === 'STOPPED') continue;
-    engine.add(newTask(assignment.taskId, 'RUNNING', assignment.taskArn));
     if (options.draining) {
       engine.logger.info('Not starting a task: the instance is draining', { taskId: assignment.taskId });
       engine.dispatch(assignment.taskId, {

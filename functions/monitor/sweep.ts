@@ -1,9 +1,10 @@
-import { clusters, containerInstances, instanceLeases } from '../../shared/domain/collections.ts';
+import { clusters } from '../../shared/domain/collections.ts';
 import type { ControlContext } from '../../shared/control/context.ts';
+import { leaseExpired, readPulse, recordSweep } from '../../shared/control/availability.ts';
 import { disconnectInstance } from '../../shared/control/disconnect.ts';
-import { lastHeard } from '../../shared/control/lease.ts';
 import { readAll } from '../../shared/control/listing.ts';
 import type { Logger } from '../runtime/logger.ts';
+import { fleetSilence, readFleetLeases } from './fleet-leases.ts';
 
 export interface SweepOutcome {
   readonly clusters: number;
@@ -11,34 +12,31 @@ export interface SweepOutcome {
 }
 
 /**
- * The monitor's periodic pass: every instance whose lease has run out is
- * declared disconnected (its tasks lost and replaced, its agent fenced), and
- * every active cluster is queued for a reconcile, so a lost queue message is
- * healed within a sweep.
+ * The monitor's periodic pass: it stamps the control plane's pulse (a
+ * sweep after a gap, or one that finds every agent silent, restarts every
+ * lease's clock: shared/control/availability.ts), declares disconnected
+ * every instance whose lease has run out on that clock (its tasks lost and
+ * replaced, its agent fenced), and queues every active cluster for a
+ * reconcile, so a lost queue message is healed within a sweep.
  */
 export async function sweep(ctx: ControlContext, logger: Logger): Promise<SweepOutcome> {
   const all = await readAll(ctx.store, clusters, 'CLUSTER');
   const active = all.filter((c) => c.value.status === 'ACTIVE').map((c) => c.value.clusterName);
-  let disconnected = 0;
   const now = ctx.clock.now();
-  for (const cluster of active) {
-    const [instances, leases] = await Promise.all([
-      readAll(ctx.store, containerInstances, `INSTANCE#${cluster}`),
-      readAll(ctx.store, instanceLeases, `LEASE#${cluster}`),
-    ]);
-    const leaseOf = new Map(leases.map((l) => [l.value.instanceId, l.value]));
-    for (const { value } of instances) {
-      if (!value.agentConnected || value.status === 'INACTIVE') continue;
-      const lease = leaseOf.get(value.id);
-      const heard = lastHeard(value, lease);
-      // A fenced lease on a connected instance is a disconnect a sweep began and did not finish.
-      if (!lease?.fenced && now - heard <= ctx.settings.heartbeatTtlMs) continue;
-      if (await disconnectInstance(ctx, cluster, value.id)) {
-        disconnected++;
-        logger.warn('instance disconnected', { cluster, instanceId: value.id, lastHeartbeat: heard });
-      }
-    }
-    await ctx.reconcile.requestReconcile(cluster, 'periodic sweep');
+  const ttl = ctx.settings.heartbeatTtlMs;
+  const [views, before] = await Promise.all([readFleetLeases(ctx, active), readPulse(ctx)]);
+  const pulse = await recordSweep(ctx, now, fleetSilence(views, before, now, ttl));
+  if (pulse.upSince !== before?.upSince) {
+    logger.warn('lease clocks restarted: every agent has a full TTL to renew', { reason: pulse.reason, upSince: pulse.upSince });
   }
+  let disconnected = 0;
+  for (const view of views) {
+    if (!view.fenced && !leaseExpired(view.heard, pulse, now, ttl)) continue;
+    if (await disconnectInstance(ctx, view.cluster, view.instanceId)) {
+      disconnected++;
+      logger.warn('instance disconnected', { cluster: view.cluster, instanceId: view.instanceId, lastHeartbeat: view.heard });
+    }
+  }
+  for (const cluster of active) await ctx.reconcile.requestReconcile(cluster, 'periodic sweep');
   return { clusters: active.length, disconnected };
 }

@@ -21,6 +21,7 @@ export function controlContext(
       heartbeatTtlMs: env.BERTH_HEARTBEAT_TTL_SECONDS * 1000,
       pollIntervalSeconds: env.BERTH_POLL_INTERVAL_SECONDS,
       stoppedTaskRetentionSeconds: env.BERTH_STOPPED_TASK_RETENTION_SECONDS,
+      monitorIntervalMs: env.BERTH_MONITOR_INTERVAL_SECONDS * 1000,
     },
     ...(parts.changes !== undefined && { changes: parts.changes }),
   };

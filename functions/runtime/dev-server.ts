@@ -59,7 +59,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const env = parseEnvironment({
     BERTH_POLL_INTERVAL_SECONDS: '2',
     BERTH_HEARTBEAT_TTL_SECONDS: '30',
+    BERTH_MONITOR_INTERVAL_SECONDS: '5',
     ...(options.env ?? process.env),
+    // The sweeps' own schedule, so the monitor knows what gap between two of them is an outage.
+    ...(options.monitorIntervalMs !== undefined && { BERTH_MONITOR_INTERVAL_SECONDS: String(options.monitorIntervalMs / 1000) }),
   });
   const logger = options.logger ?? silentLogger;
   const dynamo = await startEmbeddedDynamoDb({ ...(options.dataDir !== undefined && { dataDir: options.dataDir }) });
@@ -94,7 +97,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const monitor = createMonitorHandler(deps);
   const sweeper = setInterval(() => {
     monitor().catch((error: unknown) => logger.error('monitor sweep failed', { error }));
-  }, options.monitorIntervalMs ?? 5_000);
+  }, ctx.settings.monitorIntervalMs);
   sweeper.unref();
   // dynalite has no TTL: expired items are deleted here, one sweep at a time.
   let expiring: Promise<unknown> | undefined;

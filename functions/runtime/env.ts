@@ -19,6 +19,8 @@ export const environment = z.object({
   BERTH_HEARTBEAT_TTL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   BERTH_POLL_INTERVAL_SECONDS: z.coerce.number().min(0.2).max(300).default(20),
   BERTH_STOPPED_TASK_RETENTION_SECONDS: z.coerce.number().int().min(60).default(3600),
+  /** The monitor's schedule: one minute in AWS (the stack's rule); dev mode sweeps every 5 s. */
+  BERTH_MONITOR_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(60),
 });
 export type Environment = z.infer<typeof environment>;
 

@@ -18,6 +18,7 @@ import type { ControlContext } from './context.ts';
 import { AgentError } from './agent-errors.ts';
 import { agentCluster, heartbeat, instanceKey } from './instances.ts';
 import { updateWithRetry } from './listing.ts';
+import { conflictPause } from './conflict-pause.ts';
 import { findTaskDefinition } from './task-definitions.ts';
 import { stoppedTaskExpiry } from './task-expiry.ts';
 import { clusterPolicyOf } from '../security/cluster-policy-gate.ts';
@@ -379,5 +380,5 @@ export async function releaseAssignment(
     if (!i.assignments[taskId]) return undefined;
     const { [taskId]: _released, ...rest } = i.assignments;
     return { ...i, assignments: rest, generation: i.generation + 1 };
-  });
+  }, { attempts: 10, pause: conflictPause(ctx) });
 }

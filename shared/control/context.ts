@@ -19,12 +19,18 @@ export interface ControlSettings {
   readonly pollIntervalSeconds: number;
   /** How long a stopped task stays describable before the table expires it. */
   readonly stoppedTaskRetentionSeconds: number;
+  /**
+   * How often the monitor sweeps. A gap of more than two intervals between
+   * sweeps means the control plane was down, and leases get a fresh TTL.
+   */
+  readonly monitorIntervalMs: number;
 }
 
 export const defaultSettings: ControlSettings = {
   heartbeatTtlMs: 30_000,
   pollIntervalSeconds: 10,
   stoppedTaskRetentionSeconds: 3600,
+  monitorIntervalMs: 60_000,
 };
 
 /**

@@ -2,11 +2,13 @@ import { containerInstances, instanceLeases, services, tasks } from '../domain/c
 import type { ControlContext } from './context.ts';
 import { instanceKey } from './instances.ts';
 import { lastHeard, leaseKey, writeLease } from './lease.ts';
+import { leaseExpired, readPulse } from './availability.ts';
 import { readAll, updateWithRetry } from './listing.ts';
 import { stopNow } from './stop-now.ts';
 
 /**
- * Declares an instance whose lease ran out disconnected. The lease is fenced
+ * Declares an instance whose lease ran out disconnected (counted only over
+ * time the control plane was up: availability.ts). The lease is fenced
  * first, conditional on the lease that was found expired, so an agent that
  * renews at that moment either gets in first (and stays connected) or is
  * refused and registers again. Then the instance's epoch is raised, so from
@@ -21,14 +23,16 @@ import { stopNow } from './stop-now.ts';
 export async function disconnectInstance(ctx: ControlContext, cluster: string, instanceId: string): Promise<boolean> {
   const now = ctx.clock.now();
   const ttl = ctx.settings.heartbeatTtlMs;
-  const [found, lease] = await Promise.all([
+  const [found, lease, pulse] = await Promise.all([
     ctx.store.get(containerInstances, instanceKey(cluster, instanceId)),
     ctx.store.get(instanceLeases, leaseKey(cluster, instanceId)),
+    readPulse(ctx),
   ]);
   if (!found?.value.agentConnected) return false;
   const heard = lastHeard(found.value, lease?.value);
   if (!lease?.value.fenced) {
-    if (now - heard <= ttl) return false;
+    // Time the control plane itself was down does not count against the agent.
+    if (!leaseExpired(heard, pulse, now, ttl)) return false;
     const fenced = await writeLease(ctx, cluster, instanceId, lease, (l) => ({
       clusterName: cluster,
       instanceId,

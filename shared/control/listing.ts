@@ -62,7 +62,12 @@ export async function updateWithRetry<T>(
   collection: Collection<T>,
   key: { partition: string; sort: string },
   change: (current: T) => T | undefined,
-  options: { attempts?: number; expiresAt?: (value: T) => number | undefined } = {},
+  options: {
+    attempts?: number;
+    expiresAt?: (value: T) => number | undefined;
+    /** Waits before the n-th retry (see conflict-pause.ts); none by default. */
+    pause?: (attempt: number) => Promise<void>;
+  } = {},
 ): Promise<Versioned<T> | undefined> {
   const attempts = options.attempts ?? 8;
   for (let attempt = 1; ; attempt++) {
@@ -75,6 +80,7 @@ export async function updateWithRetry<T>(
       return await store.replace(collection, next, current.version, expiresAt !== undefined ? { expiresAt } : {});
     } catch (error) {
       if (!(error instanceof VersionConflictError) || attempt >= attempts) throw error;
+      await options.pause?.(attempt);
     }
   }
 }

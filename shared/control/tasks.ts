@@ -20,6 +20,7 @@ import { assertClusterAllows } from '../security/cluster-policy-gate.ts';
 import { placeDirectly, type DirectDecision } from './direct-placement.ts';
 import { assignmentOf } from './assignments.ts';
 import { releaseAssignment } from './agent.ts';
+import { conflictPause } from './conflict-pause.ts';
 
 export interface Failure {
   readonly arn?: string;
@@ -215,15 +216,18 @@ export async function stopTask(
   const taskId = resourceId(request.task, 'task', name);
   const task = await requestStop(ctx, name, taskId, 'UserInitiated', request.reason ?? 'Task stopped by user');
   if (!task) throw new InvalidParameterError('The referenced task was not found.', { task: request.task });
-  await ctx.reconcile.requestReconcile(name, 'StopTask');
+  // The scheduler tells the instance (propagateStop); until then the agent's next poll would not know.
+  if (task.lastStatus !== 'STOPPED') await ctx.reconcile.requestReconcile(name, 'StopTask');
   return task;
 }
 
 /**
- * Asks for a task to stop: its desired status becomes STOPPED, then its
- * instance's assignment is told, which the agent sees on its next poll. A
- * task that was never placed is stopped at once. The first stop's code and
- * reason are kept. Returns undefined when the task does not exist.
+ * Asks for a task to stop: its desired status becomes STOPPED, which is all
+ * the API writes. The task item is the authority; the instance's assignment
+ * is told by the scheduler (propagateStop, queued here), so StopTask never
+ * contends with placements and reports on the instance item. A task that was
+ * never placed is stopped at once. The first stop's code and reason are kept.
+ * Returns undefined when the task does not exist.
  */
 export async function requestStop(
   ctx: ControlContext,
@@ -245,12 +249,9 @@ export async function requestStop(
         ? { ...stopping, lastStatus: 'STOPPED' as const, stoppedAt: now, executionStoppedAt: now }
         : stopping;
     },
-    { expiresAt: (t) => stoppedTaskExpiry(ctx, t) },
+    { expiresAt: (t) => stoppedTaskExpiry(ctx, t), attempts: 10, pause: conflictPause(ctx) },
   );
-  if (!stored) return undefined;
-  const task = stored.value;
-  if (task.containerInstanceId !== undefined) await markAssignmentStopping(ctx, cluster, task.containerInstanceId, taskId);
-  return task;
+  return stored?.value;
 }
 
 /** Tells the agent (through its instance's assignments) to stop a task. */
@@ -269,7 +270,7 @@ export async function markAssignmentStopping(
       assignments: { ...i.assignments, [taskId]: { ...assignment, desiredStatus: 'STOPPED' } },
     };
     return next;
-  });
+  }, { attempts: 10, pause: conflictPause(ctx) });
   ctx.changes?.changed(cluster, [instanceId]);
 }
 

@@ -4,6 +4,7 @@ import { cluster, type Cluster } from '../schemas/cluster.ts';
 import { containerInstance, instanceLease, type ContainerInstance, type InstanceLease } from '../schemas/container-instance.ts';
 import { task, type Task } from '../schemas/task.ts';
 import { service, type Service } from '../schemas/service.ts';
+import { controlPlanePulse, type ControlPlanePulse } from '../schemas/control-plane-pulse.ts';
 import {
   taskDefinition,
   taskDefinitionFamily,
@@ -89,4 +90,12 @@ export const services: Collection<Service> = {
   schema: service,
   partitionOf: (s) => `SERVICE#${s.clusterName}`,
   sortOf: (s) => s.serviceName,
+};
+
+/** One item for the whole deployment: the monitor's record of the control plane's availability. */
+export const controlPlanePulses: Collection<ControlPlanePulse> = {
+  name: 'pulse',
+  schema: controlPlanePulse,
+  partitionOf: () => 'MONITOR',
+  sortOf: () => 'pulse',
 };

@@ -8,6 +8,7 @@ import type { ControlContext } from '../control/context.ts';
 import { readAll, updateWithRetry } from '../control/listing.ts';
 import { placementRequestOf } from '../control/tasks.ts';
 import { stopNow } from '../control/stop-now.ts';
+import { conflictPause } from '../control/conflict-pause.ts';
 import { instanceKey } from '../control/instances.ts';
 import { buildFleet } from './fleet.ts';
 import { placeTask, planPlacements, reserve } from './pipeline.ts';
@@ -102,6 +103,11 @@ async function applyRepair(ctx: ControlContext, cluster: string, repair: Repair)
     case 'lost':
       await stopNow(ctx, cluster, repair.taskId, { reason: repair.reason });
       return;
+    case 'stopDisconnected':
+      await stopNow(ctx, cluster, repair.taskId, {
+        reason: `Task stopped while container instance ${repair.instanceId} was disconnected`,
+      });
+      return;
   }
 }
 
@@ -115,7 +121,7 @@ async function changeInstance(
   await updateWithRetry(ctx.store, containerInstances, instanceKey(cluster, instanceId), (i) => {
     const next = change(i);
     return next && { ...next, generation: i.generation + 1 };
-  });
+  }, { attempts: 10, pause: conflictPause(ctx) });
 }
 
 /**

@@ -3,7 +3,7 @@ import { services } from '../domain/collections.ts';
 import { VersionConflictError } from '../domain/errors.ts';
 import { newTask } from '../domain/new-task.ts';
 import type { ControlContext } from '../control/context.ts';
-import { requestStop } from '../control/tasks.ts';
+import { markAssignmentStopping, requestStop } from '../control/tasks.ts';
 import { findTaskDefinition } from '../control/task-definitions.ts';
 import type { ContainerInstance } from '../schemas/container-instance.ts';
 import type { Service } from '../schemas/service.ts';
@@ -101,7 +101,11 @@ async function commit(
   await ctx.store.replace(services, next, item.version, finished ? { expiresAt: Math.floor(now / 1000) + 3600 } : {});
 
   for (const s of plan.stop) {
-    await requestStop(ctx, next.clusterName, s.taskId, 'ServiceSchedulerInitiated', s.reason);
+    const stopping = await requestStop(ctx, next.clusterName, s.taskId, 'ServiceSchedulerInitiated', s.reason);
+    // This pass is the scheduler: it tells the instance now rather than on the next pass.
+    if (stopping?.containerInstanceId !== undefined && stopping.lastStatus !== 'STOPPED') {
+      await markAssignmentStopping(ctx, next.clusterName, stopping.containerInstanceId, s.taskId);
+    }
   }
   const built: Task[] = [];
   for (const start of fresh) {

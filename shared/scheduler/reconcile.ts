@@ -9,7 +9,9 @@ import type { Task } from '../schemas/task.ts';
  *
  *   task created PROVISIONING -> assignment added on the instance -> task bound (PENDING)
  *   (RunTask) assignment added on the instance -> task created bound (PENDING)
- *   task stop wanted          -> assignment marked STOPPED        -> agent stops it
+ *   task stop wanted          -> assignment marked STOPPED        -> agent stops it (or, never
+ *                                                                     started, reports it STOPPED)
+ *   task stop wanted, agent disconnected                         -> task STOPPED by the control plane
  *   agent reports STOPPED     -> task STOPPED                     -> assignment removed
  */
 export type Repair =
@@ -22,7 +24,13 @@ export type Repair =
   /** Never placed and no longer wanted: stopped without ever running. */
   | { kind: 'stopUnplaced'; taskId: string }
   /** Bound to an instance that is gone: the task is lost. */
-  | { kind: 'lost'; taskId: string; reason: string };
+  | { kind: 'lost'; taskId: string; reason: string }
+  /**
+   * Wanted stopped on an instance whose agent is disconnected: no agent will
+   * report it, so the control plane records the stop itself (the agent, on
+   * its return, stops whatever its assignments no longer name).
+   */
+  | { kind: 'stopDisconnected'; taskId: string; instanceId: string };
 
 export interface ReconcilePlan {
   readonly repairs: Repair[];
@@ -63,6 +71,9 @@ export function planReconcile(
       }
       if (task.desiredStatus === 'STOPPED' && assignment.desiredStatus === 'RUNNING') {
         repairs.push({ kind: 'propagateStop', taskId: task.taskId, instanceId: instance.id });
+      }
+      if (task.desiredStatus === 'STOPPED' && !instance.agentConnected) {
+        repairs.push({ kind: 'stopDisconnected', taskId: task.taskId, instanceId: instance.id });
       }
     }
   }

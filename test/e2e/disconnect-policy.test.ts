@@ -1,4 +1,10 @@
-import { CreateClusterCommand, CreateServiceCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DescribeTasksCommand,
+  RegisterTaskDefinitionCommand,
+  StopTaskCommand,
+} from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerInstances, tasks } from '../../shared/domain/collections.ts';
 import { disconnectInstance } from '../../shared/control/disconnect.ts';
@@ -63,6 +69,30 @@ describe('disconnect policy', () => {
     expect(instance?.value).toMatchObject({ agentConnected: false, epoch: 2 });
     const assignment = (id: string) => instance?.value.assignments[id]?.desiredStatus;
     expect(singleton.map((t) => assignment(t.taskId))).toEqual(['RUNNING']);
+  });
+
+  it('finishes a stop asked for while the instance is disconnected: no agent will report it', async () => {
+    const all = (await readAll(berth.ctx.store, tasks, `TASK#${CLUSTER}`)).map((t) => t.value);
+    const waiting = all.find((t) => t.group === 'service:singleton' && t.lastStatus !== 'STOPPED');
+    expect(waiting?.containerInstanceId).toBe(instanceId);
+    await berth.ecs.send(new StopTaskCommand({ cluster: CLUSTER, task: waiting?.taskId ?? '' }));
+
+    const stopped = await waitFor(
+      async () => {
+        const { tasks: [task] = [] } = await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [waiting?.taskId ?? ''] }));
+        return task?.lastStatus === 'STOPPED' ? task : undefined;
+      },
+      { what: 'the stopped task to reach STOPPED' },
+    );
+    expect(stopped).toMatchObject({ desiredStatus: 'STOPPED', stopCode: 'UserInitiated' });
+    // Its reservation is given back; the returning agent stops what its assignments no longer name.
+    await waitFor(
+      async () => {
+        const instance = await berth.ctx.store.get(containerInstances, { partition: `INSTANCE#${CLUSTER}`, sort: instanceId });
+        return instance && instance.value.assignments[waiting?.taskId ?? ''] === undefined ? true : undefined;
+      },
+      { what: 'the assignment released' },
+    );
   });
 
   it('does nothing to an instance whose lease is still fresh', async () => {

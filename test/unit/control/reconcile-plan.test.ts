@@ -38,6 +38,18 @@ describe('planReconcile', () => {
       [{ kind: 'propagateStop', taskId: 't1', instanceId: 'i1' }],
     ],
     [
+      'records the stop itself for a task wanted stopped on an instance whose agent is disconnected',
+      [anInstance({ agentConnected: false, assignments: { t1: { ...anAssignment('t1'), desiredStatus: 'STOPPED' } } })],
+      [aTask({ lastStatus: 'PENDING', containerInstanceId: 'i1', desiredStatus: 'STOPPED' })],
+      [{ kind: 'stopDisconnected', taskId: 't1', instanceId: 'i1' }],
+    ],
+    [
+      'waits for the agent to report a wanted stop while it is connected',
+      [anInstance({ assignments: { t1: { ...anAssignment('t1'), desiredStatus: 'STOPPED' } } })],
+      [aTask({ lastStatus: 'PENDING', containerInstanceId: 'i1', desiredStatus: 'STOPPED' })],
+      [],
+    ],
+    [
       'stops a never-placed task that is no longer wanted',
       [anInstance()],
       [aTask({ desiredStatus: 'STOPPED' })],
