@@ -63,7 +63,7 @@ export async function findTaskDefinition(
   ctx: ControlContext,
   ref: string,
 ): Promise<Versioned<TaskDefinition>> {
-  const { family, revision } = taskDefinitionRef(ref);
+  const { family, revision } = taskDefinitionRef(ctx.deployment, ref);
   if (revision !== undefined) {
     const found = await ctx.store.get(taskDefinitions, {
       partition: 'TASKDEF',
@@ -88,7 +88,7 @@ export async function findTaskDefinition(
 }
 
 export async function deregisterTaskDefinition(ctx: ControlContext, ref: string): Promise<TaskDefinition> {
-  if (taskDefinitionRef(ref).revision === undefined) {
+  if (taskDefinitionRef(ctx.deployment, ref).revision === undefined) {
     throw new ClientError('A revision is required: use family:revision or a task definition ARN');
   }
   for (;;) {

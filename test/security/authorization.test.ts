@@ -76,7 +76,7 @@ describe('authorisation by policy', () => {
     it.each([
       ['RunTask on B by name', 'RunTask', { cluster: 'B', taskDefinition: 'web' }, `${ARN}:cluster/B`],
       ['RunTask on B by ARN', 'RunTask', { cluster: `${ARN}:cluster/B`, taskDefinition: 'web' }, `${ARN}:cluster/B`],
-      ['RunTask on B named by an ARN of another region', 'RunTask', { cluster: 'arn:aws:ecs:eu-west-1:111111111111:cluster/B', taskDefinition: 'web' }, `${ARN}:cluster/B`],
+      ['RunTask on B named by an ARN of another region', 'RunTask', { cluster: 'arn:aws:ecs:eu-west-1:111111111111:cluster/B', taskDefinition: 'web' }, 'arn:aws:ecs:eu-west-1:111111111111:cluster/B'],
       ['RunTask on the default cluster', 'RunTask', { taskDefinition: 'web' }, `${ARN}:cluster/default`],
       ['DeleteCluster B', 'DeleteCluster', { cluster: 'B' }, `${ARN}:cluster/B`],
       ['DescribeTasks in B', 'DescribeTasks', { cluster: 'B', tasks: ['0123456789abcdef0123456789abcdef'] }, `${ARN}:task/B/0123456789abcdef0123456789abcdef`],

@@ -11,7 +11,10 @@ describe('request scope', () => {
   it.each<[string, unknown, string[], Record<string, string[]>?]>([
     ['RunTask', { cluster: 'A', taskDefinition: 'web' }, [`${ARN}:cluster/A`], { 'ecs:cluster': [`${ARN}:cluster/A`] }],
     ['RunTask', { taskDefinition: 'web' }, [`${ARN}:cluster/default`]],
-    ['RunTask', { cluster: 'arn:aws:ecs:eu-west-1:111111111111:cluster/A', taskDefinition: 'web' }, [`${ARN}:cluster/A`]],
+    // An ARN of another region or account names nothing here: matched as given, refused by the operation.
+    ['RunTask', { cluster: 'arn:aws:ecs:eu-west-1:111111111111:cluster/A', taskDefinition: 'web' }, ['arn:aws:ecs:eu-west-1:111111111111:cluster/A']],
+    ['DescribeServiceDeployments', { serviceDeploymentArns: ['arn:aws-cn:ecs:us-east-1:000000000000:service-deployment/B/api/1'] }, ['arn:aws-cn:ecs:us-east-1:000000000000:service-deployment/B/api/1']],
+    ['StopServiceDeployment', { serviceDeploymentArn: `${ARN}:service-deployment/B/api/1` }, [`${ARN}:service-deployment/B/api/1`], { 'ecs:cluster': [`${ARN}:cluster/B`] }],
     ['CreateCluster', { clusterName: 'new' }, [`${ARN}:cluster/new`]],
     ['DescribeClusters', { clusters: ['A', `${ARN}:cluster/B`] }, [`${ARN}:cluster/A`, `${ARN}:cluster/B`]],
     ['DescribeClusters', {}, [`${ARN}:cluster/default`]],
