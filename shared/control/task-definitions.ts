@@ -60,7 +60,7 @@ export async function registerTaskDefinition(
 
 /** `family` alone means its latest ACTIVE revision, as ECS resolves it. */
 export async function findTaskDefinition(
-  ctx: ControlContext,
+  ctx: Pick<ControlContext, 'store' | 'deployment'>,
   ref: string,
 ): Promise<Versioned<TaskDefinition>> {
   const { family, revision } = taskDefinitionRef(ctx.deployment, ref);

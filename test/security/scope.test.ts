@@ -9,10 +9,14 @@ const TASK = '0123456789abcdef0123456789abcdef';
 /** What each operation acts on: resolved from the request, as the operation itself resolves identifiers. */
 describe('request scope', () => {
   it.each<[string, unknown, string[], Record<string, string[]>?]>([
-    ['RunTask', { cluster: 'A', taskDefinition: 'web' }, [`${ARN}:cluster/A`], { 'ecs:cluster': [`${ARN}:cluster/A`] }],
-    ['RunTask', { taskDefinition: 'web' }, [`${ARN}:cluster/default`]],
+    // RunTask acts on the task definition, as in ECS, and on the cluster, as policies naming clusters expect.
+    ['RunTask', { cluster: 'A', taskDefinition: 'web' }, [`${ARN}:cluster/A`, `${ARN}:task-definition/web:*`], { 'ecs:cluster': [`${ARN}:cluster/A`] }],
+    ['RunTask', { taskDefinition: 'web:3' }, [`${ARN}:cluster/default`, `${ARN}:task-definition/web:3`]],
+    ['StartTask', { cluster: 'A', taskDefinition: 'web:3', containerInstances: ['i1'] }, [`${ARN}:cluster/A`, `${ARN}:task-definition/web:3`]],
+    ['CreateService', { cluster: 'A', serviceName: 'api', taskDefinition: 'web:2' }, [`${ARN}:service/A/api`, `${ARN}:task-definition/web:2`]],
+    ['UpdateService', { cluster: 'A', service: 'api', taskDefinition: 'web' }, [`${ARN}:service/A/api`, `${ARN}:task-definition/web:*`]],
     // An ARN of another region or account names nothing here: matched as given, refused by the operation.
-    ['RunTask', { cluster: 'arn:aws:ecs:eu-west-1:111111111111:cluster/A', taskDefinition: 'web' }, ['arn:aws:ecs:eu-west-1:111111111111:cluster/A']],
+    ['RunTask', { cluster: 'arn:aws:ecs:eu-west-1:111111111111:cluster/A', taskDefinition: 'web:1' }, ['arn:aws:ecs:eu-west-1:111111111111:cluster/A', `${ARN}:task-definition/web:1`]],
     ['DescribeServiceDeployments', { serviceDeploymentArns: ['arn:aws-cn:ecs:us-east-1:000000000000:service-deployment/B/api/1'] }, ['arn:aws-cn:ecs:us-east-1:000000000000:service-deployment/B/api/1']],
     ['StopServiceDeployment', { serviceDeploymentArn: `${ARN}:service-deployment/B/api/1` }, [`${ARN}:service-deployment/B/api/1`], { 'ecs:cluster': [`${ARN}:cluster/B`] }],
     ['CreateCluster', { clusterName: 'new' }, [`${ARN}:cluster/new`]],
@@ -30,8 +34,8 @@ describe('request scope', () => {
     ['LaunchRockets', { cluster: 'A' }, [`${ARN}:cluster/A`]],
     ['LaunchRockets', {}, ['*']],
     // Unreadable identifiers are matched as given: only `*` matches them.
-    ['RunTask', { cluster: 'not a name!', taskDefinition: 'web' }, ['not a name!']],
-    ['RunTask', 'not an object', [`${ARN}:cluster/default`]],
+    ['RunTask', { cluster: 'not a name!', taskDefinition: 'web:1' }, ['not a name!', `${ARN}:task-definition/web:1`]],
+    ['RunTask', 'not an object', [`${ARN}:cluster/default`, '']],
   ])('%s %j acts on %j', (operation, input, resources, keys = {}) => {
     const scope = scopeOf(d, `ecs:${operation}`, input);
     expect(scope.action).toBe(`ecs:${operation}`);

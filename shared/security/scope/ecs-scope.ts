@@ -45,6 +45,23 @@ function inCluster(d: Deployment, f: Fields): { name?: string; keys: Record<stri
 
 const cluster: Resolver = (d, f) => [clusterResource(d, f.string('cluster'))];
 
+/**
+ * The task definition a run or a deployment uses, as ECS authorises RunTask
+ * and StartTask: on the task definition's ARN, with `ecs:cluster`. Berth
+ * keeps the cluster (or service) as a resource beside it, so policies that
+ * name clusters keep their meaning: both must be allowed, and a Deny on
+ * either refuses. Without a revision the resource is `family:*` here; the
+ * guard resolves it to the revision that would run before deciding.
+ */
+const withTaskDefinition =
+  (first: Resolver, required: boolean): Resolver =>
+  (d, f) => {
+    const ref = f.string('taskDefinition');
+    if (ref === undefined && !required) return first(d, f);
+    const { keys } = inCluster(d, f);
+    return [...first(d, f), { ...taskDefinitionResource(d, ref ?? ''), keys }];
+  };
+
 const tasks =
   (field: string): Resolver =>
   (d, f) => {
@@ -157,8 +174,8 @@ const resolvers: Record<string, Resolver> = {
   ListTaskDefinitions: anything,
   ListTaskDefinitionFamilies: anything,
 
-  RunTask: cluster,
-  StartTask: cluster,
+  RunTask: withTaskDefinition(cluster, true),
+  StartTask: withTaskDefinition(cluster, true),
   ExplainPlacement: cluster,
   ListTasks: cluster,
   StopTask: tasks('task'),
@@ -177,8 +194,8 @@ const resolvers: Record<string, Resolver> = {
   DeleteAttributes: cluster,
   ListAttributes: cluster,
 
-  CreateService: services('serviceName'),
-  UpdateService: services('service'),
+  CreateService: withTaskDefinition(services('serviceName'), false),
+  UpdateService: withTaskDefinition(services('service'), false),
   DeleteService: services('service'),
   DescribeServices: services('services'),
   ListServiceDeployments: services('service'),
