@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isReadOnly } from '../../shared/security/actions.ts';
 import { scopeOf } from '../../shared/security/scope/resolve.ts';
+import { secretResourceArn, secretsNamedBy, secretUseScope } from '../../shared/security/scope/secret-use.ts';
 
 const d = { partition: 'aws', region: 'us-east-1', accountId: '000000000000' };
 const ARN = 'arn:aws:ecs:us-east-1:000000000000';
@@ -83,5 +84,33 @@ describe('request scope', () => {
     ['berth:RotateAccessKey', false],
   ])('%s is read-only: %s', (action, readOnly) => {
     expect(isReadOnly(action)).toBe(readOnly);
+  });
+
+  it.each([
+    ['berth:secret:db', 'arn:aws:berth:us-east-1:000000000000:secret/db'],
+    ['arn:aws:ssm:eu-west-1:123456789012:parameter/prod/db', 'arn:aws:ssm:eu-west-1:123456789012:parameter/prod/db'],
+    ['/prod/db', 'arn:aws:ssm:us-east-1:000000000000:parameter/prod/db'],
+    ['db', 'arn:aws:ssm:us-east-1:000000000000:parameter/db'],
+    ['arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:password:AWSCURRENT:', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf'],
+    ['berth:secret:not valid!', 'berth:secret:not valid!'],
+  ])('authorises using secret %s on %s', (valueFrom, arn) => {
+    expect(secretResourceArn(d, valueFrom)).toBe(arn);
+  });
+
+  it('asks berth:UseSecret once per secret a task definition names, registry credentials included', () => {
+    const definition = {
+      containerDefinitions: [
+        { secrets: [{ valueFrom: 'berth:secret:a' }, { valueFrom: 'berth:secret:a' }] },
+        { repositoryCredentials: { credentialsParameter: 'berth:secret:registry' } },
+      ],
+    };
+    const scope = secretUseScope(d, secretsNamedBy(definition), { 'ecs:cluster': [`${ARN}:cluster/A`] });
+    expect(scope?.action).toBe('berth:UseSecret');
+    expect(scope?.resources.map((r) => r.arn)).toEqual([
+      'arn:aws:berth:us-east-1:000000000000:secret/a',
+      'arn:aws:berth:us-east-1:000000000000:secret/registry',
+    ]);
+    expect(scope?.keys).toEqual({ 'ecs:cluster': [`${ARN}:cluster/A`] });
+    expect(secretUseScope(d, secretsNamedBy({ containerDefinitions: [{}] }), {})).toBeUndefined();
   });
 });
