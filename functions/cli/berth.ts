@@ -19,7 +19,7 @@ Commands:
   audit [--since TIME] [--limit N]                       read the audit log
   agents token --cluster NAME [--ttl 15m] [--uses N]     a registration token for berth-agent
   cluster-policy get|set CLUSTER [--file FILE]           a cluster's security policy (privilege, host access, images)
-  secrets put NAME --value-stdin | list | delete NAME    Berth's secret store (valueFrom berth:secret:NAME)
+  secrets put NAME --value-stdin [--clusters A,B] | list | delete NAME    Berth's secret store (valueFrom berth:secret:NAME)
   explain --task-definition REF [...]                    where a RunTask would place its tasks (berth explain --help)
   bootstrap --table NAME --kms-key-id KEY                the first admin key of an AWS deployment
 
@@ -66,6 +66,7 @@ export async function runBerth(argv: readonly string[], io: CliIoWithStdin & { n
         table: { type: 'string' },
         'kms-key-id': { type: 'string' },
         cluster: { type: 'string' },
+        clusters: { type: 'string' },
         ttl: { type: 'string' },
         uses: { type: 'string' },
         file: { type: 'string' },
@@ -124,7 +125,14 @@ export async function runBerth(argv: readonly string[], io: CliIoWithStdin & { n
       );
     } else if (command === 'cluster-policy' || command === 'secrets') {
       await clusterSecurityCommand(
-        { command, positionals, json, valueStdin: values['value-stdin'] === true, ...(values.file !== undefined && { file: values.file }) },
+        {
+          command,
+          positionals,
+          json,
+          valueStdin: values['value-stdin'] === true,
+          ...(values.file !== undefined && { file: values.file }),
+          ...(values.clusters !== undefined && { clusters: values.clusters }),
+        },
         { ...connection, credentials },
         io,
       );

@@ -11,9 +11,10 @@ export const CLUSTER_SECURITY_USAGE = `Usage:
   berth cluster-policy get CLUSTER
   berth cluster-policy set CLUSTER --file policy.json
     The whole policy: fields the file leaves out take their secure default (docs/security.md).
-  berth secrets put NAME --value-stdin
+  berth secrets put NAME --value-stdin [--clusters A,B]
     Stores a secret for task definitions that name valueFrom berth:secret:NAME;
     the value is read from stdin (one trailing newline dropped), never from the command line.
+    --clusters limits it to tasks in those clusters (a put replaces the limit too).
   berth secrets list
   berth secrets delete NAME`;
 
@@ -21,6 +22,8 @@ export interface ClusterSecurityArgs {
   readonly command: 'cluster-policy' | 'secrets';
   readonly positionals: readonly string[];
   readonly file?: string;
+  /** `A,B`: the clusters a secret is limited to. */
+  readonly clusters?: string;
   readonly valueStdin: boolean;
   readonly json: boolean;
 }
@@ -56,15 +59,17 @@ export async function clusterSecurityCommand(args: ClusterSecurityArgs, connecti
     const secret = named('secret');
     if (!args.valueStdin) throw new UsageError('give the value on stdin with --value-stdin (a value on the command line ends up in shell history)');
     const value = stripNewline(await (io.readStdin ?? readProcessStdin)());
-    const checked = putSecretRequest.safeParse({ name, value });
+    const clusters = args.clusters?.split(',').map((c) => c.trim());
+    const body = { value, ...(clusters !== undefined && { clusters }) };
+    const checked = putSecretRequest.safeParse({ name, ...body });
     if (!checked.success) throw new UsageError(`secret ${name}: ${checked.error.issues[0]?.message ?? 'invalid'}`);
-    const answer = await call(putSecretResponse, 'PUT', `/secrets/${secret}`, { value });
+    const answer = await call(putSecretResponse, 'PUT', `/secrets/${secret}`, body);
     return print(answer, `Stored secret ${answer.secret.name}: task definitions name it as valueFrom ${answer.secret.valueFrom}\n`);
   }
   if (verb === 'list') {
     if (name !== undefined) throw new UsageError(`unexpected argument ${name}`);
     const answer = await call(listSecretsResponse, 'GET', '/secrets');
-    return print(answer, answer.secrets.map((s) => `${s.name}\t${s.valueFrom}\tupdated ${s.updatedAt}\n`).join('') || 'No secrets.\n');
+    return print(answer, answer.secrets.map((s) => `${s.name}\t${s.valueFrom}\t${s.clusters ? `clusters ${s.clusters.join(',')}` : 'any cluster'}\tupdated ${s.updatedAt}\n`).join('') || 'No secrets.\n');
   }
   if (verb === 'delete') {
     const answer = await call(deleteSecretResponse, 'DELETE', `/secrets/${named('secret')}`);

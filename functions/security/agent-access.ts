@@ -109,17 +109,17 @@ export function agentAccess(deps: AgentAccessDependencies, caller: AgentCaller, 
     },
 
     authorizeInstance(clusterRef, instanceId) {
-      authorizeClaims(instanceClaims(caller), clusterName(clusterRef), instanceId);
+      authorizeClaims(instanceClaims(caller), clusterName(d, clusterRef), instanceId);
     },
 
     instanceFor(clusterRef) {
       const claims = instanceClaims(caller);
-      authorizeClaims(claims, clusterName(clusterRef), undefined);
+      authorizeClaims(claims, clusterName(d, clusterRef), undefined);
       return claims.instanceId;
     },
 
     admitRegistration(clusterRef, instanceId) {
-      const cluster = clusterName(clusterRef);
+      const cluster = clusterName(d, clusterRef);
       const action = 'ecs:RegisterContainerInstance';
       const resource = instanceId === undefined ? arns.cluster(d, cluster) : arns.containerInstance(d, cluster, instanceId);
       return audited(action, [resource], async () => {
@@ -153,7 +153,7 @@ export function agentAccess(deps: AgentAccessDependencies, caller: AgentCaller, 
     },
 
     rotate(clusterRef, instanceId): Promise<CredentialGrant> {
-      const cluster = clusterName(clusterRef);
+      const cluster = clusterName(d, clusterRef);
       const action = 'berth:RotateAgentCredential';
       return audited(action, [arns.containerInstance(d, cluster, instanceId)], async () => {
         const claims = instanceClaims(caller);

@@ -22,6 +22,7 @@ import { createKeyAdmin } from './key-admin.ts';
 import { ephemeralCipher, loadOrCreateKeyFile, localCipher } from './local-cipher.ts';
 import { createReplayGuard } from './replay-guard.ts';
 import { createSecretStore } from './secret-store.ts';
+import { storeScopeRefiner } from './scope-refiner.ts';
 import { createSecurityGuard } from './security-guard.ts';
 import { storeTagLookup } from './tag-lookup.ts';
 
@@ -108,6 +109,7 @@ export function createSecurity(options: SecurityOptions): Security {
     replay: createReplayGuard({ store, clock }),
     audit: recorder,
     tags: storeTagLookup(store),
+    refine: storeScopeRefiner({ store, deployment }),
     logger,
     ...(options.maxSkewMs !== undefined && { maxSkewMs: options.maxSkewMs }),
     checkAgent: options.checkAgent ?? ((c) => agents.check(c)),

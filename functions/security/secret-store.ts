@@ -24,6 +24,7 @@ export function createSecretStore(deps: { store: Store; cipher: SecretCipher; cl
   const summarize = (s: StoredSecret): SecretSummary => ({
     name: s.name,
     valueFrom: berthValueFrom(s.name),
+    ...(s.clusters !== undefined && { clusters: s.clusters }),
     createdAt: new Date(s.createdAt).toISOString(),
     updatedAt: new Date(s.updatedAt).toISOString(),
   });
@@ -36,7 +37,7 @@ export function createSecretStore(deps: { store: Store; cipher: SecretCipher; cl
   }
 
   return {
-    async putSecret({ name, value }) {
+    async putSecret({ name, value, clusters }) {
       const ciphertext = await cipher.encrypt(value, taskSecretContext(name));
       for (;;) {
         const existing = await store.get(storedSecrets, secretKey(name));
@@ -44,6 +45,7 @@ export function createSecretStore(deps: { store: Store; cipher: SecretCipher; cl
         const item: StoredSecret = {
           name,
           secret: { cipher: cipher.id, ciphertext },
+          ...(clusters !== undefined && { clusters }),
           createdAt: existing?.value.createdAt ?? now,
           updatedAt: now,
         };
@@ -75,11 +77,16 @@ export function createSecretStore(deps: { store: Store; cipher: SecretCipher; cl
       return summarize(existing.value);
     },
 
-    async reveal(names) {
+    async reveal(names, cluster) {
       const found = await store.getMany(storedSecrets, names.map(secretKey));
       const values = new Map<string, string>();
-      for (const item of found) values.set(item.value.name, await decrypt(item.value));
-      return values;
+      const refused: string[] = [];
+      for (const { value: secret } of found) {
+        // Checked before decrypting: a secret limited to other clusters is never opened for this one.
+        if (secret.clusters !== undefined && !secret.clusters.includes(cluster)) refused.push(secret.name);
+        else values.set(secret.name, await decrypt(secret));
+      }
+      return { values, refused };
     },
   };
 }

@@ -19,6 +19,7 @@ import type { Logger } from '../runtime/logger.ts';
 import type { AccessKeyRepository, ActiveCredential } from './access-key-repository.ts';
 import type { AuditRecorder } from './audit-recorder.ts';
 import type { ReplayGuard } from './replay-guard.ts';
+import type { ScopeRefiner } from './scope-refiner.ts';
 import { requestParts, sourceAddress } from './request-parts.ts';
 import type { TagLookup } from './tag-lookup.ts';
 
@@ -29,6 +30,8 @@ export interface SecurityGuardDependencies {
   readonly replay: ReplayGuard;
   readonly audit: AuditRecorder;
   readonly tags: TagLookup;
+  /** Further scopes a request needs (the revision it runs, the secrets it uses); its own scope alone when absent. */
+  readonly refine?: ScopeRefiner;
   readonly logger: Logger;
   /** The signing name requests must be scoped to. */
   readonly service?: string;
@@ -102,11 +105,14 @@ export function createSecurityGuard(deps: SecurityGuardDependencies): RequestGua
     let resources: string[] = [];
     return {
       async authorize(input) {
-        const scope = scopeOf(deps.deployment, base.action, input);
-        resources = scope.resources.map((r) => r.arn);
-        const tags = readsResourceTags(credential.key.policy) ? await tagsOf(scope.resources) : new Map<ScopedResource, readonly Tag[]>();
-        const decision = authorizeScope(principal, credential.key.policy, scope, (r) => tags.get(r));
-        if (!decision.ok) return refuse({ ...base, resources }, decision.refusal);
+        const own = scopeOf(deps.deployment, base.action, input);
+        const scopes = deps.refine ? await deps.refine(own, input) : [own];
+        resources = scopes.flatMap((s) => s.resources.map((r) => r.arn));
+        for (const scope of scopes) {
+          const tags = readsResourceTags(credential.key.policy) ? await tagsOf(scope.resources) : new Map<ScopedResource, readonly Tag[]>();
+          const decision = authorizeScope(principal, credential.key.policy, scope, (r) => tags.get(r));
+          if (!decision.ok) return refuse({ ...base, resources }, decision.refusal);
+        }
         // Read-only calls skip the claim: a replayed read changes nothing, and polling clients would pay a write per call.
         // The replay guard claims only signatures that cover a per-call id (see replay-guard.ts).
         if (!isReadOnly(base.action) && !(await deps.replay.claim(claim))) {

@@ -42,7 +42,7 @@ export async function poll(
   knownVersion: number | undefined,
   options: PollOptions = {},
 ): Promise<PollResponse> {
-  const cluster = agentCluster(clusterRef);
+  const cluster = agentCluster(ctx.deployment, clusterRef);
   // A held poll must still answer well inside the lease, so the agent's next
   // poll renews it in time.
   const waitMs = Math.min(options.waitMs ?? 0, ctx.settings.heartbeatTtlMs / 3);
@@ -153,7 +153,7 @@ export async function taskSpec(
   instanceId: string,
   taskId: string,
 ): Promise<TaskSpec> {
-  const cluster = agentCluster(clusterRef);
+  const cluster = agentCluster(ctx.deployment, clusterRef);
   const instance = await requireInstance(ctx, cluster, instanceId, undefined);
   const assignment = instance.assignments[taskId];
   if (!assignment) {
@@ -211,7 +211,7 @@ export async function reportTaskState(
   taskId: string,
   report: TaskStateReport,
 ): Promise<{ applied: boolean; desiredStatus: 'RUNNING' | 'STOPPED' }> {
-  const cluster = agentCluster(clusterRef);
+  const cluster = agentCluster(ctx.deployment, clusterRef);
   const instance = await requireInstance(ctx, cluster, report.instanceId, report.epoch);
   const outcome = await applyTaskReport(ctx, cluster, instance, taskId, report, undefined);
   await followUp(ctx, cluster, report.instanceId, [outcome]);
@@ -228,7 +228,7 @@ export async function reportTaskStates(
   clusterRef: string,
   batch: TaskStateReports,
 ): Promise<TaskStateReportsResponse> {
-  const cluster = agentCluster(clusterRef);
+  const cluster = agentCluster(ctx.deployment, clusterRef);
   const instance = await requireInstance(ctx, cluster, batch.instanceId, batch.epoch);
   const known = new Map(
     (

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { arns, resourceId } from '../domain/arn.ts';
+import { arns, resourceId, type Deployment } from '../domain/arn.ts';
 import { containerInstances } from '../domain/collections.ts';
 import { ClientError, InvalidParameterError, NotFoundError } from '../domain/errors.ts';
 import type { Attribute, ContainerInstance } from '../schemas/container-instance.ts';
@@ -58,7 +58,7 @@ export function isBuiltIn(name: string): boolean {
 export async function putAttributes(ctx: ControlContext, request: PutAttributesRequest): Promise<AttributeView[]> {
   for (const item of request.attributes) refuseBuiltIn(item.name);
   const cluster = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
-  const targeted = request.attributes.map((item) => ({ item, instanceId: targetInstanceId(cluster, item) }));
+  const targeted = request.attributes.map((item) => ({ item, instanceId: targetInstanceId(ctx.deployment, cluster, item) }));
   const byTarget = groupByTarget(targeted);
   const found = await requireTargets(ctx, cluster, [...byTarget.keys()]);
   // Checked on what was just read before anything is written, so a request
@@ -80,7 +80,7 @@ export async function putAttributes(ctx: ControlContext, request: PutAttributesR
 export async function deleteAttributes(ctx: ControlContext, request: DeleteAttributesRequest): Promise<AttributeView[]> {
   for (const item of request.attributes) refuseBuiltIn(item.name);
   const cluster = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
-  const targeted = request.attributes.map((item) => ({ item, instanceId: targetInstanceId(cluster, item) }));
+  const targeted = request.attributes.map((item) => ({ item, instanceId: targetInstanceId(ctx.deployment, cluster, item) }));
   const byTarget = groupByTarget(targeted);
   await requireTargets(ctx, cluster, [...byTarget.keys()]);
   let changed = false;
@@ -179,7 +179,7 @@ function groupByTarget(
   return byTarget;
 }
 
-function targetInstanceId(cluster: string, item: AttributeRequestItem): string {
+function targetInstanceId(d: Deployment, cluster: string, item: AttributeRequestItem): string {
   if (item.targetId === undefined) {
     throw new InvalidParameterError(`Attribute '${item.name}' needs a targetId (a container instance id or ARN)`);
   }
@@ -190,7 +190,7 @@ function targetInstanceId(cluster: string, item: AttributeRequestItem): string {
       { targetId: item.targetId },
     );
   }
-  return resourceId(item.targetId, 'container-instance', cluster);
+  return resourceId(d, item.targetId, 'container-instance', cluster);
 }
 
 function refuseBuiltIn(name: string): void {

@@ -18,7 +18,7 @@ export interface ClusterView extends ClusterCounts {
 
 /** Loads an ACTIVE cluster or fails as ECS does (ClusterNotFoundException). */
 export async function requireActiveCluster(ctx: ControlContext, ref: string | undefined): Promise<Versioned<Cluster>> {
-  const name = clusterName(ref);
+  const name = clusterName(ctx.deployment, ref);
   const found = await ctx.store.get(clusters, { partition: 'CLUSTER', sort: name });
   if (!found || found.value.status !== 'ACTIVE') {
     throw new NotFoundError('cluster', 'Cluster not found.', { cluster: name });
@@ -96,7 +96,7 @@ export interface DescribeClustersResult {
 }
 
 export async function describeClusters(ctx: ControlContext, refs: readonly string[] | undefined): Promise<DescribeClustersResult> {
-  const names = (refs && refs.length > 0 ? refs : ['default']).map((r) => clusterName(r));
+  const names = (refs && refs.length > 0 ? refs : ['default']).map((r) => clusterName(ctx.deployment, r));
   const found = await ctx.store.getMany(
     clusters,
     names.map((n) => ({ partition: 'CLUSTER', sort: n })),

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { clusterName, resourceId } from '../domain/arn.ts';
+import { clusterName, resourceId, type Deployment } from '../domain/arn.ts';
 import { containerInstances, instanceLeases } from '../domain/collections.ts';
 import { InvalidParameterError, VersionConflictError } from '../domain/errors.ts';
 import type { Attribute, ContainerInstance } from '../schemas/container-instance.ts';
@@ -90,8 +90,8 @@ export async function registerInstance(
  * that matters (a cluster cannot be deleted while instances are registered
  * in it, and a deregistered instance is INACTIVE).
  */
-export function agentCluster(clusterRef: string): string {
-  return clusterName(clusterRef);
+export function agentCluster(d: Deployment, clusterRef: string): string {
+  return clusterName(d, clusterRef);
 }
 
 /**
@@ -117,7 +117,7 @@ export async function heartbeat(
   instanceId: string,
   epoch: number,
 ): Promise<ContainerInstance> {
-  const cluster = agentCluster(clusterRef);
+  const cluster = agentCluster(ctx.deployment, clusterRef);
   const key = instanceKey(cluster, instanceId);
   for (let attempt = 0; ; attempt++) {
     const [current, lease] = await Promise.all([
@@ -170,7 +170,7 @@ export async function describeContainerInstances(
   refs: readonly string[],
 ): Promise<{ instances: ContainerInstance[]; missing: string[] }> {
   const cluster = (await requireActiveCluster(ctx, clusterRef)).value.clusterName;
-  const ids = refs.map((r) => resourceId(r, 'container-instance', cluster));
+  const ids = refs.map((r) => resourceId(ctx.deployment, r, 'container-instance', cluster));
   const found = await ctx.store.getMany(
     containerInstances,
     ids.map((id) => instanceKey(cluster, id)),
@@ -196,7 +196,7 @@ export async function deregisterContainerInstance(
   request: z.infer<typeof deregisterContainerInstanceRequest>,
 ): Promise<ContainerInstance> {
   const cluster = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
-  const id = resourceId(request.containerInstance, 'container-instance', cluster);
+  const id = resourceId(ctx.deployment, request.containerInstance, 'container-instance', cluster);
   const updated = await updateWithRetry(ctx.store, containerInstances, instanceKey(cluster, id), (i) => {
     if (i.status === 'INACTIVE') return undefined;
     const live = Object.values(i.assignments).length;
@@ -228,7 +228,7 @@ export async function updateContainerInstancesState(
   const instances: ContainerInstance[] = [];
   const missing: string[] = [];
   for (const ref of refs) {
-    const id = resourceId(ref, 'container-instance', cluster);
+    const id = resourceId(ctx.deployment, ref, 'container-instance', cluster);
     const updated = await updateWithRetry(ctx.store, containerInstances, instanceKey(cluster, id), (i) => {
       if (i.status === 'INACTIVE' || i.status === status) return undefined;
       return { ...i, status, generation: i.generation + 1 };

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { arnPrefix } from '../domain/arn.ts';
+import { arnPrefix, serviceDeploymentRef } from '../domain/arn.ts';
 import { services } from '../domain/collections.ts';
 import { InvalidParameterError, NotFoundError, StateConflictError } from '../domain/errors.ts';
 import type { listServiceDeploymentsRequest } from '../schemas/service-requests.ts';
@@ -13,12 +13,6 @@ import { deploymentId, requireService, startDeployment } from './services.ts';
 /** `.../service-deployment/<cluster>/<service>/<digits>` for deployment `ecs-svc/<digits>`. */
 export function serviceDeploymentArn(ctx: ControlContext, service: Service, deployment: Deployment): string {
   return `${arnPrefix(ctx.deployment)}:service-deployment/${service.clusterName}/${service.serviceName}/${deployment.id.replace('ecs-svc/', '')}`;
-}
-
-function parseDeploymentArn(arn: string): { cluster: string; service: string; id: string } {
-  const match = /^arn:[^:]+:ecs:[^:]+:\d{12}:service-deployment\/([^/]+)\/([^/]+)\/(\d+)$/.exec(arn);
-  if (!match) throw new InvalidParameterError(`Invalid service deployment ARN: ${arn}`);
-  return { cluster: match[1] as string, service: match[2] as string, id: `ecs-svc/${match[3]}` };
 }
 
 export function allDeployments(service: Service): Deployment[] {
@@ -54,7 +48,7 @@ export async function describeServiceDeployments(
   const found: { service: Service; deployment: Deployment }[] = [];
   const missing: string[] = [];
   for (const ref of refs) {
-    const { cluster, service, id } = parseDeploymentArn(ref);
+    const { cluster, service, id } = serviceDeploymentRef(ctx.deployment, ref);
     const item = await ctx.store.get(services, { partition: `SERVICE#${cluster}`, sort: service });
     const deployment = item && allDeployments(item.value).find((d) => d.id === id);
     if (item && deployment) found.push({ service: item.value, deployment });
@@ -72,7 +66,7 @@ export async function stopServiceDeployment(
   arn: string,
   stopType: 'ROLLBACK' | 'ABORT',
 ): Promise<string> {
-  const { cluster, service, id } = parseDeploymentArn(arn);
+  const { cluster, service, id } = serviceDeploymentRef(ctx.deployment, arn);
   const now = ctx.clock.now();
   const newId = deploymentId(ctx);
   const updated = await updateWithRetry(ctx.store, services, { partition: `SERVICE#${cluster}`, sort: service }, (s) => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import { arns, NAME_PATTERN } from '../domain/arn.ts';
+import { arns, serviceName } from '../domain/arn.ts';
 import { services } from '../domain/collections.ts';
 import {
   ClientError,
@@ -27,18 +27,6 @@ import { assertClusterAllowsRef } from '../security/cluster-policy-gate.ts';
 export function deploymentId(ctx: ControlContext): string {
   const digits = BigInt(`0x${ctx.ids.next().slice(0, 15)}`).toString().padStart(19, '0');
   return `ecs-svc/${digits}`;
-}
-
-function serviceName(ref: string, cluster: string): string {
-  const match = /^arn:[^:]+:ecs:[^:]+:\d{12}:service\/(?:([^/]+)\/)?([^/]+)$/.exec(ref);
-  if (match) {
-    if (match[1] !== undefined && match[1] !== cluster) {
-      throw new InvalidParameterError(`The service ${ref} does not belong to cluster ${cluster}`);
-    }
-    return match[2] as string;
-  }
-  if (!NAME_PATTERN.test(ref)) throw new InvalidParameterError(`Invalid service identifier: ${ref}`);
-  return ref;
 }
 
 function serviceKey(cluster: string, name: string): { partition: string; sort: string } {
@@ -118,7 +106,7 @@ export async function createService(ctx: ControlContext, request: CreateServiceR
 
 export async function requireService(ctx: ControlContext, clusterRef: string | undefined, ref: string): Promise<Versioned<Service>> {
   const cluster = (await requireActiveCluster(ctx, clusterRef)).value.clusterName;
-  const name = serviceName(ref, cluster);
+  const name = serviceName(ctx.deployment, ref, cluster);
   const found = await ctx.store.get(services, serviceKey(cluster, name));
   if (!found) throw new NotFoundError('service', 'Service not found.', { service: ref });
   return found;
@@ -203,7 +191,7 @@ export async function describeServices(
   refs: readonly string[],
 ): Promise<{ services: Service[]; missing: string[] }> {
   const cluster = (await requireActiveCluster(ctx, clusterRef)).value.clusterName;
-  const names = refs.map((r) => serviceName(r, cluster));
+  const names = refs.map((r) => serviceName(ctx.deployment, r, cluster));
   const found = await ctx.store.getMany(services, names.map((n) => serviceKey(cluster, n)));
   const byName = new Map(found.map((f) => [f.value.serviceName, f.value]));
   const result: Service[] = [];

@@ -62,10 +62,10 @@ export async function registerTaskDefinition(
 
 /** `family` alone means its latest ACTIVE revision, as ECS resolves it. */
 export async function findTaskDefinition(
-  ctx: ControlContext,
+  ctx: Pick<ControlContext, 'store' | 'deployment'>,
   ref: string,
 ): Promise<Versioned<TaskDefinition>> {
-  const { family, revision } = taskDefinitionRef(ref);
+  const { family, revision } = taskDefinitionRef(ctx.deployment, ref);
   if (revision !== undefined) {
     const found = await ctx.store.get(taskDefinitions, {
       partition: 'TASKDEF',
@@ -90,7 +90,7 @@ export async function findTaskDefinition(
 }
 
 export async function deregisterTaskDefinition(ctx: ControlContext, ref: string): Promise<TaskDefinition> {
-  if (taskDefinitionRef(ref).revision === undefined) {
+  if (taskDefinitionRef(ctx.deployment, ref).revision === undefined) {
     throw new ClientError('A revision is required: use family:revision or a task definition ARN');
   }
   for (;;) {

@@ -213,7 +213,7 @@ export async function stopTask(
   request: z.infer<typeof stopTaskRequest>,
 ): Promise<Task> {
   const name = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
-  const taskId = resourceId(request.task, 'task', name);
+  const taskId = resourceId(ctx.deployment, request.task, 'task', name);
   const task = await requestStop(ctx, name, taskId, 'UserInitiated', request.reason ?? 'Task stopped by user');
   if (!task) throw new InvalidParameterError('The referenced task was not found.', { task: request.task });
   // The scheduler tells the instance (propagateStop); until then the agent's next poll would not know.
@@ -280,7 +280,7 @@ export async function describeTasks(
   refs: readonly string[],
 ): Promise<{ tasks: Task[]; failures: Failure[] }> {
   const name = (await requireActiveCluster(ctx, clusterRef)).value.clusterName;
-  const ids = refs.map((r) => resourceId(r, 'task', name));
+  const ids = refs.map((r) => resourceId(ctx.deployment, r, 'task', name));
   const found = await ctx.store.getMany(
     tasks,
     ids.map((id) => ({ partition: `TASK#${name}`, sort: id })),
@@ -302,7 +302,7 @@ export async function listTasks(
 ): Promise<{ tasks: Task[]; nextToken?: string }> {
   const name = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
   const instanceId =
-    request.containerInstance !== undefined ? resourceId(request.containerInstance, 'container-instance', name) : undefined;
+    request.containerInstance !== undefined ? resourceId(ctx.deployment, request.containerInstance, 'container-instance', name) : undefined;
   const desired = request.desiredStatus ?? 'RUNNING';
   const page = await listMatching(ctx.store, tasks, `TASK#${name}`, {
     limit: pageSize(request.maxResults),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Collection } from '../ports/store.ts';
+import { NAME_PATTERN } from '../domain/arn.ts';
 import { epochMs } from '../schemas/common.ts';
 import { encryptedSecret } from './access-key.ts';
 import { BERTH_SECRET_NAME, BERTH_SECRET_PREFIX } from './secret-reference.ts';
@@ -23,8 +24,16 @@ export const secretName = z.string().regex(BERTH_SECRET_NAME, 'letters, digits, 
 /** Fits the admin API's body limit with room to spare; SSM's advanced parameters hold 8 KiB too. */
 export const MAX_SECRET_VALUE_BYTES = 8192;
 
+/**
+ * The clusters whose tasks may use a secret; absent means any cluster. The
+ * control plane checks it when an agent fetches the secret for a task, so a
+ * task definition naming the secret gets nothing in another cluster.
+ */
+export const secretClusters = z.array(z.string().regex(NAME_PATTERN, 'cluster names')).min(1).max(100);
+
 export const putSecretRequest = z.strictObject({
   name: secretName,
+  clusters: secretClusters.optional(),
   value: z
     .string()
     .min(1)
@@ -38,6 +47,7 @@ export const secretSummary = z.object({
   name: secretName,
   /** What a task definition puts in `valueFrom`. */
   valueFrom: z.string(),
+  clusters: secretClusters.optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -58,6 +68,7 @@ export type TaskSecretsResponse = z.infer<typeof taskSecretsResponse>;
 export const storedSecret = z.object({
   name: secretName,
   secret: encryptedSecret,
+  clusters: secretClusters.optional(),
   createdAt: epochMs,
   updatedAt: epochMs,
 });
@@ -91,8 +102,14 @@ export interface SecretAdmin {
   deleteSecret(name: string): Promise<SecretSummary>;
 }
 
+/** What `reveal` found: values by name, and the names limited to other clusters (never decrypted). */
+export interface RevealedSecrets {
+  readonly values: ReadonlyMap<string, string>;
+  readonly refused: readonly string[];
+}
+
 /** Reads values, for the agent API only. */
 export interface SecretSource {
-  /** The values of the named secrets that exist, by name. */
-  reveal(names: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  /** The values of the named secrets that exist and that tasks in `cluster` may use. */
+  reveal(names: readonly string[], cluster: string): Promise<RevealedSecrets>;
 }

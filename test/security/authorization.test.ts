@@ -62,6 +62,8 @@ describe('authorisation by policy', () => {
         Version: '2012-10-17',
         Statement: [
           { Effect: 'Allow', Action: 'ecs:*', Resource: `${ARN}:cluster/A` },
+          // RunTask acts on the task definition too, as in ECS.
+          { Effect: 'Allow', Action: 'ecs:RunTask', Resource: `${ARN}:task-definition/*` },
           { Effect: 'Allow', Action: ['ecs:StopTask', 'ecs:DescribeTasks'], Resource: '*', Condition: { ArnEquals: { 'ecs:cluster': `${ARN}:cluster/A` } } },
         ],
       });
@@ -76,7 +78,7 @@ describe('authorisation by policy', () => {
     it.each([
       ['RunTask on B by name', 'RunTask', { cluster: 'B', taskDefinition: 'web' }, `${ARN}:cluster/B`],
       ['RunTask on B by ARN', 'RunTask', { cluster: `${ARN}:cluster/B`, taskDefinition: 'web' }, `${ARN}:cluster/B`],
-      ['RunTask on B named by an ARN of another region', 'RunTask', { cluster: 'arn:aws:ecs:eu-west-1:111111111111:cluster/B', taskDefinition: 'web' }, `${ARN}:cluster/B`],
+      ['RunTask on B named by an ARN of another region', 'RunTask', { cluster: 'arn:aws:ecs:eu-west-1:111111111111:cluster/B', taskDefinition: 'web' }, 'arn:aws:ecs:eu-west-1:111111111111:cluster/B'],
       ['RunTask on the default cluster', 'RunTask', { taskDefinition: 'web' }, `${ARN}:cluster/default`],
       ['DeleteCluster B', 'DeleteCluster', { cluster: 'B' }, `${ARN}:cluster/B`],
       ['DescribeTasks in B', 'DescribeTasks', { cluster: 'B', tasks: ['0123456789abcdef0123456789abcdef'] }, `${ARN}:task/B/0123456789abcdef0123456789abcdef`],
@@ -112,7 +114,10 @@ describe('authorisation by policy', () => {
 
   it('evaluates aws:ResourceTag conditions against the cluster’s tags', async () => {
     const key = await keyWith({
-      Statement: [{ Effect: 'Allow', Action: 'ecs:RunTask', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/env': 'dev' } } }],
+      Statement: [
+        { Effect: 'Allow', Action: 'ecs:RunTask', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/env': 'dev' } } },
+        { Effect: 'Allow', Action: 'ecs:RunTask', Resource: `${ARN}:task-definition/*` },
+      ],
     });
     expect((await expectAllowed(key, 'RunTask', { cluster: 'A', taskDefinition: 'web' })).message).toMatch(/No Container Instances/);
     await expectDenied(key, 'RunTask', { cluster: 'B', taskDefinition: 'web' }, `${ARN}:cluster/B`);
@@ -137,7 +142,14 @@ describe('authorisation by policy', () => {
 
   it('evaluates ecs:task-definition conditions on RunTask', async () => {
     const key = await keyWith({
-      Statement: [{ Effect: 'Allow', Action: 'ecs:RunTask', Resource: `${ARN}:cluster/A`, Condition: { ArnLike: { 'ecs:task-definition': `${ARN}:task-definition/web:*` } } }],
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'ecs:RunTask',
+          Resource: [`${ARN}:cluster/A`, `${ARN}:task-definition/*`],
+          Condition: { ArnLike: { 'ecs:task-definition': `${ARN}:task-definition/web:*` } },
+        },
+      ],
     });
     await expectAllowed(key, 'RunTask', { cluster: 'A', taskDefinition: 'web' });
     await expectAllowed(key, 'RunTask', { cluster: 'A', taskDefinition: 'web:1' });

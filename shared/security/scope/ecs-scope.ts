@@ -2,7 +2,10 @@ import {
   arnPrefix,
   arns,
   clusterName,
+  ownArnResource,
   resourceId,
+  serviceDeploymentRef,
+  serviceName,
   taskDefinitionRef,
   type Deployment,
 } from '../../domain/arn.ts';
@@ -29,25 +32,42 @@ function attempt<T>(read: () => T): T | undefined {
 }
 
 export function clusterResource(d: Deployment, ref: string | undefined): ScopedResource {
-  const name = attempt(() => clusterName(ref));
+  const name = attempt(() => clusterName(d, ref));
   if (name === undefined) return { arn: ref ?? '', keys: {} };
   const arn = arns.cluster(d, name);
   return { arn, keys: { 'ecs:cluster': [arn] }, tags: { kind: 'cluster', cluster: name } };
 }
 
 function inCluster(d: Deployment, f: Fields): { name?: string; keys: Record<string, string[]> } {
-  const name = attempt(() => clusterName(f.string('cluster')));
+  const name = attempt(() => clusterName(d, f.string('cluster')));
   return name === undefined ? { keys: {} } : { name, keys: { 'ecs:cluster': [arns.cluster(d, name)] } };
 }
 
 const cluster: Resolver = (d, f) => [clusterResource(d, f.string('cluster'))];
+
+/**
+ * The task definition a run or a deployment uses, as ECS authorises RunTask
+ * and StartTask: on the task definition's ARN, with `ecs:cluster`. Berth
+ * keeps the cluster (or service) as a resource beside it, so policies that
+ * name clusters keep their meaning: both must be allowed, and a Deny on
+ * either refuses. Without a revision the resource is `family:*` here; the
+ * guard resolves it to the revision that would run before deciding.
+ */
+const withTaskDefinition =
+  (first: Resolver, required: boolean): Resolver =>
+  (d, f) => {
+    const ref = f.string('taskDefinition');
+    if (ref === undefined && !required) return first(d, f);
+    const { keys } = inCluster(d, f);
+    return [...first(d, f), { ...taskDefinitionResource(d, ref ?? ''), keys }];
+  };
 
 const tasks =
   (field: string): Resolver =>
   (d, f) => {
     const { name, keys } = inCluster(d, f);
     return (f.strings(field) ?? [f.string(field) ?? '']).map((ref) => {
-      const id = name === undefined ? undefined : attempt(() => resourceId(ref, 'task', name));
+      const id = name === undefined ? undefined : attempt(() => resourceId(d, ref, 'task', name));
       return name === undefined || id === undefined
         ? { arn: ref, keys }
         : { arn: arns.task(d, name, id), keys, tags: { kind: 'task', cluster: name, taskId: id } };
@@ -59,7 +79,7 @@ const containerInstances =
   (d, f) => {
     const { name, keys } = inCluster(d, f);
     return (f.strings(field) ?? [f.string(field) ?? '']).map((ref) => {
-      const id = name === undefined ? undefined : attempt(() => resourceId(ref, 'container-instance', name));
+      const id = name === undefined ? undefined : attempt(() => resourceId(d, ref, 'container-instance', name));
       return name === undefined || id === undefined ? { arn: ref, keys } : { arn: arns.containerInstance(d, name, id), keys };
     });
   };
@@ -69,16 +89,15 @@ const services =
   (d, f) => {
     const { name, keys } = inCluster(d, f);
     return (f.strings(field) ?? [f.string(field) ?? '']).map((ref) => {
-      // A service is named by its name or an ARN whose last segment is the name.
-      const service = ref.startsWith('arn:') ? ref.slice(ref.lastIndexOf('/') + 1) : ref;
-      return name === undefined || !/^[a-zA-Z0-9_-]{1,255}$/.test(service)
+      const service = name === undefined ? undefined : attempt(() => serviceName(d, ref, name));
+      return name === undefined || service === undefined
         ? { arn: ref, keys }
         : { arn: arns.service(d, name, service), keys, tags: { kind: 'service', cluster: name, service } };
     });
   };
 
 export function taskDefinitionResource(d: Deployment, ref: string): ScopedResource {
-  const parsed = attempt(() => taskDefinitionRef(ref));
+  const parsed = attempt(() => taskDefinitionRef(d, ref));
   if (parsed === undefined) return { arn: ref, keys: {} };
   // Without a revision, the resource is any revision of the family.
   const arn =
@@ -93,25 +112,43 @@ const taskDefinition =
   (d, f) =>
     (f.strings(field) ?? [f.string(field) ?? '']).map((ref) => taskDefinitionResource(d, ref));
 
-/** An ARN as given (tagging operations, service deployments), with what can be read from it. */
+/**
+ * An ARN as given (tagging operations, service deployments), read by the
+ * same parser the operations use: what it names when it is this
+ * deployment's, else the ARN as given (only `*` matches it, and the
+ * operation refuses it).
+ */
 export function arnResource(d: Deployment, arn: string): ScopedResource {
-  const prefix = `${arnPrefix(d)}:`;
-  if (!arn.startsWith(prefix)) return { arn, keys: {} };
-  const [kind, ...rest] = arn.slice(prefix.length).split('/');
-  const clusterOf = (name: string | undefined): Record<string, string[]> =>
-    name === undefined ? {} : { 'ecs:cluster': [arns.cluster(d, name)] };
-  if (kind === 'cluster' && rest.length === 1 && rest[0]) return clusterResource(d, arn);
-  if (kind === 'task' && rest.length === 2 && rest[0] && rest[1]) {
-    return { arn, keys: clusterOf(rest[0]), tags: { kind: 'task', cluster: rest[0], taskId: rest[1] } };
+  const [kind, ...rest] = (attempt(() => ownArnResource(d, arn, 'resourceArn')) ?? '').split('/');
+  const asGiven: ScopedResource = { arn, keys: {} };
+  const clusterOf = (name: string): Record<string, string[]> => ({ 'ecs:cluster': [arns.cluster(d, name)] });
+  switch (kind) {
+    case 'cluster':
+      return clusterResource(d, arn);
+    case 'task-definition':
+      return { ...taskDefinitionResource(d, arn), arn };
+    case 'task': {
+      const [cluster] = rest;
+      const id = rest.length === 2 && cluster ? attempt(() => resourceId(d, arn, 'task', cluster)) : undefined;
+      return cluster && id ? { arn, keys: clusterOf(cluster), tags: { kind: 'task', cluster, taskId: id } } : asGiven;
+    }
+    case 'service': {
+      const [cluster] = rest;
+      const service = rest.length === 2 && cluster ? attempt(() => serviceName(d, arn, cluster)) : undefined;
+      return cluster && service ? { arn, keys: clusterOf(cluster), tags: { kind: 'service', cluster, service } } : asGiven;
+    }
+    case 'container-instance': {
+      const [cluster] = rest;
+      const id = rest.length === 2 && cluster ? attempt(() => resourceId(d, arn, 'container-instance', cluster)) : undefined;
+      return cluster && id ? { arn, keys: clusterOf(cluster) } : asGiven;
+    }
+    case 'service-deployment': {
+      const parsed = attempt(() => serviceDeploymentRef(d, arn));
+      return parsed ? { arn, keys: clusterOf(parsed.cluster) } : asGiven;
+    }
+    default:
+      return asGiven;
   }
-  if (kind === 'service' && rest.length === 2 && rest[0] && rest[1]) {
-    return { arn, keys: clusterOf(rest[0]), tags: { kind: 'service', cluster: rest[0], service: rest[1] } };
-  }
-  if (kind === 'task-definition') return { ...taskDefinitionResource(d, arn), arn };
-  if ((kind === 'container-instance' || kind === 'service-deployment') && rest.length >= 2) {
-    return { arn, keys: clusterOf(rest[0]) };
-  }
-  return { arn, keys: {} };
 }
 
 const givenArns =
@@ -137,8 +174,8 @@ const resolvers: Record<string, Resolver> = {
   ListTaskDefinitions: anything,
   ListTaskDefinitionFamilies: anything,
 
-  RunTask: cluster,
-  StartTask: cluster,
+  RunTask: withTaskDefinition(cluster, true),
+  StartTask: withTaskDefinition(cluster, true),
   ExplainPlacement: cluster,
   ListTasks: cluster,
   StopTask: tasks('task'),
@@ -157,8 +194,8 @@ const resolvers: Record<string, Resolver> = {
   DeleteAttributes: cluster,
   ListAttributes: cluster,
 
-  CreateService: services('serviceName'),
-  UpdateService: services('service'),
+  CreateService: withTaskDefinition(services('serviceName'), false),
+  UpdateService: withTaskDefinition(services('service'), false),
   DeleteService: services('service'),
   DescribeServices: services('services'),
   ListServiceDeployments: services('service'),
