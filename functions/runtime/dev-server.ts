@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { serve, type ServerType } from '@hono/node-server';
+import { Server } from 'node:http';
 import type { ControlContext } from '../../shared/control/context.ts';
 import { createApp } from '../api/app.ts';
 import { createDynamoDbJsonClient } from '../adapters/dynamodb-json-client.ts';
@@ -10,6 +11,7 @@ import { queueReconciles } from '../adapters/reconcile-queue.ts';
 import { createMonitorHandler } from '../monitor/handler.ts';
 import { createSchedulerHandler } from '../scheduler/handler.ts';
 import { controlContext } from './control-context.ts';
+import { closableHttpServer } from './http-shutdown.ts';
 import { inProcessInstanceChanges } from './instance-changes.ts';
 import { startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
 import { sweepExpired } from './expiry-sweep.ts';
@@ -42,6 +44,9 @@ export interface DevServer {
   registrationToken(cluster: string, options?: { uses?: number; ttlSeconds?: number }): Promise<string>;
   stop(): Promise<void>;
 }
+
+/** How long stop() lets requests in flight finish before it closes their connections. */
+const HTTP_CLOSE_GRACE_MS = 2_000;
 
 export class DevServerError extends Error {
   override readonly name = 'DevServerError';
@@ -76,11 +81,12 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     credentials: { accessKeyId: 'berth-dev', secretAccessKey: 'berth-dev' },
   });
   const queue = createInProcessQueue({ visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
+  const changes = inProcessInstanceChanges();
   const ctx = controlContext(env, {
     store: createDynamoDbStore({ client: calls, tableName: env.BERTH_TABLE_NAME }),
     reconcile: queueReconciles(queue),
     // One process: a poll can wait for its instance to change (long poll).
-    changes: inProcessInstanceChanges(),
+    changes,
   });
   const deps = () => ({ ctx, logger });
   const poller = startQueuePoller({
@@ -91,8 +97,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     onError: (error) => logger.error('scheduler poll failed', { error }),
   });
   const monitor = createMonitorHandler(deps);
+  // One sweep at a time, and stop() waits for the one under way before closing the table.
+  let monitoring: Promise<unknown> | undefined;
   const sweeper = setInterval(() => {
-    monitor().catch((error: unknown) => logger.error('monitor sweep failed', { error }));
+    monitoring ??= monitor()
+      .catch((error: unknown) => logger.error('monitor sweep failed', { error }))
+      .finally(() => {
+        monitoring = undefined;
+      });
   }, options.monitorIntervalMs ?? 5_000);
   sweeper.unref();
   // dynalite has no TTL: expired items are deleted here, one sweep at a time.
@@ -142,6 +154,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     throw error;
   });
 
+  if (!(server! instanceof Server)) throw new DevServerError('The API server is not an HTTP/1.1 server');
+  const http = closableHttpServer(server);
+
   return {
     endpoint: `http://${host}:${port}`,
     ...(adminKey !== undefined && { adminKey }),
@@ -152,8 +167,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     async stop() {
       clearInterval(sweeper);
       clearInterval(expiry);
-      await expiring;
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Held agent polls answer now; connections still busy after the grace are cut.
+      changes.close();
+      await http.close(HTTP_CLOSE_GRACE_MS);
+      await Promise.all([expiring, monitoring]);
       const stopped = poller.stop();
       queue.close();
       await stopped;
