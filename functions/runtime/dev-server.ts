@@ -66,19 +66,22 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ...(options.env ?? process.env),
   });
   const logger = options.logger ?? silentLogger;
-  const dynamo = await startEmbeddedDynamoDb({ ...(options.dataDir !== undefined && { dataDir: options.dataDir }) });
+  const dynamo = await startEmbeddedDynamoDb({
+    region: env.AWS_REGION,
+    ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
+  });
   const client = new DynamoDBClient({
     endpoint: dynamo.endpoint,
-    region: env.AWS_REGION,
-    credentials: { accessKeyId: 'berth-dev', secretAccessKey: 'berth-dev' },
+    region: dynamo.region,
+    credentials: dynamo.credentials,
   });
   await ensureTable(client, env.BERTH_TABLE_NAME);
   // The store's own calls go through the lean JSON client: the SDK's request
   // pipeline costs more CPU than the emulator itself (docs/performance.md).
   const calls = createDynamoDbJsonClient({
     endpoint: dynamo.endpoint,
-    region: env.AWS_REGION,
-    credentials: { accessKeyId: 'berth-dev', secretAccessKey: 'berth-dev' },
+    region: dynamo.region,
+    credentials: dynamo.credentials,
   });
   const queue = createInProcessQueue({ visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
   const changes = inProcessInstanceChanges();
