@@ -33,7 +33,7 @@ export async function startDevAgent(
   const probe = await probeDocker();
   if (!probe.ok) return { summary: `agent: off (${probe.message})`, stop: async () => {} };
   const stateDir = dataDir === undefined ? undefined : join(dataDir, 'agent');
-  if (stateDir !== undefined) mkdirSync(stateDir, { recursive: true });
+  if (stateDir !== undefined) mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const agent = await startAgent({
     endpoint: server.endpoint,
     cluster,

@@ -21,6 +21,9 @@ const USAGE = `usage: npm start -- [--port 7466] [--host 127.0.0.1] [--data-dir 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
 async function main(): Promise<void> {
+  // Everything dev mode writes (the table's files, keys, the agent's
+  // credential) is for this user alone, whichever library creates the file.
+  process.umask(0o077);
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: process.env.BERTH_PORT ?? '7466' },

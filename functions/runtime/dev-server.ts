@@ -17,6 +17,7 @@ import { startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
 import { sweepExpired } from './expiry-sweep.ts';
 import { parseEnvironment } from './env.ts';
 import { silentLogger, type Logger } from './logger.ts';
+import { makeDataDirPrivate } from './private-data-dir.ts';
 import { startQueuePoller } from './queue-poller.ts';
 import { createSecurity, devCipher, type BootstrapKey } from '../security/index.ts';
 
@@ -66,6 +67,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ...(options.env ?? process.env),
   });
   const logger = options.logger ?? silentLogger;
+  if (options.dataDir !== undefined) await privateDataDir(options.dataDir);
   const dynamo = await startEmbeddedDynamoDb({
     region: env.AWS_REGION,
     ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
@@ -182,4 +184,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       await dynamo.close();
     },
   };
+}
+
+async function privateDataDir(dir: string): Promise<void> {
+  try {
+    await makeDataDirPrivate(dir);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n', 1)[0] : String(error);
+    throw new DevServerError(`Cannot use ${dir} as the data directory: ${reason}`);
+  }
 }
