@@ -10,6 +10,8 @@ export interface ShutdownOptions {
   readonly deadlineMs: number;
   readonly say?: (line: string) => void;
   readonly exit?: (code: number) => void;
+  /** Where the signals come from: the process, or a stand-in in tests. */
+  readonly signals?: { on(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown };
 }
 
 export function exitOnSignals(options: ShutdownOptions): void {
@@ -37,6 +39,7 @@ export function exitOnSignals(options: ShutdownOptions): void {
       },
     );
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const signals = options.signals ?? process;
+  signals.on('SIGINT', onSignal);
+  signals.on('SIGTERM', onSignal);
 }
