@@ -1,4 +1,4 @@
-import { CreateClusterCommand, ECSClient, ListContainerInstancesCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
+import { CreateClusterCommand, DescribeTasksCommand, ECSClient, ListContainerInstancesCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +54,50 @@ describe('dev mode on Ctrl-C', () => {
     expect(exit, `still running ${EXIT_BOUND_MS} ms after SIGINT; stderr: ${run.stderr}`).toBe(0);
     // Nothing of the in-memory cluster is left on the engine, not even stopped containers.
     expect(await containersLabelled({ 'com.berth.cluster': cluster }, true)).toEqual([]);
+  });
+
+  it('with --data-dir, leaves its tasks running and the next start adopts them', async () => {
+    const image = await ensureBusyboxImage();
+    const dataDir = mkdtempSync(join(tmpdir(), 'berth-shutdown-'));
+    cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+    const cluster = `shutdown-keep-${Date.now()}`;
+    cleanups.push(() => removeClusterContainers(cluster));
+    const run = startDevMain(['--port', '0', '--cluster', cluster, '--data-dir', dataDir]);
+    running.push(run);
+    const { endpoint, credentials } = await devMainReady(run);
+    const ecs = ecsOf(endpoint, credentials);
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'keeper',
+        containerDefinitions: [{ name: 'main', image, memory: 32, command: ['sleep', '300'] }],
+      }),
+    );
+    const taskArn = (await ecs.send(new RunTaskCommand({ cluster, taskDefinition: 'keeper' }))).tasks?.[0]?.taskArn ?? '';
+    const [container] = await waitFor(
+      async () => {
+        const ids = await containersLabelled({ 'com.berth.cluster': cluster });
+        return ids.length === 1 ? ids : undefined;
+      },
+      { timeoutMs: 60_000, what: 'the task container running' },
+    );
+
+    run.child.kill('SIGINT');
+    expect(await exitWithin(run, EXIT_BOUND_MS), `stderr: ${run.stderr}`).toBe(0);
+    expect(await containersLabelled({ 'com.berth.cluster': cluster })).toEqual([container]);
+
+    // The keys are in the data directory: the first run's key signs for the second.
+    const again = startDevMain(['--port', '0', '--cluster', cluster, '--data-dir', dataDir]);
+    running.push(again);
+    const second = ecsOf((await devMainReady(again)).endpoint, credentials);
+    const task = await waitFor(
+      async () => {
+        const described = (await second.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }))).tasks?.[0];
+        return described?.lastStatus === 'RUNNING' ? described : undefined;
+      },
+      { timeoutMs: 30_000, what: 'the task RUNNING after the restart' },
+    );
+    expect(task.desiredStatus).toBe('RUNNING');
+    expect(await containersLabelled({ 'com.berth.cluster': cluster })).toEqual([container]);
   });
 
   it('with --data-dir and a separate agent holding a poll, exits promptly and releases the directory', async () => {
