@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
+import { EventEmitter } from 'node:events';
 import { messages, refusalResponse, type Refusal } from '../../shared/security/refusal.ts';
 import type { HttpRequestParts } from '../../shared/security/sigv4/canonical-request.ts';
 import { readSignature } from '../../shared/security/sigv4/read-signature.ts';
@@ -31,8 +31,8 @@ export function embeddedCredentials(): EmbeddedCredentials {
   };
 }
 
-/** What dynalite reads of a request: its head, then its body as a stream. */
-export type ReplayedRequest = Readable & Pick<IncomingMessage, 'headers' | 'method' | 'url'>;
+/** What dynalite reads of a request: its head, then its body as `data` and `end` events. */
+export type ReplayedRequest = EventEmitter & Pick<IncomingMessage, 'headers' | 'method' | 'url'>;
 export type InnerListener = (request: ReplayedRequest, response: ServerResponse) => void;
 
 /** A request listener that admits only requests signed with `credentials` for `region` and `dynamodb`. */
@@ -82,23 +82,36 @@ function parts(request: IncomingMessage, body: Buffer): HttpRequestParts {
   };
 }
 
-/** The body, or undefined once it passes the cap. */
-async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of request) {
-    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    length += bytes.length;
-    if (length > MAX_BODY_BYTES) return undefined;
-    chunks.push(bytes);
-  }
-  return Buffer.concat(chunks, length);
+/** The body, or undefined once it passes the cap. Events rather than an async iterator: this is on every table call. */
+function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const onData = (chunk: Buffer) => {
+      length += chunk.length;
+      if (length <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      request.off('data', onData);
+      request.off('end', onEnd);
+      resolve(undefined);
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks, length));
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.once('error', reject);
+  });
 }
 
-/** The request rebuilt around the body the guard has already read. */
+/**
+ * The request rebuilt around the body the guard has already read: the
+ * events come on the next tick, once dynalite has added its listeners.
+ */
 function replay(request: IncomingMessage, body: Buffer): ReplayedRequest {
-  const stream = Readable.from(body.length > 0 ? [body] : [], { objectMode: false });
-  return Object.assign(stream, { headers: request.headers, method: request.method, url: request.url });
+  const replayed = Object.assign(new EventEmitter(), { headers: request.headers, method: request.method, url: request.url });
+  process.nextTick(() => {
+    if (body.length > 0) replayed.emit('data', body);
+    replayed.emit('end');
+  });
+  return replayed;
 }
 
 function answer(response: ServerResponse, status: number, type: string, message: string): void {
