@@ -40,11 +40,8 @@ export function signatureGuard(credentials: EmbeddedCredentials, region: string,
   return (request, response) => {
     readBody(request).then(
       (body) => {
-        if (body === undefined) {
-          // The rest of the body is never read: the connection goes with the answer.
-          response.setHeader('connection', 'close');
-          return answer(response, 413, 'RequestEntityTooLarge', 'The request body is too large.');
-        }
+        // The rest of such a body still flows in and is dropped, never buffered.
+        if (body === undefined) return answer(response, 413, 'RequestEntityTooLarge', 'The request body is too large.');
         const refusal = check(parts(request, body), credentials, region);
         if (refusal) {
           const { type, message } = refusalResponse(refusal);

@@ -71,6 +71,15 @@ describe('the embedded DynamoDB endpoint', () => {
     }
   });
 
+  it('refuses a body past 16 MiB without buffering it', async () => {
+    const response = await fetch(dynamo.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.ListTables' },
+      body: new Uint8Array(16 * 1024 * 1024 + 1),
+    });
+    expect(response.status).toBe(413);
+  });
+
   it('makes a new key at each start', async () => {
     const other = await startEmbeddedDynamoDb();
     try {
