@@ -84,27 +84,28 @@ export async function startEmbeddedDynamoDb(options: EmbeddedDynamoDbOptions = {
  * dynalite with its request handler taken out, to be called by the front.
  * dynalite closes its database only from its server's close(), which
  * refuses a server that never listened: it listens on a unix socket in a
- * directory of its own (mode 0700, as mkdtemp makes it) that nothing
- * connects to.
+ * directory of its own (mode 0700, as mkdtemp makes it), removed at once,
+ * so nothing can connect and nothing is left behind if the process dies.
  */
 async function startDynalite(options: Record<string, unknown>): Promise<{ handler: InnerListener; close(): Promise<void> }> {
   const server = createDynalite(options);
   const [handler] = server.listeners('request');
   if (typeof handler !== 'function') throw new Error('dynalite did not register a request handler');
   const home = await mkdtemp(join(tmpdir(), 'berth-dynalite-'));
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(join(home, 'unused.sock'), () => {
-      server.off('error', fail);
-      done();
+  try {
+    await new Promise<void>((done, fail) => {
+      server.once('error', fail);
+      server.listen(join(home, 'unused.sock'), () => {
+        server.off('error', fail);
+        done();
+      });
     });
-  });
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
   return {
     handler: (request, response) => void handler.call(server, request, response),
-    close: async () => {
-      await new Promise<void>((done, fail) => server.close((error) => (error ? fail(error) : done())));
-      await rm(home, { recursive: true, force: true });
-    },
+    close: () => new Promise<void>((done, fail) => server.close((error) => (error ? fail(error) : done()))),
   };
 }
 
