@@ -7,6 +7,7 @@ import { CLUSTER_SECURITY_USAGE, clusterSecurityCommand, type CliIoWithStdin } f
 import { CONNECTION_USAGE, resolveConnection } from './connection.ts';
 import { explainCommand, type CliIo } from './explain.ts';
 import { KEYS_USAGE, keysCommand, UsageError } from './keys-command.ts';
+import { keyMaterialOf, plainHttpRefusal } from './plain-http-guard.ts';
 import { signedFetch } from './signed-fetch.ts';
 
 export const USAGE = `Usage: berth <command> [options]
@@ -26,6 +27,8 @@ Commands:
 Options:
 ${CONNECTION_USAGE}
   --output text|json        (default text)
+  --allow-insecure-http     let keys create/rotate, secrets put and agents token use a plain
+                            http:// endpoint other than loopback (anyone on the path reads the secret)
 
 ${KEYS_USAGE}
 
@@ -71,6 +74,7 @@ export async function runBerth(argv: readonly string[], io: CliIoWithStdin & { n
         uses: { type: 'string' },
         file: { type: 'string' },
         'value-stdin': { type: 'boolean', default: false },
+        'allow-insecure-http': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -94,6 +98,8 @@ export async function runBerth(argv: readonly string[], io: CliIoWithStdin & { n
     io.env,
   );
   if ('error' in connection) return usage(io, connection.error);
+  const insecure = plainHttpRefusal(connection.endpoint, keyMaterialOf(command, positionals), values['allow-insecure-http'] === true);
+  if (insecure !== undefined) return fail(io, insecure);
   const { credentials } = connection;
   if (!credentials) return fail(io, 'no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (dev mode prints an admin key at start)');
   const client = adminClient({ ...connection, credentials }, io.fetch);

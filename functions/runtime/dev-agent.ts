@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureCluster } from '../../shared/control/clusters.ts';
 import type { DevServer } from './dev-server.ts';
+import { removeInstanceContainers } from './dev-containers.ts';
 import { jsonLogger } from './logger.ts';
 
 export interface DevAgent {
@@ -17,8 +18,9 @@ export interface DevAgent {
  * With a data directory the agent keeps its identity there and a plain stop
  * leaves containers running, to be adopted on the next start (the control
  * plane remembers them too). Without one, the control plane forgets
- * everything on exit, so the agent drains: it stops its tasks rather than
- * leave containers no one will manage.
+ * everything on exit, so stop() stops and removes the containers the agent
+ * started rather than leave containers no one will manage. Neither waits for
+ * a task's own stop timeout: exiting dev mode takes seconds, not minutes.
  */
 export async function startDevAgent(
   server: DevServer,
@@ -31,7 +33,7 @@ export async function startDevAgent(
   const probe = await probeDocker();
   if (!probe.ok) return { summary: `agent: off (${probe.message})`, stop: async () => {} };
   const stateDir = dataDir === undefined ? undefined : join(dataDir, 'agent');
-  if (stateDir !== undefined) mkdirSync(stateDir, { recursive: true });
+  if (stateDir !== undefined) mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const agent = await startAgent({
     endpoint: server.endpoint,
     cluster,
@@ -43,6 +45,12 @@ export async function startDevAgent(
   });
   return {
     summary: `agent: container instance ${agent.instanceId} in cluster ${cluster} (Docker ${probe.version})`,
-    stop: () => agent.stop({ drain: dataDir === undefined }),
+    stop: async () => {
+      // Stopped first, so it neither restarts a task nor reports on one while they go.
+      await agent.stop();
+      if (dataDir !== undefined) return;
+      const failures = await removeInstanceContainers(cluster, agent.instanceId);
+      for (const failure of failures) process.stderr.write(`berth: could not remove a task container: ${failure}\n`);
+    },
   };
 }

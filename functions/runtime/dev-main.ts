@@ -4,6 +4,7 @@ import { DevServerError, startDevServer } from './dev-server.ts';
 import { jsonLogger } from './logger.ts';
 import { EmbeddedDynamoDbError } from './embedded-dynamodb.ts';
 import { startDevAgent } from './dev-agent.ts';
+import { exitOnSignals } from './shutdown-signals.ts';
 import type { BootstrapKey } from '../security/index.ts';
 
 /**
@@ -12,7 +13,17 @@ import type { BootstrapKey } from '../security/index.ts';
  */
 const USAGE = `usage: npm start -- [--port 7466] [--host 127.0.0.1] [--data-dir DIR] [--cluster default] [--no-agent] [--verbose]`;
 
+/**
+ * Past this, a stop that hangs is cut short by exiting. Stopping takes the
+ * containers' grace (dev-containers.ts) plus the HTTP grace (dev-server.ts)
+ * at most, a few seconds.
+ */
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
 async function main(): Promise<void> {
+  // Everything dev mode writes (the table's files, keys, the agent's
+  // credential) is for this user alone, whichever library creates the file.
+  process.umask(0o077);
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: process.env.BERTH_PORT ?? '7466' },
@@ -45,13 +56,13 @@ async function main(): Promise<void> {
   process.stdout.write(
     banner(server.endpoint, server.ctx.deployment.region, values.cluster, agent?.summary ?? 'agent: off (--no-agent)', server.adminKey),
   );
-  const shutdown = async () => {
-    await agent?.stop();
-    await server.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
+  exitOnSignals({
+    stop: async () => {
+      await agent?.stop();
+      await server.stop();
+    },
+    deadlineMs: SHUTDOWN_DEADLINE_MS,
+  });
 }
 
 function banner(endpoint: string, region: string, cluster: string, agentLine: string, key: BootstrapKey | undefined): string {

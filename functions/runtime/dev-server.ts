@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { serve, type ServerType } from '@hono/node-server';
+import { Server } from 'node:http';
 import type { ControlContext } from '../../shared/control/context.ts';
 import { createApp } from '../api/app.ts';
 import { createDynamoDbJsonClient } from '../adapters/dynamodb-json-client.ts';
@@ -11,11 +12,13 @@ import { createMonitorHandler } from '../monitor/handler.ts';
 import { createSchedulerHandler } from '../scheduler/handler.ts';
 import { withBodyLimit } from './body-limit.ts';
 import { controlContext } from './control-context.ts';
+import { closableHttpServer } from './http-shutdown.ts';
 import { inProcessInstanceChanges } from './instance-changes.ts';
 import { startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
 import { sweepExpired } from './expiry-sweep.ts';
 import { parseEnvironment } from './env.ts';
 import { silentLogger, type Logger } from './logger.ts';
+import { makeDataDirPrivate } from './private-data-dir.ts';
 import { startQueuePoller } from './queue-poller.ts';
 import { createSecurity, devCipher, type BootstrapKey } from '../security/index.ts';
 
@@ -44,6 +47,9 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
+/** How long stop() lets requests in flight finish before it closes their connections. */
+const HTTP_CLOSE_GRACE_MS = 2_000;
+
 export class DevServerError extends Error {
   override readonly name = 'DevServerError';
 }
@@ -65,26 +71,31 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ...(options.monitorIntervalMs !== undefined && { BERTH_MONITOR_INTERVAL_SECONDS: String(options.monitorIntervalMs / 1000) }),
   });
   const logger = options.logger ?? silentLogger;
-  const dynamo = await startEmbeddedDynamoDb({ ...(options.dataDir !== undefined && { dataDir: options.dataDir }) });
+  if (options.dataDir !== undefined) await privateDataDir(options.dataDir);
+  const dynamo = await startEmbeddedDynamoDb({
+    region: env.AWS_REGION,
+    ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
+  });
   const client = new DynamoDBClient({
     endpoint: dynamo.endpoint,
-    region: env.AWS_REGION,
-    credentials: { accessKeyId: 'berth-dev', secretAccessKey: 'berth-dev' },
+    region: dynamo.region,
+    credentials: dynamo.credentials,
   });
   await ensureTable(client, env.BERTH_TABLE_NAME);
   // The store's own calls go through the lean JSON client: the SDK's request
   // pipeline costs more CPU than the emulator itself (docs/performance.md).
   const calls = createDynamoDbJsonClient({
     endpoint: dynamo.endpoint,
-    region: env.AWS_REGION,
-    credentials: { accessKeyId: 'berth-dev', secretAccessKey: 'berth-dev' },
+    region: dynamo.region,
+    credentials: dynamo.credentials,
   });
   const queue = createInProcessQueue({ visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
+  const changes = inProcessInstanceChanges();
   const ctx = controlContext(env, {
     store: createDynamoDbStore({ client: calls, tableName: env.BERTH_TABLE_NAME }),
     reconcile: queueReconciles(queue),
     // One process: a poll can wait for its instance to change (long poll).
-    changes: inProcessInstanceChanges(),
+    changes,
   });
   const deps = () => ({ ctx, logger });
   const poller = startQueuePoller({
@@ -95,8 +106,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     onError: (error) => logger.error('scheduler poll failed', { error }),
   });
   const monitor = createMonitorHandler(deps);
+  // One sweep at a time, and stop() waits for the one under way before closing the table.
+  let monitoring: Promise<unknown> | undefined;
   const sweeper = setInterval(() => {
-    monitor().catch((error: unknown) => logger.error('monitor sweep failed', { error }));
+    monitoring ??= monitor()
+      .catch((error: unknown) => logger.error('monitor sweep failed', { error }))
+      .finally(() => {
+        monitoring = undefined;
+      });
   }, ctx.settings.monitorIntervalMs);
   sweeper.unref();
   // dynalite has no TTL: expired items are deleted here, one sweep at a time.
@@ -146,6 +163,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     throw error;
   });
 
+  if (!(server! instanceof Server)) throw new DevServerError('The API server is not an HTTP/1.1 server');
+  const http = closableHttpServer(server);
+
   return {
     endpoint: `http://${host}:${port}`,
     ...(adminKey !== undefined && { adminKey }),
@@ -156,8 +176,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     async stop() {
       clearInterval(sweeper);
       clearInterval(expiry);
-      await expiring;
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Held agent polls answer now; connections still busy after the grace are cut.
+      changes.close();
+      await http.close(HTTP_CLOSE_GRACE_MS);
+      await Promise.all([expiring, monitoring]);
       const stopped = poller.stop();
       queue.close();
       await stopped;
@@ -166,4 +188,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       await dynamo.close();
     },
   };
+}
+
+async function privateDataDir(dir: string): Promise<void> {
+  try {
+    await makeDataDirPrivate(dir);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n', 1)[0] : String(error);
+    throw new DevServerError(`Cannot use ${dir} as the data directory: ${reason}`);
+  }
 }

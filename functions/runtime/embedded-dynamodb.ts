@@ -1,25 +1,38 @@
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { Server } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, Server } from 'node:http';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Level } from 'level';
+import { embeddedCredentials, signatureGuard, type EmbeddedCredentials, type InnerListener } from './embedded-dynamodb-guard.ts';
 
 /**
  * The DynamoDB that dev mode runs in its own process: dynalite, an emulator
  * of the DynamoDB API over LevelDB. In memory by default; on disk in
  * `dataDir` when given, so a dev cluster survives a restart.
+ *
+ * dynalite checks no signatures, so it is never reachable itself: the
+ * endpoint is a front that admits only requests signed with a key made at
+ * start (embedded-dynamodb-guard.ts). Only holders of `credentials`, that is
+ * this process, can use the table.
  */
 export interface EmbeddedDynamoDbOptions {
   /** A LevelDB directory; created if missing. In memory when absent. */
   readonly dataDir?: string;
   /** 0 (the default) picks a free port. */
   readonly port?: number;
-  /** Loopback by default: the emulator checks no signatures. */
+  /** Loopback by default. */
   readonly host?: string;
+  /** The region requests must be signed for; us-east-1 by default. */
+  readonly region?: string;
 }
 
 export interface EmbeddedDynamoDb {
   readonly endpoint: string;
+  readonly region: string;
+  /** The only key the endpoint accepts; made at start, never written anywhere. */
+  readonly credentials: EmbeddedCredentials;
   close(): Promise<void>;
 }
 
@@ -45,23 +58,62 @@ export async function startEmbeddedDynamoDb(options: EmbeddedDynamoDbOptions = {
   // still take the directory between this check and dynalite's own open; that
   // narrow race ends in dynalite's uncaught error, as it would without us.)
   if (path !== undefined) await checkDataDir(path);
-  const server = createDynalite({ ...instantTables, ...(path !== undefined && { path }) });
-  const boundPort = await listen(server, port, host).catch(async (error: unknown) => {
-    await releaseDatabase(server);
+  const region = options.region ?? 'us-east-1';
+  const database = await startDynalite({ ...instantTables, ...(path !== undefined && { path }) });
+  const credentials = embeddedCredentials();
+  const front = createServer(signatureGuard(credentials, region, database.handler));
+  const boundPort = await listen(front, port, host).catch(async (error: unknown) => {
+    await database.close();
     throw error;
   });
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
-  const close = () =>
-    new Promise<void>((done, fail) => {
-      server.close((error) => (error ? fail(error) : done()));
-    });
+  const close = async () => {
+    await closeFront(front);
+    await database.close();
+  };
   try {
-    await firstRequest(endpoint);
+    await firstRequest(endpoint, region, credentials);
   } catch (error) {
     await close();
     throw error;
   }
-  return { endpoint, close };
+  return { endpoint, region, credentials, close };
+}
+
+/**
+ * dynalite with its request handler taken out, to be called by the front.
+ * dynalite closes its database only from its server's close(), which
+ * refuses a server that never listened: it listens on a unix socket in a
+ * directory of its own (mode 0700, as mkdtemp makes it), removed at once,
+ * so nothing can connect and nothing is left behind if the process dies.
+ */
+async function startDynalite(options: Record<string, unknown>): Promise<{ handler: InnerListener; close(): Promise<void> }> {
+  const server = createDynalite(options);
+  const [handler] = server.listeners('request');
+  if (typeof handler !== 'function') throw new Error('dynalite did not register a request handler');
+  const home = await mkdtemp(join(tmpdir(), 'berth-dynalite-'));
+  try {
+    await new Promise<void>((done, fail) => {
+      server.once('error', fail);
+      server.listen(join(home, 'unused.sock'), () => {
+        server.off('error', fail);
+        done();
+      });
+    });
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+  return {
+    handler: (request, response) => void handler.call(server, request, response),
+    close: () => new Promise<void>((done, fail) => server.close((error) => (error ? fail(error) : done()))),
+  };
+}
+
+/** Closes the front at once: by the time it is closed, no caller is waiting on it, only idle pooled connections. */
+function closeFront(front: Server): Promise<void> {
+  const closed = new Promise<void>((done) => front.close(() => done()));
+  front.closeAllConnections();
+  return closed;
 }
 
 /**
@@ -69,12 +121,8 @@ export async function startEmbeddedDynamoDb(options: EmbeddedDynamoDbOptions = {
  * that, so once this returns the data directory's lock is held and a second
  * emulator on the same directory is refused by checkDataDir.
  */
-async function firstRequest(endpoint: string): Promise<void> {
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'berth-embedded', secretAccessKey: 'berth-embedded' },
-  });
+async function firstRequest(endpoint: string, region: string, credentials: EmbeddedCredentials): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region, credentials });
   try {
     await client.send(new ListTablesCommand({ Limit: 1 }));
   } finally {
@@ -139,18 +187,6 @@ function listenFailure(error: NodeJS.ErrnoException, port: number, host: string)
     default:
       return `Cannot start the embedded DynamoDB on ${where}: ${firstLine(error.message)}`;
   }
-}
-
-/**
- * dynalite closes its database only from server.close(), which refuses a
- * server that never listened; listening on a throwaway loopback port first
- * lets it release the data directory's lock.
- */
-async function releaseDatabase(server: Server): Promise<void> {
-  await new Promise<void>((done) => {
-    server.once('error', () => done());
-    server.listen(0, '127.0.0.1', () => server.close(() => done()));
-  });
 }
 
 function firstLine(text: string): string {

@@ -7,11 +7,21 @@ import type { InstanceChanges } from '../../shared/control/context.ts';
  * agent's next poll. Watches are kept per instance and dropped when they
  * fire, time out or are cancelled.
  */
-export function inProcessInstanceChanges(): InstanceChanges {
+export interface InProcessInstanceChanges extends InstanceChanges {
+  /**
+   * Fires every watch and makes later ones fire at once: a shutting-down
+   * server answers its held polls now instead of holding them open.
+   */
+  close(): void;
+}
+
+export function inProcessInstanceChanges(): InProcessInstanceChanges {
   const watching = new Map<string, Set<() => void>>();
   const keyOf = (cluster: string, instanceId: string) => `${cluster}/${instanceId}`;
+  let closed = false;
   return {
     watch(cluster, instanceId, timeoutMs) {
+      if (closed) return { next: Promise.resolve(), cancel: () => {} };
       const key = keyOf(cluster, instanceId);
       let fire = () => {};
       const next = new Promise<void>((resolve) => {
@@ -34,6 +44,10 @@ export function inProcessInstanceChanges(): InstanceChanges {
         const watchers = watching.get(keyOf(cluster, id));
         if (watchers) for (const fire of [...watchers]) fire();
       }
+    },
+    close() {
+      closed = true;
+      for (const watchers of [...watching.values()]) for (const fire of [...watchers]) fire();
     },
   };
 }

@@ -30,7 +30,7 @@ describe('direct placement from two processes over one table', () => {
 
   beforeAll(async () => {
     dynamo = await startEmbeddedDynamoDb();
-    const config = { endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' } };
+    const config = { endpoint: dynamo.endpoint, region: dynamo.region, credentials: dynamo.credentials };
     const admin = new DynamoDBClient(config);
     await ensureTable(admin, 'berth');
     admin.destroy();

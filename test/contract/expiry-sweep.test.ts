@@ -19,7 +19,7 @@ describe('the expiry sweep', () => {
 
   beforeAll(async () => {
     dynamo = await startEmbeddedDynamoDb();
-    client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: dynamo.region, credentials: dynamo.credentials });
     await ensureTable(client, TABLE);
     store = createDynamoDbStore({ client: sdkCalls(client), tableName: TABLE, now: () => clock });
   });

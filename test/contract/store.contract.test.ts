@@ -18,7 +18,7 @@ import { sdkCalls, type DynamoDbCalls } from '../../functions/adapters/dynamodb-
 import { createDynamoDbJsonClient } from '../../functions/adapters/dynamodb-json-client.ts';
 import { CorruptItemError, createDynamoDbStore } from '../../functions/adapters/dynamodb-store.ts';
 import { ensureTable, TABLE_KEY } from '../../functions/adapters/dynamodb-table.ts';
-import { EmbeddedDynamoDbError, startEmbeddedDynamoDb } from '../../functions/runtime/embedded-dynamodb.ts';
+import { EmbeddedDynamoDbError, startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../functions/runtime/embedded-dynamodb.ts';
 import { ItemTooLargeError, VersionConflictError } from '../../shared/domain/errors.ts';
 import { keyOf, type Key, type Store, type Versioned } from '../../shared/ports/store.ts';
 import { testAwsClientConfig } from '../support/aws-endpoint.ts';
@@ -94,7 +94,7 @@ const embedded = (via: Backend['via']): Backend => ({
   atomicConditions: true,
   async open() {
     const dynamo = await startEmbeddedDynamoDb();
-    return openTable(via, { endpoint: dynamo.endpoint, region: 'us-east-1', credentials: dummyCredentials }, async (client) => {
+    return openTable(via, { endpoint: dynamo.endpoint, region: dynamo.region, credentials: dynamo.credentials }, async (client) => {
       client.destroy();
       await dynamo.close();
     });
@@ -522,13 +522,14 @@ describe('embedded DynamoDB launcher', () => {
     await rm(scratch, { recursive: true, force: true });
   });
 
-  const clientFor = (endpoint: string) => new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: dummyCredentials });
+  const clientFor = (dynamo: EmbeddedDynamoDb) =>
+    new DynamoDBClient({ endpoint: dynamo.endpoint, region: dynamo.region, credentials: dynamo.credentials });
 
   it('listens on a random loopback port and makes tables ACTIVE at once', async () => {
     const dynamo = await startEmbeddedDynamoDb();
     try {
       expect(dynamo.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      const client = clientFor(dynamo.endpoint);
+      const client = clientFor(dynamo);
       // dynalite's default keeps a new table CREATING for 500 ms after
       // CreateTable answers; the launcher's tables turn ACTIVE on the next
       // timer tick. Asked every few ms, the table must be ACTIVE long before.
@@ -563,14 +564,14 @@ describe('embedded DynamoDB launcher', () => {
     const dataDir = join(scratch, 'persisted', 'nested');
     const value = aNote({ board: 'persist' });
     const first = await startEmbeddedDynamoDb({ dataDir });
-    const firstClient = clientFor(first.endpoint);
+    const firstClient = clientFor(first);
     await ensureTable(firstClient, 'berth');
     await createDynamoDbStore({ client: sdkCalls(firstClient), tableName: 'berth' }).create(notes, value);
     firstClient.destroy();
     await first.close();
 
     const second = await startEmbeddedDynamoDb({ dataDir });
-    const secondClient = clientFor(second.endpoint);
+    const secondClient = clientFor(second);
     try {
       const read = await createDynamoDbStore({ client: sdkCalls(secondClient), tableName: 'berth' }).get(notes, keyOf(notes, value));
       expect(read).toEqual({ value, version: 1 });

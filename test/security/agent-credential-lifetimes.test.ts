@@ -191,7 +191,7 @@ interface LifetimeBerth {
 /** The API over an embedded DynamoDB with the security guard, on the test's clock and cipher. */
 async function startLifetimeBerth(clock: ManualClock, cipher: ReturnType<typeof ephemeralCipher>): Promise<LifetimeBerth> {
   const dynamo = await startEmbeddedDynamoDb();
-  const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: dynamo.region, credentials: dynamo.credentials });
   const env = parseEnvironment({});
   await ensureTable(client, env.BERTH_TABLE_NAME);
   const queue = createInProcessQueue({ visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });

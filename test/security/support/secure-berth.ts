@@ -50,8 +50,8 @@ export async function startSecureBerth(options: SecureBerthOptions = {}): Promis
   const dynamo = await startEmbeddedDynamoDb();
   const client = new DynamoDBClient({
     endpoint: dynamo.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    region: dynamo.region,
+    credentials: dynamo.credentials,
   });
   const env = parseEnvironment({});
   await ensureTable(client, env.BERTH_TABLE_NAME);
