@@ -74,6 +74,19 @@ describe('hardened containers on a real engine', () => {
     await fake.waitForTask(spec.taskId, (t) => t.last?.lastStatus === 'STOPPED');
   });
 
+  it('gives a container whose override asks for memory 0 the default memory limit, not none', async () => {
+    const spec = fake.runTask(agent.instanceId, [{ name: 'zero', image: BUSYBOX_IMAGE, command: ['sleep', '600'], stopTimeout: 1 }], {
+      overrides: { containerOverrides: [{ name: 'zero', memory: 0, memoryReservation: 0, cpu: 0 }] },
+    });
+    agent.pollNow();
+    const running = await fake.waitForTask(spec.taskId, (t) => t.last?.lastStatus === 'RUNNING');
+    const { HostConfig } = await hostConfigOf(running.last?.containers[0]?.runtimeId ?? '');
+    expect(HostConfig.Memory).toBe(512 * MIB);
+    fake.stopTask(spec.taskId);
+    agent.pollNow();
+    await fake.waitForTask(spec.taskId, (t) => t.last?.lastStatus === 'STOPPED');
+  });
+
   it('honours what the policy allows: capabilities, a host path, user, read-only root, init and a pids limit', async () => {
     const policy = clusterPolicy.parse({ allowedCapabilities: ['NET_ADMIN'], allowedHostPaths: [shared], pidsLimit: 64 });
     const spec = fake.runTask(
