@@ -10,7 +10,7 @@ import { DockerRuntime } from './docker/docker-runtime.ts';
 import { applyAssignments } from './engine/assignments.ts';
 import { removeStoppedTasks } from './engine/cleanup.ts';
 import { HostPortAllocator, portsHeld } from './engine/host-ports.ts';
-import { RuntimeSync } from './engine/runtime-sync.ts';
+import { RuntimeSync, type EngineStatus } from './engine/runtime-sync.ts';
 import { StepRunner } from './engine/steps.ts';
 import { TaskEngine } from './engine/task-engine.ts';
 import { registrationRequest } from './host/discovery.ts';
@@ -53,7 +53,10 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
   const random = options.random ?? Math.random;
   let stopping = false;
   const state = new StateDir(settings.stateDir, logger);
-  const runtime = new DockerRuntime({ ...(settings.dockerHost ? { dockerHost: settings.dockerHost } : {}) });
+  const runtime = new DockerRuntime({
+    ...(settings.dockerHost ? { dockerHost: settings.dockerHost } : {}),
+    callTimeoutMs: settings.engineCallTimeoutMs,
+  });
 
   const info = await waitForRuntime(runtime, logger, settings.backoff, random, () => stopping);
   // Before any task runs: containers must not borrow the host's cloud credentials.
@@ -80,6 +83,8 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
   );
   const instanceId = (): string => session.current?.instanceId ?? identity.instanceId;
 
+  /** What the last poll told the control plane about the engine; undefined until first connected. */
+  let engineStatus: EngineStatus | undefined;
   let localDraining = false;
   let deregistered = false;
   const ports = new HostPortAllocator({
@@ -194,6 +199,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     onDeregistered,
     onUnauthorized,
     beforePoll: () => session.rotateIfDue(),
+    engineStatus: () => engineStatus,
   });
   const sync: RuntimeSync = new RuntimeSync({
     runtime,
@@ -203,6 +209,13 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     random,
     backoff: settings.backoff,
     defaultStopTimeoutSeconds: settings.defaultStopTimeoutSeconds,
+    livenessIntervalMs: settings.engineLivenessIntervalMs,
+    onEngineStatus: (status) => {
+      engineStatus = status;
+      if (status === 'UNRESPONSIVE') logger.error('The container engine is not answering; reported to the control plane');
+      // The control plane hears of it with the next poll, not an interval later.
+      poller.pollNow();
+    },
   });
 
   let sweeping = false;

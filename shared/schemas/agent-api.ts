@@ -85,6 +85,12 @@ export const pollRequest = z.strictObject({
   waitSeconds: z.number().min(0).max(MAX_POLL_WAIT_SECONDS).optional(),
   /** Ask for the specs of tasks assigned since `knownVersion` in the answer. */
   withSpecs: z.boolean().optional(),
+  /**
+   * Whether the host's container engine answers. UNRESPONSIVE: it refuses
+   * connections or holds calls past their deadline, so nothing on the host
+   * can be started, stopped or observed until it recovers.
+   */
+  engineStatus: z.enum(['RESPONSIVE', 'UNRESPONSIVE']).optional(),
 });
 export type PollRequest = z.infer<typeof pollRequest>;
 
