@@ -82,6 +82,7 @@ export function agentRouter(ctx: ControlContext, guard: RequestGuard, logger: Lo
       await agent.poll(ctx, c.req.param('cluster'), c.req.param('id'), body.epoch, body.knownVersion, {
         ...(body.waitSeconds !== undefined && { waitMs: body.waitSeconds * 1000 }),
         ...(body.withSpecs !== undefined && { withSpecs: body.withSpecs }),
+        ...(body.engineStatus !== undefined && { engineStatus: body.engineStatus }),
       }),
     );
   });
