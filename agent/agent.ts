@@ -9,6 +9,7 @@ import { describeFailure, Session } from './control/session.ts';
 import { DockerRuntime } from './docker/docker-runtime.ts';
 import { applyAssignments } from './engine/assignments.ts';
 import { removeStoppedTasks } from './engine/cleanup.ts';
+import { ForeignContainers } from './engine/foreign-containers.ts';
 import { HostPortAllocator, portsHeld } from './engine/host-ports.ts';
 import { RuntimeSync, type EngineStatus } from './engine/runtime-sync.ts';
 import { StepRunner } from './engine/steps.ts';
@@ -218,6 +219,17 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     },
   });
 
+  const foreign = new ForeignContainers({
+    runtime,
+    cluster: options.cluster,
+    instanceId,
+    ask: (instanceIds) =>
+      client.foreignInstances(instanceId(), { epoch: session.current?.epoch ?? identity.epoch, instanceIds }),
+    logger,
+    intervalMs: settings.foreignContainerCheckMs,
+    defaultStopTimeoutSeconds: settings.defaultStopTimeoutSeconds,
+  });
+
   let sweeping = false;
   const sweep = setInterval(
     () => {
@@ -237,6 +249,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
 
   sync.start();
   poller.start();
+  foreign.start();
   logger.info('Agent started', {
     instanceId: instanceId(),
     cluster: options.cluster,
@@ -256,6 +269,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
         await drainTasks(engine, () => reporter.idle, logger, DRAIN_REASON);
       }
       clearInterval(sweep);
+      foreign.stop();
       poller.stop();
       reporter.stop();
       sync.stop();

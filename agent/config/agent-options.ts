@@ -57,6 +57,12 @@ export interface AgentOptions {
    * pings while the engine is thought up, default 10 s.
    */
   readonly engineTimeouts?: { readonly callMs?: number; readonly livenessIntervalMs?: number };
+  /**
+   * Between looks at containers of other instances of this cluster on the
+   * host (a lost state directory's), while an agent may still answer for
+   * them; default 60 s.
+   */
+  readonly foreignContainerCheckSeconds?: number;
 }
 
 export interface AgentSettings {
@@ -73,6 +79,7 @@ export interface AgentSettings {
   readonly backoff: BackoffPolicy;
   readonly engineCallTimeoutMs: number;
   readonly engineLivenessIntervalMs: number;
+  readonly foreignContainerCheckMs: number;
 }
 
 export const DEFAULT_CLEANUP_DELAY_SECONDS = 3600;
@@ -101,5 +108,6 @@ export function resolveSettings(options: AgentOptions): AgentSettings {
     backoff: options.backoff ?? DEFAULT_BACKOFF,
     engineCallTimeoutMs: options.engineTimeouts?.callMs ?? DEFAULT_ENGINE_CALL_TIMEOUT_MS,
     engineLivenessIntervalMs: options.engineTimeouts?.livenessIntervalMs ?? DEFAULT_ENGINE_LIVENESS_INTERVAL_MS,
+    foreignContainerCheckMs: (options.foreignContainerCheckSeconds ?? 60) * 1000,
   };
 }

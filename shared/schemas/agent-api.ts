@@ -94,6 +94,23 @@ export const pollRequest = z.strictObject({
 });
 export type PollRequest = z.infer<typeof pollRequest>;
 
+/**
+ * Other instances whose containers an agent found on its host (the host's
+ * earlier life, whose state directory was lost, or another agent sharing
+ * the engine). The answer says, per instance, whether an agent still
+ * answers for it: registered, connected and its lease current.
+ */
+export const foreignInstancesRequest = z.strictObject({
+  epoch: z.number().int().nonnegative(),
+  instanceIds: z.array(z.string().regex(/^[a-zA-Z0-9-]{1,64}$/)).min(1).max(100),
+});
+export type ForeignInstancesRequest = z.infer<typeof foreignInstancesRequest>;
+
+export const foreignInstancesResponse = z.object({
+  instances: z.array(z.object({ instanceId: z.string(), live: z.boolean() })),
+});
+export type ForeignInstancesResponse = z.infer<typeof foreignInstancesResponse>;
+
 export const assignmentView = z.object({
   taskId: z.string(),
   taskArn: z.string(),
