@@ -46,8 +46,9 @@ function refused(source: string, why: string): ResolvedMounts {
 /** The first symbolic link below the allow-listed directory that holds `path`, if any. */
 function plantedLink(path: string, allowedHostPaths: readonly string[]): string | undefined {
   const roots = allowedHostPaths.map(normalizeHostPath).filter((root) => isWithin(path, root));
-  // The longest allowed root: links above it are the operator's layout, not a task's doing.
-  const root = roots.sort((a, b) => b.length - a.length)[0];
+  // The outermost allowed root: a task writing there could have made any link below it, a
+  // nested allowed directory included; links above it are the operator's layout.
+  const root = roots.sort((a, b) => a.length - b.length)[0];
   if (root === undefined) return undefined;
   const below = path.slice(root.length).split('/').filter((part) => part !== '');
   let current = root;
