@@ -33,8 +33,9 @@ beforeAll(async () => {
   agent = await startTestAgent(fake, cluster, {
     dockerHost: `unix://${proxy.path}`,
     logger,
-    // Shorter than the defaults (30 s, 10 s) so the test finds the hang in seconds.
-    engineTimeouts: { callMs: 2_000, livenessIntervalMs: 500 },
+    // Shorter than the defaults (30 s, 10 s) so the test finds the hang in seconds, yet
+    // long enough that a loaded machine's slow answer is not taken for a hang.
+    engineTimeouts: { callMs: 5_000, livenessIntervalMs: 500 },
   });
 });
 
@@ -60,6 +61,7 @@ describe('a container engine that hangs and recovers', () => {
     const stoppedId = stoppedRunning.last?.containers[0]?.runtimeId ?? '';
     const instance = fake.instances.get(agent.instanceId);
     await fake.waitFor(() => (instance?.engineStatuses.at(-1) === 'RESPONSIVE' ? true : undefined));
+    const reportedBefore = instance?.engineStatuses.length ?? 0;
 
     const hungAt = Date.now();
     proxy.hang();
@@ -68,7 +70,7 @@ describe('a container engine that hangs and recovers', () => {
     fake.stopTask(stopped.taskId);
     agent.pollNow();
     await fake.waitFor(
-      () => (instance?.engineStatuses.at(-1) === 'UNRESPONSIVE' ? true : undefined),
+      () => ((instance?.engineStatuses.length ?? 0) > reportedBefore && instance?.engineStatuses.at(-1) === 'UNRESPONSIVE' ? true : undefined),
       15_000,
       () => JSON.stringify(instance?.engineStatuses),
     );
@@ -85,7 +87,11 @@ describe('a container engine that hangs and recovers', () => {
     expect(exited.last?.containers[0]?.exitCode).toBe(137);
     await fake.waitForTask(stopped.taskId, (t) => t.last?.lastStatus === 'STOPPED');
     expect((await dockerInspect(stoppedId)).State.Status).toBe('exited');
-    expect(instance?.engineStatuses).toEqual(['RESPONSIVE', 'UNRESPONSIVE', 'RESPONSIVE']);
+    await fake.waitFor(
+      () => (instance?.engineStatuses.at(-1) === 'RESPONSIVE' ? true : undefined),
+      10_000,
+      () => `${JSON.stringify(instance?.engineStatuses)}\n${logger.lines.join('\n')}`,
+    );
     expect(await containersWithLabel(`com.berth.cluster=${cluster}`)).toHaveLength(2);
     expect(fake.invalidBodies).toEqual([]);
   }, 90_000);
