@@ -39,6 +39,16 @@ describe('the foreign instances an agent asks about', () => {
     });
   });
 
+  it('answers only for the credential’s own instance', async () => {
+    const [asker, other] = [await register(), await register()];
+    const borrowed = await fetch(`${berth.endpoint}/agent/v1/clusters/${CLUSTER}/instances/${other.instanceId}/foreign-instances`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${asker.credential.token}` },
+      body: JSON.stringify({ epoch: other.epoch, instanceIds: [asker.instanceId] }),
+    });
+    expect(borrowed.status).toBe(403);
+  });
+
   it('refuses a stale epoch and a malformed list, naming the member', async () => {
     const asker = await register();
     const stale = await ask(asker, { epoch: asker.epoch + 5, instanceIds: ['x'] });
