@@ -9,8 +9,9 @@ import { describeFailure, Session } from './control/session.ts';
 import { DockerRuntime } from './docker/docker-runtime.ts';
 import { applyAssignments } from './engine/assignments.ts';
 import { removeStoppedTasks } from './engine/cleanup.ts';
+import { ForeignContainers } from './engine/foreign-containers.ts';
 import { HostPortAllocator, portsHeld } from './engine/host-ports.ts';
-import { RuntimeSync } from './engine/runtime-sync.ts';
+import { RuntimeSync, type EngineStatus } from './engine/runtime-sync.ts';
 import { StepRunner } from './engine/steps.ts';
 import { TaskEngine } from './engine/task-engine.ts';
 import { registrationRequest } from './host/discovery.ts';
@@ -53,7 +54,10 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
   const random = options.random ?? Math.random;
   let stopping = false;
   const state = new StateDir(settings.stateDir, logger);
-  const runtime = new DockerRuntime({ ...(settings.dockerHost ? { dockerHost: settings.dockerHost } : {}) });
+  const runtime = new DockerRuntime({
+    ...(settings.dockerHost ? { dockerHost: settings.dockerHost } : {}),
+    callTimeoutMs: settings.engineCallTimeoutMs,
+  });
 
   const info = await waitForRuntime(runtime, logger, settings.backoff, random, () => stopping);
   // Before any task runs: containers must not borrow the host's cloud credentials.
@@ -81,6 +85,8 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
   );
   const instanceId = (): string => session.current?.instanceId ?? identity.instanceId;
 
+  /** What the last poll told the control plane about the engine; undefined until first connected. */
+  let engineStatus: EngineStatus | undefined;
   let localDraining = false;
   let deregistered = false;
   const ports = new HostPortAllocator({
@@ -195,6 +201,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     onDeregistered,
     onUnauthorized,
     beforePoll: () => session.rotateIfDue(),
+    engineStatus: () => engineStatus,
   });
   const sync: RuntimeSync = new RuntimeSync({
     runtime,
@@ -203,6 +210,24 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     logger,
     random,
     backoff: settings.backoff,
+    defaultStopTimeoutSeconds: settings.defaultStopTimeoutSeconds,
+    livenessIntervalMs: settings.engineLivenessIntervalMs,
+    onEngineStatus: (status) => {
+      engineStatus = status;
+      if (status === 'UNRESPONSIVE') logger.error('The container engine is not answering; reported to the control plane');
+      // The control plane hears of it with the next poll, not an interval later.
+      poller.pollNow();
+    },
+  });
+
+  const foreign = new ForeignContainers({
+    runtime,
+    cluster: options.cluster,
+    instanceId,
+    ask: (instanceIds) =>
+      client.foreignInstances(instanceId(), { epoch: session.current?.epoch ?? identity.epoch, instanceIds }),
+    logger,
+    intervalMs: settings.foreignContainerCheckMs,
     defaultStopTimeoutSeconds: settings.defaultStopTimeoutSeconds,
   });
 
@@ -225,6 +250,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
 
   sync.start();
   poller.start();
+  foreign.start();
   logger.info('Agent started', {
     instanceId: instanceId(),
     cluster: options.cluster,
@@ -244,6 +270,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
         await drainTasks(engine, () => reporter.idle, logger, DRAIN_REASON);
       }
       clearInterval(sweep);
+      foreign.stop();
       poller.stop();
       reporter.stop();
       sync.stop();

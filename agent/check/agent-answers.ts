@@ -1,4 +1,5 @@
 import type {
+  ForeignInstancesResponse,
   PollResponse,
   RegisterInstanceResponse,
   TaskStateReportsResponse,
@@ -71,4 +72,8 @@ export const taskStateReportsResponse: Check<TaskStateReportsResponse> = object(
 export const taskSecretsResponse: Check<TaskSecretsResponse> = object({
   secrets: array(object({ valueFrom: string(), value: string() })),
   missing: array(string()),
+});
+
+export const foreignInstancesResponse: Check<ForeignInstancesResponse> = object({
+  instances: array(object({ instanceId: string(), live: boolean() })),
 });

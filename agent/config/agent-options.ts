@@ -51,6 +51,18 @@ export interface AgentOptions {
   readonly clock?: Clock;
   readonly random?: () => number;
   readonly backoff?: BackoffPolicy;
+  /**
+   * Deadlines on the container engine: `callMs` for one call (and for a
+   * stream to start answering), default 30 s; `livenessIntervalMs` between
+   * pings while the engine is thought up, default 10 s.
+   */
+  readonly engineTimeouts?: { readonly callMs?: number; readonly livenessIntervalMs?: number };
+  /**
+   * Between looks at containers of other instances of this cluster on the
+   * host (a lost state directory's), while an agent may still answer for
+   * them; default 60 s.
+   */
+  readonly foreignContainerCheckSeconds?: number;
 }
 
 export interface AgentSettings {
@@ -65,10 +77,15 @@ export interface AgentSettings {
   readonly defaultStopTimeoutSeconds: number;
   readonly imds: { readonly endpoint: string; readonly timeoutMs: number } | undefined;
   readonly backoff: BackoffPolicy;
+  readonly engineCallTimeoutMs: number;
+  readonly engineLivenessIntervalMs: number;
+  readonly foreignContainerCheckMs: number;
 }
 
 export const DEFAULT_CLEANUP_DELAY_SECONDS = 3600;
 export const DEFAULT_STOP_TIMEOUT_SECONDS = 30;
+export const DEFAULT_ENGINE_CALL_TIMEOUT_MS = 30_000;
+export const DEFAULT_ENGINE_LIVENESS_INTERVAL_MS = 10_000;
 /** Used only until the control plane's pollIntervalSeconds is known. */
 export const DEFAULT_POLL_INTERVAL_SECONDS = 5;
 
@@ -89,5 +106,8 @@ export function resolveSettings(options: AgentOptions): AgentSettings {
         ? undefined
         : { endpoint: options.imds?.endpoint ?? DEFAULT_IMDS_ENDPOINT, timeoutMs: options.imds?.timeoutMs ?? 1_000 },
     backoff: options.backoff ?? DEFAULT_BACKOFF,
+    engineCallTimeoutMs: options.engineTimeouts?.callMs ?? DEFAULT_ENGINE_CALL_TIMEOUT_MS,
+    engineLivenessIntervalMs: options.engineTimeouts?.livenessIntervalMs ?? DEFAULT_ENGINE_LIVENESS_INTERVAL_MS,
+    foreignContainerCheckMs: (options.foreignContainerCheckSeconds ?? 60) * 1000,
   };
 }

@@ -31,6 +31,8 @@ const fileSchema = strictObject({
   registryCredentials: optional(
     record(strictObject({ username: string(), password: string(), serverAddress: optional(string()) })),
   ),
+  engineTimeouts: optional(strictObject({ callMs: optional(int({ above: 0 })), livenessIntervalMs: optional(int({ above: 0 })) })),
+  foreignContainerCheckSeconds: optional(number({ above: 0 })),
   drain: withDefault(boolean(), () => false),
   logLevel: withDefault(oneOf(['debug', 'info', 'warn', 'error']), (): 'info' => 'info'),
 });
@@ -52,6 +54,7 @@ export const USAGE = `Usage: berth-agent --endpoint URL --cluster NAME [options]
   --poll-interval SECONDS    override the control plane's interval (BERTH_POLL_INTERVAL)
   --cleanup-delay SECONDS    keep stopped containers this long (BERTH_CLEANUP_DELAY, 3600)
   --stop-timeout SECONDS     default stop timeout (BERTH_STOP_TIMEOUT, 30)
+  --engine-timeout SECONDS   deadline of one Docker engine call (BERTH_ENGINE_TIMEOUT, 30)
   --imds-endpoint URL        EC2 metadata service (BERTH_IMDS_ENDPOINT)
   --no-imds                  skip EC2 metadata (BERTH_IMDS=off)
   --attribute NAME=VALUE     custom attribute, repeatable
@@ -84,6 +87,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
         'poll-interval': { type: 'string' },
         'cleanup-delay': { type: 'string' },
         'stop-timeout': { type: 'string' },
+        'engine-timeout': { type: 'string' },
         'imds-endpoint': { type: 'string' },
         'no-imds': { type: 'boolean' },
         attribute: { type: 'string', multiple: true },
@@ -131,6 +135,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
     pollIntervalSeconds: number(given(parsed['poll-interval'], env.BERTH_POLL_INTERVAL)),
     cleanupDelaySeconds: number(given(parsed['cleanup-delay'], env.BERTH_CLEANUP_DELAY)),
     defaultStopTimeoutSeconds: number(given(parsed['stop-timeout'], env.BERTH_STOP_TIMEOUT)),
+    engineTimeouts: engineTimeout(fromFile.engineTimeouts, number(given(parsed['engine-timeout'], env.BERTH_ENGINE_TIMEOUT))),
     imds: imdsOff ? false : imdsEndpoint ? { endpoint: imdsEndpoint } : undefined,
     attributes: attributes ? Object.fromEntries(attributes) : undefined,
     drain: parsed.drain || env.BERTH_DRAIN === 'true' ? true : undefined,
@@ -140,6 +145,13 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
   const config = fileSchema(merged);
   if (!config.ok) return { ok: false, message: `Invalid setting ${config.issue.path.join('.')}: ${config.issue.message}` };
   return { ok: true, config: config.value };
+}
+
+/** The file's engine deadlines with the call deadline from a flag or the environment (seconds) over them. */
+function engineTimeout(fromFile: unknown, seconds: number | undefined): unknown {
+  if (seconds === undefined) return undefined;
+  const base = typeof fromFile === 'object' && fromFile !== null ? fromFile : {};
+  return { ...base, callMs: Number.isFinite(seconds) ? Math.round(seconds * 1000) : seconds };
 }
 
 /** The CLI's settings as `startAgent` options (drain and log level are the CLI's own). */

@@ -1,4 +1,6 @@
 import type {
+  ForeignInstancesRequest,
+  ForeignInstancesResponse,
   PollRequest,
   PollResponse,
   RegisterInstanceRequest,
@@ -11,6 +13,7 @@ import type {
 import type { RegistrationAnswer, RotationAnswer } from '../../shared/security/agent-credentials.ts';
 import {
   agentError,
+  foreignInstancesResponse,
   pollResponse,
   registrationAnswer,
   rotationAnswer,
@@ -89,6 +92,11 @@ export class ControlClient {
   /** Many tasks' reports in one request; each is answered on its own. */
   reportStates(batch: TaskStateReports): Promise<ControlResult<TaskStateReportsResponse>> {
     return this.call('POST', `/instances/${encodeURIComponent(batch.instanceId)}/reports`, batch, taskStateReportsResponse);
+  }
+
+  /** Whether an agent still answers for each of these other instances (see shared/control/foreign-instances.ts). */
+  foreignInstances(instanceId: string, request: ForeignInstancesRequest): Promise<ControlResult<ForeignInstancesResponse>> {
+    return this.call('POST', `/instances/${encodeURIComponent(instanceId)}/foreign-instances`, request, foreignInstancesResponse);
   }
 
   private async call<T>(

@@ -1,4 +1,4 @@
-import type { PollResponse } from '../../shared/schemas/agent-api.ts';
+import type { PollRequest, PollResponse } from '../../shared/schemas/agent-api.ts';
 import type { AgentLogger } from '../log.ts';
 import { pollRetryDelay, type BackoffPolicy } from './backoff.ts';
 import type { ControlClient } from './control-client.ts';
@@ -28,6 +28,8 @@ export interface PollerOptions {
   onUnauthorized(): Promise<boolean>;
   /** Runs before each poll (the credential's exchange when due); its failure does not stop the poll. */
   beforePoll?(): Promise<void>;
+  /** Whether the container engine answers, carried on every poll once known. */
+  engineStatus?(): PollRequest['engineStatus'];
 }
 
 export const DEFAULT_LONG_POLL_SECONDS = 5;
@@ -90,10 +92,12 @@ export class Poller {
     if (this.stopped) return;
     const waitSeconds = this.options.longPollSeconds ?? DEFAULT_LONG_POLL_SECONDS;
     const sent = Date.now();
+    const engineStatus = this.options.engineStatus?.();
     const result = await this.options.client.poll(identity.instanceId, {
       epoch: identity.epoch,
       ...(this.knownVersion !== undefined ? { knownVersion: this.knownVersion } : {}),
       ...(waitSeconds > 0 && { waitSeconds, withSpecs: true }),
+      ...(engineStatus !== undefined && { engineStatus }),
     });
     if (this.stopped) return;
     const intervalMs = this.options.intervalSeconds() * 1000;

@@ -25,6 +25,7 @@ import {
 import { watchEngineEvents } from './event-watch.ts';
 import { HttpTransport, type TransportResponse, type TransportResult } from './http-transport.ts';
 import { registryAuthHeader, splitImageReference } from './image-ref.ts';
+import { DEFAULT_ENGINE_CALL_TIMEOUT_MS } from '../config/agent-options.ts';
 import { toObservation } from './observation.ts';
 
 export interface DockerRuntimeOptions {
@@ -32,7 +33,15 @@ export interface DockerRuntimeOptions {
   readonly dockerHost?: string;
   /** How long one image pull may take; default 15 minutes. */
   readonly pullTimeoutMs?: number;
+  /**
+   * How long the engine may take to answer one call (a stop: its grace
+   * period plus this), and to start answering a stream; default 30 s. An
+   * engine that accepts connections and never answers is then found out
+   * instead of holding the agent for good.
+   */
+  readonly callTimeoutMs?: number;
 }
+
 
 const unavailable = (message: string) => ({ ok: false as const, failure: { kind: 'unavailable' as const, message } });
 const rejected = (message: string) => ({ ok: false as const, failure: { kind: 'rejected' as const, message } });
@@ -43,6 +52,7 @@ export class DockerRuntime implements ContainerRuntime {
   readonly address: string;
   private readonly transport: HttpTransport;
   private readonly pullTimeoutMs: number;
+  private readonly callTimeoutMs: number;
   private base: Promise<RuntimeResult<{ prefix: string; engineVersion: string; apiVersion: string }>> | undefined;
 
   constructor(options: DockerRuntimeOptions = {}) {
@@ -50,6 +60,7 @@ export class DockerRuntime implements ContainerRuntime {
     this.address = endpoint.address;
     this.transport = new HttpTransport(endpoint);
     this.pullTimeoutMs = options.pullTimeoutMs ?? 15 * 60_000;
+    this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_ENGINE_CALL_TIMEOUT_MS;
   }
 
   /** Negotiates the API version once; a failed attempt is retried on the next call. */
@@ -62,7 +73,7 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   private async negotiate(): Promise<RuntimeResult<{ prefix: string; engineVersion: string; apiVersion: string }>> {
-    const answer = await this.transport.request('GET', '/version', { timeoutMs: 5_000 });
+    const answer = await this.transport.request('GET', '/version', { timeoutMs: Math.min(5_000, this.callTimeoutMs) });
     if (!answer.ok) return unavailable(`no Docker engine at ${this.address}: ${answer.message}`);
     if (answer.value.status !== 200)
       return rejected(`GET /version answered ${answer.value.status}: ${engineMessage(answer.value.body)}`);
@@ -87,11 +98,18 @@ export class DockerRuntime implements ContainerRuntime {
     const answer: TransportResult<TransportResponse> = await this.transport.request(
       method,
       `${base.value.prefix}${path}`,
-      options,
+      { ...options, timeoutMs: options.timeoutMs ?? this.callTimeoutMs },
     );
     if (!answer.ok)
       return unavailable(`Docker engine at ${this.address} did not answer ${method} ${path}: ${answer.message}`);
     return done(answer.value);
+  }
+
+  /** Whether the engine answers at all, within the call deadline: the agent's liveness probe. */
+  async ping(): Promise<RuntimeResult<void>> {
+    const answer = await this.transport.request('GET', '/_ping', { timeoutMs: this.callTimeoutMs });
+    if (!answer.ok) return unavailable(`Docker engine at ${this.address} did not answer GET /_ping: ${answer.message}`);
+    return answer.value.status === 200 ? done(undefined) : rejected(`GET /_ping answered ${answer.value.status}`);
   }
 
   async info(): Promise<RuntimeResult<RuntimeInfo>> {
@@ -132,6 +150,7 @@ export class DockerRuntime implements ContainerRuntime {
     const stream = this.transport.stream('POST', `${base.value.prefix}/images/create?${query}`, {
       headers: auth ? { 'X-Registry-Auth': registryAuthHeader(auth) } : {},
       timeoutMs: this.pullTimeoutMs,
+      openTimeoutMs: this.callTimeoutMs,
       onLine: (line) => {
         const progress = safeParse(pullProgress, safeJson(line));
         if (progress.success && progress.data.error) failure ??= progress.data.error;
@@ -166,7 +185,7 @@ export class DockerRuntime implements ContainerRuntime {
 
   async stopContainer(runtimeId: string, timeoutSeconds: number): Promise<RuntimeResult<void>> {
     const answer = await this.call('POST', `/containers/${runtimeId}/stop?t=${timeoutSeconds}`, {
-      timeoutMs: timeoutSeconds * 1000 + 30_000,
+      timeoutMs: timeoutSeconds * 1000 + this.callTimeoutMs,
     });
     if (!answer.ok) return answer;
     // 304: already stopped; 404: gone, so certainly not running.
@@ -212,7 +231,11 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   watchEvents(labels: Readonly<Record<string, string>>, handlers: EventHandlers): EventWatch {
-    return watchEngineEvents(this.transport, () => this.negotiated(), labels, handlers);
+    return watchEngineEvents(this.transport, () => this.negotiated(), labels, handlers, this.callTimeoutMs);
+  }
+
+  abandonCalls(reason: string): void {
+    this.transport.abandon(reason);
   }
 
   /** Drops idle keep-alive connections so the process can exit. */

@@ -45,6 +45,7 @@ export function watchEngineEvents(
   negotiated: () => Promise<RuntimeResult<{ prefix: string }>>,
   labels: Readonly<Record<string, string>>,
   handlers: EventHandlers,
+  openTimeoutMs: number,
 ): EventWatch {
   let closed = false;
   let stream: OpenStream | undefined;
@@ -57,6 +58,8 @@ export function watchEngineEvents(
     if (closed) return;
     if (!base.ok) return handlers.onClose(base.failure.message);
     stream = transport.stream('GET', `${base.value.prefix}/events?filters=${encodeURIComponent(filters)}`, {
+      // A stream the engine never opens is a stuck engine; an open one may rightly stay quiet (see RuntimeSync's probe).
+      openTimeoutMs,
       onOpen: () => handlers.onOpen(),
       onLine: (line) => {
         let json: unknown;

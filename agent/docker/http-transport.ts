@@ -32,6 +32,12 @@ export interface StreamOptions {
   readonly onLine: (line: string) => void;
   /** Idle streams (events) pass none. */
   readonly timeoutMs?: number;
+  /**
+   * The engine must answer (status and headers) within this, even on a
+   * stream that may then stay idle for hours: an engine that accepts the
+   * connection and says nothing is stuck, not quiet.
+   */
+  readonly openTimeoutMs?: number;
 }
 
 export interface OpenStream {
@@ -43,7 +49,9 @@ export interface OpenStream {
 export class HttpTransport {
   readonly endpoint: DockerEndpoint;
   // Keep-alive saves a connect per call on the hot path (create, start, inspect).
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  private agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  /** Requests not yet answered in full, so a stuck engine's can all be given up at once. */
+  private readonly inFlight = new Set<ClientRequest>();
 
   constructor(endpoint: DockerEndpoint) {
     this.endpoint = endpoint;
@@ -56,7 +64,7 @@ export class HttpTransport {
   ): Promise<TransportResult<TransportResponse>> {
     const chunks: string[] = [];
     const sink: Sink = { onData: (text) => chunks.push(text), end: () => chunks.join('') };
-    return this.open(method, path, options.body, options.headers, options.timeoutMs ?? 30_000, sink).done;
+    return this.open(method, path, options.body, options.headers, { total: options.timeoutMs ?? 30_000 }, sink).done;
   }
 
   /** A response read line by line (pull progress, events); a non-2xx answer's body is returned whole. */
@@ -85,11 +93,27 @@ export class HttpTransport {
         return '';
       },
     };
-    return this.open(method, path, undefined, options.headers, options.timeoutMs, sink);
+    const deadlines = {
+      ...(options.timeoutMs !== undefined && { total: options.timeoutMs }),
+      ...(options.openTimeoutMs !== undefined && { open: options.openTimeoutMs }),
+    };
+    return this.open(method, path, undefined, options.headers, deadlines, sink);
   }
 
   close(): void {
     this.agent.destroy();
+  }
+
+  /**
+   * Gives up every exchange in flight (they fail as transport failures) and
+   * every pooled connection: after an engine was found stuck, nothing sent
+   * to it before is still waited for, and nothing reuses its connections.
+   */
+  abandon(reason: string): void {
+    for (const request of this.inFlight) request.destroy(new Error(reason));
+    this.inFlight.clear();
+    this.agent.destroy();
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   }
 
   private open(
@@ -97,7 +121,7 @@ export class HttpTransport {
     path: string,
     body: unknown,
     headers: Readonly<Record<string, string>> | undefined,
-    timeoutMs: number | undefined,
+    deadlines: Deadlines,
     sink: Sink,
   ): OpenStream {
     const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -109,11 +133,14 @@ export class HttpTransport {
     let closedByUs = false;
     const done = new Promise<TransportResult<TransportResponse>>((resolve) => {
       let timer: NodeJS.Timeout | undefined;
+      let openTimer: NodeJS.Timeout | undefined;
       let settled = false;
       const finish = (result: TransportResult<TransportResponse>): void => {
         if (settled) return;
         settled = true;
+        if (request) this.inFlight.delete(request);
         if (timer) clearTimeout(timer);
+        if (openTimer) clearTimeout(openTimer);
         resolve(result);
       };
       const broken = (status: number, error: Error): void =>
@@ -132,6 +159,7 @@ export class HttpTransport {
           },
         },
         (response) => {
+          if (openTimer) clearTimeout(openTimer);
           const status = response.statusCode ?? 0;
           response.setEncoding('utf8');
           if (status >= 200 && status <= 299) sink.onOpen?.();
@@ -143,9 +171,14 @@ export class HttpTransport {
           });
         },
       );
-      if (timeoutMs !== undefined) {
-        timer = setTimeout(() => request?.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      const { total, open } = deadlines;
+      if (total !== undefined) {
+        timer = setTimeout(() => request?.destroy(new Error(`no answer within ${total} ms`)), total);
       }
+      if (open !== undefined) {
+        openTimer = setTimeout(() => request?.destroy(new Error(`no response within ${open} ms`)), open);
+      }
+      this.inFlight.add(request);
       request.on('error', (error) => broken(0, error));
       request.end(payload);
     });
@@ -157,6 +190,12 @@ export class HttpTransport {
       },
     };
   }
+}
+
+/** How long the whole exchange may take, and how long until the engine starts answering. */
+interface Deadlines {
+  readonly total?: number;
+  readonly open?: number;
 }
 
 interface Sink {

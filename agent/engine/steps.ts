@@ -6,6 +6,8 @@ import type { TaskEvent } from '../../shared/agent/task-events.ts';
 import type { AgentTask, ContainerState, ContainerStep } from '../../shared/agent/task-model.ts';
 import type { ContainerRuntime, RuntimeFailure, RuntimeResult } from '../../shared/ports/container-runtime.ts';
 import type { ContainerDefinition } from '../../shared/schemas/task-definition.ts';
+import { DEFAULT_CLUSTER_POLICY } from '../../shared/security/cluster-policy-defaults.ts';
+import { resolveBindMounts } from '../host/bind-sources.ts';
 import type { SecretResolver } from '../secrets/secret-resolver.ts';
 import type { HostPortAllocator } from './host-ports.ts';
 
@@ -110,7 +112,16 @@ export class StepRunner {
       stopTimeoutSeconds: container.stopTimeoutSeconds,
       secrets: secrets.values,
     });
-    const created = await this.deps.runtime.createContainer(config);
+    // The policy read the host paths as text; the host follows links. Checked and bound as they really are.
+    const mounts = resolveBindMounts(config.security.mounts, spec.policy ?? DEFAULT_CLUSTER_POLICY);
+    if (!mounts.ok) {
+      this.deps.ports.release(hostPorts);
+      return { type: 'step-failed', container: container.name, step: 'create', message: mounts.message };
+    }
+    const created = await this.deps.runtime.createContainer({
+      ...config,
+      security: { ...config.security, mounts: mounts.mounts },
+    });
     if (created.ok) {
       return { type: 'created', container: container.name, runtimeId: created.value.runtimeId, hostPorts };
     }

@@ -49,10 +49,20 @@ export function effectiveDefinition(spec: TaskSpec, definition: ContainerDefinit
     ...definition,
     command: override.command ?? definition.command,
     environment: [...environment].map(([name, value]) => ({ name, value })),
-    cpu: override.cpu ?? definition.cpu,
-    memory: override.memory ?? definition.memory,
-    memoryReservation: override.memoryReservation ?? definition.memoryReservation,
+    cpu: positive(override.cpu) ?? definition.cpu,
+    memory: positive(override.memory) ?? definition.memory,
+    memoryReservation: positive(override.memoryReservation) ?? definition.memoryReservation,
   };
+}
+
+/**
+ * A limit as the agent applies it: zero, negative or not a finite number
+ * means "not set", so the next value in line (the definition's, the task's,
+ * the policy's default) applies. The engine reads Memory=0 as "no limit",
+ * and a container must never get that by asking for 0.
+ */
+export function positive(value: number | undefined): number | undefined {
+  return value !== undefined && Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
 /** Task-level cpu units and MiB, overrides first; undefined when the task sets none. */
@@ -68,7 +78,9 @@ export function taskLimits(spec: TaskSpec): { cpu?: number; memory?: number } {
   const cpu = spec.overrides.cpu !== undefined ? lenient(() => parseCpu(spec.overrides.cpu ?? '')) : spec.cpu;
   const memory =
     spec.overrides.memory !== undefined ? lenient(() => parseMemory(spec.overrides.memory ?? '')) : spec.memory;
-  return { ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}) };
+  const cpuLimit = positive(cpu);
+  const memoryLimit = positive(memory);
+  return { ...(cpuLimit ? { cpu: cpuLimit } : {}), ...(memoryLimit ? { memory: memoryLimit } : {}) };
 }
 
 /** The mappings that need a host port picked by the agent: bridge mode, hostPort 0 or absent. */
@@ -113,7 +125,8 @@ function portBindings(
  * to the task-level memory; `memoryReservation` is the soft limit
  * (MemoryReservation). A container for which neither sets a hard limit gets
  * the cluster policy's defaultMemoryMiB (at least its reservation): no
- * container runs without a memory limit.
+ * container runs without a memory limit. A limit of zero or less (an
+ * override of `memory: 0`) counts as not set, never as "no limit".
  * Hardening (privilege, capabilities, pids limit, bind mounts) comes from
  * the policy in the spec, the secure default when the control plane sent none.
  */
@@ -121,8 +134,8 @@ export function containerConfig(spec: TaskSpec, base: ContainerDefinition, conte
   const definition = effectiveDefinition(spec, base);
   const limits = taskLimits(spec);
   const policy = spec.policy ?? DEFAULT_CLUSTER_POLICY;
-  const soft = definition.memoryReservation;
-  const hard = definition.memory ?? limits.memory ?? Math.max(policy.defaultMemoryMiB, soft ?? 0);
+  const soft = positive(definition.memoryReservation);
+  const hard = positive(definition.memory) ?? limits.memory ?? Math.max(policy.defaultMemoryMiB, soft ?? 0);
   // Secrets come last, so a plain variable of the same name cannot shadow one.
   const environment = new Map((definition.environment ?? []).flatMap((e) => (e.name ? [[e.name, e.value ?? '']] : [])));
   for (const secret of context.secrets ?? []) environment.set(secret.name, secret.value);
@@ -148,7 +161,7 @@ export function containerConfig(spec: TaskSpec, base: ContainerDefinition, conte
       [LABELS.family]: spec.family,
       [LABELS.revision]: String(spec.revision),
     },
-    cpuShares: Math.max(MIN_CPU_SHARES, definition.cpu ?? 0),
+    cpuShares: Math.max(MIN_CPU_SHARES, positive(definition.cpu) ?? 0),
     ...(limits.cpu
       ? { cpuQuota: Math.max(MIN_CPU_QUOTA, Math.round((limits.cpu / 1024) * CPU_PERIOD)), cpuPeriod: CPU_PERIOD }
       : {}),

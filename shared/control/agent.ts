@@ -16,6 +16,7 @@ import type { Task, TaskContainer } from '../schemas/task.ts';
 import type { TaskDefinition } from '../schemas/task-definition.ts';
 import type { ControlContext } from './context.ts';
 import { AgentError } from './agent-errors.ts';
+import { recordEngineStatus, type EngineStatus } from './engine-status.ts';
 import { agentCluster, heartbeat, instanceKey } from './instances.ts';
 import { updateWithRetry } from './listing.ts';
 import { conflictPause } from './conflict-pause.ts';
@@ -28,6 +29,8 @@ export interface PollOptions {
   readonly waitMs?: number;
   /** Carry the specs of tasks assigned since `knownVersion`. */
   readonly withSpecs?: boolean;
+  /** What the agent says of its container engine; recorded as an instance attribute when it changes. */
+  readonly engineStatus?: EngineStatus;
 }
 
 /** Specs carried in one poll answer: one BatchGetItem of tasks. */
@@ -48,6 +51,7 @@ export async function poll(
   const waitMs = Math.min(options.waitMs ?? 0, ctx.settings.heartbeatTtlMs / 3);
   const watch = waitMs > 0 ? ctx.changes?.watch(cluster, instanceId, waitMs) : undefined;
   let instance = await heartbeat(ctx, clusterRef, instanceId, epoch);
+  if (options.engineStatus !== undefined) instance = await recordEngineStatus(ctx, instance, options.engineStatus);
   if (watch && knownVersion === instance.generation) {
     await watch.next;
     // The lease was renewed above if due, and the wait is under a third of

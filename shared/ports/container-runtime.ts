@@ -151,6 +151,8 @@ export interface ContainerRuntime {
   /** Where the engine is, for logs. */
   readonly address: string;
   info(): Promise<RuntimeResult<RuntimeInfo>>;
+  /** Answers within a deadline or fails `unavailable`: whether the engine is responsive at all. */
+  ping(): Promise<RuntimeResult<void>>;
   /** The image's digest if it is present locally (`''` when it has none), or undefined. */
   inspectImage(image: string): Promise<RuntimeResult<{ digest?: string } | undefined>>;
   pullImage(image: string, auth?: RegistryAuth): Promise<RuntimeResult<void>>;
@@ -165,6 +167,8 @@ export interface ContainerRuntime {
   listContainers(labels: Readonly<Record<string, string>>): Promise<RuntimeResult<ContainerObservation[]>>;
   /** Container events for containers carrying all of these labels. */
   watchEvents(labels: Readonly<Record<string, string>>, handlers: EventHandlers): EventWatch;
+  /** Every call in flight fails at once as `unavailable`: the engine was found stuck, none will be answered. */
+  abandonCalls(reason: string): void;
 }
 
 /**

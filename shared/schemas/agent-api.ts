@@ -85,8 +85,31 @@ export const pollRequest = z.strictObject({
   waitSeconds: z.number().min(0).max(MAX_POLL_WAIT_SECONDS).optional(),
   /** Ask for the specs of tasks assigned since `knownVersion` in the answer. */
   withSpecs: z.boolean().optional(),
+  /**
+   * Whether the host's container engine answers. UNRESPONSIVE: it refuses
+   * connections or holds calls past their deadline, so nothing on the host
+   * can be started, stopped or observed until it recovers.
+   */
+  engineStatus: z.enum(['RESPONSIVE', 'UNRESPONSIVE']).optional(),
 });
 export type PollRequest = z.infer<typeof pollRequest>;
+
+/**
+ * Other instances whose containers an agent found on its host (the host's
+ * earlier life, whose state directory was lost, or another agent sharing
+ * the engine). The answer says, per instance, whether an agent still
+ * answers for it: registered, connected and its lease current.
+ */
+export const foreignInstancesRequest = z.strictObject({
+  epoch: z.number().int().nonnegative(),
+  instanceIds: z.array(z.string().regex(/^[a-zA-Z0-9-]{1,64}$/)).min(1).max(100),
+});
+export type ForeignInstancesRequest = z.infer<typeof foreignInstancesRequest>;
+
+export const foreignInstancesResponse = z.object({
+  instances: z.array(z.object({ instanceId: z.string(), live: z.boolean() })),
+});
+export type ForeignInstancesResponse = z.infer<typeof foreignInstancesResponse>;
 
 export const assignmentView = z.object({
   taskId: z.string(),

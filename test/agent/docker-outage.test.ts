@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentHandle } from '../../agent/index.ts';
 import { FakeControlPlane } from '../fixtures/fake-control-plane.ts';
 import { ensureBusyboxImage } from '../support/busybox-image.ts';
-import { SocketProxy } from './socket-proxy.ts';
+import { DockerSocketProxy } from '../support/docker-socket-proxy.ts';
 import {
   busybox,
   containersWithLabel,
@@ -19,7 +19,7 @@ import {
 } from './support.ts';
 
 const cluster = uniqueCluster('outage');
-const proxy = new SocketProxy(join(tempStateDir(), 'docker.sock'));
+const proxy = new DockerSocketProxy(join(tempStateDir(), 'docker.sock'));
 let fake: FakeControlPlane;
 let agent: AgentHandle;
 const logger = memoryLogger();

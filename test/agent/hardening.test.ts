@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, realpath, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +69,19 @@ describe('hardened containers on a real engine', () => {
     const { HostConfig } = await hostConfigOf(running.last?.containers[0]?.runtimeId ?? '');
     expect(HostConfig).toMatchObject({ Privileged: false, SecurityOpt: ['no-new-privileges'], PidsLimit: 4096, Memory: 512 * MIB, PidMode: '' });
     expect(HostConfig.CapAdd ?? []).toEqual([]);
+    fake.stopTask(spec.taskId);
+    agent.pollNow();
+    await fake.waitForTask(spec.taskId, (t) => t.last?.lastStatus === 'STOPPED');
+  });
+
+  it('gives a container whose override asks for memory 0 the default memory limit, not none', async () => {
+    const spec = fake.runTask(agent.instanceId, [{ name: 'zero', image: BUSYBOX_IMAGE, command: ['sleep', '600'], stopTimeout: 1 }], {
+      overrides: { containerOverrides: [{ name: 'zero', memory: 0, memoryReservation: 0, cpu: 0 }] },
+    });
+    agent.pollNow();
+    const running = await fake.waitForTask(spec.taskId, (t) => t.last?.lastStatus === 'RUNNING');
+    const { HostConfig } = await hostConfigOf(running.last?.containers[0]?.runtimeId ?? '');
+    expect(HostConfig.Memory).toBe(512 * MIB);
     fake.stopTask(spec.taskId);
     agent.pollNow();
     await fake.waitForTask(spec.taskId, (t) => t.last?.lastStatus === 'STOPPED');
@@ -166,5 +179,51 @@ describe('secrets in a container on a real engine', () => {
     });
     expect(exited.exitCode).toBe(0);
     expect(logger.lines.join('\n')).not.toContain('s3cr3t-value');
+  });
+});
+
+describe('host paths through symbolic links on a real engine', () => {
+  /** Runs a task with the shared directory mounted and waits for its end. */
+  async function runWithShared(command: string[], sourcePath: string, policyPaths: string[]) {
+    const policy = clusterPolicy.parse({ allowedHostPaths: policyPaths });
+    const spec = fake.runTask(
+      agent.instanceId,
+      [{ name: 'c', image: BUSYBOX_IMAGE, memory: 32, command, stopTimeout: 1, mountPoints: [{ sourceVolume: 'v', containerPath: '/mnt/v' }] }],
+      { policy, volumes: [{ name: 'v', host: { sourcePath } }] },
+    );
+    agent.pollNow();
+    return fake.waitForTask(spec.taskId, (t) => t.last?.lastStatus === 'STOPPED' || t.last?.lastStatus === 'RUNNING');
+  }
+
+  it.each([
+    ['the Docker socket', 'sock', '/var/run/docker.sock', ''],
+    ['/etc', 'etc', '/etc', ''],
+    ['/etc, reached through a linked directory', 'etcdir', '/etc', '/passwd'],
+  ])('refuses a link to %s planted by another task, and mounts nothing', async (_, name, target, below) => {
+    const planter = await runWithShared(['ln', '-sfn', target, `/mnt/v/${name}`], shared, [shared]);
+    await fake.waitForTask(planter.spec.taskId, (t) => t.last?.lastStatus === 'STOPPED');
+    expect(fake.tasks.get(planter.spec.taskId)?.last?.containers[0]?.exitCode).toBe(0);
+
+    const victim = await runWithShared(['sleep', '600'], `${shared}/${name}${below}`, [shared]);
+    expect(victim.last?.lastStatus).toBe('STOPPED');
+    expect(victim.last?.stopCode).toBe('TaskFailedToStart');
+    expect(victim.last?.stoppedReason).toMatch(/^CannotCreateContainerError: /);
+    expect(victim.last?.stoppedReason).toMatch(new RegExp(`symbolic link ${shared}/${name}`));
+    expect(victim.last?.containers[0]?.runtimeId).toBeUndefined();
+  });
+
+  it('binds the real path of an allowed directory reached through an operator link above it', async () => {
+    const outer = await mkdtemp(join(tmpdir(), 'berth-link-'));
+    try {
+      await symlink(shared, join(outer, 'data'));
+      const ran = await runWithShared(['sh', '-c', 'echo via-link > /mnt/v/via'], join(outer, 'data'), [join(outer, 'data')]);
+      const stopped = await fake.waitForTask(ran.spec.taskId, (t) => t.last?.lastStatus === 'STOPPED');
+      expect(stopped.last?.containers[0]?.exitCode).toBe(0);
+      expect(await readFile(join(shared, 'via'), 'utf8')).toBe('via-link\n');
+      const { HostConfig } = await hostConfigOf(stopped.last?.containers[0]?.runtimeId ?? '');
+      expect(HostConfig.Mounts).toMatchObject([{ Type: 'bind', Source: await realpath(shared), Target: '/mnt/v' }]);
+    } finally {
+      await rm(outer, { recursive: true, force: true });
+    }
   });
 });

@@ -4,10 +4,12 @@ import * as agent from '../../../shared/control/agent.ts';
 import { AgentError } from '../../../shared/control/agent-errors.ts';
 import { requireActiveCluster } from '../../../shared/control/clusters.ts';
 import type { ControlContext } from '../../../shared/control/context.ts';
+import { foreignInstances } from '../../../shared/control/foreign-instances.ts';
 import { registerInstance } from '../../../shared/control/instances.ts';
 import { arns } from '../../../shared/domain/arn.ts';
 import { VersionConflictError } from '../../../shared/domain/errors.ts';
 import {
+  foreignInstancesRequest,
   pollRequest,
   registerInstanceRequest,
   taskStateReport,
@@ -84,8 +86,15 @@ export function agentRouter(ctx: ControlContext, guard: RequestGuard, logger: Lo
       await agent.poll(ctx, c.req.param('cluster'), c.req.param('id'), body.epoch, body.knownVersion, {
         ...(body.waitSeconds !== undefined && { waitMs: body.waitSeconds * 1000 }),
         ...(body.withSpecs !== undefined && { withSpecs: body.withSpecs }),
+        ...(body.engineStatus !== undefined && { engineStatus: body.engineStatus }),
       }),
     );
+  });
+
+  app.post('/clusters/:cluster/instances/:id/foreign-instances', async (c) => {
+    accessOf(c)?.authorizeInstance(c.req.param('cluster'), c.req.param('id'));
+    const body = await parse(c, foreignInstancesRequest);
+    return c.json(await foreignInstances(ctx, c.req.param('cluster'), c.req.param('id'), body.epoch, body.instanceIds));
   });
 
   app.post('/clusters/:cluster/instances/:id/reports', async (c) => {

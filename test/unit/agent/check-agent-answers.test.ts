@@ -3,6 +3,7 @@ import { describe, it } from 'vitest';
 import * as check from '../../../agent/check/agent-answers.ts';
 import {
   agentError,
+  foreignInstancesResponse,
   pollResponse,
   registerInstanceResponse,
   taskStateReportsResponse,
@@ -81,6 +82,15 @@ describe("the control plane's answers (agent/check/agent-answers.ts)", () => {
     expectAgreement(check.taskStateResponse, taskStateResponse, state);
     expectAgreement(check.agentError, agentError, error);
     expectAgreement(check.taskSecretsResponse, taskSecretsResponse, secrets);
+  });
+
+  it.each<[string, unknown]>([
+    ['live and gone', { instances: [{ instanceId: 'a', live: true }, { instanceId: 'b', live: false }] }],
+    ['none, with newer keys', { instances: [], more: 1 }],
+    ['live as a string', { instances: [{ instanceId: 'a', live: 'yes' }] }],
+    ['no list', {}],
+  ])('agrees on the foreign instances answer: %s', (_what, input) => {
+    expectAgreement(check.foreignInstancesResponse, foreignInstancesResponse, input);
   });
 
   it.each<[string, unknown]>([

@@ -92,6 +92,21 @@ describe('parseCli', () => {
     });
   });
 
+  it('reads the engine deadlines and the foreign container check from the file, the call deadline from a flag over it', () => {
+    const file = configFile({
+      endpoint: 'http://file:1',
+      cluster: 'c',
+      engineTimeouts: { callMs: 9_000, livenessIntervalMs: 2_000 },
+      foreignContainerCheckSeconds: 5,
+    });
+    expect(config(['--config', file])).toMatchObject({
+      engineTimeouts: { callMs: 9_000, livenessIntervalMs: 2_000 },
+      foreignContainerCheckSeconds: 5,
+    });
+    expect(config(['--config', file, '--engine-timeout', '4']).engineTimeouts).toEqual({ callMs: 4_000, livenessIntervalMs: 2_000 });
+    expect(config(['--config', file], { BERTH_ENGINE_TIMEOUT: '7' }).engineTimeouts).toMatchObject({ callMs: 7_000 });
+  });
+
   it.each([
     [['--no-imds'], {}],
     [[], { BERTH_IMDS: 'off' }],
@@ -103,6 +118,7 @@ describe('parseCli', () => {
     [['--cluster', 'c'], /endpoint/],
     [['--endpoint', 'http://cp:1', '--cluster', 'bad name'], /cluster/],
     [['--endpoint', 'http://cp:1', '--cluster', 'c', '--reserved-memory', 'lots'], /reservedMemoryMiB/],
+    [['--endpoint', 'http://cp:1', '--cluster', 'c', '--engine-timeout', '0'], /engineTimeouts.callMs/],
     [['--bogus'], /bogus/],
     [['--config', '/nonexistent/agent.json'], /config file/],
   ])('says what is wrong with %j', (argv, message) => {

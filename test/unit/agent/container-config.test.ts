@@ -99,6 +99,29 @@ describe('the Docker options of a container definition', () => {
     expect(created).toMatchObject({ Cmd: ['b'], Env: ['X=1', 'Y=2'], HostConfig: { Memory: 96 * MIB } });
   });
 
+  it.each<[string, Partial<ContainerDefinition>, Partial<TaskSpec>, Record<string, unknown>]>([
+    [
+      'an override of memory 0 keeps the definition limit',
+      { memory: 64 },
+      { overrides: { containerOverrides: [{ name: 'app', memory: 0 }] } },
+      { Memory: 64 * MIB },
+    ],
+    [
+      'an override of memory 0 without a definition limit gets the policy default',
+      {},
+      { overrides: { containerOverrides: [{ name: 'app', memory: 0, memoryReservation: 0, cpu: 0 }] } },
+      { Memory: 512 * MIB, CpuShares: 2 },
+    ],
+    ['a task memory override of "0" falls back to the default', {}, { overrides: { memory: '0' } }, { Memory: 512 * MIB }],
+    ['a negative task memory gets the policy default', {}, { memory: -1 }, { Memory: 512 * MIB }],
+    ['a task cpu of 0 sets no quota', {}, { cpu: 0 }, { CpuShares: 2 }],
+  ])('treats a non-positive limit as unset: %s', (_, definition, extra, hostConfig) => {
+    const hostConfigOut = body(definition, extra).HostConfig;
+    expect(hostConfigOut).toMatchObject(hostConfig);
+    expect(hostConfigOut).not.toHaveProperty('MemoryReservation');
+    expect(hostConfigOut).not.toHaveProperty('CpuQuota');
+  });
+
   it('publishes static and picked host ports in bridge mode', () => {
     const created = body(
       {
