@@ -2,6 +2,7 @@ import { containerInstances, instanceLeases } from '../domain/collections.ts';
 import type { ForeignInstancesResponse } from '../schemas/agent-api.ts';
 import type { ControlContext } from './context.ts';
 import { agentCluster, heartbeat, instanceKey } from './instances.ts';
+import { leaseExpired, readPulse } from './availability.ts';
 import { lastHeard, leaseKey } from './lease.ts';
 
 /**
@@ -20,12 +21,13 @@ export async function foreignInstances(
   epoch: number,
   instanceIds: readonly string[],
 ): Promise<ForeignInstancesResponse> {
-  const cluster = agentCluster(clusterRef);
+  const cluster = agentCluster(ctx.deployment, clusterRef);
   await heartbeat(ctx, clusterRef, askerId, epoch);
   const ids = [...new Set(instanceIds)].filter((id) => id !== askerId);
-  const [instances, leases] = await Promise.all([
+  const [instances, leases, pulse] = await Promise.all([
     ctx.store.getMany(containerInstances, ids.map((id) => instanceKey(cluster, id))),
     ctx.store.getMany(instanceLeases, ids.map((id) => leaseKey(cluster, id))),
+    readPulse(ctx),
   ]);
   const now = ctx.clock.now();
   return {
@@ -37,7 +39,8 @@ export async function foreignInstances(
         instance.status !== 'INACTIVE' &&
         instance.agentConnected &&
         lease?.fenced !== true &&
-        now - lastHeard(instance, lease) < ctx.settings.heartbeatTtlMs;
+        // Judged as the monitor judges it: time the control plane itself was down does not count.
+        !leaseExpired(lastHeard(instance, lease), pulse, now, ctx.settings.heartbeatTtlMs);
       return { instanceId, live };
     }),
   };
