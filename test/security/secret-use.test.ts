@@ -53,7 +53,7 @@ describe('who may use a secret', () => {
 
   beforeAll(async () => {
     dynamo = await startEmbeddedDynamoDb();
-    client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' } });
+    client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: dynamo.region, credentials: dynamo.credentials });
     await ensureTable(client, env.BERTH_TABLE_NAME);
     ctx = controlContext(env, {
       store: createDynamoDbStore({ client: sdkCalls(client), tableName: env.BERTH_TABLE_NAME }),
