@@ -86,8 +86,12 @@ export class AgentProcess {
 
   /** A plain stop: containers keep running for the next agent to adopt. */
   async stop(): Promise<void> {
+    const child = this.child;
     this.resume();
+    // An agent stuck on a fault (a hung engine, say) may not finish its stop: kill -9 it after 15 s.
+    const late = setTimeout(() => child?.kill('SIGKILL'), 15_000);
     await this.signal('SIGTERM');
+    clearTimeout(late);
   }
 
   private async signal(signal: NodeJS.Signals): Promise<void> {
