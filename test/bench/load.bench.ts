@@ -8,6 +8,7 @@
  *
  * Run: npm run bench:load [-- --clients 50 --seconds 60]
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CreateClusterCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { ControlPlaneProcess } from '../support/control-plane-process.ts';
@@ -27,6 +28,12 @@ function row(name: string, calls: readonly CallRecord[], seconds: number): strin
   const ms = calls.map((c) => c.ms).sort((a, b) => a - b);
   const f = (p: number) => percentile(ms, p).toFixed(1);
   return `| ${name} | ${calls.length} | ${(calls.length / seconds).toFixed(1)} | ${f(50)} | ${f(95)} | ${f(99)} |`;
+}
+
+/** CPU seconds a process has used (user + system), from /proc: the server's cost apart from the clients'. */
+function cpuSeconds(pid: number | undefined): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function main(): Promise<void> {
@@ -50,6 +57,7 @@ async function main(): Promise<void> {
     longPollSeconds: 10,
   });
   try {
+    const cpuBefore = cpuSeconds(controlPlane.pid);
     const result = await runMixedLoad({
       endpoint: controlPlane.endpoint,
       credentials: controlPlane.credentials,
@@ -59,12 +67,14 @@ async function main(): Promise<void> {
       durationMs: SECONDS * 1000,
     });
     const seconds = result.elapsedMs / 1000;
+    const cpu = cpuSeconds(controlPlane.pid) - cpuBefore;
     const answered = result.calls.filter((c) => c.status !== 0);
     console.log(`${CLIENTS} clients, ${seconds.toFixed(1)} s, ${HOSTS} hollow agents, dev mode in its own process`);
     console.log('| operation | calls | calls/s | p50 ms | p95 ms | p99 ms |\n| --- | --- | --- | --- | --- | --- |');
     console.log(row('all', answered, seconds));
     const operations = [...new Set(answered.map((c) => c.operation))].sort();
     for (const op of operations) console.log(row(op, answered.filter((c) => c.operation === op), seconds));
+    console.log(`dev mode CPU: ${cpu.toFixed(1)} s, ${(answered.length / cpu).toFixed(0)} calls per CPU-second`);
     console.log(`answers by code: ${JSON.stringify(countByCode(result.calls))}`);
     console.log(`hollow fleet: started ${fleet.stats.started}, stopped ${fleet.stats.stopped}, errors ${fleet.stats.errors}`);
   } finally {
