@@ -59,7 +59,7 @@ describe('a hung Docker engine', () => {
   // stuck in the hang never return and the agent never resyncs: the killed
   // container is never reported and the stopped task keeps running. Flip to
   // `it` once every engine call has a deadline and the agent resyncs.
-  it.fails('reports a container killed during the hang as stopped, and stops a task stopped during it', async () => {
+  it.fails('reports a container killed during the hang as stopped, stops a task stopped during it, and runs new tasks after it', async () => {
     const answer = await berth.ecs.send(new RunTaskCommand({ cluster, taskDefinition: 'hang', count: 2 }));
     const [killed, stopped] = (answer.tasks ?? []).map((t) => t.taskArn ?? '') as [string, string];
     await waitFor(
@@ -84,5 +84,11 @@ describe('a hung Docker engine', () => {
       what: 'the stopped task STOPPED',
     });
     expect((await runningContainers({ 'com.berth.cluster': cluster })).size).toBe(0);
+    // Resynced, not just caught up: the agent runs new work on the recovered engine.
+    const late = (await berth.ecs.send(new RunTaskCommand({ cluster, taskDefinition: 'hang' }))).tasks?.[0]?.taskArn ?? '';
+    await waitFor(async () => ((await lastStatus(late)) === 'RUNNING' ? true : undefined), {
+      timeoutMs: 60_000,
+      what: 'a new task RUNNING after the hang',
+    });
   });
 });
