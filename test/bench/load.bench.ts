@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   } finally {
     await fleet.stop();
     ecs.destroy();
-    await controlPlane.stop();
+    await controlPlane.destroy();
   }
 }
 

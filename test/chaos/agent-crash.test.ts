@@ -32,7 +32,7 @@ describe('an agent crash', () => {
     await agent.start();
   });
   afterAll(async () => {
-    await agent?.stop();
+    await agent?.destroy();
     await berth?.stop();
     await removeContainers(cluster);
   });

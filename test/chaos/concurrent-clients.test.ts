@@ -43,7 +43,7 @@ describe('50 concurrent clients', () => {
   afterAll(async () => {
     await fleet?.stop();
     ecs?.destroy();
-    await controlPlane.stop();
+    await controlPlane.destroy();
   });
 
   it('answers no 5xx to a minute of mixed reads and writes', async () => {

@@ -35,7 +35,7 @@ describe('a control-plane crash mid-burst', () => {
   });
   afterAll(async () => {
     ecs?.destroy();
-    await controlPlane.stop();
+    await controlPlane.destroy();
     await removeContainers(cluster);
   });
 

@@ -45,7 +45,7 @@ describe('a hung Docker engine', () => {
     );
   });
   afterAll(async () => {
-    await agent?.stop();
+    await agent?.destroy();
     await berth?.stop();
     await engine.stop();
     await removeContainers(cluster);

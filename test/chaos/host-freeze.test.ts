@@ -46,7 +46,7 @@ describe('a frozen host', () => {
     );
   });
   afterAll(async () => {
-    for (const agent of agents) await agent.stop();
+    for (const agent of agents) await agent.destroy();
     await berth?.stop();
     await removeContainers(cluster);
   });

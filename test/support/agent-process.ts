@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from '../../agent/check/check.ts';
@@ -92,6 +92,12 @@ export class AgentProcess {
     const late = setTimeout(() => child?.kill('SIGKILL'), 15_000);
     await this.signal('SIGTERM');
     clearTimeout(late);
+  }
+
+  /** Stops it and removes its state directory. */
+  async destroy(): Promise<void> {
+    await this.stop();
+    rmSync(this.stateDir, { recursive: true, force: true });
   }
 
   private async signal(signal: NodeJS.Signals): Promise<void> {

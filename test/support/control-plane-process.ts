@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,6 +96,12 @@ export class ControlPlaneProcess {
     const late = setTimeout(() => child.kill('SIGKILL'), 20_000);
     await this.signal('SIGTERM');
     clearTimeout(late);
+  }
+
+  /** Stops it and removes the data directory, unless the caller gave that directory. */
+  async destroy(): Promise<void> {
+    await this.stop();
+    if (this.options.dataDir === undefined) rmSync(this.dataDir, { recursive: true, force: true });
   }
 
   /** A registration token for an agent, asked for as `berth agents token` asks. */
