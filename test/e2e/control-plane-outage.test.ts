@@ -99,7 +99,7 @@ describe('a control-plane outage longer than the lease TTL', { timeout: 300_000 
       intervalMs: 500,
       what: 'the silent instance to be declared disconnected',
     }).catch((error: unknown) => {
-      throw new Error(`control plane log: ${controlPlane.log}`, { cause: error });
+      throw new Error(`control plane log: ${controlPlane.output}`, { cause: error });
     });
 
     expect(await connected(agent?.instanceId ?? '')).toBe(true);

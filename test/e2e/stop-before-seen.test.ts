@@ -37,14 +37,15 @@ describe('a task stopped before its agent saw it', { timeout: 240_000 }, () => {
         containerDefinitions: [{ name: 'app', image, memory: 16, cpu: 8, command: ['sleep', '600'], stopTimeout: 1 }],
       }),
     );
-    agent = AgentProcess.start({ endpoint: berth.endpoint, cluster: CLUSTER, registrationToken: await berth.registrationToken(CLUSTER) });
+    agent = new AgentProcess({ endpoint: berth.endpoint, cluster: CLUSTER, registrationToken: () => berth.registrationToken(CLUSTER) });
+    await agent.start();
     await waitFor(async () => ((await instance())?.agentConnected ? true : undefined), {
       timeoutMs: 60_000,
       what: 'the agent to register',
     });
   }, 180_000);
   afterAll(async () => {
-    await agent?.stop();
+    await agent?.destroy();
     await berth?.stop();
     await removeClusterContainers(CLUSTER);
   });
@@ -81,7 +82,7 @@ describe('a task stopped before its agent saw it', { timeout: 240_000 }, () => {
       what: 'every task to reach STOPPED',
     }).catch(async (error: unknown) => {
       const left = (await notStopped()).map((t) => `${t.taskArn} ${t.lastStatus}`);
-      throw new Error(`not STOPPED: ${left.join(', ')}\nagent log: ${agent?.log}`, { cause: error });
+      throw new Error(`not STOPPED: ${left.join(', ')}\nagent log: ${agent?.output}`, { cause: error });
     });
     const { tasks = [] } = await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: arns }));
     expect(tasks.every((t) => t.stopCode === 'UserInitiated' && t.stoppedAt !== undefined)).toBe(true);
@@ -109,7 +110,7 @@ describe('a task stopped before its agent saw it', { timeout: 240_000 }, () => {
     try {
       arns = await runAndStop(10);
     } finally {
-      agent?.thaw();
+      agent?.resume();
     }
     await expectAllStoppedAndFreed(arns);
   });

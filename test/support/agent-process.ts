@@ -1,95 +1,110 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { parse } from '../../agent/check/check.ts';
+import { identity } from '../../agent/state/state-dir.ts';
 
-const LAUNCHER = fileURLToPath(new URL('../../bin/berth-agent.js', import.meta.url));
+// node itself with tsx's loader, not the tsx CLI: the CLI runs the script in a
+// child of its own, and a kill -9 of the CLI would leave that child running.
+const TSX_LOADER = ['--import', 'tsx'];
+const MAIN = join(process.cwd(), 'agent/main.ts');
+
+export interface AgentProcessOptions {
+  readonly endpoint: string;
+  readonly cluster: string;
+  /** Asked for at the first start only: later starts re-attach with the credential in the state directory. */
+  readonly registrationToken: () => Promise<string>;
+  /** e.g. `unix:///tmp/x.sock` to put a fault injector between the agent and the engine. */
+  readonly dockerHost?: string;
+}
 
 /**
- * The real `berth-agent` command as a child process, for faults an agent in
- * the test's own process cannot suffer: freezing it (SIGSTOP, as a stalled
- * host or a long GC pause would) and killing it with SIGKILL.
+ * `berth-agent` as its own process, as it runs on a host: a test can kill -9
+ * it (a crash), freeze it with SIGSTOP (a host that stops answering without
+ * dying: a long GC pause, a hypervisor stall, a partition) and resume it.
  */
 export class AgentProcess {
+  readonly stateDir = mkdtempSync(join(tmpdir(), 'berth-agent-proc-'));
   private child: ChildProcess | undefined;
-  private output = '';
-  readonly stateDir: string;
-  private readonly endpoint: string;
-  private readonly cluster: string;
-  private readonly registrationToken: string;
+  private exited: Promise<void> = Promise.resolve();
+  output = '';
 
-  private constructor(endpoint: string, cluster: string, registrationToken: string, stateDir: string | undefined) {
-    this.endpoint = endpoint;
-    this.cluster = cluster;
-    this.registrationToken = registrationToken;
-    this.stateDir = stateDir ?? mkdtempSync(join(tmpdir(), 'berth-agent-process-'));
+  private readonly options: AgentProcessOptions;
+
+  constructor(options: AgentProcessOptions) {
+    this.options = options;
   }
 
-  /** Starts an agent that registers with `registrationToken` (or re-attaches from `stateDir`). */
-  static start(options: { endpoint: string; cluster: string; registrationToken: string; stateDir?: string }): AgentProcess {
-    const agent = new AgentProcess(options.endpoint, options.cluster, options.registrationToken, options.stateDir);
-    agent.spawn();
-    return agent;
+  /** The instance id, once the agent has registered. */
+  get instanceId(): string | undefined {
+    try {
+      return parse(identity, JSON.parse(readFileSync(join(this.stateDir, 'identity.json'), 'utf8'))).instanceId;
+    } catch {
+      return undefined;
+    }
   }
 
-  /** The agent's last few kilobytes of log, for a failing test's message. */
-  get log(): string {
-    return this.output;
-  }
-
-  /** Stops the process in its tracks: no poll, no report, no timer runs until thaw(). */
-  freeze(): void {
-    this.child?.kill('SIGSTOP');
-  }
-
-  thaw(): void {
-    this.child?.kill('SIGCONT');
-  }
-
-  /** Stops the agent as an operator would (SIGTERM); its containers keep running. */
-  async stop(): Promise<void> {
-    await this.signal('SIGTERM');
+  /** Starts the agent and resolves once it is registered. */
+  async start(): Promise<string> {
+    if (this.child) throw new Error('the agent is running already');
+    const { endpoint, cluster, dockerHost } = this.options;
+    const args = [MAIN, '--endpoint', endpoint, '--cluster', cluster, '--state-dir', this.stateDir, '--no-imds'];
+    args.push('--cleanup-delay', '5', '--log-level', 'warn');
+    if (this.instanceId === undefined) args.push('--registration-token', await this.options.registrationToken());
+    if (dockerHost) args.push('--docker-host', dockerHost);
+    const child = spawn(process.execPath, [...TSX_LOADER, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AWS_ENDPOINT_URL: '' } });
+    this.child = child;
+    const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-16_000));
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    let alive = true;
+    void this.exited.then(() => (alive = false));
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const id = this.instanceId;
+      if (id !== undefined) return id;
+      if (!alive) throw new Error(`berth-agent exited before registering:\n${this.output}`);
+      if (Date.now() > deadline) throw new Error(`berth-agent did not register within 60 s:\n${this.output}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   async kill9(): Promise<void> {
     await this.signal('SIGKILL');
   }
 
-  private spawn(): void {
-    const child = spawn(
-      process.execPath,
-      [
-        LAUNCHER,
-        '--endpoint',
-        this.endpoint,
-        '--cluster',
-        this.cluster,
-        '--registration-token',
-        this.registrationToken,
-        '--state-dir',
-        this.stateDir,
-        '--no-imds',
-        '--cleanup-delay',
-        '5',
-        '--log-level',
-        'warn',
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    child.stderr?.on('data', (chunk: Buffer) => {
-      this.output = (this.output + chunk.toString()).slice(-8000);
-    });
-    this.child = child;
+  /** SIGSTOP: the process stays, says nothing and does nothing, its containers run on. */
+  freeze(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
+  /** A plain stop: containers keep running for the next agent to adopt. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    this.resume();
+    // An agent stuck on a fault (a hung engine, say) may not finish its stop: kill -9 it after 15 s.
+    const late = setTimeout(() => child?.kill('SIGKILL'), 15_000);
+    await this.signal('SIGTERM');
+    clearTimeout(late);
+  }
+
+  /** Stops it and removes its state directory. */
+  async destroy(): Promise<void> {
+    await this.stop();
+    rmSync(this.stateDir, { recursive: true, force: true });
   }
 
   private async signal(signal: NodeJS.Signals): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    // A frozen process ignores SIGTERM until it runs again.
-    child.kill('SIGCONT');
+    if (!child) return;
     child.kill(signal);
-    await exited;
+    await this.exited;
+    this.child = undefined;
   }
 }

@@ -1,112 +1,56 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { signedFetch } from '../../functions/cli/signed-fetch.ts';
 import { createRegistrationTokenResponse } from '../../shared/security/agent-credentials.ts';
-import { freePort } from './aws-endpoint.ts';
-import { waitFor } from './wait.ts';
+import { signedFetch } from '../../functions/cli/signed-fetch.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const MAIN = join(ROOT, 'functions/runtime/dev-main.ts');
-const BANNER = 'Berth is running';
+// node itself with tsx's loader, not the tsx CLI: the CLI runs the script in a
+// child of its own, and a kill -9 of the CLI would leave that child running.
+const TSX_LOADER = ['--import', 'tsx'];
+const MAIN = join(process.cwd(), 'functions/runtime/dev-main.ts');
 
 export interface ControlPlaneProcessOptions {
   /** Where the table lives across restarts; a fresh temporary directory by default. */
   readonly dataDir?: string;
-  /** Environment for the control plane (BERTH_HEARTBEAT_TTL_SECONDS, BERTH_MONITOR_INTERVAL_SECONDS, ...). */
-  readonly env?: Record<string, string>;
-  /** How long a start may take before it counts as failed; 60 s by default (a loaded machine). */
-  readonly startTimeoutMs?: number;
+  /** Environment for dev mode, e.g. BERTH_HEARTBEAT_TTL_SECONDS. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Run dev mode's own agent for this cluster (in the same process, so killed with it); none by default. */
+  readonly agentCluster?: string;
 }
 
 /**
- * Dev mode's control plane (api, scheduler, monitor over the embedded
- * DynamoDB on a data directory) as a child process that can be killed with
- * SIGKILL and started again on the same data directory and port: the fault
- * injector for control-plane crashes and outages. Agents run elsewhere
- * (`--no-agent`) and outlive it.
+ * Dev mode (`npm start -- --data-dir D`) as a child process that a test can
+ * kill -9 and start again on the same port and data directory, as an
+ * operator's crash and restart would. The administrator key is printed only
+ * at the first start; it is kept here for every later one.
  */
 export class ControlPlaneProcess {
   readonly dataDir: string;
-  private readonly options: ControlPlaneProcessOptions;
   private port = 0;
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
-  private output = '';
-  private key: { accessKeyId: string; secretAccessKey: string } | undefined;
+  private keys: { accessKeyId: string; secretAccessKey: string } | undefined;
+  /** The last output of the current run, for a failing test to show. */
+  output = '';
+
+  private readonly options: ControlPlaneProcessOptions;
 
   constructor(options: ControlPlaneProcessOptions = {}) {
     this.options = options;
-    this.dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'berth-control-plane-'));
-  }
-
-  /** Starts it and resolves once it serves; the first start on a data directory creates the administrator key. */
-  async start(): Promise<void> {
-    if (this.running) throw new Error('the control plane is already running');
-    if (this.port === 0) this.port = await freePort();
-    this.output = '';
-    // Node with tsx's loader, not the tsx command: one process, so SIGKILL leaves nothing behind.
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', MAIN, '--data-dir', this.dataDir, '--no-agent', '--port', String(this.port)],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AWS_ENDPOINT_URL: '', ...this.options.env } },
-    );
-    const keep = (chunk: Buffer) => {
-      this.output = (this.output + chunk.toString()).slice(-16_000);
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    this.child = child;
-    await waitFor(
-      () => {
-        if (child.exitCode !== null) throw new Error(`the control plane exited: ${this.output}`);
-        return this.output.includes(BANNER) ? true : undefined;
-      },
-      { timeoutMs: this.options.startTimeoutMs ?? 60_000, intervalMs: 100, what: 'the control plane to serve' },
-    ).catch((error: unknown) => {
-      throw new Error(`the control plane did not start: ${this.output}`, { cause: error });
-    });
-    const printed = /AWS_ACCESS_KEY_ID=(\S+) AWS_SECRET_ACCESS_KEY=(\S+)/.exec(this.output);
-    if (printed?.[1] && printed[2]) this.key = { accessKeyId: printed[1], secretAccessKey: printed[2] };
-    if (!this.key) throw new Error('the data directory had keys already, and this helper never saw them');
-  }
-
-  /** kill -9: no shutdown, no flush; the data directory keeps what was written. */
-  async kill9(): Promise<void> {
-    await this.signal('SIGKILL');
-  }
-
-  /** Starts again on the same data directory and port, as an operator or a supervisor would. */
-  async restart(): Promise<void> {
-    await this.start();
-  }
-
-  /** Ctrl-C: the orderly stop. */
-  async stop(): Promise<void> {
-    await this.signal('SIGTERM');
-  }
-
-  get running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+    this.dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'berth-cp-'));
   }
 
   get endpoint(): string {
+    if (this.port === 0) throw new Error('the control plane was never started');
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** The administrator key printed at the first start. */
   get credentials(): { accessKeyId: string; secretAccessKey: string } {
-    if (!this.key) throw new Error('the control plane has not started yet');
-    return this.key;
-  }
-
-  /** Its recent output, for a failing test's message. */
-  get log(): string {
-    return this.output;
+    if (!this.keys) throw new Error('the control plane printed no administrator key');
+    return this.keys;
   }
 
   /** An unmodified ECS SDK client for it, without SDK retries (a test sees every error). */
@@ -114,21 +58,96 @@ export class ControlPlaneProcess {
     return new ECSClient({ endpoint: this.endpoint, region: 'us-east-1', credentials: this.credentials, maxAttempts: 1 });
   }
 
-  /** An agent registration token, made through the admin API as `berth agents token` makes it. */
-  async registrationToken(cluster: string): Promise<string> {
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Starts dev mode and resolves once it serves (its banner is printed after the listen). */
+  async start(): Promise<void> {
+    if (this.child) throw new Error('the control plane is running already');
+    if (this.port === 0) this.port = await freeLoopbackPort();
+    const args = [MAIN, '--port', String(this.port), '--data-dir', this.dataDir];
+    args.push(...(this.options.agentCluster ? ['--cluster', this.options.agentCluster] : ['--no-agent']));
+    const child = spawn(process.execPath, [...TSX_LOADER, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, AWS_ENDPOINT_URL: '', ...this.options.env },
+    });
+    this.child = child;
+    this.output = '';
+    const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-16_000));
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    const gone = this.exited.then(() => {
+      throw new Error(`dev mode exited before serving:\n${this.output}`);
+    });
+    await Promise.race([this.banner(), gone]);
+  }
+
+  /** kill -9: no shutdown code runs; the data directory is left as the crash leaves it. */
+  async kill9(): Promise<void> {
+    await this.signal('SIGKILL');
+  }
+
+  /** A crash and a start: kill -9 when running, then start on the same port and data directory. */
+  async restart(): Promise<void> {
+    if (this.child) await this.kill9();
+    await this.start();
+  }
+
+  /** A clean stop (SIGTERM), with kill -9 if it does not exit within 20 s. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    const late = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    await this.signal('SIGTERM');
+    clearTimeout(late);
+  }
+
+  /** Stops it and removes the data directory, unless the caller gave that directory. */
+  async destroy(): Promise<void> {
+    await this.stop();
+    if (this.options.dataDir === undefined) rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  /** A registration token for an agent, asked for as `berth agents token` asks. */
+  async registrationToken(cluster: string, options: { uses?: number; ttlSeconds?: number } = {}): Promise<string> {
     const signed = signedFetch({ credentials: this.credentials, region: 'us-east-1' });
     const response = await signed(`${this.endpoint}/admin/v1/registration-tokens`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ cluster }),
+      body: JSON.stringify({ cluster, ...options }),
     });
     if (!response.ok) throw new Error(`registration token refused: ${response.status} ${await response.text()}`);
     return createRegistrationTokenResponse.parse(await response.json()).registrationToken.registrationToken;
   }
 
   private async signal(signal: NodeJS.Signals): Promise<void> {
-    if (!this.running) return;
-    this.child?.kill(signal);
+    const child = this.child;
+    if (!child) return;
+    child.kill(signal);
     await this.exited;
+    this.child = undefined;
   }
+
+  private async banner(): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while (!this.output.includes('Berth is running')) {
+      if (Date.now() > deadline) throw new Error(`dev mode did not start within 60 s:\n${this.output}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const key = /AWS_ACCESS_KEY_ID=(\S+) AWS_SECRET_ACCESS_KEY=(\S+)/.exec(this.output);
+    if (key?.[1] && key[2]) this.keys ??= { accessKeyId: key[1], secretAccessKey: key[2] };
+  }
+}
+
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
 }
