@@ -54,12 +54,9 @@ describe('a hung Docker engine', () => {
 
   const lastStatus = async (arn: string) => (await allTasks(berth.ecs, cluster)).find((t) => t.taskArn === arn)?.lastStatus;
 
-  // FAILS on the current code for a known reason, being fixed in parallel: the
-  // agent's engine calls and its events stream have no deadline, so the calls
-  // stuck in the hang never return and the agent never resyncs: the killed
-  // container is never reported and the stopped task keeps running. Flip to
-  // `it` once every engine call has a deadline and the agent resyncs.
-  it.fails('reports a container killed during the hang as stopped, stops a task stopped during it, and runs new tasks after it', async () => {
+  // Every engine call has a deadline and a ping finds the hang; once the
+  // engine answers again the agent lists every container afresh.
+  it('reports a container killed during the hang as stopped, stops a task stopped during it, and runs new tasks after it', async () => {
     const answer = await berth.ecs.send(new RunTaskCommand({ cluster, taskDefinition: 'hang', count: 2 }));
     const [killed, stopped] = (answer.tasks ?? []).map((t) => t.taskArn ?? '') as [string, string];
     await waitFor(
