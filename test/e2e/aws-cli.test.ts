@@ -9,7 +9,9 @@ const run = promisify(execFile);
 const AWS = process.env.BERTH_AWS_CLI ?? 'aws';
 
 /** The same journey as the SDK test, through `aws ecs --endpoint-url`. */
-describe('AWS CLI against dev mode', () => {
+// Each call starts the AWS CLI afresh (a second or more of Python start-up on a
+// busy machine), and the first test makes about ten of them.
+describe('AWS CLI against dev mode', { timeout: 120_000 }, () => {
   let berth: Awaited<ReturnType<typeof startBerth>>;
   beforeAll(async () => {
     berth = await startBerth();
