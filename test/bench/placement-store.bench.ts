@@ -21,7 +21,7 @@
  */
 import { parseArgs } from 'node:util';
 import { CreateClusterCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
-import { signedFetch } from '../../functions/cli/signed-fetch.ts';
+import { signedFetch } from '../../cli/signed-fetch.ts';
 import { startDevServer } from '../../functions/runtime/dev-server.ts';
 import type { Logger } from '../../functions/runtime/logger.ts';
 import type { ControlContext } from '../../shared/control/context.ts';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { adminCall } from '../../functions/cli/admin-client.ts';
+import { adminCall } from '../../cli/admin-client.ts';
 import { createRegistrationTokenResponse } from '../../shared/security/agent-credentials.ts';
 import { containersLabelled, removeClusterContainers, startTestAgent } from '../support/agents.ts';
 import { ensureBusyboxImage } from '../support/busybox-image.ts';

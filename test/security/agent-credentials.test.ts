@@ -6,7 +6,7 @@ import {
   RunTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBerth } from '../../functions/cli/berth.ts';
+import { runBerth } from '../../cli/berth.ts';
 import { registrationTokens } from '../../shared/security/agent-credentials.ts';
 import { hashRegistrationToken } from '../../shared/security/agent-credentials-token.ts';
 import { createAccessKeyResponse, readAuditResponse } from '../../shared/security/admin-api.ts';

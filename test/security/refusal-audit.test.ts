@@ -1,7 +1,7 @@
 import { CreateClusterCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedFetch } from '../../functions/cli/signed-fetch.ts';
+import { signedFetch } from '../../cli/signed-fetch.ts';
 import { SUPPRESSED_ACTION } from '../../functions/security/audit-recorder.ts';
 import { ensureCluster } from '../../shared/control/clusters.ts';
 import { ManualClock } from '../../shared/ports/clock.ts';

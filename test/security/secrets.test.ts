@@ -22,7 +22,7 @@ import { createInProcessQueue } from '../../functions/adapters/in-process-queue.
 import { queueReconciles } from '../../functions/adapters/reconcile-queue.ts';
 import { agentSecretsRouter } from '../../functions/api/agent/secrets-router.ts';
 import { createApp } from '../../functions/api/app.ts';
-import { runBerth } from '../../functions/cli/berth.ts';
+import { runBerth } from '../../cli/berth.ts';
 import { controlContext } from '../../functions/runtime/control-context.ts';
 import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../functions/runtime/embedded-dynamodb.ts';
 import { parseEnvironment } from '../../functions/runtime/env.ts';

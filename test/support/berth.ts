@@ -1,6 +1,6 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { startDevServer, type DevServer } from '../../functions/runtime/dev-server.ts';
-import { signedFetch } from '../../functions/cli/signed-fetch.ts';
+import { signedFetch } from '../../cli/signed-fetch.ts';
 import type { RegisterInstanceRequest } from '../../shared/schemas/agent-api.ts';
 import {
   createRegistrationTokenResponse,

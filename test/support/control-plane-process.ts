@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { createRegistrationTokenResponse } from '../../shared/security/agent-credentials.ts';
-import { signedFetch } from '../../functions/cli/signed-fetch.ts';
+import { signedFetch } from '../../cli/signed-fetch.ts';
 
 // node itself with tsx's loader, not the tsx CLI: the CLI runs the script in a
 // child of its own, and a kill -9 of the CLI would leave that child running.

@@ -1,4 +1,4 @@
-import { runBerth } from '../../../functions/cli/berth.ts';
+import { runBerth } from '../../../cli/berth.ts';
 import { auditRecord, type AuditRecord } from '../../../shared/security/audit-record.ts';
 
 /**
