@@ -31,7 +31,7 @@ beforeAll(async () => {
   await proxy.start();
   fake = await FakeControlPlane.start({ pollIntervalSeconds: 0.2 });
   agent = await startTestAgent(fake, cluster, {
-    dockerHost: `unix://${proxy.path}`,
+    dockerHost: proxy.dockerHost,
     logger,
     // Shorter than the defaults (30 s, 10 s) so the test finds the hang in seconds, yet
     // long enough that a loaded machine's slow answer is not taken for a hang.

@@ -28,7 +28,7 @@ beforeAll(async () => {
   await ensureBusyboxImage();
   await proxy.start();
   fake = await FakeControlPlane.start({ pollIntervalSeconds: 0.2 });
-  agent = await startTestAgent(fake, cluster, { dockerHost: `unix://${proxy.path}`, logger });
+  agent = await startTestAgent(fake, cluster, { dockerHost: proxy.dockerHost, logger });
 });
 
 afterAll(async () => {
@@ -49,7 +49,7 @@ describe('an unreachable container engine', () => {
     await fake.waitForTask(steady.taskId, (t) => t.last?.lastStatus === 'RUNNING');
     await fake.waitForTask(quitter.taskId, (t) => t.last?.lastStatus === 'RUNNING');
 
-    await proxy.stop();
+    await proxy.cut();
     // While the agent cannot see the engine: a container exits, a stop and a new task arrive.
     await docker('exec', fake.tasks.get(quitter.taskId)?.last?.containers[0]?.runtimeId ?? '', 'touch', '/tmp/go');
     fake.stopTask(steady.taskId);
