@@ -3,6 +3,7 @@ import { startDevServer, type DevServer } from '../../functions/runtime/dev-serv
 import { signedFetch } from '../../cli/signed-fetch.ts';
 import type { RegisterInstanceRequest } from '../../shared/schemas/agent-api.ts';
 import { registrationAnswer, type RegistrationAnswer } from '../../shared/security/agent-credentials.ts';
+import { agentRequest } from './agent-request.ts';
 import { requestRegistrationToken, type RegistrationTokenOptions } from './registration-token.ts';
 
 export interface TestBerth extends DevServer {
@@ -53,11 +54,7 @@ export async function registerInstance(
     ...extra,
   };
   const token = await berth.registrationToken(cluster);
-  const response = await fetch(`${berth.endpoint}/agent/v1/clusters/${cluster}/instances`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
-  });
+  const response = await agentRequest(berth.endpoint, 'POST', `/clusters/${cluster}/instances`, token, body);
   if (!response.ok) throw new Error(`register failed: ${response.status} ${await response.text()}`);
   const answer = registrationAnswer.parse(await response.json());
   if (!answer.credential) throw new Error('the registration answer carries no instance credential');
