@@ -1,5 +1,5 @@
 import { LABELS } from '../../shared/agent/labels.ts';
-import { adoptedContainer, newTask } from '../../shared/agent/new-task.ts';
+import { adoptedContainer, newAgentTask } from '../../shared/agent/new-task.ts';
 import { observe } from '../../shared/agent/observe.ts';
 import type { ContainerObservation } from '../../shared/ports/container-runtime.ts';
 import type { TaskEngine } from './task-engine.ts';
@@ -37,7 +37,7 @@ export function adoptListing(
       });
       // Kept running only if the control plane still wants it (or has not said yet).
       const desired = engine.assignedStatus(taskId) ?? 'RUNNING';
-      task = newTask(taskId, desired, observation.labels[LABELS.taskArn]);
+      task = newAgentTask(taskId, desired, observation.labels[LABELS.taskArn]);
       engine.add(task);
     }
     if (!task.containers.some((c) => c.name === name)) {

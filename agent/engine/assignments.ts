@@ -1,4 +1,4 @@
-import { newTask } from '../../shared/agent/new-task.ts';
+import { newAgentTask } from '../../shared/agent/new-task.ts';
 import type { AssignmentView } from '../../shared/schemas/agent-api.ts';
 import type { TaskEngine } from './task-engine.ts';
 
@@ -35,7 +35,7 @@ export function applyAssignments(
     // Stopped before this agent ever saw it: nothing runs, but the control
     // plane waits for a STOPPED report to finish the task and free its
     // reservation, so the task is taken on as stopped and reported as such.
-    engine.add(newTask(assignment.taskId, assignment.desiredStatus, assignment.taskArn));
+    engine.add(newAgentTask(assignment.taskId, assignment.desiredStatus, assignment.taskArn));
     if (assignment.desiredStatus === 'STOPPED') continue;
     if (options.draining) {
       engine.logger.info('Not starting a task: the instance is draining', { taskId: assignment.taskId });

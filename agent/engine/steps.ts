@@ -24,7 +24,7 @@ export interface StepDependencies {
  * Executes one runtime step for one container and says what happened, as a
  * task event. It decides nothing: an engine failure is `step-failed`, an
  * engine that did not answer is `step-deferred`, and the task's reducer and
- * nextAction take it from there.
+ * nextActions take it from there.
  */
 export class StepRunner {
   private readonly deps: StepDependencies;

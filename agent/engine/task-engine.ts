@@ -1,6 +1,6 @@
 import { applyEvent } from '../../shared/agent/apply-event.ts';
 import { containersFromSpec } from '../../shared/agent/new-task.ts';
-import { nextAction, type AgentAction } from '../../shared/agent/next-action.ts';
+import { nextActions, type AgentAction } from '../../shared/agent/next-action.ts';
 import { buildReport, reportFingerprint, type ReportBody } from '../../shared/agent/report.ts';
 import type { TaskEvent } from '../../shared/agent/task-events.ts';
 import type { AgentTask, ContainerStep } from '../../shared/agent/task-model.ts';
@@ -29,7 +29,7 @@ const STOP_RETRY_MS = 2_000;
 
 /**
  * Holds the agent's tasks and runs the loop that moves them: an event is
- * folded in by the reducer, the task is saved, and nextAction's actions are
+ * folded in by the reducer, the task is saved, and the actions nextActions returns are
  * executed. Evaluation is deferred to a microtask so a burst of events
  * becomes one evaluation, and it runs as soon as anything changes: a new
  * assignment starts at once, not at the next tick.
@@ -163,7 +163,7 @@ export class TaskEngine {
     queueMicrotask(() => {
       this.scheduled.delete(taskId);
       const task = this.tasks.get(taskId);
-      if (task) for (const action of nextAction(task, task.containers)) this.execute(taskId, action);
+      if (task) for (const action of nextActions(task, task.containers)) this.execute(taskId, action);
     });
   }
 
@@ -189,7 +189,7 @@ export class TaskEngine {
   private report(taskId: string): void {
     const task = this.tasks.get(taskId);
     if (!task) return;
-    // Built from the task as it is now, which may be newer than what nextAction saw.
+    // Built from the task as it is now, which may be newer than what nextActions saw.
     const body = buildReport(task, task.containers);
     const fingerprint = reportFingerprint(body);
     if (fingerprint === task.reportedFingerprint) return;

@@ -1,7 +1,7 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { BerthControlPlane } from './berth-control-plane.ts';
-import { BerthState } from './berth-state.ts';
+import { BerthControlPlane } from '../constructs/berth-control-plane.ts';
+import { BerthState } from '../constructs/berth-state.ts';
 
 export interface BerthStackProps extends StackProps {
   /**

@@ -3,7 +3,7 @@ import { toRuntimeHealthCheck } from './health.ts';
 import type { AgentTask, ContainerState } from './task-model.ts';
 
 /** A task the agent has just heard of; nothing is known about it on the host yet. */
-export function newTask(taskId: string, desiredStatus: 'RUNNING' | 'STOPPED', taskArn?: string): AgentTask {
+export function newAgentTask(taskId: string, desiredStatus: 'RUNNING' | 'STOPPED', taskArn?: string): AgentTask {
   return {
     taskId,
     ...(taskArn ? { taskArn } : {}),

@@ -22,7 +22,7 @@ export const ESSENTIAL_EXIT_REASON = 'Essential container in task exited';
  * `stop-task` decision comes alone: once applied, the steps toward STOPPED
  * follow.
  */
-export function nextAction(task: TaskState, containers: readonly ContainerState[]): AgentAction[] {
+export function nextActions(task: TaskState, containers: readonly ContainerState[]): AgentAction[] {
   if (task.removedAt !== undefined) return [];
   const actions: AgentAction[] = [];
   if (!task.spec && task.desiredStatus === 'RUNNING' && !task.stopping) {

@@ -11,7 +11,7 @@ export type TaskEvent =
   /** The control plane's wish, from a poll or a report's answer. */
   | { readonly type: 'desired'; readonly desiredStatus: 'RUNNING' | 'STOPPED' }
   | { readonly type: 'spec-loaded'; readonly spec: TaskSpec; readonly containers: readonly ContainerState[] }
-  /** nextAction decided the task must stop (or the agent drains). */
+  /** nextActions decided the task must stop (or the agent drains). */
   | { readonly type: 'stop-decided'; readonly stopCode?: AgentStopCode; readonly reason?: string }
   | { readonly type: 'step-began'; readonly container: string; readonly step: ContainerStep }
   /** The engine was unreachable: nothing happened, try again when it is back. */

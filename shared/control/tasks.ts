@@ -85,7 +85,7 @@ export async function runTask(ctx: ControlContext, request: RunTaskRequest): Pro
       if (seen.value.requestHash !== requestHash) {
         throw new ClientError('The clientToken was already used with a different request');
       }
-      return { tasks: await ensureTasks(ctx, seen.value.resultIds, build), failures: [] };
+      return { tasks: await ensureTasks(ctx, name, seen.value.resultIds, build), failures: [] };
     }
   }
 
@@ -158,8 +158,12 @@ export async function runTask(ctx: ControlContext, request: RunTaskRequest): Pro
 }
 
 /** Finishes a RunTask whose idempotency record was written but whose tasks may not all be. */
-async function ensureTasks(ctx: ControlContext, ids: readonly string[], build: (id: string) => Task): Promise<Task[]> {
-  const name = build(ids[0] ?? 'probe').clusterName;
+async function ensureTasks(
+  ctx: ControlContext,
+  name: string,
+  ids: readonly string[],
+  build: (id: string) => Task,
+): Promise<Task[]> {
   const found = await ctx.store.getMany(
     tasks,
     ids.map((id) => ({ partition: `TASK#${name}`, sort: id })),

@@ -19,6 +19,7 @@ import { identity } from '../../agent/state/state-dir.ts';
 import { ManualClock } from '../../shared/ports/clock.ts';
 import { readAuditResponse } from '../../shared/security/admin-api.ts';
 import { agentCredential, containersLabelled, removeClusterContainers, startTestAgent } from '../support/agents.ts';
+import { agentPost } from '../support/agent-request.ts';
 import { startBerth, type TestBerth } from '../support/berth.ts';
 import { ensureBusyboxImage } from '../support/busybox-image.ts';
 import { waitFor } from '../support/wait.ts';
@@ -160,11 +161,7 @@ describe('an agent with credentials', { timeout: 120_000 }, () => {
     clock.advance(-9 * HOUR);
 
     const poll = (bearer: string) =>
-      fetch(`${berth.endpoint}/agent/v1/clusters/${CLUSTER}/instances/${rotating.instanceId}/poll`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
-        body: JSON.stringify({ epoch: 1 }),
-      });
+      agentPost(berth.endpoint, { cluster: CLUSTER, instanceId: rotating.instanceId, call: 'poll' }, bearer, { epoch: 1 });
     expect((await poll(second)).status).toBe(200);
     // The replaced credential is in its five-minute grace period.
     expect((await poll(first)).status).toBe(200);

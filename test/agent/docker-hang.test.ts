@@ -1,54 +1,19 @@
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentHandle } from '../../agent/index.ts';
-import { FakeControlPlane } from '../fixtures/fake-control-plane.ts';
-import { ensureBusyboxImage } from '../support/busybox-image.ts';
-import { DockerSocketProxy } from '../support/docker-socket-proxy.ts';
-import {
-  busybox,
-  containersWithLabel,
-  docker,
-  dockerInspect,
-  memoryLogger,
-  removeClusterContainers,
-  removeTempDirs,
-  startTestAgent,
-  tempStateDir,
-  uniqueCluster,
-} from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { agentBehindProxy } from './agent-behind-proxy.ts';
+import { busybox, containersWithLabel, docker, dockerInspect } from './support.ts';
 
 /** How long the engine stays stuck: longer than every deadline the agent has on it here. */
 const HANG_MS = 20_000;
 
-const cluster = uniqueCluster('hang');
-const proxy = new DockerSocketProxy(join(tempStateDir(), 'docker.sock'));
-let fake: FakeControlPlane;
-let agent: AgentHandle;
-const logger = memoryLogger();
-
-beforeAll(async () => {
-  await ensureBusyboxImage();
-  await proxy.start();
-  fake = await FakeControlPlane.start({ pollIntervalSeconds: 0.2 });
-  agent = await startTestAgent(fake, cluster, {
-    dockerHost: `unix://${proxy.path}`,
-    logger,
-    // Shorter than the defaults (30 s, 10 s) so the test finds the hang in seconds, yet
-    // long enough that a loaded machine's slow answer is not taken for a hang.
-    engineTimeouts: { callMs: 5_000, livenessIntervalMs: 500 },
-  });
-});
-
-afterAll(async () => {
-  await agent?.stop();
-  await proxy.stop();
-  await fake?.close();
-  await removeClusterContainers(cluster);
-  removeTempDirs();
+const suite = agentBehindProxy('hang', {
+  // Shorter than the defaults (30 s, 10 s) so the test finds the hang in seconds, yet
+  // long enough that a loaded machine's slow answer is not taken for a hang.
+  engineTimeouts: { callMs: 5_000, livenessIntervalMs: 500 },
 });
 
 describe('a container engine that hangs and recovers', () => {
   it('is reported unresponsive, and the agent resyncs once it answers again', async () => {
+    const { cluster, proxy, logger, fake, agent } = suite;
     const killed = fake.runTask(agent.instanceId, [busybox('killed', ['sleep', '600'], { stopTimeout: 1 })]);
     // A stop grace period longer than the whole hang: only a resync after it can stop this task in time.
     const stopped = fake.runTask(agent.instanceId, [

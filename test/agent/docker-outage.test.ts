@@ -1,46 +1,12 @@
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentHandle } from '../../agent/index.ts';
-import { FakeControlPlane } from '../fixtures/fake-control-plane.ts';
-import { ensureBusyboxImage } from '../support/busybox-image.ts';
-import { DockerSocketProxy } from '../support/docker-socket-proxy.ts';
-import {
-  busybox,
-  containersWithLabel,
-  docker,
-  dockerInspect,
-  eventually,
-  memoryLogger,
-  removeClusterContainers,
-  removeTempDirs,
-  startTestAgent,
-  tempStateDir,
-  uniqueCluster,
-} from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { agentBehindProxy } from './agent-behind-proxy.ts';
+import { busybox, containersWithLabel, docker, dockerInspect, eventually } from './support.ts';
 
-const cluster = uniqueCluster('outage');
-const proxy = new DockerSocketProxy(join(tempStateDir(), 'docker.sock'));
-let fake: FakeControlPlane;
-let agent: AgentHandle;
-const logger = memoryLogger();
-
-beforeAll(async () => {
-  await ensureBusyboxImage();
-  await proxy.start();
-  fake = await FakeControlPlane.start({ pollIntervalSeconds: 0.2 });
-  agent = await startTestAgent(fake, cluster, { dockerHost: `unix://${proxy.path}`, logger });
-});
-
-afterAll(async () => {
-  await agent?.stop();
-  await proxy.stop();
-  await fake?.close();
-  await removeClusterContainers(cluster);
-  removeTempDirs();
-});
+const suite = agentBehindProxy('outage');
 
 describe('an unreachable container engine', () => {
   it('keeps the agent going, and it reconciles once the engine is back', async () => {
+    const { cluster, proxy, logger, fake, agent } = suite;
     const steady = fake.runTask(agent.instanceId, [busybox('steady', ['sleep', '600'], { stopTimeout: 1 })]);
     const quitter = fake.runTask(agent.instanceId, [
       busybox('quitter', ['sh', '-c', 'while [ ! -f /tmp/go ]; do sleep 0.1; done; exit 5']),
@@ -49,7 +15,7 @@ describe('an unreachable container engine', () => {
     await fake.waitForTask(steady.taskId, (t) => t.last?.lastStatus === 'RUNNING');
     await fake.waitForTask(quitter.taskId, (t) => t.last?.lastStatus === 'RUNNING');
 
-    await proxy.stop();
+    await proxy.cut();
     // While the agent cannot see the engine: a container exits, a stop and a new task arrive.
     await docker('exec', fake.tasks.get(quitter.taskId)?.last?.containers[0]?.runtimeId ?? '', 'touch', '/tmp/go');
     fake.stopTask(steady.taskId);

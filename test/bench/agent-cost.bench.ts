@@ -33,7 +33,7 @@ const PRICES = {
   lambdaRequest: 0.2 / 1e6,
   lambdaGbSecond: 0.0000133334,
 };
-/** The API function's memory (infra/stacks/berth-control-plane.ts) and an assumed billed time per poll. */
+/** The API function's memory (infra/constructs/berth-control-plane.ts) and an assumed billed time per poll. */
 const API_MEMORY_GB = 0.5;
 const BILLED_MS_PER_POLL = 10;
 const MONTH_SECONDS = 30 * 24 * 3600;

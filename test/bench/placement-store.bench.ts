@@ -21,11 +21,10 @@
  */
 import { parseArgs } from 'node:util';
 import { CreateClusterCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
-import { signedFetch } from '../../functions/cli/signed-fetch.ts';
 import { startDevServer } from '../../functions/runtime/dev-server.ts';
 import type { Logger } from '../../functions/runtime/logger.ts';
 import type { ControlContext } from '../../shared/control/context.ts';
-import { createRegistrationTokenResponse } from '../../shared/security/agent-credentials.ts';
+import { requestRegistrationToken } from '../support/registration-token.ts';
 import { resolveAwsEndpoint } from '../support/aws-endpoint.ts';
 import { startHollowFleet } from '../support/hollow-fleet.ts';
 import { startStoreBackedBerth } from './store-backed-berth.ts';
@@ -228,14 +227,7 @@ async function run(backend: 'dev' | 'moto', tasks: number, instances: number): P
 /** Dev mode asks agents for credentials: one token, good for the whole fleet, from the admin API. */
 async function registrationTokenFor(target: Target, uses: number): Promise<string | undefined> {
   if (target.adminKey === undefined) return undefined;
-  const signed = signedFetch({ credentials: target.adminKey, region: 'us-east-1' });
-  const response = await signed(`${target.endpoint}/admin/v1/registration-tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ cluster: 'bench', uses }),
-  });
-  if (!response.ok) throw new Error(`registration token refused: ${response.status} ${await response.text()}`);
-  return createRegistrationTokenResponse.parse(await response.json()).registrationToken.registrationToken;
+  return requestRegistrationToken(target.endpoint, target.adminKey, 'bench', { uses });
 }
 
 function snapshot(ctx: ControlContext) {

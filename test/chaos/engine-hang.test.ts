@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentProcess } from '../support/agent-process.ts';
 import { startBerth, type TestBerth } from '../support/berth.ts';
 import { ensureBusyboxImage } from '../support/busybox-image.ts';
-import { EngineHang } from '../support/engine-hang.ts';
+import { DockerSocketProxy } from '../support/docker-socket-proxy.ts';
 import { waitFor } from '../support/wait.ts';
 import { allTasks, chaosCluster, dockerKill, faultLasts, removeContainers, runningContainers, taskId } from './support.ts';
 
@@ -15,13 +15,13 @@ const HANG_MS = 20_000;
 
 /**
  * The Docker engine accepts connections and answers nothing for 20 s, then
- * recovers (test/support/engine-hang.ts): calls and events in flight during
+ * recovers (test/support/docker-socket-proxy.ts): calls and events in flight during
  * the hang are lost for good, so only an agent that gives up on stuck calls
  * and resyncs sees what happened meanwhile.
  */
 describe('a hung Docker engine', () => {
   const dir = mkdtempSync(join(tmpdir(), 'berth-hang-'));
-  const engine = new EngineHang(join(dir, 'docker.sock'));
+  const engine = new DockerSocketProxy(join(dir, 'docker.sock'));
   let berth: TestBerth;
   let agent: AgentProcess;
 

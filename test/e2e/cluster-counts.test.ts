@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taskStateReportsResponse } from '../../shared/schemas/agent-api.ts';
+import { agentPost } from '../support/agent-request.ts';
 import { registerInstance, startBerth } from '../support/berth.ts';
 
 const CLUSTER = 'counts';
@@ -30,17 +31,13 @@ describe('DescribeClusters counts', () => {
   });
 
   async function report(reports: { taskId: string; seq: number; lastStatus: string }[]): Promise<void> {
-    const response = await fetch(`${berth.endpoint}/agent/v1/clusters/${CLUSTER}/instances/${agent.instanceId}/reports`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${agent.credential.token}` },
-      body: JSON.stringify({
-        instanceId: agent.instanceId,
-        epoch: agent.epoch,
-        reports: reports.map(({ taskId, seq, lastStatus }) => ({
-          taskId,
-          report: { seq, lastStatus, containers: [{ name: 'app', lastStatus }] },
-        })),
-      }),
+    const response = await agentPost(berth.endpoint, { cluster: CLUSTER, instanceId: agent.instanceId, call: 'reports' }, agent.credential.token, {
+      instanceId: agent.instanceId,
+      epoch: agent.epoch,
+      reports: reports.map(({ taskId, seq, lastStatus }) => ({
+        taskId,
+        report: { seq, lastStatus, containers: [{ name: 'app', lastStatus }] },
+      })),
     });
     const results = taskStateReportsResponse.parse(await response.json()).results;
     expect(results.every((r) => 'applied' in r && r.applied)).toBe(true);

@@ -3,10 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { adminCall } from '../../functions/cli/admin-client.ts';
-import { createRegistrationTokenResponse } from '../../shared/security/agent-credentials.ts';
 import { containersLabelled, removeClusterContainers, startTestAgent } from '../support/agents.ts';
 import { ensureBusyboxImage } from '../support/busybox-image.ts';
+import { requestRegistrationToken } from '../support/registration-token.ts';
 import { devMainReady, exitWithin, killDevMain, startDevMain, type DevMainProcess } from '../support/dev-main-process.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -111,10 +110,8 @@ describe('dev mode on Ctrl-C', () => {
     if (!credentials) throw new Error('a new data directory prints its administrator key');
     const ecs = ecsOf(endpoint, credentials);
     await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
-    const token = await adminCall({ endpoint, region: 'us-east-1', credentials })(createRegistrationTokenResponse, 'POST', '/registration-tokens', {
-      cluster,
-    });
-    const agent = await startTestAgent({ endpoint, registrationToken: async () => token.registrationToken.registrationToken }, cluster);
+    const token = await requestRegistrationToken(endpoint, credentials, cluster);
+    const agent = await startTestAgent({ endpoint, registrationToken: async () => token }, cluster);
     cleanups.push(async () => {
       await agent.stop();
       rmSync(agent.stateDir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import { CreateClusterCommand, DescribeContainerInstancesCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerInstances } from '../../shared/domain/collections.ts';
+import { agentPost } from '../support/agent-request.ts';
 import { registerInstance, startBerth, type TestBerth } from '../support/berth.ts';
 
 const CLUSTER = 'engine-status';
@@ -20,10 +21,9 @@ describe('the container engine status an agent reports', () => {
   const register = () => registerInstance(berth, CLUSTER, { cpu: 1024, memory: 1024 });
   type Agent = Awaited<ReturnType<typeof register>>;
   const poll = (agent: Agent, body: Record<string, unknown>) =>
-    fetch(`${berth.endpoint}/agent/v1/clusters/${CLUSTER}/instances/${agent.instanceId}/poll`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${agent.credential.token}` },
-      body: JSON.stringify({ epoch: agent.epoch, ...body }),
+    agentPost(berth.endpoint, { cluster: CLUSTER, instanceId: agent.instanceId, call: 'poll' }, agent.credential.token, {
+      epoch: agent.epoch,
+      ...body,
     });
   const statusAttribute = async (agent: Agent) => {
     const described = await berth.ecs.send(

@@ -1,5 +1,6 @@
 import { CreateClusterCommand, DeregisterContainerInstanceCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentPost } from '../support/agent-request.ts';
 import { registerInstance, startBerth, type TestBerth } from '../support/berth.ts';
 
 const CLUSTER = 'foreign-instances';
@@ -19,10 +20,9 @@ describe('the foreign instances an agent asks about', () => {
   const register = () => registerInstance(berth, CLUSTER, { cpu: 1024, memory: 1024 });
   type Agent = Awaited<ReturnType<typeof register>>;
   const ask = (agent: Agent, body: Record<string, unknown>) =>
-    fetch(`${berth.endpoint}/agent/v1/clusters/${CLUSTER}/instances/${agent.instanceId}/foreign-instances`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${agent.credential.token}` },
-      body: JSON.stringify({ epoch: agent.epoch, ...body }),
+    agentPost(berth.endpoint, { cluster: CLUSTER, instanceId: agent.instanceId, call: 'foreign-instances' }, agent.credential.token, {
+      epoch: agent.epoch,
+      ...body,
     });
 
   it('answers live for a connected instance, not for a deregistered or unknown one', async () => {
@@ -41,11 +41,12 @@ describe('the foreign instances an agent asks about', () => {
 
   it('answers only for the credential’s own instance', async () => {
     const [asker, other] = [await register(), await register()];
-    const borrowed = await fetch(`${berth.endpoint}/agent/v1/clusters/${CLUSTER}/instances/${other.instanceId}/foreign-instances`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${asker.credential.token}` },
-      body: JSON.stringify({ epoch: other.epoch, instanceIds: [asker.instanceId] }),
-    });
+    const borrowed = await agentPost(
+      berth.endpoint,
+      { cluster: CLUSTER, instanceId: other.instanceId, call: 'foreign-instances' },
+      asker.credential.token,
+      { epoch: other.epoch, instanceIds: [asker.instanceId] },
+    );
     expect(borrowed.status).toBe(403);
   });
 

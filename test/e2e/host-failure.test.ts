@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerInstances } from '../../shared/domain/collections.ts';
+import { agentPost } from '../support/agent-request.ts';
 import type { TestBerth } from '../support/berth.ts';
 import { agentCredential, containersLabelled, startTestAgent } from '../support/agents.ts';
 import { startContainerCluster, type ContainerCluster, type TestAgent } from '../support/container-cluster.ts';
@@ -97,11 +98,12 @@ describe('host failure', { timeout: 150_000 }, () => {
     const staleEpoch = (item?.value.epoch ?? 1) - 1;
 
     // A write from the stale agent, with the epoch it held before it was declared dead, is refused.
-    const staleReport = await fetch(`${berth.endpoint}/agent/v1/clusters/${CLUSTER}/instances/${victim.instanceId}/poll`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${agentCredential(victim.stateDir)}` },
-      body: JSON.stringify({ epoch: staleEpoch }),
-    });
+    const staleReport = await agentPost(
+      berth.endpoint,
+      { cluster: CLUSTER, instanceId: victim.instanceId, call: 'poll' },
+      agentCredential(victim.stateDir),
+      { epoch: staleEpoch },
+    );
     expect(staleReport.status).toBe(409);
     expect(await staleReport.json()).toMatchObject({ code: 'InstanceFenced' });
 

@@ -8,6 +8,7 @@ import { heartbeat } from '../../shared/control/instances.ts';
 import { leaseKey, writeLease } from '../../shared/control/lease.ts';
 import { containerInstances, instanceLeases } from '../../shared/domain/collections.ts';
 import type { Collection, Store } from '../../shared/ports/store.ts';
+import { agentPost } from '../support/agent-request.ts';
 import { registerInstance, startBerth, type TestBerth } from '../support/berth.ts';
 
 const CLUSTER = 'lease';
@@ -35,10 +36,8 @@ describe('the instance lease', () => {
   const leaseItem = (id: string) => berth.ctx.store.get(instanceLeases, leaseKey(CLUSTER, id));
   const register = () => registerInstance(berth, CLUSTER, { cpu: 1024, memory: 1024 });
   const poll = (agent: Awaited<ReturnType<typeof register>>) =>
-    fetch(`${berth.endpoint}/agent/v1/clusters/${CLUSTER}/instances/${agent.instanceId}/poll`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${agent.credential.token}` },
-      body: JSON.stringify({ epoch: agent.epoch }),
+    agentPost(berth.endpoint, { cluster: CLUSTER, instanceId: agent.instanceId, call: 'poll' }, agent.credential.token, {
+      epoch: agent.epoch,
     });
 
   it('is renewed in its own item once half the TTL has passed, leaving the instance item unwritten', async () => {

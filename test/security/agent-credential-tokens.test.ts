@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AgentCredentials } from '../../agent/control/auth.ts';
 import { overlaps } from '../../agent/state/protected-mounts.ts';
-import { parseTtl } from '../../functions/cli/agents-command.ts';
+import { parseTtl } from '../../cli/agents-command.ts';
 import { newRegistrationToken } from '../../functions/security/agent-registration-tokens.ts';
 import {
   hashRegistrationToken,

@@ -6,10 +6,11 @@ import {
   RunTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBerth } from '../../functions/cli/berth.ts';
+import { runBerth } from '../../cli/berth.ts';
 import { registrationTokens } from '../../shared/security/agent-credentials.ts';
 import { hashRegistrationToken } from '../../shared/security/agent-credentials-token.ts';
 import { createAccessKeyResponse, readAuditResponse } from '../../shared/security/admin-api.ts';
+import { agentRequest } from '../support/agent-request.ts';
 import { registerInstance, startBerth, type TestBerth } from '../support/berth.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -37,14 +38,7 @@ describe('agent credentials', () => {
   });
 
   async function agentCall(method: string, path: string, bearer: string | undefined, body?: unknown) {
-    const response = await fetch(`${berth.endpoint}/agent/v1${path}`, {
-      method,
-      headers: {
-        ...(body !== undefined && { 'content-type': 'application/json' }),
-        ...(bearer !== undefined && { authorization: `Bearer ${bearer}` }),
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
+    const response = await agentRequest(berth.endpoint, method, path, bearer, body);
     const json: unknown = await response.json();
     return { status: response.status, json, authenticate: response.headers.get('www-authenticate') };
   }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedFetch } from '../../functions/cli/signed-fetch.ts';
+import { signedFetch } from '../../cli/signed-fetch.ts';
 import { ensureCluster } from '../../shared/control/clusters.ts';
 import { disconnectInstance } from '../../shared/control/disconnect.ts';
 import { leaseKey, writeLease } from '../../shared/control/lease.ts';

@@ -13,7 +13,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBerth } from '../../functions/cli/berth.ts';
+import { runBerth } from '../../cli/berth.ts';
 import { arns } from '../../shared/domain/arn.ts';
 import { checkTaskDefinition, hostPathAsk, type PolicySubject } from '../../shared/security/cluster-policy-check.ts';
 import { clusterPolicy, clusterPolicyInput, DEFAULT_CLUSTER_POLICY, type ClusterPolicy } from '../../shared/security/cluster-policy.ts';

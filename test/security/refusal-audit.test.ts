@@ -1,13 +1,14 @@
 import { CreateClusterCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedFetch } from '../../functions/cli/signed-fetch.ts';
+import { signedFetch } from '../../cli/signed-fetch.ts';
 import { SUPPRESSED_ACTION } from '../../functions/security/audit-recorder.ts';
 import { ensureCluster } from '../../shared/control/clusters.ts';
 import { ManualClock } from '../../shared/ports/clock.ts';
 import { registrationAnswer } from '../../shared/security/agent-credentials.ts';
 import type { AuditRecord } from '../../shared/security/audit-record.ts';
 import { auditViaCli } from './support/audit-cli.ts';
+import { agentRequest } from '../support/agent-request.ts';
 import { startSecureBerth, type SecureBerth } from './support/secure-berth.ts';
 
 const ACCOUNT = 'arn:aws:ecs:us-east-1:000000000000';
@@ -55,14 +56,7 @@ describe('refused calls in the audit log', () => {
   }
 
   async function agentCall(method: string, path: string, bearer: string | undefined, body?: unknown) {
-    const response = await fetch(`${berth.endpoint}/agent/v1${path}`, {
-      method,
-      headers: {
-        ...(body !== undefined && { 'content-type': 'application/json' }),
-        ...(bearer !== undefined && { authorization: `Bearer ${bearer}` }),
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
+    const response = await agentRequest(berth.endpoint, method, path, bearer, body);
     return { status: response.status, json: (await response.json()) as unknown };
   }
 

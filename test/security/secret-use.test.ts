@@ -1,27 +1,15 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as sdk from '@aws-sdk/client-ecs';
 import { ECSClient, ECSServiceException } from '@aws-sdk/client-ecs';
-import { serve, type ServerType } from '@hono/node-server';
-import { Hono } from 'hono';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { controlPlaneSecretSource } from '../../agent/secrets/berth-secret-source.ts';
 import { createSecretResolver } from '../../agent/secrets/secret-resolver.ts';
-import { createDynamoDbStore } from '../../functions/adapters/dynamodb-store.ts';
-import { sdkCalls } from '../../functions/adapters/dynamodb-calls.ts';
-import { ensureTable } from '../../functions/adapters/dynamodb-table.ts';
-import { createInProcessQueue } from '../../functions/adapters/in-process-queue.ts';
-import { queueReconciles } from '../../functions/adapters/reconcile-queue.ts';
-import { agentSecretsRouter } from '../../functions/api/agent/secrets-router.ts';
-import { createApp } from '../../functions/api/app.ts';
-import { runBerth } from '../../functions/cli/berth.ts';
-import { controlContext } from '../../functions/runtime/control-context.ts';
-import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../functions/runtime/embedded-dynamodb.ts';
-import { parseEnvironment } from '../../functions/runtime/env.ts';
-import { createSecurity, ephemeralCipher, type Security } from '../../functions/security/index.ts';
+import type { Security } from '../../functions/security/index.ts';
 import type { ControlContext } from '../../shared/control/context.ts';
 import { registerInstance } from '../../shared/control/instances.ts';
 import { reconcileCluster } from '../../shared/scheduler/reconcile-cluster.ts';
+import { berthCli } from './support/berth-cli-run.ts';
+import { startSecretsBerth, type SecretsBerth } from './support/secrets-berth.ts';
 
 const ECS = 'arn:aws:ecs:us-east-1:000000000000';
 const SECRETS = 'arn:aws:berth:us-east-1:000000000000:secret';
@@ -40,42 +28,18 @@ function container(valueFrom: string): sdk.ContainerDefinition {
  */
 describe('who may use a secret', () => {
   const value = `hunter2-${randomUUID()}`;
-  const env = parseEnvironment({});
-  let dynamo: EmbeddedDynamoDb;
-  let client: DynamoDBClient;
+  let berth: SecretsBerth;
   let ctx: ControlContext;
   let security: Security;
-  let server: ServerType;
   let endpoint: string;
   let admin: ECSClient;
   let tenant: ECSClient;
   const clients: ECSClient[] = [];
 
   beforeAll(async () => {
-    dynamo = await startEmbeddedDynamoDb();
-    client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: dynamo.region, credentials: dynamo.credentials });
-    await ensureTable(client, env.BERTH_TABLE_NAME);
-    ctx = controlContext(env, {
-      store: createDynamoDbStore({ client: sdkCalls(client), tableName: env.BERTH_TABLE_NAME }),
-      reconcile: queueReconciles(createInProcessQueue({ visibilityTimeoutSeconds: 30, maxReceiveCount: 5 })),
-    });
-    security = createSecurity({
-      store: createDynamoDbStore({ client: sdkCalls(client), tableName: env.BERTH_TABLE_NAME }),
-      clock: ctx.clock,
-      cipher: ephemeralCipher(),
-      deployment: ctx.deployment,
-      // Agent credentials are another suite's subject: here the instance names itself.
-      checkAgent: async () => {},
-    });
-    const key = await security.bootstrapAdminKey();
-    if (!key) throw new Error('a fresh table bootstraps an admin key');
-    const app = new Hono();
-    app.route('/agent/v1', agentSecretsRouter(ctx, security.secrets));
-    app.route('/', createApp({ ctx, guard: security.guard, admin: security.admin }));
-    const port = await new Promise<number>((resolve) => {
-      server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
-    });
-    endpoint = `http://127.0.0.1:${port}`;
+    berth = await startSecretsBerth();
+    ({ ctx, security, endpoint } = berth);
+    const key = berth.adminKey;
     admin = ecs(key);
 
     for (const clusterName of ['vault', 'elsewhere']) await admin.send(new sdk.CreateClusterCommand({ clusterName }));
@@ -99,9 +63,7 @@ describe('who may use a secret', () => {
   });
   afterAll(async () => {
     for (const c of clients) c.destroy();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-    client?.destroy();
-    await dynamo?.close();
+    await berth?.close();
   });
 
   function ecs(credentials: { accessKeyId: string; secretAccessKey: string }): ECSClient {
@@ -111,14 +73,7 @@ describe('who may use a secret', () => {
   }
 
   async function cli(key: { accessKeyId: string; secretAccessKey: string }, args: string[], stdin = ''): Promise<string> {
-    let stdout = '';
-    let stderr = '';
-    const code = await runBerth(args, {
-      stdout: (t) => void (stdout += t),
-      stderr: (t) => void (stderr += t),
-      env: { BERTH_ENDPOINT: endpoint, AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey },
-      readStdin: async () => stdin,
-    });
+    const { code, stdout, stderr } = await berthCli(endpoint, key, args, stdin);
     if (code !== 0) throw new Error(`berth ${args.join(' ')} failed: ${stderr}`);
     return stdout;
   }

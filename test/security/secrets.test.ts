@@ -1,4 +1,4 @@
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateClusterCommand,
   DescribeTasksCommand,
@@ -8,26 +8,13 @@ import {
 } from '@aws-sdk/client-ecs';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { serve, type ServerType } from '@hono/node-server';
-import { Hono } from 'hono';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsSecretSource, regionOfZone } from '../../agent/secrets/aws-secret-source.ts';
 import { controlPlaneSecretSource } from '../../agent/secrets/berth-secret-source.ts';
 import { createSecretResolver } from '../../agent/secrets/secret-resolver.ts';
-import { createDynamoDbStore } from '../../functions/adapters/dynamodb-store.ts';
-import { sdkCalls } from '../../functions/adapters/dynamodb-calls.ts';
-import { ensureTable, TABLE_KEY } from '../../functions/adapters/dynamodb-table.ts';
-import { createInProcessQueue } from '../../functions/adapters/in-process-queue.ts';
-import { queueReconciles } from '../../functions/adapters/reconcile-queue.ts';
-import { agentSecretsRouter } from '../../functions/api/agent/secrets-router.ts';
-import { createApp } from '../../functions/api/app.ts';
-import { runBerth } from '../../functions/cli/berth.ts';
-import { controlContext } from '../../functions/runtime/control-context.ts';
-import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../functions/runtime/embedded-dynamodb.ts';
-import { parseEnvironment } from '../../functions/runtime/env.ts';
+import { TABLE_KEY } from '../../functions/adapters/dynamodb-table.ts';
 import { jsonLogger } from '../../functions/runtime/logger.ts';
-import { createSecurity, ephemeralCipher, type Security } from '../../functions/security/index.ts';
 import { containerConfig } from '../../shared/agent/container-config.ts';
 import type { ControlContext } from '../../shared/control/context.ts';
 import { registerInstance } from '../../shared/control/instances.ts';
@@ -36,6 +23,8 @@ import { taskSpec } from '../../shared/schemas/agent-api.ts';
 import type { ContainerDefinition } from '../../shared/schemas/task-definition.ts';
 import { parseSecretReference } from '../../shared/security/secret-reference.ts';
 import { testAwsClientConfig } from '../support/aws-endpoint.ts';
+import { berthCli } from './support/berth-cli-run.ts';
+import { startSecretsBerth, type SecretsBerth } from './support/secrets-berth.ts';
 
 const noAuth = { headers: async () => ({}) };
 
@@ -72,15 +61,11 @@ describe('a Berth secret, end to end', () => {
   const value = `hunter2-${randomUUID()}`;
   const logLines: string[] = [];
   const logger = jsonLogger((line) => logLines.push(line));
-  let dynamo: EmbeddedDynamoDb;
-  let client: DynamoDBClient;
+  let berth: SecretsBerth;
   let ctx: ControlContext;
-  let security: Security;
-  let server: ServerType;
   let endpoint: string;
   let ecs: ECSClient;
   let adminKey: { accessKeyId: string; secretAccessKey: string };
-  const env = parseEnvironment({});
   const definition: ContainerDefinition = {
     name: 'app',
     image: 'busybox:1.36',
@@ -90,52 +75,16 @@ describe('a Berth secret, end to end', () => {
   };
 
   beforeAll(async () => {
-    dynamo = await startEmbeddedDynamoDb();
-    client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: dynamo.region, credentials: dynamo.credentials });
-    await ensureTable(client, env.BERTH_TABLE_NAME);
-    ctx = controlContext(env, {
-      store: createDynamoDbStore({ client: sdkCalls(client), tableName: env.BERTH_TABLE_NAME }),
-      reconcile: queueReconciles(createInProcessQueue({ visibilityTimeoutSeconds: 30, maxReceiveCount: 5 })),
-    });
-    security = createSecurity({
-      store: createDynamoDbStore({ client: sdkCalls(client), tableName: env.BERTH_TABLE_NAME }),
-      clock: ctx.clock,
-      cipher: ephemeralCipher(),
-      deployment: ctx.deployment,
-      logger,
-      // Agent credentials are another suite's subject: here the instance names itself.
-      checkAgent: async () => {},
-    });
-    const key = await security.bootstrapAdminKey();
-    if (!key) throw new Error('a fresh table bootstraps an admin key');
-    adminKey = key;
-    const app = new Hono();
-    app.route('/agent/v1', agentSecretsRouter(ctx, security.secrets, logger));
-    app.route('/', createApp({ ctx, guard: security.guard, admin: security.admin, logger }));
-    const port = await new Promise<number>((resolve) => {
-      server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
-    });
-    endpoint = `http://127.0.0.1:${port}`;
+    berth = await startSecretsBerth({ logger });
+    ({ ctx, endpoint, adminKey } = berth);
     ecs = new ECSClient({ endpoint, region: 'us-east-1', credentials: adminKey, maxAttempts: 1 });
   });
   afterAll(async () => {
     ecs?.destroy();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-    client?.destroy();
-    await dynamo?.close();
+    await berth?.close();
   });
 
-  async function cli(args: string[], stdin = '') {
-    let stdout = '';
-    let stderr = '';
-    const code = await runBerth(args, {
-      stdout: (t) => void (stdout += t),
-      stderr: (t) => void (stderr += t),
-      env: { BERTH_ENDPOINT: endpoint, AWS_ACCESS_KEY_ID: adminKey.accessKeyId, AWS_SECRET_ACCESS_KEY: adminKey.secretAccessKey },
-      readStdin: async () => stdin,
-    });
-    return { code, stdout, stderr };
-  }
+  const cli = (args: string[], stdin = '') => berthCli(endpoint, adminKey, args, stdin);
 
   it('is stored by an administrator from stdin and listed without its value', async () => {
     expect(await cli(['secrets', 'put', 'db-password'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--value-stdin') });
@@ -183,7 +132,7 @@ describe('a Berth secret, end to end', () => {
     const refused = await resolver(other).containerSecrets(taskId, definition);
     expect(refused).toMatchObject({ ok: false, failure: { kind: 'rejected', message: expect.stringContaining('TaskNotAssigned') } });
 
-    const table = await client.send(new ScanCommand({ TableName: env.BERTH_TABLE_NAME }));
+    const table = await berth.client.send(new ScanCommand({ TableName: berth.tableName }));
     // The stored secret is there, as ciphertext.
     expect((table.Items ?? []).filter((item) => item[TABLE_KEY.partition]?.S === 'SECRET')).toHaveLength(1);
     const everywhere = [specText, JSON.stringify(described), JSON.stringify(table.Items), JSON.stringify(refused), ...logLines].join('\n');

@@ -1,12 +1,10 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { startDevServer, type DevServer } from '../../functions/runtime/dev-server.ts';
-import { signedFetch } from '../../functions/cli/signed-fetch.ts';
+import { signedFetch } from '../../cli/signed-fetch.ts';
 import type { RegisterInstanceRequest } from '../../shared/schemas/agent-api.ts';
-import {
-  createRegistrationTokenResponse,
-  registrationAnswer,
-  type RegistrationAnswer,
-} from '../../shared/security/agent-credentials.ts';
+import { registrationAnswer, type RegistrationAnswer } from '../../shared/security/agent-credentials.ts';
+import { agentRequest } from './agent-request.ts';
+import { requestRegistrationToken, type RegistrationTokenOptions } from './registration-token.ts';
 
 export interface TestBerth extends DevServer {
   /** The unmodified ECS SDK, signing with the administrator key dev mode created. */
@@ -15,7 +13,7 @@ export interface TestBerth extends DevServer {
   readonly fetch: typeof fetch;
   readonly credentials: { accessKeyId: string; secretAccessKey: string };
   /** An agent registration token, made through the admin API as `berth agents token` makes it. */
-  registrationToken(cluster: string, options?: { uses?: number; ttlSeconds?: number }): Promise<string>;
+  registrationToken(cluster: string, options?: RegistrationTokenOptions): Promise<string>;
 }
 
 /** Berth in dev mode, in this test process, on a free loopback port. */
@@ -30,15 +28,7 @@ export async function startBerth(env: NodeJS.ProcessEnv = {}): Promise<TestBerth
     ecs,
     credentials,
     fetch: signed,
-    async registrationToken(cluster, options = {}) {
-      const response = await signed(`${server.endpoint}/admin/v1/registration-tokens`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ cluster, ...options }),
-      });
-      if (!response.ok) throw new Error(`registration token refused: ${response.status} ${await response.text()}`);
-      return createRegistrationTokenResponse.parse(await response.json()).registrationToken.registrationToken;
-    },
+    registrationToken: (cluster, options) => requestRegistrationToken(server.endpoint, credentials, cluster, options),
     async stop() {
       ecs.destroy();
       await server.stop();
@@ -64,11 +54,7 @@ export async function registerInstance(
     ...extra,
   };
   const token = await berth.registrationToken(cluster);
-  const response = await fetch(`${berth.endpoint}/agent/v1/clusters/${cluster}/instances`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
-  });
+  const response = await agentRequest(berth.endpoint, 'POST', `/clusters/${cluster}/instances`, token, body);
   if (!response.ok) throw new Error(`register failed: ${response.status} ${await response.text()}`);
   const answer = registrationAnswer.parse(await response.json());
   if (!answer.credential) throw new Error('the registration answer carries no instance credential');

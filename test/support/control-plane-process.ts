@@ -4,8 +4,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { createRegistrationTokenResponse } from '../../shared/security/agent-credentials.ts';
-import { signedFetch } from '../../functions/cli/signed-fetch.ts';
+import { adminKeyInBanner } from './dev-banner.ts';
+import { requestRegistrationToken, type RegistrationTokenOptions } from './registration-token.ts';
+import { waitFor } from './wait.ts';
 
 // node itself with tsx's loader, not the tsx CLI: the CLI runs the script in a
 // child of its own, and a kill -9 of the CLI would leave that child running.
@@ -26,6 +27,11 @@ export interface ControlPlaneProcessOptions {
  * kill -9 and start again on the same port and data directory, as an
  * operator's crash and restart would. The administrator key is printed only
  * at the first start; it is kept here for every later one.
+ *
+ * dev-main-process.ts also spawns dev mode, but through the tsx CLI exactly
+ * as `npm start` does, because its tests are about Ctrl-C reaching that pair
+ * of processes. Here the server must be the spawned process itself, so that
+ * kill -9 ends it and nothing survives the crash; the two are kept apart.
  */
 export class ControlPlaneProcess {
   readonly dataDir: string;
@@ -111,15 +117,8 @@ export class ControlPlaneProcess {
   }
 
   /** A registration token for an agent, asked for as `berth agents token` asks. */
-  async registrationToken(cluster: string, options: { uses?: number; ttlSeconds?: number } = {}): Promise<string> {
-    const signed = signedFetch({ credentials: this.credentials, region: 'us-east-1' });
-    const response = await signed(`${this.endpoint}/admin/v1/registration-tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ cluster, ...options }),
-    });
-    if (!response.ok) throw new Error(`registration token refused: ${response.status} ${await response.text()}`);
-    return createRegistrationTokenResponse.parse(await response.json()).registrationToken.registrationToken;
+  registrationToken(cluster: string, options: RegistrationTokenOptions = {}): Promise<string> {
+    return requestRegistrationToken(this.endpoint, this.credentials, cluster, options);
   }
 
   private async signal(signal: NodeJS.Signals): Promise<void> {
@@ -131,13 +130,10 @@ export class ControlPlaneProcess {
   }
 
   private async banner(): Promise<void> {
-    const deadline = Date.now() + 60_000;
-    while (!this.output.includes('Berth is running')) {
-      if (Date.now() > deadline) throw new Error(`dev mode did not start within 60 s:\n${this.output}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const key = /AWS_ACCESS_KEY_ID=(\S+) AWS_SECRET_ACCESS_KEY=(\S+)/.exec(this.output);
-    if (key?.[1] && key[2]) this.keys ??= { accessKeyId: key[1], secretAccessKey: key[2] };
+    await waitFor(() => (this.output.includes('Berth is running') ? true : undefined), { timeoutMs: 60_000 }).catch((error: unknown) => {
+      throw new Error(`dev mode did not start within 60 s:\n${this.output}`, { cause: error });
+    });
+    this.keys ??= adminKeyInBanner(this.output);
   }
 }
 

@@ -1,11 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { adminKeyInBanner } from './dev-banner.ts';
 import { waitFor } from './wait.ts';
 
 const TSX = join(process.cwd(), 'node_modules/.bin/tsx');
 const MAIN = join(process.cwd(), 'functions/runtime/dev-main.ts');
 
-/** `npm start` as a user runs it: tsx in front of the dev-mode entry point, in its own process. */
+/**
+ * `npm start` as a user runs it: tsx in front of the dev-mode entry point, in its own process.
+ * control-plane-process.ts spawns dev mode as node with tsx's loader instead, so that its
+ * kill -9 leaves no child behind; this one keeps the tsx CLI because Ctrl-C is tested through it.
+ */
 export interface DevMainProcess {
   readonly child: ChildProcess;
   stdout: string;
@@ -36,8 +41,8 @@ export function startDevMain(args: readonly string[], env: NodeJS.ProcessEnv = {
 export async function devMainReady(run: DevMainProcess, timeoutMs = 60_000) {
   await waitFor(() => (run.stdout.includes('Press Ctrl-C') ? true : undefined), { timeoutMs, what: `the banner (stderr: ${run.stderr})` });
   const endpoint = /endpoint: (\S+)/.exec(run.stdout)?.[1] ?? '';
-  const key = /AWS_ACCESS_KEY_ID=(\S+) AWS_SECRET_ACCESS_KEY=(\S+)/.exec(run.stdout);
-  return { endpoint, ...(key && { credentials: { accessKeyId: key[1] ?? '', secretAccessKey: key[2] ?? '' } }) };
+  const credentials = adminKeyInBanner(run.stdout);
+  return { endpoint, ...(credentials && { credentials }) };
 }
 
 /**

@@ -1,5 +1,5 @@
-import { runBerth } from '../../../functions/cli/berth.ts';
 import { auditRecord, type AuditRecord } from '../../../shared/security/audit-record.ts';
+import { berthCli } from './berth-cli-run.ts';
 
 /**
  * The audit log as an operator reads it: `berth audit --output json`
@@ -10,13 +10,7 @@ export async function auditViaCli(
   credentials: { accessKeyId: string; secretAccessKey: string },
   since = '1h',
 ): Promise<AuditRecord[]> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runBerth(['audit', '--since', since, '--limit', '10000', '--output', 'json'], {
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    env: { BERTH_ENDPOINT: endpoint, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey },
-  });
+  const { code, stdout, stderr } = await berthCli(endpoint, credentials, ['audit', '--since', since, '--limit', '10000', '--output', 'json']);
   if (code !== 0) throw new Error(`berth audit failed (${code}): ${stderr}`);
   return stdout
     .split('\n')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ESSENTIAL_EXIT_REASON, nextAction, type AgentAction } from '../../../shared/agent/next-action.ts';
+import { ESSENTIAL_EXIT_REASON, nextActions, type AgentAction } from '../../../shared/agent/next-action.ts';
 import { buildReport, reportFingerprint } from '../../../shared/agent/report.ts';
 import type { AgentTask } from '../../../shared/agent/task-model.ts';
 import { aContainer, aTask } from './fixtures.ts';
@@ -11,7 +11,7 @@ function reported(task: AgentTask): AgentTask {
   return { ...task, reportedFingerprint: reportFingerprint(buildReport(task, task.containers)) };
 }
 
-describe('nextAction', () => {
+describe('nextActions', () => {
   const c = aContainer;
   it.each<[string, AgentTask, string[]]>([
     ['a task without spec fetches it', aTask([], { spec: undefined, status: 'PROVISIONING' }), ['fetch-spec']],
@@ -88,7 +88,7 @@ describe('nextAction', () => {
     ['a changed running task is reported', aTask([c({ status: 'RUNNING' })], { status: 'RUNNING' }), ['report']],
     ['a pending task is not reported', aTask([c({ status: 'PULLED', pending: 'create' })], { status: 'PENDING' }), []],
   ])('%s', (_, task, expected) => {
-    expect(kinds(nextAction(task, task.containers))).toEqual(expected);
+    expect(kinds(nextActions(task, task.containers))).toEqual(expected);
   });
 
   it.each<[string, AgentTask, Partial<AgentAction>]>([
@@ -113,7 +113,7 @@ describe('nextAction', () => {
       { kind: 'stop-task', stopCode: 'TaskFailedToStart' },
     ],
   ])('stops the task when %s', (_, task, decision) => {
-    const actions = nextAction(task, task.containers);
+    const actions = nextActions(task, task.containers);
     expect(actions).toHaveLength(1);
     expect(actions[0]).toMatchObject(decision);
   });
@@ -125,13 +125,13 @@ describe('nextAction', () => {
         { status: 'RUNNING' },
       ),
     );
-    expect(nextAction(task, task.containers)).toEqual([]);
+    expect(nextActions(task, task.containers)).toEqual([]);
   });
 
   it('stops with the container stopTimeout', () => {
     const task = reported(
       aTask([c({ status: 'RUNNING', stopTimeoutSeconds: 7 })], { stopping: true, status: 'STOPPING' }),
     );
-    expect(nextAction(task, task.containers)).toEqual([{ kind: 'stop', container: 'app', timeoutSeconds: 7 }]);
+    expect(nextActions(task, task.containers)).toEqual([{ kind: 'stop', container: 'app', timeoutSeconds: 7 }]);
   });
 });

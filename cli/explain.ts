@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { explainPlacementResponse, type ExplainPlacementResponse, type ReasonExplanation } from '../../shared/schemas/explain-placement.ts';
-import type { PlacementStrategy } from '../../shared/schemas/task.ts';
-import type { PlacementConstraint } from '../../shared/schemas/task-definition.ts';
+import { explainPlacementResponse, type ExplainPlacementResponse, type ReasonExplanation } from '../shared/schemas/explain-placement.ts';
+import type { PlacementStrategy } from '../shared/schemas/task.ts';
+import type { PlacementConstraint } from '../shared/schemas/task-definition.ts';
 
 /**
  * `berth explain`: asks the control plane where a RunTask would place its

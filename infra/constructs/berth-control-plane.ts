@@ -11,8 +11,8 @@ import {
   aws_kms as kms,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { BerthFunction } from '../constructs/berth-function.ts';
-import { berthHandlers } from '../constructs/bundling.ts';
+import { BerthFunction } from './berth-function.ts';
+import { berthHandlers } from './bundling.ts';
 
 export interface BerthControlPlaneProps {
   /** The table every function reads and writes. */
