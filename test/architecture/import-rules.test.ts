@@ -1,7 +1,10 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { importEdges, readSourceFiles, readSubpathImports, repositoryRoot } from './import-graph.ts';
-import { describeCycle, folderOf, importCycles, layerViolations, type Violation } from './import-rules.ts';
+import { describeCycle, importCycles } from './import-cycles.ts';
+import { folderOf, layerViolations, type Violation } from './import-rules.ts';
 import { KNOWN_EXCEPTIONS, SHARED_LAYERS, SOURCE_ROOTS, TOP_LEVEL } from './layers.ts';
 
 const root = repositoryRoot(fileURLToPath(import.meta.url));
@@ -31,8 +34,20 @@ describe('import rules of the source tree', () => {
 
   it('lists only exceptions that are still needed', () => {
     const needed = (e: (typeof KNOWN_EXCEPTIONS)[number]) =>
-      edges.some((edge) => edge.from === e.from && edge.target.kind === 'file' && folderOf(edge.target.path, SHARED_LAYERS)?.folder === e.to);
+      edges.some(
+        (edge) =>
+          edge.from === e.from &&
+          edge.target.kind === 'file' &&
+          folderOf(edge.target.path, SHARED_LAYERS)?.folder === e.to,
+      );
     expect(KNOWN_EXCEPTIONS.filter((e) => !needed(e))).toEqual([]);
+  });
+
+  it('gives every folder of shared/ a place in the layers', () => {
+    const folders = readdirSync(join(root, 'shared'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => `shared/${entry.name}`);
+    expect(folders.filter((folder) => !SHARED_LAYERS.some((rule) => rule.folder === folder))).toEqual([]);
   });
 });
 

@@ -76,7 +76,7 @@ export const TOP_LEVEL: readonly LayerRule[] = [
   { folder: 'cli', mayImport: ['functions', 'shared'] },
   { folder: 'bin', mayImport: ['cli', 'functions', 'agent', 'shared'] },
   { folder: 'infra', mayImport: ['shared'] },
-  { folder: 'test', mayImport: ['bin', 'functions', 'agent', 'shared', 'infra'] },
+  { folder: 'test', mayImport: ['bin', 'cli', 'functions', 'agent', 'shared', 'infra'] },
 ];
 
 /** A single file that may break a folder rule for a stated reason. */
