@@ -43,6 +43,16 @@ describe('import rules of the source tree', () => {
     expect(KNOWN_EXCEPTIONS.filter((e) => !needed(e))).toEqual([]);
   });
 
+  it.each([
+    ['shared/', SHARED_LAYERS],
+    ['the top level', TOP_LEVEL],
+  ])('orders the folders of %s as layers: no folder may import one that may import it', (_, rules) => {
+    const rulesAsEdges = rules.flatMap((rule) =>
+      rule.mayImport.map((to) => ({ from: rule.folder, line: 0, specifier: to, target: { kind: 'file' as const, path: to } })),
+    );
+    expect(importCycles(rulesAsEdges).map(describeCycle)).toEqual([]);
+  });
+
   it('gives every folder of shared/ a place in the layers', () => {
     const folders = readdirSync(join(root, 'shared'), { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
