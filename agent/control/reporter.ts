@@ -1,4 +1,5 @@
-import { MAX_REPORTS_PER_REQUEST, type ReportBody } from '../../shared/agent/report.ts';
+import type { ReportBody } from '../../shared/agent/report.ts';
+import { MAX_REPORTS_PER_REQUEST } from '../../shared/schemas/agent-api-limits.ts';
 import type { TaskStateReportsResponse } from '../../shared/schemas/agent-api.ts';
 import type { AgentLogger } from '../log.ts';
 import { backoffDelay, type BackoffPolicy } from './backoff.ts';

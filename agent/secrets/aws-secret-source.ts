@@ -3,7 +3,7 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { SecretReference } from '../../shared/security/secret-reference.ts';
 import { number, safeParse, string, unknown } from '../check/check.ts';
 import { object, optional, record } from '../check/compose.ts';
-import { failed, type SourceResult } from './secret-resolver.ts';
+import { failed, type SourceResult } from './secret-result.ts';
 
 type SsmReference = Extract<SecretReference, { kind: 'ssm' }>;
 type SecretsManagerReference = Extract<SecretReference, { kind: 'secrets-manager' }>;

@@ -2,7 +2,7 @@ import { agentError, taskSecretsResponse } from '../check/agent-answers.ts';
 import { safeParse } from '../check/check.ts';
 import type { AgentAuth } from '../control/auth.ts';
 import { httpRequest, type HttpAnswer } from '../net/http-request.ts';
-import { failed, type SecretFailure } from './secret-resolver.ts';
+import { failed, type SecretFailure } from './secret-result.ts';
 
 export type BerthSecretsResult =
   | { readonly ok: true; readonly values: ReadonlyMap<string, string> }

@@ -6,6 +6,7 @@ import type { AwsSecretSource } from './aws-secret-source.ts';
 import type { BerthSecretSource } from './berth-secret-source.ts';
 import { safeParse, string } from '../check/check.ts';
 import { object } from '../check/compose.ts';
+import { failed, type SecretFailure, type SourceResult } from './secret-result.ts';
 
 /**
  * Where the secrets a task definition names come from, resolved on the
@@ -21,16 +22,11 @@ import { object } from '../check/compose.ts';
  * here logs, and failure messages name the secret and where it was looked
  * for, never a value.
  */
-export type SecretFailure = { readonly kind: 'unavailable' | 'rejected'; readonly message: string };
-
 export type SecretResult =
   { readonly ok: true; readonly auth: RegistryAuth } | { readonly ok: false; readonly message: string };
 
 export type ContainerSecretsResult =
   { readonly ok: true; readonly values: readonly SecretValue[] } | { readonly ok: false; readonly failure: SecretFailure };
-
-/** A value from one source; unavailable means "try again later" (network, throttling). */
-export type SourceResult = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly failure: SecretFailure };
 
 export interface SecretResolver {
   registryAuth(credentialsParameter: string): Promise<SecretResult>;
@@ -123,10 +119,6 @@ function parseRegistryAuth(text: string, name: string): SecretResult {
   return parsed.success
     ? { ok: true, auth: parsed.data }
     : { ok: false, message: `repository credentials '${name}' are not JSON with username and password` };
-}
-
-export function failed(kind: SecretFailure['kind'], message: string): { ok: false; failure: SecretFailure } {
-  return { ok: false, failure: { kind, message } };
 }
 
 function rejected(message: string): SourceResult {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AgentError } from '../../shared/control/agent-errors.ts';
+import { AgentError } from '../../shared/domain/errors.ts';
 import { instanceKey } from '../../shared/control/instances.ts';
 import { arns, clusterName, type Deployment } from '../../shared/domain/arn.ts';
 import { containerInstances } from '../../shared/domain/collections.ts';

@@ -1,4 +1,4 @@
-import { AgentError } from '../../shared/control/agent-errors.ts';
+import { AgentError } from '../../shared/domain/errors.ts';
 import { instanceKey } from '../../shared/control/instances.ts';
 import { leaseKey } from '../../shared/control/lease.ts';
 import { containerInstances, instanceLeases } from '../../shared/domain/collections.ts';

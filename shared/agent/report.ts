@@ -6,9 +6,6 @@ import type { ContainerState, TaskState } from './task-model.ts';
 /** A report without the fields the reporter fills in when it sends (identity, epoch, seq). */
 export type ReportBody = Omit<TaskStateReport, 'instanceId' | 'epoch' | 'seq'>;
 
-/** How many task reports one request may carry (POST .../instances/{id}/reports). */
-export const MAX_REPORTS_PER_REQUEST = 100;
-
 const MAX_REASON = 1024;
 
 function clip(text: string): string {

@@ -15,14 +15,14 @@ import type { Assignment, ContainerInstance } from '../schemas/container-instanc
 import type { Task, TaskContainer } from '../schemas/task.ts';
 import type { TaskDefinition } from '../schemas/task-definition.ts';
 import type { ControlContext } from './context.ts';
-import { AgentError } from './agent-errors.ts';
+import { AgentError } from '../domain/errors.ts';
 import { recordEngineStatus, type EngineStatus } from './engine-status.ts';
 import { agentCluster, heartbeat, instanceKey } from './instances.ts';
 import { updateWithRetry } from './listing.ts';
 import { conflictPause } from './conflict-pause.ts';
 import { findTaskDefinition } from './task-definitions.ts';
 import { stoppedTaskExpiry } from './task-expiry.ts';
-import { clusterPolicyOf } from '../security/cluster-policy-gate.ts';
+import { clusterPolicyOf } from './cluster-policy-gate.ts';
 
 export interface PollOptions {
   /** Hold an unchanged answer up to this long for a change (where the deployment can). */

@@ -13,7 +13,7 @@ import type { ControlContext } from './context.ts';
 import { optionalAfter, requireActiveCluster } from './clusters.ts';
 import { listMatching, updateWithRetry } from './listing.ts';
 import { decodeToken, encodeToken, pageSize } from './pagination.ts';
-import { AgentError } from './agent-errors.ts';
+import { AgentError } from '../domain/errors.ts';
 import { fleetChanged } from './direct-placement.ts';
 import { lastHeard, leaseKey, startLease, writeLease } from './lease.ts';
 

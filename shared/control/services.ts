@@ -21,7 +21,7 @@ import { optionalAfter, requireActiveCluster } from './clusters.ts';
 import { listMatching, updateWithRetry } from './listing.ts';
 import { decodeToken, encodeToken, pageSize } from './pagination.ts';
 import { findTaskDefinition } from './task-definitions.ts';
-import { assertClusterAllowsRef } from '../security/cluster-policy-gate.ts';
+import { assertClusterAllowsRef } from './cluster-policy-gate.ts';
 
 /** ECS's deployment ids look like `ecs-svc/` and 19 digits. */
 export function deploymentId(ctx: ControlContext): string {

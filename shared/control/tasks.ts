@@ -9,18 +9,22 @@ import type { listTasksRequest, RunTaskRequest, stopTaskRequest } from '../schem
 import type { Task } from '../schemas/task.ts';
 import type { ContainerInstance } from '../schemas/container-instance.ts';
 import { validatePlacement } from '../scheduler/pipeline.ts';
-import type { PlacementRequest } from '../scheduler/types.ts';
+import { placementRequestOf } from '../scheduler/placement-request.ts';
 import type { ControlContext } from './context.ts';
 import { requireActiveCluster, optionalAfter } from './clusters.ts';
 import { findTaskDefinition } from './task-definitions.ts';
 import { listMatching, updateWithRetry } from './listing.ts';
 import { decodeToken, encodeToken, pageSize } from './pagination.ts';
 import { stoppedTaskExpiry } from './task-expiry.ts';
-import { assertClusterAllows } from '../security/cluster-policy-gate.ts';
+import { assertClusterAllows } from './cluster-policy-gate.ts';
 import { placeDirectly, type DirectDecision } from './direct-placement.ts';
 import { assignmentOf } from './assignments.ts';
 import { releaseAssignment } from './agent.ts';
 import { conflictPause } from './conflict-pause.ts';
+
+// Its home is shared/scheduler/placement-request.ts (a pure mapping); kept
+// reachable here for the callers that still import it from tasks.ts.
+export { placementRequestOf };
 
 export interface Failure {
   readonly arn?: string;
@@ -31,17 +35,6 @@ export interface Failure {
 export interface RunTaskResult {
   readonly tasks: Task[];
   readonly failures: Failure[];
-}
-
-export function placementRequestOf(task: Task): PlacementRequest {
-  return {
-    taskId: task.taskId,
-    demand: { cpu: task.cpu, memory: task.memory, ports: task.ports, portsUdp: task.portsUdp },
-    strategy: task.placementStrategy,
-    constraints: task.placementConstraints,
-    ...(task.group !== undefined && { group: task.group }),
-    seed: task.placementSeed,
-  };
 }
 
 /**

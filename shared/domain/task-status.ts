@@ -1,20 +1,11 @@
-/**
- * The task lifecycle as data. ECS's statuses in their order: a task only ever
- * moves forward through this list, which is what makes replayed or reordered
- * state reports harmless.
- */
-export const TASK_STATUSES = [
-  'PROVISIONING',
-  'PENDING',
-  'ACTIVATING',
-  'RUNNING',
-  'DEACTIVATING',
-  'STOPPING',
-  'DEPROVISIONING',
-  'STOPPED',
-] as const;
+import { TASK_STATUSES, type TaskStatus } from '../schemas/task-status.ts';
 
-export type TaskStatus = (typeof TASK_STATUSES)[number];
+/**
+ * The task lifecycle as data: the ordered status list (its home is
+ * shared/schemas/task-status.ts, re-exported here beside the rules that use
+ * its order).
+ */
+export { TASK_STATUSES, type TaskStatus };
 
 /** What a task should become; ECS only ever asks for these two. */
 export type DesiredStatus = 'RUNNING' | 'STOPPED';

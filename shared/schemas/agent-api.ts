@@ -3,8 +3,8 @@ import { epochMs, name255 } from './common.ts';
 import { attribute } from './container-instance.ts';
 import { healthStatus, networkBinding, taskOverride, taskStatus } from './task.ts';
 import { containerDefinition, networkMode, volume } from './task-definition.ts';
-import { clusterPolicy } from '../security/cluster-policy.ts';
-import { MAX_REPORTS_PER_REQUEST } from '../agent/report.ts';
+import { clusterPolicy } from './cluster-policy.ts';
+import { MAX_REPORTS_PER_REQUEST } from './agent-api-limits.ts';
 
 /**
  * The agent's own JSON API, under /agent/v1/. It is small on purpose: one

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TASK_STATUSES } from '../domain/task-status.ts';
+import { TASK_STATUSES } from './task-status.ts';
 import { epochMs, keyValue, name255, tags } from './common.ts';
 import { containerDefinition, placementConstraint } from './task-definition.ts';
 

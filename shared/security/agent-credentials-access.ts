@@ -1,5 +1,4 @@
-import { AgentError } from '../control/agent-errors.ts';
-import { BerthError } from '../domain/errors.ts';
+import { AgentError, BerthError } from '../domain/errors.ts';
 import type { CredentialGrant } from './agent-credentials.ts';
 import type { CredentialClaims } from './agent-credentials-token.ts';
 

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { z } from 'zod';
 import * as agent from '../../../shared/control/agent.ts';
-import { AgentError } from '../../../shared/control/agent-errors.ts';
+import { AgentError } from '../../../shared/domain/errors.ts';
 import { requireActiveCluster } from '../../../shared/control/clusters.ts';
 import type { ControlContext } from '../../../shared/control/context.ts';
 import { foreignInstances } from '../../../shared/control/foreign-instances.ts';

@@ -1,9 +1,9 @@
 import { Hono, type Context } from 'hono';
-import { AgentError } from '../../../shared/control/agent-errors.ts';
+import { AgentError } from '../../../shared/domain/errors.ts';
 import type { ControlContext } from '../../../shared/control/context.ts';
 import { AGENT_ACCESS_VARIABLE, AgentCredentialError, type AgentAccess } from '../../../shared/security/agent-credentials-access.ts';
 import type { SecretSource } from '../../../shared/security/secret-api.ts';
-import { taskSecrets } from '../../../shared/security/secret-delivery.ts';
+import { taskSecrets } from '../../../shared/control/secret-delivery.ts';
 import { silentLogger, type Logger } from '../../runtime/logger.ts';
 import { toEcsError } from '../ecs/errors.ts';
 

@@ -1,10 +1,10 @@
-import type { ControlContext } from '../control/context.ts';
-import { findTaskDefinition } from '../control/task-definitions.ts';
+import type { ControlContext } from './context.ts';
+import { findTaskDefinition } from './task-definitions.ts';
 import { ClientError } from '../domain/errors.ts';
 import type { Store } from '../ports/store.ts';
 import type { TaskDefinition } from '../schemas/task-definition.ts';
-import { clusterPolicies, clusterPolicyKey, DEFAULT_CLUSTER_POLICY, type ClusterPolicy } from './cluster-policy.ts';
-import { checkTaskDefinition, describeViolations, type Violation } from './cluster-policy-check.ts';
+import { clusterPolicies, clusterPolicyKey, DEFAULT_CLUSTER_POLICY, type ClusterPolicy } from '../security/cluster-policy.ts';
+import { checkTaskDefinition, describeViolations, type Violation } from '../security/cluster-policy-check.ts';
 
 /** The cluster's policy, or the secure default when none was set. */
 export async function clusterPolicyOf(store: Store, clusterName: string): Promise<ClusterPolicy> {

@@ -1,12 +1,12 @@
-import { AgentError } from '../control/agent-errors.ts';
-import { requireActiveCluster } from '../control/clusters.ts';
-import type { ControlContext } from '../control/context.ts';
-import { instanceKey } from '../control/instances.ts';
-import { findTaskDefinition } from '../control/task-definitions.ts';
+import { AgentError } from '../domain/errors.ts';
+import { requireActiveCluster } from './clusters.ts';
+import type { ControlContext } from './context.ts';
+import { instanceKey } from './instances.ts';
+import { findTaskDefinition } from './task-definitions.ts';
 import { containerInstances, tasks } from '../domain/collections.ts';
 import type { TaskDefinition } from '../schemas/task-definition.ts';
-import type { SecretSource, TaskSecretsResponse } from './secret-api.ts';
-import { berthSecretNames, BERTH_SECRET_PREFIX } from './secret-reference.ts';
+import type { SecretSource, TaskSecretsResponse } from '../security/secret-api.ts';
+import { berthSecretNames, BERTH_SECRET_PREFIX } from '../security/secret-reference.ts';
 
 /**
  * The values of Berth-stored secrets one task needs, for the instance it is
