@@ -38,7 +38,7 @@ interface Implementation {
 
 const cleanups: Array<() => Promise<unknown> | void> = [];
 afterAll(async () => {
-  await Promise.allSettled(cleanups.map((cleanup) => cleanup()));
+  await Promise.allSettled(cleanups.map((cleanup) => Promise.resolve(cleanup())));
 });
 
 const inProcess: Implementation = {

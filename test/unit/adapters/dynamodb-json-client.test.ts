@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDynamoDbJsonClient, DynamoDbServiceError } from '../../../functions/adapters/dynamodb-json-client.ts';
@@ -21,7 +21,7 @@ afterEach(async () => {
 
 async function scripted(answers: { status: number; body: string }[]): Promise<{ endpoint: string; seen: Seen[] }> {
   const seen: Seen[] = [];
-  server = createServer(async (request: IncomingMessage, response) => {
+  async function answerWith(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     seen.push({
@@ -32,7 +32,10 @@ async function scripted(answers: { status: number; body: string }[]): Promise<{ 
     const answer = answers[Math.min(seen.length - 1, answers.length - 1)] ?? { status: 500, body: '' };
     response.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.0' });
     response.end(answer.body);
-  });
+  }
+  // http calls its listener without awaiting it; an error in this stub surfaces as an
+  // unhandled rejection, which vitest reports as a failed run, and that is what a test wants.
+  server = createServer((request: IncomingMessage, response) => void answerWith(request, response));
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { endpoint: `http://127.0.0.1:${port}`, seen };
