@@ -87,10 +87,7 @@ export async function containersWithLabel(label: string): Promise<string[]> {
 }
 
 /** Removes this test's containers, found by their cluster label; nobody else's are touched. */
-export async function removeClusterContainers(cluster: string): Promise<void> {
-  const ids = await containersWithLabel(`com.berth.cluster=${cluster}`);
-  if (ids.length > 0) await docker('rm', '-f', ...ids);
-}
+export { removeClusterContainers } from '../support/agents.ts';
 
 const inspectSchema = z.array(
   z.object({

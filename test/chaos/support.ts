@@ -1,3 +1,4 @@
+import { removeClusterContainers } from '../support/agents.ts';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -50,11 +51,7 @@ export async function dockerKill(ids: readonly string[]): Promise<void> {
 }
 
 /** Removes every container of a chaos cluster. */
-export async function removeContainers(cluster: string): Promise<void> {
-  const { stdout } = await run('docker', ['ps', '-aq', '--filter', `label=com.berth.cluster=${cluster}`]);
-  const ids = stdout.split('\n').filter((line) => line.trim() !== '');
-  if (ids.length > 0) await run('docker', ['rm', '-f', ...ids]);
-}
+export const removeContainers = removeClusterContainers;
 
 /**
  * Lets a fault last: an outage or a hang has a duration of its own, which is

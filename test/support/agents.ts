@@ -1,3 +1,4 @@
+import { waitFor } from './wait.ts';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,8 +51,20 @@ export async function containersLabelled(labels: Record<string, string>, all = f
   return stdout.split('\n').filter((line) => line.trim() !== '');
 }
 
-/** Removes every container of a test cluster: the tests clean up after themselves. */
+/**
+ * Removes every container of a test cluster: the tests clean up after
+ * themselves. An agent may still be removing some of them (its cleanup
+ * delay), and the engine then refuses `rm` for those ("removal ... already in
+ * progress", "No such container"): ask again until none is left.
+ */
 export async function removeClusterContainers(cluster: string): Promise<void> {
-  const ids = await containersLabelled({ 'com.berth.cluster': cluster }, true);
-  if (ids.length > 0) await run('docker', ['rm', '-f', ...ids]);
+  await waitFor(
+    async () => {
+      const ids = await containersLabelled({ 'com.berth.cluster': cluster }, true);
+      if (ids.length === 0) return true;
+      await run('docker', ['rm', '-f', ...ids]).catch(() => undefined);
+      return undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 250, what: `the containers of cluster ${cluster} to be removed` },
+  );
 }
