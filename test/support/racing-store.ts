@@ -1,8 +1,8 @@
 import type { Collection, Store } from '../../shared/ports/store.ts';
 
 /**
- * A store whose conditional replaces of one collection lose races on demand:
- * before each of the next `races` replaces (throwing or not), `interfere`
+ * A store whose conditional writes to one collection lose races on demand:
+ * before each of the next `races` creates or replaces (throwing or not), `interfere`
  * runs, as another writer landing between a caller's read and its write
  * would. Everything else goes straight to the real store.
  */
@@ -17,6 +17,14 @@ export function racingStore<T>(store: Store, collection: Collection<T>, races: n
     ...store,
     get stats() {
       return store.stats;
+    },
+    async create(target, value, options) {
+      await race(target as Collection<unknown>);
+      return store.create(target, value, options);
+    },
+    async tryCreate(target, value, options) {
+      await race(target as Collection<unknown>);
+      return store.tryCreate(target, value, options);
     },
     async replace(target, value, expected, options) {
       await race(target as Collection<unknown>);
