@@ -9,6 +9,14 @@ export interface UpdateOptions<T> {
   readonly pause?: (attempt: number) => Promise<void>;
 }
 
+/** The fault a writer reports when it lost every one of its attempts at an item. */
+export function lostTooOften<T>(collection: Collection<T>, key: Key, attempts: number): VersionConflictError {
+  return new VersionConflictError(
+    `${collection.name} ${key.partition}/${key.sort} changed under ${attempts} attempts to write it`,
+    { collection: collection.name, partition: key.partition, sort: key.sort },
+  );
+}
+
 /**
  * Reads, changes and conditionally writes one item, retrying on the item that
  * won when another writer got there first. `change` returns undefined to
@@ -32,12 +40,7 @@ export async function updateWithRetry<T>(
     const expiresAt = options.expiresAt?.(next);
     const outcome = await store.tryReplace(collection, next, current.version, expiresAt !== undefined ? { expiresAt } : {});
     if (outcome.written) return outcome.item;
-    if (attempt >= attempts) {
-      throw new VersionConflictError(
-        `${collection.name} ${key.partition}/${key.sort} changed under ${attempts} attempts to update it`,
-        { collection: collection.name, partition: key.partition, sort: key.sort },
-      );
-    }
+    if (attempt >= attempts) throw lostTooOften(collection, key, attempts);
     if (options.pause === undefined) {
       current = outcome.current;
     } else {
