@@ -109,28 +109,14 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
     return { ok: true, item: { value: readBack, version } };
   }
 
-  /** The put as Store.create and Store.replace answer it: a lost race is thrown. */
-  async function putOrThrow<T>(
-    collection: Collection<T>,
-    value: T,
-    version: number,
-    condition: Condition,
-    writeOptions: WriteOptions | undefined,
-  ): Promise<Versioned<T>> {
-    const outcome = await put(collection, value, version, condition, writeOptions);
+  /** A put as Store.create and Store.replace answer it: a lost race is thrown. */
+  function thrownIfLost<T>(collection: Collection<T>, condition: Condition, outcome: PutOutcome<T>): Versioned<T> {
     if (!outcome.ok) throw conflictError(collection, outcome.key, condition, outcome.failed);
     return outcome.item;
   }
 
-  /** The put as Store.tryCreate and Store.tryReplace answer it: a lost race is a value carrying the winner. */
-  async function tryPut<T>(
-    collection: Collection<T>,
-    value: T,
-    version: number,
-    condition: Condition,
-    writeOptions: WriteOptions | undefined,
-  ): Promise<WriteOutcome<T>> {
-    const outcome = await put(collection, value, version, condition, writeOptions);
+  /** A put as Store.tryCreate and Store.tryReplace answer it: a lost race is a value carrying the winner. */
+  async function lostAsValue<T>(collection: Collection<T>, outcome: PutOutcome<T>): Promise<WriteOutcome<T>> {
     if (outcome.ok) return { written: true, item: outcome.item };
     return { written: false, reason: 'lost', current: await winner(collection, outcome.key, outcome.failed) };
   }
@@ -167,20 +153,22 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
       return found;
     },
 
-    create(collection, value, writeOptions) {
-      return putOrThrow(collection, value, 1, { absent: true }, writeOptions);
+    async create(collection, value, writeOptions) {
+      return thrownIfLost(collection, absent, await put(collection, value, 1, absent, writeOptions));
     },
 
-    replace(collection, value, expectedVersion, writeOptions) {
-      return putOrThrow(collection, value, expectedVersion + 1, { version: expectedVersion }, writeOptions);
+    async replace(collection, value, expectedVersion, writeOptions) {
+      const condition = { version: expectedVersion };
+      return thrownIfLost(collection, condition, await put(collection, value, expectedVersion + 1, condition, writeOptions));
     },
 
-    tryCreate(collection, value, writeOptions) {
-      return tryPut(collection, value, 1, { absent: true }, writeOptions);
+    async tryCreate(collection, value, writeOptions) {
+      return lostAsValue(collection, await put(collection, value, 1, absent, writeOptions));
     },
 
-    tryReplace(collection, value, expectedVersion, writeOptions) {
-      return tryPut(collection, value, expectedVersion + 1, { version: expectedVersion }, writeOptions);
+    async tryReplace(collection, value, expectedVersion, writeOptions) {
+      const condition = { version: expectedVersion };
+      return lostAsValue(collection, await put(collection, value, expectedVersion + 1, condition, writeOptions));
     },
 
     async delete(collection, key, expectedVersion) {
@@ -252,6 +240,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
 const sortedNames = { '#pk': TABLE_KEY.partition, '#sk': TABLE_KEY.sort };
 
 type Condition = { readonly absent: true } | { readonly version: number };
+const absent: Condition = { absent: true };
 
 type ConditionalInput = Pick<
   PutItemCommandInput,
