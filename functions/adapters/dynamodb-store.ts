@@ -9,6 +9,7 @@ import type {
   StoreStats,
   Versioned,
   WriteOptions,
+  WriteOutcome,
 } from '../../shared/ports/store.ts';
 import { keyOf } from '../../shared/ports/store.ts';
 import type { DynamoDbCalls } from './dynamodb-calls.ts';
@@ -68,13 +69,14 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
     return expiresAt === undefined || Number(expiresAt) * 1000 > now();
   };
 
+  /** One conditional PutItem; a failed condition comes back as the error, not thrown. */
   async function put<T>(
     collection: Collection<T>,
     value: T,
     version: number,
     condition: Condition,
     writeOptions: WriteOptions | undefined,
-  ): Promise<Versioned<T>> {
+  ): Promise<PutOutcome<T>> {
     const key = keyOf(collection, value);
     const { doc, readBack } = encodeDoc(collection, key, value);
     const bytes = Buffer.byteLength(doc) + Buffer.byteLength(key.partition) + Buffer.byteLength(key.sort);
@@ -93,20 +95,53 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
     // PutItem replaces the whole item, so a write without expiresAt clears it.
     if (writeOptions?.expiresAt !== undefined) item[TABLE_KEY.ttl] = { N: epochSeconds(writeOptions.expiresAt) };
     stats.writes += 1;
-    await conflictsAsDomain(collection, key, condition, () =>
-      client.call('PutItem', { TableName: tableName, Item: item, ...conditionExpression(collection, condition, now()) }),
+    const failed = await conditionFailure(() =>
+      client.call('PutItem', {
+        TableName: tableName,
+        Item: item,
+        ...conditionExpression(collection, condition, now()),
+        // DynamoDB hands back the item that failed the condition, which saves
+        // a lost race its read; backends that ignore this are read instead.
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
     );
-    return { value: readBack, version };
+    if (failed !== undefined) return { ok: false, key, failed };
+    return { ok: true, item: { value: readBack, version } };
+  }
+
+  /** A put as Store.create and Store.replace answer it: a lost race is thrown. */
+  function thrownIfLost<T>(collection: Collection<T>, condition: Condition, outcome: PutOutcome<T>): Versioned<T> {
+    if (!outcome.ok) throw conflictError(collection, outcome.key, condition, outcome.failed);
+    return outcome.item;
+  }
+
+  /** A put as Store.tryCreate and Store.tryReplace answer it: a lost race is a value carrying the winner. */
+  async function lostAsValue<T>(collection: Collection<T>, outcome: PutOutcome<T>): Promise<WriteOutcome<T>> {
+    if (outcome.ok) return { written: true, item: outcome.item };
+    return { written: false, reason: 'lost', current: await winner(collection, outcome.key, outcome.failed) };
+  }
+
+  /** The item a write lost to: from the failure when the table returned it, else read. */
+  async function winner<T>(collection: Collection<T>, key: Key, failed: Error): Promise<Versioned<T> | undefined> {
+    const item = returnedItem(failed) ?? (await getItem(key));
+    // An item of another collection at this key is none of this collection's.
+    return item !== undefined && item.kind?.S === collection.name && live(item) ? decode(collection, item) : undefined;
+  }
+
+  async function getItem(key: Key): Promise<Item | undefined> {
+    stats.reads += 1;
+    return (await client.call('GetItem', { TableName: tableName, Key: keyItem(key), ConsistentRead: true })).Item;
+  }
+
+  async function storeGet<T>(collection: Collection<T>, key: Key): Promise<Versioned<T> | undefined> {
+    const item = await getItem(key);
+    return item && live(item) ? decode(collection, item) : undefined;
   }
 
   return {
     stats,
 
-    async get(collection, key) {
-      stats.reads += 1;
-      const result = await client.call('GetItem', { TableName: tableName, Key: keyItem(key), ConsistentRead: true });
-      return result.Item && live(result.Item) ? decode(collection, result.Item) : undefined;
-    },
+    get: storeGet,
 
     async getMany(collection, keys) {
       const unique = [...new Map(keys.map((key) => [JSON.stringify([key.partition, key.sort]), key])).values()];
@@ -118,24 +153,35 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
       return found;
     },
 
-    create(collection, value, writeOptions) {
-      return put(collection, value, 1, { absent: true }, writeOptions);
+    async create(collection, value, writeOptions) {
+      return thrownIfLost(collection, absent, await put(collection, value, 1, absent, writeOptions));
     },
 
-    replace(collection, value, expectedVersion, writeOptions) {
-      return put(collection, value, expectedVersion + 1, { version: expectedVersion }, writeOptions);
+    async replace(collection, value, expectedVersion, writeOptions) {
+      const condition = { version: expectedVersion };
+      return thrownIfLost(collection, condition, await put(collection, value, expectedVersion + 1, condition, writeOptions));
+    },
+
+    async tryCreate(collection, value, writeOptions) {
+      return lostAsValue(collection, await put(collection, value, 1, absent, writeOptions));
+    },
+
+    async tryReplace(collection, value, expectedVersion, writeOptions) {
+      const condition = { version: expectedVersion };
+      return lostAsValue(collection, await put(collection, value, expectedVersion + 1, condition, writeOptions));
     },
 
     async delete(collection, key, expectedVersion) {
       const condition = { version: expectedVersion };
       stats.writes += 1;
-      await conflictsAsDomain(collection, key, condition, () =>
+      const failed = await conditionFailure(() =>
         client.call('DeleteItem', {
           TableName: tableName,
           Key: keyItem(key),
           ...conditionExpression(collection, condition, now()),
         }),
       );
+      if (failed !== undefined) throw conflictError(collection, key, condition, failed);
     },
 
     async query(collection, partition, queryOptions = {}) {
@@ -194,6 +240,7 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
 const sortedNames = { '#pk': TABLE_KEY.partition, '#sk': TABLE_KEY.sort };
 
 type Condition = { readonly absent: true } | { readonly version: number };
+const absent: Condition = { absent: true };
 
 type ConditionalInput = Pick<
   PutItemCommandInput,
@@ -218,23 +265,37 @@ function conditionExpression<T>(collection: Collection<T>, condition: Condition,
   };
 }
 
-async function conflictsAsDomain<T, R>(
-  collection: Collection<T>,
-  key: Key,
-  condition: Condition,
-  write: () => Promise<R>,
-): Promise<R> {
+type PutOutcome<T> =
+  | { readonly ok: true; readonly item: Versioned<T> }
+  | { readonly ok: false; readonly key: Key; readonly failed: Error };
+
+/** Runs a conditional write; returns DynamoDB's error when the condition failed, and throws any other. */
+async function conditionFailure(write: () => Promise<unknown>): Promise<Error | undefined> {
   try {
-    return await write();
+    await write();
+    return undefined;
   } catch (error) {
     if (!(error instanceof Error) || !conflictErrorNames.has(error.name)) throw error;
-    const what = `${collection.name} ${describeKey(key)}`;
-    throw new VersionConflictError(
-      'absent' in condition ? `${what} already exists` : `${what} is missing or not at version ${condition.version}`,
-      { collection: collection.name, partition: key.partition, sort: key.sort },
-      { cause: error },
-    );
+    return error;
   }
+}
+
+/** The domain conflict that create, replace and delete throw for a failed condition. */
+function conflictError<T>(collection: Collection<T>, key: Key, condition: Condition, cause: Error): VersionConflictError {
+  const what = `${collection.name} ${describeKey(key)}`;
+  return new VersionConflictError(
+    'absent' in condition ? `${what} already exists` : `${what} is missing or not at version ${condition.version}`,
+    { collection: collection.name, partition: key.partition, sort: key.sort },
+    { cause },
+  );
+}
+
+/** The SDK puts the item of ReturnValuesOnConditionCheckFailure on the exception as `Item`. */
+const failedWithItem = z.object({ Item: z.record(z.string(), z.custom<AttributeValue>((v) => typeof v === 'object' && v !== null)) });
+
+function returnedItem(failed: Error): Item | undefined {
+  const parsed = failedWithItem.safeParse(failed);
+  return parsed.success ? parsed.data.Item : undefined;
 }
 
 /**

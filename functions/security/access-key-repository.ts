@@ -1,5 +1,5 @@
+import { lostTooOften } from '../../shared/control/update-with-retry.ts';
 import { randomBytes } from 'node:crypto';
-import { VersionConflictError } from '../../shared/domain/errors.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
 import type { Store, Versioned } from '../../shared/ports/store.ts';
 import { secretContext, type StoredAccessKey } from '../../shared/security/access-key.ts';
@@ -147,13 +147,12 @@ export function createAccessKeyRepository(options: AccessKeyRepositoryOptions) {
           disabledAt: found.value.disabledAt ?? clock.now(),
           ...(replacedBy !== undefined && { replacedBy }),
         };
-        try {
-          const written = await store.replace(accessKeys, next, found.version);
+        const outcome = await store.tryReplace(accessKeys, next, found.version);
+        if (outcome.written) {
           cache.delete(id);
-          return written.value;
-        } catch (error) {
-          if (!(error instanceof VersionConflictError) || attempt >= 3) throw error;
+          return outcome.item.value;
         }
+        if (attempt >= 3) throw lostTooOften(accessKeys, { partition: 'ACCESSKEY', sort: id }, attempt + 1);
       }
     },
   };

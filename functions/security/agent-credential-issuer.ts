@@ -1,4 +1,4 @@
-import { VersionConflictError } from '../../shared/domain/errors.ts';
+import { lostTooOften } from '../../shared/control/update-with-retry.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
 import type { Store, Versioned } from '../../shared/ports/store.ts';
 import {
@@ -76,7 +76,7 @@ export function createAgentCredentialIssuer(options: {
 
   async function write(record: InstanceCredentialRecord, current: Versioned<InstanceCredentialRecord> | undefined) {
     const expiry = { expiresAt: Math.ceil(record.expiresAt / 1000) + RECORD_KEPT_AFTER_EXPIRY_S };
-    return current ? store.replace(instanceCredentials, record, current.version, expiry) : store.create(instanceCredentials, record, expiry);
+    return current ? store.tryReplace(instanceCredentials, record, current.version, expiry) : store.tryCreate(instanceCredentials, record, expiry);
   }
 
   const key = (cluster: string, instanceId: string) => ({ partition: `AGENTCRED#${cluster}`, sort: instanceId });
@@ -127,12 +127,11 @@ export function createAgentCredentialIssuer(options: {
           expiresAt: now + ttlMs,
           ...(previous && { previousSerial: previous.serial, previousValidUntil: Math.min(now + graceMs, previous.expiresAt) }),
         };
-        try {
-          await write(record, current);
-        } catch (error) {
+        const outcome = await write(record, current);
+        if (!outcome.written) {
           // Two issues at once for one instance (a retried registration): the later one builds on the earlier.
-          if (!(error instanceof VersionConflictError) || attempt >= MAX_ATTEMPTS) throw error;
-          current = await store.get(instanceCredentials, key(cluster, instanceId));
+          if (attempt >= MAX_ATTEMPTS) throw lostTooOften(instanceCredentials, key(cluster, instanceId), attempt + 1);
+          current = outcome.current;
           continue;
         }
         const claims: CredentialClaims = { keyId, cluster, instanceId, serial: record.serial, issuedAt: now, expiresAt: record.expiresAt };

@@ -1,7 +1,7 @@
+import { lostTooOften } from '../../shared/control/update-with-retry.ts';
 import { randomBytes } from 'node:crypto';
-import { VersionConflictError } from '../../shared/domain/errors.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
-import type { Store } from '../../shared/ports/store.ts';
+import { keyOf, type Store } from '../../shared/ports/store.ts';
 import {
   AGENT_CREDENTIAL_DEFAULTS,
   REGISTRATION_TOKEN_PREFIX,
@@ -77,14 +77,11 @@ export function createRegistrationTokenRepository(options: { store: Store; clock
         }
         await admit?.();
         const spent: StoredRegistrationToken = { ...current, uses: current.uses + 1, lastUsedAt: now };
-        try {
-          const written = await store.replace(registrationTokens, spent, found.version, expiry(spent));
-          return { ok: true, token: written.value };
-        } catch (error) {
-          // A concurrent use: read again; a single-use token is then found spent.
-          if (!(error instanceof VersionConflictError) || attempt >= MAX_ATTEMPTS) throw error;
-          await pause(attempt);
-        }
+        const outcome = await store.tryReplace(registrationTokens, spent, found.version, expiry(spent));
+        if (outcome.written) return { ok: true, token: outcome.item.value };
+        // A concurrent use: read again; a single-use token is then found spent.
+        if (attempt >= MAX_ATTEMPTS) throw lostTooOften(registrationTokens, keyOf(registrationTokens, spent), attempt + 1);
+        await pause(attempt);
       }
     },
   };

@@ -1,5 +1,5 @@
+import { lostTooOften } from '../../shared/control/update-with-retry.ts';
 import { randomBytes } from 'node:crypto';
-import { VersionConflictError } from '../../shared/domain/errors.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
 import type { Store } from '../../shared/ports/store.ts';
 import { signingKeyContext, signingKeys, type StoredSigningKey } from '../../shared/security/agent-credentials.ts';
@@ -43,16 +43,11 @@ export function createAgentSigningKeys(options: { store: Store; cipher: SecretCi
   async function create(keyId: string): Promise<Buffer> {
     const key = randomBytes(KEY_BYTES);
     const ciphertext = await cipher.encrypt(key.toString('base64url'), signingKeyContext(keyId));
-    try {
-      await store.create(signingKeys, { keyId, secret: { cipher: cipher.id, ciphertext }, createdAt: clock.now() });
-      return key;
-    } catch (error) {
-      // Another process made it first: everyone signs with the stored one.
-      if (!(error instanceof VersionConflictError)) throw error;
-      const stored = await load(keyId);
-      if (!stored) throw error;
-      return stored;
-    }
+    const outcome = await store.tryCreate(signingKeys, { keyId, secret: { cipher: cipher.id, ciphertext }, createdAt: clock.now() });
+    if (outcome.written) return key;
+    // Another process made it first: everyone signs with the stored one.
+    if (!outcome.current) throw lostTooOften(signingKeys, { partition: 'AGENTKEY', sort: keyId }, 1);
+    return decrypt(outcome.current.value);
   }
 
   function remembered(keyId: string, make: () => Promise<Buffer | undefined>): Promise<Buffer | undefined> {

@@ -1,5 +1,5 @@
 import { clusters } from '../../shared/domain/collections.ts';
-import { NotFoundError, VersionConflictError } from '../../shared/domain/errors.ts';
+import { NotFoundError } from '../../shared/domain/errors.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
 import type { Store } from '../../shared/ports/store.ts';
 import { clusterPolicies, clusterPolicyKey, DEFAULT_CLUSTER_POLICY } from '../../shared/security/cluster-policy.ts';
@@ -24,14 +24,11 @@ export function createClusterPolicyAdmin(deps: { store: Store; clock: Clock }): 
       const item = { clusterName, policy, updatedAt: clock.now() };
       for (;;) {
         const existing = await store.get(clusterPolicies, clusterPolicyKey(clusterName));
-        try {
-          if (existing) await store.replace(clusterPolicies, item, existing.version);
-          else await store.create(clusterPolicies, item);
-          return policyView(clusterName, policy, item.updatedAt);
-        } catch (error) {
-          // Two writers at once: the last one wins, as with any whole replacement.
-          if (!(error instanceof VersionConflictError)) throw error;
-        }
+        const outcome = existing
+          ? await store.tryReplace(clusterPolicies, item, existing.version)
+          : await store.tryCreate(clusterPolicies, item);
+        if (outcome.written) return policyView(clusterName, policy, item.updatedAt);
+        // Two writers at once: the last one wins, as with any whole replacement.
       }
     },
 

@@ -1,4 +1,3 @@
-import { VersionConflictError } from '../../shared/domain/errors.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
 import type { Store } from '../../shared/ports/store.ts';
 import { signatureClaims } from '../../shared/security/collections.ts';
@@ -32,17 +31,13 @@ export function createReplayGuard(options: { store: Store; clock: Clock }): Repl
   return {
     async claim(claim) {
       if (!signsPerCallId(claim.signedHeaders)) return true;
-      try {
-        await store.create(
-          signatureClaims,
-          { signature: claim.signature, accessKeyId: claim.accessKeyId, claimedAt: clock.now() },
-          { expiresAt: Math.ceil((claim.validUntil + MARGIN_MS) / 1000) },
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof VersionConflictError) return false;
-        throw error;
-      }
+      // A claim already there is a replay: the signature was used before.
+      const outcome = await store.tryCreate(
+        signatureClaims,
+        { signature: claim.signature, accessKeyId: claim.accessKeyId, claimedAt: clock.now() },
+        { expiresAt: Math.ceil((claim.validUntil + MARGIN_MS) / 1000) },
+      );
+      return outcome.written;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { ClientError, VersionConflictError } from '../../shared/domain/errors.ts';
+import { ClientError } from '../../shared/domain/errors.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
 import type { Store } from '../../shared/ports/store.ts';
 import {
@@ -49,13 +49,11 @@ export function createSecretStore(deps: { store: Store; cipher: SecretCipher; cl
           createdAt: existing?.value.createdAt ?? now,
           updatedAt: now,
         };
-        try {
-          if (existing) await store.replace(storedSecrets, item, existing.version);
-          else await store.create(storedSecrets, item);
-          return summarize(item);
-        } catch (error) {
-          if (!(error instanceof VersionConflictError)) throw error;
-        }
+        const outcome = existing
+          ? await store.tryReplace(storedSecrets, item, existing.version)
+          : await store.tryCreate(storedSecrets, item);
+        // A lost race goes round again on the winner, keeping its createdAt.
+        if (outcome.written) return summarize(item);
       }
     },
 

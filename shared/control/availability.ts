@@ -1,5 +1,4 @@
 import { controlPlanePulses } from '../domain/collections.ts';
-import { VersionConflictError } from '../domain/errors.ts';
 import type { ControlPlanePulse } from '../schemas/control-plane-pulse.ts';
 import type { ControlContext, ControlSettings } from './context.ts';
 
@@ -68,12 +67,9 @@ export async function readPulse(ctx: ControlContext): Promise<ControlPlanePulse 
 export async function recordSweep(ctx: ControlContext, now: number, fleet: FleetSilence): Promise<ControlPlanePulse> {
   const seen = await ctx.store.get(controlPlanePulses, PULSE_KEY);
   const next = nextPulse(seen?.value, now, ctx.settings, fleet);
-  try {
-    if (seen) await ctx.store.replace(controlPlanePulses, next, seen.version);
-    else await ctx.store.create(controlPlanePulses, next);
-    return next;
-  } catch (error) {
-    if (!(error instanceof VersionConflictError)) throw error;
-    return (await readPulse(ctx)) ?? next;
-  }
+  const outcome = seen
+    ? await ctx.store.tryReplace(controlPlanePulses, next, seen.version)
+    : await ctx.store.tryCreate(controlPlanePulses, next);
+  if (outcome.written) return next;
+  return outcome.current?.value ?? next;
 }

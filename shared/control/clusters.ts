@@ -44,17 +44,12 @@ export async function createCluster(
   };
   for (;;) {
     const existing = await ctx.store.get(clusters, { partition: 'CLUSTER', sort: name });
-    try {
-      if (!existing) {
-        await ctx.store.create(clusters, fresh);
-        return describe(ctx, fresh);
-      }
-      if (existing.value.status === 'ACTIVE') return describe(ctx, existing.value);
-      await ctx.store.replace(clusters, fresh, existing.version);
-      return describe(ctx, fresh);
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-    }
+    if (existing?.value.status === 'ACTIVE') return describe(ctx, existing.value);
+    const outcome = existing
+      ? await ctx.store.tryReplace(clusters, fresh, existing.version)
+      : await ctx.store.tryCreate(clusters, fresh);
+    // A lost race goes round again: the winner may have made it ACTIVE.
+    if (outcome.written) return describe(ctx, fresh);
   }
 }
 

@@ -1,18 +1,17 @@
 import { arns } from '../domain/arn.ts';
 import { containerInstances } from '../domain/collections.ts';
 import { InvalidParameterError } from '../domain/errors.ts';
-import { newTask } from '../domain/new-task.ts';
 import type { RunTaskRequest } from '../schemas/ecs-requests.ts';
 import type { ExplainPlacementResponse, ReasonExplanation, TaskExplanation } from '../schemas/explain-placement.ts';
 import type { PlacementStrategy } from '../schemas/task.ts';
-import { RejectionTally } from '../scheduler/explain.ts';
 import { buildFleet, type Fleet } from '../scheduler/fleet.ts';
-import { filtersFor, planPlacements } from '../scheduler/pipeline.ts';
-import { readStrategies } from '../scheduler/placement-rules.ts';
-import { compareScores, scorersFor } from '../scheduler/scoring.ts';
-import { MAX_REASON_INSTANCES, type PlacementRequest, type ReasonCount } from '../scheduler/types.ts';
+import { placeTask, planPlacements } from '../scheduler/pipeline.ts';
+import { compareScores } from '../scheduler/scoring.ts';
+import type { PlacementRequest, ReasonCount } from '../scheduler/types.ts';
+import { Verdicts } from '../scheduler/verdicts.ts';
 import type { ControlContext } from './context.ts';
 import { readAll } from './listing.ts';
+import { runTaskBuilder } from './run-task-build.ts';
 import { placementRequestOf, resolveRunTask } from './tasks.ts';
 
 /**
@@ -26,7 +25,8 @@ import { placementRequestOf, resolveRunTask } from './tasks.ts';
  * instances a real run may pick another.
  */
 export async function explainPlacement(ctx: ControlContext, request: RunTaskRequest): Promise<ExplainPlacementResponse> {
-  const { count, cluster, definition, constraints, strategy } = await resolveRunTask(ctx, request);
+  const resolved = await resolveRunTask(ctx, request);
+  const { count, cluster, definition, strategy } = resolved;
   const instances = (await readAll(ctx.store, containerInstances, `INSTANCE#${cluster}`))
     .map((i) => i.value)
     .filter((i) => i.status !== 'INACTIVE');
@@ -34,23 +34,8 @@ export async function explainPlacement(ctx: ControlContext, request: RunTaskRequ
 
   const taskDefinitionArn = arns.taskDefinition(ctx.deployment, definition.family, definition.revision);
   const group = request.group ?? `family:${definition.family}`;
-  const requests = Array.from({ length: count }, () =>
-    placementRequestOf(
-      newTask({
-        taskId: ctx.ids.next(),
-        containerIds: definition.containerDefinitions.map(() => ctx.ids.next()),
-        clusterName: cluster,
-        taskDefinitionArn,
-        definition,
-        overrides: request.overrides ?? {},
-        group,
-        placementStrategy: strategy,
-        placementConstraints: constraints,
-        tags: [],
-        now: ctx.clock.now(),
-      }),
-    ),
-  );
+  const build = runTaskBuilder(ctx, request, resolved);
+  const requests = Array.from({ length: count }, () => placementRequestOf(build(ctx.ids.next())));
   const fleet = buildFleet(instances);
   const arnOf = (id: string) => arns.containerInstance(ctx.deployment, cluster, id);
   // One request at a time on one fleet: planPlacements reserves as it goes,
@@ -65,14 +50,6 @@ export async function explainPlacement(ctx: ControlContext, request: RunTaskRequ
     instances: instances.length,
     tasks,
   };
-}
-
-interface Verdicts {
-  readonly tally: RejectionTally;
-  /** Per reason, the first instances rejected for it with their own detail. */
-  readonly details: Map<string, { id: string; detail: string }[]>;
-  /** Score vectors of the instances every filter accepted (random scored 0). */
-  readonly scores: Map<string, number[]>;
 }
 
 function explainOne(
@@ -111,27 +88,9 @@ function explainOne(
 
 /** Every instance's verdict on one request, before the plan reserves anything for it. */
 function judge(request: PlacementRequest, fleet: Fleet): Verdicts {
-  const filters = filtersFor(request);
-  // Random scores are left at 0: they are draws, not properties of an instance.
-  const scorers = scorersFor(request, readStrategies(request.strategy), fleet, () => 0);
-  const tally = new RejectionTally();
-  const details = new Map<string, { id: string; detail: string }[]>();
-  const scores = new Map<string, number[]>();
-  for (const instance of fleet.instances) {
-    let rejected = false;
-    for (const filter of filters) {
-      const result = filter(instance);
-      if (result.ok) continue;
-      tally.add(instance.id, result.reason, result.detail);
-      const list = details.get(result.reason) ?? [];
-      if (list.length < MAX_REASON_INSTANCES) list.push({ id: instance.id, detail: result.detail });
-      details.set(result.reason, list);
-      rejected = true;
-      break;
-    }
-    if (!rejected) scores.set(instance.id, scorers.map((score) => score(instance)));
-  }
-  return { tally, details, scores };
+  const verdicts = new Verdicts(request);
+  placeTask(request, fleet, verdicts);
+  return verdicts;
 }
 
 function withDetails(reason: ReasonCount, verdicts: Verdicts, arnOf: (id: string) => string): ReasonExplanation {

@@ -36,14 +36,10 @@ export async function writeLease(
   const next = change(seen?.value);
   if (!next) return false;
   const expiresAt = Math.floor(next.renewedAt / 1000) + LEASE_RETENTION_SECONDS;
-  try {
-    if (seen) await ctx.store.replace(instanceLeases, next, seen.version, { expiresAt });
-    else await ctx.store.create(instanceLeases, next, { expiresAt });
-    return true;
-  } catch (error) {
-    if (error instanceof VersionConflictError) return false;
-    throw error;
-  }
+  const outcome = seen
+    ? await ctx.store.tryReplace(instanceLeases, next, seen.version, { expiresAt })
+    : await ctx.store.tryCreate(instanceLeases, next, { expiresAt });
+  return outcome.written;
 }
 
 /** A (re)registered agent starts a fresh lease, unfenced, whatever was there. */

@@ -1,5 +1,4 @@
 import type { Collection, Store, Versioned } from '../ports/store.ts';
-import { VersionConflictError } from '../domain/errors.ts';
 
 export interface FilteredPage<T> {
   readonly items: Versioned<T>[];
@@ -52,35 +51,5 @@ export async function readAll<T>(store: Store, collection: Collection<T>, partit
   return all;
 }
 
-/**
- * Reads, changes and conditionally writes one item, re-reading and retrying
- * when another writer got there first. `change` returns undefined to leave the
- * item alone. Returns the stored result, or undefined if the item is gone.
- */
-export async function updateWithRetry<T>(
-  store: Store,
-  collection: Collection<T>,
-  key: { partition: string; sort: string },
-  change: (current: T) => T | undefined,
-  options: {
-    attempts?: number;
-    expiresAt?: (value: T) => number | undefined;
-    /** Waits before the n-th retry (see conflict-pause.ts); none by default. */
-    pause?: (attempt: number) => Promise<void>;
-  } = {},
-): Promise<Versioned<T> | undefined> {
-  const attempts = options.attempts ?? 8;
-  for (let attempt = 1; ; attempt++) {
-    const current = await store.get(collection, key);
-    if (!current) return undefined;
-    const next = change(current.value);
-    if (next === undefined) return current;
-    try {
-      const expiresAt = options.expiresAt?.(next);
-      return await store.replace(collection, next, current.version, expiresAt !== undefined ? { expiresAt } : {});
-    } catch (error) {
-      if (!(error instanceof VersionConflictError) || attempt >= attempts) throw error;
-      await options.pause?.(attempt);
-    }
-  }
-}
+// Its home is update-with-retry.ts, beside the Store's tryReplace it is built on.
+export { updateWithRetry } from './update-with-retry.ts';

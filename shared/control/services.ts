@@ -7,7 +7,6 @@ import {
   InvalidParameterError,
   NotFoundError,
   ServiceNotActiveError,
-  VersionConflictError,
 } from '../domain/errors.ts';
 import { deploymentLimits } from '../domain/service-rules.ts';
 import type { CreateServiceRequest, UpdateServiceRequest, deleteServiceRequest, listServicesRequest } from '../schemas/service-requests.ts';
@@ -93,13 +92,11 @@ export async function createService(ctx: ControlContext, request: CreateServiceR
     if (request.clientToken !== undefined && existing.value.clientToken === fresh.clientToken) return existing.value;
     throw new InvalidParameterError('Creation of service was not idempotent.');
   }
-  try {
-    if (existing) await ctx.store.replace(services, fresh, existing.version);
-    else await ctx.store.create(services, fresh);
-  } catch (error) {
-    if (error instanceof VersionConflictError) return createService(ctx, request);
-    throw error;
-  }
+  const outcome = existing
+    ? await ctx.store.tryReplace(services, fresh, existing.version)
+    : await ctx.store.tryCreate(services, fresh);
+  // Another CreateService got there first: answer as the service it wrote dictates.
+  if (!outcome.written) return createService(ctx, request);
   await ctx.reconcile.requestReconcile(cluster, 'CreateService');
   return fresh;
 }

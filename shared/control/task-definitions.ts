@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { taskDefinitionRef } from '../domain/arn.ts';
 import { revisionKey, taskDefinitionFamilies, taskDefinitions } from '../domain/collections.ts';
-import { ClientError, NotFoundError, VersionConflictError } from '../domain/errors.ts';
+import { ClientError, NotFoundError } from '../domain/errors.ts';
 import { requireTaskDefinitionSize } from '../domain/request-limits.ts';
 import { validateTaskDefinition } from '../domain/resources.ts';
 import type {
@@ -29,11 +29,8 @@ export async function registerTaskDefinition(
   const reservation = validateTaskDefinition(request);
   const family = request.family;
   const now = ctx.clock.now();
-  try {
-    await ctx.store.create(taskDefinitionFamilies, { family, createdAt: now });
-  } catch (error) {
-    if (!(error instanceof VersionConflictError)) throw error;
-  }
+  // A family that already exists is fine: the write only makes sure it does.
+  await ctx.store.tryCreate(taskDefinitionFamilies, { family, createdAt: now });
   for (let attempt = 0; attempt < 20; attempt++) {
     const latest = await ctx.store.query(taskDefinitions, 'TASKDEF', {
       prefix: `${family}#`,
@@ -50,12 +47,8 @@ export async function registerTaskDefinition(
       registeredAt: now,
       reservation,
     };
-    try {
-      await ctx.store.create(taskDefinitions, definition);
-      return definition;
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-    }
+    // Losing means another registration took this revision: try the next.
+    if ((await ctx.store.tryCreate(taskDefinitions, definition)).written) return definition;
   }
   throw new ClientError(`Too many concurrent registrations of family ${family}; try again`);
 }
@@ -97,12 +90,7 @@ export async function deregisterTaskDefinition(ctx: ControlContext, ref: string)
     const found = await findTaskDefinition(ctx, ref);
     if (found.value.status !== 'ACTIVE') return found.value;
     const inactive: TaskDefinition = { ...found.value, status: 'INACTIVE', deregisteredAt: ctx.clock.now() };
-    try {
-      await ctx.store.replace(taskDefinitions, inactive, found.version);
-      return inactive;
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-    }
+    if ((await ctx.store.tryReplace(taskDefinitions, inactive, found.version)).written) return inactive;
   }
 }
 

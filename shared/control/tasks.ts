@@ -3,7 +3,6 @@ import type { z } from 'zod';
 import { arns, resourceId } from '../domain/arn.ts';
 import { containerInstances, idempotencyRecords, tasks } from '../domain/collections.ts';
 import { ClientError, InvalidParameterError, VersionConflictError } from '../domain/errors.ts';
-import { newTask } from '../domain/new-task.ts';
 import { validateOverrides } from '../domain/override-rules.ts';
 import type { listTasksRequest, RunTaskRequest, stopTaskRequest } from '../schemas/ecs-requests.ts';
 import type { Task } from '../schemas/task.ts';
@@ -21,6 +20,7 @@ import { placeDirectly, type DirectDecision } from './direct-placement.ts';
 import { assignmentOf } from './assignments.ts';
 import { releaseAssignment } from './agent.ts';
 import { conflictPause } from './conflict-pause.ts';
+import { runTaskBuilder } from './run-task-build.ts';
 
 // Its home is shared/scheduler/placement-request.ts (a pure mapping); kept
 // reachable here for the callers that still import it from tasks.ts.
@@ -66,7 +66,9 @@ export async function resolveRunTask(ctx: ControlContext, request: RunTaskReques
  * left to the scheduler, as a service's tasks are.
  */
 export async function runTask(ctx: ControlContext, request: RunTaskRequest): Promise<RunTaskResult> {
-  const { count, cluster: name, definition, constraints, strategy } = await resolveRunTask(ctx, request);
+  const resolved = await resolveRunTask(ctx, request);
+  const { count, cluster: name, definition } = resolved;
+  const build = runTaskBuilder(ctx, request, resolved);
   // The cluster's policy refuses before anything is written or placed.
   await assertClusterAllows(ctx, name, definition);
 
@@ -131,23 +133,6 @@ export async function runTask(ctx: ControlContext, request: RunTaskRequest): Pro
   ctx.changes?.changed(name, instanceIds);
   if (accepted.some((t) => t.containerInstanceId === undefined)) await ctx.reconcile.requestReconcile(name, 'RunTask');
   return { tasks: accepted, failures };
-
-  function build(taskId: string): Task {
-    return newTask({
-      taskId,
-      containerIds: definition.containerDefinitions.map(() => ctx.ids.next()),
-      clusterName: name,
-      taskDefinitionArn: arns.taskDefinition(ctx.deployment, definition.family, definition.revision),
-      definition,
-      overrides: request.overrides ?? {},
-      ...(request.startedBy !== undefined && { startedBy: request.startedBy }),
-      group: request.group ?? `family:${definition.family}`,
-      placementStrategy: strategy,
-      placementConstraints: constraints,
-      tags: request.tags ?? [],
-      now: ctx.clock.now(),
-    });
-  }
 }
 
 /** Finishes a RunTask whose idempotency record was written but whose tasks may not all be. */

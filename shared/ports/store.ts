@@ -50,6 +50,16 @@ export interface QueryPage<T> {
   readonly lastSort?: string;
 }
 
+/**
+ * The outcome of a conditional write. Losing a race is an expected outcome
+ * (another writer got there first), so it is a value the caller branches on;
+ * `current` is the item that won, as stored now, or undefined when there is
+ * none (a replace of an item that is gone).
+ */
+export type WriteOutcome<T> =
+  | { readonly written: true; readonly item: Versioned<T> }
+  | { readonly written: false; readonly reason: 'lost'; readonly current: Versioned<T> | undefined };
+
 /** Counts of the table requests an adapter made, for cost and benchmarks. */
 export interface StoreStats {
   reads: number;
@@ -73,6 +83,15 @@ export interface Store {
     expectedVersion: number,
     options?: WriteOptions,
   ): Promise<Versioned<T>>;
+  /** As `create`, with an existing item answered as a lost race instead of thrown. */
+  tryCreate<T>(collection: Collection<T>, value: T, options?: WriteOptions): Promise<WriteOutcome<T>>;
+  /** As `replace`, with a version mismatch or a missing item answered as a lost race instead of thrown. */
+  tryReplace<T>(
+    collection: Collection<T>,
+    value: T,
+    expectedVersion: number,
+    options?: WriteOptions,
+  ): Promise<WriteOutcome<T>>;
   /** Deletes an item only at `expectedVersion`; VersionConflictError otherwise. */
   delete<T>(collection: Collection<T>, key: Key, expectedVersion: number): Promise<void>;
   /** One page of a partition, in sort-key order; strongly consistent. */

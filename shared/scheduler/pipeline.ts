@@ -23,7 +23,7 @@ import { readConstraints, readStrategies, validatePlacement as validateRules } f
 import { seededRandom } from './prng.ts';
 import { reserve as reserveOnFleet } from './reservation.ts';
 import { compareScores, scorersFor } from './scoring.ts';
-import type { Filter, PlacementDecision, PlacementRequest, Rejection } from './types.ts';
+import type { Filter, PlacementDecision, PlacementObserver, PlacementRequest, Rejection } from './types.ts';
 
 /**
  * The filters for a request, in the order they run.
@@ -52,8 +52,12 @@ export function filtersFor(request: PlacementRequest): Filter[] {
   return filters;
 }
 
-/** Chooses an instance for one task. Reads the fleet, never changes it. */
-export function placeTask(request: PlacementRequest, fleet: Fleet): PlacementDecision {
+/**
+ * Chooses an instance for one task. Reads the fleet, never changes it. An
+ * observer, when given, sees every instance's verdict as it is reached; the
+ * decision is the same with or without one.
+ */
+export function placeTask(request: PlacementRequest, fleet: Fleet, observer?: PlacementObserver): PlacementDecision {
   const filters = filtersFor(request);
   const random = seededRandom(request.seed);
   const scorers = scorersFor(request, readStrategies(request.strategy), fleet, random);
@@ -65,9 +69,11 @@ export function placeTask(request: PlacementRequest, fleet: Fleet): PlacementDec
     const rejection = firstRejection(filters, instance);
     if (rejection !== undefined) {
       tally.add(instance.id, rejection.reason, rejection.detail);
+      observer?.rejected(instance, rejection);
       continue;
     }
     const scores = scorers.map((score) => score(instance));
+    observer?.scored(instance, scores);
     const order = best === undefined ? 1 : compareScores(scores, bestScores);
     if (order > 0) {
       best = instance;

@@ -53,6 +53,17 @@ export type Rejection = Extract<FilterResult, { ok: false }>;
 /** One filter, bound to the request it judges. */
 export type Filter = (instance: CandidateInstance) => FilterResult;
 
+/**
+ * Watches placeTask judge each instance, for an answer to "why here, why not
+ * there" taken from the evaluation itself rather than a copy of it. Each
+ * instance gets exactly one call: its first rejection, or its scores.
+ */
+export interface PlacementObserver {
+  rejected(instance: CandidateInstance, rejection: Rejection): void;
+  /** Scores in the user's strategy order; random strategies hold this evaluation's draws. */
+  scored(instance: CandidateInstance, scores: readonly number[]): void;
+}
+
 /** One scorer, bound to the request it scores. Higher is better. */
 export type Scorer = (instance: CandidateInstance) => number;
 

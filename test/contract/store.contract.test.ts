@@ -344,6 +344,87 @@ describe.each([embedded('sdk'), embedded('json'), moto('sdk'), moto('json')])('S
     });
   });
 
+  describe('tryCreate and tryReplace: a lost race is a value', () => {
+    it('writes a new item and answers it as written', async () => {
+      const value = aNote({ board: freshBoard() });
+      expect(await store.tryCreate(notes, value)).toEqual({ written: true, item: { value, version: 1 } });
+      expect(await store.get(notes, keyOf(notes, value))).toEqual({ value, version: 1 });
+    });
+
+    it('answers a create of an existing key as lost, with the item that won, and keeps it', async () => {
+      const value = aNote({ board: freshBoard() });
+      await store.create(notes, value);
+      const outcome = await store.tryCreate(notes, { ...value, text: 'again' });
+      expect(outcome).toEqual({ written: false, reason: 'lost', current: { value, version: 1 } });
+      expect((await store.get(notes, keyOf(notes, value)))?.value.text).toBe('hello');
+    });
+
+    it('replaces at the expected version and answers the stored item', async () => {
+      const value = aNote({ board: freshBoard() });
+      await store.create(notes, value);
+      const outcome = await store.tryReplace(notes, { ...value, count: 5 }, 1);
+      expect(outcome).toEqual({ written: true, item: { value: { ...value, count: 5 }, version: 2 } });
+    });
+
+    it.each([
+      { case: 'a stale version', version: 1 },
+      { case: 'a future version', version: 7 },
+    ])('answers a replace at $case as lost, with the current item, and keeps it', async ({ version }) => {
+      const value = aNote({ board: freshBoard() });
+      await store.create(notes, value);
+      await store.replace(notes, { ...value, count: 1 }, 1);
+      const outcome = await store.tryReplace(notes, { ...value, count: 99 }, version);
+      expect(outcome).toEqual({ written: false, reason: 'lost', current: { value: { ...value, count: 1 }, version: 2 } });
+      expect(await store.get(notes, keyOf(notes, value))).toEqual({ value: { ...value, count: 1 }, version: 2 });
+    });
+
+    it('answers a replace of a missing item as lost with no current item, writing nothing', async () => {
+      const value = aNote({ board: freshBoard() });
+      expect(await store.tryReplace(notes, value, 1)).toEqual({ written: false, reason: 'lost', current: undefined });
+      expect(await store.get(notes, keyOf(notes, value))).toBeUndefined();
+    });
+
+    it('answers writes over another collection’s item as lost with no item of their own, and keeps that item', async () => {
+      const value = aNote({ board: freshBoard() });
+      const key = keyOf(notes, value);
+      const foreign = { kind: { S: 'pin' }, version: { N: '1' }, doc: { S: JSON.stringify(aPin()) } };
+      await putRaw(key, foreign);
+      expect(await store.tryCreate(notes, value)).toEqual({ written: false, reason: 'lost', current: undefined });
+      expect(await store.tryReplace(notes, value, 1)).toEqual({ written: false, reason: 'lost', current: undefined });
+      const raw = await table.client.send(
+        new GetItemCommand({ TableName: table.tableName, Key: { pk: { S: key.partition }, sk: { S: key.sort } }, ConsistentRead: true }),
+      );
+      expect(raw.Item).toMatchObject(foreign);
+    });
+
+    it('still throws what is not a race: an item too large, an entity its schema rejects', async () => {
+      const board = freshBoard();
+      await expect(store.tryCreate(notes, aNote({ board, text: 'x'.repeat(401 * 1024) }))).rejects.toThrow(ItemTooLargeError);
+      await expect(store.tryCreate(notes, aNote({ board, count: -1 }))).rejects.toThrow(CorruptItemError);
+    });
+
+    it('lets exactly one of many racing writers win each version, the others told they lost', async () => {
+      const value = aNote({ board: freshBoard() });
+      await store.create(notes, value);
+      let lost = 0;
+      const increment = async (): Promise<void> => {
+        let current = await store.get(notes, keyOf(notes, value));
+        for (;;) {
+          if (!current) throw new Error('the item vanished');
+          const outcome = await store.tryReplace(notes, { ...current.value, count: current.value.count + 1 }, current.version);
+          if (outcome.written) return;
+          lost += 1;
+          current = outcome.current;
+        }
+      };
+      await Promise.all(Array.from({ length: 10 }, () => increment()));
+      const final = await store.get(notes, keyOf(notes, value));
+      if (backend.atomicConditions) expect(final).toMatchObject({ value: { count: 10 }, version: 11 });
+      else expect(final?.version).toBe((final?.value.count ?? 0) + 1);
+      expect(lost).toBeGreaterThan(0);
+    });
+  });
+
   describe('getMany', () => {
     it('reads more than one batch, leaving out missing keys and duplicates', async () => {
       const board = freshBoard();

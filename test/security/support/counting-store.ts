@@ -27,6 +27,16 @@ export function countingStore(store: Store): CountingStore {
       count(collection.name);
       return written;
     },
+    async tryCreate(collection, value, options) {
+      const outcome = await store.tryCreate(collection, value, options);
+      if (outcome.written) count(collection.name);
+      return outcome;
+    },
+    async tryReplace(collection, value, expected, options) {
+      const outcome = await store.tryReplace(collection, value, expected, options);
+      if (outcome.written) count(collection.name);
+      return outcome;
+    },
     async delete(collection, key, expected) {
       await store.delete(collection, key, expected);
       count(collection.name);
