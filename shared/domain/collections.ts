@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Collection } from '../ports/store.ts';
+import type { Collection, Key } from '../ports/store.ts';
 import { cluster, type Cluster } from '../schemas/cluster.ts';
 import { containerInstance, instanceLease, type ContainerInstance, type InstanceLease } from '../schemas/container-instance.ts';
 import { task, type Task } from '../schemas/task.ts';
@@ -16,54 +16,87 @@ import {
  * Where each entity lives in the one table. Partitions group what is listed
  * together; sort keys give the listing order. Names and ids never contain '#',
  * so it is a safe separator.
+ *
+ * This file and shared/security/collections.ts are the only places that spell
+ * a partition: callers build keys with `key(...)` and name a partition to
+ * list with `partition(...)`, so the layout can change in one place.
  */
 
+/**
+ * A collection that also builds its keys from their parts (a cluster name, an
+ * id, ...). `partitionOf`/`sortOf` read an entity; `partition`/`key` serve
+ * callers that hold only the parts.
+ */
+export type KeyedCollection<T, PartitionParts extends unknown[], KeyParts extends unknown[]> = Collection<T> & {
+  partition(...parts: PartitionParts): string;
+  key(...parts: KeyParts): Key;
+};
+
 /** Revisions sort as numbers when padded to a fixed width. */
-export function revisionKey(revision: number): string {
+function revisionKey(revision: number): string {
   return String(revision).padStart(10, '0');
 }
 
-export const clusters: Collection<Cluster> = {
+export const clusters: KeyedCollection<Cluster, [], [name: string]> = {
   name: 'cluster',
   schema: cluster,
-  partitionOf: () => 'CLUSTER',
+  partition: () => 'CLUSTER',
+  key: (name) => ({ partition: clusters.partition(), sort: name }),
+  partitionOf: () => clusters.partition(),
   sortOf: (c) => c.clusterName,
 };
 
-export const taskDefinitionFamilies: Collection<TaskDefinitionFamily> = {
+export const taskDefinitionFamilies: KeyedCollection<TaskDefinitionFamily, [], [family: string]> = {
   name: 'family',
   schema: taskDefinitionFamily,
-  partitionOf: () => 'FAMILY',
+  partition: () => 'FAMILY',
+  key: (family) => ({ partition: taskDefinitionFamilies.partition(), sort: family }),
+  partitionOf: () => taskDefinitionFamilies.partition(),
   sortOf: (f) => f.family,
 };
 
 /** Every revision in one partition, so ListTaskDefinitions is one query. */
-export const taskDefinitions: Collection<TaskDefinition> = {
+export const taskDefinitions: KeyedCollection<TaskDefinition, [], [family: string, revision: number]> & {
+  /** The sort-key prefix of every revision of one family, for a query. */
+  familyPrefix(family: string): string;
+} = {
   name: 'taskdef',
   schema: taskDefinition,
-  partitionOf: () => 'TASKDEF',
-  sortOf: (t) => `${t.family}#${revisionKey(t.revision)}`,
+  partition: () => 'TASKDEF',
+  key: (family, revision) => ({
+    partition: taskDefinitions.partition(),
+    sort: `${taskDefinitions.familyPrefix(family)}${revisionKey(revision)}`,
+  }),
+  familyPrefix: (family) => `${family}#`,
+  partitionOf: () => taskDefinitions.partition(),
+  sortOf: (t) => taskDefinitions.key(t.family, t.revision).sort,
 };
 
-export const containerInstances: Collection<ContainerInstance> = {
+export const containerInstances: KeyedCollection<ContainerInstance, [cluster: string], [cluster: string, id: string]> = {
   name: 'instance',
   schema: containerInstance,
-  partitionOf: (i) => `INSTANCE#${i.clusterName}`,
+  partition: (cluster) => `INSTANCE#${cluster}`,
+  key: (cluster, id) => ({ partition: containerInstances.partition(cluster), sort: id }),
+  partitionOf: (i) => containerInstances.partition(i.clusterName),
   sortOf: (i) => i.id,
 };
 
 /** Leases in a partition of their own: the monitor reads a cluster's at once, and instance queries never carry them. */
-export const instanceLeases: Collection<InstanceLease> = {
+export const instanceLeases: KeyedCollection<InstanceLease, [cluster: string], [cluster: string, instanceId: string]> = {
   name: 'lease',
   schema: instanceLease,
-  partitionOf: (l) => `LEASE#${l.clusterName}`,
+  partition: (cluster) => `LEASE#${cluster}`,
+  key: (cluster, instanceId) => ({ partition: instanceLeases.partition(cluster), sort: instanceId }),
+  partitionOf: (l) => instanceLeases.partition(l.clusterName),
   sortOf: (l) => l.instanceId,
 };
 
-export const tasks: Collection<Task> = {
+export const tasks: KeyedCollection<Task, [cluster: string], [cluster: string, taskId: string]> = {
   name: 'task',
   schema: task,
-  partitionOf: (t) => `TASK#${t.clusterName}`,
+  partition: (cluster) => `TASK#${cluster}`,
+  key: (cluster, taskId) => ({ partition: tasks.partition(cluster), sort: taskId }),
+  partitionOf: (t) => tasks.partition(t.clusterName),
   sortOf: (t) => t.taskId,
 };
 
@@ -78,24 +111,34 @@ export const idempotencyRecord = z.object({
 });
 export type IdempotencyRecord = z.infer<typeof idempotencyRecord>;
 
-export const idempotencyRecords: Collection<IdempotencyRecord> = {
+export const idempotencyRecords: KeyedCollection<
+  IdempotencyRecord,
+  [cluster: string],
+  [cluster: string, operation: string, token: string]
+> = {
   name: 'token',
   schema: idempotencyRecord,
-  partitionOf: (r) => `TOKEN#${r.clusterName}`,
-  sortOf: (r) => `${r.operation}#${r.token}`,
+  partition: (cluster) => `TOKEN#${cluster}`,
+  key: (cluster, operation, token) => ({ partition: idempotencyRecords.partition(cluster), sort: `${operation}#${token}` }),
+  partitionOf: (r) => idempotencyRecords.partition(r.clusterName),
+  sortOf: (r) => idempotencyRecords.key(r.clusterName, r.operation, r.token).sort,
 };
 
-export const services: Collection<Service> = {
+export const services: KeyedCollection<Service, [cluster: string], [cluster: string, serviceName: string]> = {
   name: 'service',
   schema: service,
-  partitionOf: (s) => `SERVICE#${s.clusterName}`,
+  partition: (cluster) => `SERVICE#${cluster}`,
+  key: (cluster, serviceName) => ({ partition: services.partition(cluster), sort: serviceName }),
+  partitionOf: (s) => services.partition(s.clusterName),
   sortOf: (s) => s.serviceName,
 };
 
 /** One item for the whole deployment: the monitor's record of the control plane's availability. */
-export const controlPlanePulses: Collection<ControlPlanePulse> = {
+export const controlPlanePulses: KeyedCollection<ControlPlanePulse, [], []> = {
   name: 'pulse',
   schema: controlPlanePulse,
-  partitionOf: () => 'MONITOR',
-  sortOf: () => 'pulse',
+  partition: () => 'MONITOR',
+  key: () => ({ partition: controlPlanePulses.partition(), sort: 'pulse' }),
+  partitionOf: () => controlPlanePulses.partition(),
+  sortOf: () => controlPlanePulses.key().sort,
 };
