@@ -32,28 +32,51 @@ export type KeyedCollection<T, PartitionParts extends unknown[], KeyParts extend
   key(...parts: KeyParts): Key;
 };
 
+interface Layout<T> {
+  readonly name: string;
+  readonly schema: z.ZodType<T>;
+  /** The item's sort key: the part of `key(...)` after the partition's parts. */
+  readonly sortOf: (value: T) => string;
+}
+
+/** A collection in one fixed partition (`CLUSTER`, `ACCESSKEY`, ...), keyed by one sort key. */
+export function inOnePartition<T>(partition: string, layout: Layout<T>): KeyedCollection<T, [], [sort: string]> {
+  return {
+    ...layout,
+    partition: () => partition,
+    key: (sort) => ({ partition, sort }),
+    partitionOf: () => partition,
+  };
+}
+
+/** A collection with a partition per cluster (`TASK#<cluster>`, ...), keyed by cluster and one sort key. */
+export function perCluster<T>(
+  prefix: string,
+  layout: Layout<T> & { readonly clusterOf: (value: T) => string },
+): KeyedCollection<T, [cluster: string], [cluster: string, sort: string]> {
+  const partition = (cluster: string) => `${prefix}#${cluster}`;
+  return {
+    name: layout.name,
+    schema: layout.schema,
+    sortOf: layout.sortOf,
+    partition,
+    key: (cluster, sort) => ({ partition: partition(cluster), sort }),
+    partitionOf: (value) => partition(layout.clusterOf(value)),
+  };
+}
+
 /** Revisions sort as numbers when padded to a fixed width. */
 function revisionKey(revision: number): string {
   return String(revision).padStart(10, '0');
 }
 
-export const clusters: KeyedCollection<Cluster, [], [name: string]> = {
-  name: 'cluster',
-  schema: cluster,
-  partition: () => 'CLUSTER',
-  key: (name) => ({ partition: clusters.partition(), sort: name }),
-  partitionOf: () => clusters.partition(),
-  sortOf: (c) => c.clusterName,
-};
+export const clusters = inOnePartition<Cluster>('CLUSTER', { name: 'cluster', schema: cluster, sortOf: (c) => c.clusterName });
 
-export const taskDefinitionFamilies: KeyedCollection<TaskDefinitionFamily, [], [family: string]> = {
+export const taskDefinitionFamilies = inOnePartition<TaskDefinitionFamily>('FAMILY', {
   name: 'family',
   schema: taskDefinitionFamily,
-  partition: () => 'FAMILY',
-  key: (family) => ({ partition: taskDefinitionFamilies.partition(), sort: family }),
-  partitionOf: () => taskDefinitionFamilies.partition(),
   sortOf: (f) => f.family,
-};
+});
 
 /** Every revision in one partition, so ListTaskDefinitions is one query. */
 export const taskDefinitions: KeyedCollection<TaskDefinition, [], [family: string, revision: number]> & {
@@ -72,33 +95,22 @@ export const taskDefinitions: KeyedCollection<TaskDefinition, [], [family: strin
   sortOf: (t) => taskDefinitions.key(t.family, t.revision).sort,
 };
 
-export const containerInstances: KeyedCollection<ContainerInstance, [cluster: string], [cluster: string, id: string]> = {
+export const containerInstances = perCluster<ContainerInstance>('INSTANCE', {
   name: 'instance',
   schema: containerInstance,
-  partition: (cluster) => `INSTANCE#${cluster}`,
-  key: (cluster, id) => ({ partition: containerInstances.partition(cluster), sort: id }),
-  partitionOf: (i) => containerInstances.partition(i.clusterName),
+  clusterOf: (i) => i.clusterName,
   sortOf: (i) => i.id,
-};
+});
 
 /** Leases in a partition of their own: the monitor reads a cluster's at once, and instance queries never carry them. */
-export const instanceLeases: KeyedCollection<InstanceLease, [cluster: string], [cluster: string, instanceId: string]> = {
+export const instanceLeases = perCluster<InstanceLease>('LEASE', {
   name: 'lease',
   schema: instanceLease,
-  partition: (cluster) => `LEASE#${cluster}`,
-  key: (cluster, instanceId) => ({ partition: instanceLeases.partition(cluster), sort: instanceId }),
-  partitionOf: (l) => instanceLeases.partition(l.clusterName),
+  clusterOf: (l) => l.clusterName,
   sortOf: (l) => l.instanceId,
-};
+});
 
-export const tasks: KeyedCollection<Task, [cluster: string], [cluster: string, taskId: string]> = {
-  name: 'task',
-  schema: task,
-  partition: (cluster) => `TASK#${cluster}`,
-  key: (cluster, taskId) => ({ partition: tasks.partition(cluster), sort: taskId }),
-  partitionOf: (t) => tasks.partition(t.clusterName),
-  sortOf: (t) => t.taskId,
-};
+export const tasks = perCluster<Task>('TASK', { name: 'task', schema: task, clusterOf: (t) => t.clusterName, sortOf: (t) => t.taskId });
 
 /** A clientToken seen by RunTask: what it was sent with and what it created. */
 export const idempotencyRecord = z.object({
@@ -124,14 +136,12 @@ export const idempotencyRecords: KeyedCollection<
   sortOf: (r) => idempotencyRecords.key(r.clusterName, r.operation, r.token).sort,
 };
 
-export const services: KeyedCollection<Service, [cluster: string], [cluster: string, serviceName: string]> = {
+export const services = perCluster<Service>('SERVICE', {
   name: 'service',
   schema: service,
-  partition: (cluster) => `SERVICE#${cluster}`,
-  key: (cluster, serviceName) => ({ partition: services.partition(cluster), sort: serviceName }),
-  partitionOf: (s) => services.partition(s.clusterName),
+  clusterOf: (s) => s.clusterName,
   sortOf: (s) => s.serviceName,
-};
+});
 
 /** One item for the whole deployment: the monitor's record of the control plane's availability. */
 export const controlPlanePulses: KeyedCollection<ControlPlanePulse, [], []> = {

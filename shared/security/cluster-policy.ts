@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { KeyedCollection } from '../domain/collections.ts';
+import { inOnePartition } from '../domain/collections.ts';
 import { epochMs, name255 } from '../schemas/common.ts';
 import { DEFAULT_MEMORY_MIB, DEFAULT_PIDS_LIMIT, normalizeCapability, normalizeHostPath } from './cluster-policy-defaults.ts';
 
@@ -88,11 +88,8 @@ export type StoredClusterPolicy = z.infer<typeof storedClusterPolicy>;
  * ECS's shape. A policy may be read on every RunTask: one strongly
  * consistent get.
  */
-export const clusterPolicies: KeyedCollection<StoredClusterPolicy, [], [clusterName: string]> = {
+export const clusterPolicies = inOnePartition<StoredClusterPolicy>('CLUSTERPOLICY', {
   name: 'cluster-policy',
   schema: storedClusterPolicy,
-  partition: () => 'CLUSTERPOLICY',
-  key: (clusterName) => ({ partition: clusterPolicies.partition(), sort: clusterName }),
-  partitionOf: () => clusterPolicies.partition(),
   sortOf: (p) => p.clusterName,
-};
+});

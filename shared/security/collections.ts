@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { KeyedCollection } from '../domain/collections.ts';
+import { inOnePartition, perCluster, type KeyedCollection } from '../domain/collections.ts';
 import { storedAccessKey, type StoredAccessKey } from './access-key.ts';
 import {
   instanceCredentialRecord,
@@ -25,14 +25,11 @@ import { auditDay, auditRecord, type AuditRecord } from './audit-record.ts';
  * | `SIGV4#<signature>`| `claim`                  | replay record, expires with the signature |
  * | `AUDIT#<yyyy-mm-dd>` | `<ISO time>#<request id>` | audit record, created once          |
  */
-export const accessKeys: KeyedCollection<StoredAccessKey, [], [accessKeyId: string]> = {
+export const accessKeys = inOnePartition<StoredAccessKey>('ACCESSKEY', {
   name: 'access-key',
   schema: storedAccessKey,
-  partition: () => 'ACCESSKEY',
-  key: (accessKeyId) => ({ partition: accessKeys.partition(), sort: accessKeyId }),
-  partitionOf: () => accessKeys.partition(),
   sortOf: (k) => k.accessKeyId,
-};
+});
 
 export const signatureClaim = z.object({
   signature: z.string().regex(/^[0-9a-f]{64}$/),
@@ -70,33 +67,21 @@ export const auditRecords: KeyedCollection<AuditRecord, [day: string], [time: st
  * | `AGENTKEY`            | key id       | credential signing key (encrypted)     |
  * | `AGENTCRED#<cluster>` | instance id  | the instance's current credential serial |
  */
-export const registrationTokens: KeyedCollection<StoredRegistrationToken, [], [tokenHash: string]> = {
+export const registrationTokens = inOnePartition<StoredRegistrationToken>('AGENTTOKEN', {
   name: 'agent-registration-token',
   schema: storedRegistrationToken,
-  partition: () => 'AGENTTOKEN',
-  key: (tokenHash) => ({ partition: registrationTokens.partition(), sort: tokenHash }),
-  partitionOf: () => registrationTokens.partition(),
   sortOf: (t) => t.tokenHash,
-};
+});
 
-export const signingKeys: KeyedCollection<StoredSigningKey, [], [keyId: string]> = {
+export const signingKeys = inOnePartition<StoredSigningKey>('AGENTKEY', {
   name: 'agent-signing-key',
   schema: storedSigningKey,
-  partition: () => 'AGENTKEY',
-  key: (keyId) => ({ partition: signingKeys.partition(), sort: keyId }),
-  partitionOf: () => signingKeys.partition(),
   sortOf: (k) => k.keyId,
-};
+});
 
-export const instanceCredentials: KeyedCollection<
-  InstanceCredentialRecord,
-  [cluster: string],
-  [cluster: string, instanceId: string]
-> = {
+export const instanceCredentials = perCluster<InstanceCredentialRecord>('AGENTCRED', {
   name: 'agent-instance-credential',
   schema: instanceCredentialRecord,
-  partition: (cluster) => `AGENTCRED#${cluster}`,
-  key: (cluster, instanceId) => ({ partition: instanceCredentials.partition(cluster), sort: instanceId }),
-  partitionOf: (r) => instanceCredentials.partition(r.cluster),
+  clusterOf: (r) => r.cluster,
   sortOf: (r) => r.instanceId,
-};
+});
