@@ -7,12 +7,10 @@ import {
   UpdateTimeToLiveCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { TABLE_KEY } from '../../shared/deployment/names.ts';
 
-/**
- * The attribute names of Berth's one table. The CDK stack declares the same
- * names; changing one here means migrating every deployed table.
- */
-export const TABLE_KEY = { partition: 'pk', sort: 'sk', ttl: 'expiresAt' } as const;
+// The attribute names live with the deployment's other names; re-exported for the adapter's own modules.
+export { TABLE_KEY };
 
 export interface EnsureTableOptions {
   /** How long to wait for the table to become ACTIVE. */

@@ -19,8 +19,8 @@ export async function readFleetLeases(ctx: ControlContext, clusters: readonly st
   const views: LeaseView[] = [];
   for (const cluster of clusters) {
     const [instances, leases] = await Promise.all([
-      readAll(ctx.store, containerInstances, `INSTANCE#${cluster}`),
-      readAll(ctx.store, instanceLeases, `LEASE#${cluster}`),
+      readAll(ctx.store, containerInstances, containerInstances.partition(cluster)),
+      readAll(ctx.store, instanceLeases, instanceLeases.partition(cluster)),
     ]);
     const leaseOf = new Map(leases.map((l) => [l.value.instanceId, l.value]));
     for (const { value } of instances) {

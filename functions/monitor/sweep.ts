@@ -20,7 +20,7 @@ export interface SweepOutcome {
  * reconcile, so a lost queue message is healed within a sweep.
  */
 export async function sweep(ctx: ControlContext, logger: Logger): Promise<SweepOutcome> {
-  const all = await readAll(ctx.store, clusters, 'CLUSTER');
+  const all = await readAll(ctx.store, clusters, clusters.partition());
   const active = all.filter((c) => c.value.status === 'ACTIVE').map((c) => c.value.clusterName);
   const now = ctx.clock.now();
   const ttl = ctx.settings.heartbeatTtlMs;

@@ -6,7 +6,7 @@ import { sdkCalls } from '../adapters/dynamodb-calls.ts';
 import { queueReconciles } from '../adapters/reconcile-queue.ts';
 import { createSqsQueue } from '../adapters/sqs-queue.ts';
 import { controlContext } from './control-context.ts';
-import { ConfigurationError, parseEnvironment } from './env.ts';
+import { ConfigurationError, parseLambdaEnvironment } from './env.ts';
 import { jsonLogger, type Logger } from './logger.ts';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { createSecurity, kmsCipher, type Security } from '../security/index.ts';
@@ -27,7 +27,7 @@ let cached: AwsRuntime | undefined;
  */
 export function awsRuntime(): AwsRuntime {
   if (cached) return cached;
-  const env = parseEnvironment();
+  const env = parseLambdaEnvironment();
   if (!env.BERTH_QUEUE_URL) throw new ConfigurationError('Invalid configuration: BERTH_QUEUE_URL is required');
   const dynamo = new DynamoDBClient({ region: env.AWS_REGION });
   const store = createDynamoDbStore({ client: sdkCalls(dynamo), tableName: env.BERTH_TABLE_NAME });

@@ -61,7 +61,7 @@ export function createAccessKeyRepository(options: AccessKeyRepositoryOptions) {
   const cache = new Map<string, { until: number; credential: Promise<ActiveCredential | undefined> }>();
 
   async function load(id: string): Promise<ActiveCredential | undefined> {
-    const found = await store.get(accessKeys, { partition: 'ACCESSKEY', sort: id });
+    const found = await store.get(accessKeys, accessKeys.key(id));
     if (!found || found.value.status !== 'Active') return undefined;
     return { key: found.value, secret: await decrypt(found.value) };
   }
@@ -117,14 +117,14 @@ export function createAccessKeyRepository(options: AccessKeyRepositoryOptions) {
     },
 
     get(id: string): Promise<Versioned<StoredAccessKey> | undefined> {
-      return store.get(accessKeys, { partition: 'ACCESSKEY', sort: id });
+      return store.get(accessKeys, accessKeys.key(id));
     },
 
     async list(): Promise<StoredAccessKey[]> {
       const all: StoredAccessKey[] = [];
       let after: string | undefined;
       do {
-        const page = await store.query(accessKeys, 'ACCESSKEY', { ...(after !== undefined && { after }), limit: 100 });
+        const page = await store.query(accessKeys, accessKeys.partition(), { ...(after !== undefined && { after }), limit: 100 });
         all.push(...page.items.map((item) => item.value));
         after = page.lastSort;
       } while (after !== undefined);
@@ -132,13 +132,13 @@ export function createAccessKeyRepository(options: AccessKeyRepositoryOptions) {
     },
 
     async any(): Promise<boolean> {
-      return (await store.query(accessKeys, 'ACCESSKEY', { limit: 1 })).items.length > 0;
+      return (await store.query(accessKeys, accessKeys.partition(), { limit: 1 })).items.length > 0;
     },
 
     /** Marks a key Inactive; retried on a concurrent change. Undefined when there is no such key. */
     async disable(id: string, replacedBy?: string): Promise<StoredAccessKey | undefined> {
       for (let attempt = 0; ; attempt += 1) {
-        const found = await store.get(accessKeys, { partition: 'ACCESSKEY', sort: id });
+        const found = await store.get(accessKeys, accessKeys.key(id));
         if (!found) return undefined;
         if (found.value.status === 'Inactive' && replacedBy === undefined) return found.value;
         const next: StoredAccessKey = {

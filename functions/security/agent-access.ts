@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { AgentError } from '../../shared/domain/errors.ts';
-import { instanceKey } from '../../shared/control/instances.ts';
 import { arns, clusterName, type Deployment } from '../../shared/domain/arn.ts';
 import { containerInstances } from '../../shared/domain/collections.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
@@ -158,7 +157,7 @@ export function agentAccess(deps: AgentAccessDependencies, caller: AgentCaller, 
       return audited(action, [arns.containerInstance(d, cluster, instanceId)], async () => {
         const claims = instanceClaims(caller);
         authorizeClaims(claims, cluster, instanceId);
-        const instance = await deps.store.get(containerInstances, instanceKey(cluster, instanceId));
+        const instance = await deps.store.get(containerInstances, containerInstances.key(cluster, instanceId));
         // A deregistered instance's credential buys nothing, not even a new credential.
         if (!instance || instance.value.status === 'INACTIVE') {
           throw new AgentError(404, 'InstanceNotFound', `Container instance ${instanceId} is not registered`);

@@ -3,7 +3,6 @@ import type { Clock } from '../../shared/ports/clock.ts';
 import type { Store, Versioned } from '../../shared/ports/store.ts';
 import {
   AGENT_CREDENTIAL_DEFAULTS,
-  instanceCredentials,
   type CredentialGrant,
   type InstanceCredentialRecord,
 } from '../../shared/security/agent-credentials.ts';
@@ -16,6 +15,7 @@ import {
   type CredentialClaims,
 } from '../../shared/security/agent-credentials-token.ts';
 import type { AgentSigningKeys } from './agent-signing-keys.ts';
+import { instanceCredentials } from '../../shared/security/collections.ts';
 
 export interface AgentCredentialSettings {
   /** Lifetime of an instance credential; 12 hours by default. */
@@ -79,8 +79,6 @@ export function createAgentCredentialIssuer(options: {
     return current ? store.tryReplace(instanceCredentials, record, current.version, expiry) : store.tryCreate(instanceCredentials, record, expiry);
   }
 
-  const key = (cluster: string, instanceId: string) => ({ partition: `AGENTCRED#${cluster}`, sort: instanceId });
-
   return {
     async verify(token) {
       const read = readCredential(token);
@@ -105,7 +103,7 @@ export function createAgentCredentialIssuer(options: {
       return claims;
     },
 
-    record: (cluster, instanceId) => store.get(instanceCredentials, key(cluster, instanceId)),
+    record: (cluster, instanceId) => store.get(instanceCredentials, instanceCredentials.key(cluster, instanceId)),
 
     requireExchangeable(record, claims) {
       if (!record || !serialAccepted(record.value, claims.serial, clock.now())) {
@@ -130,7 +128,7 @@ export function createAgentCredentialIssuer(options: {
         const outcome = await write(record, current);
         if (!outcome.written) {
           // Two issues at once for one instance (a retried registration): the later one builds on the earlier.
-          if (attempt >= MAX_ATTEMPTS) throw lostTooOften(instanceCredentials, key(cluster, instanceId), attempt + 1);
+          if (attempt >= MAX_ATTEMPTS) throw lostTooOften(instanceCredentials, instanceCredentials.key(cluster, instanceId), attempt + 1);
           current = outcome.current;
           continue;
         }

@@ -5,10 +5,10 @@ import { keyOf, type Store } from '../../shared/ports/store.ts';
 import {
   AGENT_CREDENTIAL_DEFAULTS,
   REGISTRATION_TOKEN_PREFIX,
-  registrationTokens,
   type StoredRegistrationToken,
 } from '../../shared/security/agent-credentials.ts';
 import { hashRegistrationToken } from '../../shared/security/agent-credentials-token.ts';
+import { registrationTokens } from '../../shared/security/collections.ts';
 
 /** Spent and expired tokens stay a day for inspection, then the table's TTL removes them. */
 const KEEP_AFTER_EXPIRY_S = 24 * 3600;
@@ -42,7 +42,6 @@ export function newRegistrationToken(): string {
  */
 export function createRegistrationTokenRepository(options: { store: Store; clock: Clock }): RegistrationTokenRepository {
   const { store, clock } = options;
-  const key = (hash: string) => ({ partition: 'AGENTTOKEN', sort: hash });
   const expiry = (t: StoredRegistrationToken) => ({ expiresAt: Math.ceil(t.expiresAt / 1000) + KEEP_AFTER_EXPIRY_S });
 
   return {
@@ -64,7 +63,7 @@ export function createRegistrationTokenRepository(options: { store: Store; clock
     async consume(token, cluster, admit) {
       const hash = hashRegistrationToken(token);
       for (let attempt = 0; ; attempt++) {
-        const found = await store.get(registrationTokens, key(hash));
+        const found = await store.get(registrationTokens, registrationTokens.key(hash));
         const now = clock.now();
         if (!found) return { ok: false, reason: 'unknown', message: 'The registration token is not valid' };
         const current = found.value;

@@ -2,8 +2,9 @@ import { lostTooOften } from '../../shared/control/update-with-retry.ts';
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../shared/ports/clock.ts';
 import type { Store } from '../../shared/ports/store.ts';
-import { signingKeyContext, signingKeys, type StoredSigningKey } from '../../shared/security/agent-credentials.ts';
+import { signingKeyContext, type StoredSigningKey } from '../../shared/security/agent-credentials.ts';
 import type { SecretCipher } from '../../shared/security/secret-cipher.ts';
+import { signingKeys } from '../../shared/security/collections.ts';
 
 /** The key new credentials are signed with. Older ids stay readable for credentials already out. */
 export const CURRENT_SIGNING_KEY_ID = 'k1';
@@ -29,7 +30,7 @@ export function createAgentSigningKeys(options: { store: Store; cipher: SecretCi
   const loaded = new Map<string, { key: Promise<Buffer | undefined>; until: number }>();
 
   async function load(keyId: string): Promise<Buffer | undefined> {
-    const found = await store.get(signingKeys, { partition: 'AGENTKEY', sort: keyId });
+    const found = await store.get(signingKeys, signingKeys.key(keyId));
     return found ? decrypt(found.value) : undefined;
   }
 

@@ -1,6 +1,4 @@
 import { AgentError } from '../../shared/domain/errors.ts';
-import { instanceKey } from '../../shared/control/instances.ts';
-import { leaseKey } from '../../shared/control/lease.ts';
 import { containerInstances, instanceLeases } from '../../shared/domain/collections.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
 import type { Store, Versioned } from '../../shared/ports/store.ts';
@@ -23,8 +21,8 @@ export async function requireTakeoverAllowed(
 ): Promise<void> {
   if (!credential || deps.clock.now() >= credential.value.expiresAt) return;
   const [found, lease] = await Promise.all([
-    deps.store.get(containerInstances, instanceKey(cluster, instanceId)),
-    deps.store.get(instanceLeases, leaseKey(cluster, instanceId)),
+    deps.store.get(containerInstances, containerInstances.key(cluster, instanceId)),
+    deps.store.get(instanceLeases, instanceLeases.key(cluster, instanceId)),
   ]);
   const instance = found?.value;
   if (!instance || instance.status === 'INACTIVE' || !instance.agentConnected || lease?.value.fenced) return;

@@ -42,7 +42,7 @@ export function createAuditLog(options: { store: Store; clock: Clock; retentionD
       let after: string | undefined = start.after;
       for (let read = 0; read < DAYS_PER_READ && day <= today; read += 1) {
         do {
-          const page: QueryPage<AuditRecord> = await store.query(auditRecords, `AUDIT#${day}`, {
+          const page: QueryPage<AuditRecord> = await store.query(auditRecords, auditRecords.partition(day), {
             limit: limit - records.length,
             ...(after !== undefined && after !== '' && { after }),
           });

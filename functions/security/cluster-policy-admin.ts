@@ -2,7 +2,7 @@ import { clusters } from '../../shared/domain/collections.ts';
 import { NotFoundError } from '../../shared/domain/errors.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
 import type { Store } from '../../shared/ports/store.ts';
-import { clusterPolicies, clusterPolicyKey, DEFAULT_CLUSTER_POLICY } from '../../shared/security/cluster-policy.ts';
+import { clusterPolicies, DEFAULT_CLUSTER_POLICY } from '../../shared/security/cluster-policy.ts';
 import { policyView, type ClusterPolicyAdmin } from '../../shared/security/cluster-policy-api.ts';
 
 /**
@@ -14,7 +14,7 @@ export function createClusterPolicyAdmin(deps: { store: Store; clock: Clock }): 
   const { store, clock } = deps;
 
   async function requireCluster(name: string): Promise<void> {
-    const found = await store.get(clusters, { partition: 'CLUSTER', sort: name });
+    const found = await store.get(clusters, clusters.key(name));
     if (!found || found.value.status !== 'ACTIVE') throw new NotFoundError('cluster', 'Cluster not found.', { cluster: name });
   }
 
@@ -23,7 +23,7 @@ export function createClusterPolicyAdmin(deps: { store: Store; clock: Clock }): 
       await requireCluster(clusterName);
       const item = { clusterName, policy, updatedAt: clock.now() };
       for (;;) {
-        const existing = await store.get(clusterPolicies, clusterPolicyKey(clusterName));
+        const existing = await store.get(clusterPolicies, clusterPolicies.key(clusterName));
         const outcome = existing
           ? await store.tryReplace(clusterPolicies, item, existing.version)
           : await store.tryCreate(clusterPolicies, item);
@@ -34,7 +34,7 @@ export function createClusterPolicyAdmin(deps: { store: Store; clock: Clock }): 
 
     async getClusterPolicy(clusterName) {
       await requireCluster(clusterName);
-      const found = await store.get(clusterPolicies, clusterPolicyKey(clusterName));
+      const found = await store.get(clusterPolicies, clusterPolicies.key(clusterName));
       return found ? policyView(clusterName, found.value.policy, found.value.updatedAt) : policyView(clusterName, DEFAULT_CLUSTER_POLICY);
     },
   };

@@ -3,7 +3,6 @@ import type { Clock } from '../../shared/ports/clock.ts';
 import type { Store } from '../../shared/ports/store.ts';
 import {
   berthValueFrom,
-  secretKey,
   storedSecrets,
   taskSecretContext,
   type SecretAdmin,
@@ -40,7 +39,7 @@ export function createSecretStore(deps: { store: Store; cipher: SecretCipher; cl
     async putSecret({ name, value, clusters }) {
       const ciphertext = await cipher.encrypt(value, taskSecretContext(name));
       for (;;) {
-        const existing = await store.get(storedSecrets, secretKey(name));
+        const existing = await store.get(storedSecrets, storedSecrets.key(name));
         const now = clock.now();
         const item: StoredSecret = {
           name,
@@ -61,7 +60,7 @@ export function createSecretStore(deps: { store: Store; cipher: SecretCipher; cl
       const all: SecretSummary[] = [];
       let after: string | undefined;
       do {
-        const page = await store.query(storedSecrets, 'SECRET', { ...(after !== undefined && { after }) });
+        const page = await store.query(storedSecrets, storedSecrets.partition(), { ...(after !== undefined && { after }) });
         all.push(...page.items.map((i) => summarize(i.value)));
         after = page.lastSort;
       } while (after !== undefined);
@@ -69,14 +68,14 @@ export function createSecretStore(deps: { store: Store; cipher: SecretCipher; cl
     },
 
     async deleteSecret(name) {
-      const existing = await store.get(storedSecrets, secretKey(name));
+      const existing = await store.get(storedSecrets, storedSecrets.key(name));
       if (!existing) throw new ClientError(`There is no secret named ${name}`);
-      await store.delete(storedSecrets, secretKey(name), existing.version);
+      await store.delete(storedSecrets, storedSecrets.key(name), existing.version);
       return summarize(existing.value);
     },
 
     async reveal(names, cluster) {
-      const found = await store.getMany(storedSecrets, names.map(secretKey));
+      const found = await store.getMany(storedSecrets, names.map((name) => storedSecrets.key(name)));
       const values = new Map<string, string>();
       const refused: string[] = [];
       for (const { value: secret } of found) {

@@ -1,4 +1,4 @@
-import { clusters, services, taskDefinitions, tasks, revisionKey } from '../../shared/domain/collections.ts';
+import { clusters, services, taskDefinitions, tasks } from '../../shared/domain/collections.ts';
 import type { Store } from '../../shared/ports/store.ts';
 import type { Tag } from '../../shared/schemas/common.ts';
 import type { TagSource } from '../../shared/security/scope/scope.ts';
@@ -15,16 +15,15 @@ export function storeTagLookup(store: Store): TagLookup {
   return async (source) => {
     switch (source.kind) {
       case 'cluster':
-        return (await store.get(clusters, { partition: 'CLUSTER', sort: source.cluster }))?.value.tags;
+        return (await store.get(clusters, clusters.key(source.cluster)))?.value.tags;
       case 'task':
-        return (await store.get(tasks, { partition: `TASK#${source.cluster}`, sort: source.taskId }))?.value.tags;
+        return (await store.get(tasks, tasks.key(source.cluster, source.taskId)))?.value.tags;
       case 'service':
-        return (await store.get(services, { partition: `SERVICE#${source.cluster}`, sort: source.service }))?.value.tags;
+        return (await store.get(services, services.key(source.cluster, source.service)))?.value.tags;
       case 'task-definition': {
         // Without a revision the request may act on any revision: no single set of tags applies.
         if (source.revision === undefined) return undefined;
-        const key = { partition: 'TASKDEF', sort: `${source.family}#${revisionKey(source.revision)}` };
-        return (await store.get(taskDefinitions, key))?.value.tags;
+        return (await store.get(taskDefinitions, taskDefinitions.key(source.family, source.revision)))?.value.tags;
       }
     }
   };

@@ -13,6 +13,8 @@ import {
 import { Construct } from 'constructs';
 import { BerthFunction } from './berth-function.ts';
 import { berthHandlers } from './bundling.ts';
+import { ENVIRONMENT as ENV, SETTING_BOUNDS } from '../../shared/deployment/names.ts';
+import { boundedSetting } from './setting-bounds.ts';
 
 export interface BerthControlPlaneProps {
   /** The table every function reads and writes. */
@@ -61,14 +63,15 @@ export class BerthControlPlane extends Construct {
   constructor(scope: Construct, id: string, props: BerthControlPlaneProps) {
     super(scope, id);
 
-    // The names the composition root's environment schema reads.
+    // The names the composition root's environment schema reads, and the
+    // bounds it applies, checked here so a value it would refuse never deploys.
     const environment = {
-      BERTH_TABLE_NAME: props.table.tableName,
-      BERTH_QUEUE_URL: props.reconcileQueue.queueUrl,
-      BERTH_DLQ_URL: props.deadLetterQueue.queueUrl,
-      BERTH_ACCOUNT_ID: Stack.of(this).account,
-      BERTH_HEARTBEAT_TTL_SECONDS: String(props.heartbeatTtlSeconds ?? 60),
-      BERTH_POLL_INTERVAL_SECONDS: String(props.pollIntervalSeconds ?? 20),
+      [ENV.tableName]: props.table.tableName,
+      [ENV.queueUrl]: props.reconcileQueue.queueUrl,
+      [ENV.deadLetterQueueUrl]: props.deadLetterQueue.queueUrl,
+      [ENV.accountId]: Stack.of(this).account,
+      [ENV.heartbeatTtlSeconds]: boundedSetting('heartbeatTtlSeconds', props.heartbeatTtlSeconds, SETTING_BOUNDS.heartbeatTtlSeconds),
+      [ENV.pollIntervalSeconds]: boundedSetting('pollIntervalSeconds', props.pollIntervalSeconds, SETTING_BOUNDS.pollIntervalSeconds),
     };
 
     this.api = new BerthFunction(this, 'Api', {
@@ -76,7 +79,7 @@ export class BerthControlPlane extends Construct {
       description: 'Berth api: the ECS-compatible control API and the agent API',
       memorySize: 512,
       timeout: Duration.seconds(10),
-      environment: { ...environment, BERTH_KMS_KEY_ID: props.secretsKey.keyArn },
+      environment: { ...environment, [ENV.kmsKeyId]: props.secretsKey.keyArn },
     });
     props.table.grantReadWriteData(this.api);
     // Creating a key encrypts its secret; verifying a signature decrypts it.

@@ -1,6 +1,7 @@
 import {
   aws_kms as kms, Duration, RemovalPolicy, Stack, Token, aws_dynamodb as dynamodb, aws_sqs as sqs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { TABLE_KEY } from '../../shared/deployment/names.ts';
 
 export interface BerthStateProps {
   /**
@@ -38,9 +39,9 @@ export class BerthState extends Construct {
     });
 
     this.table = new dynamodb.TableV2(this, 'Table', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
-      timeToLiveAttribute: 'expiresAt',
+      partitionKey: { name: TABLE_KEY.partition, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_KEY.sort, type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: TABLE_KEY.ttl,
       billing: dynamodb.Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       // The AWS managed key: encrypted with a key whose use CloudTrail

@@ -17,7 +17,7 @@ import type { TaskDefinition } from '../schemas/task-definition.ts';
 import type { ControlContext } from './context.ts';
 import { AgentError } from '../domain/errors.ts';
 import { recordEngineStatus, type EngineStatus } from './engine-status.ts';
-import { agentCluster, heartbeat, instanceKey } from './instances.ts';
+import { agentCluster, heartbeat } from './instances.ts';
 import { updateWithRetry } from './listing.ts';
 import { conflictPause } from './conflict-pause.ts';
 import { findTaskDefinition } from './task-definitions.ts';
@@ -101,7 +101,7 @@ const TASK_WRITE_WINDOW_MS = 5_000;
  * spares the agent a request and a poll interval.
  */
 async function writtenTasks(ctx: ControlContext, cluster: string, assigned: readonly Assignment[]): Promise<Versioned<Task>[]> {
-  const keyOf = (a: Assignment) => ({ partition: `TASK#${cluster}`, sort: a.taskId });
+  const keyOf = (a: Assignment) => tasks.key(cluster, a.taskId);
   const found = await ctx.store.getMany(tasks, assigned.map(keyOf));
   for (const pause of TASK_WRITE_WAITS_MS) {
     const have = new Set(found.map((t) => t.value.taskId));
@@ -120,7 +120,7 @@ async function requireInstance(
   instanceId: string,
   epoch: number | undefined,
 ): Promise<ContainerInstance> {
-  const found = await ctx.store.get(containerInstances, instanceKey(cluster, instanceId));
+  const found = await ctx.store.get(containerInstances, containerInstances.key(cluster, instanceId));
   if (!found || found.value.status === 'INACTIVE') {
     throw new AgentError(404, 'InstanceNotFound', `Container instance ${instanceId} is not registered`);
   }
@@ -238,7 +238,7 @@ export async function reportTaskStates(
     (
       await ctx.store.getMany(
         tasks,
-        batch.reports.map((r) => ({ partition: `TASK#${cluster}`, sort: r.taskId })),
+        batch.reports.map((r) => tasks.key(cluster, r.taskId)),
       )
     ).map((t) => [t.value.taskId, t]),
   );
@@ -302,7 +302,7 @@ async function applyTaskReport(
   const stored = await updateWithRetry(
     ctx.store,
     tasks,
-    { partition: `TASK#${cluster}`, sort: taskId },
+    tasks.key(cluster, taskId),
     (task) => {
       const next = change(task);
       before = next && task;
@@ -380,7 +380,7 @@ export async function releaseAssignment(
   instanceId: string,
   taskId: string,
 ): Promise<void> {
-  await updateWithRetry(ctx.store, containerInstances, instanceKey(cluster, instanceId), (i) => {
+  await updateWithRetry(ctx.store, containerInstances, containerInstances.key(cluster, instanceId), (i) => {
     if (!i.assignments[taskId]) return undefined;
     const { [taskId]: _released, ...rest } = i.assignments;
     return { ...i, assignments: rest, generation: i.generation + 1 };

@@ -11,7 +11,6 @@ import type {
 } from '../schemas/attribute-requests.ts';
 import type { ControlContext } from './context.ts';
 import { requireActiveCluster } from './clusters.ts';
-import { instanceKey } from './instances.ts';
 import { fleetChanged } from './direct-placement.ts';
 import { updateWithRetry } from './listing.ts';
 import { decodeToken, encodeToken, pageSize } from './pagination.ts';
@@ -130,13 +129,13 @@ export async function listAttributes(
     }
   };
   if (resume) {
-    const first = await ctx.store.get(containerInstances, instanceKey(cluster, resume.instanceId));
+    const first = await ctx.store.get(containerInstances, containerInstances.key(cluster, resume.instanceId));
     if (first) take(first.value, resume.name);
   }
   // One match beyond the page tells whether a nextToken is due.
   let after = resume?.instanceId;
   while (found.length <= limit) {
-    const page = await ctx.store.query(containerInstances, `INSTANCE#${cluster}`, {
+    const page = await ctx.store.query(containerInstances, containerInstances.partition(cluster), {
       ...(after !== undefined && { after }),
       limit: INSTANCES_PER_READ,
     });
@@ -210,7 +209,7 @@ async function requireTargets(
 ): Promise<Map<string, ContainerInstance>> {
   const found = await ctx.store.getMany(
     containerInstances,
-    ids.map((id) => instanceKey(cluster, id)),
+    ids.map((id) => containerInstances.key(cluster, id)),
   );
   const active = new Map(found.filter((f) => f.value.status !== 'INACTIVE').map((f) => [f.value.id, f.value]));
   const missing = ids.find((id) => !active.has(id));
@@ -234,7 +233,7 @@ async function updateInstance(
   change: (instance: ContainerInstance) => ContainerInstance | undefined,
 ): Promise<boolean> {
   let written = false;
-  const stored = await updateWithRetry(ctx.store, containerInstances, instanceKey(cluster, instanceId), (instance) => {
+  const stored = await updateWithRetry(ctx.store, containerInstances, containerInstances.key(cluster, instanceId), (instance) => {
     if (instance.status === 'INACTIVE') throw targetNotFound(ctx, cluster, instanceId);
     const next = change(instance);
     written = next !== undefined;

@@ -18,8 +18,6 @@ import type { ControlContext, ControlSettings } from './context.ts';
  * after any outage every agent gets one whole TTL to get through again.
  */
 
-export const PULSE_KEY = { partition: 'MONITOR', sort: 'pulse' } as const;
-
 /** What a sweep saw of the fleet's leases, judged against the pulse before it. */
 export interface FleetSilence {
   /** Connected instances whose lease is not already being disconnected (not fenced). */
@@ -56,7 +54,7 @@ export function nextPulse(
 }
 
 export async function readPulse(ctx: ControlContext): Promise<ControlPlanePulse | undefined> {
-  return (await ctx.store.get(controlPlanePulses, PULSE_KEY))?.value;
+  return (await ctx.store.get(controlPlanePulses, controlPlanePulses.key()))?.value;
 }
 
 /**
@@ -65,7 +63,7 @@ export async function readPulse(ctx: ControlContext): Promise<ControlPlanePulse 
  * that loses the write reads the winner's.
  */
 export async function recordSweep(ctx: ControlContext, now: number, fleet: FleetSilence): Promise<ControlPlanePulse> {
-  const seen = await ctx.store.get(controlPlanePulses, PULSE_KEY);
+  const seen = await ctx.store.get(controlPlanePulses, controlPlanePulses.key());
   const next = nextPulse(seen?.value, now, ctx.settings, fleet);
   const outcome = seen
     ? await ctx.store.tryReplace(controlPlanePulses, next, seen.version)

@@ -3,12 +3,12 @@ import { findTaskDefinition } from './task-definitions.ts';
 import { ClientError } from '../domain/errors.ts';
 import type { Store } from '../ports/store.ts';
 import type { TaskDefinition } from '../schemas/task-definition.ts';
-import { clusterPolicies, clusterPolicyKey, DEFAULT_CLUSTER_POLICY, type ClusterPolicy } from '../security/cluster-policy.ts';
+import { clusterPolicies, DEFAULT_CLUSTER_POLICY, type ClusterPolicy } from '../security/cluster-policy.ts';
 import { checkTaskDefinition, describeViolations, type Violation } from '../security/cluster-policy-check.ts';
 
 /** The cluster's policy, or the secure default when none was set. */
 export async function clusterPolicyOf(store: Store, clusterName: string): Promise<ClusterPolicy> {
-  const found = await store.get(clusterPolicies, clusterPolicyKey(clusterName));
+  const found = await store.get(clusterPolicies, clusterPolicies.key(clusterName));
   return found?.value.policy ?? DEFAULT_CLUSTER_POLICY;
 }
 

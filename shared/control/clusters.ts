@@ -5,7 +5,7 @@ import { ClusterNotEmptyError, NotFoundError, VersionConflictError } from '../do
 import type { Cluster } from '../schemas/cluster.ts';
 import type { createClusterRequest, listClustersRequest } from '../schemas/ecs-requests.ts';
 import type { Versioned } from '../ports/store.ts';
-import { clusterPolicies, clusterPolicyKey } from '../security/cluster-policy.ts';
+import { clusterPolicies } from '../security/cluster-policy.ts';
 import { countCluster, type ClusterCounts } from './cluster-counts.ts';
 import type { ControlContext } from './context.ts';
 import { listMatching, readAll } from './listing.ts';
@@ -19,7 +19,7 @@ export interface ClusterView extends ClusterCounts {
 /** Loads an ACTIVE cluster or fails as ECS does (ClusterNotFoundException). */
 export async function requireActiveCluster(ctx: ControlContext, ref: string | undefined): Promise<Versioned<Cluster>> {
   const name = clusterName(ctx.deployment, ref);
-  const found = await ctx.store.get(clusters, { partition: 'CLUSTER', sort: name });
+  const found = await ctx.store.get(clusters, clusters.key(name));
   if (!found || found.value.status !== 'ACTIVE') {
     throw new NotFoundError('cluster', 'Cluster not found.', { cluster: name });
   }
@@ -43,7 +43,7 @@ export async function createCluster(
     createdAt: ctx.clock.now(),
   };
   for (;;) {
-    const existing = await ctx.store.get(clusters, { partition: 'CLUSTER', sort: name });
+    const existing = await ctx.store.get(clusters, clusters.key(name));
     if (existing?.value.status === 'ACTIVE') return describe(ctx, existing.value);
     const outcome = existing
       ? await ctx.store.tryReplace(clusters, fresh, existing.version)
@@ -74,10 +74,10 @@ export async function deleteCluster(ctx: ControlContext, ref: string): Promise<C
   const inactive: Cluster = { ...found.value, status: 'INACTIVE' };
   await ctx.store.replace(clusters, inactive, found.version);
   // A cluster created again under this name starts from the secure defaults.
-  const policy = await ctx.store.get(clusterPolicies, clusterPolicyKey(found.value.clusterName));
+  const policy = await ctx.store.get(clusterPolicies, clusterPolicies.key(found.value.clusterName));
   if (policy) {
     try {
-      await ctx.store.delete(clusterPolicies, clusterPolicyKey(found.value.clusterName), policy.version);
+      await ctx.store.delete(clusterPolicies, clusterPolicies.key(found.value.clusterName), policy.version);
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
     }
@@ -94,7 +94,7 @@ export async function describeClusters(ctx: ControlContext, refs: readonly strin
   const names = (refs && refs.length > 0 ? refs : ['default']).map((r) => clusterName(ctx.deployment, r));
   const found = await ctx.store.getMany(
     clusters,
-    names.map((n) => ({ partition: 'CLUSTER', sort: n })),
+    names.map((n) => clusters.key(n)),
   );
   const byName = new Map(found.map((f) => [f.value.clusterName, f.value]));
   const views: ClusterView[] = [];
@@ -111,7 +111,7 @@ export async function listClusters(
   ctx: ControlContext,
   request: z.infer<typeof listClustersRequest>,
 ): Promise<{ names: string[]; nextToken?: string }> {
-  const page = await listMatching(ctx.store, clusters, 'CLUSTER', {
+  const page = await listMatching(ctx.store, clusters, clusters.partition(), {
     limit: pageSize(request.maxResults),
     ...optionalAfter(decodeToken('clusters', request.nextToken)),
     match: (c) => c.status === 'ACTIVE',
@@ -131,9 +131,9 @@ async function describe(ctx: ControlContext, cluster: Cluster): Promise<ClusterV
     return { cluster, registeredContainerInstancesCount: 0, ...countCluster([], []) };
   }
   const [instances, clusterTasks, clusterServices] = await Promise.all([
-    readAll(ctx.store, containerInstances, `INSTANCE#${cluster.clusterName}`),
-    readAll(ctx.store, tasks, `TASK#${cluster.clusterName}`),
-    readAll(ctx.store, services, `SERVICE#${cluster.clusterName}`),
+    readAll(ctx.store, containerInstances, containerInstances.partition(cluster.clusterName)),
+    readAll(ctx.store, tasks, tasks.partition(cluster.clusterName)),
+    readAll(ctx.store, services, services.partition(cluster.clusterName)),
   ]);
   return {
     cluster,

@@ -121,7 +121,7 @@ async function commit(
   let view = placer.view;
   let fresh = false;
   const read = async () => {
-    const items = await readAll(ctx.store, containerInstances, `INSTANCE#${cluster}`);
+    const items = await readAll(ctx.store, containerInstances, containerInstances.partition(cluster));
     view = { instances: new Map(items.map((i) => [i.value.id, i])), readAt: ctx.clock.now() };
     placer.view = view;
     fresh = true;

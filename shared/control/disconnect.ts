@@ -1,7 +1,6 @@
 import { containerInstances, instanceLeases, services, tasks } from '../domain/collections.ts';
 import type { ControlContext } from './context.ts';
-import { instanceKey } from './instances.ts';
-import { lastHeard, leaseKey, writeLease } from './lease.ts';
+import { lastHeard, writeLease } from './lease.ts';
 import { leaseExpired, readPulse } from './availability.ts';
 import { readAll, updateWithRetry } from './listing.ts';
 import { stopNow } from './stop-now.ts';
@@ -24,8 +23,8 @@ export async function disconnectInstance(ctx: ControlContext, cluster: string, i
   const now = ctx.clock.now();
   const ttl = ctx.settings.heartbeatTtlMs;
   const [found, lease, pulse] = await Promise.all([
-    ctx.store.get(containerInstances, instanceKey(cluster, instanceId)),
-    ctx.store.get(instanceLeases, leaseKey(cluster, instanceId)),
+    ctx.store.get(containerInstances, containerInstances.key(cluster, instanceId)),
+    ctx.store.get(instanceLeases, instanceLeases.key(cluster, instanceId)),
     readPulse(ctx),
   ]);
   if (!found?.value.agentConnected) return false;
@@ -45,7 +44,7 @@ export async function disconnectInstance(ctx: ControlContext, cluster: string, i
   const waiting = await servicesThatWait(ctx, cluster);
   const isWaiting = (group: string | undefined) => group !== undefined && waiting.has(group);
   let declared = false;
-  await updateWithRetry(ctx.store, containerInstances, instanceKey(cluster, instanceId), (i) => {
+  await updateWithRetry(ctx.store, containerInstances, containerInstances.key(cluster, instanceId), (i) => {
     declared = false;
     // Registered again since the lease was found expired: it is alive (and its lease fresh).
     if (!i.agentConnected || now - i.heartbeatAt <= ttl) return undefined;
@@ -65,7 +64,7 @@ export async function disconnectInstance(ctx: ControlContext, cluster: string, i
   if (!declared) return false;
 
   const seconds = Math.round(ctx.settings.heartbeatTtlMs / 1000);
-  const all = await readAll(ctx.store, tasks, `TASK#${cluster}`);
+  const all = await readAll(ctx.store, tasks, tasks.partition(cluster));
   for (const { value } of all) {
     if (value.containerInstanceId !== instanceId || value.lastStatus === 'STOPPED' || isWaiting(value.group)) continue;
     await stopNow(ctx, cluster, value.taskId, {
@@ -78,6 +77,6 @@ export async function disconnectInstance(ctx: ControlContext, cluster: string, i
 
 /** The groups of services whose tasks wait for a lost instance instead of being replaced. */
 async function servicesThatWait(ctx: ControlContext, cluster: string): Promise<Set<string>> {
-  const all = await readAll(ctx.store, services, `SERVICE#${cluster}`);
+  const all = await readAll(ctx.store, services, services.partition(cluster));
   return new Set(all.filter((s) => s.value.onDisconnect === 'wait').map((s) => `service:${s.value.serviceName}`));
 }

@@ -2,7 +2,6 @@ import { containerInstances } from '../domain/collections.ts';
 import type { PollRequest } from '../schemas/agent-api.ts';
 import type { ContainerInstance } from '../schemas/container-instance.ts';
 import type { ControlContext } from './context.ts';
-import { instanceKey } from './instances.ts';
 import { updateWithRetry } from './listing.ts';
 
 /** The instance attribute that shows whether the host's container engine answers its agent. */
@@ -29,7 +28,7 @@ export async function recordEngineStatus(
   const value = engineStatusValue(status);
   const current = instance.attributes.find((a) => a.name === ENGINE_STATUS_ATTRIBUTE);
   if (current?.value === value) return instance;
-  const updated = await updateWithRetry(ctx.store, containerInstances, instanceKey(instance.clusterName, instance.id), (i) => {
+  const updated = await updateWithRetry(ctx.store, containerInstances, containerInstances.key(instance.clusterName, instance.id), (i) => {
     if (i.attributes.find((a) => a.name === ENGINE_STATUS_ATTRIBUTE)?.value === value) return undefined;
     const others = i.attributes.filter((a) => a.name !== ENGINE_STATUS_ATTRIBUTE);
     return { ...i, attributes: [...others, { name: ENGINE_STATUS_ATTRIBUTE, value }] };

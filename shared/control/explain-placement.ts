@@ -27,7 +27,7 @@ import { placementRequestOf, resolveRunTask } from './tasks.ts';
 export async function explainPlacement(ctx: ControlContext, request: RunTaskRequest): Promise<ExplainPlacementResponse> {
   const resolved = await resolveRunTask(ctx, request);
   const { count, cluster, definition, strategy } = resolved;
-  const instances = (await readAll(ctx.store, containerInstances, `INSTANCE#${cluster}`))
+  const instances = (await readAll(ctx.store, containerInstances, containerInstances.partition(cluster)))
     .map((i) => i.value)
     .filter((i) => i.status !== 'INACTIVE');
   if (instances.length === 0) throw new InvalidParameterError('No Container Instances were found in your cluster.');

@@ -1,9 +1,9 @@
 import { containerInstances, instanceLeases } from '../domain/collections.ts';
 import type { ForeignInstancesResponse } from '../schemas/agent-api.ts';
 import type { ControlContext } from './context.ts';
-import { agentCluster, heartbeat, instanceKey } from './instances.ts';
+import { agentCluster, heartbeat } from './instances.ts';
 import { leaseExpired, readPulse } from './availability.ts';
-import { lastHeard, leaseKey } from './lease.ts';
+import { lastHeard } from './lease.ts';
 
 /**
  * Whether an agent still answers for each of these instances: registered,
@@ -25,8 +25,8 @@ export async function foreignInstances(
   await heartbeat(ctx, clusterRef, askerId, epoch);
   const ids = [...new Set(instanceIds)].filter((id) => id !== askerId);
   const [instances, leases, pulse] = await Promise.all([
-    ctx.store.getMany(containerInstances, ids.map((id) => instanceKey(cluster, id))),
-    ctx.store.getMany(instanceLeases, ids.map((id) => leaseKey(cluster, id))),
+    ctx.store.getMany(containerInstances, ids.map((id) => containerInstances.key(cluster, id))),
+    ctx.store.getMany(instanceLeases, ids.map((id) => instanceLeases.key(cluster, id))),
     readPulse(ctx),
   ]);
   const now = ctx.clock.now();

@@ -15,11 +15,7 @@ import { listMatching, updateWithRetry } from './listing.ts';
 import { decodeToken, encodeToken, pageSize } from './pagination.ts';
 import { AgentError } from '../domain/errors.ts';
 import { fleetChanged } from './direct-placement.ts';
-import { lastHeard, leaseKey, startLease, writeLease } from './lease.ts';
-
-export function instanceKey(cluster: string, id: string): { partition: string; sort: string } {
-  return { partition: `INSTANCE#${cluster}`, sort: id };
-}
+import { lastHeard, startLease, writeLease } from './lease.ts';
 
 /**
  * Registers a host, or re-attaches one that kept its id across a restart.
@@ -40,7 +36,7 @@ export async function registerInstance(
     portsUdp: request.resources.reservedPortsUdp,
   };
   if (request.instanceId !== undefined) {
-    const updated = await updateWithRetry(ctx.store, containerInstances, instanceKey(cluster, request.instanceId), (i) => {
+    const updated = await updateWithRetry(ctx.store, containerInstances, containerInstances.key(cluster, request.instanceId), (i) => {
       if (i.status === 'INACTIVE') {
         throw new AgentError(404, 'InstanceNotFound', `Container instance ${i.id} was deregistered`);
       }
@@ -118,11 +114,11 @@ export async function heartbeat(
   epoch: number,
 ): Promise<ContainerInstance> {
   const cluster = agentCluster(ctx.deployment, clusterRef);
-  const key = instanceKey(cluster, instanceId);
+  const key = containerInstances.key(cluster, instanceId);
   for (let attempt = 0; ; attempt++) {
     const [current, lease] = await Promise.all([
       ctx.store.get(containerInstances, key),
-      ctx.store.get(instanceLeases, leaseKey(cluster, instanceId)),
+      ctx.store.get(instanceLeases, instanceLeases.key(cluster, instanceId)),
     ]);
     const instance = current?.value;
     if (!current || !instance || instance.status === 'INACTIVE') {
@@ -153,7 +149,7 @@ export async function listContainerInstances(
   }
   const cluster = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
   const status = request.status;
-  const page = await listMatching(ctx.store, containerInstances, `INSTANCE#${cluster}`, {
+  const page = await listMatching(ctx.store, containerInstances, containerInstances.partition(cluster), {
     limit: pageSize(request.maxResults),
     ...optionalAfter(decodeToken(`instances/${cluster}`, request.nextToken)),
     match: (i) => (status === undefined ? i.status !== 'INACTIVE' : i.status === status),
@@ -173,7 +169,7 @@ export async function describeContainerInstances(
   const ids = refs.map((r) => resourceId(ctx.deployment, r, 'container-instance', cluster));
   const found = await ctx.store.getMany(
     containerInstances,
-    ids.map((id) => instanceKey(cluster, id)),
+    ids.map((id) => containerInstances.key(cluster, id)),
   );
   const byId = new Map(found.map((f) => [f.value.id, f.value]));
   const instances: ContainerInstance[] = [];
@@ -197,7 +193,7 @@ export async function deregisterContainerInstance(
 ): Promise<ContainerInstance> {
   const cluster = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
   const id = resourceId(ctx.deployment, request.containerInstance, 'container-instance', cluster);
-  const updated = await updateWithRetry(ctx.store, containerInstances, instanceKey(cluster, id), (i) => {
+  const updated = await updateWithRetry(ctx.store, containerInstances, containerInstances.key(cluster, id), (i) => {
     if (i.status === 'INACTIVE') return undefined;
     const live = Object.values(i.assignments).length;
     if (live > 0 && request.force !== true) {
@@ -229,7 +225,7 @@ export async function updateContainerInstancesState(
   const missing: string[] = [];
   for (const ref of refs) {
     const id = resourceId(ctx.deployment, ref, 'container-instance', cluster);
-    const updated = await updateWithRetry(ctx.store, containerInstances, instanceKey(cluster, id), (i) => {
+    const updated = await updateWithRetry(ctx.store, containerInstances, containerInstances.key(cluster, id), (i) => {
       if (i.status === 'INACTIVE' || i.status === status) return undefined;
       return { ...i, status, generation: i.generation + 1 };
     });

@@ -7,11 +7,9 @@ import type { ControlContext } from './context.ts';
 /**
  * An agent's liveness, kept apart from its instance item (docs/decisions.md):
  * renewing it is one write of a few dozen bytes, where rewriting the instance
- * item costs a write unit per kilobyte of assignments.
+ * item costs a write unit per kilobyte of assignments. Its key is
+ * `instanceLeases.key(cluster, instanceId)`.
  */
-export function leaseKey(cluster: string, instanceId: string): { partition: string; sort: string } {
-  return { partition: `LEASE#${cluster}`, sort: instanceId };
-}
 
 /** A lease not renewed for a day is gone from the table: its instance was deregistered or its cluster deleted. */
 const LEASE_RETENTION_SECONDS = 24 * 3600;
@@ -45,7 +43,7 @@ export async function writeLease(
 /** A (re)registered agent starts a fresh lease, unfenced, whatever was there. */
 export async function startLease(ctx: ControlContext, cluster: string, instanceId: string): Promise<void> {
   for (let attempt = 0; attempt < 8; attempt++) {
-    const seen = await ctx.store.get(instanceLeases, leaseKey(cluster, instanceId));
+    const seen = await ctx.store.get(instanceLeases, instanceLeases.key(cluster, instanceId));
     const fresh = { clusterName: cluster, instanceId, renewedAt: ctx.clock.now(), fenced: false };
     if (await writeLease(ctx, cluster, instanceId, seen, () => fresh)) return;
   }

@@ -49,7 +49,7 @@ export async function describeServiceDeployments(
   const missing: string[] = [];
   for (const ref of refs) {
     const { cluster, service, id } = serviceDeploymentRef(ctx.deployment, ref);
-    const item = await ctx.store.get(services, { partition: `SERVICE#${cluster}`, sort: service });
+    const item = await ctx.store.get(services, services.key(cluster, service));
     const deployment = item && allDeployments(item.value).find((d) => d.id === id);
     if (item && deployment) found.push({ service: item.value, deployment });
     else missing.push(ref);
@@ -69,7 +69,7 @@ export async function stopServiceDeployment(
   const { cluster, service, id } = serviceDeploymentRef(ctx.deployment, arn);
   const now = ctx.clock.now();
   const newId = deploymentId(ctx);
-  const updated = await updateWithRetry(ctx.store, services, { partition: `SERVICE#${cluster}`, sort: service }, (s) => {
+  const updated = await updateWithRetry(ctx.store, services, services.key(cluster, service), (s) => {
     const primary = s.deployments[0];
     if (!allDeployments(s).some((d) => d.id === id)) {
       throw new NotFoundError('serviceDeployment', `Service deployment ${arn} was not found`);

@@ -28,10 +28,6 @@ export function deploymentId(ctx: ControlContext): string {
   return `ecs-svc/${digits}`;
 }
 
-function serviceKey(cluster: string, name: string): { partition: string; sort: string } {
-  return { partition: `SERVICE#${cluster}`, sort: name };
-}
-
 async function activeTaskDefinitionArn(ctx: ControlContext, ref: string): Promise<string> {
   const definition = (await findTaskDefinition(ctx, ref)).value;
   if (definition.status !== 'ACTIVE') {
@@ -87,7 +83,7 @@ export async function createService(ctx: ControlContext, request: CreateServiceR
     reconcileSeq: 0,
     lastPass: { at: 0, started: [], stopped: [] },
   };
-  const existing = await ctx.store.get(services, serviceKey(cluster, request.serviceName));
+  const existing = await ctx.store.get(services, services.key(cluster, request.serviceName));
   if (existing && existing.value.status !== 'INACTIVE') {
     if (request.clientToken !== undefined && existing.value.clientToken === fresh.clientToken) return existing.value;
     throw new InvalidParameterError('Creation of service was not idempotent.');
@@ -104,7 +100,7 @@ export async function createService(ctx: ControlContext, request: CreateServiceR
 export async function requireService(ctx: ControlContext, clusterRef: string | undefined, ref: string): Promise<Versioned<Service>> {
   const cluster = (await requireActiveCluster(ctx, clusterRef)).value.clusterName;
   const name = serviceName(ctx.deployment, ref, cluster);
-  const found = await ctx.store.get(services, serviceKey(cluster, name));
+  const found = await ctx.store.get(services, services.key(cluster, name));
   if (!found) throw new NotFoundError('service', 'Service not found.', { service: ref });
   return found;
 }
@@ -123,7 +119,7 @@ export async function updateService(ctx: ControlContext, request: UpdateServiceR
   }
   const now = ctx.clock.now();
   const newId = deploymentId(ctx);
-  const updated = await updateWithRetry(ctx.store, services, serviceKey(found.value.clusterName, found.value.serviceName), (s) => {
+  const updated = await updateWithRetry(ctx.store, services, services.key(found.value.clusterName, found.value.serviceName), (s) => {
     if (s.status !== 'ACTIVE') throw new ServiceNotActiveError('Service was not ACTIVE.');
     if (s.schedulingStrategy === 'DAEMON' && request.desiredCount !== undefined) {
       throw new InvalidParameterError('The desiredCount of a DAEMON service follows its instances and cannot be set');
@@ -169,7 +165,7 @@ export function startDeployment(service: Service, id: string, taskDefinitionArn:
 
 export async function deleteService(ctx: ControlContext, request: z.infer<typeof deleteServiceRequest>): Promise<Service> {
   const found = await requireService(ctx, request.cluster, request.service);
-  const updated = await updateWithRetry(ctx.store, services, serviceKey(found.value.clusterName, found.value.serviceName), (s) => {
+  const updated = await updateWithRetry(ctx.store, services, services.key(found.value.clusterName, found.value.serviceName), (s) => {
     if (s.status !== 'ACTIVE') throw new ServiceNotActiveError('Service was not ACTIVE.');
     if (s.schedulingStrategy === 'REPLICA' && s.desiredCount > 0 && request.force !== true) {
       throw new InvalidParameterError('The service cannot be stopped while it is scaled above 0.');
@@ -189,7 +185,7 @@ export async function describeServices(
 ): Promise<{ services: Service[]; missing: string[] }> {
   const cluster = (await requireActiveCluster(ctx, clusterRef)).value.clusterName;
   const names = refs.map((r) => serviceName(ctx.deployment, r, cluster));
-  const found = await ctx.store.getMany(services, names.map((n) => serviceKey(cluster, n)));
+  const found = await ctx.store.getMany(services, names.map((n) => services.key(cluster, n)));
   const byName = new Map(found.map((f) => [f.value.serviceName, f.value]));
   const result: Service[] = [];
   const missing: string[] = [];
@@ -206,7 +202,7 @@ export async function listServices(
   request: z.infer<typeof listServicesRequest>,
 ): Promise<{ services: Service[]; nextToken?: string }> {
   const cluster = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
-  const page = await listMatching(ctx.store, services, `SERVICE#${cluster}`, {
+  const page = await listMatching(ctx.store, services, services.partition(cluster), {
     limit: pageSize(request.maxResults),
     ...optionalAfter(decodeToken(`services/${cluster}`, request.nextToken)),
     match: (s) =>

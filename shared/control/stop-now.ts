@@ -22,7 +22,7 @@ export async function stopNow(
   await updateWithRetry(
     ctx.store,
     tasks,
-    { partition: `TASK#${cluster}`, sort: taskId },
+    tasks.key(cluster, taskId),
     (t): Task | undefined => {
       if (!when(t)) return undefined;
       const stopCode = t.stopCode ?? stop.stopCode;

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { taskDefinitionRef } from '../domain/arn.ts';
-import { revisionKey, taskDefinitionFamilies, taskDefinitions } from '../domain/collections.ts';
+import { taskDefinitionFamilies, taskDefinitions } from '../domain/collections.ts';
 import { ClientError, NotFoundError } from '../domain/errors.ts';
 import { requireTaskDefinitionSize } from '../domain/request-limits.ts';
 import { validateTaskDefinition } from '../domain/resources.ts';
@@ -32,8 +32,8 @@ export async function registerTaskDefinition(
   // A family that already exists is fine: the write only makes sure it does.
   await ctx.store.tryCreate(taskDefinitionFamilies, { family, createdAt: now });
   for (let attempt = 0; attempt < 20; attempt++) {
-    const latest = await ctx.store.query(taskDefinitions, 'TASKDEF', {
-      prefix: `${family}#`,
+    const latest = await ctx.store.query(taskDefinitions, taskDefinitions.partition(), {
+      prefix: taskDefinitions.familyPrefix(family),
       descending: true,
       limit: 1,
     });
@@ -60,16 +60,13 @@ export async function findTaskDefinition(
 ): Promise<Versioned<TaskDefinition>> {
   const { family, revision } = taskDefinitionRef(ctx.deployment, ref);
   if (revision !== undefined) {
-    const found = await ctx.store.get(taskDefinitions, {
-      partition: 'TASKDEF',
-      sort: `${family}#${revisionKey(revision)}`,
-    });
+    const found = await ctx.store.get(taskDefinitions, taskDefinitions.key(family, revision));
     if (found) return found;
   } else {
     let after: string | undefined;
     do {
-      const page = await ctx.store.query(taskDefinitions, 'TASKDEF', {
-        prefix: `${family}#`,
+      const page = await ctx.store.query(taskDefinitions, taskDefinitions.partition(), {
+        prefix: taskDefinitions.familyPrefix(family),
         descending: true,
         limit: 25,
         ...optionalAfter(after),
@@ -102,11 +99,11 @@ export async function listTaskDefinitions(
     throw new ClientError('sort DESC is not supported yet; list ASC and reverse');
   }
   const status = request.status ?? 'ACTIVE';
-  const page = await listMatching(ctx.store, taskDefinitions, 'TASKDEF', {
+  const page = await listMatching(ctx.store, taskDefinitions, taskDefinitions.partition(), {
     limit: pageSize(request.maxResults),
     ...optionalAfter(decodeToken('taskdefs', request.nextToken)),
     // ECS's familyPrefix here is a whole family name, not a prefix.
-    ...(request.familyPrefix !== undefined && { prefix: `${request.familyPrefix}#` }),
+    ...(request.familyPrefix !== undefined && { prefix: taskDefinitions.familyPrefix(request.familyPrefix) }),
     match: (t) => t.status === status,
   });
   return {
@@ -124,7 +121,7 @@ export async function listTaskDefinitionFamilies(
   const families: string[] = [];
   let after = decodeToken('families', request.nextToken);
   for (;;) {
-    const page = await listMatching(ctx.store, taskDefinitionFamilies, 'FAMILY', {
+    const page = await listMatching(ctx.store, taskDefinitionFamilies, taskDefinitionFamilies.partition(), {
       limit,
       ...optionalAfter(after),
       ...(request.familyPrefix !== undefined && { prefix: request.familyPrefix }),

@@ -75,7 +75,7 @@ export async function runTask(ctx: ControlContext, request: RunTaskRequest): Pro
   const token = request.clientToken;
   const requestHash = createHash('sha256').update(JSON.stringify({ ...request, clientToken: undefined })).digest('hex');
   if (token !== undefined) {
-    const seen = await ctx.store.get(idempotencyRecords, { partition: `TOKEN#${name}`, sort: `RunTask#${token}` });
+    const seen = await ctx.store.get(idempotencyRecords, idempotencyRecords.key(name, 'RunTask', token));
     if (seen) {
       if (seen.value.requestHash !== requestHash) {
         throw new ClientError('The clientToken was already used with a different request');
@@ -144,7 +144,7 @@ async function ensureTasks(
 ): Promise<Task[]> {
   const found = await ctx.store.getMany(
     tasks,
-    ids.map((id) => ({ partition: `TASK#${name}`, sort: id })),
+    ids.map((id) => tasks.key(name, id)),
   );
   const byId = new Map(found.map((f) => [f.value.taskId, f.value]));
   const result: Task[] = [];
@@ -160,7 +160,7 @@ async function ensureTasks(
       result.push(task);
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
-      const now = await ctx.store.get(tasks, { partition: `TASK#${name}`, sort: id });
+      const now = await ctx.store.get(tasks, tasks.key(name, id));
       if (now) result.push(now.value);
     }
   }
@@ -222,7 +222,7 @@ export async function requestStop(
   const stored = await updateWithRetry(
     ctx.store,
     tasks,
-    { partition: `TASK#${cluster}`, sort: taskId },
+    tasks.key(cluster, taskId),
     (task): Task | undefined => {
       if (task.desiredStatus === 'STOPPED') return undefined;
       const stopping: Task = { ...task, desiredStatus: 'STOPPED', stoppingAt: now, stopCode, stoppedReason: reason };
@@ -243,7 +243,7 @@ export async function markAssignmentStopping(
   instanceId: string,
   taskId: string,
 ): Promise<void> {
-  await updateWithRetry(ctx.store, containerInstances, { partition: `INSTANCE#${cluster}`, sort: instanceId }, (i) => {
+  await updateWithRetry(ctx.store, containerInstances, containerInstances.key(cluster, instanceId), (i) => {
     const assignment = i.assignments[taskId];
     if (!assignment || assignment.desiredStatus === 'STOPPED') return undefined;
     const next: ContainerInstance = {
@@ -265,7 +265,7 @@ export async function describeTasks(
   const ids = refs.map((r) => resourceId(ctx.deployment, r, 'task', name));
   const found = await ctx.store.getMany(
     tasks,
-    ids.map((id) => ({ partition: `TASK#${name}`, sort: id })),
+    ids.map((id) => tasks.key(name, id)),
   );
   const byId = new Map(found.map((f) => [f.value.taskId, f.value]));
   const result: Task[] = [];
@@ -286,7 +286,7 @@ export async function listTasks(
   const instanceId =
     request.containerInstance !== undefined ? resourceId(ctx.deployment, request.containerInstance, 'container-instance', name) : undefined;
   const desired = request.desiredStatus ?? 'RUNNING';
-  const page = await listMatching(ctx.store, tasks, `TASK#${name}`, {
+  const page = await listMatching(ctx.store, tasks, tasks.partition(name), {
     limit: pageSize(request.maxResults),
     ...optionalAfter(decodeToken(`tasks/${name}`, request.nextToken)),
     match: (t) =>

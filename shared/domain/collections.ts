@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Collection } from '../ports/store.ts';
+import type { Collection, Key } from '../ports/store.ts';
 import { cluster, type Cluster } from '../schemas/cluster.ts';
 import { containerInstance, instanceLease, type ContainerInstance, type InstanceLease } from '../schemas/container-instance.ts';
 import { task, type Task } from '../schemas/task.ts';
@@ -16,56 +16,101 @@ import {
  * Where each entity lives in the one table. Partitions group what is listed
  * together; sort keys give the listing order. Names and ids never contain '#',
  * so it is a safe separator.
+ *
+ * This file and shared/security/collections.ts are the only places that spell
+ * a partition: callers build keys with `key(...)` and name a partition to
+ * list with `partition(...)`, so the layout can change in one place.
  */
 
+/**
+ * A collection that also builds its keys from their parts (a cluster name, an
+ * id, ...). `partitionOf`/`sortOf` read an entity; `partition`/`key` serve
+ * callers that hold only the parts.
+ */
+export type KeyedCollection<T, PartitionParts extends unknown[], KeyParts extends unknown[]> = Collection<T> & {
+  partition(...parts: PartitionParts): string;
+  key(...parts: KeyParts): Key;
+};
+
+interface Layout<T> {
+  readonly name: string;
+  readonly schema: z.ZodType<T>;
+  /** The item's sort key: the part of `key(...)` after the partition's parts. */
+  readonly sortOf: (value: T) => string;
+}
+
+/** A collection in one fixed partition (`CLUSTER`, `ACCESSKEY`, ...), keyed by one sort key. */
+export function inOnePartition<T>(partition: string, layout: Layout<T>): KeyedCollection<T, [], [sort: string]> {
+  return {
+    ...layout,
+    partition: () => partition,
+    key: (sort) => ({ partition, sort }),
+    partitionOf: () => partition,
+  };
+}
+
+/** A collection with a partition per cluster (`TASK#<cluster>`, ...), keyed by cluster and one sort key. */
+export function perCluster<T>(
+  prefix: string,
+  layout: Layout<T> & { readonly clusterOf: (value: T) => string },
+): KeyedCollection<T, [cluster: string], [cluster: string, sort: string]> {
+  const partition = (cluster: string) => `${prefix}#${cluster}`;
+  return {
+    name: layout.name,
+    schema: layout.schema,
+    sortOf: layout.sortOf,
+    partition,
+    key: (cluster, sort) => ({ partition: partition(cluster), sort }),
+    partitionOf: (value) => partition(layout.clusterOf(value)),
+  };
+}
+
 /** Revisions sort as numbers when padded to a fixed width. */
-export function revisionKey(revision: number): string {
+function revisionKey(revision: number): string {
   return String(revision).padStart(10, '0');
 }
 
-export const clusters: Collection<Cluster> = {
-  name: 'cluster',
-  schema: cluster,
-  partitionOf: () => 'CLUSTER',
-  sortOf: (c) => c.clusterName,
-};
+export const clusters = inOnePartition<Cluster>('CLUSTER', { name: 'cluster', schema: cluster, sortOf: (c) => c.clusterName });
 
-export const taskDefinitionFamilies: Collection<TaskDefinitionFamily> = {
+export const taskDefinitionFamilies = inOnePartition<TaskDefinitionFamily>('FAMILY', {
   name: 'family',
   schema: taskDefinitionFamily,
-  partitionOf: () => 'FAMILY',
   sortOf: (f) => f.family,
-};
+});
 
 /** Every revision in one partition, so ListTaskDefinitions is one query. */
-export const taskDefinitions: Collection<TaskDefinition> = {
+export const taskDefinitions: KeyedCollection<TaskDefinition, [], [family: string, revision: number]> & {
+  /** The sort-key prefix of every revision of one family, for a query. */
+  familyPrefix(family: string): string;
+} = {
   name: 'taskdef',
   schema: taskDefinition,
-  partitionOf: () => 'TASKDEF',
-  sortOf: (t) => `${t.family}#${revisionKey(t.revision)}`,
+  partition: () => 'TASKDEF',
+  key: (family, revision) => ({
+    partition: taskDefinitions.partition(),
+    sort: `${taskDefinitions.familyPrefix(family)}${revisionKey(revision)}`,
+  }),
+  familyPrefix: (family) => `${family}#`,
+  partitionOf: () => taskDefinitions.partition(),
+  sortOf: (t) => taskDefinitions.key(t.family, t.revision).sort,
 };
 
-export const containerInstances: Collection<ContainerInstance> = {
+export const containerInstances = perCluster<ContainerInstance>('INSTANCE', {
   name: 'instance',
   schema: containerInstance,
-  partitionOf: (i) => `INSTANCE#${i.clusterName}`,
+  clusterOf: (i) => i.clusterName,
   sortOf: (i) => i.id,
-};
+});
 
 /** Leases in a partition of their own: the monitor reads a cluster's at once, and instance queries never carry them. */
-export const instanceLeases: Collection<InstanceLease> = {
+export const instanceLeases = perCluster<InstanceLease>('LEASE', {
   name: 'lease',
   schema: instanceLease,
-  partitionOf: (l) => `LEASE#${l.clusterName}`,
+  clusterOf: (l) => l.clusterName,
   sortOf: (l) => l.instanceId,
-};
+});
 
-export const tasks: Collection<Task> = {
-  name: 'task',
-  schema: task,
-  partitionOf: (t) => `TASK#${t.clusterName}`,
-  sortOf: (t) => t.taskId,
-};
+export const tasks = perCluster<Task>('TASK', { name: 'task', schema: task, clusterOf: (t) => t.clusterName, sortOf: (t) => t.taskId });
 
 /** A clientToken seen by RunTask: what it was sent with and what it created. */
 export const idempotencyRecord = z.object({
@@ -78,24 +123,32 @@ export const idempotencyRecord = z.object({
 });
 export type IdempotencyRecord = z.infer<typeof idempotencyRecord>;
 
-export const idempotencyRecords: Collection<IdempotencyRecord> = {
+export const idempotencyRecords: KeyedCollection<
+  IdempotencyRecord,
+  [cluster: string],
+  [cluster: string, operation: string, token: string]
+> = {
   name: 'token',
   schema: idempotencyRecord,
-  partitionOf: (r) => `TOKEN#${r.clusterName}`,
-  sortOf: (r) => `${r.operation}#${r.token}`,
+  partition: (cluster) => `TOKEN#${cluster}`,
+  key: (cluster, operation, token) => ({ partition: idempotencyRecords.partition(cluster), sort: `${operation}#${token}` }),
+  partitionOf: (r) => idempotencyRecords.partition(r.clusterName),
+  sortOf: (r) => idempotencyRecords.key(r.clusterName, r.operation, r.token).sort,
 };
 
-export const services: Collection<Service> = {
+export const services = perCluster<Service>('SERVICE', {
   name: 'service',
   schema: service,
-  partitionOf: (s) => `SERVICE#${s.clusterName}`,
+  clusterOf: (s) => s.clusterName,
   sortOf: (s) => s.serviceName,
-};
+});
 
 /** One item for the whole deployment: the monitor's record of the control plane's availability. */
-export const controlPlanePulses: Collection<ControlPlanePulse> = {
+export const controlPlanePulses: KeyedCollection<ControlPlanePulse, [], []> = {
   name: 'pulse',
   schema: controlPlanePulse,
-  partitionOf: () => 'MONITOR',
-  sortOf: () => 'pulse',
+  partition: () => 'MONITOR',
+  key: () => ({ partition: controlPlanePulses.partition(), sort: 'pulse' }),
+  partitionOf: () => controlPlanePulses.partition(),
+  sortOf: () => controlPlanePulses.key().sort,
 };

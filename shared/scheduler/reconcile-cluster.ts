@@ -9,7 +9,6 @@ import { readAll, updateWithRetry } from '../control/listing.ts';
 import { placementRequestOf } from '../control/tasks.ts';
 import { stopNow } from '../control/stop-now.ts';
 import { conflictPause } from '../control/conflict-pause.ts';
-import { instanceKey } from '../control/instances.ts';
 import { buildFleet } from './fleet.ts';
 import { placeTask, planPlacements, reserve } from './pipeline.ts';
 import type { PlacementDecision } from './types.ts';
@@ -37,7 +36,7 @@ const MAX_PLACEMENT_ROUNDS = 5;
 export async function reconcileCluster(ctx: ControlContext, cluster: string): Promise<ReconcileOutcome> {
   // Services are read before tasks: a service written by a concurrent pass
   // then announces actions our task snapshot must already show (see behind()).
-  const serviceItems = await readAll(ctx.store, services, `SERVICE#${cluster}`);
+  const serviceItems = await readAll(ctx.store, services, services.partition(cluster));
   let [instanceItems, taskItems] = await readCluster(ctx, cluster);
   const plan = planReconcile(
     instanceItems.map((i) => i.value),
@@ -72,8 +71,8 @@ function readCluster(
   cluster: string,
 ): Promise<[Versioned<ContainerInstance>[], Versioned<Task>[]]> {
   return Promise.all([
-    readAll(ctx.store, containerInstances, `INSTANCE#${cluster}`),
-    readAll(ctx.store, tasks, `TASK#${cluster}`),
+    readAll(ctx.store, containerInstances, containerInstances.partition(cluster)),
+    readAll(ctx.store, tasks, tasks.partition(cluster)),
   ]);
 }
 
@@ -118,7 +117,7 @@ async function changeInstance(
   instanceId: string,
   change: (i: ContainerInstance) => ContainerInstance | undefined,
 ): Promise<void> {
-  await updateWithRetry(ctx.store, containerInstances, instanceKey(cluster, instanceId), (i) => {
+  await updateWithRetry(ctx.store, containerInstances, containerInstances.key(cluster, instanceId), (i) => {
     const next = change(i);
     return next && { ...next, generation: i.generation + 1 };
   }, { attempts: 10, pause: conflictPause(ctx) });
@@ -151,7 +150,7 @@ async function bindTask(
     }
   }
   let bound = false;
-  await updateWithRetry(ctx.store, tasks, { partition: `TASK#${cluster}`, sort: taskId }, (t) => {
+  await updateWithRetry(ctx.store, tasks, tasks.key(cluster, taskId), (t) => {
     const next = bind(t);
     bound = next !== undefined;
     return next;

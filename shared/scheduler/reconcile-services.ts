@@ -168,7 +168,7 @@ export async function recordUnplaceable(
   serviceName: string,
   message: string,
 ): Promise<void> {
-  const key = { partition: `SERVICE#${cluster}`, sort: serviceName };
+  const key = services.key(cluster, serviceName);
   const current = await ctx.store.get(services, key);
   if (!current) return;
   const text = `${label(current.value)} was unable to place a task because no container instance met all of its requirements. ${message}`;

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Collection } from '../ports/store.ts';
 import { registerInstanceResponse } from '../schemas/agent-api.ts';
 import { epochMs, name255 } from '../schemas/common.ts';
 import { encryptedSecret } from './access-key.ts';
@@ -117,34 +116,6 @@ export const instanceCredentialRecord = z.object({
   previousValidUntil: epochMs.optional(),
 });
 export type InstanceCredentialRecord = z.infer<typeof instanceCredentialRecord>;
-
-/**
- * | partition             | sort key     | item                                   |
- * | --------------------- | ------------ | -------------------------------------- |
- * | `AGENTTOKEN`          | token SHA-256 | registration token (hashed), expires  |
- * | `AGENTKEY`            | key id       | credential signing key (encrypted)     |
- * | `AGENTCRED#<cluster>` | instance id  | the instance's current credential serial |
- */
-export const registrationTokens: Collection<StoredRegistrationToken> = {
-  name: 'agent-registration-token',
-  schema: storedRegistrationToken,
-  partitionOf: () => 'AGENTTOKEN',
-  sortOf: (t) => t.tokenHash,
-};
-
-export const signingKeys: Collection<StoredSigningKey> = {
-  name: 'agent-signing-key',
-  schema: storedSigningKey,
-  partitionOf: () => 'AGENTKEY',
-  sortOf: (k) => k.keyId,
-};
-
-export const instanceCredentials: Collection<InstanceCredentialRecord> = {
-  name: 'agent-instance-credential',
-  schema: instanceCredentialRecord,
-  partitionOf: (r) => `AGENTCRED#${r.cluster}`,
-  sortOf: (r) => r.instanceId,
-};
 
 /** Binds a signing key's ciphertext to its item. */
 export function signingKeyContext(keyId: string): Record<string, string> {

@@ -1,4 +1,4 @@
-import type { Collection } from '../ports/store.ts';
+import { inOnePartition } from '../domain/collections.ts';
 import { storedClusterPolicy, type StoredClusterPolicy } from '../schemas/cluster-policy.ts';
 
 // The policy's schema lives in shared/schemas/cluster-policy.ts; re-exported
@@ -27,13 +27,8 @@ export {
  * ECS's shape. A policy may be read on every RunTask: one strongly
  * consistent get.
  */
-export const clusterPolicies: Collection<StoredClusterPolicy> = {
+export const clusterPolicies = inOnePartition<StoredClusterPolicy>('CLUSTERPOLICY', {
   name: 'cluster-policy',
   schema: storedClusterPolicy,
-  partitionOf: () => 'CLUSTERPOLICY',
   sortOf: (p) => p.clusterName,
-};
-
-export function clusterPolicyKey(clusterName: string): { partition: string; sort: string } {
-  return { partition: 'CLUSTERPOLICY', sort: clusterName };
-}
+});

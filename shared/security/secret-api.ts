@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Collection } from '../ports/store.ts';
+import { inOnePartition } from '../domain/collections.ts';
 import { NAME_PATTERN } from '../domain/arn.ts';
 import { epochMs } from '../schemas/common.ts';
 import { encryptedSecret } from './access-key.ts';
@@ -75,16 +75,11 @@ export const storedSecret = z.object({
 export type StoredSecret = z.infer<typeof storedSecret>;
 
 /** `SECRET` / name: one partition, listed in name order. */
-export const storedSecrets: Collection<StoredSecret> = {
+export const storedSecrets = inOnePartition<StoredSecret>('SECRET', {
   name: 'secret',
   schema: storedSecret,
-  partitionOf: () => 'SECRET',
   sortOf: (s) => s.name,
-};
-
-export function secretKey(name: string): { partition: string; sort: string } {
-  return { partition: 'SECRET', sort: name };
-}
+});
 
 /** Binds a ciphertext to its secret's name: values cannot be swapped between items. */
 export function taskSecretContext(name: string): Record<string, string> {

@@ -11,7 +11,6 @@
  * pair. Run: npm run bench:agent-cost
  */
 import { RegisterTaskDefinitionCommand, RunTaskCommand, CreateClusterCommand } from '@aws-sdk/client-ecs';
-import { leaseKey } from '../../shared/control/lease.ts';
 import { containerInstances, instanceLeases } from '../../shared/domain/collections.ts';
 import { keyOf } from '../../shared/ports/store.ts';
 import { startBerth } from '../support/berth.ts';
@@ -92,7 +91,7 @@ async function main(): Promise<void> {
   };
   const idleBytes = await instanceSize();
   const first = fleet.instances[0];
-  const lease = first && (await berth.ctx.store.get(instanceLeases, leaseKey('cost', first.instanceId)));
+  const lease = first && (await berth.ctx.store.get(instanceLeases, instanceLeases.key('cost', first.instanceId)));
   if (!lease) throw new Error('no lease item');
   const leaseKeyOf = keyOf(instanceLeases, lease.value);
   const leaseBytes = itemBytes(leaseKeyOf.partition, leaseKeyOf.sort, JSON.stringify(lease.value), 'lease');

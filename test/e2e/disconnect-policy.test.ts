@@ -43,7 +43,7 @@ describe('disconnect policy', () => {
     await berth.ecs.send(new CreateServiceCommand({ cluster: CLUSTER, serviceName: 'web', taskDefinition: 'one', desiredCount: 2 }));
     await waitFor(
       async () => {
-        const all = await readAll(berth.ctx.store, tasks, `TASK#${CLUSTER}`);
+        const all = await readAll(berth.ctx.store, tasks, tasks.partition(CLUSTER));
         return all.filter((t) => t.value.containerInstanceId === instanceId).length === 3 ? true : undefined;
       },
       { what: 'three tasks placed on the instance' },
@@ -58,21 +58,21 @@ describe('disconnect policy', () => {
     const later = { ...berth.ctx, clock: { ...berth.ctx.clock, now: () => Date.now() + 60_000 } };
     expect(await disconnectInstance(later, CLUSTER, instanceId)).toBe(true);
 
-    const all = (await readAll(berth.ctx.store, tasks, `TASK#${CLUSTER}`)).map((t) => t.value);
+    const all = (await readAll(berth.ctx.store, tasks, tasks.partition(CLUSTER))).map((t) => t.value);
     const singleton = all.filter((t) => t.group === 'service:singleton');
     const web = all.filter((t) => t.group === 'service:web' && t.containerInstanceId === instanceId);
     expect(singleton.map((t) => t.lastStatus)).toEqual(['PENDING']);
     expect(web.map((t) => t.lastStatus)).toEqual(['STOPPED', 'STOPPED']);
     expect(web.every((t) => /Task lost/.test(t.stoppedReason ?? ''))).toBe(true);
 
-    const instance = await berth.ctx.store.get(containerInstances, { partition: `INSTANCE#${CLUSTER}`, sort: instanceId });
+    const instance = await berth.ctx.store.get(containerInstances, containerInstances.key(CLUSTER, instanceId));
     expect(instance?.value).toMatchObject({ agentConnected: false, epoch: 2 });
     const assignment = (id: string) => instance?.value.assignments[id]?.desiredStatus;
     expect(singleton.map((t) => assignment(t.taskId))).toEqual(['RUNNING']);
   });
 
   it('finishes a stop asked for while the instance is disconnected: no agent will report it', async () => {
-    const all = (await readAll(berth.ctx.store, tasks, `TASK#${CLUSTER}`)).map((t) => t.value);
+    const all = (await readAll(berth.ctx.store, tasks, tasks.partition(CLUSTER))).map((t) => t.value);
     const waiting = all.find((t) => t.group === 'service:singleton' && t.lastStatus !== 'STOPPED');
     expect(waiting?.containerInstanceId).toBe(instanceId);
     await berth.ecs.send(new StopTaskCommand({ cluster: CLUSTER, task: waiting?.taskId ?? '' }));
@@ -88,7 +88,7 @@ describe('disconnect policy', () => {
     // Its reservation is given back; the returning agent stops what its assignments no longer name.
     await waitFor(
       async () => {
-        const instance = await berth.ctx.store.get(containerInstances, { partition: `INSTANCE#${CLUSTER}`, sort: instanceId });
+        const instance = await berth.ctx.store.get(containerInstances, containerInstances.key(CLUSTER, instanceId));
         return instance && instance.value.assignments[waiting?.taskId ?? ''] === undefined ? true : undefined;
       },
       { what: 'the assignment released' },
@@ -98,7 +98,7 @@ describe('disconnect policy', () => {
   it('does nothing to an instance whose lease is still fresh', async () => {
     const fresh = (await registerInstance(berth, CLUSTER, { cpu: 1024, memory: 1024 })).instanceId;
     expect(await disconnectInstance(berth.ctx, CLUSTER, fresh)).toBe(false);
-    const instance = await berth.ctx.store.get(containerInstances, { partition: `INSTANCE#${CLUSTER}`, sort: fresh });
+    const instance = await berth.ctx.store.get(containerInstances, containerInstances.key(CLUSTER, fresh));
     expect(instance?.value).toMatchObject({ agentConnected: true, epoch: 1 });
   });
 });

@@ -38,7 +38,7 @@ describe('duplicate and reordered reconcile delivery', () => {
   });
 
   const occupying = async () =>
-    (await readAll(berth.ctx.store, tasks, `TASK#${CLUSTER}`)).filter((t) => t.value.lastStatus !== 'STOPPED').length;
+    (await readAll(berth.ctx.store, tasks, tasks.partition(CLUSTER))).filter((t) => t.value.lastStatus !== 'STOPPED').length;
 
   it('never holds more than maximumPercent of desired', async () => {
     await berth.ecs.send(

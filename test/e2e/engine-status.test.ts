@@ -32,7 +32,7 @@ describe('the container engine status an agent reports', () => {
     return described.containerInstances?.[0]?.attributes?.find((a) => a.name === 'berth.docker.status')?.value;
   };
   const instanceVersion = async (agent: Agent) =>
-    (await berth.ctx.store.get(containerInstances, { partition: `INSTANCE#${CLUSTER}`, sort: agent.instanceId }))?.version;
+    (await berth.ctx.store.get(containerInstances, containerInstances.key(CLUSTER, agent.instanceId)))?.version;
 
   it('shows unresponsive, then responsive again, writing the instance only when it changes', async () => {
     const agent = await register();

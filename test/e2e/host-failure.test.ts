@@ -93,7 +93,7 @@ describe('host failure', { timeout: 150_000 }, () => {
   });
 
   it('fences the returning agent and converges without duplicates', async () => {
-    const item = await berth.ctx.store.get(containerInstances, { partition: `INSTANCE#${CLUSTER}`, sort: victim.instanceId });
+    const item = await berth.ctx.store.get(containerInstances, containerInstances.key(CLUSTER, victim.instanceId));
     expect(item?.value.agentConnected).toBe(false);
     const staleEpoch = (item?.value.epoch ?? 1) - 1;
 
@@ -112,7 +112,7 @@ describe('host failure', { timeout: 150_000 }, () => {
       expect(returned.instanceId).toBe(victim.instanceId);
       await waitFor(
         async () => {
-          const instance = await berth.ctx.store.get(containerInstances, { partition: `INSTANCE#${CLUSTER}`, sort: victim.instanceId });
+          const instance = await berth.ctx.store.get(containerInstances, containerInstances.key(CLUSTER, victim.instanceId));
           return instance?.value.agentConnected && Object.keys(instance.value.assignments).length === 0 ? true : undefined;
         },
         { timeoutMs: 30_000, what: 'the returning agent to drop its replaced tasks' },

@@ -5,7 +5,7 @@ import { silentLogger } from '../../functions/runtime/logger.ts';
 import type { ControlContext } from '../../shared/control/context.ts';
 import { disconnectInstance } from '../../shared/control/disconnect.ts';
 import { heartbeat } from '../../shared/control/instances.ts';
-import { leaseKey, writeLease } from '../../shared/control/lease.ts';
+import { writeLease } from '../../shared/control/lease.ts';
 import { containerInstances, instanceLeases } from '../../shared/domain/collections.ts';
 import type { Collection, Store } from '../../shared/ports/store.ts';
 import { agentPost } from '../support/agent-request.ts';
@@ -32,8 +32,8 @@ describe('the instance lease', () => {
 
   /** The control plane as it will be `ms` from now. */
   const after = (ms: number): ControlContext => ({ ...berth.ctx, clock: { ...berth.ctx.clock, now: () => Date.now() + ms } });
-  const instanceItem = (id: string) => berth.ctx.store.get(containerInstances, { partition: `INSTANCE#${CLUSTER}`, sort: id });
-  const leaseItem = (id: string) => berth.ctx.store.get(instanceLeases, leaseKey(CLUSTER, id));
+  const instanceItem = (id: string) => berth.ctx.store.get(containerInstances, containerInstances.key(CLUSTER, id));
+  const leaseItem = (id: string) => berth.ctx.store.get(instanceLeases, instanceLeases.key(CLUSTER, id));
   const register = () => registerInstance(berth, CLUSTER, { cpu: 1024, memory: 1024 });
   const poll = (agent: Awaited<ReturnType<typeof register>>) =>
     agentPost(berth.endpoint, { cluster: CLUSTER, instanceId: agent.instanceId, call: 'poll' }, agent.credential.token, {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PULSE_KEY, recordSweep } from '../../shared/control/availability.ts';
+import { recordSweep } from '../../shared/control/availability.ts';
 import { createCluster } from '../../shared/control/clusters.ts';
 import type { ControlContext } from '../../shared/control/context.ts';
 import { registerTaskDefinition } from '../../shared/control/task-definitions.ts';
@@ -48,6 +48,6 @@ describe('control operations that lose a race', () => {
     const pulse = await recordSweep(ctx, now, { connected: 0, silent: 0 });
     // The winner's pulse (dev mode's own monitor may have swept since; it never sweeps at `now`).
     expect(pulse.lastSweepAt).not.toBe(now);
-    expect((await berth.ctx.store.get(controlPlanePulses, PULSE_KEY))?.value.lastSweepAt).not.toBe(now);
+    expect((await berth.ctx.store.get(controlPlanePulses, controlPlanePulses.key()))?.value.lastSweepAt).not.toBe(now);
   });
 });

@@ -7,12 +7,12 @@ import {
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBerth } from '../../cli/berth.ts';
-import { registrationTokens } from '../../shared/security/agent-credentials.ts';
 import { hashRegistrationToken } from '../../shared/security/agent-credentials-token.ts';
 import { createAccessKeyResponse, readAuditResponse } from '../../shared/security/admin-api.ts';
 import { agentRequest } from '../support/agent-request.ts';
 import { registerInstance, startBerth, type TestBerth } from '../support/berth.ts';
 import { waitFor } from '../support/wait.ts';
+import { registrationTokens } from '../../shared/security/collections.ts';
 
 /**
  * Agent credentials against dev mode over HTTP: every /agent/v1 call needs
@@ -83,7 +83,7 @@ describe('agent credentials', () => {
     expect(second.status).toBe(401);
     expect(second.json).toMatchObject({ code: 'InvalidRegistrationToken', message: expect.stringMatching(/used already/) });
 
-    const stored = await berth.ctx.store.get(registrationTokens, { partition: 'AGENTTOKEN', sort: hashRegistrationToken(token) });
+    const stored = await berth.ctx.store.get(registrationTokens, registrationTokens.key(hashRegistrationToken(token)));
     expect(stored?.value).toMatchObject({ cluster: 'creds', uses: 1, maxUses: 1 });
     expect(JSON.stringify(stored)).not.toContain(token.slice('brt1_'.length));
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedFetch } from '../../cli/signed-fetch.ts';
 import { ensureCluster } from '../../shared/control/clusters.ts';
 import { disconnectInstance } from '../../shared/control/disconnect.ts';
-import { leaseKey, writeLease } from '../../shared/control/lease.ts';
+import { writeLease } from '../../shared/control/lease.ts';
 import { instanceLeases } from '../../shared/domain/collections.ts';
 import { ManualClock } from '../../shared/ports/clock.ts';
 import { readAuditResponse } from '../../shared/security/admin-api.ts';
@@ -108,7 +108,7 @@ describe('a registration token and a live instance', () => {
 
   it('re-attaches an instance being declared disconnected (its lease fenced by the monitor)', async () => {
     const quiet = await register(await token());
-    const lease = await berth.ctx.store.get(instanceLeases, leaseKey('take', quiet.instanceId));
+    const lease = await berth.ctx.store.get(instanceLeases, instanceLeases.key('take', quiet.instanceId));
     expect(await writeLease(berth.ctx, 'take', quiet.instanceId, lease, (l) => l && { ...l, fenced: true })).toBe(true);
     expect((await register(await token(), quiet.instanceId)).instanceId).toBe(quiet.instanceId);
   });

@@ -159,7 +159,7 @@ describe('audit log and access keys', () => {
   });
 
   it('keeps every secret out of the table and the logs', async () => {
-    const stored = await berth.securityStore.query(accessKeys, 'ACCESSKEY');
+    const stored = await berth.securityStore.query(accessKeys, accessKeys.partition());
     expect(stored.items.length).toBeGreaterThanOrEqual(5);
     const table = JSON.stringify(stored.items);
     const { records } = await berth.security.admin.readAudit({ since: '2026-01-01T00:00:00Z', limit: 1000 });
