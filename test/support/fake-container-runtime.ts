@@ -57,22 +57,12 @@ export class FakeContainerRuntime implements ContainerRuntime {
 
   /** A container already on the host (an earlier agent's), running unless said otherwise. */
   seed(config: { name: string; image: string; labels: Record<string, string>; state?: 'running' | 'exited'; exitCode?: number }): string {
-    const runtimeId = this.newId();
     const state = config.state ?? 'running';
-    this.containers.set(runtimeId, {
-      observation: {
-        runtimeId,
-        name: config.name,
-        image: config.image,
-        labels: config.labels,
-        state,
-        oomKilled: false,
-        portBindings: [],
-        startedAt: this.now(),
-        ...(state === 'exited' && { exitCode: config.exitCode ?? 0, finishedAt: this.now() }),
-      },
+    return this.add(config, {
+      state,
+      startedAt: this.now(),
+      ...(state === 'exited' && { exitCode: config.exitCode ?? 0, finishedAt: this.now() }),
     });
-    return runtimeId;
   }
 
   /** The container as the engine would describe it now. */
@@ -110,18 +100,10 @@ export class FakeContainerRuntime implements ContainerRuntime {
     if (failure) return failure;
     if (this.list().some((c) => c.name === config.name))
       return { ok: false, failure: { kind: 'conflict', message: `the name ${config.name} is in use` } };
-    const runtimeId = this.newId();
-    this.containers.set(runtimeId, {
-      observation: {
-        runtimeId,
-        name: config.name,
-        image: config.image,
-        labels: config.labels,
-        state: 'created',
-        oomKilled: false,
-        portBindings: config.portBindings,
-        stopTimeoutSeconds: config.stopTimeoutSeconds,
-      },
+    const runtimeId = this.add(config, {
+      state: 'created',
+      portBindings: config.portBindings,
+      stopTimeoutSeconds: config.stopTimeoutSeconds,
     });
     this.emit('create', runtimeId);
     return { ok: true, value: { runtimeId } };
@@ -220,6 +202,16 @@ export class FakeContainerRuntime implements ContainerRuntime {
         ...(kind === 'die' && c.exitCode !== undefined && { exitCode: c.exitCode }),
       });
     }
+  }
+
+  private add(
+    what: { name: string; image: string; labels: Readonly<Record<string, string>> },
+    fields: Partial<ContainerObservation> & Pick<ContainerObservation, 'state'>,
+  ): string {
+    const runtimeId = this.newId();
+    const { name, image, labels } = what;
+    this.containers.set(runtimeId, { observation: { runtimeId, name, image, labels, oomKilled: false, portBindings: [], ...fields } });
+    return runtimeId;
   }
 
   private newId(): string {
