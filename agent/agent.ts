@@ -16,19 +16,14 @@ import { HostPortAllocator, portsHeld } from './engine/host-ports.ts';
 import { RuntimeSync, type EngineStatus } from './engine/runtime-sync.ts';
 import { StepRunner } from './engine/steps.ts';
 import { TaskEngine } from './engine/task-engine.ts';
-import { registrationRequest } from './host/discovery.ts';
-import { readEc2Identity } from './host/imds.ts';
-import { MetadataServiceGuard } from './host/imds-block.ts';
+import { prepareHost } from './host/prepare-host.ts';
 import { isPortFree } from './host/port-probe.ts';
 import { jsonLogger } from './log.ts';
-import { awsSecretSource, regionOfZone } from './secrets/aws-secret-source.ts';
-import { controlPlaneSecretSource } from './secrets/berth-secret-source.ts';
-import { createSecretResolver } from './secrets/secret-resolver.ts';
+import { defaultSecretResolver } from './secrets/default-resolver.ts';
 import { drainTasks, DRAIN_REASON } from './drain.ts';
 import { registerWithRetry, waitForRuntime } from './startup.ts';
 import { guardStateDir } from './state/protected-mounts.ts';
 import { StateDir } from './state/state-dir.ts';
-import { AGENT_VERSION } from './version.ts';
 
 export interface AgentHandle {
   readonly instanceId: string;
@@ -58,17 +53,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
   const runtime = options.runtime ?? dockerRuntimeFor(options);
 
   const info = await waitForRuntime(runtime, logger, settings.backoff, random, () => stopping);
-  // Before any task runs: containers must not borrow the host's cloud credentials.
-  const metadata = new MetadataServiceGuard({ forceAllow: options.allowTaskImds === true, dockerHost: settings.dockerHost, logger });
-  await metadata.start();
-  const ec2 = settings.imds ? await readEc2Identity(settings.imds.endpoint, settings.imds.timeoutMs) : undefined;
-  const registration = registrationRequest(info, ec2, {
-    agentVersion: AGENT_VERSION,
-    reservedMemoryMiB: settings.reservedMemoryMiB,
-    reservedPorts: settings.reservedPorts,
-    reservedPortsUdp: settings.reservedPortsUdp,
-    attributes: options.attributes ?? {},
-  });
+  const { metadata, ec2, registration } = await prepareHost(info, options, settings, logger);
   const credentials = new AgentCredentials(options.registrationToken);
   const client = new ControlClient({ endpoint: options.endpoint, cluster: options.cluster, auth: credentials });
   const session = new Session({ client, state, cluster: options.cluster, logger, registration, credentials, clock });
@@ -94,14 +79,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     random,
     isFree: isPortFree,
   });
-  const region = process.env.AWS_REGION ?? (ec2 ? regionOfZone(ec2.availabilityZone) : undefined);
-  const secrets =
-    options.secrets ??
-    createSecretResolver({
-      registryCredentials: options.registryCredentials ?? {},
-      aws: awsSecretSource({ ...(region !== undefined && { region }) }),
-      berth: controlPlaneSecretSource({ endpoint: options.endpoint, cluster: options.cluster, auth: credentials, instanceId }),
-    });
+  const secrets = options.secrets ?? defaultSecretResolver(options, { ec2, auth: credentials, instanceId });
   const steps = new StepRunner({
     // No container is created with a bind mount showing the state directory (and the credential in it).
     runtime: guardStateDir(runtime, settings.stateDir),
