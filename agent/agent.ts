@@ -5,29 +5,25 @@ import { AgentCredentials } from './control/auth.ts';
 import { ControlClient } from './control/control-client.ts';
 import { Poller } from './control/poller.ts';
 import { Reporter } from './control/reporter.ts';
-import { describeFailure, Session } from './control/session.ts';
-import { DockerRuntime } from './docker/docker-runtime.ts';
+import { CarriedSpecs } from './control/carried-specs.ts';
+import { FencingPolicy } from './control/fencing-policy.ts';
+import { Session } from './control/session.ts';
+import { dockerRuntimeFor } from './docker/default-runtime.ts';
 import { applyAssignments } from './engine/assignments.ts';
-import { removeStoppedTasks } from './engine/cleanup.ts';
+import { CleanupSweep } from './engine/cleanup.ts';
 import { ForeignContainers } from './engine/foreign-containers.ts';
 import { HostPortAllocator, portsHeld } from './engine/host-ports.ts';
 import { RuntimeSync, type EngineStatus } from './engine/runtime-sync.ts';
 import { StepRunner } from './engine/steps.ts';
 import { TaskEngine } from './engine/task-engine.ts';
-import { registrationRequest } from './host/discovery.ts';
-import { readEc2Identity } from './host/imds.ts';
-import { MetadataServiceGuard } from './host/imds-block.ts';
+import { prepareHost } from './host/prepare-host.ts';
 import { isPortFree } from './host/port-probe.ts';
 import { jsonLogger } from './log.ts';
-import { awsSecretSource, regionOfZone } from './secrets/aws-secret-source.ts';
-import { controlPlaneSecretSource } from './secrets/berth-secret-source.ts';
-import { createSecretResolver } from './secrets/secret-resolver.ts';
+import { defaultSecretResolver } from './secrets/default-resolver.ts';
 import { drainTasks, DRAIN_REASON } from './drain.ts';
 import { registerWithRetry, waitForRuntime } from './startup.ts';
 import { guardStateDir } from './state/protected-mounts.ts';
 import { StateDir } from './state/state-dir.ts';
-import { AGENT_VERSION } from './version.ts';
-import type { TaskSpec } from '../shared/schemas/agent-api.ts';
 
 export interface AgentHandle {
   readonly instanceId: string;
@@ -54,23 +50,10 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
   const random = options.random ?? Math.random;
   let stopping = false;
   const state = new StateDir(settings.stateDir, logger);
-  const runtime = new DockerRuntime({
-    ...(settings.dockerHost ? { dockerHost: settings.dockerHost } : {}),
-    callTimeoutMs: settings.engineCallTimeoutMs,
-  });
+  const runtime = options.runtime ?? dockerRuntimeFor(options);
 
   const info = await waitForRuntime(runtime, logger, settings.backoff, random, () => stopping);
-  // Before any task runs: containers must not borrow the host's cloud credentials.
-  const metadata = new MetadataServiceGuard({ forceAllow: options.allowTaskImds === true, dockerHost: settings.dockerHost, logger });
-  await metadata.start();
-  const ec2 = settings.imds ? await readEc2Identity(settings.imds.endpoint, settings.imds.timeoutMs) : undefined;
-  const registration = registrationRequest(info, ec2, {
-    agentVersion: AGENT_VERSION,
-    reservedMemoryMiB: settings.reservedMemoryMiB,
-    reservedPorts: settings.reservedPorts,
-    reservedPortsUdp: settings.reservedPortsUdp,
-    attributes: options.attributes ?? {},
-  });
+  const { metadata, ec2, registration } = await prepareHost(info, options, settings, logger);
   const credentials = new AgentCredentials(options.registrationToken);
   const client = new ControlClient({ endpoint: options.endpoint, cluster: options.cluster, auth: credentials });
   const session = new Session({ client, state, cluster: options.cluster, logger, registration, credentials, clock });
@@ -88,7 +71,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
   /** What the last poll told the control plane about the engine; undefined until first connected. */
   let engineStatus: EngineStatus | undefined;
   let localDraining = false;
-  let deregistered = false;
+  const fencing = new FencingPolicy({ session, logger, stateDir: settings.stateDir, instanceId });
   const ports = new HostPortAllocator({
     range: settings.dynamicPortRange,
     reservedTcp: registration.resources.reservedPorts,
@@ -96,14 +79,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     random,
     isFree: isPortFree,
   });
-  const region = process.env.AWS_REGION ?? (ec2 ? regionOfZone(ec2.availabilityZone) : undefined);
-  const secrets =
-    options.secrets ??
-    createSecretResolver({
-      registryCredentials: options.registryCredentials ?? {},
-      aws: awsSecretSource({ ...(region !== undefined && { region }) }),
-      berth: controlPlaneSecretSource({ endpoint: options.endpoint, cluster: options.cluster, auth: credentials, instanceId }),
-    });
+  const secrets = options.secrets ?? defaultSecretResolver(options, { ec2, auth: credentials, instanceId });
   const steps = new StepRunner({
     // No container is created with a bind mount showing the state directory (and the credential in it).
     runtime: guardStateDir(runtime, settings.stateDir),
@@ -112,8 +88,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     instanceId,
     heldPorts: () => portsHeld(engine.list()),
   });
-  /** Specs the last polls carried, until the engine asks for them. */
-  const carriedSpecs = new Map<string, TaskSpec>();
+  const carriedSpecs = new CarriedSpecs();
   const engine: TaskEngine = new TaskEngine({
     steps,
     state,
@@ -121,9 +96,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     logger,
     defaultStopTimeoutSeconds: settings.defaultStopTimeoutSeconds,
     fetchSpec: async (taskId) => {
-      // A spec that came with the poll's answer saves a round trip.
-      const known = carriedSpecs.get(taskId);
-      carriedSpecs.delete(taskId);
+      const known = carriedSpecs.take(taskId);
       const spec = known ? { ok: true as const, value: known } : await client.taskSpec(instanceId(), taskId);
       // The cluster's policy rides on every spec: the metadata block follows it before the task's containers exist.
       if (spec.ok) await metadata.follow(spec.value.policy?.allowTaskMetadataAccess);
@@ -133,38 +106,6 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     onRuntimeTrouble: () => sync.trouble(),
   });
   engine.load(state.readTasks());
-
-  let fencing: Promise<boolean> | undefined;
-  const onFenced = (): Promise<boolean> =>
-    (fencing ??= (async () => {
-      logger.warn('Fenced: the control plane declared this instance disconnected; re-registering');
-      engine.setAssignmentsKnown(false);
-      poller.resetVersion();
-      const result = await session.register();
-      if (!result.ok && result.failure.kind === 'instance-not-found') onDeregistered();
-      if (result.ok) poller.pollNow();
-      return result.ok;
-    })().finally(() => {
-      fencing = undefined;
-    }));
-  const onUnauthorized = async (): Promise<boolean> => {
-    const result = await session.register();
-    if (!result.ok && result.failure.kind === 'instance-not-found') onDeregistered();
-    else if (!result.ok) logger.error('Cannot renew the instance credential', { error: describeFailure(result.failure) });
-    return result.ok;
-  };
-  const onDeregistered = (): void => {
-    if (deregistered) return;
-    deregistered = true;
-    logger.error(
-      `Container instance ${instanceId()} was deregistered: taking no more work and leaving containers as they are. ` +
-        `To join as a new instance, stop the agent, delete ${settings.stateDir}/identity.json and start it again.`,
-    );
-    poller.stop();
-    reporter.stop();
-    sync.stop();
-    engine.setAssignmentsKnown(false);
-  };
 
   const reporter: Reporter = new Reporter({
     client,
@@ -176,8 +117,8 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       engine.dispatch(taskId, { type: 'report-answered', seq });
       if (desiredStatus === 'STOPPED') engine.dispatch(taskId, { type: 'desired', desiredStatus });
     },
-    onFenced,
-    onDeregistered,
+    onFenced: fencing.onFenced,
+    onDeregistered: fencing.onDeregistered,
   });
   const poller: Poller = new Poller({
     client,
@@ -188,18 +129,15 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     intervalSeconds: () => settings.pollIntervalSeconds ?? session.interval ?? DEFAULT_POLL_INTERVAL_SECONDS,
     onResponse: (response) => {
       if (!response.changed) return engine.retryMissingSpecs();
-      // Kept only for tasks the answer still names, so the map never outgrows the assignments.
-      const named = new Set(response.assignments.map((a) => a.taskId));
-      for (const taskId of carriedSpecs.keys()) if (!named.has(taskId)) carriedSpecs.delete(taskId);
-      for (const spec of response.specs ?? []) carriedSpecs.set(spec.taskId, spec);
+      carriedSpecs.follow(response.assignments, response.specs ?? []);
       const draining = localDraining || response.status !== 'ACTIVE';
       applyAssignments(engine, response.assignments, { draining });
       engine.retryMissingSpecs();
     },
     onReachable: () => reporter.flush(),
-    onFenced,
-    onDeregistered,
-    onUnauthorized,
+    onFenced: fencing.onFenced,
+    onDeregistered: fencing.onDeregistered,
+    onUnauthorized: fencing.onUnauthorized,
     beforePoll: () => session.rotateIfDue(),
     engineStatus: () => engineStatus,
   });
@@ -231,23 +169,17 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     defaultStopTimeoutSeconds: settings.defaultStopTimeoutSeconds,
   });
 
-  let sweeping = false;
-  const sweep = setInterval(
-    () => {
-      if (sweeping || deregistered) return;
-      sweeping = true;
-      void removeStoppedTasks(engine, runtime, {
-        now: clock.now(),
-        delayMs: settings.cleanupDelayMs,
-        reportPending: (taskId) => reporter.has(taskId),
-      }).finally(() => {
-        sweeping = false;
-      });
-    },
-    Math.min(60_000, Math.max(1_000, settings.cleanupDelayMs)),
-  );
-  sweep.unref();
+  fencing.attach({ engine, poller, reporter, sync });
+  const cleanup = new CleanupSweep({
+    engine,
+    runtime,
+    now: () => clock.now(),
+    delayMs: settings.cleanupDelayMs,
+    reportPending: (taskId) => reporter.has(taskId),
+    paused: () => fencing.deregistered,
+  });
 
+  cleanup.start();
   sync.start();
   poller.start();
   foreign.start();
@@ -265,11 +197,11 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     stop: async (stopOptions) => {
       if (stopping) return;
       stopping = true;
-      if (stopOptions?.drain && !deregistered) {
+      if (stopOptions?.drain && !fencing.deregistered) {
         localDraining = true;
         await drainTasks(engine, () => reporter.idle, logger, DRAIN_REASON);
       }
-      clearInterval(sweep);
+      cleanup.stop();
       foreign.stop();
       poller.stop();
       reporter.stop();

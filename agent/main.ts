@@ -1,5 +1,6 @@
 import { startAgent } from './agent.ts';
 import { parseCli, toAgentOptions, USAGE } from './config/cli.ts';
+import { dockerRuntimeFor } from './docker/default-runtime.ts';
 import { jsonLogger } from './log.ts';
 
 /**
@@ -18,7 +19,8 @@ async function main(): Promise<number> {
     return 0;
   }
   const logger = jsonLogger(cli.config.logLevel);
-  const agent = await startAgent({ ...toAgentOptions(cli.config), logger });
+  const options = toAgentOptions(cli.config);
+  const agent = await startAgent({ ...options, logger, runtime: dockerRuntimeFor(options) });
   await new Promise<void>((resolve) => {
     const onSignal = (signal: string): void => {
       logger.info('Stopping on signal', { signal, drain: cli.config.drain });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_DYNAMIC_PORT_RANGE, parsePortRange, type PortRange } from '../../shared/agent/port-picker.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
-import type { RegistryAuth } from '../../shared/ports/container-runtime.ts';
+import type { ContainerRuntime, RegistryAuth } from '../../shared/ports/container-runtime.ts';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from '../control/backoff.ts';
 import { DEFAULT_IMDS_ENDPOINT } from '../host/imds.ts';
 import type { AgentLogger } from '../log.ts';
@@ -26,6 +26,11 @@ export interface AgentOptions {
   readonly stateDir?: string;
   /** Default: `DOCKER_HOST`, else unix:///var/run/docker.sock. */
   readonly dockerHost?: string;
+  /**
+   * The container engine the agent drives; default: Docker at `dockerHost`
+   * (agent/docker/default-runtime.ts). The agent closes it when it stops.
+   */
+  readonly runtime?: ContainerRuntime;
   /** MiB of host memory not offered to tasks. Default 0, as ECS. */
   readonly reservedMemoryMiB?: number;
   /** TCP ports reserved in addition to 22, 2375, 2376, 51678-51680. */

@@ -35,3 +35,44 @@ export async function removeStoppedTasks(
     }
   }
 }
+
+export interface CleanupSweepOptions {
+  readonly engine: TaskEngine;
+  readonly runtime: ContainerRuntime;
+  readonly now: () => number;
+  /** How long a stopped task's containers stay; the sweep runs at most a minute and at least a second apart. */
+  readonly delayMs: number;
+  readonly reportPending: (taskId: string) => boolean;
+  /** While true (the instance was deregistered), containers are left as they are. */
+  readonly paused: () => boolean;
+}
+
+/** Runs removeStoppedTasks on a timer, one sweep at a time; the timer keeps no process alive. */
+export class CleanupSweep {
+  private readonly options: CleanupSweepOptions;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private sweeping = false;
+
+  constructor(options: CleanupSweepOptions) {
+    this.options = options;
+  }
+
+  start(): void {
+    const { delayMs } = this.options;
+    this.timer = setInterval(() => this.sweep(), Math.min(60_000, Math.max(1_000, delayMs)));
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private sweep(): void {
+    const { engine, runtime, now, delayMs, reportPending, paused } = this.options;
+    if (this.sweeping || paused()) return;
+    this.sweeping = true;
+    void removeStoppedTasks(engine, runtime, { now: now(), delayMs, reportPending }).finally(() => {
+      this.sweeping = false;
+    });
+  }
+}

@@ -220,7 +220,7 @@ export class TaskEngine {
     }
     if (event.type === 'step-failed') {
       this.deps.logger.warn('Container step failed', { taskId, container: name, step, message: event.message });
-      if (step === 'stop') await new Promise((resolve) => setTimeout(resolve, STOP_RETRY_MS));
+      if (step === 'stop') await this.deps.clock.sleep(STOP_RETRY_MS);
     }
     this.dispatch(taskId, event);
   }

@@ -29,7 +29,7 @@ export async function startDevAgent(
 ): Promise<DevAgent> {
   const { dataDir } = options;
   await ensureCluster(server.ctx, cluster);
-  const { probeDocker, startAgent } = await import('../../agent/index.ts');
+  const { dockerRuntimeFor, probeDocker, startAgent } = await import('../../agent/index.ts');
   const probe = await probeDocker();
   if (!probe.ok) return { summary: `agent: off (${probe.message})`, stop: async () => {} };
   const stateDir = dataDir === undefined ? undefined : join(dataDir, 'agent');
@@ -39,6 +39,8 @@ export async function startDevAgent(
     cluster,
     registrationToken: await server.registrationToken(cluster),
     imds: false,
+    // The local engine probeDocker just reached.
+    runtime: dockerRuntimeFor({}),
     // Quiet beside the banner unless asked: warnings and errors only.
     logger: options.verbose ? jsonLogger() : { ...jsonLogger(), info: () => {} },
     ...(stateDir !== undefined && { stateDir }),

@@ -1,7 +1,8 @@
 /**
  * Errors of the domain core. Expected outcomes (a task that fits nowhere, a
  * lost race) are values; these are for requests that cannot be served. The
- * API edge maps each class to an ECS error type in one place (onError).
+ * API edge maps each class to an ECS error type in one place (`toEcsError`,
+ * which every router's onError answers with).
  */
 export type ResourceKind =
   | 'cluster'

@@ -169,6 +169,8 @@ export interface ContainerRuntime {
   watchEvents(labels: Readonly<Record<string, string>>, handlers: EventHandlers): EventWatch;
   /** Every call in flight fails at once as `unavailable`: the engine was found stuck, none will be answered. */
   abandonCalls(reason: string): void;
+  /** Lets go of the engine's connections; the agent calls it once, as it stops. */
+  close(): void;
 }
 
 /**

@@ -1,5 +1,4 @@
-import { Hono, type Context } from 'hono';
-import { randomUUID } from 'node:crypto';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import {
   createAccessKeyRequest,
@@ -13,9 +12,10 @@ import { getClusterPolicyRequest, putClusterPolicyRequest, type ClusterPolicyAdm
 import { putSecretRequest, secretRef, type SecretAdmin } from '../../../shared/security/secret-api.ts';
 import { AccessKeyNotFoundError } from '../../security/errors.ts';
 import type { Logger } from '../../runtime/logger.ts';
-import { fromSchemaError, ProtocolError, type EcsErrorShape } from '../ecs/errors.ts';
-import { parseJsonBody, respondWithEcsError } from '../respond.ts';
-import type { Admission, RequestGuard } from '../guard.ts';
+import { ProtocolError, type EcsErrorShape } from '../ecs/errors.ts';
+import { accept, admitted, answerErrors, type EnvelopeEnv } from '../envelope.ts';
+import { parseJsonBody } from '../respond.ts';
+import type { RequestGuard } from '../guard.ts';
 
 /**
  * The admin API under /admin/v1 (routes in shared/security/admin-api.ts):
@@ -27,40 +27,41 @@ export function adminRouter(
   admin: AdminService & Partial<RegistrationTokenAdmin> & Partial<ClusterPolicyAdmin> & Partial<SecretAdmin>,
   guard: RequestGuard,
   logger: Logger,
-): Hono {
-  const app = new Hono();
-  const route = handler(guard, logger);
+): Hono<EnvelopeEnv> {
+  const app = new Hono<EnvelopeEnv>();
+  app.onError(answerErrors(logger, () => 'admin request', adminErrors));
+  const route = handler(guard);
   const keyRef = z.strictObject({ accessKeyId });
 
   app.post(
     '/access-keys',
-    route('berth:CreateAccessKey', createAccessKeyRequest, (_c, raw) => parseJsonBody(raw), async (request) => ({
+    ...route('berth:CreateAccessKey', createAccessKeyRequest, (_c, raw) => parseJsonBody(raw), async (request) => ({
       accessKey: await admin.createAccessKey(request),
     })),
   );
   app.get(
     '/access-keys',
-    route('berth:ListAccessKeys', z.strictObject({}), (c) => c.req.query(), async () => ({ accessKeys: await admin.listAccessKeys() })),
+    ...route('berth:ListAccessKeys', z.strictObject({}), (c) => c.req.query(), async () => ({ accessKeys: await admin.listAccessKeys() })),
   );
   app.post(
     '/access-keys/:id/disable',
-    route('berth:DisableAccessKey', keyRef, (c) => ({ accessKeyId: c.req.param('id') }), async ({ accessKeyId: id }) => ({
+    ...route('berth:DisableAccessKey', keyRef, (c) => ({ accessKeyId: c.req.param('id') }), async ({ accessKeyId: id }) => ({
       accessKey: await admin.disableAccessKey(id),
     })),
   );
   app.post(
     '/access-keys/:id/rotate',
-    route('berth:RotateAccessKey', keyRef, (c) => ({ accessKeyId: c.req.param('id') }), ({ accessKeyId: id }) =>
+    ...route('berth:RotateAccessKey', keyRef, (c) => ({ accessKeyId: c.req.param('id') }), ({ accessKeyId: id }) =>
       admin.rotateAccessKey(id),
     ),
   );
-  app.get('/audit', route('berth:ReadAudit', readAuditRequest, (c) => c.req.query(), (request) => admin.readAudit(request)));
+  app.get('/audit', ...route('berth:ReadAudit', readAuditRequest, (c) => c.req.query(), (request) => admin.readAudit(request)));
   // Agent registration tokens (docs/security.md), where the service issues them.
   const tokens = admin.createRegistrationToken?.bind(admin);
   if (tokens) {
     app.post(
       '/registration-tokens',
-      route('berth:CreateRegistrationToken', createRegistrationTokenRequest, (_c, raw) => parseJsonBody(raw), async (request) => ({
+      ...route('berth:CreateRegistrationToken', createRegistrationTokenRequest, (_c, raw) => parseJsonBody(raw), async (request) => ({
         registrationToken: await tokens(request),
       })),
     );
@@ -70,19 +71,19 @@ export function adminRouter(
 }
 
 /** Cluster policies and Berth's secret store (docs/security.md), where the service keeps them. */
-function clusterSecurityRoutes(app: Hono, admin: Partial<ClusterPolicyAdmin> & Partial<SecretAdmin>, route: ReturnType<typeof handler>): void {
+function clusterSecurityRoutes(app: Hono<EnvelopeEnv>, admin: Partial<ClusterPolicyAdmin> & Partial<SecretAdmin>, route: ReturnType<typeof handler>): void {
   const { putClusterPolicy, getClusterPolicy, putSecret, listSecrets, deleteSecret } = admin;
   if (putClusterPolicy && getClusterPolicy) {
-    const cluster = (c: Context) => c.req.param('cluster');
+    const cluster = (c: Context<EnvelopeEnv>) => c.req.param('cluster');
     app.put(
       '/clusters/:cluster/policy',
-      route('berth:PutClusterPolicy', putClusterPolicyRequest, (c, raw) => ({ clusterName: cluster(c), policy: parseJsonBody(raw) }), async (r) => ({
+      ...route('berth:PutClusterPolicy', putClusterPolicyRequest, (c, raw) => ({ clusterName: cluster(c), policy: parseJsonBody(raw) }), async (r) => ({
         clusterPolicy: await putClusterPolicy.call(admin, r),
       })),
     );
     app.get(
       '/clusters/:cluster/policy',
-      route('berth:GetClusterPolicy', getClusterPolicyRequest, (c) => ({ clusterName: cluster(c) }), async (r) => ({
+      ...route('berth:GetClusterPolicy', getClusterPolicyRequest, (c) => ({ clusterName: cluster(c) }), async (r) => ({
         clusterPolicy: await getClusterPolicy.call(admin, r.clusterName),
       })),
     );
@@ -91,14 +92,14 @@ function clusterSecurityRoutes(app: Hono, admin: Partial<ClusterPolicyAdmin> & P
     // The request body carries a secret value: it is parsed here and handed on, never echoed or logged.
     app.put(
       '/secrets/:name',
-      route('berth:PutSecret', putSecretRequest, (c, raw) => ({ ...bodyObject(raw), name: c.req.param('name') }), async (r) => ({
+      ...route('berth:PutSecret', putSecretRequest, (c, raw) => ({ ...bodyObject(raw), name: c.req.param('name') }), async (r) => ({
         secret: await putSecret.call(admin, r),
       })),
     );
-    app.get('/secrets', route('berth:ListSecrets', z.strictObject({}), (c) => c.req.query(), async () => ({ secrets: await listSecrets.call(admin) })));
+    app.get('/secrets', ...route('berth:ListSecrets', z.strictObject({}), (c) => c.req.query(), async () => ({ secrets: await listSecrets.call(admin) })));
     app.delete(
       '/secrets/:name',
-      route('berth:DeleteSecret', secretRef, (c) => ({ name: c.req.param('name') }), async (r) => ({ secret: await deleteSecret.call(admin, r.name) })),
+      ...route('berth:DeleteSecret', secretRef, (c) => ({ name: c.req.param('name') }), async (r) => ({ secret: await deleteSecret.call(admin, r.name) })),
     );
   }
 }
@@ -109,36 +110,31 @@ function bodyObject(raw: Uint8Array): Record<string, unknown> {
   return typeof json === 'object' && json !== null && !Array.isArray(json) ? { ...json } : {};
 }
 
-function handler(guard: RequestGuard, logger: Logger) {
-  return <S extends z.ZodType>(
-      action: string,
-      schema: S,
-      input: (c: Context, raw: Uint8Array) => unknown,
-      run: (request: z.infer<S>) => Promise<unknown>,
-    ) =>
-    async (c: Context): Promise<Response> => {
-      const requestId = randomUUID();
-      c.header('x-amzn-RequestId', requestId);
-      // Answers may carry a new secret: nothing on the way may keep a copy.
-      c.header('cache-control', 'no-store');
-      let admission: Admission | undefined;
-      try {
-        const raw = new Uint8Array(await c.req.arrayBuffer());
-        admission = await guard.admit(c, { action, body: raw, requestId });
-        if (raw.length > MAX_POLICY_BYTES + 1024) throw new ProtocolError('SerializationException', 'The request body is too large');
-        const parsed = schema.safeParse(input(c, raw));
-        if (!parsed.success) throw fromSchemaError(parsed.error);
-        await admission.authorize(parsed.data);
-        const result = await run(parsed.data);
-        await admission.settle();
-        return c.json(result, 200);
-      } catch (error) {
-        await admission?.settle(error);
-        return respondWithEcsError(c, error, { requestId, logger, what: 'admin request', own: adminErrors });
-      }
-    };
-}
+/** Answers may carry a new secret: nothing on the way may keep a copy, refusals included. */
+const noStore: MiddlewareHandler<EnvelopeEnv> = async (c, next) => {
+  c.header('cache-control', 'no-store');
+  await next();
+};
 
+/** A route's handlers: the envelope admits the call as `action`, then the input is read, validated, authorised and run. */
+function handler(guard: RequestGuard) {
+  return <S extends z.ZodType>(
+    action: string,
+    schema: S,
+    input: (c: Context<EnvelopeEnv>, raw: Uint8Array) => unknown,
+    run: (request: z.infer<S>) => Promise<unknown>,
+  ) =>
+    [
+      noStore,
+      admitted(guard, action),
+      async (c: Context<EnvelopeEnv>): Promise<Response> => {
+        const raw = c.get('raw');
+        if (raw.length > MAX_POLICY_BYTES + 1024) throw new ProtocolError('SerializationException', 'The request body is too large');
+        const request = await accept(c, schema, input(c, raw));
+        return c.json(await run(request), 200);
+      },
+    ] as const;
+}
 
 /** The admin API's own errors; the rest map as at the ECS endpoint. */
 function adminErrors(error: unknown): EcsErrorShape | undefined {

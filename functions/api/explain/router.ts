@@ -1,12 +1,11 @@
 import { Hono } from 'hono';
-import { randomUUID } from 'node:crypto';
 import type { ControlContext } from '../../../shared/control/context.ts';
 import { explainPlacement } from '../../../shared/control/explain-placement.ts';
 import { runTaskRequest } from '../../../shared/schemas/ecs-requests.ts';
 import type { Logger } from '../../runtime/logger.ts';
-import { fromSchemaError } from '../ecs/errors.ts';
-import { parseJsonBody, respondWithEcsError } from '../respond.ts';
-import type { Admission, RequestGuard } from '../guard.ts';
+import { accept, admitted, answerErrors, type EnvelopeEnv } from '../envelope.ts';
+import { parseJsonBody } from '../respond.ts';
+import type { RequestGuard } from '../guard.ts';
 
 /**
  * Berth's own extensions to the ECS API, under /berth/v1:
@@ -18,25 +17,12 @@ import type { Admission, RequestGuard } from '../guard.ts';
  * handles both alike. Policies name the call `ecs:ExplainPlacement`, a read
  * on the cluster (and task definition) the request names.
  */
-export function explainRouter(ctx: ControlContext, guard: RequestGuard, logger: Logger): Hono {
-  const app = new Hono();
-  app.post('/explain-placement', async (c) => {
-    const requestId = randomUUID();
-    c.header('x-amzn-RequestId', requestId);
-    let admission: Admission | undefined;
-    try {
-      const raw = new Uint8Array(await c.req.arrayBuffer());
-      admission = await guard.admit(c, { action: 'ecs:ExplainPlacement', body: raw, requestId });
-      const parsed = runTaskRequest.safeParse(parseJsonBody(raw));
-      if (!parsed.success) throw fromSchemaError(parsed.error);
-      await admission.authorize(parsed.data);
-      const answer = await explainPlacement(ctx, parsed.data);
-      await admission.settle();
-      return c.json(answer);
-    } catch (thrown) {
-      await admission?.settle(thrown);
-      return respondWithEcsError(c, thrown, { requestId, logger, what: 'explain-placement' });
-    }
+export function explainRouter(ctx: ControlContext, guard: RequestGuard, logger: Logger): Hono<EnvelopeEnv> {
+  const app = new Hono<EnvelopeEnv>();
+  app.onError(answerErrors(logger, () => 'explain-placement'));
+  app.post('/explain-placement', admitted(guard, 'ecs:ExplainPlacement'), async (c) => {
+    const request = await accept(c, runTaskRequest, parseJsonBody(c.get('raw')));
+    return c.json(await explainPlacement(ctx, request));
   });
   return app;
 }
