@@ -152,7 +152,7 @@ export function createAccessKeyRepository(options: AccessKeyRepositoryOptions) {
           cache.delete(id);
           return outcome.item.value;
         }
-        if (attempt >= 3) throw lostTooOften(accessKeys, { partition: 'ACCESSKEY', sort: id }, attempt + 1);
+        if (attempt >= 3) throw lostTooOften(accessKeys, accessKeys.key(id), attempt + 1);
       }
     },
   };

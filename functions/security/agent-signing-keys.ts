@@ -47,7 +47,7 @@ export function createAgentSigningKeys(options: { store: Store; cipher: SecretCi
     const outcome = await store.tryCreate(signingKeys, { keyId, secret: { cipher: cipher.id, ciphertext }, createdAt: clock.now() });
     if (outcome.written) return key;
     // Another process made it first: everyone signs with the stored one.
-    if (!outcome.current) throw lostTooOften(signingKeys, { partition: 'AGENTKEY', sort: keyId }, 1);
+    if (!outcome.current) throw lostTooOften(signingKeys, signingKeys.key(keyId), 1);
     return decrypt(outcome.current.value);
   }
 

@@ -28,6 +28,8 @@ const PURE_PACKAGES = ['zod', 'node:crypto', 'node:path'];
  * outside shared/.
  */
 export const SHARED_LAYERS: readonly LayerRule[] = [
+  // Names the deployment and the runtime share (environment, table attributes, bounds): imports nothing.
+  { folder: 'shared/deployment', mayImport: [], packages: [] },
   { folder: 'shared/schemas', mayImport: [], packages: PURE_PACKAGES },
   { folder: 'shared/ports', mayImport: ['shared/schemas'], packages: PURE_PACKAGES },
   { folder: 'shared/domain', mayImport: ['shared/schemas', 'shared/ports'], packages: PURE_PACKAGES },
