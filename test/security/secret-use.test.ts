@@ -21,7 +21,7 @@ import { parseEnvironment } from '../../functions/runtime/env.ts';
 import { createSecurity, ephemeralCipher, type Security } from '../../functions/security/index.ts';
 import type { ControlContext } from '../../shared/control/context.ts';
 import { registerInstance } from '../../shared/control/instances.ts';
-import { reconcileCluster } from '../../shared/scheduler/reconcile-cluster.ts';
+import { reconcileCluster } from '../../shared/control/reconcile/reconcile-cluster.ts';
 
 const ECS = 'arn:aws:ecs:us-east-1:000000000000';
 const SECRETS = 'arn:aws:berth:us-east-1:000000000000:secret';

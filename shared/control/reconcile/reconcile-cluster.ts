@@ -1,19 +1,19 @@
-import { containerInstances, services, tasks } from '../domain/collections.ts';
-import { VersionConflictError } from '../domain/errors.ts';
-import type { ContainerInstance } from '../schemas/container-instance.ts';
-import { addAssignments, assignmentOf } from '../control/assignments.ts';
-import type { Task } from '../schemas/task.ts';
-import type { Versioned } from '../ports/store.ts';
-import type { ControlContext } from '../control/context.ts';
-import { readAll, updateWithRetry } from '../control/listing.ts';
-import { placementRequestOf } from '../control/tasks.ts';
-import { stopNow } from '../control/stop-now.ts';
-import { conflictPause } from '../control/conflict-pause.ts';
-import { instanceKey } from '../control/instances.ts';
-import { buildFleet } from './fleet.ts';
-import { placeTask, planPlacements, reserve } from './pipeline.ts';
-import type { PlacementDecision } from './types.ts';
-import { planReconcile, type Repair } from './reconcile.ts';
+import { containerInstances, services, tasks } from '../../domain/collections.ts';
+import { VersionConflictError } from '../../domain/errors.ts';
+import type { ContainerInstance } from '../../schemas/container-instance.ts';
+import { addAssignments, assignmentOf } from '../assignments.ts';
+import type { Task } from '../../schemas/task.ts';
+import type { Versioned } from '../../ports/store.ts';
+import type { ControlContext } from '../context.ts';
+import { readAll, updateWithRetry } from '../listing.ts';
+import { placementRequestOf } from '../tasks.ts';
+import { stopNow } from '../stop-now.ts';
+import { conflictPause } from '../conflict-pause.ts';
+import { instanceKey } from '../instances.ts';
+import { buildFleet } from '../../scheduler/fleet.ts';
+import { placeTask, planPlacements, reserve } from '../../scheduler/pipeline.ts';
+import type { PlacementDecision } from '../../scheduler/types.ts';
+import { planReconcile, type Repair } from '../../scheduler/reconcile.ts';
 import { reconcileServices, recordUnplaceable } from './reconcile-services.ts';
 
 export interface ReconcileOutcome {
