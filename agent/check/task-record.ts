@@ -1,6 +1,7 @@
 import type { AgentTask } from '../../shared/agent/task-model.ts';
 import { CONTAINER_STATUSES } from '../../shared/agent/task-status-rank.ts';
 import { TASK_STATUSES } from '../../shared/domain/task-status.ts';
+import { AGENT_STOP_CODES } from '../../shared/schemas/stop-codes.ts';
 import { boolean, int, number, oneOf, string, type Check } from './check.ts';
 import { array, object, optional, withDefault } from './compose.ts';
 import { containerDependency, desiredStatus, taskSpec } from './task-spec.ts';
@@ -52,7 +53,7 @@ export const taskRecord: Check<AgentTask> = object({
   desiredStatus,
   status: oneOf(TASK_STATUSES),
   stopping: withDefault(boolean(), () => false),
-  stopCode: optional(oneOf(['TaskFailedToStart', 'EssentialContainerExited', 'UserInitiated'])),
+  stopCode: optional(oneOf(AGENT_STOP_CODES)),
   stoppedReason: optional(string()),
   pullStartedAt: optional(number()),
   pullStoppedAt: optional(number()),

@@ -1,7 +1,8 @@
 import { dependencyVerdict } from './dependencies.ts';
 import { CONTAINER_STEPS, containerGoal } from './lifecycle.ts';
 import { buildReport, isReportable, reportFingerprint } from './report.ts';
-import type { AgentStopCode, ContainerState, TaskState } from './task-model.ts';
+import type { ContainerState, TaskState } from './task-model.ts';
+import { ESSENTIAL_EXIT_REASON, type AgentStopCode } from '../schemas/stop-codes.ts';
 
 /** What the agent should do next for a task. The agent executes; it decides nothing itself. */
 export type AgentAction =
@@ -13,8 +14,6 @@ export type AgentAction =
   | { readonly kind: 'stop'; readonly container: string; readonly timeoutSeconds: number }
   | { readonly kind: 'abandon'; readonly container: string }
   | { readonly kind: 'report'; readonly fingerprint: string };
-
-export const ESSENTIAL_EXIT_REASON = 'Essential container in task exited';
 
 /**
  * Everything that can be done for the task right now; empty means nothing.

@@ -1,7 +1,8 @@
 import type { TaskSpec } from '../schemas/agent-api.ts';
 import type { HostPortChoice } from './container-config.ts';
 import type { NetworkBinding, Observed } from './observe.ts';
-import type { AgentStopCode, ContainerState, ContainerStep } from './task-model.ts';
+import type { ContainerState, ContainerStep } from './task-model.ts';
+import type { AgentStopCode } from '../schemas/stop-codes.ts';
 
 /**
  * Everything that can happen to a task on the host, as data. The reducer

@@ -3,6 +3,7 @@ import { TASK_STATUSES } from '../domain/task-status.ts';
 import { containerDependency } from '../schemas/task-definition.ts';
 import { healthStatus, networkBinding } from '../schemas/task.ts';
 import { taskSpec } from '../schemas/agent-api.ts';
+import { agentStopCode } from '../schemas/stop-codes.ts';
 import { CONTAINER_STATUSES, type ContainerStep } from './task-status-rank.ts';
 
 export { CONTAINER_STATUSES, containerRank, type ContainerStatus, type ContainerStep } from './task-status-rank.ts';
@@ -42,8 +43,6 @@ export type ContainerState = z.infer<typeof containerState> & {
   readonly pending?: ContainerStep;
 };
 
-export const stopCode = z.enum(['TaskFailedToStart', 'EssentialContainerExited', 'UserInitiated']);
-export type AgentStopCode = z.infer<typeof stopCode>;
 
 export const taskState = z.object({
   taskId: z.string(),
@@ -55,7 +54,7 @@ export const taskState = z.object({
   status: z.enum(TASK_STATUSES),
   /** The agent has decided to stop the task (or was told to); containers head for STOPPED. */
   stopping: z.boolean().default(false),
-  stopCode: stopCode.optional(),
+  stopCode: agentStopCode.optional(),
   stoppedReason: z.string().optional(),
   pullStartedAt: z.number().optional(),
   pullStoppedAt: z.number().optional(),

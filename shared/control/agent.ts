@@ -1,6 +1,6 @@
 import { arns } from '../domain/arn.ts';
 import { containerInstances, tasks } from '../domain/collections.ts';
-import { isForward, statusRank } from '../domain/task-status.ts';
+import * as transition from '../domain/task-transitions.ts';
 import type {
   AssignmentView,
   PollResponse,
@@ -12,14 +12,14 @@ import type {
 import type { Versioned } from '../ports/store.ts';
 import { VersionConflictError } from '../domain/errors.ts';
 import type { Assignment, ContainerInstance } from '../schemas/container-instance.ts';
-import type { Task, TaskContainer } from '../schemas/task.ts';
+import type { Task } from '../schemas/task.ts';
 import type { TaskDefinition } from '../schemas/task-definition.ts';
 import type { ControlContext } from './context.ts';
 import { AgentError } from '../domain/errors.ts';
 import { recordEngineStatus, type EngineStatus } from './engine-status.ts';
 import { agentCluster, heartbeat } from './instances.ts';
 import { updateWithRetry } from './listing.ts';
-import { conflictPause } from './conflict-pause.ts';
+import { releaseAssignment } from './assignments.ts';
 import { findTaskDefinition } from './task-definitions.ts';
 import { stoppedTaskExpiry } from './task-expiry.ts';
 import { clusterPolicyOf } from './cluster-policy-gate.ts';
@@ -282,8 +282,7 @@ async function applyTaskReport(
     if (!ownedHere) {
       throw new AgentError(403, 'TaskNotAssigned', `Task ${taskId} is not assigned to instance ${report.instanceId}`);
     }
-    if (report.seq <= task.reportSeq) return undefined;
-    return applyReport(task, report, ctx.clock.now());
+    return transition.applyReport(report, ctx.clock.now())(task);
   };
   const expiresAt = (t: Task) => stoppedTaskExpiry(ctx, t);
   if (known) {
@@ -331,58 +330,4 @@ async function followUp(ctx: ControlContext, cluster: string, instanceId: string
 
 function movedOn(before: Task, after: Task): boolean {
   return before.lastStatus !== after.lastStatus || before.healthStatus !== after.healthStatus;
-}
-
-export function applyReport(task: Task, report: TaskStateReport, now: number): Task {
-  const lastStatus = isForward(task.lastStatus, report.lastStatus) ? report.lastStatus : task.lastStatus;
-  const byName = new Map(report.containers.map((c) => [c.name, c]));
-  const containers = task.containers.map((c): TaskContainer => {
-    const r = byName.get(c.name);
-    if (!r || statusRank(r.lastStatus) < statusRank(c.lastStatus)) return c;
-    return {
-      ...c,
-      lastStatus: r.lastStatus,
-      ...(r.runtimeId !== undefined && { runtimeId: r.runtimeId }),
-      ...(r.imageDigest !== undefined && { imageDigest: r.imageDigest }),
-      ...(r.exitCode !== undefined && { exitCode: r.exitCode }),
-      ...(r.reason !== undefined && { reason: r.reason }),
-      ...(r.networkBindings !== undefined && { networkBindings: r.networkBindings }),
-      ...(r.healthStatus !== undefined && { healthStatus: r.healthStatus }),
-    };
-  });
-  const stopping = lastStatus === 'STOPPED' && task.lastStatus !== 'STOPPED';
-  return {
-    ...task,
-    containerInstanceId: task.containerInstanceId ?? report.instanceId,
-    lastStatus,
-    containers,
-    reportSeq: report.seq,
-    ...(report.healthStatus !== undefined && { healthStatus: report.healthStatus }),
-    ...(task.pullStartedAt === undefined && report.pullStartedAt !== undefined && { pullStartedAt: report.pullStartedAt }),
-    ...(task.pullStoppedAt === undefined && report.pullStoppedAt !== undefined && { pullStoppedAt: report.pullStoppedAt }),
-    ...(task.startedAt === undefined && report.startedAt !== undefined && { startedAt: report.startedAt }),
-    ...(task.executionStoppedAt === undefined &&
-      report.executionStoppedAt !== undefined && { executionStoppedAt: report.executionStoppedAt }),
-    ...(stopping && {
-      stoppedAt: now,
-      // A user's or scheduler's stop keeps its own code and reason.
-      stopCode: task.stopCode ?? report.stopCode ?? 'EssentialContainerExited',
-      stoppedReason: task.stoppedReason ?? report.stoppedReason ?? 'Essential container in task exited',
-      ...(task.stoppingAt === undefined && { stoppingAt: now }),
-    }),
-  };
-}
-
-/** A stopped task's reservation is returned to its instance. */
-export async function releaseAssignment(
-  ctx: ControlContext,
-  cluster: string,
-  instanceId: string,
-  taskId: string,
-): Promise<void> {
-  await updateWithRetry(ctx.store, containerInstances, containerInstances.key(cluster, instanceId), (i) => {
-    if (!i.assignments[taskId]) return undefined;
-    const { [taskId]: _released, ...rest } = i.assignments;
-    return { ...i, assignments: rest, generation: i.generation + 1 };
-  }, { attempts: 10, pause: conflictPause(ctx) });
 }

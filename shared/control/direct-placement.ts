@@ -6,7 +6,7 @@ import { planPlacements } from '../scheduler/pipeline.ts';
 import type { PlacementDecision, PlacementRequest } from '../scheduler/types.ts';
 import type { ControlContext } from './context.ts';
 import { readAll } from './listing.ts';
-import { addAssignments, type NewAssignment } from './assignments.ts';
+import { commitPlacements, type NewAssignment } from './assignments.ts';
 
 /**
  * RunTask's placement, done in the request rather than by a scheduler pass:
@@ -41,7 +41,6 @@ export interface PlacementAsk {
 
 /** How long a fleet view is trusted before a batch reads it again. */
 const VIEW_TTL_MS = 2_000;
-const MAX_ROUNDS = 5;
 /** Callers per commit; more wait for the next one. */
 const MAX_CALLS_PER_BATCH = 100;
 
@@ -127,48 +126,27 @@ async function commit(
     fresh = true;
   };
   if (!view || ctx.clock.now() - view.readAt > VIEW_TTL_MS) await read();
-  let pending = asks.map((_, i) => i);
   let liveInstances = 0;
-  for (let round = 0; round < MAX_ROUNDS && pending.length > 0; round++) {
-    const instances = (view as NonNullable<typeof view>).instances;
-    const live = [...instances.values()].map((i) => i.value).filter((i) => i.status !== 'INACTIVE');
-    liveInstances = live.length;
-    const planned = planPlacements(
-      pending.map((i) => (asks[i] as PlacementAsk).request),
-      buildFleet(live),
-    );
-    if (!fresh && planned.some((d) => d.kind === 'unplaceable')) {
+  const ask = (index: number) => asks[index] as PlacementAsk;
+  // Items are indexes into asks, so each decision lands in its caller's slot.
+  await commitPlacements(ctx, asks.map((_, i) => i), {
+    instances: () => (view as NonNullable<typeof view>).instances,
+    plan: async (pending, live) => {
+      liveInstances = live.length;
+      const planned = planPlacements(pending.map((i) => ask(i).request), buildFleet(live));
+      if (fresh || !planned.some((d) => d.kind === 'unplaceable')) return planned;
       // The view may miss capacity given back since it was read.
       await read();
-      round--;
-      continue;
-    }
-    const byInstance = new Map<string, number[]>();
-    planned.forEach((decision, j) => {
-      const index = pending[j] as number;
-      if (decision.kind === 'placed') byInstance.set(decision.instanceId, [...(byInstance.get(decision.instanceId) ?? []), index]);
-      else decisions[index] = decision;
-    });
-    const retry: number[] = [];
-    await Promise.all(
-      [...byInstance].map(async ([instanceId, indexes]) => {
-        const item = instances.get(instanceId) as Versioned<ContainerInstance>;
-        const outcome = await addAssignments(
-          ctx,
-          item,
-          indexes.map((index) => (asks[index] as PlacementAsk).assignment),
-        );
-        if ('written' in outcome) {
-          instances.set(instanceId, outcome.written);
-          for (const index of indexes) decisions[index] = { kind: 'placed', instanceId };
-          return;
-        }
-        if (outcome.lost) instances.set(instanceId, outcome.lost);
-        else instances.delete(instanceId);
-        retry.push(...indexes);
-      }),
-    );
-    pending = retry;
-  }
+      return undefined;
+    },
+    assignment: (index) => ask(index).assignment,
+    unplaceable: (index, decision) => {
+      decisions[index] = decision;
+    },
+    committed: (instanceId, indexes) => {
+      for (const index of indexes) decisions[index] = { kind: 'placed', instanceId };
+    },
+    concurrent: true,
+  });
   return { decisions, liveInstances };
 }

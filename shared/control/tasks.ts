@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { arns, resourceId } from '../domain/arn.ts';
-import { containerInstances, idempotencyRecords, tasks } from '../domain/collections.ts';
+import { idempotencyRecords, tasks } from '../domain/collections.ts';
 import { ClientError, InvalidParameterError, VersionConflictError } from '../domain/errors.ts';
 import { validateOverrides } from '../domain/override-rules.ts';
 import type { listTasksRequest, RunTaskRequest, stopTaskRequest } from '../schemas/ecs-requests.ts';
 import type { Task } from '../schemas/task.ts';
-import type { ContainerInstance } from '../schemas/container-instance.ts';
+import type { RequestedStopCode } from '../schemas/stop-codes.ts';
+import * as transition from '../domain/task-transitions.ts';
 import { validatePlacement } from '../scheduler/pipeline.ts';
 import { placementRequestOf } from '../scheduler/placement-request.ts';
 import type { ControlContext } from './context.ts';
@@ -17,8 +18,7 @@ import { decodeToken, encodeToken, pageSize } from './pagination.ts';
 import { stoppedTaskExpiry } from './task-expiry.ts';
 import { assertClusterAllows } from './cluster-policy-gate.ts';
 import { placeDirectly, type DirectDecision } from './direct-placement.ts';
-import { assignmentOf } from './assignments.ts';
-import { releaseAssignment } from './agent.ts';
+import { assignmentOf, releaseAssignment } from './assignments.ts';
 import { conflictPause } from './conflict-pause.ts';
 import { runTaskBuilder } from './run-task-build.ts';
 
@@ -215,45 +215,17 @@ export async function requestStop(
   ctx: ControlContext,
   cluster: string,
   taskId: string,
-  stopCode: 'UserInitiated' | 'ServiceSchedulerInitiated' | 'TaskFailedToStart',
+  stopCode: RequestedStopCode,
   reason: string,
 ): Promise<Task | undefined> {
-  const now = ctx.clock.now();
   const stored = await updateWithRetry(
     ctx.store,
     tasks,
     tasks.key(cluster, taskId),
-    (task): Task | undefined => {
-      if (task.desiredStatus === 'STOPPED') return undefined;
-      const stopping: Task = { ...task, desiredStatus: 'STOPPED', stoppingAt: now, stopCode, stoppedReason: reason };
-      // Never placed: nothing runs anywhere, so it is stopped at once.
-      return task.containerInstanceId === undefined && task.lastStatus === 'PROVISIONING'
-        ? { ...stopping, lastStatus: 'STOPPED' as const, stoppedAt: now, executionStoppedAt: now }
-        : stopping;
-    },
+    transition.requestStop({ stopCode, reason }, ctx.clock.now()),
     { expiresAt: (t) => stoppedTaskExpiry(ctx, t), attempts: 10, pause: conflictPause(ctx) },
   );
   return stored?.value;
-}
-
-/** Tells the agent (through its instance's assignments) to stop a task. */
-export async function markAssignmentStopping(
-  ctx: ControlContext,
-  cluster: string,
-  instanceId: string,
-  taskId: string,
-): Promise<void> {
-  await updateWithRetry(ctx.store, containerInstances, containerInstances.key(cluster, instanceId), (i) => {
-    const assignment = i.assignments[taskId];
-    if (!assignment || assignment.desiredStatus === 'STOPPED') return undefined;
-    const next: ContainerInstance = {
-      ...i,
-      generation: i.generation + 1,
-      assignments: { ...i.assignments, [taskId]: { ...assignment, desiredStatus: 'STOPPED' } },
-    };
-    return next;
-  }, { attempts: 10, pause: conflictPause(ctx) });
-  ctx.changes?.changed(cluster, [instanceId]);
 }
 
 export async function describeTasks(

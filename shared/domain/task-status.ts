@@ -22,14 +22,3 @@ export function isForward(from: TaskStatus, to: TaskStatus): boolean {
 export function isTerminal(status: TaskStatus): boolean {
   return status === 'STOPPED';
 }
-
-/**
- * ECS stop codes: why a task stopped.
- */
-export type StopCode =
-  | 'TaskFailedToStart'
-  | 'EssentialContainerExited'
-  | 'UserInitiated'
-  | 'ServiceSchedulerInitiated'
-  | 'SpotInterruption'
-  | 'TerminationNotice';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { epochMs, name255 } from './common.ts';
+import { agentStopCode } from './stop-codes.ts';
 import { attribute } from './container-instance.ts';
 import { healthStatus, networkBinding, taskOverride, taskStatus } from './task.ts';
 import { containerDefinition, networkMode, volume } from './task-definition.ts';
@@ -163,7 +164,7 @@ export const taskStateReport = z.strictObject({
   pullStoppedAt: epochMs.optional(),
   startedAt: epochMs.optional(),
   executionStoppedAt: epochMs.optional(),
-  stopCode: z.enum(['TaskFailedToStart', 'EssentialContainerExited', 'UserInitiated']).optional(),
+  stopCode: agentStopCode.optional(),
   stoppedReason: z.string().max(1024).optional(),
 });
 export type TaskStateReport = z.infer<typeof taskStateReport>;

@@ -86,7 +86,7 @@ export const service = z.object({
   /**
    * What the last acting pass set out to do, written before it did it. A pass
    * whose task snapshot does not show these yet is working from stale data
-   * and must not act (see reconcile-services.ts).
+   * and must not act (see control/reconcile/reconcile-services.ts).
    */
   lastPass: z
     .object({ at: epochMs, started: z.array(z.string()), stopped: z.array(z.string()) })

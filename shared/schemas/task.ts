@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TASK_STATUSES } from './task-status.ts';
 import { epochMs, keyValue, name255, tags } from './common.ts';
+import { stopCode } from './stop-codes.ts';
 import { containerDefinition, placementConstraint } from './task-definition.ts';
 
 export const taskStatus = z.enum(TASK_STATUSES);
@@ -107,16 +108,7 @@ export const task = z.object({
   stoppingAt: epochMs.optional(),
   executionStoppedAt: epochMs.optional(),
   stoppedAt: epochMs.optional(),
-  stopCode: z
-    .enum([
-      'TaskFailedToStart',
-      'EssentialContainerExited',
-      'UserInitiated',
-      'ServiceSchedulerInitiated',
-      'SpotInterruption',
-      'TerminationNotice',
-    ])
-    .optional(),
+  stopCode: stopCode.optional(),
   stoppedReason: z.string().max(1024).optional(),
   /** Highest agent report sequence number applied; older reports are ignored. */
   reportSeq: z.number().int().nonnegative(),

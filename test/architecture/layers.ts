@@ -88,20 +88,8 @@ export interface KnownException {
   readonly why: string;
 }
 
-/**
- * The scheduler's two writers still live in shared/scheduler/ and import
- * shared/control and ports/store.ts; they move to shared/control/reconcile/.
- * Remove these entries once they have moved: the test then proves the folder
- * rule holds with no exception.
- */
-const AWAITING_MOVE = 'a writer awaiting its move to shared/control/reconcile/';
-
-export const KNOWN_EXCEPTIONS: readonly KnownException[] = [
-  { from: 'shared/scheduler/reconcile-cluster.ts', to: 'shared/control', why: AWAITING_MOVE },
-  { from: 'shared/scheduler/reconcile-cluster.ts', to: 'shared/ports', why: AWAITING_MOVE },
-  { from: 'shared/scheduler/reconcile-services.ts', to: 'shared/control', why: AWAITING_MOVE },
-  { from: 'shared/scheduler/reconcile-services.ts', to: 'shared/ports', why: AWAITING_MOVE },
-];
+/** Imports the folder rules allow nowhere else; none today. */
+export const KNOWN_EXCEPTIONS: readonly KnownException[] = [];
 
 /** Files in these folders are checked. */
 export const SOURCE_ROOTS = ['shared', 'functions', 'agent', 'cli', 'bin', 'infra', 'test'] as const;

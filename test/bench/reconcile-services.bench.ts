@@ -10,7 +10,7 @@ import { clusters, containerInstances, services, tasks } from '../../shared/doma
 import { newTask } from '../../shared/domain/new-task.ts';
 import { registerTaskDefinition } from '../../shared/control/task-definitions.ts';
 import { updateService } from '../../shared/control/services.ts';
-import { reconcileCluster } from '../../shared/scheduler/reconcile-cluster.ts';
+import { reconcileCluster } from '../../shared/control/reconcile/reconcile-cluster.ts';
 import { planReplicaService, newDeployment } from '../../shared/scheduler/service-plan.ts';
 import type { ContainerInstance } from '../../shared/schemas/container-instance.ts';
 import type { Service } from '../../shared/schemas/service.ts';

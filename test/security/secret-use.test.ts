@@ -7,7 +7,7 @@ import { createSecretResolver } from '../../agent/secrets/secret-resolver.ts';
 import type { Security } from '../../functions/security/index.ts';
 import type { ControlContext } from '../../shared/control/context.ts';
 import { registerInstance } from '../../shared/control/instances.ts';
-import { reconcileCluster } from '../../shared/scheduler/reconcile-cluster.ts';
+import { reconcileCluster } from '../../shared/control/reconcile/reconcile-cluster.ts';
 import { berthCli } from './support/berth-cli-run.ts';
 import { startSecretsBerth, type SecretsBerth } from './support/secrets-berth.ts';
 

@@ -18,7 +18,7 @@ import { jsonLogger } from '../../functions/runtime/logger.ts';
 import { containerConfig } from '../../shared/agent/container-config.ts';
 import type { ControlContext } from '../../shared/control/context.ts';
 import { registerInstance } from '../../shared/control/instances.ts';
-import { reconcileCluster } from '../../shared/scheduler/reconcile-cluster.ts';
+import { reconcileCluster } from '../../shared/control/reconcile/reconcile-cluster.ts';
 import { taskSpec } from '../../shared/schemas/agent-api.ts';
 import type { ContainerDefinition } from '../../shared/schemas/task-definition.ts';
 import { parseSecretReference } from '../../shared/security/secret-reference.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ESSENTIAL_EXIT_REASON, nextActions, type AgentAction } from '../../../shared/agent/next-action.ts';
+import { nextActions, type AgentAction } from '../../../shared/agent/next-action.ts';
+import { ESSENTIAL_EXIT_REASON } from '../../../shared/schemas/stop-codes.ts';
 import { buildReport, reportFingerprint } from '../../../shared/agent/report.ts';
 import type { AgentTask } from '../../../shared/agent/task-model.ts';
 import { aContainer, aTask } from './fixtures.ts';

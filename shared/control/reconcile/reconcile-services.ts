@@ -1,19 +1,20 @@
-import { arns } from '../domain/arn.ts';
-import { services } from '../domain/collections.ts';
-import { VersionConflictError } from '../domain/errors.ts';
-import { newTask } from '../domain/new-task.ts';
-import type { ControlContext } from '../control/context.ts';
-import { markAssignmentStopping, requestStop } from '../control/tasks.ts';
-import { findTaskDefinition } from '../control/task-definitions.ts';
-import type { ContainerInstance } from '../schemas/container-instance.ts';
-import type { Service } from '../schemas/service.ts';
-import type { Task } from '../schemas/task.ts';
-import type { TaskDefinition } from '../schemas/task-definition.ts';
-import type { Versioned } from '../ports/store.ts';
-import { planDaemonService } from './daemon-plan.ts';
-import { label, taskList, withEvent } from './service-events.ts';
-import { planReplicaService, type ServicePlan } from './service-plan.ts';
-import { isOccupying, serviceGroup } from './service-tasks.ts';
+import { arns } from '../../domain/arn.ts';
+import { services } from '../../domain/collections.ts';
+import { VersionConflictError } from '../../domain/errors.ts';
+import { newTask } from '../../domain/new-task.ts';
+import type { ControlContext } from '../context.ts';
+import { requestStop } from '../tasks.ts';
+import { markAssignmentStopping } from '../assignments.ts';
+import { findTaskDefinition } from '../task-definitions.ts';
+import type { ContainerInstance } from '../../schemas/container-instance.ts';
+import type { Service } from '../../schemas/service.ts';
+import type { Task } from '../../schemas/task.ts';
+import type { TaskDefinition } from '../../schemas/task-definition.ts';
+import type { Versioned } from '../../ports/store.ts';
+import { planDaemonService } from '../../scheduler/daemon-plan.ts';
+import { label, taskList, withEvent } from '../../scheduler/service-events.ts';
+import { planReplicaService, type ServicePlan } from '../../scheduler/service-plan.ts';
+import { isOccupying, serviceGroup } from '../../scheduler/service-tasks.ts';
 
 export interface ServicesOutcome {
   /**

@@ -1,18 +1,18 @@
-import { containerInstances, services, tasks } from '../domain/collections.ts';
-import { VersionConflictError } from '../domain/errors.ts';
-import type { ContainerInstance } from '../schemas/container-instance.ts';
-import { addAssignments, assignmentOf } from '../control/assignments.ts';
-import type { Task } from '../schemas/task.ts';
-import type { Versioned } from '../ports/store.ts';
-import type { ControlContext } from '../control/context.ts';
-import { readAll, updateWithRetry } from '../control/listing.ts';
-import { placementRequestOf } from '../control/tasks.ts';
-import { stopNow } from '../control/stop-now.ts';
-import { conflictPause } from '../control/conflict-pause.ts';
-import { buildFleet } from './fleet.ts';
-import { placeTask, planPlacements, reserve } from './pipeline.ts';
-import type { PlacementDecision } from './types.ts';
-import { planReconcile, type Repair } from './reconcile.ts';
+import { containerInstances, services, tasks } from '../../domain/collections.ts';
+import { VersionConflictError } from '../../domain/errors.ts';
+import type { ContainerInstance } from '../../schemas/container-instance.ts';
+import { assignmentOf, commitPlacements, markAssignmentStopping, releaseAssignment } from '../assignments.ts';
+import * as transition from '../../domain/task-transitions.ts';
+import type { Task } from '../../schemas/task.ts';
+import type { Versioned } from '../../ports/store.ts';
+import type { ControlContext } from '../context.ts';
+import { readAll, updateWithRetry } from '../listing.ts';
+import { placementRequestOf } from '../tasks.ts';
+import { stopNow } from '../stop-now.ts';
+import { buildFleet } from '../../scheduler/fleet.ts';
+import { placeTask, planPlacements, reserve } from '../../scheduler/pipeline.ts';
+import type { PlacementDecision } from '../../scheduler/types.ts';
+import { planReconcile, type Repair } from '../../scheduler/reconcile.ts';
 import { reconcileServices, recordUnplaceable } from './reconcile-services.ts';
 
 export interface ReconcileOutcome {
@@ -25,8 +25,6 @@ export interface ReconcileOutcome {
   readonly started: number;
   readonly stopped: number;
 }
-
-const MAX_PLACEMENT_ROUNDS = 5;
 
 /**
  * One pass of the scheduler over one cluster: read everything, repair what
@@ -82,19 +80,10 @@ async function applyRepair(ctx: ControlContext, cluster: string, repair: Repair)
       await bindTask(ctx, cluster, repair.taskId, repair.instanceId);
       return;
     case 'release':
-      await changeInstance(ctx, cluster, repair.instanceId, (i) => {
-        if (!i.assignments[repair.taskId]) return undefined;
-        const { [repair.taskId]: _gone, ...rest } = i.assignments;
-        return { ...i, assignments: rest };
-      });
+      await releaseAssignment(ctx, cluster, repair.instanceId, repair.taskId);
       return;
     case 'propagateStop':
-      await changeInstance(ctx, cluster, repair.instanceId, (i) => {
-        const a = i.assignments[repair.taskId];
-        if (!a || a.desiredStatus === 'STOPPED') return undefined;
-        return { ...i, assignments: { ...i.assignments, [repair.taskId]: { ...a, desiredStatus: 'STOPPED' } } };
-      });
-      ctx.changes?.changed(cluster, [repair.instanceId]);
+      await markAssignmentStopping(ctx, cluster, repair.instanceId, repair.taskId);
       return;
     case 'stopUnplaced':
       await stopNow(ctx, cluster, repair.taskId, { stopCode: 'TaskFailedToStart', reason: 'Task stopped before placement' });
@@ -110,19 +99,6 @@ async function applyRepair(ctx: ControlContext, cluster: string, repair: Repair)
   }
 }
 
-/** Changes an instance's assignments; every such change raises its generation. */
-async function changeInstance(
-  ctx: ControlContext,
-  cluster: string,
-  instanceId: string,
-  change: (i: ContainerInstance) => ContainerInstance | undefined,
-): Promise<void> {
-  await updateWithRetry(ctx.store, containerInstances, containerInstances.key(cluster, instanceId), (i) => {
-    const next = change(i);
-    return next && { ...next, generation: i.generation + 1 };
-  }, { attempts: 10, pause: conflictPause(ctx) });
-}
-
 /**
  * Binds a task to the instance that holds its assignment. The task's version
  * from the snapshot is tried first, which costs one write and no read; only
@@ -135,10 +111,7 @@ async function bindTask(
   instanceId: string,
   known?: Versioned<Task>,
 ): Promise<boolean> {
-  const bind = (t: Task): Task | undefined =>
-    t.containerInstanceId !== undefined || t.lastStatus !== 'PROVISIONING'
-      ? undefined
-      : { ...t, containerInstanceId: instanceId, lastStatus: 'PENDING' };
+  const bind = transition.bind(instanceId);
   if (known) {
     const next = bind(known.value);
     if (!next) return false;
@@ -164,7 +137,8 @@ async function bindTask(
  * write per task: a waiting task (PROVISIONING) is bound, a fresh one (a
  * service's, not yet written) is created bound, PENDING. A fresh task that
  * finds no place is created PROVISIONING and waits for capacity. An instance
- * write that loses a race is re-read and only its tasks are planned again.
+ * write that loses a race is re-read and only its tasks are planned again
+ * (commitPlacements).
  */
 async function placeTasks(
   ctx: ControlContext,
@@ -180,21 +154,13 @@ async function placeTasks(
   const park = async (task: Task) => {
     if (unwritten.delete(task.taskId)) await ctx.store.create(tasks, task);
   };
-  let pending = [...waiting, ...fresh];
   let placed = 0;
-  let conflicts = 0;
   let unplaceable = 0;
-  for (let round = 0; round < MAX_PLACEMENT_ROUNDS && pending.length > 0; round++) {
-    const live = [...current.values()].filter((i) => i.value.status !== 'INACTIVE').map((i) => i.value);
-    const decisions = decide(pending, live);
-    const byInstance = new Map<string, Task[]>();
-    const retry: Task[] = [];
-    for (const [index, decision] of decisions.entries()) {
-      const task = pending[index] as Task;
-      if (decision.kind === 'placed') {
-        byInstance.set(decision.instanceId, [...(byInstance.get(decision.instanceId) ?? []), task]);
-        continue;
-      }
+  const { unplaced, conflicts } = await commitPlacements(ctx, [...waiting, ...fresh], {
+    instances: () => current,
+    plan: async (pending, live) => decide(pending, live),
+    assignment: assignmentOf,
+    unplaceable: async (task, decision) => {
       unplaceable++;
       // A service's task waits for capacity (its service says why); a standalone one fails now.
       const service = task.group?.startsWith('service:') ? task.group.slice('service:'.length) : undefined;
@@ -202,18 +168,8 @@ async function placeTasks(
         await park(task);
         await recordUnplaceable(ctx, cluster, service, decision.message);
       } else await stopUnplaceable(ctx, task, decision.message);
-    }
-    for (const [instanceId, group] of byInstance) {
-      const item = current.get(instanceId) as Versioned<ContainerInstance>;
-      const outcome = await addAssignments(ctx, item, group.map(assignmentOf));
-      if ('lost' in outcome) {
-        conflicts++;
-        if (outcome.lost) current.set(instanceId, outcome.lost);
-        else current.delete(instanceId);
-        retry.push(...group);
-        continue;
-      }
-      current.set(instanceId, outcome.written);
+    },
+    committed: async (instanceId, group) => {
       for (const task of group) {
         if (unwritten.delete(task.taskId)) {
           await ctx.store.create(tasks, { ...task, containerInstanceId: instanceId, lastStatus: 'PENDING' });
@@ -221,12 +177,12 @@ async function placeTasks(
         } else if (await bindTask(ctx, cluster, task.taskId, instanceId, versions.get(task.taskId))) placed++;
       }
       ctx.changes?.changed(cluster, [instanceId]);
-    }
-    pending = retry;
-  }
+    },
+    concurrent: false,
+  });
   // Tasks still pending after every round wait PROVISIONING; the next pass places them.
-  for (const task of pending) await park(task);
-  if (pending.length > 0) await ctx.reconcile.requestReconcile(cluster, 'placement conflicts');
+  for (const task of unplaced) await park(task);
+  if (unplaced.length > 0) await ctx.reconcile.requestReconcile(cluster, 'placement conflicts');
   return { placed, unplaceable, conflicts };
 }
 
