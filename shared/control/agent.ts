@@ -10,7 +10,6 @@ import type {
   TaskStateReportsResponse,
 } from '../schemas/agent-api.ts';
 import type { Versioned } from '../ports/store.ts';
-import { VersionConflictError } from '../domain/errors.ts';
 import type { Assignment, ContainerInstance } from '../schemas/container-instance.ts';
 import type { Task } from '../schemas/task.ts';
 import type { TaskDefinition } from '../schemas/task-definition.ts';
@@ -289,13 +288,10 @@ async function applyTaskReport(
     // The version just read is tried first: one write and no read.
     const next = change(known.value);
     if (!next) return { task: known.value, applied: false, moved: false };
-    try {
-      const expiry = expiresAt(next);
-      const stored = await ctx.store.replace(tasks, next, known.version, expiry !== undefined ? { expiresAt: expiry } : {});
-      return { task: stored.value, applied: true, moved: movedOn(known.value, stored.value) };
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-    }
+    const expiry = expiresAt(next);
+    const outcome = await ctx.store.tryReplace(tasks, next, known.version, expiry !== undefined ? { expiresAt: expiry } : {});
+    if (outcome.written) return { task: outcome.item.value, applied: true, moved: movedOn(known.value, outcome.item.value) };
+    // Lost to another writer: read and apply again below.
   }
   let before: Task | undefined;
   const stored = await updateWithRetry(

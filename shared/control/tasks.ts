@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { arns, resourceId } from '../domain/arn.ts';
 import { idempotencyRecords, tasks } from '../domain/collections.ts';
-import { ClientError, InvalidParameterError, VersionConflictError } from '../domain/errors.ts';
+import { ClientError, InvalidParameterError } from '../domain/errors.ts';
 import { validateOverrides } from '../domain/override-rules.ts';
 import type { listTasksRequest, RunTaskRequest, stopTaskRequest } from '../schemas/ecs-requests.ts';
 import type { Task } from '../schemas/task.ts';
@@ -106,8 +106,7 @@ export async function runTask(ctx: ControlContext, request: RunTaskRequest): Pro
   const failures = placementFailures(ctx, name, decisions);
 
   if (token !== undefined) {
-    try {
-      await ctx.store.create(
+    const claimed = await ctx.store.tryCreate(
         idempotencyRecords,
         {
           clusterName: name,
@@ -119,8 +118,7 @@ export async function runTask(ctx: ControlContext, request: RunTaskRequest): Pro
         },
         { expiresAt: Math.floor(ctx.clock.now() / 1000) + 24 * 3600 },
       );
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
+    if (!claimed.written) {
       // Another request with this token got there first: give back what this
       // one took, then answer as that one did.
       for (const task of accepted) {
@@ -155,14 +153,10 @@ async function ensureTasks(
       continue;
     }
     const task = build(id);
-    try {
-      await ctx.store.create(tasks, task);
-      result.push(task);
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-      const now = await ctx.store.get(tasks, tasks.key(name, id));
-      if (now) result.push(now.value);
-    }
+    const outcome = await ctx.store.tryCreate(tasks, task);
+    if (outcome.written) result.push(task);
+    // Written by the request that raced this one: the one it wrote stands.
+    else if (outcome.current) result.push(outcome.current.value);
   }
   if (result.length < ids.length || found.length < ids.length) await ctx.reconcile.requestReconcile(name, 'RunTask');
   return result;

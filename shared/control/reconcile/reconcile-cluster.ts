@@ -1,5 +1,4 @@
 import { containerInstances, services, tasks } from '../../domain/collections.ts';
-import { VersionConflictError } from '../../domain/errors.ts';
 import type { ContainerInstance } from '../../schemas/container-instance.ts';
 import { assignmentOf, commitPlacements, markAssignmentStopping, releaseAssignment } from '../assignments.ts';
 import * as transition from '../../domain/task-transitions.ts';
@@ -115,12 +114,8 @@ async function bindTask(
   if (known) {
     const next = bind(known.value);
     if (!next) return false;
-    try {
-      await ctx.store.replace(tasks, next, known.version);
-      return true;
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-    }
+    if ((await ctx.store.tryReplace(tasks, next, known.version)).written) return true;
+    // Lost to another writer: read and bind again below.
   }
   let bound = false;
   await updateWithRetry(ctx.store, tasks, tasks.key(cluster, taskId), (t) => {

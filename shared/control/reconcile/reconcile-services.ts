@@ -175,9 +175,6 @@ export async function recordUnplaceable(
   const text = `${label(current.value)} was unable to place a task because no container instance met all of its requirements. ${message}`;
   const next = withEvent(current.value, text, ctx.clock.now(), ctx.ids.next());
   if (next === current.value) return;
-  try {
-    await ctx.store.replace(services, next, current.version);
-  } catch (error) {
-    if (!(error instanceof VersionConflictError)) throw error;
-  }
+  // A lost race drops the event: the next pass that still cannot place says it again.
+  await ctx.store.tryReplace(services, next, current.version);
 }
