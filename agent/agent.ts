@@ -152,7 +152,8 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     livenessIntervalMs: settings.engineLivenessIntervalMs,
     onEngineStatus: (status) => {
       engineStatus = status;
-      if (status === 'UNRESPONSIVE') logger.error('The container engine is not answering; reported to the control plane');
+      if (status === 'UNRESPONSIVE')
+        logger.error('The container engine is not answering; reported to the control plane');
       // The control plane hears of it with the next poll, not an interval later.
       poller.pollNow();
     },

@@ -14,7 +14,9 @@ import { readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 // BERTH_AGENT_NODE_FLAGS replaces the list (space separated; empty for none).
-const NODE_FLAGS = (process.env.BERTH_AGENT_NODE_FLAGS ?? '--lite-mode --max-semi-space-size=1').split(' ').filter(Boolean);
+const NODE_FLAGS = (process.env.BERTH_AGENT_NODE_FLAGS ?? '--lite-mode --max-semi-space-size=1')
+  .split(' ')
+  .filter(Boolean);
 // glibc keeps freed memory for reuse; returning anything past 128 KiB to the
 // system measured about 2 MiB less resident memory at no CPU cost worth seeing.
 const NODE_ENV = { MALLOC_TRIM_THRESHOLD_: '131072' };

@@ -31,7 +31,11 @@ type SignedConnection = Connection & { credentials: NonNullable<Connection['cred
  * against its schema, and a refusal becomes an AdminApiError with its type.
  */
 export function adminCall(connection: SignedConnection, baseFetch?: typeof fetch) {
-  const send = signedFetch({ credentials: connection.credentials, region: connection.region, ...(baseFetch && { fetch: baseFetch }) });
+  const send = signedFetch({
+    credentials: connection.credentials,
+    region: connection.region,
+    ...(baseFetch && { fetch: baseFetch }),
+  });
   return async <S extends z.ZodType>(schema: S, method: string, path: string, body?: unknown): Promise<z.infer<S>> => {
     const response = await send(`${connection.endpoint}/admin/v1${path}`, {
       method,
@@ -58,8 +62,10 @@ export function adminClient(connection: SignedConnection, baseFetch?: typeof fet
     createAccessKey: (request: { name?: string; policy?: unknown; admin?: boolean }) =>
       call(createAccessKeyResponse, 'POST', '/access-keys', request),
     listAccessKeys: () => call(listAccessKeysResponse, 'GET', '/access-keys'),
-    disableAccessKey: (id: string) => call(disableAccessKeyResponse, 'POST', `/access-keys/${encodeURIComponent(id)}/disable`),
-    rotateAccessKey: (id: string) => call(rotateAccessKeyResponse, 'POST', `/access-keys/${encodeURIComponent(id)}/rotate`),
+    disableAccessKey: (id: string) =>
+      call(disableAccessKeyResponse, 'POST', `/access-keys/${encodeURIComponent(id)}/disable`),
+    rotateAccessKey: (id: string) =>
+      call(rotateAccessKeyResponse, 'POST', `/access-keys/${encodeURIComponent(id)}/rotate`),
     readAudit: (request: ReadAuditRequest) => {
       const query = new URLSearchParams();
       if (request.since !== undefined) query.set('since', request.since);

@@ -30,7 +30,8 @@ export async function agentsCommand(
   io: CliIo,
 ): Promise<void> {
   const [verb, ...extra] = args.positionals;
-  if (verb !== 'token') throw new UsageError(verb === undefined ? 'name an agents command' : `unknown agents command ${verb}`);
+  if (verb !== 'token')
+    throw new UsageError(verb === undefined ? 'name an agents command' : `unknown agents command ${verb}`);
   if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
   if (args.cluster === undefined) throw new UsageError('name the cluster with --cluster');
   const request = {
@@ -38,7 +39,12 @@ export async function agentsCommand(
     ...(args.ttl !== undefined && { ttlSeconds: parseTtl(args.ttl) }),
     ...(args.uses !== undefined && { uses: parseUses(args.uses) }),
   };
-  const answer = await adminCall(connection, io.fetch)(createRegistrationTokenResponse, 'POST', '/registration-tokens', request);
+  const answer = await adminCall(connection, io.fetch)(
+    createRegistrationTokenResponse,
+    'POST',
+    '/registration-tokens',
+    request,
+  );
   if (args.json) return io.stdout(`${JSON.stringify(answer, null, 2)}\n`);
   io.stdout(`${answer.registrationToken.registrationToken}\n`);
   io.stderr(describe(answer.registrationToken));

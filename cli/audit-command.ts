@@ -18,7 +18,8 @@ export function sinceTime(value: string, now: number): string {
   const relative = /^(\d{1,6})([smhd])$/.exec(value);
   if (relative) return new Date(now - Number(relative[1]) * (UNITS[relative[2] ?? 's'] ?? 1000)).toISOString();
   const parsed = Date.parse(value);
-  if (Number.isNaN(parsed)) throw new UsageError(`--since ${JSON.stringify(value)}: use an ISO 8601 time or a duration such as 30m, 12h, 7d`);
+  if (Number.isNaN(parsed))
+    throw new UsageError(`--since ${JSON.stringify(value)}: use an ISO 8601 time or a duration such as 30m, 12h, 7d`);
   return new Date(parsed).toISOString();
 }
 
@@ -30,7 +31,8 @@ export async function auditCommand(
   now: number,
 ): Promise<void> {
   const limit = args.limit === undefined ? 100 : Number(args.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new UsageError('--limit must be a whole number from 1 to 100000');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100_000)
+    throw new UsageError('--limit must be a whole number from 1 to 100000');
   const since = sinceTime(args.since ?? '24h', now);
   const records: AuditRecord[] = [];
   let nextToken: string | undefined;
@@ -43,5 +45,9 @@ export async function auditCommand(
     records.push(...page.records);
     nextToken = page.nextToken;
   } while (nextToken !== undefined && records.length < limit);
-  io.stdout(args.json ? `${records.map((r) => JSON.stringify(r)).join('\n')}${records.length > 0 ? '\n' : ''}` : formatAudit(records));
+  io.stdout(
+    args.json
+      ? `${records.map((r) => JSON.stringify(r)).join('\n')}${records.length > 0 ? '\n' : ''}`
+      : formatAudit(records),
+  );
 }

@@ -90,7 +90,9 @@ export async function runBerth(argv: readonly string[], io: CliIoWithStdin & { n
   if (command === 'bootstrap') return bootstrap(values, io);
   const connection = resolveConnection(
     {
-      ...((values['endpoint-url'] ?? values.endpoint) !== undefined && { endpoint: values['endpoint-url'] ?? values.endpoint }),
+      ...((values['endpoint-url'] ?? values.endpoint) !== undefined && {
+        endpoint: values['endpoint-url'] ?? values.endpoint,
+      }),
       ...(values.region !== undefined && { region: values.region }),
       ...(values['access-key-id'] !== undefined && { accessKeyId: values['access-key-id'] }),
       ...(values['secret-access-key'] !== undefined && { secretAccessKey: values['secret-access-key'] }),
@@ -98,10 +100,18 @@ export async function runBerth(argv: readonly string[], io: CliIoWithStdin & { n
     io.env,
   );
   if ('error' in connection) return usage(io, connection.error);
-  const insecure = plainHttpRefusal(connection.endpoint, keyMaterialOf(command, positionals), values['allow-insecure-http'] === true);
+  const insecure = plainHttpRefusal(
+    connection.endpoint,
+    keyMaterialOf(command, positionals),
+    values['allow-insecure-http'] === true,
+  );
   if (insecure !== undefined) return fail(io, insecure);
   const { credentials } = connection;
-  if (!credentials) return fail(io, 'no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (dev mode prints an admin key at start)');
+  if (!credentials)
+    return fail(
+      io,
+      'no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (dev mode prints an admin key at start)',
+    );
   const client = adminClient({ ...connection, credentials }, io.fetch);
   const json = values.output === 'json';
   try {
@@ -145,7 +155,11 @@ export async function runBerth(argv: readonly string[], io: CliIoWithStdin & { n
     } else if (command === 'audit') {
       if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
       await auditCommand(
-        { json, ...(values.since !== undefined && { since: values.since }), ...(values.limit !== undefined && { limit: values.limit }) },
+        {
+          json,
+          ...(values.since !== undefined && { since: values.since }),
+          ...(values.limit !== undefined && { limit: values.limit }),
+        },
         client,
         io,
         (io.now ?? Date.now)(),
@@ -176,7 +190,10 @@ function bootstrap(
     io,
   ).then(
     () => 0,
-    (error: unknown) => (error instanceof UsageError ? usage(io, error.message) : fail(io, `bootstrap failed: ${error instanceof Error ? error.message : String(error)}`)),
+    (error: unknown) =>
+      error instanceof UsageError
+        ? usage(io, error.message)
+        : fail(io, `bootstrap failed: ${error instanceof Error ? error.message : String(error)}`),
   );
 }
 
@@ -184,7 +201,11 @@ function bootstrap(
 function explain(argv: readonly string[], io: CliIo): Promise<number> {
   const connection = resolveConnection({}, io.env);
   if ('error' in connection || !connection.credentials) return explainCommand(argv, io);
-  const fetchSigned = signedFetch({ credentials: connection.credentials, region: connection.region, ...(io.fetch && { fetch: io.fetch }) });
+  const fetchSigned = signedFetch({
+    credentials: connection.credentials,
+    region: connection.region,
+    ...(io.fetch && { fetch: io.fetch }),
+  });
   return explainCommand(argv, { ...io, fetch: fetchSigned });
 }
 

@@ -19,21 +19,31 @@ export const BOOTSTRAP_USAGE = `Usage:
 export async function bootstrapCommand(
   args: { table?: string; kmsKeyId?: string; region: string; json: boolean },
   io: CliIo,
-  clients: { dynamo: DynamoDBClient; kms: KMSClient } = { dynamo: new DynamoDBClient({ region: args.region }), kms: new KMSClient({ region: args.region }) },
+  clients: { dynamo: DynamoDBClient; kms: KMSClient } = {
+    dynamo: new DynamoDBClient({ region: args.region }),
+    kms: new KMSClient({ region: args.region }),
+  },
 ): Promise<void> {
   const { dynamo, kms } = clients;
   try {
-    if (args.table === undefined || args.kmsKeyId === undefined) throw new UsageError('bootstrap needs --table and --kms-key-id');
+    if (args.table === undefined || args.kmsKeyId === undefined)
+      throw new UsageError('bootstrap needs --table and --kms-key-id');
     const created = await bootstrapAdminKeyInto({
       store: createDynamoDbStore({ client: sdkCalls(dynamo), tableName: args.table }),
       clock: systemClock,
       cipher: kmsCipher({ client: kms, keyId: args.kmsKeyId }),
     });
     if (!created) {
-      io.stdout(`The table ${args.table} holds access keys already; nothing created. Use an administrator key with \`berth keys create\`.\n`);
+      io.stdout(
+        `The table ${args.table} holds access keys already; nothing created. Use an administrator key with \`berth keys create\`.\n`,
+      );
       return;
     }
-    io.stdout(args.json ? `${JSON.stringify({ accessKey: created }, null, 2)}\n` : formatCreatedKeyLines(created.accessKeyId, 'admin', created.secretAccessKey, 'Created administrator'));
+    io.stdout(
+      args.json
+        ? `${JSON.stringify({ accessKey: created }, null, 2)}\n`
+        : formatCreatedKeyLines(created.accessKeyId, 'admin', created.secretAccessKey, 'Created administrator'),
+    );
   } finally {
     dynamo.destroy();
     kms.destroy();

@@ -1,7 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { clusterPolicyInput } from '../shared/security/cluster-policy.ts';
 import { clusterPolicyResponse, type ClusterPolicyView } from '../shared/security/cluster-policy-api.ts';
-import { deleteSecretResponse, listSecretsResponse, putSecretResponse, putSecretRequest } from '../shared/security/secret-api.ts';
+import {
+  deleteSecretResponse,
+  listSecretsResponse,
+  putSecretResponse,
+  putSecretRequest,
+} from '../shared/security/secret-api.ts';
 import { adminCall } from './admin-client.ts';
 import type { Connection } from './connection.ts';
 import type { CliIo } from './explain.ts';
@@ -33,7 +38,11 @@ export type CliIoWithStdin = CliIo & { readonly readStdin?: () => Promise<string
 type SignedConnection = Connection & { credentials: NonNullable<Connection['credentials']> };
 
 /** `berth cluster-policy ...` and `berth secrets ...`: UsageError for a bad command line, AdminApiError for a refusal. */
-export async function clusterSecurityCommand(args: ClusterSecurityArgs, connection: SignedConnection, io: CliIoWithStdin): Promise<void> {
+export async function clusterSecurityCommand(
+  args: ClusterSecurityArgs,
+  connection: SignedConnection,
+  io: CliIoWithStdin,
+): Promise<void> {
   const call = adminCall(connection, io.fetch);
   const print = (json: unknown, text: string) => io.stdout(args.json ? `${JSON.stringify(json, null, 2)}\n` : text);
   const [verb, name, ...extra] = args.positionals;
@@ -50,26 +59,47 @@ export async function clusterSecurityCommand(args: ClusterSecurityArgs, connecti
     if (verb === 'set') {
       const cluster = named('cluster');
       if (args.file === undefined) throw new UsageError('give the policy with --file FILE');
-      const answer = await call(clusterPolicyResponse, 'PUT', `/clusters/${cluster}/policy`, await readPolicy(args.file));
+      const answer = await call(
+        clusterPolicyResponse,
+        'PUT',
+        `/clusters/${cluster}/policy`,
+        await readPolicy(args.file),
+      );
       return print(answer, formatPolicy(answer.clusterPolicy));
     }
-    throw new UsageError(verb === undefined ? 'name a cluster-policy command' : `unknown cluster-policy command ${verb}`);
+    throw new UsageError(
+      verb === undefined ? 'name a cluster-policy command' : `unknown cluster-policy command ${verb}`,
+    );
   }
   if (verb === 'put') {
     const secret = named('secret');
-    if (!args.valueStdin) throw new UsageError('give the value on stdin with --value-stdin (a value on the command line ends up in shell history)');
+    if (!args.valueStdin)
+      throw new UsageError(
+        'give the value on stdin with --value-stdin (a value on the command line ends up in shell history)',
+      );
     const value = stripNewline(await (io.readStdin ?? readProcessStdin)());
     const clusters = args.clusters?.split(',').map((c) => c.trim());
     const body = { value, ...(clusters !== undefined && { clusters }) };
     const checked = putSecretRequest.safeParse({ name, ...body });
     if (!checked.success) throw new UsageError(`secret ${name}: ${checked.error.issues[0]?.message ?? 'invalid'}`);
     const answer = await call(putSecretResponse, 'PUT', `/secrets/${secret}`, body);
-    return print(answer, `Stored secret ${answer.secret.name}: task definitions name it as valueFrom ${answer.secret.valueFrom}\n`);
+    return print(
+      answer,
+      `Stored secret ${answer.secret.name}: task definitions name it as valueFrom ${answer.secret.valueFrom}\n`,
+    );
   }
   if (verb === 'list') {
     if (name !== undefined) throw new UsageError(`unexpected argument ${name}`);
     const answer = await call(listSecretsResponse, 'GET', '/secrets');
-    return print(answer, answer.secrets.map((s) => `${s.name}\t${s.valueFrom}\t${s.clusters ? `clusters ${s.clusters.join(',')}` : 'any cluster'}\tupdated ${s.updatedAt}\n`).join('') || 'No secrets.\n');
+    return print(
+      answer,
+      answer.secrets
+        .map(
+          (s) =>
+            `${s.name}\t${s.valueFrom}\t${s.clusters ? `clusters ${s.clusters.join(',')}` : 'any cluster'}\tupdated ${s.updatedAt}\n`,
+        )
+        .join('') || 'No secrets.\n',
+    );
   }
   if (verb === 'delete') {
     const answer = await call(deleteSecretResponse, 'DELETE', `/secrets/${named('secret')}`);
@@ -108,4 +138,3 @@ async function readProcessStdin(): Promise<string> {
   for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
   return Buffer.concat(chunks).toString('utf8');
 }
-

@@ -29,8 +29,10 @@ export const CONNECTION_USAGE = `  --endpoint-url URL        Berth's endpoint (B
 const url = z.url({ protocol: /^https?$/ });
 
 export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv): Connection | { error: string } {
-  const endpoint = flags.endpoint ?? env.BERTH_ENDPOINT ?? env.AWS_ENDPOINT_URL_ECS ?? env.AWS_ENDPOINT_URL ?? DEFAULT_ENDPOINT;
-  if (!url.safeParse(endpoint).success) return { error: `the endpoint ${JSON.stringify(endpoint)} is not an http(s) URL` };
+  const endpoint =
+    flags.endpoint ?? env.BERTH_ENDPOINT ?? env.AWS_ENDPOINT_URL_ECS ?? env.AWS_ENDPOINT_URL ?? DEFAULT_ENDPOINT;
+  if (!url.safeParse(endpoint).success)
+    return { error: `the endpoint ${JSON.stringify(endpoint)} is not an http(s) URL` };
   const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const accessKeyId = flags.accessKeyId ?? env.AWS_ACCESS_KEY_ID;
   const secretAccessKey = flags.secretAccessKey ?? env.AWS_SECRET_ACCESS_KEY;
@@ -40,6 +42,7 @@ export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv
   return {
     endpoint: endpoint.replace(/\/+$/, ''),
     region,
-    ...(accessKeyId !== undefined && secretAccessKey !== undefined && { credentials: { accessKeyId, secretAccessKey } }),
+    ...(accessKeyId !== undefined &&
+      secretAccessKey !== undefined && { credentials: { accessKeyId, secretAccessKey } }),
   };
 }

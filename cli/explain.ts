@@ -1,6 +1,10 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { explainPlacementResponse, type ExplainPlacementResponse, type ReasonExplanation } from '../shared/schemas/explain-placement.ts';
+import {
+  explainPlacementResponse,
+  type ExplainPlacementResponse,
+  type ReasonExplanation,
+} from '../shared/schemas/explain-placement.ts';
 import type { PlacementStrategy } from '../shared/schemas/task.ts';
 import type { PlacementConstraint } from '../shared/schemas/task-definition.ts';
 
@@ -68,7 +72,9 @@ export async function explainCommand(argv: readonly string[], io: CliIo): Promis
   const json = safeJson(text);
   if (status >= 400) {
     const known = errorBody.safeParse(json);
-    io.stderr(`berth explain: ${known.success ? `${known.data.__type}: ${known.data.message}` : `HTTP ${status}: ${text.slice(0, 300)}`}\n`);
+    io.stderr(
+      `berth explain: ${known.success ? `${known.data.__type}: ${known.data.message}` : `HTTP ${status}: ${text.slice(0, 300)}`}\n`,
+    );
     return 1;
   }
   const answer = explainPlacementResponse.safeParse(json);
@@ -120,7 +126,9 @@ export function parseExplainArgs(argv: readonly string[]): ParsedArgs {
   if (bad) return { kind: 'usage', message: bad.error };
   return {
     kind: 'run',
-    ...((values['endpoint-url'] ?? values.endpoint) !== undefined && { endpoint: values['endpoint-url'] ?? values.endpoint }),
+    ...((values['endpoint-url'] ?? values.endpoint) !== undefined && {
+      endpoint: values['endpoint-url'] ?? values.endpoint,
+    }),
     json: values.json === true,
     body: {
       taskDefinition,
@@ -162,7 +170,9 @@ export function formatExplanation(answer: ExplainPlacementResponse): string {
     lines.push('');
     if (task.placed) {
       lines.push(`task ${task.index + 1}: ${task.containerInstanceArn}`);
-      const scores = task.scores.map((s) => `${s.type}${s.field ? `(${s.field})` : ''}=${s.score === null ? 'drawn' : round(s.score)}`);
+      const scores = task.scores.map(
+        (s) => `${s.type}${s.field ? `(${s.field})` : ''}=${s.score === null ? 'drawn' : round(s.score)}`,
+      );
       lines.push(`  scores: ${scores.join('  ')}`);
       lines.push(`  ${task.candidates} candidate(s), ${task.tiedWith} with the best score`);
       for (const reason of task.rejected) lines.push(...reasonLines(reason, '  not on'));
@@ -177,7 +187,8 @@ export function formatExplanation(answer: ExplainPlacementResponse): string {
 function reasonLines(reason: ReasonExplanation, lead: string): string[] {
   const lines = [`${lead} ${reason.count} instance(s): ${reason.reason} (${reason.example})`];
   for (const instance of reason.instances) lines.push(`      ${instance.containerInstanceArn}: ${instance.detail}`);
-  if (reason.count > reason.instances.length) lines.push(`      ... and ${reason.count - reason.instances.length} more`);
+  if (reason.count > reason.instances.length)
+    lines.push(`      ... and ${reason.count - reason.instances.length} more`);
   return lines;
 }
 

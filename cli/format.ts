@@ -7,7 +7,12 @@ export function formatCreatedKey(key: CreatedAccessKey, verb: string): string {
   return formatCreatedKeyLines(key.accessKeyId, key.name, key.secretAccessKey, verb);
 }
 
-export function formatCreatedKeyLines(accessKeyId: string, name: string, secretAccessKey: string, verb: string): string {
+export function formatCreatedKeyLines(
+  accessKeyId: string,
+  name: string,
+  secretAccessKey: string,
+  verb: string,
+): string {
   return [
     `${verb} access key ${accessKeyId} (${name}).`,
     'The secret is shown only now and cannot be read back; store it safely.',
@@ -20,14 +25,22 @@ export function formatCreatedKeyLines(accessKeyId: string, name: string, secretA
 
 function policySummary(key: AccessKeySummary): string {
   const statements = key.policy.Statement;
-  const admin = statements.some((s) => s.Effect === 'Allow' && (s.Action ?? []).includes('berth:*') && (s.Resource ?? []).includes('*'));
+  const admin = statements.some(
+    (s) => s.Effect === 'Allow' && (s.Action ?? []).includes('berth:*') && (s.Resource ?? []).includes('*'),
+  );
   return admin ? 'administrator' : `${statements.length} statement${statements.length === 1 ? '' : 's'}`;
 }
 
 export function formatKeyTable(keys: readonly AccessKeySummary[]): string {
   const rows = [
     ['ACCESS KEY ID', 'NAME', 'STATUS', 'CREATED', 'POLICY'],
-    ...keys.map((k) => [k.accessKeyId, k.name, k.status, k.createdAt, policySummary(k) + (k.replacedBy ? ` (replaced by ${k.replacedBy})` : '')]),
+    ...keys.map((k) => [
+      k.accessKeyId,
+      k.name,
+      k.status,
+      k.createdAt,
+      policySummary(k) + (k.replacedBy ? ` (replaced by ${k.replacedBy})` : ''),
+    ]),
   ];
   return table(rows);
 }
@@ -50,5 +63,12 @@ export function formatAudit(records: readonly AuditRecord[]): string {
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-  return `${rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n')}\n`;
+  return `${rows
+    .map((row) =>
+      row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')}\n`;
 }

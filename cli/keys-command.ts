@@ -51,7 +51,10 @@ export async function keysCommand(args: KeysArgs, client: AdminClient, io: CliIo
     case 'rotate': {
       if (id === undefined) throw new UsageError('name the access key to rotate');
       const rotated = await client.rotateAccessKey(id);
-      return print(rotated, `${formatCreatedKey(rotated.accessKey, 'Rotated: new')}The old key ${rotated.replaced.accessKeyId} is disabled.\n`);
+      return print(
+        rotated,
+        `${formatCreatedKey(rotated.accessKey, 'Rotated: new')}The old key ${rotated.replaced.accessKeyId} is disabled.\n`,
+      );
     }
     default:
       throw new UsageError(verb === undefined ? 'name a keys command' : `unknown keys command ${verb}`);

@@ -19,7 +19,6 @@ import { CREDENTIAL_PREFIX } from '../../shared/security/agent-credential-prefix
  * than its control plane still reads them.
  */
 
-
 const epochMs = int({ min: 0 });
 
 const credentialGrant: Check<CredentialGrant> = object({

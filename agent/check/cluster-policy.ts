@@ -16,7 +16,11 @@ import { array, map, object, prefault, refine, withDefault } from './compose.ts'
 
 const capabilityName = map(string({ pattern: /^(CAP_)?[A-Za-z_]{1,64}$/ }), normalizeCapability);
 const hostPath = map(
-  refine(string({ min: 1, max: 4096 }), (p) => p.startsWith('/') && !p.includes('\0'), 'expected an absolute host path'),
+  refine(
+    string({ min: 1, max: 4096 }),
+    (p) => p.startsWith('/') && !p.includes('\0'),
+    'expected an absolute host path',
+  ),
   normalizeHostPath,
 );
 const registryPattern = string({ min: 1, max: 512, pattern: /^[A-Za-z0-9*?._:\-/]+$/ });

@@ -1,6 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { boolean, describeIssue, int, literal, number, oneOf, string, unknown, url, type Checked } from '../check/check.ts';
+import {
+  boolean,
+  describeIssue,
+  int,
+  literal,
+  number,
+  oneOf,
+  string,
+  unknown,
+  url,
+  type Checked,
+} from '../check/check.ts';
 import { array, optional, record, strictObject, union, withDefault } from '../check/compose.ts';
 import type { AgentOptions } from './agent-options.ts';
 
@@ -31,7 +42,9 @@ const fileSchema = strictObject({
   registryCredentials: optional(
     record(strictObject({ username: string(), password: string(), serverAddress: optional(string()) })),
   ),
-  engineTimeouts: optional(strictObject({ callMs: optional(int({ above: 0 })), livenessIntervalMs: optional(int({ above: 0 })) })),
+  engineTimeouts: optional(
+    strictObject({ callMs: optional(int({ above: 0 })), livenessIntervalMs: optional(int({ above: 0 })) }),
+  ),
   foreignContainerCheckSeconds: optional(number({ above: 0 })),
   drain: withDefault(boolean(), () => false),
   logLevel: withDefault(oneOf(['debug', 'info', 'warn', 'error']), (): 'info' => 'info'),
@@ -135,7 +148,10 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
     pollIntervalSeconds: number(given(parsed['poll-interval'], env.BERTH_POLL_INTERVAL)),
     cleanupDelaySeconds: number(given(parsed['cleanup-delay'], env.BERTH_CLEANUP_DELAY)),
     defaultStopTimeoutSeconds: number(given(parsed['stop-timeout'], env.BERTH_STOP_TIMEOUT)),
-    engineTimeouts: engineTimeout(fromFile.engineTimeouts, number(given(parsed['engine-timeout'], env.BERTH_ENGINE_TIMEOUT))),
+    engineTimeouts: engineTimeout(
+      fromFile.engineTimeouts,
+      number(given(parsed['engine-timeout'], env.BERTH_ENGINE_TIMEOUT)),
+    ),
     imds: imdsOff ? false : imdsEndpoint ? { endpoint: imdsEndpoint } : undefined,
     attributes: attributes ? Object.fromEntries(attributes) : undefined,
     drain: parsed.drain || env.BERTH_DRAIN === 'true' ? true : undefined,
@@ -143,7 +159,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
   };
   const merged = { ...fromFile, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
   const config = fileSchema(merged);
-  if (!config.ok) return { ok: false, message: `Invalid setting ${config.issue.path.join('.')}: ${config.issue.message}` };
+  if (!config.ok)
+    return { ok: false, message: `Invalid setting ${config.issue.path.join('.')}: ${config.issue.message}` };
   return { ok: true, config: config.value };
 }
 

@@ -23,6 +23,11 @@ export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () 
  * any length the agent renews its lease within one interval of the control
  * plane's return, well inside the TTL of grace the control plane gives then.
  */
-export function pollRetryDelay(attempt: number, policy: BackoffPolicy, random: () => number, intervalMs: number): number {
+export function pollRetryDelay(
+  attempt: number,
+  policy: BackoffPolicy,
+  random: () => number,
+  intervalMs: number,
+): number {
   return Math.min(backoffDelay(attempt, policy, random), Math.max(intervalMs, policy.baseMs));
 }

@@ -91,12 +91,25 @@ export class ControlClient {
 
   /** Many tasks' reports in one request; each is answered on its own. */
   reportStates(batch: TaskStateReports): Promise<ControlResult<TaskStateReportsResponse>> {
-    return this.call('POST', `/instances/${encodeURIComponent(batch.instanceId)}/reports`, batch, taskStateReportsResponse);
+    return this.call(
+      'POST',
+      `/instances/${encodeURIComponent(batch.instanceId)}/reports`,
+      batch,
+      taskStateReportsResponse,
+    );
   }
 
   /** Whether an agent still answers for each of these other instances (see shared/control/foreign-instances.ts). */
-  foreignInstances(instanceId: string, request: ForeignInstancesRequest): Promise<ControlResult<ForeignInstancesResponse>> {
-    return this.call('POST', `/instances/${encodeURIComponent(instanceId)}/foreign-instances`, request, foreignInstancesResponse);
+  foreignInstances(
+    instanceId: string,
+    request: ForeignInstancesRequest,
+  ): Promise<ControlResult<ForeignInstancesResponse>> {
+    return this.call(
+      'POST',
+      `/instances/${encodeURIComponent(instanceId)}/foreign-instances`,
+      request,
+      foreignInstancesResponse,
+    );
   }
 
   private async call<T>(
@@ -121,7 +134,12 @@ export class ControlClient {
             ? {}
             : { authorization: `Bearer ${bearer}` }),
       };
-      response = await httpRequest(url, { method, headers, body: payload, signal: AbortSignal.timeout(this.timeoutMs) });
+      response = await httpRequest(url, {
+        method,
+        headers,
+        body: payload,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
     } catch (error) {
       return unavailable(`${method} ${url} failed: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -56,7 +56,8 @@ export class FencingPolicy {
   readonly onUnauthorized = async (): Promise<boolean> => {
     const result = await this.deps.session.register();
     if (!result.ok && result.failure.kind === 'instance-not-found') this.onDeregistered();
-    else if (!result.ok) this.deps.logger.error('Cannot renew the instance credential', { error: describeFailure(result.failure) });
+    else if (!result.ok)
+      this.deps.logger.error('Cannot renew the instance credential', { error: describeFailure(result.failure) });
     return result.ok;
   };
 

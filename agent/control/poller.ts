@@ -86,9 +86,13 @@ export class Poller {
     if (!identity) return;
     this.polling = true;
     this.again = false;
-    await this.options.beforePoll?.().catch((error: unknown) =>
-      this.options.logger.error('Preparing a poll failed', { error: error instanceof Error ? error.message : String(error) }),
-    );
+    await this.options
+      .beforePoll?.()
+      .catch((error: unknown) =>
+        this.options.logger.error('Preparing a poll failed', {
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      );
     if (this.stopped) return;
     const waitSeconds = this.options.longPollSeconds ?? DEFAULT_LONG_POLL_SECONDS;
     const sent = Date.now();
@@ -101,7 +105,8 @@ export class Poller {
     });
     if (this.stopped) return;
     const intervalMs = this.options.intervalSeconds() * 1000;
-    const retryDelay = (attempt: number) => pollRetryDelay(attempt, this.options.backoff, this.options.random, intervalMs);
+    const retryDelay = (attempt: number) =>
+      pollRetryDelay(attempt, this.options.backoff, this.options.random, intervalMs);
     let delayMs = intervalMs;
     if (result.ok) {
       // A change, or a poll the control plane held: the next one goes out at once.

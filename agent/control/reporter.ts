@@ -100,7 +100,8 @@ export class Reporter {
       for (const [taskId, entry] of batch) {
         const answer = answers.get(taskId);
         if (!answer) unanswered = true;
-        else if ('error' in answer) this.refused(taskId, entry, { code: answer.error.code, message: answer.error.message });
+        else if ('error' in answer)
+          this.refused(taskId, entry, { code: answer.error.code, message: answer.error.message });
         else this.answered(taskId, entry, answer.desiredStatus);
       }
       // An answer that leaves reports out is the control plane's bug; they wait rather than loop.
@@ -150,7 +151,11 @@ export class Reporter {
   }
 
   private refused(taskId: string, entry: Pending, why: { code: string; message: string; status?: number }): void {
-    this.options.logger.error('The control plane refused a task report; dropping it', { taskId, seq: entry.seq, ...why });
+    this.options.logger.error('The control plane refused a task report; dropping it', {
+      taskId,
+      seq: entry.seq,
+      ...why,
+    });
     this.drop(taskId, entry);
     this.options.onAnswer(taskId, entry.seq, undefined);
   }

@@ -69,7 +69,8 @@ export class Session {
    */
   rotateIfDue(): Promise<void> {
     const { credentials, clock } = this.options;
-    if (this.rotating || !this.identity || !credentials.rotationDue(clock.now())) return this.rotating ?? Promise.resolve();
+    if (this.rotating || !this.identity || !credentials.rotationDue(clock.now()))
+      return this.rotating ?? Promise.resolve();
     this.rotating = this.rotate(this.identity).finally(() => {
       this.rotating = undefined;
     });
@@ -142,7 +143,10 @@ export class Session {
   }
 
   /** One registration; a registration token is forgotten once spent or refused. */
-  private async registerWith(request: RegisterInstanceRequest, bearer: RegistrationBearer): Promise<ControlResult<RegistrationAnswer>> {
+  private async registerWith(
+    request: RegisterInstanceRequest,
+    bearer: RegistrationBearer,
+  ): Promise<ControlResult<RegistrationAnswer>> {
     const result = await this.options.client.register(request, bearer);
     const spent = result.ok || result.failure.kind === 'unauthorized';
     if (spent && this.options.credentials.isRegistrationToken(bearer)) this.options.credentials.dropRegistrationToken();

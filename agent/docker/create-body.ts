@@ -75,7 +75,14 @@ function hardening(security: ContainerSecurity): Record<string, unknown> {
     ...(security.pidMode ? { PidMode: security.pidMode } : {}),
     // Mounts rather than Binds: a missing source is an error instead of a root-owned directory made on the host.
     ...(security.mounts.length > 0
-      ? { Mounts: security.mounts.map((m) => ({ Type: 'bind', Source: m.source, Target: m.target, ReadOnly: m.readOnly })) }
+      ? {
+          Mounts: security.mounts.map((m) => ({
+            Type: 'bind',
+            Source: m.source,
+            Target: m.target,
+            ReadOnly: m.readOnly,
+          })),
+        }
       : {}),
   };
 }

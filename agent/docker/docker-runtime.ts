@@ -42,7 +42,6 @@ export interface DockerRuntimeOptions {
   readonly callTimeoutMs?: number;
 }
 
-
 const unavailable = (message: string) => ({ ok: false as const, failure: { kind: 'unavailable' as const, message } });
 const rejected = (message: string) => ({ ok: false as const, failure: { kind: 'rejected' as const, message } });
 const done = <T>(value: T) => ({ ok: true as const, value });

@@ -104,7 +104,8 @@ export class ForeignContainers {
       const timeout = container.stopTimeoutSeconds ?? this.options.defaultStopTimeoutSeconds;
       const live = container.state !== 'exited' && container.state !== 'created';
       const stopped = live ? await runtime.stopContainer(container.runtimeId, timeout) : undefined;
-      const removed = stopped === undefined || stopped.ok ? await runtime.removeContainer(container.runtimeId) : stopped;
+      const removed =
+        stopped === undefined || stopped.ok ? await runtime.removeContainer(container.runtimeId) : stopped;
       if (!removed.ok) {
         all = false;
         this.options.logger.warn('Could not remove a foreign container; trying again later', {

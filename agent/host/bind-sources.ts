@@ -33,7 +33,11 @@ export function resolveBindMounts(mounts: readonly BindMount[], policy: ClusterP
     if (link) return refused(source, `passes through the symbolic link ${link}, which Berth does not follow`);
     const real = realHostPath(source);
     const ask = hostPathAsk(real, realPolicy);
-    if (ask) return refused(source, `resolves on the host to ${real}: binding it asks for ${ask}, which the cluster's policy does not allow`);
+    if (ask)
+      return refused(
+        source,
+        `resolves on the host to ${real}: binding it asks for ${ask}, which the cluster's policy does not allow`,
+      );
     resolved.push({ ...mount, source: real });
   }
   return { ok: true, mounts: resolved };
@@ -50,7 +54,10 @@ function plantedLink(path: string, allowedHostPaths: readonly string[]): string 
   // nested allowed directory included; links above it are the operator's layout.
   const root = roots.sort((a, b) => a.length - b.length)[0];
   if (root === undefined) return undefined;
-  const below = path.slice(root.length).split('/').filter((part) => part !== '');
+  const below = path
+    .slice(root.length)
+    .split('/')
+    .filter((part) => part !== '');
   let current = root;
   for (const part of below) {
     current = join(current, part);

@@ -49,12 +49,16 @@ export async function applyImdsPolicy(options: ImdsPolicyOptions): Promise<ImdsR
   if (!engineIsLocal(options.dockerHost)) {
     return { kind: 'skipped', reason: `the engine at ${options.dockerHost} is on another host; block IMDS there` };
   }
-  if (!options.isRoot) return { kind: 'skipped', reason: 'the agent is not running as root, so it cannot change iptables' };
+  if (!options.isRoot)
+    return { kind: 'skipped', reason: 'the agent is not running as root, so it cannot change iptables' };
   const run = options.run ?? runCommand;
   const chain = await iptables(run, ['-S', IMDS_CHAIN]);
   if (chain.code === undefined) return { kind: 'skipped', reason: 'iptables is not installed' };
   if (chain.code !== 0) {
-    return { kind: 'skipped', reason: `there is no ${IMDS_CHAIN} chain (${firstLine(chain.stderr)}); is Docker managing iptables?` };
+    return {
+      kind: 'skipped',
+      reason: `there is no ${IMDS_CHAIN} chain (${firstLine(chain.stderr)}); is Docker managing iptables?`,
+    };
   }
   const tagged = rule(options.comment ?? IMDS_RULE_COMMENT);
   return options.allow ? removeRule(run, tagged) : installRule(run, tagged);
@@ -63,7 +67,8 @@ export async function applyImdsPolicy(options: ImdsPolicyOptions): Promise<ImdsR
 async function installRule(run: CommandRunner, tagged: readonly string[]): Promise<ImdsRuleOutcome> {
   if ((await iptables(run, ['-C', IMDS_CHAIN, ...tagged])).code === 0) return { kind: 'present' };
   const inserted = await iptables(run, ['-I', IMDS_CHAIN, '1', ...tagged]);
-  if (inserted.code !== 0) return { kind: 'skipped', reason: `iptables refused the rule: ${firstLine(inserted.stderr)}` };
+  if (inserted.code !== 0)
+    return { kind: 'skipped', reason: `iptables refused the rule: ${firstLine(inserted.stderr)}` };
   return { kind: 'installed' };
 }
 
@@ -73,7 +78,8 @@ async function removeRule(run: CommandRunner, tagged: readonly string[]): Promis
   for (let copies = 0; copies < 16; copies++) {
     if ((await iptables(run, ['-C', IMDS_CHAIN, ...tagged])).code !== 0) break;
     const deleted = await iptables(run, ['-D', IMDS_CHAIN, ...tagged]);
-    if (deleted.code !== 0) return { kind: 'skipped', reason: `iptables refused to remove the rule: ${firstLine(deleted.stderr)}` };
+    if (deleted.code !== 0)
+      return { kind: 'skipped', reason: `iptables refused to remove the rule: ${firstLine(deleted.stderr)}` };
     removed = true;
   }
   return { kind: removed ? 'removed' : 'absent' };
@@ -101,7 +107,8 @@ function firstLine(text: string): string {
 export const runCommand: CommandRunner = (command, args) =>
   new Promise((resolve) => {
     execFile(command, [...args], { timeout: 15_000 }, (error, _stdout, stderr) => {
-      if (error && 'code' in error && error.code === 'ENOENT') return resolve({ code: undefined, stderr: String(stderr) });
+      if (error && 'code' in error && error.code === 'ENOENT')
+        return resolve({ code: undefined, stderr: String(stderr) });
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stderr: String(stderr) });
     });
@@ -153,9 +160,12 @@ export class MetadataServiceGuard {
     const { logger } = this.options;
     const where = { chain: IMDS_CHAIN, destination: IMDS_DESTINATION, rule: outcome.kind };
     if (outcome.kind === 'skipped') {
-      logger.warn(allow ? 'Could not lift the metadata-service block' : 'Task containers can reach the instance metadata service', {
-        reason: outcome.reason,
-      });
+      logger.warn(
+        allow ? 'Could not lift the metadata-service block' : 'Task containers can reach the instance metadata service',
+        {
+          reason: outcome.reason,
+        },
+      );
     } else if (allow) {
       logger.warn('Task containers may reach the instance metadata service, as the policy allows', where);
     } else {

@@ -27,7 +27,11 @@ export async function prepareHost(
   logger: AgentLogger,
 ): Promise<PreparedHost> {
   // Before any task runs: containers must not borrow the host's cloud credentials.
-  const metadata = new MetadataServiceGuard({ forceAllow: options.allowTaskImds === true, dockerHost: settings.dockerHost, logger });
+  const metadata = new MetadataServiceGuard({
+    forceAllow: options.allowTaskImds === true,
+    dockerHost: settings.dockerHost,
+    logger,
+  });
   await metadata.start();
   const ec2 = settings.imds ? await readEc2Identity(settings.imds.endpoint, settings.imds.timeoutMs) : undefined;
   const registration = registrationRequest(info, ec2, {

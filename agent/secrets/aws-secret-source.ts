@@ -37,7 +37,11 @@ export function awsSecretSource(options: AwsSecretSourceOptions = {}): AwsSecret
     ...(region !== undefined && { region }),
     maxAttempts: 2,
   });
-  const clientFor = <C>(cache: Map<string, Promise<C>>, region: string | undefined, make: () => Promise<C>): Promise<C> => {
+  const clientFor = <C>(
+    cache: Map<string, Promise<C>>,
+    region: string | undefined,
+    make: () => Promise<C>,
+  ): Promise<C> => {
     const key = region ?? '';
     let client = cache.get(key);
     if (!client) {
@@ -54,7 +58,9 @@ export function awsSecretSource(options: AwsSecretSourceOptions = {}): AwsSecret
       try {
         const sdk = await import('@aws-sdk/client-ssm');
         const client = await clientFor(ssm, region, async () => new sdk.SSMClient(config(region)));
-        const answer = await client.send(new sdk.GetParameterCommand({ Name: reference.parameter, WithDecryption: true }));
+        const answer = await client.send(
+          new sdk.GetParameterCommand({ Name: reference.parameter, WithDecryption: true }),
+        );
         const value = answer.Parameter?.Value;
         return value === undefined ? failed('rejected', `${what} has no value`) : { ok: true, value };
       } catch (error) {
@@ -66,7 +72,11 @@ export function awsSecretSource(options: AwsSecretSourceOptions = {}): AwsSecret
       const what = `Secrets Manager secret ${reference.secretId}`;
       try {
         const sdk = await import('@aws-sdk/client-secrets-manager');
-        const client = await clientFor(secretsManager, reference.region, async () => new sdk.SecretsManagerClient(config(reference.region)));
+        const client = await clientFor(
+          secretsManager,
+          reference.region,
+          async () => new sdk.SecretsManagerClient(config(reference.region)),
+        );
         const answer = await client.send(
           new sdk.GetSecretValueCommand({
             SecretId: reference.secretId,
@@ -75,7 +85,8 @@ export function awsSecretSource(options: AwsSecretSourceOptions = {}): AwsSecret
           }),
         );
         const text = answer.SecretString;
-        if (text === undefined) return failed('rejected', `${what} holds no string (binary secrets cannot be environment variables)`);
+        if (text === undefined)
+          return failed('rejected', `${what} holds no string (binary secrets cannot be environment variables)`);
         return reference.jsonKey === undefined ? { ok: true, value: text } : jsonKey(text, reference.jsonKey, what);
       } catch (error) {
         return sdkFailure(what, error);
@@ -102,7 +113,14 @@ function jsonKey(text: string, key: string, what: string): SourceResult {
 }
 
 const sdkError = object({ name: string(), $metadata: optional(object({ httpStatusCode: optional(number()) })) });
-const TRANSIENT = new Set(['ThrottlingException', 'TooManyUpdates', 'InternalServerError', 'InternalServiceError', 'TimeoutError', 'RequestTimeout']);
+const TRANSIENT = new Set([
+  'ThrottlingException',
+  'TooManyUpdates',
+  'InternalServerError',
+  'InternalServiceError',
+  'TimeoutError',
+  'RequestTimeout',
+]);
 
 /** Throttling, 5xx and network errors are worth retrying; a missing secret or a denied read is not. */
 function sdkFailure(what: string, error: unknown): SourceResult {
@@ -110,7 +128,8 @@ function sdkFailure(what: string, error: unknown): SourceResult {
   const status = parsed.success ? parsed.data.$metadata?.httpStatusCode : undefined;
   const name = parsed.success ? parsed.data.name : 'Error';
   const message = error instanceof Error ? error.message : String(error);
-  const transient = TRANSIENT.has(name) || (status !== undefined && status >= 500) || (status === undefined && isNetworkError(message));
+  const transient =
+    TRANSIENT.has(name) || (status !== undefined && status >= 500) || (status === undefined && isNetworkError(message));
   return failed(transient ? 'unavailable' : 'rejected', `${what} could not be read: ${name}: ${message}`);
 }
 

@@ -36,10 +36,16 @@ export function controlPlaneSecretSource(options: ControlPlaneSecretOptions): Be
       const url = `${base}/tasks/${encodeURIComponent(taskId)}/secrets?${new URLSearchParams({ instanceId })}`;
       let response: HttpAnswer;
       try {
-        const headers = { 'x-berth-instance-id': instanceId, ...(await options.auth.headers({ method: 'GET', url, body: undefined })) };
+        const headers = {
+          'x-berth-instance-id': instanceId,
+          ...(await options.auth.headers({ method: 'GET', url, body: undefined })),
+        };
         response = await httpRequest(url, { headers, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
       } catch (error) {
-        return failed('unavailable', `Berth's secret store did not answer: ${error instanceof Error ? error.message : String(error)}`);
+        return failed(
+          'unavailable',
+          `Berth's secret store did not answer: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
       const json = parseJson(response.body);
       if (response.status >= 500 || response.status === 408 || response.status === 429) {

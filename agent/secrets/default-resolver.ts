@@ -19,6 +19,11 @@ export function defaultSecretResolver(
   return createSecretResolver({
     registryCredentials: options.registryCredentials ?? {},
     aws: awsSecretSource({ ...(region !== undefined && { region }) }),
-    berth: controlPlaneSecretSource({ endpoint: options.endpoint, cluster: options.cluster, auth: host.auth, instanceId: host.instanceId }),
+    berth: controlPlaneSecretSource({
+      endpoint: options.endpoint,
+      cluster: options.cluster,
+      auth: host.auth,
+      instanceId: host.instanceId,
+    }),
   });
 }

@@ -26,7 +26,8 @@ export type SecretResult =
   { readonly ok: true; readonly auth: RegistryAuth } | { readonly ok: false; readonly message: string };
 
 export type ContainerSecretsResult =
-  { readonly ok: true; readonly values: readonly SecretValue[] } | { readonly ok: false; readonly failure: SecretFailure };
+  | { readonly ok: true; readonly values: readonly SecretValue[] }
+  | { readonly ok: false; readonly failure: SecretFailure };
 
 export interface SecretResolver {
   registryAuth(credentialsParameter: string): Promise<SecretResult>;
@@ -58,11 +59,17 @@ export function createSecretResolver(sources: SecretSources): SecretResolver {
       if (configured) return { ok: true, auth: configured };
       const reference = parseSecretReference(name);
       if (!reference || reference.kind === 'berth' || !sources.aws) {
-        return { ok: false, message: `repository credentials '${name}' are not configured on this agent (registryCredentials)` };
+        return {
+          ok: false,
+          message: `repository credentials '${name}' are not configured on this agent (registryCredentials)`,
+        };
       }
       const fetched = await fromAws(reference, `repository credentials '${name}'`);
       if (!fetched.ok) {
-        return { ok: false, message: `repository credentials '${name}' are not configured on this agent, and ${fetched.failure.message}` };
+        return {
+          ok: false,
+          message: `repository credentials '${name}' are not configured on this agent, and ${fetched.failure.message}`,
+        };
       }
       return parseRegistryAuth(fetched.value, name);
     },
@@ -70,10 +77,17 @@ export function createSecretResolver(sources: SecretSources): SecretResolver {
     async containerSecrets(taskId, definition) {
       const wanted = definition.secrets ?? [];
       if (wanted.length === 0) return { ok: true, values: [] };
-      const references = wanted.map((s) => ({ name: s.name, valueFrom: s.valueFrom, reference: parseSecretReference(s.valueFrom) }));
+      const references = wanted.map((s) => ({
+        name: s.name,
+        valueFrom: s.valueFrom,
+        reference: parseSecretReference(s.valueFrom),
+      }));
       const unreadable = references.find((r) => r.reference === undefined);
       if (unreadable) {
-        return failed('rejected', `secret '${unreadable.name}': valueFrom '${unreadable.valueFrom}' is not an SSM parameter, a Secrets Manager ARN or berth:secret:NAME`);
+        return failed(
+          'rejected',
+          `secret '${unreadable.name}': valueFrom '${unreadable.valueFrom}' is not an SSM parameter, a Secrets Manager ARN or berth:secret:NAME`,
+        );
       }
       const berthValues = references.some((r) => r.reference?.kind === 'berth') ? await fetchBerth(taskId) : undefined;
       if (berthValues && !berthValues.ok) return berthValues;
@@ -96,7 +110,8 @@ export function createSecretResolver(sources: SecretSources): SecretResolver {
   };
 
   async function fetchBerth(taskId: string) {
-    if (!sources.berth) return failed('rejected', "the task names berth:secret: secrets, and this agent cannot reach Berth's store");
+    if (!sources.berth)
+      return failed('rejected', "the task names berth:secret: secrets, and this agent cannot reach Berth's store");
     return sources.berth.taskSecrets(taskId);
   }
 }

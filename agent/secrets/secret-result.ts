@@ -8,7 +8,8 @@
 export type SecretFailure = { readonly kind: 'unavailable' | 'rejected'; readonly message: string };
 
 /** A value from one source. */
-export type SourceResult = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly failure: SecretFailure };
+export type SourceResult =
+  { readonly ok: true; readonly value: string } | { readonly ok: false; readonly failure: SecretFailure };
 
 export function failed(kind: SecretFailure['kind'], message: string): { ok: false; failure: SecretFailure } {
   return { ok: false, failure: { kind, message } };

@@ -35,14 +35,18 @@ export function guardStateDir(runtime: ContainerRuntime, stateDir: string): Cont
       if (overlaps(realPath(mount.source), protectedPath)) {
         return {
           ok: false,
-          failure: { kind: 'rejected', message: `the bind mount of ${mount.source} would show the agent's state directory and credential` },
+          failure: {
+            kind: 'rejected',
+            message: `the bind mount of ${mount.source} would show the agent's state directory and credential`,
+          },
         };
       }
     }
     return runtime.createContainer(config);
   };
   return new Proxy(runtime, {
-    get: (target, property, receiver) => (property === 'createContainer' ? createContainer : Reflect.get(target, property, receiver)),
+    get: (target, property, receiver) =>
+      property === 'createContainer' ? createContainer : Reflect.get(target, property, receiver),
   });
 }
 

@@ -48,13 +48,14 @@ export interface DynamoDbCalls {
 
 /** The calls over the AWS SDK's client, with its retries and credential chain. */
 export function sdkCalls(client: DynamoDBClient): DynamoDbCalls {
-  const commands: { [O in DynamoDbOperation]: (input: DynamoDbOperations[O][0]) => Promise<DynamoDbOperations[O][1]> } = {
-    GetItem: (input) => client.send(new GetItemCommand(input)),
-    PutItem: (input) => client.send(new PutItemCommand(input)),
-    DeleteItem: (input) => client.send(new DeleteItemCommand(input)),
-    Query: (input) => client.send(new QueryCommand(input)),
-    BatchGetItem: (input) => client.send(new BatchGetItemCommand(input)),
-    BatchWriteItem: (input) => client.send(new BatchWriteItemCommand(input)),
-  };
+  const commands: { [O in DynamoDbOperation]: (input: DynamoDbOperations[O][0]) => Promise<DynamoDbOperations[O][1]> } =
+    {
+      GetItem: (input) => client.send(new GetItemCommand(input)),
+      PutItem: (input) => client.send(new PutItemCommand(input)),
+      DeleteItem: (input) => client.send(new DeleteItemCommand(input)),
+      Query: (input) => client.send(new QueryCommand(input)),
+      BatchGetItem: (input) => client.send(new BatchGetItemCommand(input)),
+      BatchWriteItem: (input) => client.send(new BatchWriteItemCommand(input)),
+    };
   return { call: (operation, input) => commands[operation](input) };
 }

@@ -62,7 +62,8 @@ export function createDynamoDbJsonClient(options: DynamoDbJsonClientOptions): Dy
       ['content-type', 'application/x-amz-json-1.0'],
       ['x-amz-target', `DynamoDB_20120810.${operation}`],
     ]);
-    if (options.credentials.sessionToken !== undefined) headers.set('x-amz-security-token', options.credentials.sessionToken);
+    if (options.credentials.sessionToken !== undefined)
+      headers.set('x-amz-security-token', options.credentials.sessionToken);
     const signed = signRequest({ method: 'POST', path, query: '', headers, body }, options.credentials, {
       region: options.region,
       service: 'dynamodb',
@@ -120,7 +121,11 @@ function parseJson(text: string, operation: string): unknown {
   try {
     return text === '' ? {} : JSON.parse(text);
   } catch {
-    throw new DynamoDbServiceError('InvalidResponse', `DynamoDB answered ${operation} with something that is not JSON`, 200);
+    throw new DynamoDbServiceError(
+      'InvalidResponse',
+      `DynamoDB answered ${operation} with something that is not JSON`,
+      200,
+    );
   }
 }
 

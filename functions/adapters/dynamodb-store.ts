@@ -56,7 +56,12 @@ const storedItem = z.object({
   [TABLE_KEY.partition]: z.object({ S: z.string() }),
   [TABLE_KEY.sort]: z.object({ S: z.string() }),
   kind: z.object({ S: z.string() }),
-  version: z.object({ N: z.string().regex(/^[1-9]\d*$/, 'a positive integer').transform(Number) }),
+  version: z.object({
+    N: z
+      .string()
+      .regex(/^[1-9]\d*$/, 'a positive integer')
+      .transform(Number),
+  }),
   doc: z.object({ S: z.string() }),
 });
 
@@ -159,7 +164,11 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
 
     async replace(collection, value, expectedVersion, writeOptions) {
       const condition = { version: expectedVersion };
-      return thrownIfLost(collection, condition, await put(collection, value, expectedVersion + 1, condition, writeOptions));
+      return thrownIfLost(
+        collection,
+        condition,
+        await put(collection, value, expectedVersion + 1, condition, writeOptions),
+      );
     },
 
     async tryCreate(collection, value, writeOptions) {
@@ -191,15 +200,14 @@ export function createDynamoDbStore(options: DynamoDbStoreOptions): Store {
       if (plan.prefix !== undefined) values[':prefix'] = { S: plan.prefix };
       stats.reads += 1;
       const result = await client.call('Query', {
-          TableName: tableName,
-          ConsistentRead: true,
-          KeyConditionExpression:
-            plan.prefix === undefined ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
-          ExpressionAttributeNames: plan.prefix === undefined ? { '#pk': TABLE_KEY.partition } : sortedNames,
-          ExpressionAttributeValues: values,
-          ScanIndexForward: !queryOptions.descending,
-          ...(queryOptions.limit !== undefined && { Limit: queryOptions.limit }),
-          ...(plan.after !== undefined && { ExclusiveStartKey: keyItem({ partition, sort: plan.after }) }),
+        TableName: tableName,
+        ConsistentRead: true,
+        KeyConditionExpression: plan.prefix === undefined ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: plan.prefix === undefined ? { '#pk': TABLE_KEY.partition } : sortedNames,
+        ExpressionAttributeValues: values,
+        ScanIndexForward: !queryOptions.descending,
+        ...(queryOptions.limit !== undefined && { Limit: queryOptions.limit }),
+        ...(plan.after !== undefined && { ExclusiveStartKey: keyItem({ partition, sort: plan.after }) }),
       });
       // The partition scheme keeps collections apart; the filter makes sure a
       // stray item of another kind is skipped, not misread.
@@ -281,7 +289,12 @@ async function conditionFailure(write: () => Promise<unknown>): Promise<Error | 
 }
 
 /** The domain conflict that create, replace and delete throw for a failed condition. */
-function conflictError<T>(collection: Collection<T>, key: Key, condition: Condition, cause: Error): VersionConflictError {
+function conflictError<T>(
+  collection: Collection<T>,
+  key: Key,
+  condition: Condition,
+  cause: Error,
+): VersionConflictError {
   const what = `${collection.name} ${describeKey(key)}`;
   return new VersionConflictError(
     'absent' in condition ? `${what} already exists` : `${what} is missing or not at version ${condition.version}`,
@@ -291,7 +304,12 @@ function conflictError<T>(collection: Collection<T>, key: Key, condition: Condit
 }
 
 /** The SDK puts the item of ReturnValuesOnConditionCheckFailure on the exception as `Item`. */
-const failedWithItem = z.object({ Item: z.record(z.string(), z.custom<AttributeValue>((v) => typeof v === 'object' && v !== null)) });
+const failedWithItem = z.object({
+  Item: z.record(
+    z.string(),
+    z.custom<AttributeValue>((v) => typeof v === 'object' && v !== null),
+  ),
+});
 
 function returnedItem(failed: Error): Item | undefined {
   const parsed = failedWithItem.safeParse(failed);

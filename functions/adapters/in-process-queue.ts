@@ -149,7 +149,8 @@ class GroupedMessages {
   nextVisibleAt(now: number): number {
     let next = Infinity;
     for (const group of this.groups.values()) {
-      for (const entry of deliveredPrefix(group)) if (entry.invisibleUntil > now) next = Math.min(next, entry.invisibleUntil);
+      for (const entry of deliveredPrefix(group))
+        if (entry.invisibleUntil > now) next = Math.min(next, entry.invisibleUntil);
     }
     return next;
   }

@@ -200,7 +200,9 @@ async function ensureFifoQueue(
     if (url) await client.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: attributes }));
   }
   if (!url) throw new Error(`SQS returned no URL for queue ${name}`);
-  const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+  const { Attributes } = await client.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+  );
   return { url, arn: sqsArnSchema.parse(Attributes?.QueueArn).arn };
 }
 

@@ -35,7 +35,11 @@ export function admitted(guard: RequestGuard, action: ActionOf): MiddlewareHandl
     c.header('x-amzn-RequestId', requestId);
     const raw = new Uint8Array(await c.req.arrayBuffer());
     c.set('raw', raw);
-    const admission = await guard.admit(c, { action: typeof action === 'string' ? action : action(c), body: raw, requestId });
+    const admission = await guard.admit(c, {
+      action: typeof action === 'string' ? action : action(c),
+      body: raw,
+      requestId,
+    });
     c.set('admission', admission);
     await next();
     // The route's error was answered already by onError; the audit log hears how the call ended.
@@ -44,7 +48,11 @@ export function admitted(guard: RequestGuard, action: ActionOf): MiddlewareHandl
 }
 
 /** Validates a route's input against its schema, then authorises the call for it: nothing runs on a bad or refused input. */
-export async function accept<S extends z.ZodType>(c: Context<EnvelopeEnv>, schema: S, input: unknown): Promise<z.infer<S>> {
+export async function accept<S extends z.ZodType>(
+  c: Context<EnvelopeEnv>,
+  schema: S,
+  input: unknown,
+): Promise<z.infer<S>> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw fromSchemaError(parsed.error);
   await c.get('admission').authorize(parsed.data);

@@ -7,5 +7,11 @@ const security = runtime.security();
 
 /** Lambda entry behind the function URL: the same app dev mode serves, every call signed. */
 export const handler = handle(
-  createApp({ ctx: runtime.ctx, logger: runtime.logger, guard: security.guard, admin: security.admin, secrets: security.secrets }),
+  createApp({
+    ctx: runtime.ctx,
+    logger: runtime.logger,
+    guard: security.guard,
+    admin: security.admin,
+    secrets: security.secrets,
+  }),
 );

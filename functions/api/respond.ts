@@ -38,8 +38,14 @@ export function respondWithEcsError(
   },
 ): Response {
   const known = info.own?.(error) ?? toEcsError(error);
-  const shape = known ?? { type: 'ServerException', status: 500 as const, message: `Internal error (request ${info.requestId})` };
+  const shape = known ?? {
+    type: 'ServerException',
+    status: 500 as const,
+    message: `Internal error (request ${info.requestId})`,
+  };
   if (!known) info.logger.error(`${info.what} failed`, { requestId: info.requestId, error });
   c.header('x-amzn-ErrorType', shape.type);
-  return c.body(JSON.stringify({ __type: shape.type, message: shape.message }), shape.status, { 'content-type': AWS_JSON });
+  return c.body(JSON.stringify({ __type: shape.type, message: shape.message }), shape.status, {
+    'content-type': AWS_JSON,
+  });
 }

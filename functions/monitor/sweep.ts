@@ -27,14 +27,21 @@ export async function sweep(ctx: ControlContext, logger: Logger): Promise<SweepO
   const [views, before] = await Promise.all([readFleetLeases(ctx, active), readPulse(ctx)]);
   const pulse = await recordSweep(ctx, now, fleetSilence(views, before, now, ttl));
   if (pulse.upSince !== before?.upSince) {
-    logger.warn('lease clocks restarted: every agent has a full TTL to renew', { reason: pulse.reason, upSince: pulse.upSince });
+    logger.warn('lease clocks restarted: every agent has a full TTL to renew', {
+      reason: pulse.reason,
+      upSince: pulse.upSince,
+    });
   }
   let disconnected = 0;
   for (const view of views) {
     if (!view.fenced && !leaseExpired(view.heard, pulse, now, ttl)) continue;
     if (await disconnectInstance(ctx, view.cluster, view.instanceId)) {
       disconnected++;
-      logger.warn('instance disconnected', { cluster: view.cluster, instanceId: view.instanceId, lastHeartbeat: view.heard });
+      logger.warn('instance disconnected', {
+        cluster: view.cluster,
+        instanceId: view.instanceId,
+        lastHeartbeat: view.heard,
+      });
     }
   }
   for (const cluster of active) await ctx.reconcile.requestReconcile(cluster, 'periodic sweep');

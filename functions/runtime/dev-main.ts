@@ -40,7 +40,8 @@ async function main(): Promise<void> {
     return;
   }
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigurationError(`Invalid --port ${values.port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigurationError(`Invalid --port ${values.port}`);
   const logger = values.verbose ? jsonLogger() : undefined;
   const server = await startDevServer({
     port,
@@ -48,13 +49,21 @@ async function main(): Promise<void> {
     ...(values['data-dir'] !== undefined && { dataDir: values['data-dir'] }),
     ...(logger !== undefined && { logger }),
   });
-  const agent = values['no-agent'] ? undefined : await startDevAgent(server, values.cluster, {
+  const agent = values['no-agent']
+    ? undefined
+    : await startDevAgent(server, values.cluster, {
         ...(values['data-dir'] !== undefined && { dataDir: values['data-dir'] }),
         verbose: values.verbose,
       });
 
   process.stdout.write(
-    banner(server.endpoint, server.ctx.deployment.region, values.cluster, agent?.summary ?? 'agent: off (--no-agent)', server.adminKey),
+    banner(
+      server.endpoint,
+      server.ctx.deployment.region,
+      values.cluster,
+      agent?.summary ?? 'agent: off (--no-agent)',
+      server.adminKey,
+    ),
   );
   exitOnSignals({
     stop: async () => {
@@ -65,7 +74,13 @@ async function main(): Promise<void> {
   });
 }
 
-function banner(endpoint: string, region: string, cluster: string, agentLine: string, key: BootstrapKey | undefined): string {
+function banner(
+  endpoint: string,
+  region: string,
+  cluster: string,
+  agentLine: string,
+  key: BootstrapKey | undefined,
+): string {
   // AWS CLI v1 reads only AWS_DEFAULT_REGION; v2 and the SDKs read AWS_REGION first.
   const regions = `AWS_REGION=${region} AWS_DEFAULT_REGION=${region}`;
   const credentials = key

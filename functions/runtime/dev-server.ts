@@ -68,7 +68,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     BERTH_MONITOR_INTERVAL_SECONDS: '5',
     ...(options.env ?? process.env),
     // The sweeps' own schedule, so the monitor knows what gap between two of them is an outage.
-    ...(options.monitorIntervalMs !== undefined && { BERTH_MONITOR_INTERVAL_SECONDS: String(options.monitorIntervalMs / 1000) }),
+    ...(options.monitorIntervalMs !== undefined && {
+      BERTH_MONITOR_INTERVAL_SECONDS: String(options.monitorIntervalMs / 1000),
+    }),
   });
   const logger = options.logger ?? silentLogger;
   if (options.dataDir !== undefined) await privateDataDir(options.dataDir);
@@ -138,7 +140,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     logger,
   });
   const adminKey = await security.bootstrapAdminKey();
-  const app = withBodyLimit(createApp({ ctx, logger, guard: security.guard, admin: security.admin, secrets: security.secrets }));
+  const app = withBodyLimit(
+    createApp({ ctx, logger, guard: security.guard, admin: security.admin, secrets: security.secrets }),
+  );
   let server: ServerType;
   const host = options.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) => {

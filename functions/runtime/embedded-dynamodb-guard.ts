@@ -36,7 +36,11 @@ export type ReplayedRequest = EventEmitter & Pick<IncomingMessage, 'headers' | '
 export type InnerListener = (request: ReplayedRequest, response: ServerResponse) => void;
 
 /** A request listener that admits only requests signed with `credentials` for `region` and `dynamodb`. */
-export function signatureGuard(credentials: EmbeddedCredentials, region: string, inner: InnerListener): RequestListener {
+export function signatureGuard(
+  credentials: EmbeddedCredentials,
+  region: string,
+  inner: InnerListener,
+): RequestListener {
   return (request, response) => {
     readBody(request).then(
       (body) => {
@@ -103,7 +107,11 @@ function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
  * events come on the next tick, once dynalite has added its listeners.
  */
 function replay(request: IncomingMessage, body: Buffer): ReplayedRequest {
-  const replayed = Object.assign(new EventEmitter(), { headers: request.headers, method: request.method, url: request.url });
+  const replayed = Object.assign(new EventEmitter(), {
+    headers: request.headers,
+    method: request.method,
+    url: request.url,
+  });
   process.nextTick(() => {
     if (body.length > 0) replayed.emit('data', body);
     replayed.emit('end');
@@ -113,6 +121,9 @@ function replay(request: IncomingMessage, body: Buffer): ReplayedRequest {
 
 function answer(response: ServerResponse, status: number, type: string, message: string): void {
   const body = JSON.stringify({ __type: `com.amazon.coral.service#${type}`, message });
-  response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(body) });
+  response.writeHead(status, {
+    'content-type': 'application/x-amz-json-1.0',
+    'content-length': Buffer.byteLength(body),
+  });
   response.end(body);
 }

@@ -5,7 +5,12 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Level } from 'level';
-import { embeddedCredentials, signatureGuard, type EmbeddedCredentials, type InnerListener } from './embedded-dynamodb-guard.ts';
+import {
+  embeddedCredentials,
+  signatureGuard,
+  type EmbeddedCredentials,
+  type InnerListener,
+} from './embedded-dynamodb-guard.ts';
 
 /**
  * The DynamoDB that dev mode runs in its own process: dynalite, an emulator
@@ -87,7 +92,9 @@ export async function startEmbeddedDynamoDb(options: EmbeddedDynamoDbOptions = {
  * directory of its own (mode 0700, as mkdtemp makes it), removed at once,
  * so nothing can connect and nothing is left behind if the process dies.
  */
-async function startDynalite(options: Record<string, unknown>): Promise<{ handler: InnerListener; close(): Promise<void> }> {
+async function startDynalite(
+  options: Record<string, unknown>,
+): Promise<{ handler: InnerListener; close(): Promise<void> }> {
   const server = createDynalite(options);
   const [handler] = server.listeners('request');
   if (typeof handler !== 'function') throw new Error('dynalite did not register a request handler');

@@ -17,7 +17,10 @@ function seconds(bounds: SettingBounds) {
 export const environment = z.object({
   [ENVIRONMENT.region]: z.string().min(1).default('us-east-1'),
   [ENVIRONMENT.partition]: z.string().default('aws'),
-  [ENVIRONMENT.accountId]: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id').default('000000000000'),
+  [ENVIRONMENT.accountId]: z
+    .string()
+    .regex(/^\d{12}$/, 'must be a 12-digit account id')
+    .default('000000000000'),
   /** Dev mode and tests name their own table; in Lambda it is required (`lambdaEnvironment`). */
   [ENVIRONMENT.tableName]: z.string().min(3).default('berth'),
   [ENVIRONMENT.queueUrl]: z.string().url().optional(),
@@ -43,7 +46,10 @@ export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
 }
 
-export function parseEnvironment(source: NodeJS.ProcessEnv = process.env, schema: z.ZodType<Environment> = environment): Environment {
+export function parseEnvironment(
+  source: NodeJS.ProcessEnv = process.env,
+  schema: z.ZodType<Environment> = environment,
+): Environment {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

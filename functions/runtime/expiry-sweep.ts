@@ -1,9 +1,4 @@
-import {
-  DeleteItemCommand,
-  ScanCommand,
-  type AttributeValue,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TABLE_KEY } from '../adapters/dynamodb-table.ts';
 
 /**

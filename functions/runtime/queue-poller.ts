@@ -99,7 +99,8 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
   const { queue, handler, queueArn, batchSize = 10, waitSeconds = 1 } = options;
   const onError = options.onError ?? ((error: unknown) => console.error('Queue poller:', error));
   const awsRegion = regionOf(queueArn);
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10) throw new RangeError('batchSize must be 1 to 10');
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10)
+    throw new RangeError('batchSize must be 1 to 10');
   // Without a long poll an empty queue would be polled in a tight loop.
   if (!Number.isInteger(waitSeconds) || waitSeconds < 1 || waitSeconds > 20) {
     throw new RangeError('waitSeconds must be 1 to 20');

@@ -29,7 +29,8 @@ export async function processBatch(ctx: ControlContext, event: SQSEvent, logger:
   for (const [cluster, messageIds] of byCluster) {
     try {
       const outcome = await reconcileCluster(ctx, cluster);
-      if (outcome.placed + outcome.unplaceable + outcome.repairs > 0) logger.info('reconciled', { cluster, ...outcome });
+      if (outcome.placed + outcome.unplaceable + outcome.repairs > 0)
+        logger.info('reconciled', { cluster, ...outcome });
     } catch (error) {
       logger.error('reconcile failed', { cluster, error });
       failures.push(...messageIds);

@@ -68,7 +68,9 @@ export function createAccessKeyRepository(options: AccessKeyRepositoryOptions) {
 
   async function decrypt(key: StoredAccessKey): Promise<string> {
     if (key.secret.cipher !== cipher.id) {
-      throw new Error(`Access key ${key.accessKeyId} was encrypted by ${key.secret.cipher}, but this deployment uses ${cipher.id}`);
+      throw new Error(
+        `Access key ${key.accessKeyId} was encrypted by ${key.secret.cipher}, but this deployment uses ${cipher.id}`,
+      );
     }
     return cipher.decrypt(key.secret.ciphertext, secretContext(key.accessKeyId));
   }
@@ -124,7 +126,10 @@ export function createAccessKeyRepository(options: AccessKeyRepositoryOptions) {
       const all: StoredAccessKey[] = [];
       let after: string | undefined;
       do {
-        const page = await store.query(accessKeys, accessKeys.partition(), { ...(after !== undefined && { after }), limit: 100 });
+        const page = await store.query(accessKeys, accessKeys.partition(), {
+          ...(after !== undefined && { after }),
+          limit: 100,
+        });
         all.push(...page.items.map((item) => item.value));
         after = page.lastSort;
       } while (after !== undefined);

@@ -47,7 +47,11 @@ export interface AgentRequestOrigin {
  * audited through `refused`. Successful polls and reports are not (one
  * write per poll would be most of an agent's cost).
  */
-export function agentAccess(deps: AgentAccessDependencies, caller: AgentCaller, origin: AgentRequestOrigin): AgentAccess {
+export function agentAccess(
+  deps: AgentAccessDependencies,
+  caller: AgentCaller,
+  origin: AgentRequestOrigin,
+): AgentAccess {
   const d = deps.deployment;
   const principal =
     caller.kind === 'instance'
@@ -74,7 +78,8 @@ export function agentAccess(deps: AgentAccessDependencies, caller: AgentCaller, 
     };
     // Refusals that prove no identity that can be cut off are throttled per source: a 401 (a bad token, a
     // replaced credential), and anything refused to a registration token (it cannot be revoked before it expires).
-    const throttled = error !== undefined && (error instanceof AgentCredentialError || caller.kind === 'registration-token');
+    const throttled =
+      error !== undefined && (error instanceof AgentCredentialError || caller.kind === 'registration-token');
     await (throttled ? deps.audit.recordUnauthenticated(entry) : deps.audit.record(entry));
   }
 
@@ -88,7 +93,11 @@ export function agentAccess(deps: AgentAccessDependencies, caller: AgentCaller, 
     }
   }
 
-  function issuing(cluster: string, action: string, current: Versioned<InstanceCredentialRecord> | undefined): RegistrationAdmission {
+  function issuing(
+    cluster: string,
+    action: string,
+    current: Versioned<InstanceCredentialRecord> | undefined,
+  ): RegistrationAdmission {
     return {
       async issue(instanceId) {
         const grant = await deps.issuer.issue(cluster, instanceId, current);
@@ -120,7 +129,8 @@ export function agentAccess(deps: AgentAccessDependencies, caller: AgentCaller, 
     admitRegistration(clusterRef, instanceId) {
       const cluster = clusterName(d, clusterRef);
       const action = 'ecs:RegisterContainerInstance';
-      const resource = instanceId === undefined ? arns.cluster(d, cluster) : arns.containerInstance(d, cluster, instanceId);
+      const resource =
+        instanceId === undefined ? arns.cluster(d, cluster) : arns.containerInstance(d, cluster, instanceId);
       return audited(action, [resource], async () => {
         if (caller.kind === 'registration-token') {
           let current: Versioned<InstanceCredentialRecord> | undefined;

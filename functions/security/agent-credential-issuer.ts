@@ -76,7 +76,9 @@ export function createAgentCredentialIssuer(options: {
 
   async function write(record: InstanceCredentialRecord, current: Versioned<InstanceCredentialRecord> | undefined) {
     const expiry = { expiresAt: Math.ceil(record.expiresAt / 1000) + RECORD_KEPT_AFTER_EXPIRY_S };
-    return current ? store.tryReplace(instanceCredentials, record, current.version, expiry) : store.tryCreate(instanceCredentials, record, expiry);
+    return current
+      ? store.tryReplace(instanceCredentials, record, current.version, expiry)
+      : store.tryCreate(instanceCredentials, record, expiry);
   }
 
   return {
@@ -123,16 +125,27 @@ export function createAgentCredentialIssuer(options: {
           serial: (previous?.serial ?? 0) + 1,
           issuedAt: now,
           expiresAt: now + ttlMs,
-          ...(previous && { previousSerial: previous.serial, previousValidUntil: Math.min(now + graceMs, previous.expiresAt) }),
+          ...(previous && {
+            previousSerial: previous.serial,
+            previousValidUntil: Math.min(now + graceMs, previous.expiresAt),
+          }),
         };
         const outcome = await write(record, current);
         if (!outcome.written) {
           // Two issues at once for one instance (a retried registration): the later one builds on the earlier.
-          if (attempt >= MAX_ATTEMPTS) throw lostTooOften(instanceCredentials, instanceCredentials.key(cluster, instanceId), attempt + 1);
+          if (attempt >= MAX_ATTEMPTS)
+            throw lostTooOften(instanceCredentials, instanceCredentials.key(cluster, instanceId), attempt + 1);
           current = outcome.current;
           continue;
         }
-        const claims: CredentialClaims = { keyId, cluster, instanceId, serial: record.serial, issuedAt: now, expiresAt: record.expiresAt };
+        const claims: CredentialClaims = {
+          keyId,
+          cluster,
+          instanceId,
+          serial: record.serial,
+          issuedAt: now,
+          expiresAt: record.expiresAt,
+        };
         remember(claims);
         return { token: signCredential(signingKey, claims), issuedAt: now, expiresAt: record.expiresAt };
       }

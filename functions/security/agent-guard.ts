@@ -3,10 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Deployment } from '../../shared/domain/arn.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
 import type { Store } from '../../shared/ports/store.ts';
-import {
-  AGENT_CREDENTIAL_DEFAULTS,
-  type RegistrationTokenAdmin,
-} from '../../shared/security/agent-credentials.ts';
+import { AGENT_CREDENTIAL_DEFAULTS, type RegistrationTokenAdmin } from '../../shared/security/agent-credentials.ts';
 import {
   AGENT_ACCESS_VARIABLE,
   AgentCredentialError,
@@ -47,7 +44,12 @@ export interface AgentCredentialOptions {
 export function createAgentCredentials(options: AgentCredentialOptions): AgentCredentials {
   const { store, clock } = options;
   const keys = createAgentSigningKeys({ store, clock, cipher: options.cipher });
-  const issuer = createAgentCredentialIssuer({ store, clock, keys, ...(options.settings && { settings: options.settings }) });
+  const issuer = createAgentCredentialIssuer({
+    store,
+    clock,
+    keys,
+    ...(options.settings && { settings: options.settings }),
+  });
   const tokens = createRegistrationTokenRepository({ store, clock });
   const deps = { ...options, issuer, tokens };
 
@@ -95,9 +97,19 @@ export function createAgentCredentials(options: AgentCredentialOptions): AgentCr
     },
 
     async createRegistrationToken(request) {
-      const ttlMs = request.ttlSeconds !== undefined ? request.ttlSeconds * 1000 : AGENT_CREDENTIAL_DEFAULTS.registrationTokenTtlMs;
-      const { token, stored } = await tokens.create({ cluster: request.cluster, ttlMs, ...(request.uses !== undefined && { uses: request.uses }) });
-      return { registrationToken: token, cluster: stored.cluster, expiresAt: new Date(stored.expiresAt).toISOString(), uses: stored.maxUses };
+      const ttlMs =
+        request.ttlSeconds !== undefined ? request.ttlSeconds * 1000 : AGENT_CREDENTIAL_DEFAULTS.registrationTokenTtlMs;
+      const { token, stored } = await tokens.create({
+        cluster: request.cluster,
+        ttlMs,
+        ...(request.uses !== undefined && { uses: request.uses }),
+      });
+      return {
+        registrationToken: token,
+        cluster: stored.cluster,
+        expiresAt: new Date(stored.expiresAt).toISOString(),
+        uses: stored.maxUses,
+      };
     },
   };
 }
@@ -111,6 +123,7 @@ function agentPath(path: string): string {
 function bearerOf(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
-  if (!match?.[1]) throw new AgentCredentialError('InvalidCredential', 'The Authorization header must be `Bearer <credential>`');
+  if (!match?.[1])
+    throw new AgentCredentialError('InvalidCredential', 'The Authorization header must be `Bearer <credential>`');
   return match[1];
 }

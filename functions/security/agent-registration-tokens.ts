@@ -18,10 +18,18 @@ const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, 
 
 export type TokenUse =
   | { readonly ok: true; readonly token: StoredRegistrationToken }
-  | { readonly ok: false; readonly reason: 'unknown' | 'expired' | 'spent' | 'other-cluster'; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly reason: 'unknown' | 'expired' | 'spent' | 'other-cluster';
+      readonly message: string;
+    };
 
 export interface RegistrationTokenRepository {
-  create(input: { cluster: string; ttlMs?: number; uses?: number }): Promise<{ token: string; stored: StoredRegistrationToken }>;
+  create(input: {
+    cluster: string;
+    ttlMs?: number;
+    uses?: number;
+  }): Promise<{ token: string; stored: StoredRegistrationToken }>;
   /**
    * Spends one use of the token for an instance of `cluster`, with a
    * conditional write. `admit` runs once the token is known good and before
@@ -40,7 +48,10 @@ export function newRegistrationToken(): string {
  * racing with a single-use token cannot both succeed: the loser re-reads
  * and finds it spent.
  */
-export function createRegistrationTokenRepository(options: { store: Store; clock: Clock }): RegistrationTokenRepository {
+export function createRegistrationTokenRepository(options: {
+  store: Store;
+  clock: Clock;
+}): RegistrationTokenRepository {
   const { store, clock } = options;
   const expiry = (t: StoredRegistrationToken) => ({ expiresAt: Math.ceil(t.expiresAt / 1000) + KEEP_AFTER_EXPIRY_S });
 
@@ -67,19 +78,25 @@ export function createRegistrationTokenRepository(options: { store: Store; clock
         const now = clock.now();
         if (!found) return { ok: false, reason: 'unknown', message: 'The registration token is not valid' };
         const current = found.value;
-        if (now >= current.expiresAt) return { ok: false, reason: 'expired', message: 'The registration token has expired' };
+        if (now >= current.expiresAt)
+          return { ok: false, reason: 'expired', message: 'The registration token has expired' };
         if (current.uses >= current.maxUses) {
           return { ok: false, reason: 'spent', message: 'The registration token has been used already' };
         }
         if (current.cluster !== cluster) {
-          return { ok: false, reason: 'other-cluster', message: `The registration token is for cluster ${current.cluster}, not ${cluster}` };
+          return {
+            ok: false,
+            reason: 'other-cluster',
+            message: `The registration token is for cluster ${current.cluster}, not ${cluster}`,
+          };
         }
         await admit?.();
         const spent: StoredRegistrationToken = { ...current, uses: current.uses + 1, lastUsedAt: now };
         const outcome = await store.tryReplace(registrationTokens, spent, found.version, expiry(spent));
         if (outcome.written) return { ok: true, token: outcome.item.value };
         // A concurrent use: read again; a single-use token is then found spent.
-        if (attempt >= MAX_ATTEMPTS) throw lostTooOften(registrationTokens, keyOf(registrationTokens, spent), attempt + 1);
+        if (attempt >= MAX_ATTEMPTS)
+          throw lostTooOften(registrationTokens, keyOf(registrationTokens, spent), attempt + 1);
         await pause(attempt);
       }
     },

@@ -25,7 +25,11 @@ export interface AgentSigningKeys {
  * to its id; a process decrypts a key once and keeps it, so verifying a
  * credential costs no table read after the first.
  */
-export function createAgentSigningKeys(options: { store: Store; cipher: SecretCipher; clock: Clock }): AgentSigningKeys {
+export function createAgentSigningKeys(options: {
+  store: Store;
+  cipher: SecretCipher;
+  clock: Clock;
+}): AgentSigningKeys {
   const { store, cipher, clock } = options;
   const loaded = new Map<string, { key: Promise<Buffer | undefined>; until: number }>();
 
@@ -36,7 +40,9 @@ export function createAgentSigningKeys(options: { store: Store; cipher: SecretCi
 
   async function decrypt(stored: StoredSigningKey): Promise<Buffer> {
     if (stored.secret.cipher !== cipher.id) {
-      throw new Error(`The agent signing key ${stored.keyId} was encrypted by ${stored.secret.cipher}, but this deployment uses ${cipher.id}`);
+      throw new Error(
+        `The agent signing key ${stored.keyId} was encrypted by ${stored.secret.cipher}, but this deployment uses ${cipher.id}`,
+      );
     }
     return Buffer.from(await cipher.decrypt(stored.secret.ciphertext, signingKeyContext(stored.keyId)), 'base64url');
   }
@@ -44,7 +50,11 @@ export function createAgentSigningKeys(options: { store: Store; cipher: SecretCi
   async function create(keyId: string): Promise<Buffer> {
     const key = randomBytes(KEY_BYTES);
     const ciphertext = await cipher.encrypt(key.toString('base64url'), signingKeyContext(keyId));
-    const outcome = await store.tryCreate(signingKeys, { keyId, secret: { cipher: cipher.id, ciphertext }, createdAt: clock.now() });
+    const outcome = await store.tryCreate(signingKeys, {
+      keyId,
+      secret: { cipher: cipher.id, ciphertext },
+      createdAt: clock.now(),
+    });
     if (outcome.written) return key;
     // Another process made it first: everyone signs with the stored one.
     if (!outcome.current) throw lostTooOften(signingKeys, signingKeys.key(keyId), 1);

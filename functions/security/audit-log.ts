@@ -29,13 +29,16 @@ export function createAuditLog(options: { store: Store; clock: Clock; retentionD
   return {
     async append(record) {
       const expiresAt =
-        options.retentionDays === undefined ? undefined : Math.ceil((Date.parse(record.time) + options.retentionDays * DAY_MS) / 1000);
+        options.retentionDays === undefined
+          ? undefined
+          : Math.ceil((Date.parse(record.time) + options.retentionDays * DAY_MS) / 1000);
       await store.create(auditRecords, boundedAuditRecord(record), expiresAt === undefined ? undefined : { expiresAt });
     },
 
     async read(request) {
       const limit = request.limit ?? DEFAULT_LIMIT;
-      const start = request.nextToken !== undefined ? decodeCursor(request.nextToken) : sinceCursor(request.since, clock.now());
+      const start =
+        request.nextToken !== undefined ? decodeCursor(request.nextToken) : sinceCursor(request.since, clock.now());
       const today = auditDay(new Date(clock.now()).toISOString());
       const records: AuditRecord[] = [];
       let day = start.day;

@@ -21,7 +21,12 @@ export interface AuditRecorder {
 /** The action of the summary record that stands for refusals counted but not written one by one. */
 export const SUPPRESSED_ACTION = 'berth:UnauthenticatedCallsRefused';
 
-export function createAuditRecorder(options: { audit: AuditLog; throttle: AuditThrottle; clock: Clock; logger: Logger }): AuditRecorder {
+export function createAuditRecorder(options: {
+  audit: AuditLog;
+  throttle: AuditThrottle;
+  clock: Clock;
+  logger: Logger;
+}): AuditRecorder {
   const { audit, throttle, clock, logger } = options;
 
   async function record(entry: AuditRecord): Promise<void> {

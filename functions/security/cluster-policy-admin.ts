@@ -15,7 +15,8 @@ export function createClusterPolicyAdmin(deps: { store: Store; clock: Clock }): 
 
   async function requireCluster(name: string): Promise<void> {
     const found = await store.get(clusters, clusters.key(name));
-    if (!found || found.value.status !== 'ACTIVE') throw new NotFoundError('cluster', 'Cluster not found.', { cluster: name });
+    if (!found || found.value.status !== 'ACTIVE')
+      throw new NotFoundError('cluster', 'Cluster not found.', { cluster: name });
   }
 
   return {
@@ -35,7 +36,9 @@ export function createClusterPolicyAdmin(deps: { store: Store; clock: Clock }): 
     async getClusterPolicy(clusterName) {
       await requireCluster(clusterName);
       const found = await store.get(clusterPolicies, clusterPolicies.key(clusterName));
-      return found ? policyView(clusterName, found.value.policy, found.value.updatedAt) : policyView(clusterName, DEFAULT_CLUSTER_POLICY);
+      return found
+        ? policyView(clusterName, found.value.policy, found.value.updatedAt)
+        : policyView(clusterName, DEFAULT_CLUSTER_POLICY);
     },
   };
 }

@@ -90,7 +90,9 @@ export function createSecurity(options: SecurityOptions): Security {
     ...(options.auditRetentionDays !== undefined && { retentionDays: options.auditRetentionDays }),
   });
   // One throttle for both APIs: a source flooding either spends the same budget.
-  const throttle = createAuditThrottle({ ...(options.auditRefusalsPerMinute !== undefined && { perMinute: options.auditRefusalsPerMinute }) });
+  const throttle = createAuditThrottle({
+    ...(options.auditRefusalsPerMinute !== undefined && { perMinute: options.auditRefusalsPerMinute }),
+  });
   const recorder = createAuditRecorder({ audit, throttle, clock, logger });
   const agents = createAgentCredentials({
     store,
@@ -142,7 +144,11 @@ async function bootstrap(keys: AccessKeyRepository): Promise<BootstrapKey | unde
  * (whoever can write the table and use the KMS key is administrator
  * already). Undefined when the table holds keys.
  */
-export function bootstrapAdminKeyInto(options: { store: Store; clock: Clock; cipher: SecretCipher }): Promise<BootstrapKey | undefined> {
+export function bootstrapAdminKeyInto(options: {
+  store: Store;
+  clock: Clock;
+  cipher: SecretCipher;
+}): Promise<BootstrapKey | undefined> {
   return bootstrap(createAccessKeyRepository(options));
 }
 
@@ -151,5 +157,7 @@ export function bootstrapAdminKeyInto(options: { store: Store; clock: Clock; cip
  * (so keys survive a restart), an in-memory key when the table is in memory.
  */
 export async function devCipher(dataDir: string | undefined): Promise<SecretCipher> {
-  return dataDir === undefined ? ephemeralCipher() : localCipher(await loadOrCreateKeyFile(join(dataDir, 'berth-secrets.key')));
+  return dataDir === undefined
+    ? ephemeralCipher()
+    : localCipher(await loadOrCreateKeyFile(join(dataDir, 'berth-secrets.key')));
 }

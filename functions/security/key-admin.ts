@@ -18,7 +18,11 @@ import { AccessKeyNotFoundError } from './errors.ts';
  * is handed. Clients elsewhere holding the old key are refused once their
  * verifier's cache expires (see DEFAULT_CREDENTIAL_CACHE_TTL_MS).
  */
-export function createKeyAdmin(deps: { deployment: Deployment; keys: AccessKeyRepository; audit: AuditLog }): AdminService {
+export function createKeyAdmin(deps: {
+  deployment: Deployment;
+  keys: AccessKeyRepository;
+  audit: AuditLog;
+}): AdminService {
   const { deployment, keys } = deps;
   const summarize = (key: StoredAccessKey): AccessKeySummary => ({
     accessKeyId: key.accessKeyId,
@@ -61,7 +65,10 @@ export function createKeyAdmin(deps: { deployment: Deployment; keys: AccessKeyRe
       const created = await keys.create({ name: old.name, policy: old.policy });
       const replaced = await keys.disable(id, created.key.accessKeyId);
       if (!replaced) throw new AccessKeyNotFoundError(id);
-      return { accessKey: { ...summarize(created.key), secretAccessKey: created.secret }, replaced: summarize(replaced) };
+      return {
+        accessKey: { ...summarize(created.key), secretAccessKey: created.secret },
+        replaced: summarize(replaced),
+      };
     },
 
     readAudit: (request) => deps.audit.read(request),

@@ -19,7 +19,11 @@ export function kmsCipher(options: KmsCipherOptions): SecretCipher {
     id: `kms:${keyId}`,
     async encrypt(plaintext, context) {
       const result = await client.send(
-        new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from(plaintext, 'utf8'), EncryptionContext: { ...context } }),
+        new EncryptCommand({
+          KeyId: keyId,
+          Plaintext: Buffer.from(plaintext, 'utf8'),
+          EncryptionContext: { ...context },
+        }),
       );
       if (!result.CiphertextBlob) throw new SecretCipherError('KMS returned no ciphertext');
       return Buffer.from(result.CiphertextBlob).toString('base64');

@@ -25,7 +25,8 @@ function associatedData(context: Readonly<Record<string, string>>): Buffer {
 }
 
 export function localCipher(key: Uint8Array): SecretCipher {
-  if (key.length !== KEY_BYTES) throw new SecretCipherError(`A local secret key is ${KEY_BYTES} bytes, not ${key.length}`);
+  if (key.length !== KEY_BYTES)
+    throw new SecretCipherError(`A local secret key is ${KEY_BYTES} bytes, not ${key.length}`);
   const fingerprint = createHash('sha256').update(key).digest('hex').slice(0, 16);
   return {
     id: `local:${fingerprint}`,
@@ -44,9 +45,13 @@ export function localCipher(key: Uint8Array): SecretCipher {
       decipher.setAAD(associatedData(context));
       decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
       try {
-        return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+        return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString(
+          'utf8',
+        );
       } catch (error) {
-        throw new SecretCipherError('A secret failed to decrypt: wrong key, wrong context or altered ciphertext', { cause: error });
+        throw new SecretCipherError('A secret failed to decrypt: wrong key, wrong context or altered ciphertext', {
+          cause: error,
+        });
       }
     },
   };

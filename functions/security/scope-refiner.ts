@@ -26,9 +26,21 @@ export function storeScopeRefiner(deps: { store: Store; deployment: Deployment }
     // A definition that does not exist runs nothing: the operation answers for it.
     if (!definition) return [scope];
     const arn = arns.taskDefinition(d, definition.family, definition.revision);
-    const resources = scope.resources.map((r) => (isDefinition(r) ? { ...r, arn, tags: { kind: 'task-definition' as const, family: definition.family, revision: definition.revision } } : r));
+    const resources = scope.resources.map((r) =>
+      isDefinition(r)
+        ? {
+            ...r,
+            arn,
+            tags: { kind: 'task-definition' as const, family: definition.family, revision: definition.revision },
+          }
+        : r,
+    );
     const keys = { ...(scope.resources[0]?.keys ?? {}), 'ecs:task-definition': [arn] };
-    return withUse({ ...scope, resources, keys: { ...scope.keys, 'ecs:task-definition': [arn] } }, secretsNamedBy(definition), keys);
+    return withUse(
+      { ...scope, resources, keys: { ...scope.keys, 'ecs:task-definition': [arn] } },
+      secretsNamedBy(definition),
+      keys,
+    );
   };
 
   async function existing(ref: string): Promise<TaskDefinition | undefined> {
@@ -41,7 +53,11 @@ export function storeScopeRefiner(deps: { store: Store; deployment: Deployment }
     }
   }
 
-  function withUse(scope: RequestScope, valueFroms: readonly string[], keys: Record<string, readonly string[]>): RequestScope[] {
+  function withUse(
+    scope: RequestScope,
+    valueFroms: readonly string[],
+    keys: Record<string, readonly string[]>,
+  ): RequestScope[] {
     const use = secretUseScope(d, valueFroms, keys);
     return use ? [scope, use] : [scope];
   }

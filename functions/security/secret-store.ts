@@ -18,7 +18,11 @@ import type { SecretCipher } from '../../shared/security/secret-cipher.ts';
  * their name. Summaries never carry a value; only `reveal`, used by the
  * agent API for the task it serves, decrypts.
  */
-export function createSecretStore(deps: { store: Store; cipher: SecretCipher; clock: Clock }): SecretAdmin & SecretSource {
+export function createSecretStore(deps: {
+  store: Store;
+  cipher: SecretCipher;
+  clock: Clock;
+}): SecretAdmin & SecretSource {
   const { store, cipher, clock } = deps;
   const summarize = (s: StoredSecret): SecretSummary => ({
     name: s.name,
@@ -60,7 +64,9 @@ export function createSecretStore(deps: { store: Store; cipher: SecretCipher; cl
       const all: SecretSummary[] = [];
       let after: string | undefined;
       do {
-        const page = await store.query(storedSecrets, storedSecrets.partition(), { ...(after !== undefined && { after }) });
+        const page = await store.query(storedSecrets, storedSecrets.partition(), {
+          ...(after !== undefined && { after }),
+        });
         all.push(...page.items.map((i) => summarize(i.value)));
         after = page.lastSort;
       } while (after !== undefined);
@@ -75,7 +81,10 @@ export function createSecretStore(deps: { store: Store; cipher: SecretCipher; cl
     },
 
     async reveal(names, cluster) {
-      const found = await store.getMany(storedSecrets, names.map((name) => storedSecrets.key(name)));
+      const found = await store.getMany(
+        storedSecrets,
+        names.map((name) => storedSecrets.key(name)),
+      );
       const values = new Map<string, string>();
       const refused: string[] = [];
       for (const { value: secret } of found) {

@@ -66,7 +66,12 @@ export function createSecurityGuard(deps: SecurityGuardDependencies): RequestGua
    * can send them); refusals of a proven key are always recorded.
    */
   async function refuse(base: AuditRecord, refusal: Refusal, authenticated = true): Promise<never> {
-    const entry: AuditRecord = { ...base, outcome: 'denied', errorCode: refusalResponse(refusal).type, errorMessage: refusal.message };
+    const entry: AuditRecord = {
+      ...base,
+      outcome: 'denied',
+      errorCode: refusalResponse(refusal).type,
+      errorMessage: refusal.message,
+    };
     await (authenticated ? deps.audit.record(entry) : deps.audit.recordUnauthenticated(entry));
     throw new GuardRefusal(refusalResponse(refusal));
   }
@@ -101,7 +106,12 @@ export function createSecurityGuard(deps: SecurityGuardDependencies): RequestGua
 
   type OneStepAdmission = Admission & { admitted(): Promise<void> };
 
-  function admission(base: AuditRecord, principal: Principal, credential: ActiveCredential, claim: SignatureClaim): OneStepAdmission {
+  function admission(
+    base: AuditRecord,
+    principal: Principal,
+    credential: ActiveCredential,
+    claim: SignatureClaim,
+  ): OneStepAdmission {
     let resources: string[] = [];
     return {
       async authorize(input) {
@@ -109,14 +119,19 @@ export function createSecurityGuard(deps: SecurityGuardDependencies): RequestGua
         const scopes = deps.refine ? await deps.refine(own, input) : [own];
         resources = scopes.flatMap((s) => s.resources.map((r) => r.arn));
         for (const scope of scopes) {
-          const tags = readsResourceTags(credential.key.policy) ? await tagsOf(scope.resources) : new Map<ScopedResource, readonly Tag[]>();
+          const tags = readsResourceTags(credential.key.policy)
+            ? await tagsOf(scope.resources)
+            : new Map<ScopedResource, readonly Tag[]>();
           const decision = authorizeScope(principal, credential.key.policy, scope, (r) => tags.get(r));
           if (!decision.ok) return refuse({ ...base, resources }, decision.refusal);
         }
         // Read-only calls skip the claim: a replayed read changes nothing, and polling clients would pay a write per call.
         // The replay guard claims only signatures that cover a per-call id (see replay-guard.ts).
         if (!isReadOnly(base.action) && !(await deps.replay.claim(claim))) {
-          return refuse({ ...base, resources }, { kind: 'replayed', message: 'Signature has already been used; sign each request anew.' });
+          return refuse(
+            { ...base, resources },
+            { kind: 'replayed', message: 'Signature has already been used; sign each request anew.' },
+          );
         }
       },
       async settle(error) {

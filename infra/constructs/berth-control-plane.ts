@@ -70,8 +70,16 @@ export class BerthControlPlane extends Construct {
       [ENV.queueUrl]: props.reconcileQueue.queueUrl,
       [ENV.deadLetterQueueUrl]: props.deadLetterQueue.queueUrl,
       [ENV.accountId]: Stack.of(this).account,
-      [ENV.heartbeatTtlSeconds]: boundedSetting('heartbeatTtlSeconds', props.heartbeatTtlSeconds, SETTING_BOUNDS.heartbeatTtlSeconds),
-      [ENV.pollIntervalSeconds]: boundedSetting('pollIntervalSeconds', props.pollIntervalSeconds, SETTING_BOUNDS.pollIntervalSeconds),
+      [ENV.heartbeatTtlSeconds]: boundedSetting(
+        'heartbeatTtlSeconds',
+        props.heartbeatTtlSeconds,
+        SETTING_BOUNDS.heartbeatTtlSeconds,
+      ),
+      [ENV.pollIntervalSeconds]: boundedSetting(
+        'pollIntervalSeconds',
+        props.pollIntervalSeconds,
+        SETTING_BOUNDS.pollIntervalSeconds,
+      ),
     };
 
     this.api = new BerthFunction(this, 'Api', {

@@ -1,5 +1,12 @@
 import {
-  aws_kms as kms, Duration, RemovalPolicy, Stack, Token, aws_dynamodb as dynamodb, aws_sqs as sqs } from 'aws-cdk-lib';
+  aws_kms as kms,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  Token,
+  aws_dynamodb as dynamodb,
+  aws_sqs as sqs,
+} from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { TABLE_KEY } from '../../shared/deployment/names.ts';
 

@@ -6,7 +6,11 @@ import type { BindMount, ContainerSecurity } from '../ports/container-runtime.ts
 
 export type { BindMount, ContainerSecurity } from '../ports/container-runtime.ts';
 
-export function containerSecurity(spec: TaskSpec, definition: ContainerDefinition, policy: ClusterPolicy): ContainerSecurity {
+export function containerSecurity(
+  spec: TaskSpec,
+  definition: ContainerDefinition,
+  policy: ClusterPolicy,
+): ContainerSecurity {
   const allowed = new Set(policy.allowedCapabilities);
   const added = [...new Set((definition.linuxParameters?.capabilities?.add ?? []).map(normalizeCapability))];
   return {

@@ -43,7 +43,8 @@ function unsupportedAsks(spec: TaskSpec, definition: ContainerDefinition, host: 
     if (volume && volume.host?.sourcePath === undefined) {
       asks.push(`volume '${volume.name}' without a host sourcePath (Docker-managed volumes are not supported yet)`);
     }
-    if (point.containerPath === undefined) asks.push(`a mount point of '${point.sourceVolume ?? ''}' without containerPath`);
+    if (point.containerPath === undefined)
+      asks.push(`a mount point of '${point.sourceVolume ?? ''}' without containerPath`);
   }
   if (definition.secrets?.length && !host.resolvesSecrets) asks.push('secrets (this agent has no secret resolver)');
   if (definition.links?.length) asks.push('links (not supported; use bridge networking and ports)');

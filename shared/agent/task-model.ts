@@ -43,7 +43,6 @@ export type ContainerState = z.infer<typeof containerState> & {
   readonly pending?: ContainerStep;
 };
 
-
 export const taskState = z.object({
   taskId: z.string(),
   taskArn: z.string().optional(),

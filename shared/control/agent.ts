@@ -69,14 +69,12 @@ export async function poll(
     changed: true,
     version: instance.generation,
     status: instance.status,
-    assignments: Object.values(instance.assignments).map(
-      (a): AssignmentView => ({
-        taskId: a.taskId,
-        taskArn: arns.task(ctx.deployment, instance.clusterName, a.taskId),
-        taskDefinitionArn: a.taskDefinitionArn,
-        desiredStatus: a.desiredStatus,
-      }),
-    ),
+    assignments: Object.values(instance.assignments).map((a): AssignmentView => ({
+      taskId: a.taskId,
+      taskArn: arns.task(ctx.deployment, instance.clusterName, a.taskId),
+      taskDefinitionArn: a.taskDefinitionArn,
+      desiredStatus: a.desiredStatus,
+    })),
     ...(options.withSpecs === true && fresh.length > 0 && { specs: await specsOf(ctx, cluster, fresh) }),
   };
 }
@@ -85,7 +83,11 @@ export async function poll(
 async function specsOf(ctx: ControlContext, cluster: string, fresh: readonly Assignment[]): Promise<TaskSpec[]> {
   const found = await writtenTasks(ctx, cluster, fresh);
   const policy = await clusterPolicyOf(ctx.store, cluster);
-  return Promise.all(found.map(async (task) => specFor(ctx, cluster, task.value, await revisionOf(ctx, task.value.taskDefinitionArn), policy)));
+  return Promise.all(
+    found.map(async (task) =>
+      specFor(ctx, cluster, task.value, await revisionOf(ctx, task.value.taskDefinitionArn), policy),
+    ),
+  );
 }
 
 /** Pauses between reads while a just-assigned task's item is not yet there (about 0.4 s in all). */
@@ -99,7 +101,11 @@ const TASK_WRITE_WINDOW_MS = 5_000;
  * the two; the tasks of fresh assignments are waited for briefly, which
  * spares the agent a request and a poll interval.
  */
-async function writtenTasks(ctx: ControlContext, cluster: string, assigned: readonly Assignment[]): Promise<Versioned<Task>[]> {
+async function writtenTasks(
+  ctx: ControlContext,
+  cluster: string,
+  assigned: readonly Assignment[],
+): Promise<Versioned<Task>[]> {
   const keyOf = (a: Assignment) => tasks.key(cluster, a.taskId);
   const found = await ctx.store.getMany(tasks, assigned.map(keyOf));
   for (const pause of TASK_WRITE_WAITS_MS) {
@@ -124,7 +130,11 @@ async function requireInstance(
     throw new AgentError(404, 'InstanceNotFound', `Container instance ${instanceId} is not registered`);
   }
   if (epoch !== undefined && epoch !== found.value.epoch) {
-    throw new AgentError(409, 'InstanceFenced', `Epoch ${epoch} is stale; the instance is at epoch ${found.value.epoch}`);
+    throw new AgentError(
+      409,
+      'InstanceFenced',
+      `Epoch ${epoch} is stale; the instance is at epoch ${found.value.epoch}`,
+    );
   }
   return found.value;
 }
@@ -289,8 +299,14 @@ async function applyTaskReport(
     const next = change(known.value);
     if (!next) return { task: known.value, applied: false, moved: false };
     const expiry = expiresAt(next);
-    const outcome = await ctx.store.tryReplace(tasks, next, known.version, expiry !== undefined ? { expiresAt: expiry } : {});
-    if (outcome.written) return { task: outcome.item.value, applied: true, moved: movedOn(known.value, outcome.item.value) };
+    const outcome = await ctx.store.tryReplace(
+      tasks,
+      next,
+      known.version,
+      expiry !== undefined ? { expiresAt: expiry } : {},
+    );
+    if (outcome.written)
+      return { task: outcome.item.value, applied: true, moved: movedOn(known.value, outcome.item.value) };
     // Lost to another writer: read and apply again below.
   }
   let before: Task | undefined;
@@ -306,7 +322,11 @@ async function applyTaskReport(
     { expiresAt },
   );
   if (!stored) throw new AgentError(404, 'TaskNotFound', `Task ${taskId} does not exist`);
-  return { task: stored.value, applied: before !== undefined, moved: before !== undefined && movedOn(before, stored.value) };
+  return {
+    task: stored.value,
+    applied: before !== undefined,
+    moved: before !== undefined && movedOn(before, stored.value),
+  };
 }
 
 /** Stopped tasks give their capacity back; the scheduler hears of what it waits on. */

@@ -39,12 +39,19 @@ export async function addAssignments(
   ctx: ControlContext,
   item: Versioned<ContainerInstance>,
   added: readonly NewAssignment[],
-): Promise<{ readonly written: Versioned<ContainerInstance> } | { readonly lost: Versioned<ContainerInstance> | undefined }> {
+): Promise<
+  { readonly written: Versioned<ContainerInstance> } | { readonly lost: Versioned<ContainerInstance> | undefined }
+> {
   const generation = item.value.generation + 1;
   const assignedAt = ctx.clock.now();
   const assignments = { ...item.value.assignments };
-  for (const assignment of added) assignments[assignment.taskId] = { ...assignment, assignedAt, assignedGeneration: generation };
-  const outcome = await ctx.store.tryReplace(containerInstances, { ...item.value, assignments, generation }, item.version);
+  for (const assignment of added)
+    assignments[assignment.taskId] = { ...assignment, assignedAt, assignedGeneration: generation };
+  const outcome = await ctx.store.tryReplace(
+    containerInstances,
+    { ...item.value, assignments, generation },
+    item.version,
+  );
   return outcome.written ? { written: outcome.item } : { lost: outcome.current };
 }
 
@@ -86,10 +93,16 @@ async function changeAssignments(
   change: (assignments: Assignments) => Assignments | undefined,
 ): Promise<void> {
   const key = containerInstances.key(cluster, instanceId);
-  await updateWithRetry(ctx.store, containerInstances, key, (i) => {
-    const assignments = change(i.assignments);
-    return assignments && { ...i, assignments, generation: i.generation + 1 };
-  }, { attempts: 10, pause: conflictPause(ctx) });
+  await updateWithRetry(
+    ctx.store,
+    containerInstances,
+    key,
+    (i) => {
+      const assignments = change(i.assignments);
+      return assignments && { ...i, assignments, generation: i.generation + 1 };
+    },
+    { attempts: 10, pause: conflictPause(ctx) },
+  );
 }
 
 /** Rounds of plan-and-write before what is left is handed back unplaced. */
@@ -152,7 +165,11 @@ export async function commitPlacements<T>(
     const retry: T[] = [];
     const write = async ([instanceId, group]: [string, T[]]) => {
       const item = instances.get(instanceId) as Versioned<ContainerInstance>;
-      const outcome = await addAssignments(ctx, item, group.map((t) => commit.assignment(t)));
+      const outcome = await addAssignments(
+        ctx,
+        item,
+        group.map((t) => commit.assignment(t)),
+      );
       if ('lost' in outcome) {
         conflicts++;
         if (outcome.lost) instances.set(instanceId, outcome.lost);
@@ -179,7 +196,8 @@ async function groupPlaced<T>(
   const byInstance = new Map<string, T[]>();
   for (const [index, decision] of decisions.entries()) {
     const item = pending[index] as T;
-    if (decision.kind === 'placed') byInstance.set(decision.instanceId, [...(byInstance.get(decision.instanceId) ?? []), item]);
+    if (decision.kind === 'placed')
+      byInstance.set(decision.instanceId, [...(byInstance.get(decision.instanceId) ?? []), item]);
     else await commit.unplaceable(item, decision);
   }
   return byInstance;

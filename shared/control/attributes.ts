@@ -57,7 +57,10 @@ export function isBuiltIn(name: string): boolean {
 export async function putAttributes(ctx: ControlContext, request: PutAttributesRequest): Promise<AttributeView[]> {
   for (const item of request.attributes) refuseBuiltIn(item.name);
   const cluster = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
-  const targeted = request.attributes.map((item) => ({ item, instanceId: targetInstanceId(ctx.deployment, cluster, item) }));
+  const targeted = request.attributes.map((item) => ({
+    item,
+    instanceId: targetInstanceId(ctx.deployment, cluster, item),
+  }));
   const byTarget = groupByTarget(targeted);
   const found = await requireTargets(ctx, cluster, [...byTarget.keys()]);
   // Checked on what was just read before anything is written, so a request
@@ -76,10 +79,16 @@ export async function putAttributes(ctx: ControlContext, request: PutAttributesR
 }
 
 /** Deleting an attribute the instance does not have is not an error: the outcome is the same. */
-export async function deleteAttributes(ctx: ControlContext, request: DeleteAttributesRequest): Promise<AttributeView[]> {
+export async function deleteAttributes(
+  ctx: ControlContext,
+  request: DeleteAttributesRequest,
+): Promise<AttributeView[]> {
   for (const item of request.attributes) refuseBuiltIn(item.name);
   const cluster = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
-  const targeted = request.attributes.map((item) => ({ item, instanceId: targetInstanceId(ctx.deployment, cluster, item) }));
+  const targeted = request.attributes.map((item) => ({
+    item,
+    instanceId: targetInstanceId(ctx.deployment, cluster, item),
+  }));
   const byTarget = groupByTarget(targeted);
   await requireTargets(ctx, cluster, [...byTarget.keys()]);
   let changed = false;
@@ -148,7 +157,9 @@ export async function listAttributes(
   return {
     attributes: shown.map((f) => view(ctx, cluster, f.instanceId, f.attribute)),
     ...(found.length > limit &&
-      last !== undefined && { nextToken: encodeToken(listing, JSON.stringify([last.instanceId, last.attribute.name])) }),
+      last !== undefined && {
+        nextToken: encodeToken(listing, JSON.stringify([last.instanceId, last.attribute.name])),
+      }),
   };
 }
 
@@ -184,10 +195,9 @@ function targetInstanceId(d: Deployment, cluster: string, item: AttributeRequest
   }
   const isArn = item.targetId.startsWith('arn:');
   if (!isArn && item.targetType === undefined) {
-    throw new InvalidParameterError(
-      `Attribute '${item.name}': targetType is required when targetId is not an ARN`,
-      { targetId: item.targetId },
-    );
+    throw new InvalidParameterError(`Attribute '${item.name}': targetType is required when targetId is not an ARN`, {
+      targetId: item.targetId,
+    });
   }
   return resourceId(d, item.targetId, 'container-instance', cluster);
 }
@@ -233,12 +243,17 @@ async function updateInstance(
   change: (instance: ContainerInstance) => ContainerInstance | undefined,
 ): Promise<boolean> {
   let written = false;
-  const stored = await updateWithRetry(ctx.store, containerInstances, containerInstances.key(cluster, instanceId), (instance) => {
-    if (instance.status === 'INACTIVE') throw targetNotFound(ctx, cluster, instanceId);
-    const next = change(instance);
-    written = next !== undefined;
-    return next;
-  });
+  const stored = await updateWithRetry(
+    ctx.store,
+    containerInstances,
+    containerInstances.key(cluster, instanceId),
+    (instance) => {
+      if (instance.status === 'INACTIVE') throw targetNotFound(ctx, cluster, instanceId);
+      const next = change(instance);
+      written = next !== undefined;
+      return next;
+    },
+  );
   if (!stored) throw targetNotFound(ctx, cluster, instanceId);
   return written;
 }
@@ -248,9 +263,13 @@ async function updateInstance(
  * are appended. Refuses to take the instance past MAX_CUSTOM_ATTRIBUTES
  * custom attributes, but never for a put that adds no new name.
  */
-function withAttributes(instance: ContainerInstance, items: readonly AttributeRequestItem[]): ContainerInstance | undefined {
+function withAttributes(
+  instance: ContainerInstance,
+  items: readonly AttributeRequestItem[],
+): ContainerInstance | undefined {
   const next = new Map(instance.attributes.map((a) => [a.name, a]));
-  for (const item of items) next.set(item.name, { name: item.name, ...(item.value !== undefined && { value: item.value }) });
+  for (const item of items)
+    next.set(item.name, { name: item.name, ...(item.value !== undefined && { value: item.value }) });
   const attributes = [...next.values()];
   const custom = (list: readonly Attribute[]) => list.filter((a) => !isBuiltIn(a.name)).length;
   if (custom(attributes) > MAX_CUSTOM_ATTRIBUTES && custom(attributes) > custom(instance.attributes)) {
@@ -265,7 +284,12 @@ function withAttributes(instance: ContainerInstance, items: readonly AttributeRe
   return same ? undefined : { ...instance, attributes };
 }
 
-function view(ctx: ControlContext, cluster: string, instanceId: string, attribute: Attribute | AttributeRequestItem): AttributeView {
+function view(
+  ctx: ControlContext,
+  cluster: string,
+  instanceId: string,
+  attribute: Attribute | AttributeRequestItem,
+): AttributeView {
   return {
     name: attribute.name,
     ...(attribute.value !== undefined && { value: attribute.value }),

@@ -18,10 +18,7 @@ export interface ClusterCounts {
 
 const PENDING_STATUSES: ReadonlySet<TaskStatus> = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING']);
 
-export function countCluster(
-  taskStatuses: readonly TaskStatus[],
-  serviceStatuses: readonly string[],
-): ClusterCounts {
+export function countCluster(taskStatuses: readonly TaskStatus[], serviceStatuses: readonly string[]): ClusterCounts {
   return {
     runningTasksCount: taskStatuses.filter((s) => s === 'RUNNING').length,
     pendingTasksCount: taskStatuses.filter((s) => PENDING_STATUSES.has(s)).length,

@@ -29,7 +29,11 @@ export class ClusterPolicyViolationError extends ClientError {
  * allows. Called before anything is written or placed, so a refused
  * RunTask or CreateService leaves no trace but its audit record.
  */
-export async function assertClusterAllows(ctx: ControlContext, clusterName: string, definition: TaskDefinition): Promise<void> {
+export async function assertClusterAllows(
+  ctx: ControlContext,
+  clusterName: string,
+  definition: TaskDefinition,
+): Promise<void> {
   const violations = checkTaskDefinition(definition, await clusterPolicyOf(ctx.store, clusterName), clusterName);
   if (violations.length > 0) throw new ClusterPolicyViolationError(clusterName, definition, violations);
 }

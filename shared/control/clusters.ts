@@ -90,7 +90,10 @@ export interface DescribeClustersResult {
   readonly missing: string[];
 }
 
-export async function describeClusters(ctx: ControlContext, refs: readonly string[] | undefined): Promise<DescribeClustersResult> {
+export async function describeClusters(
+  ctx: ControlContext,
+  refs: readonly string[] | undefined,
+): Promise<DescribeClustersResult> {
   const names = (refs && refs.length > 0 ? refs : ['default']).map((r) => clusterName(ctx.deployment, r));
   const found = await ctx.store.getMany(
     clusters,

@@ -94,7 +94,12 @@ async function drain(ctx: ControlContext, cluster: string, placer: ClusterPlacer
     while (placer.queue.length > 0) {
       const batch = placer.queue.splice(0, MAX_CALLS_PER_BATCH);
       try {
-        const { decisions, liveInstances } = await commit(ctx, cluster, placer, batch.flatMap((w) => w.asks));
+        const { decisions, liveInstances } = await commit(
+          ctx,
+          cluster,
+          placer,
+          batch.flatMap((w) => w.asks),
+        );
         let offset = 0;
         for (const waiter of batch) {
           waiter.resolve({ decisions: decisions.slice(offset, offset + waiter.asks.length), liveInstances });
@@ -129,24 +134,31 @@ async function commit(
   let liveInstances = 0;
   const ask = (index: number) => asks[index] as PlacementAsk;
   // Items are indexes into asks, so each decision lands in its caller's slot.
-  await commitPlacements(ctx, asks.map((_, i) => i), {
-    instances: () => (view as NonNullable<typeof view>).instances,
-    plan: async (pending, live) => {
-      liveInstances = live.length;
-      const planned = planPlacements(pending.map((i) => ask(i).request), buildFleet(live));
-      if (fresh || !planned.some((d) => d.kind === 'unplaceable')) return planned;
-      // The view may miss capacity given back since it was read.
-      await read();
-      return undefined;
+  await commitPlacements(
+    ctx,
+    asks.map((_, i) => i),
+    {
+      instances: () => (view as NonNullable<typeof view>).instances,
+      plan: async (pending, live) => {
+        liveInstances = live.length;
+        const planned = planPlacements(
+          pending.map((i) => ask(i).request),
+          buildFleet(live),
+        );
+        if (fresh || !planned.some((d) => d.kind === 'unplaceable')) return planned;
+        // The view may miss capacity given back since it was read.
+        await read();
+        return undefined;
+      },
+      assignment: (index) => ask(index).assignment,
+      unplaceable: (index, decision) => {
+        decisions[index] = decision;
+      },
+      committed: (instanceId, indexes) => {
+        for (const index of indexes) decisions[index] = { kind: 'placed', instanceId };
+      },
+      concurrent: true,
     },
-    assignment: (index) => ask(index).assignment,
-    unplaceable: (index, decision) => {
-      decisions[index] = decision;
-    },
-    committed: (instanceId, indexes) => {
-      for (const index of indexes) decisions[index] = { kind: 'placed', instanceId };
-    },
-    concurrent: true,
-  });
+  );
   return { decisions, liveInstances };
 }

@@ -50,7 +50,10 @@ export async function disconnectInstance(ctx: ControlContext, cluster: string, i
     if (!i.agentConnected || now - i.heartbeatAt <= ttl) return undefined;
     declared = true;
     const assignments = Object.fromEntries(
-      Object.entries(i.assignments).map(([id, a]) => [id, isWaiting(a.group) ? a : { ...a, desiredStatus: 'STOPPED' as const }]),
+      Object.entries(i.assignments).map(([id, a]) => [
+        id,
+        isWaiting(a.group) ? a : { ...a, desiredStatus: 'STOPPED' as const },
+      ]),
     );
     return {
       ...i,

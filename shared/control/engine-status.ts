@@ -28,10 +28,15 @@ export async function recordEngineStatus(
   const value = engineStatusValue(status);
   const current = instance.attributes.find((a) => a.name === ENGINE_STATUS_ATTRIBUTE);
   if (current?.value === value) return instance;
-  const updated = await updateWithRetry(ctx.store, containerInstances, containerInstances.key(instance.clusterName, instance.id), (i) => {
-    if (i.attributes.find((a) => a.name === ENGINE_STATUS_ATTRIBUTE)?.value === value) return undefined;
-    const others = i.attributes.filter((a) => a.name !== ENGINE_STATUS_ATTRIBUTE);
-    return { ...i, attributes: [...others, { name: ENGINE_STATUS_ATTRIBUTE, value }] };
-  });
+  const updated = await updateWithRetry(
+    ctx.store,
+    containerInstances,
+    containerInstances.key(instance.clusterName, instance.id),
+    (i) => {
+      if (i.attributes.find((a) => a.name === ENGINE_STATUS_ATTRIBUTE)?.value === value) return undefined;
+      const others = i.attributes.filter((a) => a.name !== ENGINE_STATUS_ATTRIBUTE);
+      return { ...i, attributes: [...others, { name: ENGINE_STATUS_ATTRIBUTE, value }] };
+    },
+  );
   return updated?.value ?? instance;
 }

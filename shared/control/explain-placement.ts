@@ -24,7 +24,10 @@ import { placementRequestOf, resolveRunTask } from './tasks.ts';
  * id; a dry run's tasks have ids of their own, so among `tiedWith` equal
  * instances a real run may pick another.
  */
-export async function explainPlacement(ctx: ControlContext, request: RunTaskRequest): Promise<ExplainPlacementResponse> {
+export async function explainPlacement(
+  ctx: ControlContext,
+  request: RunTaskRequest,
+): Promise<ExplainPlacementResponse> {
   const resolved = await resolveRunTask(ctx, request);
   const { count, cluster, definition, strategy } = resolved;
   const instances = (await readAll(ctx.store, containerInstances, containerInstances.partition(cluster)))
@@ -63,7 +66,12 @@ function explainOne(
   const [decision] = planPlacements([request], fleet);
   if (decision === undefined || decision.kind === 'unplaceable') {
     const reasons = decision?.reasons ?? [];
-    return { index, placed: false, message: decision?.message ?? '', reasons: reasons.map((r) => withDetails(r, verdicts, arnOf)) };
+    return {
+      index,
+      placed: false,
+      message: decision?.message ?? '',
+      reasons: reasons.map((r) => withDetails(r, verdicts, arnOf)),
+    };
   }
   const chosen = verdicts.scores.get(decision.instanceId) ?? [];
   let tiedWith = 0;
@@ -99,6 +107,9 @@ function withDetails(reason: ReasonCount, verdicts: Verdicts, arnOf: (id: string
     reason: reason.reason,
     count: reason.count,
     example: reason.example,
-    instances: reason.instanceIds.map((id) => ({ containerInstanceArn: arnOf(id), detail: own.get(id) ?? reason.example })),
+    instances: reason.instanceIds.map((id) => ({
+      containerInstanceArn: arnOf(id),
+      detail: own.get(id) ?? reason.example,
+    })),
   };
 }

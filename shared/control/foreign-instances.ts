@@ -25,8 +25,14 @@ export async function foreignInstances(
   await heartbeat(ctx, clusterRef, askerId, epoch);
   const ids = [...new Set(instanceIds)].filter((id) => id !== askerId);
   const [instances, leases, pulse] = await Promise.all([
-    ctx.store.getMany(containerInstances, ids.map((id) => containerInstances.key(cluster, id))),
-    ctx.store.getMany(instanceLeases, ids.map((id) => instanceLeases.key(cluster, id))),
+    ctx.store.getMany(
+      containerInstances,
+      ids.map((id) => containerInstances.key(cluster, id)),
+    ),
+    ctx.store.getMany(
+      instanceLeases,
+      ids.map((id) => instanceLeases.key(cluster, id)),
+    ),
     readPulse(ctx),
   ]);
   const now = ctx.clock.now();

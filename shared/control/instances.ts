@@ -3,10 +3,7 @@ import { clusterName, resourceId, type Deployment } from '../domain/arn.ts';
 import { containerInstances, instanceLeases } from '../domain/collections.ts';
 import { InvalidParameterError, VersionConflictError } from '../domain/errors.ts';
 import type { Attribute, ContainerInstance } from '../schemas/container-instance.ts';
-import type {
-  deregisterContainerInstanceRequest,
-  listContainerInstancesRequest,
-} from '../schemas/ecs-requests.ts';
+import type { deregisterContainerInstanceRequest, listContainerInstancesRequest } from '../schemas/ecs-requests.ts';
 import type { RegisterInstanceRequest } from '../schemas/agent-api.ts';
 import type { Versioned } from '../ports/store.ts';
 import type { ControlContext } from './context.ts';
@@ -36,24 +33,30 @@ export async function registerInstance(
     portsUdp: request.resources.reservedPortsUdp,
   };
   if (request.instanceId !== undefined) {
-    const updated = await updateWithRetry(ctx.store, containerInstances, containerInstances.key(cluster, request.instanceId), (i) => {
-      if (i.status === 'INACTIVE') {
-        throw new AgentError(404, 'InstanceNotFound', `Container instance ${i.id} was deregistered`);
-      }
-      return {
-        ...i,
-        registered,
-        attributes: mergeAttributes(i.attributes, request.attributes),
-        agentVersion: request.agentVersion,
-        ...(request.dockerVersion !== undefined && { dockerVersion: request.dockerVersion }),
-        ...(request.ec2InstanceId !== undefined && { ec2InstanceId: request.ec2InstanceId }),
-        heartbeatAt: now,
-        agentConnected: true,
-        generation: i.generation + 1,
-      };
-    });
+    const updated = await updateWithRetry(
+      ctx.store,
+      containerInstances,
+      containerInstances.key(cluster, request.instanceId),
+      (i) => {
+        if (i.status === 'INACTIVE') {
+          throw new AgentError(404, 'InstanceNotFound', `Container instance ${i.id} was deregistered`);
+        }
+        return {
+          ...i,
+          registered,
+          attributes: mergeAttributes(i.attributes, request.attributes),
+          agentVersion: request.agentVersion,
+          ...(request.dockerVersion !== undefined && { dockerVersion: request.dockerVersion }),
+          ...(request.ec2InstanceId !== undefined && { ec2InstanceId: request.ec2InstanceId }),
+          heartbeatAt: now,
+          agentConnected: true,
+          generation: i.generation + 1,
+        };
+      },
+    );
     fleetChanged(ctx, cluster);
-    if (!updated) throw new AgentError(404, 'InstanceNotFound', `Container instance ${request.instanceId} is not registered`);
+    if (!updated)
+      throw new AgentError(404, 'InstanceNotFound', `Container instance ${request.instanceId} is not registered`);
     await startLease(ctx, cluster, updated.value.id);
     return updated;
   }
@@ -125,12 +128,20 @@ export async function heartbeat(
       throw new AgentError(404, 'InstanceNotFound', `Container instance ${instanceId} is not registered`);
     }
     if (epoch !== instance.epoch) {
-      throw new AgentError(409, 'InstanceFenced', `Epoch ${epoch} is stale; the instance is at epoch ${instance.epoch}`);
+      throw new AgentError(
+        409,
+        'InstanceFenced',
+        `Epoch ${epoch} is stale; the instance is at epoch ${instance.epoch}`,
+      );
     }
     // Only registration connects an instance: one disconnected (its epoch is
     // raised with it) or being disconnected (its lease fenced) registers again.
     if (lease?.value.fenced || !instance.agentConnected) {
-      throw new AgentError(409, 'InstanceFenced', `Container instance ${instanceId} is being declared disconnected; register again`);
+      throw new AgentError(
+        409,
+        'InstanceFenced',
+        `Container instance ${instanceId} is being declared disconnected; register again`,
+      );
     }
     const now = ctx.clock.now();
     if (now - lastHeard(instance, lease?.value) < ctx.settings.heartbeatTtlMs / 2) return instance;
@@ -234,7 +245,10 @@ export async function updateContainerInstancesState(
   }
   fleetChanged(ctx, cluster);
   // Their agents learn of a drain (and take no new work) at once.
-  ctx.changes?.changed(cluster, instances.map((i) => i.id));
+  ctx.changes?.changed(
+    cluster,
+    instances.map((i) => i.id),
+  );
   await ctx.reconcile.requestReconcile(cluster, `UpdateContainerInstancesState ${status}`);
   return { instances, missing };
 }

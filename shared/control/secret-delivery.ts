@@ -32,9 +32,14 @@ export async function taskSecrets(
   if (!task) throw new AgentError(404, 'TaskNotFound', `Task ${taskId} does not exist`);
   const definition = (await findTaskDefinition(ctx, task.value.taskDefinitionArn)).value;
   const names = berthSecretNames(secretReferences(definition));
-  const { values, refused } = names.length > 0 ? await source.reveal(names, cluster) : { values: new Map<string, string>(), refused: [] };
+  const { values, refused } =
+    names.length > 0 ? await source.reveal(names, cluster) : { values: new Map<string, string>(), refused: [] };
   if (refused.length > 0) {
-    throw new AgentError(403, 'SecretNotAllowed', `Secrets ${refused.join(', ')} may not be used by tasks in cluster ${cluster}`);
+    throw new AgentError(
+      403,
+      'SecretNotAllowed',
+      `Secrets ${refused.join(', ')} may not be used by tasks in cluster ${cluster}`,
+    );
   }
   const answer: TaskSecretsResponse = { secrets: [], missing: [] };
   for (const name of names) {

@@ -78,16 +78,40 @@ export async function stopServiceDeployment(
       throw new StateConflictError(`The service deployment ${arn} is not in progress`);
     }
     if (stopType === 'ABORT') {
-      const halted: Deployment = { ...primary, rolloutState: 'FAILED', rolloutStateReason: 'Stopped by request.', deploymentStatus: 'STOPPED', updatedAt: now, finishedAt: now };
-      return withEvent({ ...s, deployments: [halted, ...s.deployments.slice(1)] }, `${label(s)} (deployment ${id}) stopped by request.`, now, ctx.ids.next());
+      const halted: Deployment = {
+        ...primary,
+        rolloutState: 'FAILED',
+        rolloutStateReason: 'Stopped by request.',
+        deploymentStatus: 'STOPPED',
+        updatedAt: now,
+        finishedAt: now,
+      };
+      return withEvent(
+        { ...s, deployments: [halted, ...s.deployments.slice(1)] },
+        `${label(s)} (deployment ${id}) stopped by request.`,
+        now,
+        ctx.ids.next(),
+      );
     }
     const target = lastGood(s);
     if (!target) throw new StateConflictError(`The service has no completed deployment to roll back to`);
     const rolled = startDeployment(s, newId, target.taskDefinitionArn, now, id);
     const marked = rolled.deployments.map((d): Deployment =>
-      d.id === id ? { ...d, rolloutState: 'FAILED', rolloutStateReason: 'Rolled back by request.', deploymentStatus: 'ROLLBACK_IN_PROGRESS' } : d,
+      d.id === id
+        ? {
+            ...d,
+            rolloutState: 'FAILED',
+            rolloutStateReason: 'Rolled back by request.',
+            deploymentStatus: 'ROLLBACK_IN_PROGRESS',
+          }
+        : d,
     );
-    return withEvent({ ...rolled, deployments: marked }, `${label(s)} rolling back to deployment ${target.id} by request.`, now, ctx.ids.next());
+    return withEvent(
+      { ...rolled, deployments: marked },
+      `${label(s)} rolling back to deployment ${target.id} by request.`,
+      now,
+      ctx.ids.next(),
+    );
   });
   if (!updated) throw new NotFoundError('service', 'Service not found.', { service });
   await ctx.reconcile.requestReconcile(cluster, 'StopServiceDeployment');

@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { arns, serviceName } from '../domain/arn.ts';
 import { services } from '../domain/collections.ts';
-import {
-  ClientError,
-  InvalidParameterError,
-  NotFoundError,
-  ServiceNotActiveError,
-} from '../domain/errors.ts';
+import { ClientError, InvalidParameterError, NotFoundError, ServiceNotActiveError } from '../domain/errors.ts';
 import { deploymentLimits } from '../domain/service-rules.ts';
-import type { CreateServiceRequest, UpdateServiceRequest, deleteServiceRequest, listServicesRequest } from '../schemas/service-requests.ts';
+import type {
+  CreateServiceRequest,
+  UpdateServiceRequest,
+  deleteServiceRequest,
+  listServicesRequest,
+} from '../schemas/service-requests.ts';
 import type { Deployment, Service } from '../schemas/service.ts';
 import type { Versioned } from '../ports/store.ts';
 import { validatePlacement } from '../scheduler/pipeline.ts';
@@ -24,7 +24,9 @@ import { assertClusterAllowsRef } from './cluster-policy-gate.ts';
 
 /** ECS's deployment ids look like `ecs-svc/` and 19 digits. */
 export function deploymentId(ctx: ControlContext): string {
-  const digits = BigInt(`0x${ctx.ids.next().slice(0, 15)}`).toString().padStart(19, '0');
+  const digits = BigInt(`0x${ctx.ids.next().slice(0, 15)}`)
+    .toString()
+    .padStart(19, '0');
   return `ecs-svc/${digits}`;
 }
 
@@ -52,7 +54,9 @@ export async function createService(ctx: ControlContext, request: CreateServiceR
   validatePlacement(request.placementStrategy ?? [], request.placementConstraints ?? []);
   const taskDefinitionArn = await activeTaskDefinitionArn(ctx, request.taskDefinition);
   await assertClusterAllowsRef(ctx, cluster, taskDefinitionArn);
-  const requestHash = createHash('sha256').update(JSON.stringify({ ...request, clientToken: undefined })).digest('hex');
+  const requestHash = createHash('sha256')
+    .update(JSON.stringify({ ...request, clientToken: undefined }))
+    .digest('hex');
   const now = ctx.clock.now();
   const id = deploymentId(ctx);
   const onDisconnect = request.tags?.find((t) => t.key === 'berth:on-disconnect')?.value;
@@ -97,7 +101,11 @@ export async function createService(ctx: ControlContext, request: CreateServiceR
   return fresh;
 }
 
-export async function requireService(ctx: ControlContext, clusterRef: string | undefined, ref: string): Promise<Versioned<Service>> {
+export async function requireService(
+  ctx: ControlContext,
+  clusterRef: string | undefined,
+  ref: string,
+): Promise<Versioned<Service>> {
   const cluster = (await requireActiveCluster(ctx, clusterRef)).value.clusterName;
   const name = serviceName(ctx.deployment, ref, cluster);
   const found = await ctx.store.get(services, services.key(cluster, name));
@@ -115,44 +123,67 @@ export async function updateService(ctx: ControlContext, request: UpdateServiceR
     request.taskDefinition !== undefined ? await activeTaskDefinitionArn(ctx, request.taskDefinition) : undefined;
   if (taskDefinitionArn !== undefined) await assertClusterAllowsRef(ctx, found.value.clusterName, taskDefinitionArn);
   if (request.placementStrategy !== undefined || request.placementConstraints !== undefined) {
-    validatePlacement(request.placementStrategy ?? found.value.placementStrategy, request.placementConstraints ?? found.value.placementConstraints);
+    validatePlacement(
+      request.placementStrategy ?? found.value.placementStrategy,
+      request.placementConstraints ?? found.value.placementConstraints,
+    );
   }
   const now = ctx.clock.now();
   const newId = deploymentId(ctx);
-  const updated = await updateWithRetry(ctx.store, services, services.key(found.value.clusterName, found.value.serviceName), (s) => {
-    if (s.status !== 'ACTIVE') throw new ServiceNotActiveError('Service was not ACTIVE.');
-    if (s.schedulingStrategy === 'DAEMON' && request.desiredCount !== undefined) {
-      throw new InvalidParameterError('The desiredCount of a DAEMON service follows its instances and cannot be set');
-    }
-    const limits = deploymentLimits(s.schedulingStrategy, request.deploymentConfiguration, s);
-    let next: Service = {
-      ...s,
-      ...limits,
-      desiredCount: request.desiredCount ?? s.desiredCount,
-      circuitBreaker: request.deploymentConfiguration?.deploymentCircuitBreaker ?? s.circuitBreaker,
-      placementStrategy: request.placementStrategy ?? s.placementStrategy,
-      placementConstraints: request.placementConstraints ?? s.placementConstraints,
-      healthCheckGracePeriodSeconds: request.healthCheckGracePeriodSeconds ?? s.healthCheckGracePeriodSeconds,
-    };
-    const target = taskDefinitionArn ?? s.taskDefinitionArn;
-    if (target !== s.taskDefinitionArn || request.forceNewDeployment === true) {
-      next = startDeployment(next, newId, target, now);
-    } else if (next.deployments[0] && next.desiredCount !== s.desiredCount) {
-      next = { ...next, deployments: [{ ...next.deployments[0], desiredCount: next.desiredCount, updatedAt: now }, ...next.deployments.slice(1)] };
-    }
-    return next;
-  });
+  const updated = await updateWithRetry(
+    ctx.store,
+    services,
+    services.key(found.value.clusterName, found.value.serviceName),
+    (s) => {
+      if (s.status !== 'ACTIVE') throw new ServiceNotActiveError('Service was not ACTIVE.');
+      if (s.schedulingStrategy === 'DAEMON' && request.desiredCount !== undefined) {
+        throw new InvalidParameterError('The desiredCount of a DAEMON service follows its instances and cannot be set');
+      }
+      const limits = deploymentLimits(s.schedulingStrategy, request.deploymentConfiguration, s);
+      let next: Service = {
+        ...s,
+        ...limits,
+        desiredCount: request.desiredCount ?? s.desiredCount,
+        circuitBreaker: request.deploymentConfiguration?.deploymentCircuitBreaker ?? s.circuitBreaker,
+        placementStrategy: request.placementStrategy ?? s.placementStrategy,
+        placementConstraints: request.placementConstraints ?? s.placementConstraints,
+        healthCheckGracePeriodSeconds: request.healthCheckGracePeriodSeconds ?? s.healthCheckGracePeriodSeconds,
+      };
+      const target = taskDefinitionArn ?? s.taskDefinitionArn;
+      if (target !== s.taskDefinitionArn || request.forceNewDeployment === true) {
+        next = startDeployment(next, newId, target, now);
+      } else if (next.deployments[0] && next.desiredCount !== s.desiredCount) {
+        next = {
+          ...next,
+          deployments: [
+            { ...next.deployments[0], desiredCount: next.desiredCount, updatedAt: now },
+            ...next.deployments.slice(1),
+          ],
+        };
+      }
+      return next;
+    },
+  );
   if (!updated) throw new NotFoundError('service', 'Service not found.', { service: request.service });
   await ctx.reconcile.requestReconcile(found.value.clusterName, 'UpdateService');
   return updated.value;
 }
 
 /** Makes a new PRIMARY deployment; the previous ones keep their tasks until replaced. */
-export function startDeployment(service: Service, id: string, taskDefinitionArn: string, now: number, rollbackOf?: string): Service {
+export function startDeployment(
+  service: Service,
+  id: string,
+  taskDefinitionArn: string,
+  now: number,
+  rollbackOf?: string,
+): Service {
   const previous = service.deployments.map((d): Deployment => ({
     ...d,
     status: 'ACTIVE',
-    ...(d.rolloutState === 'IN_PROGRESS' && { deploymentStatus: 'STOPPED' as const, rolloutStateReason: `Superseded by ${id}.` }),
+    ...(d.rolloutState === 'IN_PROGRESS' && {
+      deploymentStatus: 'STOPPED' as const,
+      rolloutStateReason: `Superseded by ${id}.`,
+    }),
     updatedAt: now,
   }));
   const deployment: Deployment = {
@@ -163,16 +194,24 @@ export function startDeployment(service: Service, id: string, taskDefinitionArn:
   return { ...service, taskDefinitionArn, deployments: [deployment, ...previous] };
 }
 
-export async function deleteService(ctx: ControlContext, request: z.infer<typeof deleteServiceRequest>): Promise<Service> {
+export async function deleteService(
+  ctx: ControlContext,
+  request: z.infer<typeof deleteServiceRequest>,
+): Promise<Service> {
   const found = await requireService(ctx, request.cluster, request.service);
-  const updated = await updateWithRetry(ctx.store, services, services.key(found.value.clusterName, found.value.serviceName), (s) => {
-    if (s.status !== 'ACTIVE') throw new ServiceNotActiveError('Service was not ACTIVE.');
-    if (s.schedulingStrategy === 'REPLICA' && s.desiredCount > 0 && request.force !== true) {
-      throw new InvalidParameterError('The service cannot be stopped while it is scaled above 0.');
-    }
-    const draining: Service = { ...s, status: 'DRAINING', desiredCount: 0 };
-    return withEvent(draining, `${label(s)} is being deleted.`, ctx.clock.now(), ctx.ids.next());
-  });
+  const updated = await updateWithRetry(
+    ctx.store,
+    services,
+    services.key(found.value.clusterName, found.value.serviceName),
+    (s) => {
+      if (s.status !== 'ACTIVE') throw new ServiceNotActiveError('Service was not ACTIVE.');
+      if (s.schedulingStrategy === 'REPLICA' && s.desiredCount > 0 && request.force !== true) {
+        throw new InvalidParameterError('The service cannot be stopped while it is scaled above 0.');
+      }
+      const draining: Service = { ...s, status: 'DRAINING', desiredCount: 0 };
+      return withEvent(draining, `${label(s)} is being deleted.`, ctx.clock.now(), ctx.ids.next());
+    },
+  );
   if (!updated) throw new NotFoundError('service', 'Service not found.', { service: request.service });
   await ctx.reconcile.requestReconcile(found.value.clusterName, 'DeleteService');
   return updated.value;
@@ -185,7 +224,10 @@ export async function describeServices(
 ): Promise<{ services: Service[]; missing: string[] }> {
   const cluster = (await requireActiveCluster(ctx, clusterRef)).value.clusterName;
   const names = refs.map((r) => serviceName(ctx.deployment, r, cluster));
-  const found = await ctx.store.getMany(services, names.map((n) => services.key(cluster, n)));
+  const found = await ctx.store.getMany(
+    services,
+    names.map((n) => services.key(cluster, n)),
+  );
   const byName = new Map(found.map((f) => [f.value.serviceName, f.value]));
   const result: Service[] = [];
   const missing: string[] = [];

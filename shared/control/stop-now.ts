@@ -17,11 +17,7 @@ export async function stopNow(
   stop: transition.ImmediateStop,
   when?: (task: Task) => boolean,
 ): Promise<void> {
-  await updateWithRetry(
-    ctx.store,
-    tasks,
-    tasks.key(cluster, taskId),
-    transition.stopNow(stop, ctx.clock.now(), when),
-    { expiresAt: (t) => stoppedTaskExpiry(ctx, t) },
-  );
+  await updateWithRetry(ctx.store, tasks, tasks.key(cluster, taskId), transition.stopNow(stop, ctx.clock.now(), when), {
+    expiresAt: (t) => stoppedTaskExpiry(ctx, t),
+  });
 }

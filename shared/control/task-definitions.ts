@@ -4,10 +4,7 @@ import { taskDefinitionFamilies, taskDefinitions } from '../domain/collections.t
 import { ClientError, NotFoundError } from '../domain/errors.ts';
 import { requireTaskDefinitionSize } from '../domain/request-limits.ts';
 import { validateTaskDefinition } from '../domain/resources.ts';
-import type {
-  listTaskDefinitionFamiliesRequest,
-  listTaskDefinitionsRequest,
-} from '../schemas/ecs-requests.ts';
+import type { listTaskDefinitionFamiliesRequest, listTaskDefinitionsRequest } from '../schemas/ecs-requests.ts';
 import type { RegisterTaskDefinitionRequest, TaskDefinition } from '../schemas/task-definition.ts';
 import type { Versioned } from '../ports/store.ts';
 import type { ControlContext } from './context.ts';

@@ -73,7 +73,9 @@ export async function runTask(ctx: ControlContext, request: RunTaskRequest): Pro
   await assertClusterAllows(ctx, name, definition);
 
   const token = request.clientToken;
-  const requestHash = createHash('sha256').update(JSON.stringify({ ...request, clientToken: undefined })).digest('hex');
+  const requestHash = createHash('sha256')
+    .update(JSON.stringify({ ...request, clientToken: undefined }))
+    .digest('hex');
   if (token !== undefined) {
     const seen = await ctx.store.get(idempotencyRecords, idempotencyRecords.key(name, 'RunTask', token));
     if (seen) {
@@ -107,22 +109,23 @@ export async function runTask(ctx: ControlContext, request: RunTaskRequest): Pro
 
   if (token !== undefined) {
     const claimed = await ctx.store.tryCreate(
-        idempotencyRecords,
-        {
-          clusterName: name,
-          operation: 'RunTask',
-          token,
-          requestHash,
-          resultIds: accepted.map((t) => t.taskId),
-          createdAt: ctx.clock.now(),
-        },
-        { expiresAt: Math.floor(ctx.clock.now() / 1000) + 24 * 3600 },
-      );
+      idempotencyRecords,
+      {
+        clusterName: name,
+        operation: 'RunTask',
+        token,
+        requestHash,
+        resultIds: accepted.map((t) => t.taskId),
+        createdAt: ctx.clock.now(),
+      },
+      { expiresAt: Math.floor(ctx.clock.now() / 1000) + 24 * 3600 },
+    );
     if (!claimed.written) {
       // Another request with this token got there first: give back what this
       // one took, then answer as that one did.
       for (const task of accepted) {
-        if (task.containerInstanceId !== undefined) await releaseAssignment(ctx, name, task.containerInstanceId, task.taskId);
+        if (task.containerInstanceId !== undefined)
+          await releaseAssignment(ctx, name, task.containerInstanceId, task.taskId);
       }
       return runTask(ctx, request);
     }
@@ -184,10 +187,7 @@ function placementFailures(ctx: ControlContext, cluster: string, decisions: read
   return failures;
 }
 
-export async function stopTask(
-  ctx: ControlContext,
-  request: z.infer<typeof stopTaskRequest>,
-): Promise<Task> {
+export async function stopTask(ctx: ControlContext, request: z.infer<typeof stopTaskRequest>): Promise<Task> {
   const name = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
   const taskId = resourceId(ctx.deployment, request.task, 'task', name);
   const task = await requestStop(ctx, name, taskId, 'UserInitiated', request.reason ?? 'Task stopped by user');
@@ -250,7 +250,9 @@ export async function listTasks(
 ): Promise<{ tasks: Task[]; nextToken?: string }> {
   const name = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
   const instanceId =
-    request.containerInstance !== undefined ? resourceId(ctx.deployment, request.containerInstance, 'container-instance', name) : undefined;
+    request.containerInstance !== undefined
+      ? resourceId(ctx.deployment, request.containerInstance, 'container-instance', name)
+      : undefined;
   const desired = request.desiredStatus ?? 'RUNNING';
   const page = await listMatching(ctx.store, tasks, tasks.partition(name), {
     limit: pageSize(request.maxResults),

@@ -38,7 +38,12 @@ export async function updateWithRetry<T>(
     const next = change(current.value);
     if (next === undefined) return current;
     const expiresAt = options.expiresAt?.(next);
-    const outcome = await store.tryReplace(collection, next, current.version, expiresAt !== undefined ? { expiresAt } : {});
+    const outcome = await store.tryReplace(
+      collection,
+      next,
+      current.version,
+      expiresAt !== undefined ? { expiresAt } : {},
+    );
     if (outcome.written) return outcome.item;
     if (attempt >= attempts) throw lostTooOften(collection, key, attempts);
     if (options.pause === undefined) {

@@ -115,7 +115,11 @@ export function serviceName(d: Deployment, value: string, cluster: string): stri
 /** `.../service-deployment/<cluster>/<service>/<digits>`, for deployment `ecs-svc/<digits>`. */
 export function serviceDeploymentRef(d: Deployment, value: string): { cluster: string; service: string; id: string } {
   const resource = ownArnResource(d, value, 'serviceDeploymentArn');
-  const match = resource === undefined ? null : /^service-deployment\/([a-zA-Z0-9_-]{1,255})\/([a-zA-Z0-9_-]{1,255})\/(\d+)$/.exec(resource);
-  if (!match) throw new InvalidParameterError(`Invalid service deployment ARN: ${value}`, { serviceDeploymentArn: value });
+  const match =
+    resource === undefined
+      ? null
+      : /^service-deployment\/([a-zA-Z0-9_-]{1,255})\/([a-zA-Z0-9_-]{1,255})\/(\d+)$/.exec(resource);
+  if (!match)
+    throw new InvalidParameterError(`Invalid service deployment ARN: ${value}`, { serviceDeploymentArn: value });
   return { cluster: match[1] as string, service: match[2] as string, id: `ecs-svc/${match[3]}` };
 }

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import type { Collection, Key } from '../ports/store.ts';
 import { cluster, type Cluster } from '../schemas/cluster.ts';
-import { containerInstance, instanceLease, type ContainerInstance, type InstanceLease } from '../schemas/container-instance.ts';
+import {
+  containerInstance,
+  instanceLease,
+  type ContainerInstance,
+  type InstanceLease,
+} from '../schemas/container-instance.ts';
 import { task, type Task } from '../schemas/task.ts';
 import { service, type Service } from '../schemas/service.ts';
 import { controlPlanePulse, type ControlPlanePulse } from '../schemas/control-plane-pulse.ts';
@@ -70,7 +75,11 @@ function revisionKey(revision: number): string {
   return String(revision).padStart(10, '0');
 }
 
-export const clusters = inOnePartition<Cluster>('CLUSTER', { name: 'cluster', schema: cluster, sortOf: (c) => c.clusterName });
+export const clusters = inOnePartition<Cluster>('CLUSTER', {
+  name: 'cluster',
+  schema: cluster,
+  sortOf: (c) => c.clusterName,
+});
 
 export const taskDefinitionFamilies = inOnePartition<TaskDefinitionFamily>('FAMILY', {
   name: 'family',
@@ -110,7 +119,12 @@ export const instanceLeases = perCluster<InstanceLease>('LEASE', {
   sortOf: (l) => l.instanceId,
 });
 
-export const tasks = perCluster<Task>('TASK', { name: 'task', schema: task, clusterOf: (t) => t.clusterName, sortOf: (t) => t.taskId });
+export const tasks = perCluster<Task>('TASK', {
+  name: 'task',
+  schema: task,
+  clusterOf: (t) => t.clusterName,
+  sortOf: (t) => t.taskId,
+});
 
 /** A clientToken seen by RunTask: what it was sent with and what it created. */
 export const idempotencyRecord = z.object({
@@ -131,7 +145,10 @@ export const idempotencyRecords: KeyedCollection<
   name: 'token',
   schema: idempotencyRecord,
   partition: (cluster) => `TOKEN#${cluster}`,
-  key: (cluster, operation, token) => ({ partition: idempotencyRecords.partition(cluster), sort: `${operation}#${token}` }),
+  key: (cluster, operation, token) => ({
+    partition: idempotencyRecords.partition(cluster),
+    sort: `${operation}#${token}`,
+  }),
   partitionOf: (r) => idempotencyRecords.partition(r.clusterName),
   sortOf: (r) => idempotencyRecords.key(r.clusterName, r.operation, r.token).sort,
 };

@@ -5,13 +5,7 @@
  * which every router's onError answers with).
  */
 export type ResourceKind =
-  | 'cluster'
-  | 'taskDefinition'
-  | 'task'
-  | 'containerInstance'
-  | 'service'
-  | 'serviceDeployment'
-  | 'attribute';
+  'cluster' | 'taskDefinition' | 'task' | 'containerInstance' | 'service' | 'serviceDeployment' | 'attribute';
 
 export abstract class BerthError extends Error {
   abstract readonly code: string;

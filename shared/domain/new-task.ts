@@ -61,7 +61,9 @@ export function newTask(input: NewTaskInput): Task {
     tags: [...input.tags],
     createdAt: input.now,
     reportSeq: 0,
-    healthChecked: input.definition.containerDefinitions.some((c) => c.essential !== false && c.healthCheck !== undefined),
+    healthChecked: input.definition.containerDefinitions.some(
+      (c) => c.essential !== false && c.healthCheck !== undefined,
+    ),
     ...(input.pinnedInstanceId !== undefined && { pinnedInstanceId: input.pinnedInstanceId }),
     placementSeed: seedOf(input.taskId),
   };

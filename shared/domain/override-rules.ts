@@ -26,7 +26,9 @@ export function validateOverrides(
     seen.add(o.name);
     const container = definition.containerDefinitions.find((c) => c.name === o.name);
     if (!container) {
-      throw new InvalidParameterError(`${member}.name: override for container named ${o.name} is not a container in the TaskDefinition`);
+      throw new InvalidParameterError(
+        `${member}.name: override for container named ${o.name} is not a container in the TaskDefinition`,
+      );
     }
     const memory = o.memory ?? container.memory;
     const reservation = o.memoryReservation ?? container.memoryReservation;

@@ -17,7 +17,9 @@ export function parseCpu(value: string, field = 'cpu'): number {
   const vcpu = /^(\d+(?:\.\d+)?)\s*vcpu$/i.exec(text);
   const units = vcpu ? Math.round(Number(vcpu[1]) * 1024) : /^\d+$/.test(text) ? Number(text) : NaN;
   if (!Number.isInteger(units) || units < 0 || units > 196608) {
-    throw new InvalidParameterError(`Invalid '${field}' value '${value}': use CPU units such as "512" or vCPUs such as "0.5 vCPU"`);
+    throw new InvalidParameterError(
+      `Invalid '${field}' value '${value}': use CPU units such as "512" or vCPUs such as "0.5 vCPU"`,
+    );
   }
   return units;
 }

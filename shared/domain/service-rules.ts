@@ -15,7 +15,11 @@ export function deploymentLimits(
   config: DeploymentConfiguration | undefined,
   current?: DeploymentLimits,
 ): DeploymentLimits {
-  const fallback = current ?? (strategy === 'DAEMON' ? { minimumHealthyPercent: 0, maximumPercent: 100 } : { minimumHealthyPercent: 100, maximumPercent: 200 });
+  const fallback =
+    current ??
+    (strategy === 'DAEMON'
+      ? { minimumHealthyPercent: 0, maximumPercent: 100 }
+      : { minimumHealthyPercent: 100, maximumPercent: 200 });
   const limits = {
     minimumHealthyPercent: config?.minimumHealthyPercent ?? fallback.minimumHealthyPercent,
     maximumPercent: config?.maximumPercent ?? fallback.maximumPercent,
@@ -26,7 +30,9 @@ export function deploymentLimits(
     );
   }
   if (strategy === 'REPLICA' && limits.maximumPercent < 100) {
-    throw new InvalidParameterError(`maximumPercent (${limits.maximumPercent}) must be at least 100 for a REPLICA service`);
+    throw new InvalidParameterError(
+      `maximumPercent (${limits.maximumPercent}) must be at least 100 for a REPLICA service`,
+    );
   }
   if (strategy === 'DAEMON' && limits.maximumPercent !== 100) {
     throw new InvalidParameterError('A DAEMON service runs one task per instance: maximumPercent must be 100');

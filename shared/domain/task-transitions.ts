@@ -34,7 +34,13 @@ export interface StopRequest {
 export function requestStop(stop: StopRequest, now: number): TaskTransition {
   return (task) => {
     if (task.desiredStatus === 'STOPPED') return undefined;
-    const stopping: Task = { ...task, desiredStatus: 'STOPPED', stoppingAt: now, stopCode: stop.stopCode, stoppedReason: stop.reason };
+    const stopping: Task = {
+      ...task,
+      desiredStatus: 'STOPPED',
+      stoppingAt: now,
+      stopCode: stop.stopCode,
+      stoppedReason: stop.reason,
+    };
     return task.containerInstanceId === undefined && task.lastStatus === 'PROVISIONING'
       ? { ...stopping, lastStatus: 'STOPPED', stoppedAt: now, executionStoppedAt: now }
       : stopping;
@@ -91,8 +97,10 @@ export function mergeReport(task: Task, report: TaskStateReport, now: number): T
     containers: mergeContainers(task.containers, report),
     reportSeq: report.seq,
     ...(report.healthStatus !== undefined && { healthStatus: report.healthStatus }),
-    ...(task.pullStartedAt === undefined && report.pullStartedAt !== undefined && { pullStartedAt: report.pullStartedAt }),
-    ...(task.pullStoppedAt === undefined && report.pullStoppedAt !== undefined && { pullStoppedAt: report.pullStoppedAt }),
+    ...(task.pullStartedAt === undefined &&
+      report.pullStartedAt !== undefined && { pullStartedAt: report.pullStartedAt }),
+    ...(task.pullStoppedAt === undefined &&
+      report.pullStoppedAt !== undefined && { pullStoppedAt: report.pullStoppedAt }),
     ...(task.startedAt === undefined && report.startedAt !== undefined && { startedAt: report.startedAt }),
     ...(task.executionStoppedAt === undefined &&
       report.executionStoppedAt !== undefined && { executionStoppedAt: report.executionStoppedAt }),

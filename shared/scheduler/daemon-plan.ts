@@ -35,7 +35,8 @@ export function eligibleInstances(service: Service, instances: Iterable<Containe
  */
 export function planDaemonService(input: PlanInput): ServicePlan {
   const { now } = input;
-  const eligibleNow = input.service.status === 'ACTIVE' ? eligibleInstances(input.service, input.instances.values()) : [];
+  const eligibleNow =
+    input.service.status === 'ACTIVE' ? eligibleInstances(input.service, input.instances.values()) : [];
   // A daemon's desired count is the number of instances it should be on.
   let service: Service = { ...input.service, desiredCount: eligibleNow.length };
   service = applyCircuitBreaker(service, input.tasks, now, input.newId);
@@ -55,7 +56,8 @@ export function planDaemonService(input: PlanInput): ServicePlan {
   const live = input.tasks.filter(isLive);
   for (const task of live) {
     const where = task.pinnedInstanceId ?? task.containerInstanceId;
-    if (where === undefined || !eligibleIds.has(where)) markStop(task, 'Container instance is no longer eligible for this daemon');
+    if (where === undefined || !eligibleIds.has(where))
+      markStop(task, 'Container instance is no longer eligible for this daemon');
     else if (task.healthStatus === 'UNHEALTHY' && now - (task.startedAt ?? task.createdAt) > grace) {
       markStop(task, `${HEALTH_CHECK_FAILURE} (container health status UNHEALTHY)`);
     }
@@ -78,7 +80,11 @@ export function planDaemonService(input: PlanInput): ServicePlan {
     }
     const blocked = here.some((t) => isOccupying(t) && t.startedBy !== primary.id);
     if (current.length === 0 && !blocked) {
-      start.push({ deploymentId: primary.id, taskDefinitionArn: primary.taskDefinitionArn, pinnedInstanceId: instance.id });
+      start.push({
+        deploymentId: primary.id,
+        taskDefinitionArn: primary.taskDefinitionArn,
+        pinnedInstanceId: instance.id,
+      });
     }
   }
   const settled = settleDeployments(

@@ -96,7 +96,10 @@ export function planReplicaService(input: PlanInput): ServicePlan {
   const room = Math.max(0, maxRun - input.tasks.filter(isOccupying).length);
   const halted = primary.rolloutState === 'FAILED' && primary.deploymentStatus === 'STOPPED';
   // Only the PRIMARY's own failures hold it back: a rollback starts afresh.
-  const backoff = launchBackoff(input.tasks.filter((t) => t.startedBy === primary.id), now);
+  const backoff = launchBackoff(
+    input.tasks.filter((t) => t.startedBy === primary.id),
+    now,
+  );
   if (wanted > 0 && !halted && backoff.waitMs > 0) {
     service = withEvent(service, `${label(service)} ${BACKOFF_MESSAGE}`, now, input.newId());
   } else if (!halted) {
@@ -118,12 +121,26 @@ export function planReplicaService(input: PlanInput): ServicePlan {
     markStop(task, `Replaced by (deployment ${primary.id})`);
   }
 
-  service = settleDeployments(service, input.tasks, live, stopping, desired, now, input.newId, start.length + stop.length);
+  service = settleDeployments(
+    service,
+    input.tasks,
+    live,
+    stopping,
+    desired,
+    now,
+    input.newId,
+    start.length + stop.length,
+  );
   return { service, start, stop };
 }
 
 /** Step 2: fail the PRIMARY deployment after too many failures, and roll back if asked. */
-export function applyCircuitBreaker(service: Service, tasks: readonly Task[], now: number, newId: () => string): Service {
+export function applyCircuitBreaker(
+  service: Service,
+  tasks: readonly Task[],
+  now: number,
+  newId: () => string,
+): Service {
   const primary = service.deployments[0];
   if (!primary || primary.rolloutState !== 'IN_PROGRESS') return service;
   const failed = tasks.filter((t) => t.startedBy === primary.id && isFailure(t)).length;
@@ -133,10 +150,22 @@ export function applyCircuitBreaker(service: Service, tasks: readonly Task[], no
     return failed === primary.failedTasks ? service : { ...service, deployments: [counted, ...rest] };
   }
   const reason = `tasks failed to start: ${failed} failed, threshold ${circuitBreakerThreshold(service.desiredCount)}`;
-  let next = withEvent(service, `${label(service)} (deployment ${primary.id}) deployment failed: ${reason}.`, now, newId());
+  let next = withEvent(
+    service,
+    `${label(service)} (deployment ${primary.id}) deployment failed: ${reason}.`,
+    now,
+    newId(),
+  );
   const target = service.circuitBreaker.rollback ? lastGood(service) : undefined;
   if (!target) {
-    const stopped: Deployment = { ...counted, rolloutState: 'FAILED', rolloutStateReason: `ECS deployment circuit breaker: ${reason}.`, deploymentStatus: 'STOPPED', updatedAt: now, finishedAt: now };
+    const stopped: Deployment = {
+      ...counted,
+      rolloutState: 'FAILED',
+      rolloutStateReason: `ECS deployment circuit breaker: ${reason}.`,
+      deploymentStatus: 'STOPPED',
+      updatedAt: now,
+      finishedAt: now,
+    };
     return { ...next, deployments: [stopped, ...rest] };
   }
   const failedDeployment: Deployment = {
@@ -152,7 +181,12 @@ export function applyCircuitBreaker(service: Service, tasks: readonly Task[], no
     rollbackOf: primary.id,
     sourceIds: service.deployments.map((d) => d.id),
   };
-  next = withEvent(next, `${label(service)} rolling back to deployment ${target.id} (${target.taskDefinitionArn}).`, now, newId());
+  next = withEvent(
+    next,
+    `${label(service)} rolling back to deployment ${target.id} (${target.taskDefinitionArn}).`,
+    now,
+    newId(),
+  );
   return { ...next, taskDefinitionArn: target.taskDefinitionArn, deployments: [rollback, failedDeployment, ...rest] };
 }
 
@@ -199,7 +233,10 @@ export function settleDeployments(
     const mine = remaining.filter((t) => t.startedBy === d.id);
     const runningCount = mine.filter((t) => t.lastStatus === 'RUNNING').length;
     const pendingCount = mine.filter(isPending).length;
-    const same = runningCount === d.runningCount && pendingCount === d.pendingCount && d.desiredCount === (index === 0 ? desired : 0);
+    const same =
+      runningCount === d.runningCount &&
+      pendingCount === d.pendingCount &&
+      d.desiredCount === (index === 0 ? desired : 0);
     return same ? d : { ...d, runningCount, pendingCount, desiredCount: index === 0 ? desired : 0, updatedAt: now };
   });
   let next: Service = {
@@ -225,7 +262,8 @@ export function settleDeployments(
     };
   }
   const healthyPrimary = remaining.filter((t) => t.startedBy === primary.id && isHealthy(t)).length;
-  const steady = actions === 0 && next.deployments.length === 1 && healthyPrimary === desired && primary.pendingCount === 0;
+  const steady =
+    actions === 0 && next.deployments.length === 1 && healthyPrimary === desired && primary.pendingCount === 0;
   if (steady && primary.rolloutState === 'IN_PROGRESS') {
     const done: Deployment = {
       ...primary,
@@ -237,7 +275,9 @@ export function settleDeployments(
     };
     // The deployment this one rolled back has now been rolled back for good.
     const history = next.history.map((d): Deployment =>
-      d.id === primary.rollbackOf && d.deploymentStatus === 'ROLLBACK_IN_PROGRESS' ? { ...d, deploymentStatus: 'ROLLBACK_SUCCESSFUL' } : d,
+      d.id === primary.rollbackOf && d.deploymentStatus === 'ROLLBACK_IN_PROGRESS'
+        ? { ...d, deploymentStatus: 'ROLLBACK_SUCCESSFUL' }
+        : d,
     );
     next = { ...next, deployments: [done], history };
     next = withEvent(next, `${label(service)} (deployment ${primary.id}) deployment completed.`, now, newId());

@@ -8,13 +8,7 @@ import type { CandidateInstance } from './fleet.ts';
  * `failures[].reason` can carry them unchanged; DISTINCT_INSTANCE is Berth's.
  */
 export type PlacementReason =
-  | 'RESOURCE:CPU'
-  | 'RESOURCE:MEMORY'
-  | 'RESOURCE:PORTS'
-  | 'ATTRIBUTE'
-  | 'DISTINCT_INSTANCE'
-  | 'INACTIVE'
-  | 'AGENT';
+  'RESOURCE:CPU' | 'RESOURCE:MEMORY' | 'RESOURCE:PORTS' | 'ATTRIBUTE' | 'DISTINCT_INSTANCE' | 'INACTIVE' | 'AGENT';
 
 export interface PlacementRequest {
   readonly taskId: string;
@@ -45,8 +39,7 @@ export type PlacementDecision =
   | { readonly kind: 'unplaceable'; readonly reasons: ReasonCount[]; readonly message: string };
 
 export type FilterResult =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly reason: PlacementReason; readonly detail: string };
+  { readonly ok: true } | { readonly ok: false; readonly reason: PlacementReason; readonly detail: string };
 
 export type Rejection = Extract<FilterResult, { ok: false }>;
 

@@ -36,6 +36,9 @@ export class Verdicts implements PlacementObserver {
   scored(instance: CandidateInstance, scores: readonly number[]): void {
     // Random draws are recorded as 0, so instances equal on every real
     // strategy count as tied, as the seeded tie-break treats them.
-    this.scores.set(instance.id, scores.map((score, i) => (this.drawn[i] === true ? 0 : score)));
+    this.scores.set(
+      instance.id,
+      scores.map((score, i) => (this.drawn[i] === true ? 0 : score)),
+    );
   }
 }

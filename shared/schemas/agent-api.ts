@@ -21,7 +21,10 @@ import { MAX_REPORTS_PER_REQUEST } from './agent-api-limits.ts';
 
 export const registerInstanceRequest = z.strictObject({
   /** Set when re-attaching after a restart: the id the agent kept on disk. */
-  instanceId: z.string().regex(/^[a-zA-Z0-9-]{1,64}$/).optional(),
+  instanceId: z
+    .string()
+    .regex(/^[a-zA-Z0-9-]{1,64}$/)
+    .optional(),
   ec2InstanceId: z.string().max(64).optional(),
   resources: z.strictObject({
     cpu: z.number().int().positive(),
@@ -103,7 +106,10 @@ export type PollRequest = z.infer<typeof pollRequest>;
  */
 export const foreignInstancesRequest = z.strictObject({
   epoch: z.number().int().nonnegative(),
-  instanceIds: z.array(z.string().regex(/^[a-zA-Z0-9-]{1,64}$/)).min(1).max(100),
+  instanceIds: z
+    .array(z.string().regex(/^[a-zA-Z0-9-]{1,64}$/))
+    .min(1)
+    .max(100),
 });
 export type ForeignInstancesRequest = z.infer<typeof foreignInstancesRequest>;
 
@@ -138,7 +144,6 @@ export const pollResponse = z.discriminatedUnion('changed', [
   }),
 ]);
 export type PollResponse = z.infer<typeof pollResponse>;
-
 
 export const containerReport = z.strictObject({
   name: z.string(),

@@ -16,7 +16,10 @@ export const MAX_ATTRIBUTES_PER_CALL = 10;
 
 export const attributeName = z
   .string()
-  .regex(/^[a-zA-Z0-9_\-/\\.]{1,128}$/, 'must be 1-128 letters, numbers, hyphens, underscores, slashes, back slashes or periods');
+  .regex(
+    /^[a-zA-Z0-9_\-/\\.]{1,128}$/,
+    'must be 1-128 letters, numbers, hyphens, underscores, slashes, back slashes or periods',
+  );
 
 export const attributeValue = z
   .string()

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { epochMs, name255 } from './common.ts';
-import { DEFAULT_MEMORY_MIB, DEFAULT_PIDS_LIMIT, normalizeCapability, normalizeHostPath } from './cluster-policy-normalize.ts';
+import {
+  DEFAULT_MEMORY_MIB,
+  DEFAULT_PIDS_LIMIT,
+  normalizeCapability,
+  normalizeHostPath,
+} from './cluster-policy-normalize.ts';
 
 /**
  * A cluster's security policy: what its tasks may ask of the host beyond a

@@ -36,7 +36,10 @@ export const ulimit = z.strictObject({
 export const device = z.strictObject({
   hostPath: z.string().min(1).max(4096),
   containerPath: z.string().max(4096).optional(),
-  permissions: z.array(z.enum(['read', 'write', 'mknod'])).max(3).optional(),
+  permissions: z
+    .array(z.enum(['read', 'write', 'mknod']))
+    .max(3)
+    .optional(),
 });
 
 export const tmpfs = z.strictObject({
@@ -61,13 +64,21 @@ export const linuxParameters = z.strictObject({
 export const logConfiguration = z.strictObject({
   logDriver: z.enum(['json-file', 'syslog', 'journald', 'gelf', 'fluentd', 'awslogs', 'splunk', 'awsfirelens']),
   options: stringMap.optional(),
-  secretOptions: z.array(z.strictObject({ name: z.string().min(1).max(255), valueFrom: z.string().min(1).max(2048) })).max(50).optional(),
+  secretOptions: z
+    .array(z.strictObject({ name: z.string().min(1).max(255), valueFrom: z.string().min(1).max(2048) }))
+    .max(50)
+    .optional(),
 });
 
 export const containerDefinition = z.strictObject({
   name: name255,
   image: z.string().min(1).max(255),
-  cpu: z.number().int().min(0).max(10240 * 4).optional(),
+  cpu: z
+    .number()
+    .int()
+    .min(0)
+    .max(10240 * 4)
+    .optional(),
   memory: z.number().int().min(6, 'a container needs at least 6 MiB of memory').optional(),
   memoryReservation: z.number().int().min(4).optional(),
   portMappings: z.array(portMapping).optional(),

@@ -14,13 +14,43 @@ export interface AgentCall {
 
 const SEGMENT = '([^/]{1,255})';
 const routes: readonly { method: string; path: RegExp; action: string; resource: 'cluster' | 'instance' | 'task' }[] = [
-  { method: 'POST', path: new RegExp(`^/clusters/${SEGMENT}/instances/?$`), action: 'ecs:RegisterContainerInstance', resource: 'cluster' },
-  { method: 'POST', path: new RegExp(`^/clusters/${SEGMENT}/instances/${SEGMENT}/credentials$`), action: 'berth:RotateAgentCredential', resource: 'instance' },
-  { method: 'POST', path: new RegExp(`^/clusters/${SEGMENT}/instances/${SEGMENT}/poll$`), action: 'ecs:Poll', resource: 'instance' },
-  { method: 'POST', path: new RegExp(`^/clusters/${SEGMENT}/instances/${SEGMENT}/reports$`), action: 'ecs:SubmitTaskStateChange', resource: 'instance' },
+  {
+    method: 'POST',
+    path: new RegExp(`^/clusters/${SEGMENT}/instances/?$`),
+    action: 'ecs:RegisterContainerInstance',
+    resource: 'cluster',
+  },
+  {
+    method: 'POST',
+    path: new RegExp(`^/clusters/${SEGMENT}/instances/${SEGMENT}/credentials$`),
+    action: 'berth:RotateAgentCredential',
+    resource: 'instance',
+  },
+  {
+    method: 'POST',
+    path: new RegExp(`^/clusters/${SEGMENT}/instances/${SEGMENT}/poll$`),
+    action: 'ecs:Poll',
+    resource: 'instance',
+  },
+  {
+    method: 'POST',
+    path: new RegExp(`^/clusters/${SEGMENT}/instances/${SEGMENT}/reports$`),
+    action: 'ecs:SubmitTaskStateChange',
+    resource: 'instance',
+  },
   { method: 'GET', path: new RegExp(`^/clusters/${SEGMENT}/tasks/${SEGMENT}$`), action: 'ecs:Poll', resource: 'task' },
-  { method: 'POST', path: new RegExp(`^/clusters/${SEGMENT}/tasks/${SEGMENT}/state$`), action: 'ecs:SubmitTaskStateChange', resource: 'task' },
-  { method: 'GET', path: new RegExp(`^/clusters/${SEGMENT}/tasks/${SEGMENT}/secrets$`), action: 'berth:GetTaskSecrets', resource: 'task' },
+  {
+    method: 'POST',
+    path: new RegExp(`^/clusters/${SEGMENT}/tasks/${SEGMENT}/state$`),
+    action: 'ecs:SubmitTaskStateChange',
+    resource: 'task',
+  },
+  {
+    method: 'GET',
+    path: new RegExp(`^/clusters/${SEGMENT}/tasks/${SEGMENT}/secrets$`),
+    action: 'berth:GetTaskSecrets',
+    resource: 'task',
+  },
 ];
 
 /** `path` is the part after `/agent/v1`. */

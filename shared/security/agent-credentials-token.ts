@@ -97,7 +97,10 @@ export function hashRegistrationToken(token: string): string {
 
 /** A registration token's form: the prefix and 32 random bytes in base64url. */
 export function looksLikeRegistrationToken(token: string): boolean {
-  return token.startsWith(REGISTRATION_TOKEN_PREFIX) && /^[A-Za-z0-9_-]{43}$/.test(token.slice(REGISTRATION_TOKEN_PREFIX.length));
+  return (
+    token.startsWith(REGISTRATION_TOKEN_PREFIX) &&
+    /^[A-Za-z0-9_-]{43}$/.test(token.slice(REGISTRATION_TOKEN_PREFIX.length))
+  );
 }
 
 /**

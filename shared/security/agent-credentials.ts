@@ -41,7 +41,12 @@ export const instanceIdPattern = /^[a-zA-Z0-9-]{1,64}$/;
 export const createRegistrationTokenRequest = z.strictObject({
   cluster: name255,
   /** 60 s to 24 h; 15 minutes when absent. */
-  ttlSeconds: z.number().int().min(REGISTRATION_TOKEN_TTL_SECONDS.min).max(REGISTRATION_TOKEN_TTL_SECONDS.max).optional(),
+  ttlSeconds: z
+    .number()
+    .int()
+    .min(REGISTRATION_TOKEN_TTL_SECONDS.min)
+    .max(REGISTRATION_TOKEN_TTL_SECONDS.max)
+    .optional(),
   /** How many instances may register with it; 1 when absent. */
   uses: z.number().int().min(1).max(MAX_REGISTRATION_TOKEN_USES).optional(),
 });

@@ -50,7 +50,12 @@ export function createAuditThrottle(options: { perMinute?: number; maxSources?: 
   /** Summaries of windows closed early (too many sources, or a new minute for the source). */
   const pending: SuppressedRefusals[] = [];
 
-  const summary = (source: string, w: Window): SuppressedRefusals => ({ source, from: w.from, until: w.from + MINUTE_MS, count: w.suppressed });
+  const summary = (source: string, w: Window): SuppressedRefusals => ({
+    source,
+    from: w.from,
+    until: w.from + MINUTE_MS,
+    count: w.suppressed,
+  });
 
   function close(source: string, w: Window): void {
     windows.delete(source);

@@ -7,8 +7,7 @@ import { refuse, type Refusal } from './refusal.ts';
 import type { RequestScope, ScopedResource } from './scope/scope.ts';
 
 export type AuthorizationResult =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly refusal: Refusal; readonly resource: string };
+  { readonly ok: true } | { readonly ok: false; readonly refusal: Refusal; readonly resource: string };
 
 /**
  * A request is allowed when the key's policy allows its action on every
@@ -34,7 +33,10 @@ export function authorizeScope(
         ? 'with an explicit deny in an identity-based policy'
         : `because no identity-based policy allows the ${scope.action} action`;
     return {
-      ...refuse('denied', `User: ${principal.arn} is not authorized to perform: ${scope.action} on resource: ${resource.arn} ${because}`),
+      ...refuse(
+        'denied',
+        `User: ${principal.arn} is not authorized to perform: ${scope.action} on resource: ${resource.arn} ${because}`,
+      ),
       resource: resource.arn,
     };
   }

@@ -91,7 +91,8 @@ export function disallowedCapabilities(container: ContainerDefinition, policy: C
 
 /** What binding this host path asks for that the policy refuses, or undefined when it may. */
 export function hostPathAsk(sourcePath: string, policy: ClusterPolicy): string | undefined {
-  if (!sourcePath.startsWith('/') || sourcePath.includes('\0')) return `the host path '${sourcePath}', which is not absolute`;
+  if (!sourcePath.startsWith('/') || sourcePath.includes('\0'))
+    return `the host path '${sourcePath}', which is not absolute`;
   const path = normalizeHostPath(sourcePath);
   if (!policy.allowDockerSocket && ENGINE_SOCKETS.some((socket) => isWithin(socket, path))) {
     return `the container engine's socket (host path '${sourcePath}')`;

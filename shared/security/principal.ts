@@ -10,9 +10,7 @@ export const ACCESS_KEY_ID = /^BKIA[A-Z2-7]{16}$/;
 export const accessKeyId = z.string().regex(ACCESS_KEY_ID, 'must be a Berth access key id (BKIA...)');
 
 /** IAM's user-name alphabet, so names read the same in policies and logs. */
-export const keyName = z
-  .string()
-  .regex(/^[\w+=,.@-]{1,64}$/, 'must be 1-64 letters, digits or any of _+=,.@-');
+export const keyName = z.string().regex(/^[\w+=,.@-]{1,64}$/, 'must be 1-64 letters, digits or any of _+=,.@-');
 
 export const berthArns = {
   accessKey: (d: Deployment, id: string) => `arn:${d.partition}:berth:${d.region}:${d.accountId}:access-key/${id}`,

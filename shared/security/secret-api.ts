@@ -37,7 +37,10 @@ export const putSecretRequest = z.strictObject({
   value: z
     .string()
     .min(1)
-    .refine((v) => new TextEncoder().encode(v).length <= MAX_SECRET_VALUE_BYTES, `at most ${MAX_SECRET_VALUE_BYTES} bytes`),
+    .refine(
+      (v) => new TextEncoder().encode(v).length <= MAX_SECRET_VALUE_BYTES,
+      `at most ${MAX_SECRET_VALUE_BYTES} bytes`,
+    ),
 });
 export type PutSecretRequest = z.infer<typeof putSecretRequest>;
 

@@ -4,7 +4,14 @@ import type { AgentHandle, AgentOptions } from '../../agent/index.ts';
 import { FakeControlPlane } from '../fixtures/fake-control-plane.ts';
 import { ensureBusyboxImage } from '../support/busybox-image.ts';
 import { DockerSocketProxy } from '../support/docker-socket-proxy.ts';
-import { memoryLogger, removeClusterContainers, removeTempDirs, startTestAgent, tempStateDir, uniqueCluster } from './support.ts';
+import {
+  memoryLogger,
+  removeClusterContainers,
+  removeTempDirs,
+  startTestAgent,
+  tempStateDir,
+  uniqueCluster,
+} from './support.ts';
 
 export interface AgentBehindProxy {
   readonly cluster: string;

@@ -46,7 +46,9 @@ describe('an agent with credentials', { timeout: 120_000 }, () => {
     berth = await startBerth();
     await berth.ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
     // A state directory the agent creates itself, so its mode is the agent's doing.
-    agent = await startTestAgent(berth, CLUSTER, { stateDir: join(mkdtempSync(join(tmpdir(), 'berth-creds-')), 'state') });
+    agent = await startTestAgent(berth, CLUSTER, {
+      stateDir: join(mkdtempSync(join(tmpdir(), 'berth-creds-')), 'state'),
+    });
   });
   afterAll(async () => {
     await agent?.stop();
@@ -58,17 +60,24 @@ describe('an agent with credentials', { timeout: 120_000 }, () => {
   const describeTask = async (arn: string): Promise<Task | undefined> =>
     (await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [arn] }))).tasks?.[0];
   const until = (arn: string, ok: (t: Task) => boolean, what: string) =>
-    waitFor(async () => {
-      const task = await describeTask(arn);
-      return task && ok(task) ? task : undefined;
-    }, { timeoutMs: 60_000, what });
+    waitFor(
+      async () => {
+        const task = await describeTask(arn);
+        return task && ok(task) ? task : undefined;
+      },
+      { timeoutMs: 60_000, what },
+    );
 
   it('keeps the instance credential in its state directory, for root alone', () => {
     expect(statSync(agent.stateDir).mode & 0o777).toBe(0o700);
     const file = join(agent.stateDir, 'identity.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const saved = parse(identity, JSON.parse(readFileSync(file, 'utf8')));
-    expect(saved).toMatchObject({ cluster: CLUSTER, instanceId: agent.instanceId, credential: { token: expect.stringMatching(/^bic1\./) } });
+    expect(saved).toMatchObject({
+      cluster: CLUSTER,
+      instanceId: agent.instanceId,
+      credential: { token: expect.stringMatching(/^bic1\./) },
+    });
   });
 
   it('runs a task end to end on that credential', async () => {
@@ -78,16 +87,21 @@ describe('an agent with credentials', { timeout: 120_000 }, () => {
         containerDefinitions: [{ name: 'app', image, memory: 32, command: ['sleep', '300'], stopTimeout: 1 }],
       }),
     );
-    const arn = (await berth.ecs.send(new RunTaskCommand({ cluster: CLUSTER, taskDefinition: 'creds-sleep' }))).tasks?.[0]?.taskArn ?? '';
+    const arn =
+      (await berth.ecs.send(new RunTaskCommand({ cluster: CLUSTER, taskDefinition: 'creds-sleep' }))).tasks?.[0]
+        ?.taskArn ?? '';
     await until(arn, (t) => t.lastStatus === 'RUNNING', 'the task RUNNING');
     const taskId = arn.split('/').pop() ?? '';
     expect(await containersLabelled({ 'com.berth.task-id': taskId })).toHaveLength(1);
     await berth.ecs.send(new StopTaskCommand({ cluster: CLUSTER, task: arn }));
     await until(arn, (t) => t.lastStatus === 'STOPPED', 'the task STOPPED');
-    await waitFor(async () => ((await containersLabelled({ 'com.berth.task-id': taskId })).length === 0 ? true : undefined), {
-      timeoutMs: 60_000,
-      what: 'the agent to stop the container',
-    });
+    await waitFor(
+      async () => ((await containersLabelled({ 'com.berth.task-id': taskId })).length === 0 ? true : undefined),
+      {
+        timeoutMs: 60_000,
+        what: 'the agent to stop the container',
+      },
+    );
   });
 
   it.runIf(process.getuid?.() === 0)('has blocked task containers from the instance metadata service', async () => {
@@ -109,11 +123,19 @@ describe('an agent with credentials', { timeout: 120_000 }, () => {
         family: 'creds-thief',
         volumes: [{ name: 'agent-state', host: { sourcePath: agent.stateDir } }],
         containerDefinitions: [
-          { name: 'app', image, memory: 32, command: ['cat', '/stolen/identity.json'], mountPoints: [{ sourceVolume: 'agent-state', containerPath: '/stolen' }] },
+          {
+            name: 'app',
+            image,
+            memory: 32,
+            command: ['cat', '/stolen/identity.json'],
+            mountPoints: [{ sourceVolume: 'agent-state', containerPath: '/stolen' }],
+          },
         ],
       }),
     );
-    const arn = (await berth.ecs.send(new RunTaskCommand({ cluster: CLUSTER, taskDefinition: 'creds-thief' }))).tasks?.[0]?.taskArn ?? '';
+    const arn =
+      (await berth.ecs.send(new RunTaskCommand({ cluster: CLUSTER, taskDefinition: 'creds-thief' }))).tasks?.[0]
+        ?.taskArn ?? '';
     const stopped = await until(arn, (t) => t.lastStatus === 'STOPPED', 'the task refused');
     expect(stopped.stopCode).toBe('TaskFailedToStart');
     expect(stopped.containers?.[0]?.reason).toMatch(/state directory/);
@@ -123,7 +145,13 @@ describe('an agent with credentials', { timeout: 120_000 }, () => {
   it('re-attaches after a restart on its credential alone, and is handed a new one', async () => {
     const before = agentCredential(agent.stateDir);
     await agent.stop();
-    const restarted = await startAgent({ endpoint: berth.endpoint, cluster: CLUSTER, stateDir: agent.stateDir, imds: false, logger: quiet });
+    const restarted = await startAgent({
+      endpoint: berth.endpoint,
+      cluster: CLUSTER,
+      stateDir: agent.stateDir,
+      imds: false,
+      logger: quiet,
+    });
     others.push(restarted);
     expect(restarted.instanceId).toBe(agent.instanceId);
     expect(agentCredential(agent.stateDir)).not.toBe(before);
@@ -131,7 +159,15 @@ describe('an agent with credentials', { timeout: 120_000 }, () => {
 
   it('will not start on a registration token that was spent', async () => {
     const token = await berth.registrationToken(CLUSTER);
-    others.push(await startAgent({ endpoint: berth.endpoint, cluster: CLUSTER, registrationToken: token, imds: false, logger: quiet }));
+    others.push(
+      await startAgent({
+        endpoint: berth.endpoint,
+        cluster: CLUSTER,
+        registrationToken: token,
+        imds: false,
+        logger: quiet,
+      }),
+    );
     await expect(
       startAgent({ endpoint: berth.endpoint, cluster: CLUSTER, registrationToken: token, imds: false, logger: quiet }),
     ).rejects.toThrow(/refused this agent's credentials.*InvalidRegistrationToken/);
@@ -161,13 +197,21 @@ describe('an agent with credentials', { timeout: 120_000 }, () => {
     clock.advance(-9 * HOUR);
 
     const poll = (bearer: string) =>
-      agentPost(berth.endpoint, { cluster: CLUSTER, instanceId: rotating.instanceId, call: 'poll' }, bearer, { epoch: 1 });
+      agentPost(berth.endpoint, { cluster: CLUSTER, instanceId: rotating.instanceId, call: 'poll' }, bearer, {
+        epoch: 1,
+      });
     expect((await poll(second)).status).toBe(200);
     // The replaced credential is in its five-minute grace period.
     expect((await poll(first)).status).toBe(200);
-    const audit = readAuditResponse.parse(await (await berth.fetch(`${berth.endpoint}/admin/v1/audit?limit=1000`)).json());
+    const audit = readAuditResponse.parse(
+      await (await berth.fetch(`${berth.endpoint}/admin/v1/audit?limit=1000`)).json(),
+    );
     expect(audit.records).toContainEqual(
-      expect.objectContaining({ action: 'berth:RotateAgentCredential', outcome: 'succeeded', resources: [rotating.containerInstanceArn] }),
+      expect.objectContaining({
+        action: 'berth:RotateAgentCredential',
+        outcome: 'succeeded',
+        resources: [rotating.containerInstanceArn],
+      }),
     );
   });
 });

@@ -69,7 +69,8 @@ describe('the control plane as the agent sees it', () => {
     for (const spec of leaving) await docker('exec', runtimeId(spec), 'touch', '/tmp/go');
     // Both exits seen and recorded by the agent, their reports queued.
     await eventually(
-      async () => (leaving.every((spec) => savedRecord(stateDir, spec.taskId)?.status === 'STOPPED') ? true : undefined),
+      async () =>
+        leaving.every((spec) => savedRecord(stateDir, spec.taskId)?.status === 'STOPPED') ? true : undefined,
       10_000,
       'both exits recorded',
     );

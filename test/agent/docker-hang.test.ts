@@ -35,7 +35,10 @@ describe('a container engine that hangs and recovers', () => {
     fake.stopTask(stopped.taskId);
     agent.pollNow();
     await fake.waitFor(
-      () => ((instance?.engineStatuses.length ?? 0) > reportedBefore && instance?.engineStatuses.at(-1) === 'UNRESPONSIVE' ? true : undefined),
+      () =>
+        (instance?.engineStatuses.length ?? 0) > reportedBefore && instance?.engineStatuses.at(-1) === 'UNRESPONSIVE'
+          ? true
+          : undefined,
       15_000,
       () => JSON.stringify(instance?.engineStatuses),
     );

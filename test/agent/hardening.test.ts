@@ -11,7 +11,15 @@ import type { ContainerDefinition } from '../../shared/schemas/task-definition.t
 import { clusterPolicy } from '../../shared/security/cluster-policy.ts';
 import { FakeControlPlane } from '../fixtures/fake-control-plane.ts';
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../support/busybox-image.ts';
-import { docker, eventually, memoryLogger, removeClusterContainers, removeTempDirs, startTestAgent, uniqueCluster } from './support.ts';
+import {
+  docker,
+  eventually,
+  memoryLogger,
+  removeClusterContainers,
+  removeTempDirs,
+  startTestAgent,
+  uniqueCluster,
+} from './support.ts';
 
 const MIB = 1024 * 1024;
 const cluster = uniqueCluster('harden');
@@ -33,7 +41,9 @@ const inspected = z.array(
       ReadonlyRootfs: z.boolean(),
       Init: z.boolean().nullish(),
       PidMode: z.string(),
-      Mounts: z.array(z.object({ Type: z.string(), Source: z.string(), Target: z.string(), ReadOnly: z.boolean().optional() })).nullish(),
+      Mounts: z
+        .array(z.object({ Type: z.string(), Source: z.string(), Target: z.string(), ReadOnly: z.boolean().optional() }))
+        .nullish(),
     }),
   }),
 );
@@ -63,11 +73,19 @@ afterAll(async () => {
 
 describe('hardened containers on a real engine', () => {
   it('creates every container without new privileges, with a pids limit and a memory limit', async () => {
-    const spec = fake.runTask(agent.instanceId, [{ name: 'plain', image: BUSYBOX_IMAGE, command: ['sleep', '600'], stopTimeout: 1 }]);
+    const spec = fake.runTask(agent.instanceId, [
+      { name: 'plain', image: BUSYBOX_IMAGE, command: ['sleep', '600'], stopTimeout: 1 },
+    ]);
     agent.pollNow();
     const running = await fake.waitForTask(spec.taskId, (t) => t.last?.lastStatus === 'RUNNING');
     const { HostConfig } = await hostConfigOf(running.last?.containers[0]?.runtimeId ?? '');
-    expect(HostConfig).toMatchObject({ Privileged: false, SecurityOpt: ['no-new-privileges'], PidsLimit: 4096, Memory: 512 * MIB, PidMode: '' });
+    expect(HostConfig).toMatchObject({
+      Privileged: false,
+      SecurityOpt: ['no-new-privileges'],
+      PidsLimit: 4096,
+      Memory: 512 * MIB,
+      PidMode: '',
+    });
     expect(HostConfig.CapAdd ?? []).toEqual([]);
     fake.stopTask(spec.taskId);
     agent.pollNow();
@@ -75,9 +93,13 @@ describe('hardened containers on a real engine', () => {
   });
 
   it('gives a container whose override asks for memory 0 the default memory limit, not none', async () => {
-    const spec = fake.runTask(agent.instanceId, [{ name: 'zero', image: BUSYBOX_IMAGE, command: ['sleep', '600'], stopTimeout: 1 }], {
-      overrides: { containerOverrides: [{ name: 'zero', memory: 0, memoryReservation: 0, cpu: 0 }] },
-    });
+    const spec = fake.runTask(
+      agent.instanceId,
+      [{ name: 'zero', image: BUSYBOX_IMAGE, command: ['sleep', '600'], stopTimeout: 1 }],
+      {
+        overrides: { containerOverrides: [{ name: 'zero', memory: 0, memoryReservation: 0, cpu: 0 }] },
+      },
+    );
     agent.pollNow();
     const running = await fake.waitForTask(spec.taskId, (t) => t.last?.lastStatus === 'RUNNING');
     const { HostConfig } = await hostConfigOf(running.last?.containers[0]?.runtimeId ?? '');
@@ -88,7 +110,11 @@ describe('hardened containers on a real engine', () => {
   });
 
   it('honours what the policy allows: capabilities, a host path, user, read-only root, init and a pids limit', async () => {
-    const policy = clusterPolicy.parse({ allowedCapabilities: ['NET_ADMIN'], allowedHostPaths: [shared], pidsLimit: 64 });
+    const policy = clusterPolicy.parse({
+      allowedCapabilities: ['NET_ADMIN'],
+      allowedHostPaths: [shared],
+      pidsLimit: 64,
+    });
     const spec = fake.runTask(
       agent.instanceId,
       [
@@ -131,9 +157,18 @@ describe('hardened containers on a real engine', () => {
       /engine's socket \(host path '\/var\/run\/docker.sock'\), which cluster '.*' does not allow/,
     ],
     ['privileged mode', { privileged: true }, {}, /asks for privileged mode, which cluster/],
-    ['host networking under a policy that does not allow it', {}, { networkMode: 'host' }, /host networking, which cluster/],
+    [
+      'host networking under a policy that does not allow it',
+      {},
+      { networkMode: 'host' },
+      /host networking, which cluster/,
+    ],
   ])('refuses %s with the reason instead of running it', async (_, extra, task, reason) => {
-    const spec = fake.runTask(agent.instanceId, [{ name: 'bad', image: BUSYBOX_IMAGE, command: ['sleep', '600'], memory: 32, ...extra }], task);
+    const spec = fake.runTask(
+      agent.instanceId,
+      [{ name: 'bad', image: BUSYBOX_IMAGE, command: ['sleep', '600'], memory: 32, ...extra }],
+      task,
+    );
     agent.pollNow();
     const stopped = await fake.waitForTask(spec.taskId, (t) => t.last?.lastStatus === 'STOPPED');
     expect(stopped.last?.stopCode).toBe('TaskFailedToStart');
@@ -188,7 +223,16 @@ describe('host paths through symbolic links on a real engine', () => {
     const policy = clusterPolicy.parse({ allowedHostPaths: policyPaths });
     const spec = fake.runTask(
       agent.instanceId,
-      [{ name: 'c', image: BUSYBOX_IMAGE, memory: 32, command, stopTimeout: 1, mountPoints: [{ sourceVolume: 'v', containerPath: '/mnt/v' }] }],
+      [
+        {
+          name: 'c',
+          image: BUSYBOX_IMAGE,
+          memory: 32,
+          command,
+          stopTimeout: 1,
+          mountPoints: [{ sourceVolume: 'v', containerPath: '/mnt/v' }],
+        },
+      ],
       { policy, volumes: [{ name: 'v', host: { sourcePath } }] },
     );
     agent.pollNow();
@@ -216,7 +260,9 @@ describe('host paths through symbolic links on a real engine', () => {
     const outer = await mkdtemp(join(tmpdir(), 'berth-link-'));
     try {
       await symlink(shared, join(outer, 'data'));
-      const ran = await runWithShared(['sh', '-c', 'echo via-link > /mnt/v/via'], join(outer, 'data'), [join(outer, 'data')]);
+      const ran = await runWithShared(['sh', '-c', 'echo via-link > /mnt/v/via'], join(outer, 'data'), [
+        join(outer, 'data'),
+      ]);
       const stopped = await fake.waitForTask(ran.spec.taskId, (t) => t.last?.lastStatus === 'STOPPED');
       expect(stopped.last?.containers[0]?.exitCode).toBe(0);
       expect(await readFile(join(shared, 'via'), 'utf8')).toBe('via-link\n');

@@ -39,7 +39,8 @@ describe('httpRequest (the agent HTTP client over node:http)', () => {
     });
     expect(answer.status).toBe(status);
     expect(answer.ok).toBe(ok);
-    if (status !== 204) expect(JSON.parse(answer.body)).toEqual({ method: 'POST', auth: 'Bearer t', body: '{"a":"é"}' });
+    if (status !== 204)
+      expect(JSON.parse(answer.body)).toEqual({ method: 'POST', auth: 'Bearer t', body: '{"a":"é"}' });
   });
 
   it('rejects when the signal fires before an answer, as fetch does', async () => {

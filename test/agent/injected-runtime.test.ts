@@ -29,10 +29,15 @@ describe('an agent handed its container runtime', () => {
       const instance = fake.instances.get(agent.instanceId);
       expect(instance?.registrations[0]?.resources.cpu).toBe(2 * 1024);
       const spec = fake.runTask(agent.instanceId, [{ name: 'app', image: 'in-memory/app', memory: 16 }]);
-      const task = await fake.waitForTask(spec.taskId, (t) => t.received.some((report) => report.lastStatus === 'RUNNING'));
+      const task = await fake.waitForTask(spec.taskId, (t) =>
+        t.received.some((report) => report.lastStatus === 'RUNNING'),
+      );
       // The answer recorded too, so nothing is in flight when the agent stops.
       const running = task.received.find((report) => report.lastStatus === 'RUNNING');
-      await waitFor(() => ((savedRecord(stateDir, spec.taskId)?.answeredSeq ?? 0) >= (running?.seq ?? 1) ? true : undefined), { timeoutMs: 10_000, what: 'the RUNNING report answered' });
+      await waitFor(
+        () => ((savedRecord(stateDir, spec.taskId)?.answeredSeq ?? 0) >= (running?.seq ?? 1) ? true : undefined),
+        { timeoutMs: 10_000, what: 'the RUNNING report answered' },
+      );
       expect(runtime.list()).toEqual([expect.objectContaining({ image: 'in-memory/app', state: 'running' })]);
       expect(runtime.calls[0]).toBe('pullImage in-memory/app');
     } finally {

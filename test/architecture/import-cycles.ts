@@ -10,7 +10,13 @@ export function importCycles(edges: readonly ImportEdge[]): ImportEdge[][] {
   for (const component of stronglyConnected(edges)) {
     if (component.size < 2 && !selfImport(edges, component)) continue;
     const cycle = cycleWithin(edges, component);
-    out.set(cycle.map((e) => e.from).sort().join(' '), cycle);
+    out.set(
+      cycle
+        .map((e) => e.from)
+        .sort()
+        .join(' '),
+      cycle,
+    );
   }
   return [...out.values()];
 }
@@ -103,7 +109,7 @@ function cycleWithin(edges: readonly ImportEdge[], component: ReadonlySet<string
 
 function pathTo(node: string, start: string, cameBy: ReadonlyMap<string, ImportEdge>): ImportEdge[] {
   const path: ImportEdge[] = [];
-  for (let at = node; at !== start; ) {
+  for (let at = node; at !== start;) {
     const edge = cameBy.get(at)!;
     path.unshift(edge);
     at = edge.from;

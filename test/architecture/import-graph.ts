@@ -9,7 +9,8 @@ export interface ImportEdge {
   readonly line: number;
   readonly specifier: string;
   /** The file imported (relative to the root) or, for a package, its name. */
-  readonly target: { readonly kind: 'file'; readonly path: string } | { readonly kind: 'package'; readonly name: string };
+  readonly target:
+    { readonly kind: 'file'; readonly path: string } | { readonly kind: 'package'; readonly name: string };
 }
 
 /** The source text of every file to check, by path relative to the root. */
@@ -62,7 +63,12 @@ export function importEdges(files: SourceFiles, subpaths: SubpathImports = {}): 
 
 const lineAt = (text: string, pos: number): number => text.slice(0, pos).split('\n').length;
 
-function resolveTarget(from: string, specifier: string, files: SourceFiles, subpaths: SubpathImports): ImportEdge['target'] {
+function resolveTarget(
+  from: string,
+  specifier: string,
+  files: SourceFiles,
+  subpaths: SubpathImports,
+): ImportEdge['target'] {
   const mapped = mapSubpath(specifier, subpaths);
   if (mapped !== undefined) return { kind: 'file', path: toSourcePath(posix.normalize(mapped), files) };
   if (specifier.startsWith('.')) {

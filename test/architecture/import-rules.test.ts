@@ -48,7 +48,12 @@ describe('import rules of the source tree', () => {
     ['the top level', TOP_LEVEL],
   ])('orders the folders of %s as layers: no folder may import one that may import it', (_, rules) => {
     const rulesAsEdges = rules.flatMap((rule) =>
-      rule.mayImport.map((to) => ({ from: rule.folder, line: 0, specifier: to, target: { kind: 'file' as const, path: to } })),
+      rule.mayImport.map((to) => ({
+        from: rule.folder,
+        line: 0,
+        specifier: to,
+        target: { kind: 'file' as const, path: to },
+      })),
     );
     expect(importCycles(rulesAsEdges).map(describeCycle)).toEqual([]);
   });

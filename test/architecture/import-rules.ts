@@ -38,7 +38,9 @@ export function layerViolations(
 function brokenRule(edge: ImportEdge, rule: LayerRule, rules: readonly LayerRule[]): string | undefined {
   if (edge.target.kind === 'package') {
     const allowed = rule.packages === undefined || rule.packages.includes(edge.target.name);
-    return allowed ? undefined : `${rule.folder}/ may import only ${rule.packages?.join(', ')} from outside the repository`;
+    return allowed
+      ? undefined
+      : `${rule.folder}/ may import only ${rule.packages?.join(', ')} from outside the repository`;
   }
   const target = folderOf(edge.target.path, rules);
   // Inside a checked folder every import must land in a known place.

@@ -61,13 +61,18 @@ describe('the table layout has one home', () => {
   const spellings = partitionSpellings();
 
   it('knows the partitions the collections define', () => {
-    expect(spellings).toEqual(expect.arrayContaining(['TASK#', 'INSTANCE#', 'CLUSTER', 'AGENTCRED#', 'AUDIT#', 'SIGV4#']));
+    expect(spellings).toEqual(
+      expect.arrayContaining(['TASK#', 'INSTANCE#', 'CLUSTER', 'AGENTCRED#', 'AUDIT#', 'SIGV4#']),
+    );
   });
 
   it('finds a partition spelt by hand (a test of the check)', () => {
-    const bad = "const page = await readAll(ctx.store, tasks, `TASK#${cluster}`);\nawait store.get(clusters, { partition: 'CLUSTER', sort: n });";
+    const bad =
+      "const page = await readAll(ctx.store, tasks, `TASK#${cluster}`);\nawait store.get(clusters, { partition: 'CLUSTER', sort: n });";
     expect(spelledPartitions('virtual.ts', bad, spellings).map((s) => s.line)).toEqual([1, 2]);
-    expect(spelledPartitions('virtual.ts', "// `TASK#${cluster}` in a comment\nconst c = 'CLUSTERS';", spellings)).toEqual([]);
+    expect(
+      spelledPartitions('virtual.ts', "// `TASK#${cluster}` in a comment\nconst c = 'CLUSTERS';", spellings),
+    ).toEqual([]);
   });
 
   it('no source file outside the collections spells a partition', () => {

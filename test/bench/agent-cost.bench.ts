@@ -41,7 +41,9 @@ const MONTH_SECONDS = 30 * 24 * 3600;
 function itemBytes(partition: string, sort: string, doc: string, kind: string): number {
   const byteLength = (text: string) => Buffer.byteLength(text);
   // Names and values of pk, sk, kind, version, doc and expiresAt.
-  return byteLength(`pk${partition}sk${sort}kind${kind}version${doc}`) + 3 + byteLength('doc') + byteLength('expiresAt') + 10;
+  return (
+    byteLength(`pk${partition}sk${sort}kind${kind}version${doc}`) + 3 + byteLength('doc') + byteLength('expiresAt') + 10
+  );
 }
 
 async function main(): Promise<void> {
@@ -53,7 +55,9 @@ async function main(): Promise<void> {
   await berth.ecs.send(
     new RegisterTaskDefinitionCommand({
       family: 'web',
-      containerDefinitions: [{ name: 'app', image: 'nginx:1', memory: 64, portMappings: [{ containerPort: 80, hostPort: 0 }] }],
+      containerDefinitions: [
+        { name: 'app', image: 'nginx:1', memory: 64, portMappings: [{ containerPort: 80, hostPort: 0 }] },
+      ],
     }),
   );
   // What a real agent on EC2 registers with (agent/host/discovery.ts).
@@ -98,7 +102,14 @@ async function main(): Promise<void> {
 
   // One instance takes ten tasks (binpack fills one before the next): an
   // instance item grows with its assignments, and the largest is measured.
-  await berth.ecs.send(new RunTaskCommand({ cluster: 'cost', taskDefinition: 'web', count: 10, placementStrategy: [{ type: 'binpack', field: 'memory' }] }));
+  await berth.ecs.send(
+    new RunTaskCommand({
+      cluster: 'cost',
+      taskDefinition: 'web',
+      count: 10,
+      placementStrategy: [{ type: 'binpack', field: 'memory' }],
+    }),
+  );
   await new Promise((resolve) => setTimeout(resolve, 3 * POLL_SECONDS * 1000));
   const busyBytes = await instanceSize();
 
@@ -119,14 +130,19 @@ async function main(): Promise<void> {
   // renewals (the instance item is written only when something changes).
   const monthly = (intervalSeconds: number, bytes: number) => {
     const polls = MONTH_SECONDS / intervalSeconds;
-    const lambda = polls * perPoll.requests * (PRICES.lambdaRequest + (BILLED_MS_PER_POLL / 1000) * API_MEMORY_GB * PRICES.lambdaGbSecond);
+    const lambda =
+      polls *
+      perPoll.requests *
+      (PRICES.lambdaRequest + (BILLED_MS_PER_POLL / 1000) * API_MEMORY_GB * PRICES.lambdaGbSecond);
     const readUnitsPerPoll = readUnits(bytes) + Math.max(0, perPoll.reads - 1) * readUnits(leaseBytes);
     const reads = polls * readUnitsPerPoll * PRICES.readUnit;
     const writes = polls * perPoll.writes * writeUnits(leaseBytes) * PRICES.writeUnit;
     return { lambda, reads, writes, total: lambda + reads + writes };
   };
   const dollars = (n: number) => `$${n.toFixed(3)}`;
-  console.log(`\n${AGENTS} hollow agents, polls answered at once, poll ${POLL_SECONDS} s, lease TTL ${TTL_SECONDS} s, measured over ${MEASURE_MS / 1000} s`);
+  console.log(
+    `\n${AGENTS} hollow agents, polls answered at once, poll ${POLL_SECONDS} s, lease TTL ${TTL_SECONDS} s, measured over ${MEASURE_MS / 1000} s`,
+  );
   console.table({
     'polls measured': polls,
     'requests per poll': perPoll.requests.toFixed(3),
@@ -137,8 +153,14 @@ async function main(): Promise<void> {
     'lease item (bytes)': leaseBytes,
   });
   const rows: Record<string, Record<string, string>> = {};
-  for (const [label, interval] of [['poll 20 s, TTL 60 s (the defaults in AWS)', 20], ['poll 10 s, TTL 30 s', 10]] as const) {
-    for (const [tasks, bytes] of [['0 tasks', idleBytes], ['10 tasks', busyBytes]] as const) {
+  for (const [label, interval] of [
+    ['poll 20 s, TTL 60 s (the defaults in AWS)', 20],
+    ['poll 10 s, TTL 30 s', 10],
+  ] as const) {
+    for (const [tasks, bytes] of [
+      ['0 tasks', idleBytes],
+      ['10 tasks', busyBytes],
+    ] as const) {
       const cost = monthly(interval, bytes);
       rows[`${label}, ${tasks}`] = {
         lambda: dollars(cost.lambda),
@@ -148,7 +170,9 @@ async function main(): Promise<void> {
       };
     }
   }
-  console.log(`\nper agent-month at list prices (Lambda billed ${BILLED_MS_PER_POLL} ms per poll at ${API_MEMORY_GB * 1024} MB, assumed)`);
+  console.log(
+    `\nper agent-month at list prices (Lambda billed ${BILLED_MS_PER_POLL} ms per poll at ${API_MEMORY_GB * 1024} MB, assumed)`,
+  );
   console.table(rows);
 }
 

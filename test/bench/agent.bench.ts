@@ -83,9 +83,22 @@ async function main(): Promise<void> {
   const token = await server.registrationToken(CLUSTER);
   const agent = spawn(
     process.execPath,
-    ['bin/berth-agent.js', '--endpoint', server.endpoint, '--cluster', CLUSTER, '--registration-token', token,
-      '--state-dir', mkdtempSync(join(tmpdir(), 'berth-bench-')),
-      '--no-imds', '--log-level', 'warn', '--poll-interval', String(POLL_SECONDS)],
+    [
+      'bin/berth-agent.js',
+      '--endpoint',
+      server.endpoint,
+      '--cluster',
+      CLUSTER,
+      '--registration-token',
+      token,
+      '--state-dir',
+      mkdtempSync(join(tmpdir(), 'berth-bench-')),
+      '--no-imds',
+      '--log-level',
+      'warn',
+      '--poll-interval',
+      String(POLL_SECONDS),
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const pid = agent.pid ?? 0;
@@ -125,12 +138,16 @@ async function main(): Promise<void> {
       await run('docker', ['run', '-d', '--label', 'berth-bench=plain', '-m', '8m', image, 'sleep', '3600']);
       plain.push(performance.now() - started);
     }
-    const plainIds = (await run('docker', ['ps', '-aq', '--filter', 'label=berth-bench=plain'])).stdout.split('\n').filter(Boolean);
+    const plainIds = (await run('docker', ['ps', '-aq', '--filter', 'label=berth-bench=plain'])).stdout
+      .split('\n')
+      .filter(Boolean);
     if (plainIds.length) await run('docker', ['rm', '-f', ...plainIds]);
 
     // 50 tasks in all: the 20 of the latency runs (none with --rss-only) and these.
     await Promise.all(
-      Array.from({ length: RSS_ONLY ? 5 : 3 }, () => ecs.send(new RunTaskCommand({ cluster: CLUSTER, taskDefinition: 'idle', count: 10 }))),
+      Array.from({ length: RSS_ONLY ? 5 : 3 }, () =>
+        ecs.send(new RunTaskCommand({ cluster: CLUSTER, taskDefinition: 'idle', count: 10 })),
+      ),
     );
     for (let i = 0; i < 600; i++) {
       const { stdout } = await run('docker', ['ps', '-q', '--filter', `label=com.berth.cluster=${CLUSTER}`]);
@@ -139,7 +156,9 @@ async function main(): Promise<void> {
     }
     const idle50 = await idle(pid, 20);
 
-    console.log(`\nberth-agent on Node ${process.version}, poll interval ${POLL_SECONDS} s, running as: ${commandLine}`);
+    console.log(
+      `\nberth-agent on Node ${process.version}, poll interval ${POLL_SECONDS} s, running as: ${commandLine}`,
+    );
     const idleRows = [
       { measure: 'idle RSS, 0 tasks (MiB)', value: idle0.rss.toFixed(1) },
       { measure: 'idle CPU, 0 tasks (% of one core)', value: idle0.cpuPercent.toFixed(2) },

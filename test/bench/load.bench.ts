@@ -73,10 +73,19 @@ async function main(): Promise<void> {
     console.log('| operation | calls | calls/s | p50 ms | p95 ms | p99 ms |\n| --- | --- | --- | --- | --- | --- |');
     console.log(row('all', answered, seconds));
     const operations = [...new Set(answered.map((c) => c.operation))].sort();
-    for (const op of operations) console.log(row(op, answered.filter((c) => c.operation === op), seconds));
+    for (const op of operations)
+      console.log(
+        row(
+          op,
+          answered.filter((c) => c.operation === op),
+          seconds,
+        ),
+      );
     console.log(`dev mode CPU: ${cpu.toFixed(1)} s, ${(answered.length / cpu).toFixed(0)} calls per CPU-second`);
     console.log(`answers by code: ${JSON.stringify(countByCode(result.calls))}`);
-    console.log(`hollow fleet: started ${fleet.stats.started}, stopped ${fleet.stats.stopped}, errors ${fleet.stats.errors}`);
+    console.log(
+      `hollow fleet: started ${fleet.stats.started}, stopped ${fleet.stats.stopped}, errors ${fleet.stats.errors}`,
+    );
   } finally {
     await fleet.stop();
     ecs.destroy();

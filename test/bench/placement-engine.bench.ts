@@ -176,8 +176,14 @@ const m5 = bulkFleet.instances.filter((i) => i.attributes.get('ecs.instance-type
 const share = (used: (i: (typeof m5)[number]) => number, total: (i: (typeof m5)[number]) => number) =>
   `${((100 * m5.reduce((sum, i) => sum + used(i), 0)) / m5.reduce((sum, i) => sum + total(i), 0)).toFixed(1)}%`;
 console.log(
-  `m5 instances: ${m5.length}; memory reserved ${share((i) => i.registeredMemory - i.remainingMemory, (i) => i.registeredMemory)},` +
-    ` cpu reserved ${share((i) => i.registeredCpu - i.remainingCpu, (i) => i.registeredCpu)};` +
+  `m5 instances: ${m5.length}; memory reserved ${share(
+    (i) => i.registeredMemory - i.remainingMemory,
+    (i) => i.registeredMemory,
+  )},` +
+    ` cpu reserved ${share(
+      (i) => i.registeredCpu - i.remainingCpu,
+      (i) => i.registeredCpu,
+    )};` +
     ` instances used ${m5.filter((i) => i.taskCount > 0).length}`,
 );
 const unplaced = bulk.find((d) => d.kind === 'unplaceable');

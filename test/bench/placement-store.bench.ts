@@ -194,7 +194,8 @@ async function run(backend: 'dev' | 'moto', tasks: number, instances: number): P
       if (running < tasks) log(`${backend}: only ${running} of ${tasks} RUNNING by the deadline`);
       if (counts.errors > 0) log(`${backend}: ${counts.errors} logged errors, last: ${counts.lastError}`);
       await fleet.stop();
-      if (fleet.stats.errors > 0) log(`${backend}: ${fleet.stats.errors} agent request errors, last: ${fleet.stats.lastError}`);
+      if (fleet.stats.errors > 0)
+        log(`${backend}: ${fleet.stats.errors} agent request errors, last: ${fleet.stats.lastError}`);
       return {
         backend,
         tasks: running,
@@ -259,7 +260,10 @@ function table(results: readonly Result[]): string {
     ['store reads per task', (r) => (r.reads / r.tasks).toFixed(2)],
     ['store writes per task', (r) => (r.writes / r.tasks).toFixed(2)],
     ['reads per task, net of idle polling', (r) => ((r.reads - r.idleReadsPerSecond * r.seconds) / r.tasks).toFixed(2)],
-    ['writes per task, net of idle polling', (r) => ((r.writes - r.idleWritesPerSecond * r.seconds) / r.tasks).toFixed(2)],
+    [
+      'writes per task, net of idle polling',
+      (r) => ((r.writes - r.idleWritesPerSecond * r.seconds) / r.tasks).toFixed(2),
+    ],
     ['idle fleet reads/s, writes/s', (r) => `${r.idleReadsPerSecond.toFixed(0)}, ${r.idleWritesPerSecond.toFixed(1)}`],
     ['RunTask latency p50 / p99 (ms)', (r) => `${r.runTaskP50.toFixed(0)} / ${r.runTaskP99.toFixed(0)}`],
     ['reconcile passes that changed something (conflicts)', (r) => `${r.reconciles} (${r.conflicts})`],
@@ -268,7 +272,9 @@ function table(results: readonly Result[]): string {
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
   const header = `${'backend'.padEnd(width)}  ${results.map((r) => r.backend.padStart(14)).join('  ')}`;
-  const lines = rows.map(([name, cell]) => `${name.padEnd(width)}  ${results.map((r) => cell(r).padStart(14)).join('  ')}`);
+  const lines = rows.map(
+    ([name, cell]) => `${name.padEnd(width)}  ${results.map((r) => cell(r).padStart(14)).join('  ')}`,
+  );
   return [header, '-'.repeat(header.length), ...lines].join('\n');
 }
 

@@ -57,13 +57,33 @@ async function main(): Promise<void> {
   const allServices: Service[] = [];
   for (let s = 0; s < SERVICES; s++) {
     const name = `svc-${s}`;
-    const deployment = { ...newDeployment(`ecs-svc/${s}`, definitionArn, TASKS_PER_SERVICE, now), rolloutState: 'COMPLETED' as const, runningCount: TASKS_PER_SERVICE };
+    const deployment = {
+      ...newDeployment(`ecs-svc/${s}`, definitionArn, TASKS_PER_SERVICE, now),
+      rolloutState: 'COMPLETED' as const,
+      runningCount: TASKS_PER_SERVICE,
+    };
     allServices.push({
-      serviceName: name, clusterName: CLUSTER, status: 'ACTIVE', schedulingStrategy: 'REPLICA', desiredCount: TASKS_PER_SERVICE,
-      runningCount: TASKS_PER_SERVICE, pendingCount: 0, taskDefinitionArn: definitionArn, minimumHealthyPercent: 100, maximumPercent: 200,
-      circuitBreaker: { enable: true, rollback: true }, placementStrategy: [], placementConstraints: [], healthCheckGracePeriodSeconds: 0,
-      onDisconnect: 'replace', tags: [], createdAt: now, deployments: [deployment], history: [],
-      events: [{ id: `e${s}`, createdAt: now, message: `(service ${name}) has reached a steady state.` }], reconcileSeq: 1,
+      serviceName: name,
+      clusterName: CLUSTER,
+      status: 'ACTIVE',
+      schedulingStrategy: 'REPLICA',
+      desiredCount: TASKS_PER_SERVICE,
+      runningCount: TASKS_PER_SERVICE,
+      pendingCount: 0,
+      taskDefinitionArn: definitionArn,
+      minimumHealthyPercent: 100,
+      maximumPercent: 200,
+      circuitBreaker: { enable: true, rollback: true },
+      placementStrategy: [],
+      placementConstraints: [],
+      healthCheckGracePeriodSeconds: 0,
+      onDisconnect: 'replace',
+      tags: [],
+      createdAt: now,
+      deployments: [deployment],
+      history: [],
+      events: [{ id: `e${s}`, createdAt: now, message: `(service ${name}) has reached a steady state.` }],
+      reconcileSeq: 1,
       lastPass: { at: 0, started: [], stopped: [] },
     });
     for (let t = 0; t < TASKS_PER_SERVICE; t++) {
@@ -71,15 +91,34 @@ async function main(): Promise<void> {
       const instance = instances[(s * TASKS_PER_SERVICE + t) % INSTANCES] as ContainerInstance;
       const task: Task = {
         ...newTask({
-          taskId, containerIds: [`${taskId}c`], clusterName: CLUSTER, taskDefinitionArn: definitionArn, definition, overrides: {},
-          startedBy: deployment.id, group: `service:${name}`, placementStrategy: [], placementConstraints: [], tags: [], now,
+          taskId,
+          containerIds: [`${taskId}c`],
+          clusterName: CLUSTER,
+          taskDefinitionArn: definitionArn,
+          definition,
+          overrides: {},
+          startedBy: deployment.id,
+          group: `service:${name}`,
+          placementStrategy: [],
+          placementConstraints: [],
+          tags: [],
+          now,
         }),
-        lastStatus: 'RUNNING', containerInstanceId: instance.id, startedAt: now,
+        lastStatus: 'RUNNING',
+        containerInstanceId: instance.id,
+        startedAt: now,
       };
       allTasks.push(task);
       instance.assignments[taskId] = {
-        taskId, taskDefinitionArn: definitionArn, desiredStatus: 'RUNNING', cpu: task.cpu, memory: task.memory,
-        ports: [], portsUdp: [], group: task.group, assignedAt: now,
+        taskId,
+        taskDefinitionArn: definitionArn,
+        desiredStatus: 'RUNNING',
+        cpu: task.cpu,
+        memory: task.memory,
+        ports: [],
+        portsUdp: [],
+        group: task.group,
+        assignedAt: now,
       };
     }
   }
@@ -87,14 +126,18 @@ async function main(): Promise<void> {
   const loadStarted = Date.now();
   const pool = async <T>(items: T[], work: (item: T) => Promise<unknown>) => {
     let next = 0;
-    await Promise.all(Array.from({ length: 16 }, async () => {
-      while (next < items.length) await work(items[next++] as T);
-    }));
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < items.length) await work(items[next++] as T);
+      }),
+    );
   };
   await pool(instances, (i) => ctx.store.create(containerInstances, i));
   await pool(allServices, (s) => ctx.store.create(services, s));
   await pool(allTasks, (t) => ctx.store.create(tasks, t));
-  console.log(`loaded ${SERVICES} services, ${allTasks.length} tasks, ${INSTANCES} instances in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s`);
+  console.log(
+    `loaded ${SERVICES} services, ${allTasks.length} tasks, ${INSTANCES} instances in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s`,
+  );
 
   const rows: { pass: string; ms: number; reads: number; writes: number; started: number; stopped: number }[] = [];
   const measure = async (label: string) => {
@@ -112,8 +155,12 @@ async function main(): Promise<void> {
   };
   await measure('steady state, first');
   await measure('steady state, second');
-  await registerTaskDefinition(ctx, { family: 'svc', containerDefinitions: [{ name: 'app', image: 'app:2', memory: 64, cpu: 32 }] });
-  for (let s = 0; s < 10; s++) await updateService(ctx, { cluster: CLUSTER, service: `svc-${s}`, taskDefinition: 'svc:2' });
+  await registerTaskDefinition(ctx, {
+    family: 'svc',
+    containerDefinitions: [{ name: 'app', image: 'app:2', memory: 64, cpu: 32 }],
+  });
+  for (let s = 0; s < 10; s++)
+    await updateService(ctx, { cluster: CLUSTER, service: `svc-${s}`, taskDefinition: 'svc:2' });
   await measure('10 services start a deployment');
   await measure('steady again (new tasks pending)');
 
@@ -122,13 +169,23 @@ async function main(): Promise<void> {
   for (const t of allTasks) byGroup.set(t.group ?? '', [...(byGroup.get(t.group ?? '') ?? []), t]);
   const planStarted = performance.now();
   for (const service of allServices) {
-    planReplicaService({ service, tasks: byGroup.get(`service:${service.serviceName}`) ?? [], instances: instanceMap, now, newId: () => 'x' });
+    planReplicaService({
+      service,
+      tasks: byGroup.get(`service:${service.serviceName}`) ?? [],
+      instances: instanceMap,
+      now,
+      newId: () => 'x',
+    });
   }
   const planMs = performance.now() - planStarted;
 
-  console.log(`\nReconcile pass over ${SERVICES} services / ${allTasks.length} tasks / ${INSTANCES} instances (embedded DynamoDB)`);
+  console.log(
+    `\nReconcile pass over ${SERVICES} services / ${allTasks.length} tasks / ${INSTANCES} instances (embedded DynamoDB)`,
+  );
   console.table(rows);
-  console.log(`planning alone (no store): ${planMs.toFixed(1)} ms for ${SERVICES} services (${((planMs * 1000) / SERVICES).toFixed(0)} µs per service)`);
+  console.log(
+    `planning alone (no store): ${planMs.toFixed(1)} ms for ${SERVICES} services (${((planMs * 1000) / SERVICES).toFixed(0)} µs per service)`,
+  );
   await server.stop();
 }
 

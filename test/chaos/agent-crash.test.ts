@@ -28,7 +28,11 @@ describe('an agent crash', () => {
         containerDefinitions: [{ name: 'app', image, memory: 16, command: ['sleep', '3600'], stopTimeout: 1 }],
       }),
     );
-    agent = new AgentProcess({ endpoint: berth.endpoint, cluster, registrationToken: () => berth.registrationToken(cluster) });
+    agent = new AgentProcess({
+      endpoint: berth.endpoint,
+      cluster,
+      registrationToken: () => berth.registrationToken(cluster),
+    });
     await agent.start();
   });
   afterAll(async () => {
@@ -45,7 +49,10 @@ describe('an agent crash', () => {
 
   it('keeps the containers running, and the restarted agent adopts them without replacing a task', async () => {
     const first = [await runOne(), await runOne(), await runOne()];
-    await waitFor(async () => ((await runningArns()).size === 3 ? true : undefined), { timeoutMs: 60_000, what: '3 RUNNING' });
+    await waitFor(async () => ((await runningArns()).size === 3 ? true : undefined), {
+      timeoutMs: 60_000,
+      what: '3 RUNNING',
+    });
     const before = await runningContainers({ 'com.berth.cluster': cluster });
     expect(new Set(before.values())).toEqual(new Set(first.map(taskId)));
 
@@ -57,7 +64,10 @@ describe('an agent crash', () => {
     expect(await agent.start()).toBe(instanceId);
     // The agent works again: a new task runs beside the adopted ones.
     const late = await runOne();
-    await waitFor(async () => ((await runningArns()).has(late) ? true : undefined), { timeoutMs: 60_000, what: 'a new task RUNNING' });
+    await waitFor(async () => ((await runningArns()).has(late) ? true : undefined), {
+      timeoutMs: 60_000,
+      what: 'a new task RUNNING',
+    });
 
     const tasks = await allTasks(berth.ecs, cluster);
     expect(tasks.map((t) => t.taskArn).sort()).toEqual([...first, late].sort());
@@ -77,7 +87,10 @@ describe('an agent crash', () => {
       { timeoutMs: 30_000, what: 'the adopted container stopped' },
     );
     await waitFor(
-      async () => ((await allTasks(berth.ecs, cluster)).find((t) => t.taskArn === adopted)?.lastStatus === 'STOPPED' ? true : undefined),
+      async () =>
+        (await allTasks(berth.ecs, cluster)).find((t) => t.taskArn === adopted)?.lastStatus === 'STOPPED'
+          ? true
+          : undefined,
       { timeoutMs: 30_000, what: 'the adopted task STOPPED' },
     );
   });

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { ListContainerInstancesCommand, RegisterTaskDefinitionCommand, RunTaskCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import {
+  ListContainerInstancesCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  type ECSClient,
+} from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBusyboxImage } from '../support/busybox-image.ts';
 import { ControlPlaneProcess } from '../support/control-plane-process.ts';
@@ -29,7 +34,10 @@ describe('a control-plane crash mid-burst', () => {
       }),
     );
     await waitFor(
-      async () => ((await ecs.send(new ListContainerInstancesCommand({ cluster }))).containerInstanceArns?.length ? true : undefined),
+      async () =>
+        (await ecs.send(new ListContainerInstancesCommand({ cluster }))).containerInstanceArns?.length
+          ? true
+          : undefined,
       { timeoutMs: 60_000, what: 'the dev agent registered' },
     );
   });
@@ -53,7 +61,10 @@ describe('a control-plane crash mid-burst', () => {
     const caller = async () => {
       while (next < tokens.length) {
         const token = tokens[next++] ?? '';
-        const arn = await runWith(burst, token).then((r) => r.tasks?.[0]?.taskArn, () => undefined);
+        const arn = await runWith(burst, token).then(
+          (r) => r.tasks?.[0]?.taskArn,
+          () => undefined,
+        );
         if (arn) answered.set(token, arn);
         if (answered.size >= TOKENS / 2) killed ??= controlPlane.kill9();
       }

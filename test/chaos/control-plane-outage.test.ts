@@ -1,13 +1,26 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateClusterCommand, CreateServiceCommand, RegisterTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  RegisterTaskDefinitionCommand,
+  type ECSClient,
+} from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent, type AgentHandle } from '../../agent/index.ts';
 import { ensureBusyboxImage } from '../support/busybox-image.ts';
 import { ControlPlaneProcess } from '../support/control-plane-process.ts';
 import { waitFor } from '../support/wait.ts';
-import { allTasks, chaosCluster, ecsClient, faultLasts, removeContainers, running, runningContainers } from './support.ts';
+import {
+  allTasks,
+  chaosCluster,
+  ecsClient,
+  faultLasts,
+  removeContainers,
+  running,
+  runningContainers,
+} from './support.ts';
 
 const cluster = chaosCluster('outage');
 const TTL_SECONDS = 10;
@@ -54,7 +67,9 @@ describe('a control-plane outage longer than the TTL', () => {
         containerDefinitions: [{ name: 'app', image, memory: 16, command: ['sleep', '3600'], stopTimeout: 1 }],
       }),
     );
-    await ecs.send(new CreateServiceCommand({ cluster, serviceName: 'outage', taskDefinition: 'outage', desiredCount: DESIRED }));
+    await ecs.send(
+      new CreateServiceCommand({ cluster, serviceName: 'outage', taskDefinition: 'outage', desiredCount: DESIRED }),
+    );
   });
   afterAll(async () => {
     ecs?.destroy();
@@ -90,7 +105,11 @@ describe('a control-plane outage longer than the TTL', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     const after = await allTasks(ecs, cluster);
-    expect(running(after).map((t) => t.taskArn).sort()).toEqual(before.map((t) => t.taskArn).sort());
+    expect(
+      running(after)
+        .map((t) => t.taskArn)
+        .sort(),
+    ).toEqual(before.map((t) => t.taskArn).sort());
     expect(after).toHaveLength(DESIRED);
     expect(await runningContainers({ 'com.berth.cluster': cluster })).toEqual(containers);
   });

@@ -1,14 +1,27 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateClusterCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import {
+  CreateClusterCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  StopTaskCommand,
+} from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentProcess } from '../support/agent-process.ts';
 import { startBerth, type TestBerth } from '../support/berth.ts';
 import { ensureBusyboxImage } from '../support/busybox-image.ts';
 import { DockerSocketProxy } from '../support/docker-socket-proxy.ts';
 import { waitFor } from '../support/wait.ts';
-import { allTasks, chaosCluster, dockerKill, faultLasts, removeContainers, runningContainers, taskId } from './support.ts';
+import {
+  allTasks,
+  chaosCluster,
+  dockerKill,
+  faultLasts,
+  removeContainers,
+  runningContainers,
+  taskId,
+} from './support.ts';
 
 const cluster = chaosCluster('hang');
 const HANG_MS = 20_000;
@@ -52,7 +65,8 @@ describe('a hung Docker engine', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const lastStatus = async (arn: string) => (await allTasks(berth.ecs, cluster)).find((t) => t.taskArn === arn)?.lastStatus;
+  const lastStatus = async (arn: string) =>
+    (await allTasks(berth.ecs, cluster)).find((t) => t.taskArn === arn)?.lastStatus;
 
   // Every engine call has a deadline and a ping finds the hang; once the
   // engine answers again the agent lists every container afresh.
@@ -60,7 +74,8 @@ describe('a hung Docker engine', () => {
     const answer = await berth.ecs.send(new RunTaskCommand({ cluster, taskDefinition: 'hang', count: 2 }));
     const [killed, stopped] = (answer.tasks ?? []).map((t) => t.taskArn ?? '') as [string, string];
     await waitFor(
-      async () => ((await lastStatus(killed)) === 'RUNNING' && (await lastStatus(stopped)) === 'RUNNING' ? true : undefined),
+      async () =>
+        (await lastStatus(killed)) === 'RUNNING' && (await lastStatus(stopped)) === 'RUNNING' ? true : undefined,
       { timeoutMs: 60_000, what: 'both tasks RUNNING' },
     );
     const containers = await runningContainers({ 'com.berth.cluster': cluster });
@@ -82,7 +97,8 @@ describe('a hung Docker engine', () => {
     });
     expect((await runningContainers({ 'com.berth.cluster': cluster })).size).toBe(0);
     // Resynced, not just caught up: the agent runs new work on the recovered engine.
-    const late = (await berth.ecs.send(new RunTaskCommand({ cluster, taskDefinition: 'hang' }))).tasks?.[0]?.taskArn ?? '';
+    const late =
+      (await berth.ecs.send(new RunTaskCommand({ cluster, taskDefinition: 'hang' }))).tasks?.[0]?.taskArn ?? '';
     await waitFor(async () => ((await lastStatus(late)) === 'RUNNING' ? true : undefined), {
       timeoutMs: 60_000,
       what: 'a new task RUNNING after the hang',

@@ -1,4 +1,9 @@
-import { CreateClusterCommand, CreateServiceCommand, RegisterTaskDefinitionCommand, type Task } from '@aws-sdk/client-ecs';
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  RegisterTaskDefinitionCommand,
+  type Task,
+} from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentProcess } from '../support/agent-process.ts';
 import { startBerth, type TestBerth } from '../support/berth.ts';
@@ -25,7 +30,11 @@ describe('a frozen host', () => {
     berth = await startBerth({ BERTH_HEARTBEAT_TTL_SECONDS: String(TTL_SECONDS) });
     await berth.ecs.send(new CreateClusterCommand({ clusterName: cluster }));
     for (let i = 0; i < 2; i++) {
-      const agent = new AgentProcess({ endpoint: berth.endpoint, cluster, registrationToken: () => berth.registrationToken(cluster) });
+      const agent = new AgentProcess({
+        endpoint: berth.endpoint,
+        cluster,
+        registrationToken: () => berth.registrationToken(cluster),
+      });
       agents.push(agent);
       await agent.start();
     }
@@ -100,7 +109,8 @@ describe('a frozen host', () => {
 
     victim.resume();
     await waitFor(
-      async () => ((await runningContainers({ 'com.berth.instance-id': victim.instanceId ?? '' })).size === 0 ? true : undefined),
+      async () =>
+        (await runningContainers({ 'com.berth.instance-id': victim.instanceId ?? '' })).size === 0 ? true : undefined,
       { timeoutMs: 60_000, what: 'the fenced agent to stop the replaced containers' },
     );
     const final = running(await serviceTasks());

@@ -77,8 +77,14 @@ describe('churn during a rolling deployment', () => {
     expect(killed).toBeGreaterThan(0);
 
     const churnEnded = Date.now();
-    const service = await waitFor(() => steadyOn('2'), { timeoutMs: 150_000, intervalMs: 500, what: 'steady on revision 2' });
-    console.log(`rolling churn: steady on the new revision ${((Date.now() - churnEnded) / 1000).toFixed(1)} s after the churn ended`);
+    const service = await waitFor(() => steadyOn('2'), {
+      timeoutMs: 150_000,
+      intervalMs: 500,
+      what: 'steady on revision 2',
+    });
+    console.log(
+      `rolling churn: steady on the new revision ${((Date.now() - churnEnded) / 1000).toFixed(1)} s after the churn ended`,
+    );
     expect(service.pendingCount).toBe(0);
     const tasks = running(await allTasks(setup.berth.ecs, cluster, 'roll'));
     expect(tasks).toHaveLength(DESIRED);

@@ -41,7 +41,13 @@ export const taskId = (arn: string | undefined): string => arn?.split('/').pop()
 /** Running containers on the engine with the given Berth labels: container id to task id. */
 export async function runningContainers(labels: Record<string, string>): Promise<Map<string, string>> {
   const filters = Object.entries(labels).flatMap(([k, v]) => ['--filter', `label=${k}=${v}`]);
-  const { stdout } = await run('docker', ['ps', '--no-trunc', ...filters, '--format', '{{.ID}} {{.Label "com.berth.task-id"}}']);
+  const { stdout } = await run('docker', [
+    'ps',
+    '--no-trunc',
+    ...filters,
+    '--format',
+    '{{.ID}} {{.Label "com.berth.task-id"}}',
+  ]);
   const lines = stdout.split('\n').filter((line) => line.trim() !== '');
   return new Map(lines.map((line) => line.split(' ') as [string, string]));
 }

@@ -38,7 +38,10 @@ describe('direct placement from two processes over one table', () => {
     const env = parseEnvironment({});
     // Two stores: two remembered fleets, as two processes have.
     const contextOver = () =>
-      controlContext(env, { store: createDynamoDbStore({ client: calls, tableName: 'berth' }), reconcile: queueReconciles(queue) });
+      controlContext(env, {
+        store: createDynamoDbStore({ client: calls, tableName: 'berth' }),
+        reconcile: queueReconciles(queue),
+      });
     first = contextOver();
     second = contextOver();
     await createCluster(first, { clusterName: 'shared' });

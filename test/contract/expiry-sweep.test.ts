@@ -31,7 +31,10 @@ describe('the expiry sweep', () => {
   const raw = async (id: string) => {
     const key = keyOf(notes, aNote({ board: 'ttl', id }));
     const answer = await client.send(
-      new GetItemCommand({ TableName: TABLE, Key: { [TABLE_KEY.partition]: { S: key.partition }, [TABLE_KEY.sort]: { S: key.sort } } }),
+      new GetItemCommand({
+        TableName: TABLE,
+        Key: { [TABLE_KEY.partition]: { S: key.partition }, [TABLE_KEY.sort]: { S: key.sort } },
+      }),
     );
     return answer.Item;
   };

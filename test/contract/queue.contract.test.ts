@@ -130,27 +130,35 @@ describe.each([inProcess, sqs])('Queue contract: $name', (implementation) => {
     expect(received.map((message) => message.body)).toEqual(bodies);
   });
 
-  it.concurrent('holds a group while one of its messages is in flight, and lets other groups flow', async ({ expect }) => {
-    const { queue } = await implementation.create(patient);
-    for (const [groupId, body] of [['a', 'a1'], ['a', 'a2'], ['b', 'b1'], ['b', 'b2']] as const) {
-      await send(queue, groupId, body);
-    }
-    const [first] = await queue.receive({ maxMessages: 1, waitSeconds: 5 });
-    if (!first) throw new Error('nothing received');
-    const held = first.groupId;
-    const other = held === 'a' ? 'b' : 'a';
-    const fromOther = await receiveUntil(
-      queue,
-      (all) => all.length >= 2,
-      (message) => queue.delete(message.receiptHandle),
-    );
-    expect(fromOther.map((message) => message.body)).toEqual([`${other}1`, `${other}2`]);
-    expect(await queue.receive({ maxMessages: 10, waitSeconds: 1 })).toEqual([]);
+  it.concurrent(
+    'holds a group while one of its messages is in flight, and lets other groups flow',
+    async ({ expect }) => {
+      const { queue } = await implementation.create(patient);
+      for (const [groupId, body] of [
+        ['a', 'a1'],
+        ['a', 'a2'],
+        ['b', 'b1'],
+        ['b', 'b2'],
+      ] as const) {
+        await send(queue, groupId, body);
+      }
+      const [first] = await queue.receive({ maxMessages: 1, waitSeconds: 5 });
+      if (!first) throw new Error('nothing received');
+      const held = first.groupId;
+      const other = held === 'a' ? 'b' : 'a';
+      const fromOther = await receiveUntil(
+        queue,
+        (all) => all.length >= 2,
+        (message) => queue.delete(message.receiptHandle),
+      );
+      expect(fromOther.map((message) => message.body)).toEqual([`${other}1`, `${other}2`]);
+      expect(await queue.receive({ maxMessages: 10, waitSeconds: 1 })).toEqual([]);
 
-    await queue.delete(first.receiptHandle);
-    const rest = await receiveOne(queue);
-    expect(rest.body).toBe(`${held}2`);
-  });
+      await queue.delete(first.receiptHandle);
+      const rest = await receiveOne(queue);
+      expect(rest.body).toBe(`${held}2`);
+    },
+  );
 
   it.concurrent('drops a message whose deduplication id was sent before', async ({ expect }) => {
     const { queue } = await implementation.create(quick);
@@ -169,24 +177,27 @@ describe.each([inProcess, sqs])('Queue contract: $name', (implementation) => {
     else expect(afterDelete).toEqual([]);
   });
 
-  it.concurrent('redelivers an undeleted message after its visibility timeout, counting receives', async ({ expect }) => {
-    const { queue } = await implementation.create(quick);
-    await send(queue, 'cluster-a', 'retry me');
-    const first = await receiveOne(queue);
-    const second = await receiveOne(queue);
-    expect(first.receiveCount).toBe(1);
-    expect(second).toMatchObject({ messageId: first.messageId, body: 'retry me', receiveCount: 2 });
-    expect(second.receiptHandle).not.toBe(first.receiptHandle);
+  it.concurrent(
+    'redelivers an undeleted message after its visibility timeout, counting receives',
+    async ({ expect }) => {
+      const { queue } = await implementation.create(quick);
+      await send(queue, 'cluster-a', 'retry me');
+      const first = await receiveOne(queue);
+      const second = await receiveOne(queue);
+      expect(first.receiveCount).toBe(1);
+      expect(second).toMatchObject({ messageId: first.messageId, body: 'retry me', receiveCount: 2 });
+      expect(second.receiptHandle).not.toBe(first.receiptHandle);
 
-    // SQS FIFO rejects an expired receipt handle; either way the current
-    // delivery must survive, which a third delivery shows.
-    await queue.delete(first.receiptHandle).catch(() => {});
-    if (implementation.quirks.staleReceiptHandleDeletes) return;
-    const third = await receiveOne(queue);
-    expect(third).toMatchObject({ messageId: first.messageId, receiveCount: 3 });
-    await queue.delete(third.receiptHandle);
-    expect(await queue.receive({ maxMessages: 10, waitSeconds: 2 })).toEqual([]);
-  });
+      // SQS FIFO rejects an expired receipt handle; either way the current
+      // delivery must survive, which a third delivery shows.
+      await queue.delete(first.receiptHandle).catch(() => {});
+      if (implementation.quirks.staleReceiptHandleDeletes) return;
+      const third = await receiveOne(queue);
+      expect(third).toMatchObject({ messageId: first.messageId, receiveCount: 3 });
+      await queue.delete(third.receiptHandle);
+      expect(await queue.receive({ maxMessages: 10, waitSeconds: 2 })).toEqual([]);
+    },
+  );
 
   it.concurrent('moves a message received maxReceiveCount times to the dead-letter queue', async ({ expect }) => {
     const { queue, deadLetters } = await implementation.create({ visibilityTimeoutSeconds: 1, maxReceiveCount: 2 });

@@ -41,7 +41,9 @@ describe('container instance attributes', () => {
   });
 
   async function describeInstance(arn: string) {
-    const described = await berth.ecs.send(new DescribeContainerInstancesCommand({ cluster: 'attrs', containerInstances: [arn] }));
+    const described = await berth.ecs.send(
+      new DescribeContainerInstancesCommand({ cluster: 'attrs', containerInstances: [arn] }),
+    );
     return described.containerInstances?.[0];
   }
 
@@ -95,7 +97,12 @@ describe('container instance attributes', () => {
     ['a name with a space', [{ name: 'bad name', value: 'x' }], 'InvalidParameterException', /name/],
     ['a value ending in a space', [{ name: 'ok', value: 'x ' }], 'InvalidParameterException', /value/],
     ['an empty value', [{ name: 'ok', value: '' }], 'InvalidParameterException', /value/],
-    ['eleven attributes in one call', Array.from({ length: 11 }, (_, n) => ({ name: `n${n}` })), 'InvalidParameterException', /attributes/],
+    [
+      'eleven attributes in one call',
+      Array.from({ length: 11 }, (_, n) => ({ name: `n${n}` })),
+      'InvalidParameterException',
+      /attributes/,
+    ],
   ])('refuses %s', async (_what, items, type, message) => {
     const failure = await failureOf(() =>
       berth.ecs.send(
@@ -125,7 +132,10 @@ describe('container instance attributes', () => {
   it('allows at most 10 custom attributes on one instance', async () => {
     const put = (names: string[]) =>
       berth.ecs.send(
-        new PutAttributesCommand({ cluster: 'attrs', attributes: names.map((name) => ({ name, value: 'v', targetId: b.arn })) }),
+        new PutAttributesCommand({
+          cluster: 'attrs',
+          attributes: names.map((name) => ({ name, value: 'v', targetId: b.arn })),
+        }),
       );
     // b holds team/owner already: nine more make ten.
     await put(Array.from({ length: 9 }, (_, n) => `label-${n}`));
@@ -181,7 +191,9 @@ describe('container instance attributes', () => {
       { name: 'ecs.availability-zone', value: 'zone-b', targetType: 'container-instance', targetId: b.arn },
     ]);
     const valueOnly = await failureOf(() =>
-      berth.ecs.send(new ListAttributesCommand({ cluster: 'attrs', targetType: 'container-instance', attributeValue: 'zone-b' })),
+      berth.ecs.send(
+        new ListAttributesCommand({ cluster: 'attrs', targetType: 'container-instance', attributeValue: 'zone-b' }),
+      ),
     );
     expect(valueOnly.name).toBe('InvalidParameterException');
   });
@@ -219,10 +231,12 @@ describe('container instance attributes', () => {
       }),
     );
     expect(run.tasks).toEqual([]);
-    expect(run.failures?.map((f) => [f.arn, f.reason]).sort()).toEqual([
-      [a.arn, 'ATTRIBUTE'],
-      [b.arn, 'ATTRIBUTE'],
-    ].sort());
+    expect(run.failures?.map((f) => [f.arn, f.reason]).sort()).toEqual(
+      [
+        [a.arn, 'ATTRIBUTE'],
+        [b.arn, 'ATTRIBUTE'],
+      ].sort(),
+    );
     expect(run.failures?.[0]?.detail).toMatch(/memberOf/);
   });
 
@@ -237,9 +251,11 @@ describe('container instance attributes', () => {
       }),
     );
     expect(run.tasks).toHaveLength(2);
-    expect(run.failures?.map((f) => [f.arn, f.reason]).sort()).toEqual([
-      [a.arn, 'DISTINCT_INSTANCE'],
-      [b.arn, 'DISTINCT_INSTANCE'],
-    ].sort());
+    expect(run.failures?.map((f) => [f.arn, f.reason]).sort()).toEqual(
+      [
+        [a.arn, 'DISTINCT_INSTANCE'],
+        [b.arn, 'DISTINCT_INSTANCE'],
+      ].sort(),
+    );
   });
 });

@@ -49,8 +49,15 @@ describe('AWS CLI against dev mode', { timeout: 120_000 }, () => {
     await registerInstance(berth, 'cli', { cpu: 1024, memory: 512 });
 
     const started = await aws(
-      'run-task', '--cluster', 'cli', '--task-definition', 'hello', '--count', '3',
-      '--placement-strategy', 'type=binpack,field=memory',
+      'run-task',
+      '--cluster',
+      'cli',
+      '--task-definition',
+      'hello',
+      '--count',
+      '3',
+      '--placement-strategy',
+      'type=binpack,field=memory',
     );
     const arns = (started.tasks as { taskArn: string }[]).map((t) => t.taskArn);
     expect(arns).toHaveLength(3);

@@ -25,7 +25,10 @@ describe('bad input at the ECS endpoint', () => {
     await berth?.stop();
   });
 
-  async function call(target: string, body: unknown): Promise<{ status: number; type?: string; json: Record<string, unknown> }> {
+  async function call(
+    target: string,
+    body: unknown,
+  ): Promise<{ status: number; type?: string; json: Record<string, unknown> }> {
     const response = await berth.fetch(berth.endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${TARGET}${target}` },
@@ -38,16 +41,70 @@ describe('bad input at the ECS endpoint', () => {
   it.each([
     ['malformed JSON', 'CreateCluster', '{"clusterName": ', 'SerializationException', /not valid JSON/],
     ['an unknown operation', 'LaunchRockets', {}, 'UnknownOperationException', /LaunchRockets/],
-    ['a missing required field', 'RegisterTaskDefinition', { family: 'x' }, 'InvalidParameterException', /containerDefinitions/],
-    ['a wrong type', 'RunTask', { cluster: 'bad', taskDefinition: 'big', count: 'three' }, 'InvalidParameterException', /count/],
+    [
+      'a missing required field',
+      'RegisterTaskDefinition',
+      { family: 'x' },
+      'InvalidParameterException',
+      /containerDefinitions/,
+    ],
+    [
+      'a wrong type',
+      'RunTask',
+      { cluster: 'bad', taskDefinition: 'big', count: 'three' },
+      'InvalidParameterException',
+      /count/,
+    ],
     ['an unknown field', 'CreateCluster', { clusterName: 'x', colour: 'blue' }, 'ClientException', /colour/],
-    ['an unknown cluster', 'RunTask', { cluster: 'nope', taskDefinition: 'big' }, 'ClusterNotFoundException', /Cluster not found/],
-    ['an unknown task definition', 'RunTask', { cluster: 'bad', taskDefinition: 'missing' }, 'ClientException', /task definition/],
-    ['count out of range', 'RunTask', { cluster: 'bad', taskDefinition: 'big', count: 11 }, 'InvalidParameterException', /count/],
-    ['an invalid nextToken', 'ListTasks', { cluster: 'bad', nextToken: 'garbage' }, 'InvalidParameterException', /nextToken/],
-    ['a bad placement strategy', 'RunTask', { cluster: 'bad', taskDefinition: 'big', placementStrategy: [{ type: 'binpack', field: 'disk' }] }, 'ClientException', /./],
-    ['a container without memory', 'RegisterTaskDefinition', { family: 'y', containerDefinitions: [{ name: 'a', image: 'a' }] }, 'ClientException', /memory/],
-    ['deleting a cluster with instances', 'DeleteCluster', { cluster: 'bad' }, 'ClusterContainsContainerInstancesException', /Container Instances/],
+    [
+      'an unknown cluster',
+      'RunTask',
+      { cluster: 'nope', taskDefinition: 'big' },
+      'ClusterNotFoundException',
+      /Cluster not found/,
+    ],
+    [
+      'an unknown task definition',
+      'RunTask',
+      { cluster: 'bad', taskDefinition: 'missing' },
+      'ClientException',
+      /task definition/,
+    ],
+    [
+      'count out of range',
+      'RunTask',
+      { cluster: 'bad', taskDefinition: 'big', count: 11 },
+      'InvalidParameterException',
+      /count/,
+    ],
+    [
+      'an invalid nextToken',
+      'ListTasks',
+      { cluster: 'bad', nextToken: 'garbage' },
+      'InvalidParameterException',
+      /nextToken/,
+    ],
+    [
+      'a bad placement strategy',
+      'RunTask',
+      { cluster: 'bad', taskDefinition: 'big', placementStrategy: [{ type: 'binpack', field: 'disk' }] },
+      'ClientException',
+      /./,
+    ],
+    [
+      'a container without memory',
+      'RegisterTaskDefinition',
+      { family: 'y', containerDefinitions: [{ name: 'a', image: 'a' }] },
+      'ClientException',
+      /memory/,
+    ],
+    [
+      'deleting a cluster with instances',
+      'DeleteCluster',
+      { cluster: 'bad' },
+      'ClusterContainsContainerInstancesException',
+      /Container Instances/,
+    ],
   ])('refuses %s', async (_name, target, body, type, message) => {
     const writes = berth.ctx.store.stats.writes;
     const answer = await call(target, body);

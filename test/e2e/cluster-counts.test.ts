@@ -22,7 +22,10 @@ describe('DescribeClusters counts', () => {
     berth = await startBerth();
     await berth.ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
     await berth.ecs.send(
-      new RegisterTaskDefinitionCommand({ family: 'counted', containerDefinitions: [{ name: 'app', image: 'busybox', memory: 64 }] }),
+      new RegisterTaskDefinitionCommand({
+        family: 'counted',
+        containerDefinitions: [{ name: 'app', image: 'busybox', memory: 64 }],
+      }),
     );
     agent = await registerInstance(berth, CLUSTER, { cpu: 4096, memory: 4096 });
   });
@@ -31,14 +34,19 @@ describe('DescribeClusters counts', () => {
   });
 
   async function report(reports: { taskId: string; seq: number; lastStatus: string }[]): Promise<void> {
-    const response = await agentPost(berth.endpoint, { cluster: CLUSTER, instanceId: agent.instanceId, call: 'reports' }, agent.credential.token, {
-      instanceId: agent.instanceId,
-      epoch: agent.epoch,
-      reports: reports.map(({ taskId, seq, lastStatus }) => ({
-        taskId,
-        report: { seq, lastStatus, containers: [{ name: 'app', lastStatus }] },
-      })),
-    });
+    const response = await agentPost(
+      berth.endpoint,
+      { cluster: CLUSTER, instanceId: agent.instanceId, call: 'reports' },
+      agent.credential.token,
+      {
+        instanceId: agent.instanceId,
+        epoch: agent.epoch,
+        reports: reports.map(({ taskId, seq, lastStatus }) => ({
+          taskId,
+          report: { seq, lastStatus, containers: [{ name: 'app', lastStatus }] },
+        })),
+      },
+    );
     const results = taskStateReportsResponse.parse(await response.json()).results;
     expect(results.every((r) => 'applied' in r && r.applied)).toBe(true);
   }
@@ -52,11 +60,17 @@ describe('DescribeClusters counts', () => {
       { taskId: stopping, seq: 1, lastStatus: 'RUNNING' },
     ]);
     await report([{ taskId: stopping, seq: 2, lastStatus: 'STOPPING' }]);
-    const described = await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [running, stopping, pending] }));
+    const described = await berth.ecs.send(
+      new DescribeTasksCommand({ cluster: CLUSTER, tasks: [running, stopping, pending] }),
+    );
     expect(described.tasks?.map((t) => t.lastStatus)).toEqual(['RUNNING', 'STOPPING', 'PENDING']);
 
-    await berth.ecs.send(new CreateServiceCommand({ cluster: CLUSTER, serviceName: 'kept', taskDefinition: 'counted', desiredCount: 0 }));
-    await berth.ecs.send(new CreateServiceCommand({ cluster: CLUSTER, serviceName: 'gone', taskDefinition: 'counted', desiredCount: 0 }));
+    await berth.ecs.send(
+      new CreateServiceCommand({ cluster: CLUSTER, serviceName: 'kept', taskDefinition: 'counted', desiredCount: 0 }),
+    );
+    await berth.ecs.send(
+      new CreateServiceCommand({ cluster: CLUSTER, serviceName: 'gone', taskDefinition: 'counted', desiredCount: 0 }),
+    );
     await berth.ecs.send(new DeleteServiceCommand({ cluster: CLUSTER, service: 'gone' }));
 
     const cluster = (await berth.ecs.send(new DescribeClustersCommand({ clusters: [CLUSTER] }))).clusters?.[0];

@@ -51,12 +51,17 @@ describe('parallel RunTask never over-commits', () => {
     const stopped = tasks.filter((t) => t.lastStatus === 'STOPPED');
     // Nothing is left waiting: each accepted task was placed or stopped with its reason.
     expect(placed.length + stopped.length).toBe(accepted.length);
-    expect(stopped.every((t) => t.stopCode === 'TaskFailedToStart' && /RESOURCE:/.test(t.stoppedReason ?? ''))).toBe(true);
+    expect(stopped.every((t) => t.stopCode === 'TaskFailedToStart' && /RESOURCE:/.test(t.stoppedReason ?? ''))).toBe(
+      true,
+    );
 
     const perInstance = new Map<string, { cpu: number; memory: number }>();
     for (const t of placed) {
       const sum = perInstance.get(t.containerInstanceArn ?? '') ?? { cpu: 0, memory: 0 };
-      perInstance.set(t.containerInstanceArn ?? '', { cpu: sum.cpu + Number(t.cpu), memory: sum.memory + Number(t.memory) });
+      perInstance.set(t.containerInstanceArn ?? '', {
+        cpu: sum.cpu + Number(t.cpu),
+        memory: sum.memory + Number(t.memory),
+      });
     }
     for (const sum of perInstance.values()) {
       expect(sum.memory).toBeLessThanOrEqual(capacity.memory);

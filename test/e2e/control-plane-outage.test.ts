@@ -32,7 +32,11 @@ const TASKS = 4;
  */
 describe('a control-plane outage longer than the lease TTL', { timeout: 300_000 }, () => {
   const controlPlane = new ControlPlaneProcess({
-    env: { BERTH_HEARTBEAT_TTL_SECONDS: String(TTL_SECONDS), BERTH_POLL_INTERVAL_SECONDS: '2', BERTH_MONITOR_INTERVAL_SECONDS: '1' },
+    env: {
+      BERTH_HEARTBEAT_TTL_SECONDS: String(TTL_SECONDS),
+      BERTH_POLL_INTERVAL_SECONDS: '2',
+      BERTH_MONITOR_INTERVAL_SECONDS: '1',
+    },
   });
   let agent: Awaited<ReturnType<typeof startTestAgent>> | undefined;
   let ecs: ECSClient;
@@ -49,7 +53,14 @@ describe('a control-plane outage longer than the lease TTL', { timeout: 300_000 
       }),
     );
     agent = await startTestAgent(controlPlane, CLUSTER);
-    await ecs.send(new CreateServiceCommand({ cluster: CLUSTER, serviceName: 'steady', taskDefinition: 'steady', desiredCount: TASKS }));
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster: CLUSTER,
+        serviceName: 'steady',
+        taskDefinition: 'steady',
+        desiredCount: TASKS,
+      }),
+    );
   }, 180_000);
   afterAll(async () => {
     await agent?.stop();
@@ -67,7 +78,10 @@ describe('a control-plane outage longer than the lease TTL', { timeout: 300_000 
   async function connected(instanceId: string): Promise<boolean | undefined> {
     const listed = await ecs.send(new ListContainerInstancesCommand({ cluster: CLUSTER }));
     const { containerInstances = [] } = await ecs.send(
-      new DescribeContainerInstancesCommand({ cluster: CLUSTER, containerInstances: listed.containerInstanceArns ?? [] }),
+      new DescribeContainerInstancesCommand({
+        cluster: CLUSTER,
+        containerInstances: listed.containerInstanceArns ?? [],
+      }),
     );
     return containerInstances.find((i) => i.containerInstanceArn?.endsWith(`/${instanceId}`))?.agentConnected;
   }

@@ -40,7 +40,12 @@ describe('DAEMON services and health-check replacement', { timeout: 150_000 }, (
       }),
     );
     await berth.ecs.send(
-      new CreateServiceCommand({ cluster: CLUSTER, serviceName: 'logs', taskDefinition: 'logs', schedulingStrategy: 'DAEMON' }),
+      new CreateServiceCommand({
+        cluster: CLUSTER,
+        serviceName: 'logs',
+        taskDefinition: 'logs',
+        schedulingStrategy: 'DAEMON',
+      }),
     );
     const onInstances = async (n: number) =>
       waitFor(
@@ -55,7 +60,8 @@ describe('DAEMON services and health-check replacement', { timeout: 150_000 }, (
     const third = await cluster.addAgent();
     const three = await onInstances(3);
     expect(three.some((t) => t.containerInstanceArn?.endsWith(third.instanceId))).toBe(true);
-    const service = (await berth.ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['logs'] }))).services?.[0];
+    const service = (await berth.ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['logs'] })))
+      .services?.[0];
     expect(service).toMatchObject({ schedulingStrategy: 'DAEMON', desiredCount: 3 });
   });
 
@@ -71,7 +77,13 @@ describe('DAEMON services and health-check replacement', { timeout: 150_000 }, (
             memory: 16,
             stopTimeout: 1,
             command: ['sh', '-c', 'touch /tmp/ok; sleep 8; rm /tmp/ok; sleep 3600'],
-            healthCheck: { command: ['CMD-SHELL', 'test -f /tmp/ok'], interval: 5, timeout: 2, retries: 1, startPeriod: 0 },
+            healthCheck: {
+              command: ['CMD-SHELL', 'test -f /tmp/ok'],
+              interval: 5,
+              timeout: 2,
+              retries: 1,
+              startPeriod: 0,
+            },
           },
         ],
       }),
@@ -85,16 +97,17 @@ describe('DAEMON services and health-check replacement', { timeout: 150_000 }, (
         healthCheckGracePeriodSeconds: 5,
       }),
     );
-    const first = await waitFor(
-      async () => (await tasksOf('checked')).find((t) => t.healthStatus === 'HEALTHY'),
-      { timeoutMs: 60_000, what: 'a HEALTHY task' },
-    );
+    const first = await waitFor(async () => (await tasksOf('checked')).find((t) => t.healthStatus === 'HEALTHY'), {
+      timeoutMs: 60_000,
+      what: 'a HEALTHY task',
+    });
     const replacement = await waitFor(
       async () => (await tasksOf('checked')).find((t) => t.taskArn !== first.taskArn && t.lastStatus === 'RUNNING'),
       { timeoutMs: 90_000, what: 'a replacement for the unhealthy task' },
     );
     expect(replacement.taskArn).not.toBe(first.taskArn);
-    const old = (await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [first.taskArn ?? ''] }))).tasks?.[0];
+    const old = (await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [first.taskArn ?? ''] })))
+      .tasks?.[0];
     expect(old?.stoppedReason ?? '').toMatch(/Task failed container health checks/);
     expect(old?.stopCode).toBe('ServiceSchedulerInitiated');
   });

@@ -21,7 +21,10 @@ interface Run {
 }
 
 function startMain(args: string[]): Run {
-  const child = spawn(TSX, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AWS_ENDPOINT_URL: '' } });
+  const child = spawn(TSX, [MAIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, AWS_ENDPOINT_URL: '' },
+  });
   const run: Run = {
     child,
     stdout: '',
@@ -47,21 +50,33 @@ describe('dev mode entry point', () => {
     const port = await freePort();
     const run = startMain(['--port', String(port), '--no-agent']);
     running.push(run);
-    await waitFor(() => (run.stdout.includes('Berth is running') ? true : undefined), { timeoutMs: 30_000, what: 'the banner' });
+    await waitFor(() => (run.stdout.includes('Berth is running') ? true : undefined), {
+      timeoutMs: 30_000,
+      what: 'the banner',
+    });
     expect(run.stdout).toContain(`endpoint: http://127.0.0.1:${port}`);
     expect(run.stdout).toContain('aws ecs create-cluster');
     const key = /AWS_ACCESS_KEY_ID=(\S+) AWS_SECRET_ACCESS_KEY=(\S+)/.exec(run.stdout);
     expect(key).not.toBeNull();
     const unsigned = await fetch(`http://127.0.0.1:${port}/`, {
       method: 'POST',
-      headers: { 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters', 'content-type': 'application/x-amz-json-1.1' },
+      headers: {
+        'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters',
+        'content-type': 'application/x-amz-json-1.1',
+      },
       body: '{}',
     });
     expect(unsigned.status).toBe(403);
-    const signed = signedFetch({ credentials: { accessKeyId: key?.[1] ?? '', secretAccessKey: key?.[2] ?? '' }, region: 'us-east-1' });
+    const signed = signedFetch({
+      credentials: { accessKeyId: key?.[1] ?? '', secretAccessKey: key?.[2] ?? '' },
+      region: 'us-east-1',
+    });
     const response = await signed(`http://127.0.0.1:${port}/`, {
       method: 'POST',
-      headers: { 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters', 'content-type': 'application/x-amz-json-1.1' },
+      headers: {
+        'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters',
+        'content-type': 'application/x-amz-json-1.1',
+      },
       body: '{}',
     });
     expect(await response.json()).toEqual({ clusterArns: [] });
@@ -69,12 +84,21 @@ describe('dev mode entry point', () => {
     // The printed export line is all the AWS CLI needs (v1 reads only AWS_DEFAULT_REGION).
     const line = /^\s*export (.+)$/m.exec(run.stdout)?.[1] ?? '';
     const exported = Object.fromEntries(line.split(' ').map((pair) => pair.split('=') as [string, string]));
-    expect(Object.keys(exported).sort()).toEqual(['AWS_ACCESS_KEY_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_SECRET_ACCESS_KEY']);
+    expect(Object.keys(exported).sort()).toEqual([
+      'AWS_ACCESS_KEY_ID',
+      'AWS_DEFAULT_REGION',
+      'AWS_REGION',
+      'AWS_SECRET_ACCESS_KEY',
+    ]);
     const home = mkdtempSync(join(tmpdir(), 'berth-cli-home-'));
     try {
-      const cli = await execFileAsync(process.env.BERTH_AWS_CLI ?? 'aws', ['ecs', 'list-clusters', '--endpoint-url', `http://127.0.0.1:${port}`, '--output', 'json'], {
-        env: { PATH: process.env.PATH, HOME: home, AWS_PAGER: '', AWS_MAX_ATTEMPTS: '1', ...exported },
-      });
+      const cli = await execFileAsync(
+        process.env.BERTH_AWS_CLI ?? 'aws',
+        ['ecs', 'list-clusters', '--endpoint-url', `http://127.0.0.1:${port}`, '--output', 'json'],
+        {
+          env: { PATH: process.env.PATH, HOME: home, AWS_PAGER: '', AWS_MAX_ATTEMPTS: '1', ...exported },
+        },
+      );
       expect(JSON.parse(cli.stdout)).toEqual({ clusterArns: [] });
     } finally {
       rmSync(home, { recursive: true, force: true });
@@ -89,7 +113,9 @@ describe('dev mode entry point', () => {
     try {
       const run = startMain(['--port', String(port), '--no-agent']);
       expect(await run.exited).toBe(1);
-      expect(run.stderr.trim().split('\n')).toEqual([expect.stringContaining(`Port ${port} on 127.0.0.1 is already in use`)]);
+      expect(run.stderr.trim().split('\n')).toEqual([
+        expect.stringContaining(`Port ${port} on 127.0.0.1 is already in use`),
+      ]);
     } finally {
       blocker.close();
     }

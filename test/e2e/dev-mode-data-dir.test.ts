@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { removeClusterContainers } from '../support/agents.ts';
-import { devMainReady, exitWithin, killDevMain, startDevMain, type DevMainProcess } from '../support/dev-main-process.ts';
+import {
+  devMainReady,
+  exitWithin,
+  killDevMain,
+  startDevMain,
+  type DevMainProcess,
+} from '../support/dev-main-process.ts';
 import { waitFor } from '../support/wait.ts';
 
 /** Every entry below `dir` with its permission bits, as `path: 0700`. */
@@ -55,7 +61,9 @@ describe('dev mode data directory', () => {
     expect(await exitWithin(run, 20_000)).toBe(0);
 
     const entries = modes(dataDir);
-    expect(entries).toEqual(expect.arrayContaining(['/agent/identity.json: 0600', '/berth-secrets.key: 0600', '/old/notes.txt: 0600']));
+    expect(entries).toEqual(
+      expect.arrayContaining(['/agent/identity.json: 0600', '/berth-secrets.key: 0600', '/old/notes.txt: 0600']),
+    );
     expect(entries.filter((entry) => statSync(join(dataDir, entry.split(':')[0] ?? '')).isDirectory())).toEqual(
       entries.filter((entry) => entry.endsWith(': 0700')),
     );

@@ -1,4 +1,11 @@
-import { CreateClusterCommand, DescribeTasksCommand, ECSClient, ListContainerInstancesCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
+import {
+  CreateClusterCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListContainerInstancesCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+} from '@aws-sdk/client-ecs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +13,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { containersLabelled, removeClusterContainers, startTestAgent } from '../support/agents.ts';
 import { ensureBusyboxImage } from '../support/busybox-image.ts';
 import { requestRegistrationToken } from '../support/registration-token.ts';
-import { devMainReady, exitWithin, killDevMain, startDevMain, type DevMainProcess } from '../support/dev-main-process.ts';
+import {
+  devMainReady,
+  exitWithin,
+  killDevMain,
+  startDevMain,
+  type DevMainProcess,
+} from '../support/dev-main-process.ts';
 import { waitFor } from '../support/wait.ts';
 
 /**
@@ -43,10 +56,13 @@ describe('dev mode on Ctrl-C', () => {
       }),
     );
     await ecs.send(new RunTaskCommand({ cluster, taskDefinition: 'sleeper', count: 2 }));
-    await waitFor(async () => ((await containersLabelled({ 'com.berth.cluster': cluster })).length === 2 ? true : undefined), {
-      timeoutMs: 60_000,
-      what: 'two running task containers',
-    });
+    await waitFor(
+      async () => ((await containersLabelled({ 'com.berth.cluster': cluster })).length === 2 ? true : undefined),
+      {
+        timeoutMs: 60_000,
+        what: 'two running task containers',
+      },
+    );
 
     run.child.kill('SIGINT');
     const exit = await exitWithin(run, EXIT_BOUND_MS);
@@ -71,7 +87,8 @@ describe('dev mode on Ctrl-C', () => {
         containerDefinitions: [{ name: 'main', image, memory: 32, command: ['sleep', '300'] }],
       }),
     );
-    const taskArn = (await ecs.send(new RunTaskCommand({ cluster, taskDefinition: 'keeper' }))).tasks?.[0]?.taskArn ?? '';
+    const taskArn =
+      (await ecs.send(new RunTaskCommand({ cluster, taskDefinition: 'keeper' }))).tasks?.[0]?.taskArn ?? '';
     const [container] = await waitFor(
       async () => {
         const ids = await containersLabelled({ 'com.berth.cluster': cluster });
@@ -117,7 +134,10 @@ describe('dev mode on Ctrl-C', () => {
       rmSync(agent.stateDir, { recursive: true, force: true });
     });
     await waitFor(
-      async () => ((await ecs.send(new ListContainerInstancesCommand({ cluster }))).containerInstanceArns?.length === 1 ? true : undefined),
+      async () =>
+        (await ecs.send(new ListContainerInstancesCommand({ cluster }))).containerInstanceArns?.length === 1
+          ? true
+          : undefined,
       { timeoutMs: 30_000, what: 'the agent registered' },
     );
     // The agent's polls are held by the control plane while nothing changes.

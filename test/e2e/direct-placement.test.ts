@@ -61,7 +61,8 @@ describe('direct placement and the long-poll agent protocol', () => {
       const failed = answers.filter((a) => (a.tasks ?? []).length < 10);
       expect(failed.every((a) => (a.failures ?? []).some((f) => f.reason === 'RESOURCE:CPU'))).toBe(true);
 
-      const arns = (await berth.ecs.send(new ListContainerInstancesCommand({ cluster: 'burst' }))).containerInstanceArns ?? [];
+      const arns =
+        (await berth.ecs.send(new ListContainerInstancesCommand({ cluster: 'burst' }))).containerInstanceArns ?? [];
       const instances = await berth.ecs.send(
         new DescribeContainerInstancesCommand({ cluster: 'burst', containerInstances: arns }),
       );
@@ -76,7 +77,10 @@ describe('direct placement and the long-poll agent protocol', () => {
       // answers (a poll that reads an assignment whose task a concurrent
       // commit is still writing waits briefly for it; past that wait, the
       // agent fetches the spec). Quiet, this run fetches none.
-      await waitFor(() => (fleet.stats.started >= 64 ? true : undefined), { what: '64 tasks RUNNING', timeoutMs: 15_000 });
+      await waitFor(() => (fleet.stats.started >= 64 ? true : undefined), {
+        what: '64 tasks RUNNING',
+        timeoutMs: 15_000,
+      });
       expect(fleet.stats.specFetches).toBeLessThan(64);
     } finally {
       await fleet.stop();
@@ -110,7 +114,9 @@ describe('direct placement and the long-poll agent protocol', () => {
     });
 
     it('holds a poll until the instance changes, then answers with the new tasks and their specs', async () => {
-      const first = pollResponse.parse(await (await call(`/instances/${agent.instanceId}/poll`, { epoch: agent.epoch })).json());
+      const first = pollResponse.parse(
+        await (await call(`/instances/${agent.instanceId}/poll`, { epoch: agent.epoch })).json(),
+      );
       const held = call(`/instances/${agent.instanceId}/poll`, {
         epoch: agent.epoch,
         knownVersion: first.version,
@@ -128,7 +134,9 @@ describe('direct placement and the long-poll agent protocol', () => {
 
       // A poll that already holds this version and asks for no wait is answered at once, unchanged.
       const again = pollResponse.parse(
-        await (await call(`/instances/${agent.instanceId}/poll`, { epoch: agent.epoch, knownVersion: answer.version })).json(),
+        await (
+          await call(`/instances/${agent.instanceId}/poll`, { epoch: agent.epoch, knownVersion: answer.version })
+        ).json(),
       );
       expect(again).toEqual({ changed: false, version: answer.version, status: 'ACTIVE' });
     });
@@ -136,10 +144,20 @@ describe('direct placement and the long-poll agent protocol', () => {
     it('takes many reports in one request, each on its own: applied, replayed, refused', async () => {
       const run = await berth.ecs.send(new RunTaskCommand({ cluster: 'raw', taskDefinition: 'small', count: 2 }));
       const [a, b] = (run.tasks ?? []).map((t) => t.taskArn?.split('/').pop() ?? '');
-      const running = (seq: number) => ({ seq, lastStatus: 'RUNNING', containers: [{ name: 'app', lastStatus: 'RUNNING' }] });
+      const running = (seq: number) => ({
+        seq,
+        lastStatus: 'RUNNING',
+        containers: [{ name: 'app', lastStatus: 'RUNNING' }],
+      });
       const send = async (reports: unknown[]) =>
         taskStateReportsResponse.parse(
-          await (await call(`/instances/${agent.instanceId}/reports`, { instanceId: agent.instanceId, epoch: agent.epoch, reports })).json(),
+          await (
+            await call(`/instances/${agent.instanceId}/reports`, {
+              instanceId: agent.instanceId,
+              epoch: agent.epoch,
+              reports,
+            })
+          ).json(),
         );
 
       const first = await send([
@@ -168,11 +186,22 @@ describe('direct placement and the long-poll agent protocol', () => {
       const item = await berth.ctx.store.get(containerInstances, key);
       if (!item) throw new Error('the instance is gone');
       const taskId = 'a'.repeat(32);
-      const assignment = { taskId, taskDefinitionArn: 'arn:aws:ecs:us-east-1:000000000000:task-definition/small:1', desiredStatus: 'RUNNING' as const, cpu: 0, memory: 0, ports: [], portsUdp: [] };
+      const assignment = {
+        taskId,
+        taskDefinitionArn: 'arn:aws:ecs:us-east-1:000000000000:task-definition/small:1',
+        desiredStatus: 'RUNNING' as const,
+        cpu: 0,
+        memory: 0,
+        ports: [],
+        portsUdp: [],
+      };
       expect('written' in (await addAssignments(berth.ctx, item, [assignment]))).toBe(true);
-      const spec = await fetch(`${berth.endpoint}/agent/v1/clusters/raw/tasks/${taskId}?instanceId=${agent.instanceId}`, {
-        headers: { authorization: `Bearer ${agent.credential.token}` },
-      });
+      const spec = await fetch(
+        `${berth.endpoint}/agent/v1/clusters/raw/tasks/${taskId}?instanceId=${agent.instanceId}`,
+        {
+          headers: { authorization: `Bearer ${agent.credential.token}` },
+        },
+      );
       expect(spec.status).toBe(503);
       expect(await spec.json()).toMatchObject({ code: 'TaskNotReady' });
     });

@@ -28,7 +28,10 @@ describe('disconnect policy', () => {
     berth = await startBerth();
     await berth.ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
     await berth.ecs.send(
-      new RegisterTaskDefinitionCommand({ family: 'one', containerDefinitions: [{ name: 'a', image: 'a', memory: 32 }] }),
+      new RegisterTaskDefinitionCommand({
+        family: 'one',
+        containerDefinitions: [{ name: 'a', image: 'a', memory: 32 }],
+      }),
     );
     instanceId = (await registerInstance(berth, CLUSTER, { cpu: 2048, memory: 2048 })).instanceId;
     await berth.ecs.send(
@@ -40,7 +43,9 @@ describe('disconnect policy', () => {
         tags: [{ key: 'berth:on-disconnect', value: 'wait' }],
       }),
     );
-    await berth.ecs.send(new CreateServiceCommand({ cluster: CLUSTER, serviceName: 'web', taskDefinition: 'one', desiredCount: 2 }));
+    await berth.ecs.send(
+      new CreateServiceCommand({ cluster: CLUSTER, serviceName: 'web', taskDefinition: 'one', desiredCount: 2 }),
+    );
     await waitFor(
       async () => {
         const all = await readAll(berth.ctx.store, tasks, tasks.partition(CLUSTER));
@@ -79,7 +84,9 @@ describe('disconnect policy', () => {
 
     const stopped = await waitFor(
       async () => {
-        const { tasks: [task] = [] } = await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [waiting?.taskId ?? ''] }));
+        const { tasks: [task] = [] } = await berth.ecs.send(
+          new DescribeTasksCommand({ cluster: CLUSTER, tasks: [waiting?.taskId ?? ''] }),
+        );
         return task?.lastStatus === 'STOPPED' ? task : undefined;
       },
       { what: 'the stopped task to reach STOPPED' },

@@ -1,4 +1,9 @@
-import { CreateClusterCommand, CreateServiceCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
 import type { SQSRecord } from 'aws-lambda';
 import { sqsRecord } from '../support/sqs-records.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,7 +43,8 @@ describe('duplicate and reordered reconcile delivery', () => {
   });
 
   const occupying = async () =>
-    (await readAll(berth.ctx.store, tasks, tasks.partition(CLUSTER))).filter((t) => t.value.lastStatus !== 'STOPPED').length;
+    (await readAll(berth.ctx.store, tasks, tasks.partition(CLUSTER))).filter((t) => t.value.lastStatus !== 'STOPPED')
+      .length;
 
   it('never holds more than maximumPercent of desired', async () => {
     await berth.ecs.send(
@@ -52,8 +58,16 @@ describe('duplicate and reordered reconcile delivery', () => {
     );
     const bursts = [
       () => Promise.all(Array.from({ length: 6 }, () => reconcileCluster(berth.ctx, CLUSTER))),
-      () => Promise.all([processBatch(berth.ctx, { Records: [record('m3'), record('m1'), record('m2')] }, silentLogger), reconcileCluster(berth.ctx, CLUSTER)]),
-      () => Promise.all([processBatch(berth.ctx, { Records: [record('m1'), record('m1')] }, silentLogger), processBatch(berth.ctx, { Records: [record('m2')] }, silentLogger)]),
+      () =>
+        Promise.all([
+          processBatch(berth.ctx, { Records: [record('m3'), record('m1'), record('m2')] }, silentLogger),
+          reconcileCluster(berth.ctx, CLUSTER),
+        ]),
+      () =>
+        Promise.all([
+          processBatch(berth.ctx, { Records: [record('m1'), record('m1')] }, silentLogger),
+          processBatch(berth.ctx, { Records: [record('m2')] }, silentLogger),
+        ]),
     ];
     const samples: number[] = [];
     for (const burst of bursts) {
@@ -63,7 +77,9 @@ describe('duplicate and reordered reconcile delivery', () => {
     // However many passes ran, the service settled on exactly its desired count.
     await berth.queue.whenIdle(10_000);
     expect(await occupying()).toBe(4);
-    await berth.ecs.send(new RegisterTaskDefinitionCommand({ family: 'd', containerDefinitions: [{ name: 'a', image: 'b', memory: 32 }] }));
+    await berth.ecs.send(
+      new RegisterTaskDefinitionCommand({ family: 'd', containerDefinitions: [{ name: 'a', image: 'b', memory: 32 }] }),
+    );
     await berth.ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'd', taskDefinition: 'd:2' }));
     for (const burst of [...bursts, ...bursts]) {
       await burst();

@@ -76,7 +76,13 @@ describe('ECS SDK against dev mode', () => {
     const hosts = new Set(placed.map((t: Task) => t.containerInstanceArn));
     expect(hosts.size).toBe(1);
     expect(placed.every((t) => t.lastStatus === 'PENDING' && t.desiredStatus === 'RUNNING')).toBe(true);
-    expect(placed[0]).toMatchObject({ memory: '256', cpu: '128', startedBy: 'e2e', group: 'family:web', launchType: 'EC2' });
+    expect(placed[0]).toMatchObject({
+      memory: '256',
+      cpu: '128',
+      startedBy: 'e2e',
+      group: 'family:web',
+      launchType: 'EC2',
+    });
 
     const [host] = [...hosts];
     const instances = await berth.ecs.send(
@@ -90,7 +96,9 @@ describe('ECS SDK against dev mode', () => {
     const first = await berth.ecs.send(new ListTasksCommand({ cluster: 'sdk', maxResults: 2 }));
     expect(first.taskArns).toHaveLength(2);
     expect(first.nextToken).toBeDefined();
-    const second = await berth.ecs.send(new ListTasksCommand({ cluster: 'sdk', maxResults: 2, nextToken: first.nextToken }));
+    const second = await berth.ecs.send(
+      new ListTasksCommand({ cluster: 'sdk', maxResults: 2, nextToken: first.nextToken }),
+    );
     expect(second.taskArns).toHaveLength(1);
     expect(second.nextToken).toBeUndefined();
     expect([...(first.taskArns ?? []), ...(second.taskArns ?? [])].sort()).toEqual([...taskArns].sort());
@@ -100,7 +108,11 @@ describe('ECS SDK against dev mode', () => {
     const stopped = await berth.ecs.send(
       new StopTaskCommand({ cluster: 'sdk', task: taskArns[0], reason: 'done with it' }),
     );
-    expect(stopped.task).toMatchObject({ desiredStatus: 'STOPPED', stoppedReason: 'done with it', stopCode: 'UserInitiated' });
+    expect(stopped.task).toMatchObject({
+      desiredStatus: 'STOPPED',
+      stoppedReason: 'done with it',
+      stopCode: 'UserInitiated',
+    });
     const running = await berth.ecs.send(new ListTasksCommand({ cluster: 'sdk' }));
     expect(running.taskArns).toHaveLength(2);
     const stoppedList = await berth.ecs.send(new ListTasksCommand({ cluster: 'sdk', desiredStatus: 'STOPPED' }));

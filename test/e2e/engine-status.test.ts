@@ -21,10 +21,15 @@ describe('the container engine status an agent reports', () => {
   const register = () => registerInstance(berth, CLUSTER, { cpu: 1024, memory: 1024 });
   type Agent = Awaited<ReturnType<typeof register>>;
   const poll = (agent: Agent, body: Record<string, unknown>) =>
-    agentPost(berth.endpoint, { cluster: CLUSTER, instanceId: agent.instanceId, call: 'poll' }, agent.credential.token, {
-      epoch: agent.epoch,
-      ...body,
-    });
+    agentPost(
+      berth.endpoint,
+      { cluster: CLUSTER, instanceId: agent.instanceId, call: 'poll' },
+      agent.credential.token,
+      {
+        epoch: agent.epoch,
+        ...body,
+      },
+    );
   const statusAttribute = async (agent: Agent) => {
     const described = await berth.ecs.send(
       new DescribeContainerInstancesCommand({ cluster: CLUSTER, containerInstances: [agent.instanceId] }),

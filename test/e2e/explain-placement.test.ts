@@ -30,9 +30,14 @@ describe('explain-placement', () => {
       ['zone-c', 128],
     ];
     for (const [zone, memory] of sizes) {
-      const registered = await registerInstance(berth, 'dry', { cpu: 2048, memory }, {
-        attributes: [{ name: 'ecs.availability-zone', value: zone }],
-      });
+      const registered = await registerInstance(
+        berth,
+        'dry',
+        { cpu: 2048, memory },
+        {
+          attributes: [{ name: 'ecs.availability-zone', value: zone }],
+        },
+      );
       zoneOf.set(registered.containerInstanceArn, zone);
       if (memory === 128) small = registered.containerInstanceArn;
     }
@@ -68,7 +73,12 @@ describe('explain-placement', () => {
       ],
     });
     expect(berth.ctx.store.stats.writes).toBe(writes);
-    expect(answer).toMatchObject({ cluster: 'dry', group: 'family:web', instances: 4, demand: { cpu: 128, memory: 256 } });
+    expect(answer).toMatchObject({
+      cluster: 'dry',
+      group: 'family:web',
+      instances: 4,
+      demand: { cpu: 128, memory: 256 },
+    });
     const zones = answer.tasks.map((t) => (t.placed ? zoneOf.get(t.containerInstanceArn) : undefined));
     expect(new Set(zones)).toEqual(new Set(['zone-a', 'zone-b', 'zone-c']));
     for (const task of answer.tasks) {
@@ -107,7 +117,9 @@ describe('explain-placement', () => {
       ['RESOURCE:MEMORY', 1],
     ]);
     expect(task.reasons[0]?.instances).toHaveLength(3);
-    expect(task.reasons[0]?.instances.every((i) => zoneOf.has(i.containerInstanceArn) && i.detail.length > 0)).toBe(true);
+    expect(task.reasons[0]?.instances.every((i) => zoneOf.has(i.containerInstanceArn) && i.detail.length > 0)).toBe(
+      true,
+    );
   });
 
   it('sees the reservations of the tasks before it', async () => {
@@ -132,7 +144,11 @@ describe('explain-placement', () => {
     ['an unknown field', { cluster: 'dry', taskDefinition: 'web', colour: 'red' }, 'ClientException'],
     [
       'a malformed expression',
-      { cluster: 'dry', taskDefinition: 'web', placementConstraints: [{ type: 'memberOf', expression: 'attribute:x ==' }] },
+      {
+        cluster: 'dry',
+        taskDefinition: 'web',
+        placementConstraints: [{ type: 'memberOf', expression: 'attribute:x ==' }],
+      },
       'InvalidParameterException',
     ],
     ['too many tasks', { cluster: 'dry', taskDefinition: 'web', count: 11 }, 'InvalidParameterException'],
@@ -167,7 +183,16 @@ describe('explain-placement', () => {
     it('prints the plan for a person', async () => {
       const run = io();
       const code = await explainCommand(
-        ['--cluster', 'dry', '--task-definition', 'web', '--count', '2', '--strategy', 'spread:attribute:ecs.availability-zone'],
+        [
+          '--cluster',
+          'dry',
+          '--task-definition',
+          'web',
+          '--count',
+          '2',
+          '--strategy',
+          'spread:attribute:ecs.availability-zone',
+        ],
         run.io,
       );
       expect(run.err.join('')).toBe('');

@@ -20,14 +20,21 @@ describe('the foreign instances an agent asks about', () => {
   const register = () => registerInstance(berth, CLUSTER, { cpu: 1024, memory: 1024 });
   type Agent = Awaited<ReturnType<typeof register>>;
   const ask = (agent: Agent, body: Record<string, unknown>) =>
-    agentPost(berth.endpoint, { cluster: CLUSTER, instanceId: agent.instanceId, call: 'foreign-instances' }, agent.credential.token, {
-      epoch: agent.epoch,
-      ...body,
-    });
+    agentPost(
+      berth.endpoint,
+      { cluster: CLUSTER, instanceId: agent.instanceId, call: 'foreign-instances' },
+      agent.credential.token,
+      {
+        epoch: agent.epoch,
+        ...body,
+      },
+    );
 
   it('answers live for a connected instance, not for a deregistered or unknown one', async () => {
     const [asker, other, gone] = [await register(), await register(), await register()];
-    await berth.ecs.send(new DeregisterContainerInstanceCommand({ cluster: CLUSTER, containerInstance: gone.instanceId, force: true }));
+    await berth.ecs.send(
+      new DeregisterContainerInstanceCommand({ cluster: CLUSTER, containerInstance: gone.instanceId, force: true }),
+    );
     const answer = await ask(asker, { instanceIds: [other.instanceId, gone.instanceId, 'no-such-instance'] });
     expect(answer.status).toBe(200);
     expect(await answer.json()).toEqual({

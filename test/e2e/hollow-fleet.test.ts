@@ -66,7 +66,10 @@ describe('hollow fleet', () => {
       expect(run.failures).toEqual([]);
       taskArns.push(...(run.tasks ?? []).map((t) => t.taskArn ?? ''));
     }
-    await waitFor(() => (fleet.stats.started >= 50 ? true : undefined), { what: '50 tasks RUNNING', timeoutMs: 20_000 });
+    await waitFor(() => (fleet.stats.started >= 50 ? true : undefined), {
+      what: '50 tasks RUNNING',
+      timeoutMs: 20_000,
+    });
     const described = await describeAll();
     expect(described.every((t) => t.lastStatus === 'RUNNING')).toBe(true);
     const zoneOf = new Map(fleet.instances.map((i) => [i.containerInstanceArn, i.attributes[0]?.value]));
@@ -84,7 +87,8 @@ describe('hollow fleet', () => {
     await waitFor(() => (fleet.stats.stopped >= 5 ? true : undefined), { what: 'five tasks stopped' });
     const stopped = await waitFor(
       async () => {
-        const tasks = (await berth.ecs.send(new DescribeTasksCommand({ cluster: 'hollow', tasks: doomed }))).tasks ?? [];
+        const tasks =
+          (await berth.ecs.send(new DescribeTasksCommand({ cluster: 'hollow', tasks: doomed }))).tasks ?? [];
         return tasks.every((t) => t.lastStatus === 'STOPPED') ? tasks : undefined;
       },
       { what: 'stopped tasks described STOPPED' },

@@ -63,7 +63,10 @@ describe('host failure', { timeout: 150_000 }, () => {
   }
 
   it('replaces the dead host’s tasks within the TTL plus a reconcile interval', async () => {
-    await waitFor(async () => ((await liveTasks()).length === 4 ? true : undefined), { timeoutMs: 60_000, what: '4 RUNNING' });
+    await waitFor(async () => ((await liveTasks()).length === 4 ? true : undefined), {
+      timeoutMs: 60_000,
+      what: '4 RUNNING',
+    });
     const onVictim = (await liveTasks()).filter((t) => t.containerInstanceArn?.endsWith(victim.instanceId));
     expect(onVictim.length).toBeGreaterThan(0);
 
@@ -85,7 +88,9 @@ describe('host failure', { timeout: 150_000 }, () => {
     console.log(`host failure: replacements RUNNING ${seconds.toFixed(1)} s after the host died (TTL 30 s, sweep 5 s)`);
     expect(seconds).toBeGreaterThan(0);
 
-    const lost = await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: onVictim.map((t) => t.taskArn ?? '') }));
+    const lost = await berth.ecs.send(
+      new DescribeTasksCommand({ cluster: CLUSTER, tasks: onVictim.map((t) => t.taskArn ?? '') }),
+    );
     for (const task of lost.tasks ?? []) {
       expect(task.lastStatus).toBe('STOPPED');
       expect(task.stoppedReason).toMatch(/Task lost: container instance .* sent no heartbeat/);
@@ -112,8 +117,13 @@ describe('host failure', { timeout: 150_000 }, () => {
       expect(returned.instanceId).toBe(victim.instanceId);
       await waitFor(
         async () => {
-          const instance = await berth.ctx.store.get(containerInstances, containerInstances.key(CLUSTER, victim.instanceId));
-          return instance?.value.agentConnected && Object.keys(instance.value.assignments).length === 0 ? true : undefined;
+          const instance = await berth.ctx.store.get(
+            containerInstances,
+            containerInstances.key(CLUSTER, victim.instanceId),
+          );
+          return instance?.value.agentConnected && Object.keys(instance.value.assignments).length === 0
+            ? true
+            : undefined;
         },
         { timeoutMs: 30_000, what: 'the returning agent to drop its replaced tasks' },
       );
@@ -129,9 +139,19 @@ describe('host failure', { timeout: 150_000 }, () => {
         },
         { timeoutMs: 20_000, what: 'exactly four running containers' },
       );
-      const { stdout } = await run('docker', ['inspect', '--format', '{{index .Config.Labels "com.berth.task-id"}}', ...running]);
+      const { stdout } = await run('docker', [
+        'inspect',
+        '--format',
+        '{{index .Config.Labels "com.berth.task-id"}}',
+        ...running,
+      ]);
       const known = new Set(tasks.map((t) => t.taskArn?.split('/').pop()));
-      expect(stdout.trim().split('\n').every((id) => known.has(id))).toBe(true);
+      expect(
+        stdout
+          .trim()
+          .split('\n')
+          .every((id) => known.has(id)),
+      ).toBe(true);
     } finally {
       await returned.stop();
     }

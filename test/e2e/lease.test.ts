@@ -31,14 +31,22 @@ describe('the instance lease', () => {
   });
 
   /** The control plane as it will be `ms` from now. */
-  const after = (ms: number): ControlContext => ({ ...berth.ctx, clock: { ...berth.ctx.clock, now: () => Date.now() + ms } });
+  const after = (ms: number): ControlContext => ({
+    ...berth.ctx,
+    clock: { ...berth.ctx.clock, now: () => Date.now() + ms },
+  });
   const instanceItem = (id: string) => berth.ctx.store.get(containerInstances, containerInstances.key(CLUSTER, id));
   const leaseItem = (id: string) => berth.ctx.store.get(instanceLeases, instanceLeases.key(CLUSTER, id));
   const register = () => registerInstance(berth, CLUSTER, { cpu: 1024, memory: 1024 });
   const poll = (agent: Awaited<ReturnType<typeof register>>) =>
-    agentPost(berth.endpoint, { cluster: CLUSTER, instanceId: agent.instanceId, call: 'poll' }, agent.credential.token, {
-      epoch: agent.epoch,
-    });
+    agentPost(
+      berth.endpoint,
+      { cluster: CLUSTER, instanceId: agent.instanceId, call: 'poll' },
+      agent.credential.token,
+      {
+        epoch: agent.epoch,
+      },
+    );
 
   it('is renewed in its own item once half the TTL has passed, leaving the instance item unwritten', async () => {
     const agent = await register();
@@ -84,7 +92,9 @@ describe('the instance lease', () => {
     const agent = await register();
     // A sweep fenced the lease and stopped there.
     const lease = await leaseItem(agent.instanceId);
-    expect(await writeLease(berth.ctx, CLUSTER, agent.instanceId, lease, (l) => l && { ...l, fenced: true })).toBe(true);
+    expect(await writeLease(berth.ctx, CLUSTER, agent.instanceId, lease, (l) => l && { ...l, fenced: true })).toBe(
+      true,
+    );
 
     const refused = await poll(agent);
     expect(refused.status).toBe(409);
@@ -104,6 +114,9 @@ describe('the instance lease', () => {
     expect((await instanceItem(agent.instanceId))?.value.agentConnected).toBe(true);
 
     expect((await sweep(later, silentLogger)).disconnected).toBeGreaterThanOrEqual(1);
-    expect((await instanceItem(agent.instanceId))?.value).toMatchObject({ agentConnected: false, epoch: agent.epoch + 1 });
+    expect((await instanceItem(agent.instanceId))?.value).toMatchObject({
+      agentConnected: false,
+      epoch: agent.epoch + 1,
+    });
   });
 });

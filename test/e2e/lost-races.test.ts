@@ -22,13 +22,19 @@ describe('control operations that lose a race', () => {
     await berth?.stop();
   });
 
-  const racing = <T>(collection: Parameters<typeof racingStore<T>>[1], interfere: () => Promise<unknown>): ControlContext => ({
+  const racing = <T>(
+    collection: Parameters<typeof racingStore<T>>[1],
+    interfere: () => Promise<unknown>,
+  ): ControlContext => ({
     ...berth.ctx,
     store: racingStore(berth.ctx.store, collection, 1, async () => {
       await interfere();
     }),
   });
-  const definition = (family: string) => ({ family, containerDefinitions: [{ name: 'a', image: 'busybox', memory: 64 }] });
+  const definition = (family: string) => ({
+    family,
+    containerDefinitions: [{ name: 'a', image: 'busybox', memory: 64 }],
+  });
 
   it('registers the next revision when another registration took this one', async () => {
     const ctx = racing(taskDefinitions, () => registerTaskDefinition(berth.ctx, definition('raced')));
@@ -37,9 +43,15 @@ describe('control operations that lose a race', () => {
   });
 
   it('answers the cluster another CreateCluster made, without an error', async () => {
-    const ctx = racing(clusters, () => createCluster(berth.ctx, { clusterName: 'raced', tags: [{ key: 'by', value: 'winner' }] }));
+    const ctx = racing(clusters, () =>
+      createCluster(berth.ctx, { clusterName: 'raced', tags: [{ key: 'by', value: 'winner' }] }),
+    );
     const view = await createCluster(ctx, { clusterName: 'raced' });
-    expect(view.cluster).toMatchObject({ clusterName: 'raced', status: 'ACTIVE', tags: [{ key: 'by', value: 'winner' }] });
+    expect(view.cluster).toMatchObject({
+      clusterName: 'raced',
+      status: 'ACTIVE',
+      tags: [{ key: 'by', value: 'winner' }],
+    });
   });
 
   it('answers the pulse another sweep wrote when two sweeps race', async () => {

@@ -68,8 +68,20 @@ describe('an agent whose state directory was lost', { timeout: 150_000 }, () => 
     mkdirSync(stateDir);
     child = spawn(
       process.execPath,
-      [launcher, '--endpoint', berth.endpoint, '--cluster', CLUSTER, '--state-dir', stateDir, '--no-imds', '--log-level', 'warn',
-        '--registration-token', await berth.registrationToken(CLUSTER)],
+      [
+        launcher,
+        '--endpoint',
+        berth.endpoint,
+        '--cluster',
+        CLUSTER,
+        '--state-dir',
+        stateDir,
+        '--no-imds',
+        '--log-level',
+        'warn',
+        '--registration-token',
+        await berth.registrationToken(CLUSTER),
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     child.stderr?.on('data', (chunk: Buffer) => {
@@ -82,8 +94,13 @@ describe('an agent whose state directory was lost', { timeout: 150_000 }, () => 
       },
       { timeoutMs: 30_000, what: `the first agent to register (${stderr})` },
     );
-    await berth.ecs.send(new CreateServiceCommand({ cluster: CLUSTER, serviceName: 'lsd', taskDefinition: 'lsd', desiredCount: 2 }));
-    await waitFor(async () => ((await runningTasks()).length === 2 ? true : undefined), { timeoutMs: 60_000, what: '2 RUNNING' });
+    await berth.ecs.send(
+      new CreateServiceCommand({ cluster: CLUSTER, serviceName: 'lsd', taskDefinition: 'lsd', desiredCount: 2 }),
+    );
+    await waitFor(async () => ((await runningTasks()).length === 2 ? true : undefined), {
+      timeoutMs: 60_000,
+      what: '2 RUNNING',
+    });
     const oldContainers = await containersLabelled({ 'com.berth.instance-id': oldInstance });
     expect(oldContainers).toHaveLength(2);
 
@@ -107,19 +124,24 @@ describe('an agent whose state directory was lost', { timeout: 150_000 }, () => 
     expect(newInstance).not.toBe(oldInstance);
 
     await waitFor(
-      async () => ((await containersLabelled({ 'com.berth.instance-id': oldInstance }, true)).length === 0 ? true : undefined),
+      async () =>
+        (await containersLabelled({ 'com.berth.instance-id': oldInstance }, true)).length === 0 ? true : undefined,
       { timeoutMs: 60_000, intervalMs: 250, what: 'the old instance’s containers to be removed' },
     );
     const tasks = await waitFor(
       async () => {
         const running = await runningTasks();
-        return running.length === 2 && running.every((t) => t.containerInstanceArn?.endsWith(newInstance)) ? running : undefined;
+        return running.length === 2 && running.every((t) => t.containerInstanceArn?.endsWith(newInstance))
+          ? running
+          : undefined;
       },
       { timeoutMs: 60_000, intervalMs: 250, what: 'the service’s 2 tasks RUNNING on the new instance' },
     );
     const running = await containersLabelled({ 'com.berth.cluster': CLUSTER });
     expect(running).toHaveLength(2);
-    expect(await containersLabelled({ 'com.berth.cluster': CLUSTER, 'com.berth.instance-id': newInstance })).toHaveLength(2);
+    expect(
+      await containersLabelled({ 'com.berth.cluster': CLUSTER, 'com.berth.instance-id': newInstance }),
+    ).toHaveLength(2);
     expect(tasks).toHaveLength(2);
   });
 });

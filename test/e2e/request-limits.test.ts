@@ -46,7 +46,11 @@ describe('request limits', () => {
     });
     const text = await response.text();
     const json = JSON.parse(text) as { message?: string };
-    return { status: response.status, type: response.headers.get('x-amzn-errortype') ?? undefined, message: json.message ?? '' };
+    return {
+      status: response.status,
+      type: response.headers.get('x-amzn-errortype') ?? undefined,
+      message: json.message ?? '',
+    };
   }
 
   async function definitionArns(): Promise<string[]> {
@@ -72,7 +76,12 @@ describe('request limits', () => {
         new RegisterTaskDefinitionCommand({
           family: 'huge',
           containerDefinitions: [
-            { name: 'app', image: 'busybox', memory: 64, environment: [{ name: 'BIG', value: 'x'.repeat(500 * 1024) }] },
+            {
+              name: 'app',
+              image: 'busybox',
+              memory: 64,
+              environment: [{ name: 'BIG', value: 'x'.repeat(500 * 1024) }],
+            },
           ],
         }),
       ),
@@ -101,7 +110,10 @@ describe('request limits', () => {
     ['an unknown key', { logDriver: 'json-file', colour: 'blue' }],
   ])('refuses a logConfiguration with %s as a 4xx', async (_what, logConfiguration) => {
     const before = await definitionArns();
-    const body = { family: 'oddlog', containerDefinitions: [{ name: 'app', image: 'busybox', memory: 64, logConfiguration }] };
+    const body = {
+      family: 'oddlog',
+      containerDefinitions: [{ name: 'app', image: 'busybox', memory: 64, logConfiguration }],
+    };
     const writes = berth.ctx.store.stats.writes;
     const answer = await raw('RegisterTaskDefinition', JSON.stringify(body));
     expect(answer.status).toBe(400);
@@ -124,7 +136,9 @@ describe('request limits', () => {
             logConfiguration: { logDriver: 'json-file', options: { 'max-size': '1m' } },
           },
         ],
-        volumes: [{ name: 'v', dockerVolumeConfiguration: { scope: 'task', driver: 'local', driverOpts: { type: 'tmpfs' } } }],
+        volumes: [
+          { name: 'v', dockerVolumeConfiguration: { scope: 'task', driver: 'local', driverOpts: { type: 'tmpfs' } } },
+        ],
       }),
     );
     expect(registered.taskDefinition?.containerDefinitions?.[0]?.logConfiguration).toEqual({
@@ -137,7 +151,14 @@ describe('request limits', () => {
     const before = await definitionArns();
     const body = JSON.stringify({
       family: 'tenmegs',
-      containerDefinitions: [{ name: 'app', image: 'busybox', memory: 64, environment: [{ name: 'X', value: 'x'.repeat(10 * 1024 * 1024) }] }],
+      containerDefinitions: [
+        {
+          name: 'app',
+          image: 'busybox',
+          memory: 64,
+          environment: [{ name: 'X', value: 'x'.repeat(10 * 1024 * 1024) }],
+        },
+      ],
     });
     const writes = berth.ctx.store.stats.writes;
     const answer = await raw('RegisterTaskDefinition', body);
@@ -147,9 +168,37 @@ describe('request limits', () => {
   });
 
   it.each([
-    ['RunTask with six placement strategies', 'RunTask', { cluster: CLUSTER, taskDefinition: 'limited', placementStrategy: Array.from({ length: 6 }, () => ({ type: 'random' })) }, /placementStrategy/],
-    ['RunTask with eleven placement constraints', 'RunTask', { cluster: CLUSTER, taskDefinition: 'limited', placementConstraints: Array.from({ length: 11 }, () => ({ type: 'distinctInstance' })) }, /placementConstraints/],
-    ['CreateService with six placement strategies', 'CreateService', { cluster: CLUSTER, serviceName: 's', taskDefinition: 'limited', placementStrategy: Array.from({ length: 6 }, () => ({ type: 'random' })) }, /placementStrategy/],
+    [
+      'RunTask with six placement strategies',
+      'RunTask',
+      {
+        cluster: CLUSTER,
+        taskDefinition: 'limited',
+        placementStrategy: Array.from({ length: 6 }, () => ({ type: 'random' })),
+      },
+      /placementStrategy/,
+    ],
+    [
+      'RunTask with eleven placement constraints',
+      'RunTask',
+      {
+        cluster: CLUSTER,
+        taskDefinition: 'limited',
+        placementConstraints: Array.from({ length: 11 }, () => ({ type: 'distinctInstance' })),
+      },
+      /placementConstraints/,
+    ],
+    [
+      'CreateService with six placement strategies',
+      'CreateService',
+      {
+        cluster: CLUSTER,
+        serviceName: 's',
+        taskDefinition: 'limited',
+        placementStrategy: Array.from({ length: 6 }, () => ({ type: 'random' })),
+      },
+      /placementStrategy/,
+    ],
   ])('refuses %s (ECS allows five strategies and ten constraints)', async (_what, target, body, message) => {
     const writes = berth.ctx.store.stats.writes;
     const answer = await raw(target, JSON.stringify(body));
@@ -168,13 +217,24 @@ describe('request limits', () => {
       ['memory below 6 MiB', { name: 'app', memory: 5 }, InvalidParameterException, /containerOverrides\.0\.memory/],
       ['memoryReservation 0', { name: 'app', memoryReservation: 0 }, InvalidParameterException, /memoryReservation/],
       ['negative cpu', { name: 'app', cpu: -1 }, InvalidParameterException, /containerOverrides\.0\.cpu/],
-      ['memory below the reservation', { name: 'app', memory: 32 }, ClientException, /memoryReservation \(64\).*memory \(32\)/],
+      [
+        'memory below the reservation',
+        { name: 'app', memory: 32 },
+        ClientException,
+        /memoryReservation \(64\).*memory \(32\)/,
+      ],
       ['an unknown container', { name: 'ghost', memory: 64 }, InvalidParameterException, /ghost/],
       ['overrides over 8192 characters', { name: 'app', command: ['x'.repeat(9000)] }, ClientException, /8192/],
     ])('refuses %s and runs nothing', async (_what, override, type, message) => {
       const before = await taskCount();
       const error = await refusedWithoutWrites(() =>
-        berth.ecs.send(new RunTaskCommand({ cluster: CLUSTER, taskDefinition: 'limited', overrides: { containerOverrides: [override] } })),
+        berth.ecs.send(
+          new RunTaskCommand({
+            cluster: CLUSTER,
+            taskDefinition: 'limited',
+            overrides: { containerOverrides: [override] },
+          }),
+        ),
       );
       expect(error).toBeInstanceOf(type);
       expect((error as Error).message).toMatch(message);

@@ -17,7 +17,10 @@ describe('the scheduler', () => {
     berth = await startBerth();
     await berth.ecs.send(new CreateClusterCommand({ clusterName: 'sched' }));
     await berth.ecs.send(
-      new RegisterTaskDefinitionCommand({ family: 's', containerDefinitions: [{ name: 'a', image: 'a', memory: 100 }] }),
+      new RegisterTaskDefinitionCommand({
+        family: 's',
+        containerDefinitions: [{ name: 'a', image: 'a', memory: 100 }],
+      }),
     );
     await registerInstance(berth, 'sched', { cpu: 1024, memory: 1000 });
     await registerInstance(berth, 'sched', { cpu: 1024, memory: 1000 });
@@ -38,7 +41,8 @@ describe('the scheduler', () => {
     const all = (await readAll(berth.ctx.store, tasks, 'TASK#sched')).map((t) => t.value);
     const instances = (await readAll(berth.ctx.store, containerInstances, 'INSTANCE#sched')).map((i) => i.value);
     const holders = new Map<string, string[]>();
-    for (const i of instances) for (const id of Object.keys(i.assignments)) holders.set(id, [...(holders.get(id) ?? []), i.id]);
+    for (const i of instances)
+      for (const id of Object.keys(i.assignments)) holders.set(id, [...(holders.get(id) ?? []), i.id]);
     for (const t of all) {
       expect(t.lastStatus).toBe('PENDING');
       expect(holders.get(t.taskId)).toEqual([t.containerInstanceId]);
@@ -58,9 +62,16 @@ describe('the scheduler', () => {
   });
 
   it('fails every message of a cluster whose pass fails, so the group keeps its order', async () => {
-    const broken = { ...berth.ctx, store: { ...berth.ctx.store, query: async () => Promise.reject(new Error('table unavailable')) } };
+    const broken = {
+      ...berth.ctx,
+      store: { ...berth.ctx.store, query: async () => Promise.reject(new Error('table unavailable')) },
+    };
     const body = JSON.stringify({ cluster: 'sched', reason: 'test', requestedAt: 1 });
-    const response = await processBatch(broken, { Records: [record('a', body, 'sched'), record('b', body, 'sched')] }, silentLogger);
+    const response = await processBatch(
+      broken,
+      { Records: [record('a', body, 'sched'), record('b', body, 'sched')] },
+      silentLogger,
+    );
     expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['a', 'b']);
   });
 });

@@ -20,7 +20,10 @@ describe('service API', () => {
     berth = await startBerth();
     await berth.ecs.send(new CreateClusterCommand({ clusterName: 'svc' }));
     await berth.ecs.send(
-      new RegisterTaskDefinitionCommand({ family: 'api', containerDefinitions: [{ name: 'a', image: 'busybox', memory: 64 }] }),
+      new RegisterTaskDefinitionCommand({
+        family: 'api',
+        containerDefinitions: [{ name: 'a', image: 'busybox', memory: 64 }],
+      }),
     );
     await registerInstance(berth, 'svc', { cpu: 2048, memory: 2048 });
   });
@@ -29,16 +32,30 @@ describe('service API', () => {
   });
 
   it('creates a service that places its tasks, idempotently with a clientToken', async () => {
-    const request = { cluster: 'svc', serviceName: 'api', taskDefinition: 'api', desiredCount: 3, clientToken: 'tok-1' };
+    const request = {
+      cluster: 'svc',
+      serviceName: 'api',
+      taskDefinition: 'api',
+      desiredCount: 3,
+      clientToken: 'tok-1',
+    };
     const created = await berth.ecs.send(new CreateServiceCommand(request));
-    expect(created.service).toMatchObject({ serviceName: 'api', status: 'ACTIVE', desiredCount: 3, schedulingStrategy: 'REPLICA' });
+    expect(created.service).toMatchObject({
+      serviceName: 'api',
+      status: 'ACTIVE',
+      desiredCount: 3,
+      schedulingStrategy: 'REPLICA',
+    });
     expect(created.service?.deployments?.[0]).toMatchObject({ status: 'PRIMARY', rolloutState: 'IN_PROGRESS' });
     const again = await berth.ecs.send(new CreateServiceCommand(request));
     expect(again.service?.serviceArn).toBe(created.service?.serviceArn);
-    await waitFor(async () => {
-      const tasks = await berth.ecs.send(new ListTasksCommand({ cluster: 'svc', serviceName: 'api' }));
-      return tasks.taskArns?.length === 3 ? true : undefined;
-    }, { what: 'three service tasks' });
+    await waitFor(
+      async () => {
+        const tasks = await berth.ecs.send(new ListTasksCommand({ cluster: 'svc', serviceName: 'api' }));
+        return tasks.taskArns?.length === 3 ? true : undefined;
+      },
+      { what: 'three service tasks' },
+    );
     const described = await berth.ecs.send(new DescribeServicesCommand({ cluster: 'svc', services: ['api'] }));
     expect(described.services?.[0]?.events?.some((e) => /has started 3 tasks/.test(e.message ?? ''))).toBe(true);
     const listed = await berth.ecs.send(new ListServicesCommand({ cluster: 'svc' }));
@@ -47,9 +64,14 @@ describe('service API', () => {
 
   it('starts a new deployment on UpdateService with a new revision', async () => {
     await berth.ecs.send(
-      new RegisterTaskDefinitionCommand({ family: 'api', containerDefinitions: [{ name: 'a', image: 'busybox', memory: 64, command: ['v2'] }] }),
+      new RegisterTaskDefinitionCommand({
+        family: 'api',
+        containerDefinitions: [{ name: 'a', image: 'busybox', memory: 64, command: ['v2'] }],
+      }),
     );
-    const updated = await berth.ecs.send(new UpdateServiceCommand({ cluster: 'svc', service: 'api', taskDefinition: 'api:2' }));
+    const updated = await berth.ecs.send(
+      new UpdateServiceCommand({ cluster: 'svc', service: 'api', taskDefinition: 'api:2' }),
+    );
     expect(updated.service?.deployments?.map((d) => d.status)).toEqual(['PRIMARY', 'ACTIVE']);
     expect(updated.service?.taskDefinition).toMatch(/task-definition\/api:2$/);
     const deployments = await berth.ecs.send(new ListServiceDeploymentsCommand({ cluster: 'svc', service: 'api' }));
@@ -58,15 +80,35 @@ describe('service API', () => {
   });
 
   it.each([
-    ['a negative desiredCount', { serviceName: 'x1', taskDefinition: 'api', desiredCount: -1 }, 'InvalidParameterException', /desiredCount/],
+    [
+      'a negative desiredCount',
+      { serviceName: 'x1', taskDefinition: 'api', desiredCount: -1 },
+      'InvalidParameterException',
+      /desiredCount/,
+    ],
     [
       'minimumHealthyPercent above maximumPercent',
-      { serviceName: 'x2', taskDefinition: 'api', desiredCount: 1, deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 50 } },
+      {
+        serviceName: 'x2',
+        taskDefinition: 'api',
+        desiredCount: 1,
+        deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 50 },
+      },
       'InvalidParameterException',
       /minimumHealthyPercent \(100\) must not be above maximumPercent \(50\)/,
     ],
-    ['an unknown task definition', { serviceName: 'x3', taskDefinition: 'nope', desiredCount: 1 }, 'ClientException', /task definition/],
-    ['a name already in use', { serviceName: 'api', taskDefinition: 'api', desiredCount: 1 }, 'InvalidParameterException', /not idempotent/],
+    [
+      'an unknown task definition',
+      { serviceName: 'x3', taskDefinition: 'nope', desiredCount: 1 },
+      'ClientException',
+      /task definition/,
+    ],
+    [
+      'a name already in use',
+      { serviceName: 'api', taskDefinition: 'api', desiredCount: 1 },
+      'InvalidParameterException',
+      /not idempotent/,
+    ],
     [
       'a name already in use with another clientToken',
       { serviceName: 'api', taskDefinition: 'api', desiredCount: 3, clientToken: 'tok-2' },
@@ -86,7 +128,9 @@ describe('service API', () => {
     await berth.queue.whenIdle(10_000);
     const writes = berth.ctx.store.stats.writes;
     const error = await berth.ecs
-      .send(new UpdateServiceCommand({ cluster: 'svc', service: 'api', deploymentConfiguration: { maximumPercent: 90 } }))
+      .send(
+        new UpdateServiceCommand({ cluster: 'svc', service: 'api', deploymentConfiguration: { maximumPercent: 90 } }),
+      )
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'InvalidParameterException' });
     expect(berth.ctx.store.stats.writes).toBe(writes);

@@ -32,7 +32,12 @@ describe('a service whose containers are killed from outside', { timeout: 240_00
 
   async function runningCount(): Promise<number> {
     const { berth } = cluster;
-    const arns = (await berth.ecs.send(new ListTasksCommand({ cluster: CLUSTER, serviceName: 'victim', desiredStatus: 'RUNNING' }))).taskArns ?? [];
+    const arns =
+      (
+        await berth.ecs.send(
+          new ListTasksCommand({ cluster: CLUSTER, serviceName: 'victim', desiredStatus: 'RUNNING' }),
+        )
+      ).taskArns ?? [];
     if (arns.length === 0) return 0;
     const tasks = (await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: arns }))).tasks ?? [];
     return tasks.filter((t) => t.lastStatus === 'RUNNING').length;
@@ -70,7 +75,10 @@ describe('a service whose containers are killed from outside', { timeout: 240_00
     // 45 s at most: the length of the fault, not an assertion.
     const killer = killContainersRepeatedly({ 'com.berth.cluster': CLUSTER }, 2_000);
     try {
-      await waitFor(() => (killer.killed >= 4 * DESIRED ? true : undefined), { timeoutMs: 45_000, intervalMs: 250 }).catch(() => false);
+      await waitFor(() => (killer.killed >= 4 * DESIRED ? true : undefined), {
+        timeoutMs: 45_000,
+        intervalMs: 250,
+      }).catch(() => false);
     } finally {
       await killer.stop();
     }

@@ -48,7 +48,10 @@ describe('services on real containers', { timeout: 150_000 }, () => {
   }
 
   async function listed(name: string, desiredStatus: 'RUNNING' | 'STOPPED'): Promise<string[]> {
-    return (await berth.ecs.send(new ListTasksCommand({ cluster: CLUSTER, serviceName: name, desiredStatus }))).taskArns ?? [];
+    return (
+      (await berth.ecs.send(new ListTasksCommand({ cluster: CLUSTER, serviceName: name, desiredStatus }))).taskArns ??
+      []
+    );
   }
 
   async function serviceTasks(name: string): Promise<Task[]> {
@@ -77,7 +80,8 @@ describe('services on real containers', { timeout: 150_000 }, () => {
     return out.services?.[0] as Service;
   }
 
-  const healthy = (t: Task) => t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING' && t.healthStatus !== 'UNHEALTHY';
+  const healthy = (t: Task) =>
+    t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING' && t.healthStatus !== 'UNHEALTHY';
   const occupying = (t: Task) => t.lastStatus !== 'STOPPED';
 
   it('runs 4 tasks across both instances', async () => {
@@ -89,7 +93,11 @@ describe('services on real containers', { timeout: 150_000 }, () => {
         taskDefinition: 'web',
         desiredCount: 4,
         placementStrategy: [{ type: 'spread', field: 'instanceId' }],
-        deploymentConfiguration: { minimumHealthyPercent: 50, maximumPercent: 150, deploymentCircuitBreaker: { enable: true, rollback: true } },
+        deploymentConfiguration: {
+          minimumHealthyPercent: 50,
+          maximumPercent: 150,
+          deploymentCircuitBreaker: { enable: true, rollback: true },
+        },
       }),
     );
     const running = await waitFor(
@@ -100,10 +108,13 @@ describe('services on real containers', { timeout: 150_000 }, () => {
       { timeoutMs: 60_000, what: '4 RUNNING tasks' },
     );
     expect(new Set(running.map((t) => t.containerInstanceArn)).size).toBe(2);
-    const service = await waitFor(async () => {
-      const s = await describe1('web');
-      return s.deployments?.[0]?.rolloutState === 'COMPLETED' ? s : undefined;
-    }, { timeoutMs: 30_000, what: 'the first deployment to complete' });
+    const service = await waitFor(
+      async () => {
+        const s = await describe1('web');
+        return s.deployments?.[0]?.rolloutState === 'COMPLETED' ? s : undefined;
+      },
+      { timeoutMs: 30_000, what: 'the first deployment to complete' },
+    );
     expect(service.events?.some((e) => /has reached a steady state/.test(e.message ?? ''))).toBe(true);
   });
 

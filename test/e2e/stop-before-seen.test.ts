@@ -37,7 +37,11 @@ describe('a task stopped before its agent saw it', { timeout: 240_000 }, () => {
         containerDefinitions: [{ name: 'app', image, memory: 16, cpu: 8, command: ['sleep', '600'], stopTimeout: 1 }],
       }),
     );
-    agent = new AgentProcess({ endpoint: berth.endpoint, cluster: CLUSTER, registrationToken: () => berth.registrationToken(CLUSTER) });
+    agent = new AgentProcess({
+      endpoint: berth.endpoint,
+      cluster: CLUSTER,
+      registrationToken: () => berth.registrationToken(CLUSTER),
+    });
     await agent.start();
     await waitFor(async () => ((await instance())?.agentConnected ? true : undefined), {
       timeoutMs: 60_000,
@@ -87,12 +91,17 @@ describe('a task stopped before its agent saw it', { timeout: 240_000 }, () => {
     const { tasks = [] } = await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: arns }));
     expect(tasks.every((t) => t.stopCode === 'UserInitiated' && t.stoppedAt !== undefined)).toBe(true);
 
-    const amount = (i: ContainerInstance | undefined, kind: 'registeredResources' | 'remainingResources', name: string) =>
-      i?.[kind]?.find((r) => r.name === name)?.integerValue;
+    const amount = (
+      i: ContainerInstance | undefined,
+      kind: 'registeredResources' | 'remainingResources',
+      name: string,
+    ) => i?.[kind]?.find((r) => r.name === name)?.integerValue;
     const freed = await waitFor(
       async () => {
         const i = await instance();
-        const full = ['CPU', 'MEMORY'].every((n) => amount(i, 'remainingResources', n) === amount(i, 'registeredResources', n));
+        const full = ['CPU', 'MEMORY'].every(
+          (n) => amount(i, 'remainingResources', n) === amount(i, 'registeredResources', n),
+        );
         return full && i?.pendingTasksCount === 0 ? i : undefined;
       },
       { timeoutMs: 30_000, intervalMs: 250, what: 'the instance to get all its capacity back' },

@@ -29,7 +29,9 @@ describe('StopTask under concurrency', { timeout: 240_000 }, () => {
     await cluster.berth.ecs.send(
       new RegisterTaskDefinitionCommand({
         family: 'race',
-        containerDefinitions: [{ name: 'app', image: cluster.image, memory: 16, cpu: 8, command: ['sleep', '600'], stopTimeout: 1 }],
+        containerDefinitions: [
+          { name: 'app', image: cluster.image, memory: 16, cpu: 8, command: ['sleep', '600'], stopTimeout: 1 },
+        ],
       }),
     );
   });
@@ -42,7 +44,12 @@ describe('StopTask under concurrency', { timeout: 240_000 }, () => {
     const errors: string[] = [];
     const arns: string[] = [];
     const client = async () => {
-      const ecs = new ECSClient({ endpoint: berth.endpoint, region: 'us-east-1', credentials: berth.credentials, maxAttempts: 1 });
+      const ecs = new ECSClient({
+        endpoint: berth.endpoint,
+        region: 'us-east-1',
+        credentials: berth.credentials,
+        maxAttempts: 1,
+      });
       try {
         for (let round = 0; round < ROUNDS; round++) {
           const run = await ecs.send(new RunTaskCommand({ cluster: CLUSTER, taskDefinition: 'race' }));
@@ -66,7 +73,9 @@ describe('StopTask under concurrency', { timeout: 240_000 }, () => {
     const unfinished = async () => {
       const left: string[] = [];
       for (let i = 0; i < arns.length; i += 100) {
-        const { tasks = [] } = await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: arns.slice(i, i + 100) }));
+        const { tasks = [] } = await berth.ecs.send(
+          new DescribeTasksCommand({ cluster: CLUSTER, tasks: arns.slice(i, i + 100) }),
+        );
         left.push(...tasks.filter((t) => t.lastStatus !== 'STOPPED').map((t) => `${t.taskArn} ${t.lastStatus}`));
       }
       return left;
@@ -83,7 +92,10 @@ describe('StopTask under concurrency', { timeout: 240_000 }, () => {
     const instance = async () => {
       const listed = await berth.ecs.send(new ListContainerInstancesCommand({ cluster: CLUSTER }));
       const described = await berth.ecs.send(
-        new DescribeContainerInstancesCommand({ cluster: CLUSTER, containerInstances: listed.containerInstanceArns ?? [] }),
+        new DescribeContainerInstancesCommand({
+          cluster: CLUSTER,
+          containerInstances: listed.containerInstanceArns ?? [],
+        }),
       );
       return described.containerInstances?.[0];
     };
@@ -92,7 +104,9 @@ describe('StopTask under concurrency', { timeout: 240_000 }, () => {
     const settled = await waitFor(
       async () => {
         const i = await instance();
-        const free = ['CPU', 'MEMORY'].every((n) => amount(i?.remainingResources, n) === amount(i?.registeredResources, n));
+        const free = ['CPU', 'MEMORY'].every(
+          (n) => amount(i?.remainingResources, n) === amount(i?.registeredResources, n),
+        );
         return free && i?.pendingTasksCount === 0 && i.runningTasksCount === 0 ? i : undefined;
       },
       { timeoutMs: 60_000, intervalMs: 500, what: 'the instance to get all its capacity back' },

@@ -39,7 +39,11 @@ describe('task secrets through dev mode', { timeout: 120_000 }, () => {
     const code = await runBerth(['secrets', 'put', 'db', '--value-stdin'], {
       stdout: () => {},
       stderr: () => {},
-      env: { BERTH_ENDPOINT: berth.endpoint, AWS_ACCESS_KEY_ID: berth.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: berth.credentials.secretAccessKey },
+      env: {
+        BERTH_ENDPOINT: berth.endpoint,
+        AWS_ACCESS_KEY_ID: berth.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: berth.credentials.secretAccessKey,
+      },
       readStdin: async () => value,
     });
     expect(code).toBe(0);
@@ -61,11 +65,14 @@ describe('task secrets through dev mode', { timeout: 120_000 }, () => {
     );
     const run = await berth.ecs.send(new RunTaskCommand({ cluster: CLUSTER, taskDefinition: 'secret-reader' }));
     const arn = run.tasks?.[0]?.taskArn ?? '';
-    const stopped = await waitFor(async () => {
-      const out = await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [arn] }));
-      const task: Task | undefined = out.tasks?.[0];
-      return task?.lastStatus === 'STOPPED' ? out : undefined;
-    }, { timeoutMs: 60_000, what: 'the task to stop' });
+    const stopped = await waitFor(
+      async () => {
+        const out = await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [arn] }));
+        const task: Task | undefined = out.tasks?.[0];
+        return task?.lastStatus === 'STOPPED' ? out : undefined;
+      },
+      { timeoutMs: 60_000, what: 'the task to stop' },
+    );
     expect(stopped.tasks?.[0]?.containers?.[0]?.exitCode).toBe(0);
     const state = await Promise.all(
       (await readdir(join(agent.stateDir, 'tasks'))).map((f) => readFile(join(agent.stateDir, 'tasks', f), 'utf8')),
@@ -77,7 +84,11 @@ describe('task secrets through dev mode', { timeout: 120_000 }, () => {
     const code = await runBerth(['secrets', 'put', ...args, '--value-stdin'], {
       stdout: () => {},
       stderr: () => {},
-      env: { BERTH_ENDPOINT: berth.endpoint, AWS_ACCESS_KEY_ID: berth.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: berth.credentials.secretAccessKey },
+      env: {
+        BERTH_ENDPOINT: berth.endpoint,
+        AWS_ACCESS_KEY_ID: berth.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: berth.credentials.secretAccessKey,
+      },
       readStdin: async () => secretValue,
     });
     expect(code).toBe(0);
@@ -88,7 +99,15 @@ describe('task secrets through dev mode', { timeout: 120_000 }, () => {
     await berth.ecs.send(
       new RegisterTaskDefinitionCommand({
         family,
-        containerDefinitions: [{ name: 'app', image, memory: 32, command: ['sh', '-c', 'echo "$DB"; [ -n "$DB" ]'], secrets: [{ name: 'DB', valueFrom: `berth:secret:${secret}` }] }],
+        containerDefinitions: [
+          {
+            name: 'app',
+            image,
+            memory: 32,
+            command: ['sh', '-c', 'echo "$DB"; [ -n "$DB" ]'],
+            secrets: [{ name: 'DB', valueFrom: `berth:secret:${secret}` }],
+          },
+        ],
       }),
     );
   }
@@ -99,10 +118,13 @@ describe('task secrets through dev mode', { timeout: 120_000 }, () => {
     await registerPrinter('limited-reader', 'elsewhere-only');
     const run = await berth.ecs.send(new RunTaskCommand({ cluster: CLUSTER, taskDefinition: 'limited-reader' }));
     const arn = run.tasks?.[0]?.taskArn ?? '';
-    const stopped = await waitFor(async () => {
-      const out = await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [arn] }));
-      return out.tasks?.[0]?.lastStatus === 'STOPPED' ? out.tasks[0] : undefined;
-    }, { timeoutMs: 60_000, what: 'the task to stop' });
+    const stopped = await waitFor(
+      async () => {
+        const out = await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [arn] }));
+        return out.tasks?.[0]?.lastStatus === 'STOPPED' ? out.tasks[0] : undefined;
+      },
+      { timeoutMs: 60_000, what: 'the task to stop' },
+    );
     expect(stopped.stopCode).toBe('TaskFailedToStart');
     expect(stopped.stoppedReason).toMatch(/SecretNotAllowed|may not be used/);
     expect(stopped.containers?.[0]?.exitCode).toBeUndefined();
@@ -118,17 +140,32 @@ describe('task secrets through dev mode', { timeout: 120_000 }, () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         name: 'tenant',
-        policy: { Statement: [{ Effect: 'Allow', Action: ['ecs:*'], Resource: [`${arn}:cluster/${CLUSTER}`, `${arn}:task-definition/*`] }] },
+        policy: {
+          Statement: [
+            { Effect: 'Allow', Action: ['ecs:*'], Resource: [`${arn}:cluster/${CLUSTER}`, `${arn}:task-definition/*`] },
+          ],
+        },
       }),
     });
     const { accessKey } = createAccessKeyResponse.parse(await response.json());
-    const tenant = new ECSClient({ endpoint: berth.endpoint, region: 'us-east-1', credentials: accessKey, maxAttempts: 1 });
+    const tenant = new ECSClient({
+      endpoint: berth.endpoint,
+      region: 'us-east-1',
+      credentials: accessKey,
+      maxAttempts: 1,
+    });
     try {
       const refused = tenant.send(
-        new RunTaskCommand({ cluster: CLUSTER, taskDefinition: 'admin-reader', overrides: { containerOverrides: [{ name: 'app', command: ['env'] }] } }),
+        new RunTaskCommand({
+          cluster: CLUSTER,
+          taskDefinition: 'admin-reader',
+          overrides: { containerOverrides: [{ name: 'app', command: ['env'] }] },
+        }),
       );
       await expect(refused).rejects.toBeInstanceOf(AccessDeniedException);
-      await expect(refused).rejects.toThrow(/berth:UseSecret on resource: arn:aws:berth:us-east-1:000000000000:secret\/admins-only/);
+      await expect(refused).rejects.toThrow(
+        /berth:UseSecret on resource: arn:aws:berth:us-east-1:000000000000:secret\/admins-only/,
+      );
     } finally {
       tenant.destroy();
     }

@@ -46,10 +46,13 @@ describe('tasks on real containers through dev mode', { timeout: 120_000 }, () =
   }
 
   const until = (arn: string, ok: (t: Task) => boolean, what: string) =>
-    waitFor(async () => {
-      const t = await describeTask(arn);
-      return ok(t) ? t : undefined;
-    }, { timeoutMs: 60_000, what });
+    waitFor(
+      async () => {
+        const t = await describeTask(arn);
+        return ok(t) ? t : undefined;
+      },
+      { timeoutMs: 60_000, what },
+    );
 
   it('runs busybox httpd on a dynamic host port that answers on loopback', async () => {
     const arn = await runOne('httpd', {
@@ -62,17 +65,25 @@ describe('tasks on real containers through dev mode', { timeout: 120_000 }, () =
     const binding = task.containers?.[0]?.networkBindings?.[0];
     expect(binding).toMatchObject({ containerPort: 8080, protocol: 'tcp' });
     expect(binding?.hostPort).toBeGreaterThan(0);
-    const answer = await waitFor(async () => {
-      const r = await fetch(`http://127.0.0.1:${binding?.hostPort}/`).catch(() => undefined);
-      return r ? r.status : undefined;
-    }, { what: 'httpd to answer' });
+    const answer = await waitFor(
+      async () => {
+        const r = await fetch(`http://127.0.0.1:${binding?.hostPort}/`).catch(() => undefined);
+        return r ? r.status : undefined;
+      },
+      { what: 'httpd to answer' },
+    );
     expect([200, 403, 404]).toContain(answer);
     expect(task.startedAt).toBeDefined();
     expect(task.pullStartedAt).toBeDefined();
 
     // cpu and memory limits reach the engine.
     const [id] = await containersLabelled({ 'com.berth.task-id': arn.split('/').pop() ?? '' });
-    const { stdout } = await run('docker', ['inspect', '--format', '{{.HostConfig.Memory}} {{.HostConfig.CpuShares}}', id ?? '']);
+    const { stdout } = await run('docker', [
+      'inspect',
+      '--format',
+      '{{.HostConfig.Memory}} {{.HostConfig.CpuShares}}',
+      id ?? '',
+    ]);
     expect(stdout.trim()).toBe(`${32 * 1024 * 1024} 128`);
   });
 

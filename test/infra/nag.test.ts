@@ -101,7 +101,11 @@ const wiringCases: readonly WiringCase[] = [
     acknowledged: [reEncrypt],
     failure: /IAM5\[Action::kms:GenerateDataKey\*\]/,
   },
-  { name: 'acknowledging each finding by its id passes', acknowledged: [reEncrypt, generateDataKey], failure: undefined },
+  {
+    name: 'acknowledging each finding by its id passes',
+    acknowledged: [reEncrypt, generateDataKey],
+    failure: undefined,
+  },
 ];
 
 describe('addBerthChecks', () => {

@@ -14,7 +14,7 @@ const outOfRange = [
   { prop: 'pollIntervalSeconds', value: 301, message: /pollIntervalSeconds must be at most 300, got 301/ },
 ] as const;
 
-describe('numeric stack props are checked at synthesis with the functions\' bounds', () => {
+describe("numeric stack props are checked at synthesis with the functions' bounds", () => {
   it.each(outOfRange)('a BerthStack with $prop $value does not synthesize', ({ prop, value, message }) => {
     const app = new App();
     expect(() => new BerthStack(app, 'Berth', { [prop]: value })).toThrow(message);
@@ -32,16 +32,20 @@ describe('numeric stack props are checked at synthesis with the functions\' boun
     }
   });
 
-  it('an unset prop deploys the functions\' default', () => {
+  it("an unset prop deploys the functions' default", () => {
     expect(boundedSetting('heartbeatTtlSeconds', undefined, SETTING_BOUNDS.heartbeatTtlSeconds)).toBe('60');
     expect(parseEnvironment({})[ENVIRONMENT.heartbeatTtlSeconds]).toBe(60);
   });
 });
 
-describe('the functions\' environment in Lambda', () => {
+describe("the functions' environment in Lambda", () => {
   it('requires the table name the stack sets, instead of defaulting to one', () => {
-    expect(() => parseLambdaEnvironment({ [ENVIRONMENT.queueUrl]: 'https://sqs.example/q.fifo' })).toThrow(ConfigurationError);
-    expect(() => parseLambdaEnvironment({ [ENVIRONMENT.queueUrl]: 'https://sqs.example/q.fifo' })).toThrow(/BERTH_TABLE_NAME/);
+    expect(() => parseLambdaEnvironment({ [ENVIRONMENT.queueUrl]: 'https://sqs.example/q.fifo' })).toThrow(
+      ConfigurationError,
+    );
+    expect(() => parseLambdaEnvironment({ [ENVIRONMENT.queueUrl]: 'https://sqs.example/q.fifo' })).toThrow(
+      /BERTH_TABLE_NAME/,
+    );
     expect(parseLambdaEnvironment({ [ENVIRONMENT.tableName]: 'berth-prod' })[ENVIRONMENT.tableName]).toBe('berth-prod');
   });
 

@@ -98,7 +98,9 @@ function resource<T>(schema: z.ZodType<T>, type: string, id: string): T {
 }
 
 function actionsOf(statements: readonly z.infer<typeof statementSchema>[]): string[] {
-  return statements.flatMap((statement) => (typeof statement.Action === 'string' ? [statement.Action] : statement.Action));
+  return statements.flatMap((statement) =>
+    typeof statement.Action === 'string' ? [statement.Action] : statement.Action,
+  );
 }
 
 /** Every action any policy attached to the role allows. */
@@ -187,7 +189,11 @@ describe('the Berth stack', () => {
 
   it('hides a reconcile message for at least six scheduler timeouts', () => {
     const queue = resource(queueSchema, 'AWS::SQS::Queue', logicalId(stack.state.reconcileQueue));
-    const scheduler = resource(functionSchema, 'AWS::Lambda::Function', logicalId(stack.controlPlane.scheduler.handler));
+    const scheduler = resource(
+      functionSchema,
+      'AWS::Lambda::Function',
+      logicalId(stack.controlPlane.scheduler.handler),
+    );
     expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * scheduler.Properties.Timeout);
   });
 
@@ -248,9 +254,7 @@ describe('the Berth stack', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
       State: 'ENABLED',
-      Targets: [
-        Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(stack.controlPlane.monitor.handler), 'Arn'] } }),
-      ],
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(stack.controlPlane.monitor.handler), 'Arn'] } })],
     });
   });
 

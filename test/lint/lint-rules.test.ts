@@ -13,7 +13,11 @@ const fixturePath = (name: string): string => fileURLToPath(new URL(`fixtures/${
 
 const cases: ReadonlyArray<{ fault: string; fixture: string; rules: string[] }> = [
   { fault: 'a floating promise', fixture: 'floating-promise', rules: ['@typescript-eslint/no-floating-promises'] },
-  { fault: 'an async callback where a void one is expected', fixture: 'misused-promise', rules: ['@typescript-eslint/no-misused-promises'] },
+  {
+    fault: 'an async callback where a void one is expected',
+    fixture: 'misused-promise',
+    rules: ['@typescript-eslint/no-misused-promises'],
+  },
   { fault: 'an await of a non-promise', fixture: 'await-thenable', rules: ['@typescript-eslint/await-thenable'] },
   { fault: 'a focused test', fixture: 'focused-test', rules: ['vitest/no-focused-tests'] },
   { fault: 'a skipped test', fixture: 'disabled-test', rules: ['vitest/no-disabled-tests'] },

@@ -15,7 +15,11 @@ import { ensureCluster } from '../../shared/control/clusters.ts';
 import type { ControlContext } from '../../shared/control/context.ts';
 import { ManualClock } from '../../shared/ports/clock.ts';
 import type { Store } from '../../shared/ports/store.ts';
-import { createRegistrationTokenResponse, registrationAnswer, rotationAnswer } from '../../shared/security/agent-credentials.ts';
+import {
+  createRegistrationTokenResponse,
+  registrationAnswer,
+  rotationAnswer,
+} from '../../shared/security/agent-credentials.ts';
 import { sign } from './support/signing.ts';
 
 const MINUTE = 60_000;
@@ -73,8 +77,10 @@ describe('agent credential lifetimes', () => {
     return { ...parsed, credential: parsed.credential };
   }
 
-  const poll = (instanceId: string, bearer: string) => agentCall('POST', `/instances/${instanceId}/poll`, bearer, { epoch: 1 });
-  const rotate = (instanceId: string, bearer: string) => agentCall('POST', `/instances/${instanceId}/credentials`, bearer);
+  const poll = (instanceId: string, bearer: string) =>
+    agentCall('POST', `/instances/${instanceId}/poll`, bearer, { epoch: 1 });
+  const rotate = (instanceId: string, bearer: string) =>
+    agentCall('POST', `/instances/${instanceId}/credentials`, bearer);
 
   it('expires a registration token after its ttl', async () => {
     const short = await token({ ttlSeconds: 60 });
@@ -92,7 +98,9 @@ describe('agent credential lifetimes', () => {
 
   it('lets exactly one of five racing registrations spend a single-use token', async () => {
     const single = await token();
-    const answers = await Promise.all([1, 2, 3, 4, 5].map(() => agentCall('POST', '/instances', single, registration())));
+    const answers = await Promise.all(
+      [1, 2, 3, 4, 5].map(() => agentCall('POST', '/instances', single, registration())),
+    );
     expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
     expect(answers.filter((a) => a.status === 401)).toHaveLength(4);
   });
@@ -107,7 +115,9 @@ describe('agent credential lifetimes', () => {
     expect(expired.status).toBe(401);
     expect(expired.json).toMatchObject({ code: 'ExpiredCredential' });
     // Nor can an expired credential re-attach its instance; a new registration token can.
-    expect((await agentCall('POST', '/instances', instance.credential.token, registration(instance.instanceId))).status).toBe(401);
+    expect(
+      (await agentCall('POST', '/instances', instance.credential.token, registration(instance.instanceId))).status,
+    ).toBe(401);
     const again = await register(await token(), instance.instanceId);
     expect(again.instanceId).toBe(instance.instanceId);
     expect((await poll(instance.instanceId, again.credential.token)).status).toBe(200);
@@ -140,12 +150,24 @@ describe('agent credential lifetimes', () => {
     expect((await rotate(instance.instanceId, old)).status).toBe(200);
     clock.advance(5 * MINUTE);
     // Another process has never seen the new credential; the instance's record still refuses the old one.
-    expect((await agentCall('POST', `/instances/${instance.instanceId}/credentials`, old, undefined, elsewhere())).status).toBe(401);
+    expect(
+      (await agentCall('POST', `/instances/${instance.instanceId}/credentials`, old, undefined, elsewhere())).status,
+    ).toBe(401);
   });
 
   it('verifies by computation: other processes accept the credential, and a poll reads no security item', async () => {
     const instance = await register(await token());
-    expect((await agentCall('POST', `/instances/${instance.instanceId}/poll`, instance.credential.token, { epoch: 1 }, elsewhere())).status).toBe(200);
+    expect(
+      (
+        await agentCall(
+          'POST',
+          `/instances/${instance.instanceId}/poll`,
+          instance.credential.token,
+          { epoch: 1 },
+          elsewhere(),
+        )
+      ).status,
+    ).toBe(200);
     const reads = berth.securityStore.stats.reads;
     for (let i = 0; i < 10; i++) expect((await poll(instance.instanceId, instance.credential.token)).status).toBe(200);
     expect(berth.securityStore.stats.reads).toBe(reads);
@@ -171,7 +193,12 @@ describe('agent credential lifetimes', () => {
     const created = createRegistrationTokenResponse.parse(made.json).registrationToken;
     expect(Date.parse(created.expiresAt)).toBe(clock.now() + HOUR);
     expect(created.uses).toBe(1);
-    for (const bad of [{ cluster: 'life', ttlSeconds: 86_401 }, { cluster: 'life', ttlSeconds: 59 }, { cluster: 'no such/name' }, { cluster: 'life', uses: 1001 }]) {
+    for (const bad of [
+      { cluster: 'life', ttlSeconds: 86_401 },
+      { cluster: 'life', ttlSeconds: 59 },
+      { cluster: 'no such/name' },
+      { cluster: 'life', uses: 1001 },
+    ]) {
       expect((await admin(bad)).status).toBe(400);
     }
   });
@@ -189,13 +216,21 @@ interface LifetimeBerth {
 }
 
 /** The API over an embedded DynamoDB with the security guard, on the test's clock and cipher. */
-async function startLifetimeBerth(clock: ManualClock, cipher: ReturnType<typeof ephemeralCipher>): Promise<LifetimeBerth> {
+async function startLifetimeBerth(
+  clock: ManualClock,
+  cipher: ReturnType<typeof ephemeralCipher>,
+): Promise<LifetimeBerth> {
   const dynamo = await startEmbeddedDynamoDb();
-  const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: dynamo.region, credentials: dynamo.credentials });
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: dynamo.region,
+    credentials: dynamo.credentials,
+  });
   const env = parseEnvironment({});
   await ensureTable(client, env.BERTH_TABLE_NAME);
   const queue = createInProcessQueue({ visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
-  const storeOf = () => createDynamoDbStore({ client: sdkCalls(client), tableName: env.BERTH_TABLE_NAME, now: () => clock.now() });
+  const storeOf = () =>
+    createDynamoDbStore({ client: sdkCalls(client), tableName: env.BERTH_TABLE_NAME, now: () => clock.now() });
   const ctx = controlContext(env, { store: storeOf(), reconcile: queueReconciles(queue), clock });
   const securityIn = (c: ManualClock, withCipher: typeof cipher) =>
     createSecurity({ store: storeOf(), clock: c, cipher: withCipher, deployment: ctx.deployment });

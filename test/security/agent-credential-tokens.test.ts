@@ -54,7 +54,10 @@ describe('instance credential form', () => {
     ['a payload that is not JSON', `bic1.bm90IGpzb24.${mac}`],
     ['an extra part', `bic1.${payload}.${mac}.x`],
     ['characters outside base64url', `bic1.${payload}=.${mac}`],
-    ['an unknown field', `bic1.${Buffer.from(JSON.stringify({ k: 'k1', c: 'prod', i: 'a', s: 1, iat: 1, exp: 2, admin: true })).toString('base64url')}.${mac}`],
+    [
+      'an unknown field',
+      `bic1.${Buffer.from(JSON.stringify({ k: 'k1', c: 'prod', i: 'a', s: 1, iat: 1, exp: 2, admin: true })).toString('base64url')}.${mac}`,
+    ],
     ['an oversized token', `bic1.${'A'.repeat(4000)}.${mac}`],
   ])('does not read %s as a credential', (_name, text) => {
     expect(readCredential(text)).toBeUndefined();

@@ -25,7 +25,8 @@ describe('agent credentials', () => {
 
   beforeAll(async () => {
     berth = await startBerth();
-    for (const clusterName of ['creds', 'other', 'iso']) await berth.ecs.send(new CreateClusterCommand({ clusterName }));
+    for (const clusterName of ['creds', 'other', 'iso'])
+      await berth.ecs.send(new CreateClusterCommand({ clusterName }));
     await berth.ecs.send(
       new RegisterTaskDefinitionCommand({
         family: 'creds-app',
@@ -49,7 +50,13 @@ describe('agent credentials', () => {
     agentVersion: 'test',
     ...(instanceId !== undefined && { instanceId }),
   });
-  const report = (instanceId: string, seq: number) => ({ instanceId, epoch: 1, seq, lastStatus: 'RUNNING', containers: [{ name: 'app', lastStatus: 'RUNNING' }] });
+  const report = (instanceId: string, seq: number) => ({
+    instanceId,
+    epoch: 1,
+    seq,
+    lastStatus: 'RUNNING',
+    containers: [{ name: 'app', lastStatus: 'RUNNING' }],
+  });
 
   it.each([
     ['register', 'POST', '/clusters/creds/instances', registration()],
@@ -81,7 +88,10 @@ describe('agent credentials', () => {
 
     const second = await agentCall('POST', '/clusters/creds/instances', token, registration());
     expect(second.status).toBe(401);
-    expect(second.json).toMatchObject({ code: 'InvalidRegistrationToken', message: expect.stringMatching(/used already/) });
+    expect(second.json).toMatchObject({
+      code: 'InvalidRegistrationToken',
+      message: expect.stringMatching(/used already/),
+    });
 
     const stored = await berth.ctx.store.get(registrationTokens, registrationTokens.key(hashRegistrationToken(token)));
     expect(stored?.value).toMatchObject({ cluster: 'creds', uses: 1, maxUses: 1 });
@@ -103,7 +113,13 @@ describe('agent credentials', () => {
     expect(registrations.map((r) => r.outcome)).toEqual(expect.arrayContaining(['succeeded', 'denied']));
     // Registrations with a token name it by its hash prefix; those without a credential are anonymous.
     expect(registrations.some((r) => /:registration-token\/[0-9a-f]{16}$/.test(r.principal))).toBe(true);
-    expect(registrations.every((r) => /:registration-token\/[0-9a-f]{16}$/.test(r.principal) || (r.principal === 'anonymous' && r.errorCode === 'MissingCredential'))).toBe(true);
+    expect(
+      registrations.every(
+        (r) =>
+          /:registration-token\/[0-9a-f]{16}$/.test(r.principal) ||
+          (r.principal === 'anonymous' && r.errorCode === 'MissingCredential'),
+      ),
+    ).toBe(true);
     expect(JSON.stringify(records)).not.toMatch(/brt1_|bic1\./);
   });
 
@@ -132,15 +148,60 @@ describe('agent credentials', () => {
     const x = () => intruder.credential.token;
 
     it.each([
-      ['poll as Y', () => agentCall('POST', `/clusters/iso/instances/${y()}/poll`, x(), { epoch: 1 }), 403, 'AccessDenied'],
-      ['fetch Y’s task naming Y', () => agentCall('GET', `/clusters/iso/tasks/${taskId}?instanceId=${y()}`, x()), 403, 'AccessDenied'],
-      ['fetch Y’s task as itself', () => agentCall('GET', `/clusters/iso/tasks/${taskId}`, x()), 403, 'TaskNotAssigned'],
-      ['report Y’s task as Y', () => agentCall('POST', `/clusters/iso/tasks/${taskId}/state`, x(), report(y(), 1)), 403, 'AccessDenied'],
-      ['report Y’s task as itself', () => agentCall('POST', `/clusters/iso/tasks/${taskId}/state`, x(), report(intruder.instanceId, 1)), 403, 'TaskNotAssigned'],
-      ['exchange Y’s credential', () => agentCall('POST', `/clusters/iso/instances/${y()}/credentials`, x()), 403, 'AccessDenied'],
-      ['re-register as Y', () => agentCall('POST', '/clusters/iso/instances', x(), registration(y())), 403, 'AccessDenied'],
-      ['register a new instance', () => agentCall('POST', '/clusters/iso/instances', x(), registration()), 403, 'AccessDenied'],
-      ['poll as itself in another cluster', () => agentCall('POST', `/clusters/other/instances/${intruder.instanceId}/poll`, x(), { epoch: 1 }), 403, 'AccessDenied'],
+      [
+        'poll as Y',
+        () => agentCall('POST', `/clusters/iso/instances/${y()}/poll`, x(), { epoch: 1 }),
+        403,
+        'AccessDenied',
+      ],
+      [
+        'fetch Y’s task naming Y',
+        () => agentCall('GET', `/clusters/iso/tasks/${taskId}?instanceId=${y()}`, x()),
+        403,
+        'AccessDenied',
+      ],
+      [
+        'fetch Y’s task as itself',
+        () => agentCall('GET', `/clusters/iso/tasks/${taskId}`, x()),
+        403,
+        'TaskNotAssigned',
+      ],
+      [
+        'report Y’s task as Y',
+        () => agentCall('POST', `/clusters/iso/tasks/${taskId}/state`, x(), report(y(), 1)),
+        403,
+        'AccessDenied',
+      ],
+      [
+        'report Y’s task as itself',
+        () => agentCall('POST', `/clusters/iso/tasks/${taskId}/state`, x(), report(intruder.instanceId, 1)),
+        403,
+        'TaskNotAssigned',
+      ],
+      [
+        'exchange Y’s credential',
+        () => agentCall('POST', `/clusters/iso/instances/${y()}/credentials`, x()),
+        403,
+        'AccessDenied',
+      ],
+      [
+        're-register as Y',
+        () => agentCall('POST', '/clusters/iso/instances', x(), registration(y())),
+        403,
+        'AccessDenied',
+      ],
+      [
+        'register a new instance',
+        () => agentCall('POST', '/clusters/iso/instances', x(), registration()),
+        403,
+        'AccessDenied',
+      ],
+      [
+        'poll as itself in another cluster',
+        () => agentCall('POST', `/clusters/other/instances/${intruder.instanceId}/poll`, x(), { epoch: 1 }),
+        403,
+        'AccessDenied',
+      ],
     ])('X cannot %s', async (_name, attempt, status, code) => {
       const answer = await attempt();
       expect(answer.status).toBe(status);
@@ -173,8 +234,12 @@ describe('agent credentials', () => {
   it('stops working once its instance is deregistered', async () => {
     const instance = await registerInstance(berth, 'creds', resources);
     const bearer = instance.credential.token;
-    expect((await agentCall('POST', `/clusters/creds/instances/${instance.instanceId}/poll`, bearer, { epoch: 1 })).status).toBe(200);
-    await berth.ecs.send(new DeregisterContainerInstanceCommand({ cluster: 'creds', containerInstance: instance.instanceId, force: true }));
+    expect(
+      (await agentCall('POST', `/clusters/creds/instances/${instance.instanceId}/poll`, bearer, { epoch: 1 })).status,
+    ).toBe(200);
+    await berth.ecs.send(
+      new DeregisterContainerInstanceCommand({ cluster: 'creds', containerInstance: instance.instanceId, force: true }),
+    );
     for (const [method, path, body] of [
       ['POST', `/clusters/creds/instances/${instance.instanceId}/poll`, { epoch: 1 }],
       ['POST', `/clusters/creds/instances/${instance.instanceId}/credentials`, undefined],
@@ -233,7 +298,10 @@ describe('agent credentials', () => {
       const response = await berth.fetch(`${berth.endpoint}/admin/v1/access-keys`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'ecs-only', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ecs:*', Resource: '*' }] } }),
+        body: JSON.stringify({
+          name: 'ecs-only',
+          policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ecs:*', Resource: '*' }] },
+        }),
       });
       const { accessKey } = createAccessKeyResponse.parse(await response.json());
       const answer = await cli(['agents', 'token', '--cluster', 'creds'], {

@@ -50,7 +50,20 @@ describe.runIf(isRoot)('blocking task containers from the instance metadata serv
   it('removes it when the policy allows IMDS, every copy, and is a no-op once gone', async () => {
     await policy(false);
     // A second copy, as a hand-made or older rule would be.
-    await run('iptables', ['-w', '5', '-I', 'DOCKER-USER', '-d', '169.254.169.254/32', '-m', 'comment', '--comment', comment, '-j', 'DROP']);
+    await run('iptables', [
+      '-w',
+      '5',
+      '-I',
+      'DOCKER-USER',
+      '-d',
+      '169.254.169.254/32',
+      '-m',
+      'comment',
+      '--comment',
+      comment,
+      '-j',
+      'DROP',
+    ]);
     expect(await dockerUserRules()).toHaveLength(2);
     expect(await policy(true)).toEqual({ kind: 'removed' });
     expect(await dockerUserRules()).toHaveLength(0);
@@ -79,13 +92,17 @@ describe.runIf(isRoot)('blocking task containers from the instance metadata serv
 
 describe('when the block cannot be applied', () => {
   const missing: CommandRunner = async () => ({ code: undefined, stderr: '' });
-  const noChain: CommandRunner = async () => ({ code: 1, stderr: "iptables: No chain/target/match by that name.\n" });
+  const noChain: CommandRunner = async () => ({ code: 1, stderr: 'iptables: No chain/target/match by that name.\n' });
 
   it.each([
     ['a remote engine', { dockerHost: 'tcp://10.0.0.5:2376', isRoot: true }, /another host/],
     ['an agent without root', { dockerHost: undefined, isRoot: false }, /not running as root/],
     ['a host without iptables', { dockerHost: undefined, isRoot: true, run: missing }, /not installed/],
-    ['an engine that keeps no DOCKER-USER chain', { dockerHost: undefined, isRoot: true, run: noChain }, /no DOCKER-USER chain/],
+    [
+      'an engine that keeps no DOCKER-USER chain',
+      { dockerHost: undefined, isRoot: true, run: noChain },
+      /no DOCKER-USER chain/,
+    ],
   ])('says why for %s', async (_name, options, reason) => {
     const outcome = await applyImdsPolicy({ allow: false, ...options });
     expect(outcome.kind).toBe('skipped');

@@ -39,7 +39,8 @@ describe('a registration token and a live instance', () => {
     return { status: response.status, json: (await response.json()) as unknown };
   }
 
-  const token = async () => (await berth.security.agents.createRegistrationToken({ cluster: 'take' })).registrationToken;
+  const token = async () =>
+    (await berth.security.agents.createRegistrationToken({ cluster: 'take' })).registrationToken;
   const registration = (instanceId?: string) => ({
     resources: { cpu: 1024, memory: 1024, reservedPorts: [], reservedPortsUdp: [] },
     attributes: [],
@@ -68,11 +69,16 @@ describe('a registration token and a live instance', () => {
 
     const refused = await agentCall('/instances', attacker, registration(victim.instanceId));
     expect(refused.status).toBe(403);
-    expect(refused.json).toMatchObject({ code: 'AccessDenied', message: expect.stringContaining(`take over container instance ${victim.instanceId}`) });
+    expect(refused.json).toMatchObject({
+      code: 'AccessDenied',
+      message: expect.stringContaining(`take over container instance ${victim.instanceId}`),
+    });
     expect(JSON.stringify(refused.json)).not.toMatch(/bic1\./);
 
     // The victim's own credential is untouched and still the current one.
-    expect((await agentCall(`/instances/${victim.instanceId}/poll`, victim.credential, { epoch: victim.epoch })).status).toBe(200);
+    expect(
+      (await agentCall(`/instances/${victim.instanceId}/poll`, victim.credential, { epoch: victim.epoch })).status,
+    ).toBe(200);
     expect((await agentCall(`/instances/${victim.instanceId}/credentials`, victim.credential, {})).status).toBe(200);
 
     const records = await audit();
@@ -92,7 +98,9 @@ describe('a registration token and a live instance', () => {
   it('refuses a token used by many at once for a live instance, every time', async () => {
     const victim = await register(await token());
     const { registrationToken } = await berth.security.agents.createRegistrationToken({ cluster: 'take', uses: 5 });
-    const answers = await Promise.all([1, 2, 3].map(() => agentCall('/instances', registrationToken, registration(victim.instanceId))));
+    const answers = await Promise.all(
+      [1, 2, 3].map(() => agentCall('/instances', registrationToken, registration(victim.instanceId))),
+    );
     expect(answers.map((a) => a.status)).toEqual([403, 403, 403]);
   });
 
@@ -103,7 +111,9 @@ describe('a registration token and a live instance', () => {
     const back = await register(await token(), quiet.instanceId);
     expect(back.instanceId).toBe(quiet.instanceId);
     expect(back.credential).toMatch(/^bic1\./);
-    expect((await agentCall(`/instances/${quiet.instanceId}/poll`, back.credential, { epoch: back.epoch })).status).toBe(200);
+    expect(
+      (await agentCall(`/instances/${quiet.instanceId}/poll`, back.credential, { epoch: back.epoch })).status,
+    ).toBe(200);
   });
 
   it('re-attaches an instance being declared disconnected (its lease fenced by the monitor)', async () => {
@@ -119,6 +129,8 @@ describe('a registration token and a live instance', () => {
     clock.advance(12 * HOUR);
     const back = await register(await token(), down.instanceId);
     expect(back.instanceId).toBe(down.instanceId);
-    expect((await agentCall(`/instances/${down.instanceId}/poll`, back.credential, { epoch: back.epoch })).status).toBe(200);
+    expect((await agentCall(`/instances/${down.instanceId}/poll`, back.credential, { epoch: back.epoch })).status).toBe(
+      200,
+    );
   });
 });

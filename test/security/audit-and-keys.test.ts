@@ -18,9 +18,12 @@ describe('audit log and access keys', () => {
   const clock = new ManualClock(Date.UTC(2026, 2, 1, 9, 0, 0));
   const logLines: string[] = [];
   const logger = {
-    info: (message: string, fields?: Record<string, unknown>) => void logLines.push(JSON.stringify({ message, fields })),
-    warn: (message: string, fields?: Record<string, unknown>) => void logLines.push(JSON.stringify({ message, fields })),
-    error: (message: string, fields?: Record<string, unknown>) => void logLines.push(JSON.stringify({ message, fields: String(fields?.error ?? '') })),
+    info: (message: string, fields?: Record<string, unknown>) =>
+      void logLines.push(JSON.stringify({ message, fields })),
+    warn: (message: string, fields?: Record<string, unknown>) =>
+      void logLines.push(JSON.stringify({ message, fields })),
+    error: (message: string, fields?: Record<string, unknown>) =>
+      void logLines.push(JSON.stringify({ message, fields: String(fields?.error ?? '') })),
   };
   let berth: SecureBerth;
   const secrets: string[] = [];
@@ -36,11 +39,18 @@ describe('audit log and access keys', () => {
   async function call(credentials: Credentials, operation: string, body: unknown, app = berth.app) {
     const { url, init } = await sign({ credentials, date: new Date(clock.now()), ...ecsCall(operation, body) });
     const response = await app.request(url, init);
-    return { status: response.status, requestId: response.headers.get('x-amzn-requestid') ?? '', type: response.headers.get('x-amzn-errortype') };
+    return {
+      status: response.status,
+      requestId: response.headers.get('x-amzn-requestid') ?? '',
+      type: response.headers.get('x-amzn-errortype'),
+    };
   }
 
   async function recordOf(requestId: string): Promise<AuditRecord | undefined> {
-    const { records } = await berth.security.admin.readAudit({ since: new Date(clock.now() - 3_600_000).toISOString(), limit: 1000 });
+    const { records } = await berth.security.admin.readAudit({
+      since: new Date(clock.now() - 3_600_000).toISOString(),
+      limit: 1000,
+    });
     return records.find((r) => r.requestId === requestId);
   }
 
@@ -62,11 +72,17 @@ describe('audit log and access keys', () => {
   it('records a mutating call that failed, with the ECS error', async () => {
     const answer = await call(berth.adminKey, 'DeleteCluster', { cluster: 'missing' });
     expect(answer.type).toBe('ClusterNotFoundException');
-    expect(await recordOf(answer.requestId)).toMatchObject({ outcome: 'failed', errorCode: 'ClusterNotFoundException', action: 'ecs:DeleteCluster' });
+    expect(await recordOf(answer.requestId)).toMatchObject({
+      outcome: 'failed',
+      errorCode: 'ClusterNotFoundException',
+      action: 'ecs:DeleteCluster',
+    });
   });
 
   it('records an unauthenticated call as anonymous and denied', async () => {
-    const answer = await call({ accessKeyId: 'BKIAZZZZZZZZZZZZZZZZ', secretAccessKey: 'x' }, 'CreateCluster', { clusterName: 'x' });
+    const answer = await call({ accessKeyId: 'BKIAZZZZZZZZZZZZZZZZ', secretAccessKey: 'x' }, 'CreateCluster', {
+      clusterName: 'x',
+    });
     expect(await recordOf(answer.requestId)).toMatchObject({
       principal: 'anonymous',
       accessKeyId: 'BKIAZZZZZZZZZZZZZZZZ',
@@ -128,14 +144,23 @@ describe('audit log and access keys', () => {
     const rotated = await berth.security.admin.rotateAccessKey(created.accessKeyId);
     secrets.push(rotated.accessKey.secretAccessKey);
     expect(rotated.accessKey).toMatchObject({ name: 'ci', status: 'Active' });
-    expect(rotated.replaced).toMatchObject({ accessKeyId: created.accessKeyId, status: 'Inactive', replacedBy: rotated.accessKey.accessKeyId });
+    expect(rotated.replaced).toMatchObject({
+      accessKeyId: created.accessKeyId,
+      status: 'Inactive',
+      replacedBy: rotated.accessKey.accessKeyId,
+    });
     expect((await call(rotated.accessKey, 'ListClusters', {})).status).toBe(200);
     expect((await call(created, 'ListClusters', {})).type).toBe('UnrecognizedClientException');
   });
 
   it('stops a key disabled elsewhere within the credential cache TTL', async () => {
     // A second control plane over the same table, as a second Lambda instance would be.
-    const elsewhere = createSecurity({ store: berth.securityStore, clock, cipher: ephemeralCipher(), deployment: berth.ctx.deployment });
+    const elsewhere = createSecurity({
+      store: berth.securityStore,
+      clock,
+      cipher: ephemeralCipher(),
+      deployment: berth.ctx.deployment,
+    });
     const created = await berth.security.admin.createAccessKey({ admin: true, name: 'cached' });
     secrets.push(created.secretAccessKey);
     expect((await call(created, 'ListClusters', {})).status).toBe(200);
@@ -147,7 +172,13 @@ describe('audit log and access keys', () => {
   });
 
   it('refuses keys whose secret another deployment encrypted, without leaking anything', async () => {
-    const other = createSecurity({ store: berth.securityStore, clock, cipher: ephemeralCipher(), deployment: berth.ctx.deployment, logger });
+    const other = createSecurity({
+      store: berth.securityStore,
+      clock,
+      cipher: ephemeralCipher(),
+      deployment: berth.ctx.deployment,
+      logger,
+    });
     const app = createApp({ ctx: berth.ctx, guard: other.guard, logger });
     const created = await berth.security.admin.createAccessKey({ admin: true, name: 'foreign' });
     secrets.push(created.secretAccessKey);

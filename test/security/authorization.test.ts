@@ -30,7 +30,12 @@ describe('authorisation by policy', () => {
     const { url, init } = await sign({ credentials, date: new Date(), ...ecsCall(operation, body) });
     const response = await berth.app.request(url, init);
     const json = (await response.json()) as { __type?: string; message?: string };
-    return { status: response.status, type: json.__type, message: json.message ?? '', requestId: response.headers.get('x-amzn-requestid') };
+    return {
+      status: response.status,
+      type: json.__type,
+      message: json.message ?? '',
+      requestId: response.headers.get('x-amzn-requestid'),
+    };
   }
 
   async function keyWith(policy: PolicyDocumentInput): Promise<Credentials> {
@@ -38,7 +43,13 @@ describe('authorisation by policy', () => {
     return { accessKeyId: created.accessKeyId, secretAccessKey: created.secretAccessKey };
   }
 
-  async function expectDenied(credentials: Credentials, operation: string, body: unknown, resource: string, why = /no identity-based policy allows/) {
+  async function expectDenied(
+    credentials: Credentials,
+    operation: string,
+    body: unknown,
+    resource: string,
+    why = /no identity-based policy allows/,
+  ) {
     const writes = berth.ctx.store.stats.writes;
     const answer = await call(credentials, operation, body);
     expect(answer).toMatchObject({ status: 403, type: 'AccessDeniedException' });
@@ -64,7 +75,12 @@ describe('authorisation by policy', () => {
           { Effect: 'Allow', Action: 'ecs:*', Resource: `${ARN}:cluster/A` },
           // RunTask acts on the task definition too, as in ECS.
           { Effect: 'Allow', Action: 'ecs:RunTask', Resource: `${ARN}:task-definition/*` },
-          { Effect: 'Allow', Action: ['ecs:StopTask', 'ecs:DescribeTasks'], Resource: '*', Condition: { ArnEquals: { 'ecs:cluster': `${ARN}:cluster/A` } } },
+          {
+            Effect: 'Allow',
+            Action: ['ecs:StopTask', 'ecs:DescribeTasks'],
+            Resource: '*',
+            Condition: { ArnEquals: { 'ecs:cluster': `${ARN}:cluster/A` } },
+          },
         ],
       });
     });
@@ -78,11 +94,26 @@ describe('authorisation by policy', () => {
     it.each([
       ['RunTask on B by name', 'RunTask', { cluster: 'B', taskDefinition: 'web' }, `${ARN}:cluster/B`],
       ['RunTask on B by ARN', 'RunTask', { cluster: `${ARN}:cluster/B`, taskDefinition: 'web' }, `${ARN}:cluster/B`],
-      ['RunTask on B named by an ARN of another region', 'RunTask', { cluster: 'arn:aws:ecs:eu-west-1:111111111111:cluster/B', taskDefinition: 'web' }, 'arn:aws:ecs:eu-west-1:111111111111:cluster/B'],
+      [
+        'RunTask on B named by an ARN of another region',
+        'RunTask',
+        { cluster: 'arn:aws:ecs:eu-west-1:111111111111:cluster/B', taskDefinition: 'web' },
+        'arn:aws:ecs:eu-west-1:111111111111:cluster/B',
+      ],
       ['RunTask on the default cluster', 'RunTask', { taskDefinition: 'web' }, `${ARN}:cluster/default`],
       ['DeleteCluster B', 'DeleteCluster', { cluster: 'B' }, `${ARN}:cluster/B`],
-      ['DescribeTasks in B', 'DescribeTasks', { cluster: 'B', tasks: ['0123456789abcdef0123456789abcdef'] }, `${ARN}:task/B/0123456789abcdef0123456789abcdef`],
-      ['StopTask in B', 'StopTask', { cluster: 'B', task: `${ARN}:task/B/0123456789abcdef0123456789abcdef` }, `${ARN}:task/B/0123456789abcdef0123456789abcdef`],
+      [
+        'DescribeTasks in B',
+        'DescribeTasks',
+        { cluster: 'B', tasks: ['0123456789abcdef0123456789abcdef'] },
+        `${ARN}:task/B/0123456789abcdef0123456789abcdef`,
+      ],
+      [
+        'StopTask in B',
+        'StopTask',
+        { cluster: 'B', task: `${ARN}:task/B/0123456789abcdef0123456789abcdef` },
+        `${ARN}:task/B/0123456789abcdef0123456789abcdef`,
+      ],
       ['ListClusters', 'ListClusters', {}, '*'],
     ])('fails on %s', async (_name, operation, body, resource) => {
       await expectDenied(key, operation, body, resource);
@@ -115,11 +146,18 @@ describe('authorisation by policy', () => {
   it('evaluates aws:ResourceTag conditions against the cluster’s tags', async () => {
     const key = await keyWith({
       Statement: [
-        { Effect: 'Allow', Action: 'ecs:RunTask', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/env': 'dev' } } },
+        {
+          Effect: 'Allow',
+          Action: 'ecs:RunTask',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:ResourceTag/env': 'dev' } },
+        },
         { Effect: 'Allow', Action: 'ecs:RunTask', Resource: `${ARN}:task-definition/*` },
       ],
     });
-    expect((await expectAllowed(key, 'RunTask', { cluster: 'A', taskDefinition: 'web' })).message).toMatch(/No Container Instances/);
+    expect((await expectAllowed(key, 'RunTask', { cluster: 'A', taskDefinition: 'web' })).message).toMatch(
+      /No Container Instances/,
+    );
     await expectDenied(key, 'RunTask', { cluster: 'B', taskDefinition: 'web' }, `${ARN}:cluster/B`);
   });
 
@@ -130,14 +168,35 @@ describe('authorisation by policy', () => {
           Effect: 'Allow',
           Action: 'ecs:CreateCluster',
           Resource: '*',
-          Condition: { StringEquals: { 'aws:RequestTag/team': 'blue' }, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['team'] } },
+          Condition: {
+            StringEquals: { 'aws:RequestTag/team': 'blue' },
+            'ForAllValues:StringEquals': { 'aws:TagKeys': ['team'] },
+          },
         },
       ],
     });
-    expect((await call(key, 'CreateCluster', { clusterName: 'blue', tags: [{ key: 'team', value: 'blue' }] })).status).toBe(200);
-    await expectDenied(key, 'CreateCluster', { clusterName: 'red', tags: [{ key: 'team', value: 'red' }] }, `${ARN}:cluster/red`);
+    expect(
+      (await call(key, 'CreateCluster', { clusterName: 'blue', tags: [{ key: 'team', value: 'blue' }] })).status,
+    ).toBe(200);
+    await expectDenied(
+      key,
+      'CreateCluster',
+      { clusterName: 'red', tags: [{ key: 'team', value: 'red' }] },
+      `${ARN}:cluster/red`,
+    );
     await expectDenied(key, 'CreateCluster', { clusterName: 'untagged' }, `${ARN}:cluster/untagged`);
-    await expectDenied(key, 'CreateCluster', { clusterName: 'extra', tags: [{ key: 'team', value: 'blue' }, { key: 'cost', value: 'x' }] }, `${ARN}:cluster/extra`);
+    await expectDenied(
+      key,
+      'CreateCluster',
+      {
+        clusterName: 'extra',
+        tags: [
+          { key: 'team', value: 'blue' },
+          { key: 'cost', value: 'x' },
+        ],
+      },
+      `${ARN}:cluster/extra`,
+    );
   });
 
   it('evaluates ecs:task-definition conditions on RunTask', async () => {
@@ -159,7 +218,10 @@ describe('authorisation by policy', () => {
   it('records a denied call in the audit log with who, what, where and the response’s request id', async () => {
     const key = await keyWith({ Statement: [{ Effect: 'Allow', Action: 'ecs:List*', Resource: '*' }] });
     const answer = await expectDenied(key, 'DeleteCluster', { cluster: 'A' }, `${ARN}:cluster/A`);
-    const { records } = await berth.security.admin.readAudit({ since: new Date(Date.now() - 60_000).toISOString(), limit: 1000 });
+    const { records } = await berth.security.admin.readAudit({
+      since: new Date(Date.now() - 60_000).toISOString(),
+      limit: 1000,
+    });
     const record = records.find((r) => r.requestId === answer.requestId);
     expect(record).toMatchObject({
       principal: `arn:aws:berth:us-east-1:000000000000:access-key/${key.accessKeyId}`,
@@ -196,11 +258,20 @@ describe('authorisation by policy', () => {
       // A key may name its own ARN only once it exists, so the policy names a key made for the purpose.
       const target = await keyWith({ Statement: [{ Effect: 'Allow', Action: 'ecs:List*', Resource: '*' }] });
       const rotator = await keyWith({
-        Statement: [{ Effect: 'Allow', Action: 'berth:RotateAccessKey', Resource: `arn:aws:berth:us-east-1:000000000000:access-key/${target.accessKeyId}` }],
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'berth:RotateAccessKey',
+            Resource: `arn:aws:berth:us-east-1:000000000000:access-key/${target.accessKeyId}`,
+          },
+        ],
       });
       expect((await admin(rotator, 'POST', `/admin/v1/access-keys/${other.accessKeyId}/rotate`)).status).toBe(403);
       const rotated = await admin(rotator, 'POST', `/admin/v1/access-keys/${target.accessKeyId}/rotate`);
-      expect(rotated).toMatchObject({ status: 200, json: { replaced: { accessKeyId: target.accessKeyId, status: 'Inactive' } } });
+      expect(rotated).toMatchObject({
+        status: 200,
+        json: { replaced: { accessKeyId: target.accessKeyId, status: 'Inactive' } },
+      });
     });
 
     it('answers unknown keys and bad input with ECS-shaped errors', async () => {
@@ -208,11 +279,17 @@ describe('authorisation by policy', () => {
         status: 404,
         json: { __type: 'NoSuchEntityException' },
       });
-      expect(await admin(berth.adminKey, 'POST', '/admin/v1/access-keys', { policy: { Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } })).toMatchObject({
+      expect(
+        await admin(berth.adminKey, 'POST', '/admin/v1/access-keys', {
+          policy: { Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] },
+        }),
+      ).toMatchObject({
         status: 400,
         json: { __type: 'InvalidParameterException' },
       });
-      expect(await admin(berth.adminKey, 'POST', '/admin/v1/access-keys', { admin: true, policy: { Statement: [] } })).toMatchObject({ status: 400 });
+      expect(
+        await admin(berth.adminKey, 'POST', '/admin/v1/access-keys', { admin: true, policy: { Statement: [] } }),
+      ).toMatchObject({ status: 400 });
     });
 
     it('never lists a secret', async () => {

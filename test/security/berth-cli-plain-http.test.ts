@@ -20,7 +20,12 @@ async function berthCli(args: readonly string[], endpoint: string) {
   const code = await runBerth(args, {
     stdout: () => {},
     stderr: (text) => void (stderr += text),
-    env: { BERTH_ENDPOINT: endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'BKIAEXAMPLEEXAMPLE01', AWS_SECRET_ACCESS_KEY: 'example' },
+    env: {
+      BERTH_ENDPOINT: endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'BKIAEXAMPLEEXAMPLE01',
+      AWS_SECRET_ACCESS_KEY: 'example',
+    },
     readStdin: async () => 'hunter2',
     fetch: async (input) => {
       sent.push(String(input));
@@ -44,23 +49,28 @@ describe('the berth CLI over plain HTTP', () => {
     expect(result.sent).toEqual([expect.stringMatching(/^http:\/\/10\.1\.2\.3:7466\/admin\/v1\//)]);
   });
 
-  it.each(['https://berth.example.net', 'http://127.0.0.1:7466', 'http://127.8.9.10:7466', 'http://localhost:7466', 'http://[::1]:7466'])(
-    'sends keys create to %s without the flag',
-    async (endpoint) => {
-      const result = await berthCli(['keys', 'create', '--admin'], endpoint);
-      expect(result.sent).toHaveLength(1);
-      expect(result.stderr).not.toContain('plain HTTP');
-    },
-  );
+  it.each([
+    'https://berth.example.net',
+    'http://127.0.0.1:7466',
+    'http://127.8.9.10:7466',
+    'http://localhost:7466',
+    'http://[::1]:7466',
+  ])('sends keys create to %s without the flag', async (endpoint) => {
+    const result = await berthCli(['keys', 'create', '--admin'], endpoint);
+    expect(result.sent).toHaveLength(1);
+    expect(result.stderr).not.toContain('plain HTTP');
+  });
 
-  it.each(['http://127.0.0.1.example.net:7466', 'http://0.0.0.0:7466', 'http://[::ffff:10.0.0.1]:7466', 'http://[fe80::1]:7466'])(
-    'treats %s as remote',
-    async (endpoint) => {
-      const result = await berthCli(['keys', 'create', '--admin'], endpoint);
-      expect(result.sent).toEqual([]);
-      expect(result.code).toBe(1);
-    },
-  );
+  it.each([
+    'http://127.0.0.1.example.net:7466',
+    'http://0.0.0.0:7466',
+    'http://[::ffff:10.0.0.1]:7466',
+    'http://[fe80::1]:7466',
+  ])('treats %s as remote', async (endpoint) => {
+    const result = await berthCli(['keys', 'create', '--admin'], endpoint);
+    expect(result.sent).toEqual([]);
+    expect(result.code).toBe(1);
+  });
 
   it('lets commands that carry no key material use plain HTTP', async () => {
     const result = await berthCli(['keys', 'list'], 'http://berth.example.net:7466');

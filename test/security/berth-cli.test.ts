@@ -55,7 +55,11 @@ describe('the berth CLI', () => {
   async function berthCli(args: string[], environment: NodeJS.ProcessEnv = env()) {
     let stdout = '';
     let stderr = '';
-    const code = await runBerth(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: environment });
+    const code = await runBerth(args, {
+      stdout: (t) => void (stdout += t),
+      stderr: (t) => void (stderr += t),
+      env: environment,
+    });
     return { code, stdout, stderr };
   }
 
@@ -66,7 +70,13 @@ describe('the berth CLI', () => {
     expect(admin.stdout).toMatch(/shown only now/);
 
     const policyFile = join(dir, 'reader.json');
-    await writeFile(policyFile, JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['ecs:List*', 'ecs:Describe*'], Resource: '*' }] }));
+    await writeFile(
+      policyFile,
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: ['ecs:List*', 'ecs:Describe*'], Resource: '*' }],
+      }),
+    );
     const reader = await berthCli(['keys', 'create', '--policy', policyFile, '--name', 'reader', '--output', 'json']);
     expect(reader.code).toBe(0);
     const readerKey = createdAccessKey.parse((JSON.parse(reader.stdout) as { accessKey: unknown }).accessKey);
@@ -87,8 +97,13 @@ describe('the berth CLI', () => {
 
     const audit = await berthCli(['audit', '--since', '1h', '--limit', '50', '--output', 'json']);
     expect(audit.code).toBe(0);
-    const records = audit.stdout.trim().split('\n').map((line) => auditRecord.parse(JSON.parse(line)));
-    expect(records.map((r) => r.action)).toEqual(expect.arrayContaining(['berth:CreateAccessKey', 'berth:RotateAccessKey', 'berth:DisableAccessKey']));
+    const records = audit.stdout
+      .trim()
+      .split('\n')
+      .map((line) => auditRecord.parse(JSON.parse(line)));
+    expect(records.map((r) => r.action)).toEqual(
+      expect.arrayContaining(['berth:CreateAccessKey', 'berth:RotateAccessKey', 'berth:DisableAccessKey']),
+    );
     // Over real HTTP the source is the socket's peer.
     expect(records.every((r) => r.sourceAddress === '127.0.0.1' || r.sourceAddress === '::ffff:127.0.0.1')).toBe(true);
     expect(audit.stdout).not.toContain(readerKey.secretAccessKey);
@@ -98,9 +113,21 @@ describe('the berth CLI', () => {
   });
 
   it.each<[string, string[], NodeJS.ProcessEnv | undefined, number, RegExp]>([
-    ['no credentials', ['keys', 'list'], { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined }, 1, /no credentials/],
+    [
+      'no credentials',
+      ['keys', 'list'],
+      { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined },
+      1,
+      /no credentials/,
+    ],
     ['an unknown command', ['keys', 'burn'], undefined, 2, /unknown keys command burn/],
-    ['both --policy and --admin', ['keys', 'create', '--admin', '--policy', 'x.json'], undefined, 2, /either --policy FILE or --admin/],
+    [
+      'both --policy and --admin',
+      ['keys', 'create', '--admin', '--policy', 'x.json'],
+      undefined,
+      2,
+      /either --policy FILE or --admin/,
+    ],
     ['a policy file that is not a policy', ['keys', 'create', '--policy', '/dev/null'], undefined, 2, /not valid JSON/],
     ['a bad --since', ['audit', '--since', 'yesterday'], undefined, 2, /--since/],
     ['an unknown key', ['keys', 'disable', 'BKIAAAAAAAAAAAAAAAAA'], undefined, 1, /NoSuchEntityException/],
@@ -112,28 +139,46 @@ describe('the berth CLI', () => {
   });
 
   it('is refused what the key’s policy does not allow', async () => {
-    const key = await berth.security.admin.createAccessKey({ policy: { Statement: [{ Effect: 'Allow', Action: ['ecs:*'], Resource: ['*'] }] } });
+    const key = await berth.security.admin.createAccessKey({
+      policy: { Statement: [{ Effect: 'Allow', Action: ['ecs:*'], Resource: ['*'] }] },
+    });
     const answer = await berthCli(['keys', 'create', '--admin'], env(key));
     expect(answer.code).toBe(1);
-    expect(answer.stderr).toMatch(/AccessDeniedException: User: .* is not authorized to perform: berth:CreateAccessKey/);
+    expect(answer.stderr).toMatch(
+      /AccessDeniedException: User: .* is not authorized to perform: berth:CreateAccessKey/,
+    );
   });
 
   it('signs `berth explain`, which the guard authorises as ecs:ExplainPlacement', async () => {
     for (const [operation, body] of [
       ['CreateCluster', { clusterName: 'plan' }],
-      ['RegisterTaskDefinition', { family: 'web', containerDefinitions: [{ name: 'web', image: 'busybox', memory: 64 }] }],
+      [
+        'RegisterTaskDefinition',
+        { family: 'web', containerDefinitions: [{ name: 'web', image: 'busybox', memory: 64 }] },
+      ],
     ] as const) {
-      const { init } = await sign({ credentials: berth.adminKey, date: new Date(), ...ecsCall(operation, body), headers: { ...ecsCall(operation, body).headers, host: new URL(berth.endpoint).host } });
+      const { init } = await sign({
+        credentials: berth.adminKey,
+        date: new Date(),
+        ...ecsCall(operation, body),
+        headers: { ...ecsCall(operation, body).headers, host: new URL(berth.endpoint).host },
+      });
       expect((await fetch(berth.endpoint, init)).status).toBe(200);
     }
     // The agent API takes agent credentials, not signatures: the instance registers with a registration token.
-    const tokens = { endpoint: berth.endpoint, registrationToken: async (cluster: string) => (await berth.security.agents.createRegistrationToken({ cluster })).registrationToken };
+    const tokens = {
+      endpoint: berth.endpoint,
+      registrationToken: async (cluster: string) =>
+        (await berth.security.agents.createRegistrationToken({ cluster })).registrationToken,
+    };
     await registerInstance(tokens, 'plan', { cpu: 1024, memory: 1024 });
     const signed = await berthCli(['explain', '--cluster', 'plan', '--task-definition', 'web']);
     expect(signed.stderr).toBe('');
     expect(signed.code).toBe(0);
     expect(signed.stdout).toMatch(/task 1: arn:aws:ecs:us-east-1:000000000000:container-instance\/plan\//);
-    const unsigned = await berthCli(['explain', '--cluster', 'plan', '--task-definition', 'web'], { BERTH_ENDPOINT: berth.endpoint });
+    const unsigned = await berthCli(['explain', '--cluster', 'plan', '--task-definition', 'web'], {
+      BERTH_ENDPOINT: berth.endpoint,
+    });
     // Refused. (The explain router maps only ECS errors, so the refusal reaches
     // the CLI as a ServerException until it maps GuardRefusal too.)
     expect(unsigned.code).toBe(1);
@@ -142,7 +187,9 @@ describe('the berth CLI', () => {
   });
 
   it('runs as bin/berth.js', async () => {
-    const { stdout } = await run(process.execPath, ['bin/berth.js', 'keys', 'list'], { env: { ...process.env, ...env() } });
+    const { stdout } = await run(process.execPath, ['bin/berth.js', 'keys', 'list'], {
+      env: { ...process.env, ...env() },
+    });
     expect(stdout).toContain(berth.adminKey.accessKeyId);
     expect(stdout).not.toContain(berth.adminKey.secretAccessKey);
   });
@@ -159,16 +206,31 @@ describe('berth bootstrap', () => {
     let stdout = '';
     const io = { stdout: (t: string) => void (stdout += t), stderr: () => {}, env: {} };
     await bootstrapCommand({ table: tableName, kmsKeyId: keyId, region: config.region, json: true }, io, client());
-    const created = z.object({ accessKey: z.object({ accessKeyId: z.string(), secretAccessKey: z.string() }) }).parse(JSON.parse(stdout));
+    const created = z
+      .object({ accessKey: z.object({ accessKeyId: z.string(), secretAccessKey: z.string() }) })
+      .parse(JSON.parse(stdout));
 
     // The key works against a control plane over that table and that KMS key.
     const store = createDynamoDbStore({ client: sdkCalls(setup.dynamo), tableName });
     const queue = createInProcessQueue({ visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
-    const ctx = controlContext(parseEnvironment({ AWS_REGION: config.region }), { store, reconcile: queueReconciles(queue) });
-    const security = createSecurity({ store, clock: systemClock, cipher: kmsCipher({ client: setup.kms, keyId }), deployment: ctx.deployment });
+    const ctx = controlContext(parseEnvironment({ AWS_REGION: config.region }), {
+      store,
+      reconcile: queueReconciles(queue),
+    });
+    const security = createSecurity({
+      store,
+      clock: systemClock,
+      cipher: kmsCipher({ client: setup.kms, keyId }),
+      deployment: ctx.deployment,
+    });
     expect((await security.admin.listAccessKeys()).map((k) => k.accessKeyId)).toEqual([created.accessKey.accessKeyId]);
     const app = createApp({ ctx, guard: security.guard });
-    const { url, init } = await sign({ credentials: created.accessKey, date: new Date(), region: config.region, ...ecsCall('ListClusters', {}) });
+    const { url, init } = await sign({
+      credentials: created.accessKey,
+      date: new Date(),
+      region: config.region,
+      ...ecsCall('ListClusters', {}),
+    });
     expect((await app.request(url, init)).status).toBe(200);
 
     stdout = '';
@@ -188,11 +250,23 @@ describe('signedFetch', () => {
       const now = Date.now();
       const send = signedFetch({ credentials: berth.adminKey, region: 'us-east-1', now: () => now });
       const call = () =>
-        send(berth.endpoint, { method: 'POST', headers: ecsCall('CreateCluster', { clusterName: 'twice' }).headers ?? {}, body: JSON.stringify({ clusterName: 'twice' }) });
+        send(berth.endpoint, {
+          method: 'POST',
+          headers: ecsCall('CreateCluster', { clusterName: 'twice' }).headers ?? {},
+          body: JSON.stringify({ clusterName: 'twice' }),
+        });
       expect((await call()).status).toBe(200);
       expect((await call()).status).toBe(200);
       // And a clock far off is refused, as for any client.
-      expect((await stale(berth.endpoint, { method: 'POST', headers: ecsCall('ListClusters', {}).headers ?? {}, body: '{}' })).status).toBe(403);
+      expect(
+        (
+          await stale(berth.endpoint, {
+            method: 'POST',
+            headers: ecsCall('ListClusters', {}).headers ?? {},
+            body: '{}',
+          })
+        ).status,
+      ).toBe(403);
     } finally {
       await berth.close();
     }

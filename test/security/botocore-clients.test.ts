@@ -38,7 +38,17 @@ describe('identical calls from botocore-based clients, and replays', () => {
 
   /** One `aws ecs create-cluster`, with the signing time botocore logged (--debug). */
   async function cliCreateCluster(name: string): Promise<{ ok: boolean; signedAt: string; stderr: string }> {
-    const args = ['ecs', 'create-cluster', '--cluster-name', name, '--endpoint-url', berth.endpoint, '--output', 'json', '--debug'];
+    const args = [
+      'ecs',
+      'create-cluster',
+      '--cluster-name',
+      name,
+      '--endpoint-url',
+      berth.endpoint,
+      '--output',
+      'json',
+      '--debug',
+    ];
     const outcome = await run(AWS, args, { env: env(), maxBuffer: 16 * 1024 * 1024 }).then(
       (r) => ({ ok: true, stderr: r.stderr }),
       (e: { stderr?: string }) => ({ ok: false, stderr: e.stderr ?? '' }),
@@ -50,7 +60,11 @@ describe('identical calls from botocore-based clients, and replays', () => {
   it('runs two identical AWS CLI calls made in parallel within the same second', async () => {
     // The CLI's clock cannot be pinned: run pairs until one pair is signed in the same second.
     const pairs: { ok: boolean; signedAt: string; stderr: string }[][] = [];
-    for (let attempt = 0; attempt < 8 && !pairs.some(([a, b]) => a?.signedAt !== '' && a?.signedAt === b?.signedAt); attempt++) {
+    for (
+      let attempt = 0;
+      attempt < 8 && !pairs.some(([a, b]) => a?.signedAt !== '' && a?.signedAt === b?.signedAt);
+      attempt++
+    ) {
       pairs.push(await Promise.all([cliCreateCluster('cli-twin'), cliCreateCluster('cli-twin')]));
     }
     const sameSecond = pairs.find(([a, b]) => a?.signedAt !== '' && a?.signedAt === b?.signedAt);
@@ -61,24 +75,36 @@ describe('identical calls from botocore-based clients, and replays', () => {
     // Up to 8 pairs of CLI start-ups on a loaded machine: a budget, not an assertion on time.
   }, 180_000);
 
-  it('runs identical boto3 calls signed in the same second, one after the other and in parallel', { timeout: 90_000 }, async () => {
-    const { stdout } = await run('python3', [BOTO3_SCRIPT], { env: env() });
-    const result = JSON.parse(stdout) as { outcomes: { call: string; ok: boolean; error?: string }[]; signatures: string[] };
-    // The calls really did carry the same signature, pair by pair.
-    expect(result.signatures).toHaveLength(4);
-    expect(result.signatures[0]).toBe(result.signatures[1]);
-    expect(result.signatures[2]).toBe(result.signatures[3]);
-    expect(result.outcomes).toEqual([
-      { call: 'create-cluster 1', ok: true },
-      { call: 'create-cluster 2', ok: true },
-      { call: 'register-task-definition', ok: true },
-      { call: 'register-task-definition', ok: true },
-    ]);
-  });
+  it(
+    'runs identical boto3 calls signed in the same second, one after the other and in parallel',
+    { timeout: 90_000 },
+    async () => {
+      const { stdout } = await run('python3', [BOTO3_SCRIPT], { env: env() });
+      const result = JSON.parse(stdout) as {
+        outcomes: { call: string; ok: boolean; error?: string }[];
+        signatures: string[];
+      };
+      // The calls really did carry the same signature, pair by pair.
+      expect(result.signatures).toHaveLength(4);
+      expect(result.signatures[0]).toBe(result.signatures[1]);
+      expect(result.signatures[2]).toBe(result.signatures[3]);
+      expect(result.outcomes).toEqual([
+        { call: 'create-cluster 1', ok: true },
+        { call: 'create-cluster 2', ok: true },
+        { call: 'register-task-definition', ok: true },
+        { call: 'register-task-definition', ok: true },
+      ]);
+    },
+  );
 
   it('still refuses a JS SDK request replayed with its signed per-call id', async () => {
     const captured: { headers: Record<string, string>; body: string }[] = [];
-    const client = new ECSClient({ endpoint: berth.endpoint, region: 'us-east-1', credentials: berth.adminKey, maxAttempts: 1 });
+    const client = new ECSClient({
+      endpoint: berth.endpoint,
+      region: 'us-east-1',
+      credentials: berth.adminKey,
+      maxAttempts: 1,
+    });
     client.middlewareStack.add(
       (next) => async (args) => {
         const request = args.request as { headers: Record<string, string>; body: string };

@@ -46,7 +46,9 @@ describe('the embedded DynamoDB endpoint', () => {
       }),
     });
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ __type: expect.stringContaining('MissingAuthenticationTokenException') });
+    expect(await response.json()).toMatchObject({
+      __type: expect.stringContaining('MissingAuthenticationTokenException'),
+    });
   });
 
   it('refuses a request signed with any other key', async () => {
@@ -85,7 +87,12 @@ describe('the embedded DynamoDB endpoint', () => {
     try {
       expect(other.credentials.accessKeyId).not.toBe(dynamo.credentials.accessKeyId);
       expect(other.credentials.secretAccessKey).not.toBe(dynamo.credentials.secretAccessKey);
-      const crossed = new DynamoDBClient({ endpoint: other.endpoint, region: other.region, credentials: dynamo.credentials, maxAttempts: 1 });
+      const crossed = new DynamoDBClient({
+        endpoint: other.endpoint,
+        region: other.region,
+        credentials: dynamo.credentials,
+        maxAttempts: 1,
+      });
       expect(await refusal(crossed.send(new ListTablesCommand({})))).toBe('UnrecognizedClientException');
       crossed.destroy();
     } finally {

@@ -22,7 +22,10 @@ function operations(prefix: string, deploymentDigits: string): Record<string, Re
     ['DescribeContainerInstances', { cluster: 'B', containerInstances: [`${prefix}:container-instance/B/i-1`] }],
     ['DescribeServices', { cluster: 'B', services: [`${prefix}:service/B/api`] }],
     ['UpdateService', { cluster: 'B', service: `${prefix}:service/B/api`, desiredCount: 2 }],
-    ['DescribeServiceDeployments', { serviceDeploymentArns: [`${prefix}:service-deployment/B/api/${deploymentDigits}`] }],
+    [
+      'DescribeServiceDeployments',
+      { serviceDeploymentArns: [`${prefix}:service-deployment/B/api/${deploymentDigits}`] },
+    ],
     ['StopServiceDeployment', { serviceDeploymentArn: `${prefix}:service-deployment/B/api/${deploymentDigits}` }],
   ]);
 }
@@ -46,8 +49,15 @@ describe('ARNs of another partition, region or account', () => {
     admin = client(berth.adminKey);
     await admin.send(new sdk.CreateClusterCommand({ clusterName: 'A' }));
     await admin.send(new sdk.CreateClusterCommand({ clusterName: 'B' }));
-    await admin.send(new sdk.RegisterTaskDefinitionCommand({ family: 'web', containerDefinitions: [{ name: 'web', image: 'busybox', memory: 64 }] }));
-    await admin.send(new sdk.CreateServiceCommand({ cluster: 'B', serviceName: 'api', taskDefinition: 'web', desiredCount: 0 }));
+    await admin.send(
+      new sdk.RegisterTaskDefinitionCommand({
+        family: 'web',
+        containerDefinitions: [{ name: 'web', image: 'busybox', memory: 64 }],
+      }),
+    );
+    await admin.send(
+      new sdk.CreateServiceCommand({ cluster: 'B', serviceName: 'api', taskDefinition: 'web', desiredCount: 0 }),
+    );
     const listed = await admin.send(new sdk.ListServiceDeploymentsCommand({ cluster: 'B', service: 'api' }));
     digits = /\/(\d+)$/.exec(listed.serviceDeployments?.[0]?.serviceDeploymentArn ?? '')?.[1] ?? '';
     const key = await berth.security.admin.createAccessKey({
@@ -56,7 +66,12 @@ describe('ARNs of another partition, region or account', () => {
         Statement: [
           { Effect: 'Allow', Action: ['ecs:*'], Resource: ['*'] },
           { Effect: 'Deny', Action: ['ecs:*'], Resource: [`${HERE}:cluster/B`] },
-          { Effect: 'Deny', Action: ['ecs:*'], Resource: ['*'], Condition: { ArnEquals: { 'ecs:cluster': [`${HERE}:cluster/B`] } } },
+          {
+            Effect: 'Deny',
+            Action: ['ecs:*'],
+            Resource: ['*'],
+            Condition: { ArnEquals: { 'ecs:cluster': [`${HERE}:cluster/B`] } },
+          },
         ],
       },
     });
@@ -72,8 +87,14 @@ describe('ARNs of another partition, region or account', () => {
     return new ECSClient({ endpoint: berth.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
   }
 
-  async function send(ecs: ECSClient, operation: string, input: Record<string, unknown>): Promise<{ error?: ECSServiceException }> {
-    const Command = (sdk as unknown as Record<string, new (input: unknown) => sdk.DescribeClustersCommand>)[`${operation}Command`];
+  async function send(
+    ecs: ECSClient,
+    operation: string,
+    input: Record<string, unknown>,
+  ): Promise<{ error?: ECSServiceException }> {
+    const Command = (sdk as unknown as Record<string, new (input: unknown) => sdk.DescribeClustersCommand>)[
+      `${operation}Command`
+    ];
     if (!Command) throw new Error(`the SDK has no ${operation}Command`);
     try {
       await ecs.send(new Command(input));
@@ -109,7 +130,9 @@ describe('ARNs of another partition, region or account', () => {
     const described = await admin.send(new sdk.DescribeClustersCommand({ clusters: [`${HERE}:cluster/B`] }));
     expect(described.clusters?.[0]?.clusterName).toBe('B');
     const deployments = await admin.send(
-      new sdk.DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [`${HERE}:service-deployment/B/api/${digits}`] }),
+      new sdk.DescribeServiceDeploymentsCommand({
+        serviceDeploymentArns: [`${HERE}:service-deployment/B/api/${digits}`],
+      }),
     );
     expect(deployments.serviceDeployments).toHaveLength(1);
   });

@@ -17,7 +17,9 @@ interface Fuzzed {
 }
 
 const operations = Object.entries(ecsOperations);
-const fields = operations.flatMap(([name, op]) => fieldPaths(jsonSchemaOf(op.schema)).map((field) => ({ name, field })));
+const fields = operations.flatMap(([name, op]) =>
+  fieldPaths(jsonSchemaOf(op.schema)).map((field) => ({ name, field })),
+);
 
 /** Malformed for certain: an unknown target, bytes that are not JSON, or JSON the operation's schema refuses. */
 function malformed(request: Fuzzed): boolean {
@@ -40,32 +42,71 @@ const anyTarget = fc.oneof(
   { weight: 4, arbitrary: knownTarget },
   { weight: 1, arbitrary: fc.string({ maxLength: 60 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')) },
   { weight: 1, arbitrary: fc.string({ maxLength: 30 }).map((s) => `${TARGET}${s.replace(/[^\x20-\x7e]/g, '')}`) },
-  { weight: 1, arbitrary: fc.constantFrom(`${TARGET}constructor`, `${TARGET}__proto__`, `${TARGET}toString`, 'AmazonEC2ContainerServiceV20141113', '') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      `${TARGET}constructor`,
+      `${TARGET}__proto__`,
+      `${TARGET}toString`,
+      'AmazonEC2ContainerServiceV20141113',
+      '',
+    ),
+  },
 );
 
 const wrongTypedField = fc
   .constantFrom(...fields)
-  .chain(({ name, field }) => wrongValue(field).map((value) => ({ kind: 'wrong type', target: `${TARGET}${name}`, body: JSON.stringify(setAt(field.path, value)) ?? '' })));
+  .chain(({ name, field }) =>
+    wrongValue(field).map((value) => ({
+      kind: 'wrong type',
+      target: `${TARGET}${name}`,
+      body: JSON.stringify(setAt(field.path, value)) ?? '',
+    })),
+  );
 
 const unknownField = fc
-  .tuple(knownTarget, fc.constantFrom(...fields.map((f) => f.field.path)), fc.string({ minLength: 1, maxLength: 12 }), fc.jsonValue({ maxDepth: 2 }))
-  .map(([target, path, key, value]) => ({ kind: 'unknown field', target, body: JSON.stringify(setAt([...path.slice(0, -1), `x${key}`], value)) }));
+  .tuple(
+    knownTarget,
+    fc.constantFrom(...fields.map((f) => f.field.path)),
+    fc.string({ minLength: 1, maxLength: 12 }),
+    fc.jsonValue({ maxDepth: 2 }),
+  )
+  .map(([target, path, key, value]) => ({
+    kind: 'unknown field',
+    target,
+    body: JSON.stringify(setAt([...path.slice(0, -1), `x${key}`], value)),
+  }));
 
 const truncated = fc
   .tuple(wrongTypedField, fc.nat())
-  .map(([r, cut]) => ({ kind: 'truncated', target: r.target, body: typeof r.body === 'string' ? r.body.slice(0, cut % Math.max(1, r.body.length)) : r.body }));
+  .map(([r, cut]) => ({
+    kind: 'truncated',
+    target: r.target,
+    body: typeof r.body === 'string' ? r.body.slice(0, cut % Math.max(1, r.body.length)) : r.body,
+  }));
 
-const randomJson = fc.tuple(anyTarget, fc.jsonValue({ maxDepth: 4 })).map(([target, value]) => ({ kind: 'random JSON', target, body: JSON.stringify(value) ?? 'null' }));
+const randomJson = fc
+  .tuple(anyTarget, fc.jsonValue({ maxDepth: 4 }))
+  .map(([target, value]) => ({ kind: 'random JSON', target, body: JSON.stringify(value) ?? 'null' }));
 
-const notJson = fc.tuple(
-  anyTarget,
-  fc.oneof(
-    fc.uint8Array({ maxLength: 300 }),
-    fc.string({ maxLength: 200 }),
-    deepNesting,
-    fc.constantFrom('{"__proto__": {"polluted": true}}', '{"constructor": {"prototype": {}}}', '\uFEFF{}', '{"a":1}garbage', '1e999', '"\\ud800"'),
-  ),
-).map(([target, body]) => ({ kind: 'not JSON', target, body }));
+const notJson = fc
+  .tuple(
+    anyTarget,
+    fc.oneof(
+      fc.uint8Array({ maxLength: 300 }),
+      fc.string({ maxLength: 200 }),
+      deepNesting,
+      fc.constantFrom(
+        '{"__proto__": {"polluted": true}}',
+        '{"constructor": {"prototype": {}}}',
+        '\uFEFF{}',
+        '{"a":1}garbage',
+        '1e999',
+        '"\\ud800"',
+      ),
+    ),
+  )
+  .map(([target, body]) => ({ kind: 'not JSON', target, body }));
 
 const fuzzed: fc.Arbitrary<Fuzzed> = fc.oneof(
   { weight: 5, arbitrary: wrongTypedField },
@@ -73,7 +114,10 @@ const fuzzed: fc.Arbitrary<Fuzzed> = fc.oneof(
   { weight: 2, arbitrary: truncated },
   { weight: 2, arbitrary: randomJson },
   { weight: 2, arbitrary: notJson },
-  { weight: 1, arbitrary: fc.tuple(anyTarget, fc.string()).map(([target, body]) => ({ kind: 'random target', target, body })) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(anyTarget, fc.string()).map(([target, body]) => ({ kind: 'random target', target, body })),
+  },
 );
 
 /**
@@ -120,24 +164,55 @@ describe('fuzzing the ECS endpoint with malformed requests', () => {
 
 const AUTH_RUNS = 2_000;
 const hex64 = fc.stringMatching(/^[0-9a-f]{64}$/);
-const credential = fc.tuple(
-  fc.oneof(fc.constant('BKIAAAAAAAAAAAAAAAAA'), fc.string({ maxLength: 30 })),
-  fc.oneof(fc.constant('20260115'), fc.string({ maxLength: 10 })),
-  fc.constantFrom('us-east-1', 'eu-west-1', '', 'us-east-1/ecs'),
-  fc.constantFrom('ecs', 's3', ''),
-  fc.constantFrom('aws4_request', 'aws4', ''),
-).map((parts) => parts.join('/'));
-const signedHeaders = fc.oneof(fc.constant('host;x-amz-date;x-amz-target'), fc.array(fc.string({ maxLength: 12 }), { maxLength: 5 }).map((h) => h.join(';')));
+const credential = fc
+  .tuple(
+    fc.oneof(fc.constant('BKIAAAAAAAAAAAAAAAAA'), fc.string({ maxLength: 30 })),
+    fc.oneof(fc.constant('20260115'), fc.string({ maxLength: 10 })),
+    fc.constantFrom('us-east-1', 'eu-west-1', '', 'us-east-1/ecs'),
+    fc.constantFrom('ecs', 's3', ''),
+    fc.constantFrom('aws4_request', 'aws4', ''),
+  )
+  .map((parts) => parts.join('/'));
+const signedHeaders = fc.oneof(
+  fc.constant('host;x-amz-date;x-amz-target'),
+  fc.array(fc.string({ maxLength: 12 }), { maxLength: 5 }).map((h) => h.join(';')),
+);
 const authorization = fc.oneof(
   fc.string({ maxLength: 200 }),
   fc
-    .tuple(fc.constantFrom('AWS4-HMAC-SHA256', 'AWS4-ECDSA-P256-SHA256', 'AWS', ''), credential, signedHeaders, fc.oneof(hex64, fc.string({ maxLength: 70 })), fc.constantFrom(', ', ',', ' '))
+    .tuple(
+      fc.constantFrom('AWS4-HMAC-SHA256', 'AWS4-ECDSA-P256-SHA256', 'AWS', ''),
+      credential,
+      signedHeaders,
+      fc.oneof(hex64, fc.string({ maxLength: 70 })),
+      fc.constantFrom(', ', ',', ' '),
+    )
     .map(([algorithm, c, h, s, sep]) => `${algorithm} Credential=${c}${sep}SignedHeaders=${h}${sep}Signature=${s}`),
 );
-const amzDate = fc.oneof(fc.constant('20260115T120000Z'), fc.string({ maxLength: 20 }), fc.date({ noInvalidDate: true }).map((d) => d.toISOString().replace(/[-:]|\.\d{3}/g, '')));
+const amzDate = fc.oneof(
+  fc.constant('20260115T120000Z'),
+  fc.string({ maxLength: 20 }),
+  fc.date({ noInvalidDate: true }).map((d) => d.toISOString().replace(/[-:]|\.\d{3}/g, '')),
+);
 const presignedQuery = fc
-  .tuple(fc.constantFrom('AWS4-HMAC-SHA256', 'x'), credential, amzDate, signedHeaders, fc.oneof(hex64, fc.string({ maxLength: 10 })), fc.oneof(fc.integer({ min: -10, max: 700_000 }).map(String), fc.string({ maxLength: 5 })))
-  .map(([a, c, d, h, s, e]) => new URLSearchParams({ 'X-Amz-Algorithm': a, 'X-Amz-Credential': c, 'X-Amz-Date': d, 'X-Amz-SignedHeaders': h, 'X-Amz-Signature': s, 'X-Amz-Expires': e }).toString());
+  .tuple(
+    fc.constantFrom('AWS4-HMAC-SHA256', 'x'),
+    credential,
+    amzDate,
+    signedHeaders,
+    fc.oneof(hex64, fc.string({ maxLength: 10 })),
+    fc.oneof(fc.integer({ min: -10, max: 700_000 }).map(String), fc.string({ maxLength: 5 })),
+  )
+  .map(([a, c, d, h, s, e]) =>
+    new URLSearchParams({
+      'X-Amz-Algorithm': a,
+      'X-Amz-Credential': c,
+      'X-Amz-Date': d,
+      'X-Amz-SignedHeaders': h,
+      'X-Amz-Signature': s,
+      'X-Amz-Expires': e,
+    }).toString(),
+  );
 
 describe('fuzzing request authentication', () => {
   let berth: SecureBerth;
@@ -170,10 +245,16 @@ describe('fuzzing request authentication', () => {
         if (r.date !== undefined) headers['x-amz-date'] = r.date.replace(/[^\x20-\x7e]/g, '');
         if (r.token !== undefined) headers['x-amz-security-token'] = r.token.replace(/[^\x20-\x7e]/g, '');
         const query = r.query === undefined ? '' : `?${r.query.replace(/[^\x21-\x7e]/g, '')}`;
-        const response = await berth.app.request(`http://berth.test/${query}`, { method: 'POST', headers, body: '{"clusterName":"fuzz"}' });
+        const response = await berth.app.request(`http://berth.test/${query}`, {
+          method: 'POST',
+          headers,
+          body: '{"clusterName":"fuzz"}',
+        });
         expect(response.status).toBeGreaterThanOrEqual(400);
         expect(response.status).toBeLessThan(500);
-        expect(response.headers.get('x-amzn-errortype')).toMatch(/^(MissingAuthenticationToken|IncompleteSignature|UnrecognizedClient|InvalidSignature)Exception$/);
+        expect(response.headers.get('x-amzn-errortype')).toMatch(
+          /^(MissingAuthenticationToken|IncompleteSignature|UnrecognizedClient|InvalidSignature)Exception$/,
+        );
       }),
       { numRuns: AUTH_RUNS },
     );

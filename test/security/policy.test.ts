@@ -43,39 +43,141 @@ describe('policy evaluation', () => {
 
   it.each<[string, PolicyDocumentInput, string, string, string]>([
     ['an Allow that matches', allowAll, 'ecs:RunTask', CLUSTER_A, 'allow'],
-    ['no statement that matches (default deny)', { Statement: [{ Effect: 'Allow', Action: 'ecs:List*', Resource: '*' }] }, 'ecs:RunTask', CLUSTER_A, 'implicit-deny'],
-    ['a Deny over an Allow', { Statement: [{ Effect: 'Allow', Action: 'ecs:*', Resource: '*' }, { Effect: 'Deny', Action: 'ecs:RunTask', Resource: CLUSTER_A }] }, 'ecs:RunTask', CLUSTER_A, 'explicit-deny'],
-    ['a Deny before the Allow, order irrelevant', { Statement: [{ Effect: 'Deny', Action: 'ecs:RunTask', Resource: CLUSTER_A }, { Effect: 'Allow', Action: 'ecs:*', Resource: '*' }] }, 'ecs:RunTask', CLUSTER_A, 'explicit-deny'],
-    ['a Deny on another resource', { Statement: [{ Effect: 'Allow', Action: 'ecs:*', Resource: '*' }, { Effect: 'Deny', Action: 'ecs:RunTask', Resource: CLUSTER_A }] }, 'ecs:RunTask', CLUSTER_B, 'allow'],
-    ['a policy limited to cluster A, on A', { Statement: [{ Effect: 'Allow', Action: 'ecs:RunTask', Resource: CLUSTER_A }] }, 'ecs:RunTask', CLUSTER_A, 'allow'],
-    ['a policy limited to cluster A, on B', { Statement: [{ Effect: 'Allow', Action: 'ecs:RunTask', Resource: CLUSTER_A }] }, 'ecs:RunTask', CLUSTER_B, 'implicit-deny'],
-    ['actions matched case-insensitively', { Statement: [{ Effect: 'Allow', Action: 'ECS:runtask', Resource: '*' }] }, 'ecs:RunTask', CLUSTER_A, 'allow'],
-    ['resources matched case-sensitively', { Statement: [{ Effect: 'Allow', Action: '*', Resource: CLUSTER_A.toLowerCase() }] }, 'ecs:RunTask', CLUSTER_A, 'implicit-deny'],
-    ['NotAction', { Statement: [{ Effect: 'Allow', NotAction: 'ecs:Delete*', Resource: '*' }] }, 'ecs:DeleteCluster', CLUSTER_A, 'implicit-deny'],
-    ['NotAction, other action', { Statement: [{ Effect: 'Allow', NotAction: 'ecs:Delete*', Resource: '*' }] }, 'ecs:RunTask', CLUSTER_A, 'allow'],
-    ['NotResource', { Statement: [{ Effect: 'Deny', Action: '*', NotResource: CLUSTER_A }, { Effect: 'Allow', Action: '*', Resource: '*' }] }, 'ecs:RunTask', CLUSTER_B, 'explicit-deny'],
+    [
+      'no statement that matches (default deny)',
+      { Statement: [{ Effect: 'Allow', Action: 'ecs:List*', Resource: '*' }] },
+      'ecs:RunTask',
+      CLUSTER_A,
+      'implicit-deny',
+    ],
+    [
+      'a Deny over an Allow',
+      {
+        Statement: [
+          { Effect: 'Allow', Action: 'ecs:*', Resource: '*' },
+          { Effect: 'Deny', Action: 'ecs:RunTask', Resource: CLUSTER_A },
+        ],
+      },
+      'ecs:RunTask',
+      CLUSTER_A,
+      'explicit-deny',
+    ],
+    [
+      'a Deny before the Allow, order irrelevant',
+      {
+        Statement: [
+          { Effect: 'Deny', Action: 'ecs:RunTask', Resource: CLUSTER_A },
+          { Effect: 'Allow', Action: 'ecs:*', Resource: '*' },
+        ],
+      },
+      'ecs:RunTask',
+      CLUSTER_A,
+      'explicit-deny',
+    ],
+    [
+      'a Deny on another resource',
+      {
+        Statement: [
+          { Effect: 'Allow', Action: 'ecs:*', Resource: '*' },
+          { Effect: 'Deny', Action: 'ecs:RunTask', Resource: CLUSTER_A },
+        ],
+      },
+      'ecs:RunTask',
+      CLUSTER_B,
+      'allow',
+    ],
+    [
+      'a policy limited to cluster A, on A',
+      { Statement: [{ Effect: 'Allow', Action: 'ecs:RunTask', Resource: CLUSTER_A }] },
+      'ecs:RunTask',
+      CLUSTER_A,
+      'allow',
+    ],
+    [
+      'a policy limited to cluster A, on B',
+      { Statement: [{ Effect: 'Allow', Action: 'ecs:RunTask', Resource: CLUSTER_A }] },
+      'ecs:RunTask',
+      CLUSTER_B,
+      'implicit-deny',
+    ],
+    [
+      'actions matched case-insensitively',
+      { Statement: [{ Effect: 'Allow', Action: 'ECS:runtask', Resource: '*' }] },
+      'ecs:RunTask',
+      CLUSTER_A,
+      'allow',
+    ],
+    [
+      'resources matched case-sensitively',
+      { Statement: [{ Effect: 'Allow', Action: '*', Resource: CLUSTER_A.toLowerCase() }] },
+      'ecs:RunTask',
+      CLUSTER_A,
+      'implicit-deny',
+    ],
+    [
+      'NotAction',
+      { Statement: [{ Effect: 'Allow', NotAction: 'ecs:Delete*', Resource: '*' }] },
+      'ecs:DeleteCluster',
+      CLUSTER_A,
+      'implicit-deny',
+    ],
+    [
+      'NotAction, other action',
+      { Statement: [{ Effect: 'Allow', NotAction: 'ecs:Delete*', Resource: '*' }] },
+      'ecs:RunTask',
+      CLUSTER_A,
+      'allow',
+    ],
+    [
+      'NotResource',
+      {
+        Statement: [
+          { Effect: 'Deny', Action: '*', NotResource: CLUSTER_A },
+          { Effect: 'Allow', Action: '*', Resource: '*' },
+        ],
+      },
+      'ecs:RunTask',
+      CLUSTER_B,
+      'explicit-deny',
+    ],
   ])('%s', (_name, policy, action, resource, effect) => {
     expect(decide(policy, action, resource)).toBe(effect);
   });
 
   it('applies a Condition only when it holds', () => {
     const policy: PolicyDocumentInput = {
-      Statement: [{ Effect: 'Allow', Action: 'ecs:StopTask', Resource: '*', Condition: { ArnEquals: { 'ecs:cluster': CLUSTER_A } } }],
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'ecs:StopTask',
+          Resource: '*',
+          Condition: { ArnEquals: { 'ecs:cluster': CLUSTER_A } },
+        },
+      ],
     };
-    expect(decide(policy, 'ecs:StopTask', 'arn:aws:ecs:us-east-1:000000000000:task/A/t', { 'ecs:cluster': [CLUSTER_A] })).toBe('allow');
-    expect(decide(policy, 'ecs:StopTask', 'arn:aws:ecs:us-east-1:000000000000:task/B/t', { 'ecs:cluster': [CLUSTER_B] })).toBe('implicit-deny');
+    expect(
+      decide(policy, 'ecs:StopTask', 'arn:aws:ecs:us-east-1:000000000000:task/A/t', { 'ecs:cluster': [CLUSTER_A] }),
+    ).toBe('allow');
+    expect(
+      decide(policy, 'ecs:StopTask', 'arn:aws:ecs:us-east-1:000000000000:task/B/t', { 'ecs:cluster': [CLUSTER_B] }),
+    ).toBe('implicit-deny');
     expect(decide(policy, 'ecs:StopTask', '*')).toBe('implicit-deny');
   });
 
   it('notes when a policy needs resource tags', () => {
-    const tagged = policyDocument.parse({ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/env': 'dev' } } }] });
+    const tagged = policyDocument.parse({
+      Statement: [
+        { Effect: 'Allow', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/env': 'dev' } } },
+      ],
+    });
     expect(readsResourceTags(tagged)).toBe(true);
     expect(readsResourceTags(policyDocument.parse(allowAll))).toBe(false);
   });
 });
 
 describe('condition operators', () => {
-  const context = (values: Record<string, string[]>) => new Map(Object.entries(values).map(([k, v]) => [k.toLowerCase(), v]));
+  const context = (values: Record<string, string[]>) =>
+    new Map(Object.entries(values).map(([k, v]) => [k.toLowerCase(), v]));
   const tags = context({ 'aws:TagKeys': ['team', 'cost'], 'aws:ResourceTag/env': ['dev'], 'ecs:cluster': [CLUSTER_A] });
 
   it.each<[string, string, string[], boolean]>([
@@ -117,11 +219,32 @@ describe('policy documents', () => {
   });
 
   it.each<[string, unknown]>([
-    ['a Principal (identity policies only)', { Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }] }],
-    ['a policy variable, which would never match', { Statement: [{ Effect: 'Deny', Action: '*', Resource: 'arn:aws:ecs:*:*:cluster/${aws:username}' }] }],
+    [
+      'a Principal (identity policies only)',
+      { Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }] },
+    ],
+    [
+      'a policy variable, which would never match',
+      { Statement: [{ Effect: 'Deny', Action: '*', Resource: 'arn:aws:ecs:*:*:cluster/${aws:username}' }] },
+    ],
     ['another service', { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }],
-    ['an unknown condition operator', { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*', Condition: { DateGreaterThan: { 'aws:CurrentTime': '2026' } } }] }],
-    ['both Action and NotAction', { Statement: [{ Effect: 'Allow', Action: '*', NotAction: 'ecs:RunTask', Resource: '*' }] }],
+    [
+      'an unknown condition operator',
+      {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: '*',
+            Resource: '*',
+            Condition: { DateGreaterThan: { 'aws:CurrentTime': '2026' } },
+          },
+        ],
+      },
+    ],
+    [
+      'both Action and NotAction',
+      { Statement: [{ Effect: 'Allow', Action: '*', NotAction: 'ecs:RunTask', Resource: '*' }] },
+    ],
     ['no Resource', { Statement: [{ Effect: 'Allow', Action: '*' }] }],
     ['a resource that is not an ARN', { Statement: [{ Effect: 'Allow', Action: '*', Resource: 'cluster/A' }] }],
     ['an unknown Effect', { Statement: [{ Effect: 'Maybe', Action: '*', Resource: '*' }] }],

@@ -66,7 +66,11 @@ describe('refused calls in the audit log', () => {
       headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${TARGET}${operation}`, ...headers },
       body: '{}',
     });
-    return { status: response.status, type: response.headers.get('x-amzn-errortype'), requestId: response.headers.get('x-amzn-requestid') ?? '' };
+    return {
+      status: response.status,
+      type: response.headers.get('x-amzn-errortype'),
+      requestId: response.headers.get('x-amzn-requestid') ?? '',
+    };
   }
 
   function ecs(credentials: { accessKeyId: string; secretAccessKey: string }): ECSClient {
@@ -76,39 +80,64 @@ describe('refused calls in the audit log', () => {
   }
 
   async function sdkRefusal(credentials: { accessKeyId: string; secretAccessKey: string }): Promise<string> {
-    const error: unknown = await ecs(credentials).send(new CreateClusterCommand({ clusterName: `refused-${randomUUID().slice(0, 8)}` })).catch((e: unknown) => e);
+    const error: unknown = await ecs(credentials)
+      .send(new CreateClusterCommand({ clusterName: `refused-${randomUUID().slice(0, 8)}` }))
+      .catch((e: unknown) => e);
     const requestId = (error as { $metadata?: { requestId?: string } }).$metadata?.requestId;
     if (requestId === undefined) throw new Error('the refusal carries no request id');
     return requestId;
   }
 
-  const byRequest = async (requestId: string) => (await auditViaCli(berth.endpoint, berth.adminKey)).find((r) => r.requestId === requestId);
+  const byRequest = async (requestId: string) =>
+    (await auditViaCli(berth.endpoint, berth.adminKey)).find((r) => r.requestId === requestId);
 
   it.each<[string, () => Promise<string>, Partial<AuditRecord>]>([
     [
       'an unsigned request for an operation Berth does not know',
       async () => (await ecsRaw('LaunchRockets')).requestId,
-      { action: 'ecs:LaunchRockets', principal: 'anonymous', outcome: 'denied', errorCode: 'MissingAuthenticationTokenException' },
+      {
+        action: 'ecs:LaunchRockets',
+        principal: 'anonymous',
+        outcome: 'denied',
+        errorCode: 'MissingAuthenticationTokenException',
+      },
     ],
     [
       'a signed request for an operation Berth does not know',
-      async () => (await ecsRaw('LaunchRockets', {}, signedFetch({ credentials: berth.adminKey, region: 'us-east-1' }))).requestId,
+      async () =>
+        (await ecsRaw('LaunchRockets', {}, signedFetch({ credentials: berth.adminKey, region: 'us-east-1' })))
+          .requestId,
       { action: 'ecs:LaunchRockets', outcome: 'failed', errorCode: 'UnknownOperationException' },
     ],
     [
       'a request without a signature',
       async () => (await ecsRaw('CreateCluster')).requestId,
-      { action: 'ecs:CreateCluster', principal: 'anonymous', outcome: 'denied', errorCode: 'MissingAuthenticationTokenException' },
+      {
+        action: 'ecs:CreateCluster',
+        principal: 'anonymous',
+        outcome: 'denied',
+        errorCode: 'MissingAuthenticationTokenException',
+      },
     ],
     [
       'a bad signature',
       () => sdkRefusal({ ...berth.adminKey, secretAccessKey: 'wrong' }),
-      { action: 'ecs:CreateCluster', principal: 'anonymous', outcome: 'denied', errorCode: 'InvalidSignatureException' },
+      {
+        action: 'ecs:CreateCluster',
+        principal: 'anonymous',
+        outcome: 'denied',
+        errorCode: 'InvalidSignatureException',
+      },
     ],
     [
       'an unknown key',
       () => sdkRefusal({ accessKeyId: 'BKIAUNKNOWNUNKNOWN23', secretAccessKey: 'x' }),
-      { action: 'ecs:CreateCluster', accessKeyId: 'BKIAUNKNOWNUNKNOWN23', outcome: 'denied', errorCode: 'UnrecognizedClientException' },
+      {
+        action: 'ecs:CreateCluster',
+        accessKeyId: 'BKIAUNKNOWNUNKNOWN23',
+        outcome: 'denied',
+        errorCode: 'UnrecognizedClientException',
+      },
     ],
     [
       'a call the key’s policy does not allow',
@@ -143,23 +172,56 @@ describe('refused calls in the audit log', () => {
   });
 
   it('records a forged instance credential', async () => {
-    const answer = await agentCall('POST', `/clusters/watched/instances/${y.instanceId}/credentials`, forgedFor(y.instanceId));
+    const answer = await agentCall(
+      'POST',
+      `/clusters/watched/instances/${y.instanceId}/credentials`,
+      forgedFor(y.instanceId),
+    );
     expect(answer.status).toBe(401);
     expect(answer.json).toMatchObject({ code: 'InvalidCredential' });
     const records = await agentRefusals(`${ACCOUNT}:container-instance/watched/${y.instanceId}`, 'InvalidCredential');
-    expect(records).toEqual([expect.objectContaining({ action: 'berth:RotateAgentCredential', principal: 'anonymous' })]);
+    expect(records).toEqual([
+      expect.objectContaining({ action: 'berth:RotateAgentCredential', principal: 'anonymous' }),
+    ]);
   });
 
   it.each<[string, string, () => string, () => unknown, () => string, string]>([
-    ['poll as Y', 'POST', () => `/clusters/watched/instances/${y.instanceId}/poll`, () => ({ epoch: 1 }), () => `container-instance/watched/${y.instanceId}`, 'ecs:Poll'],
-    ['fetch a task naming Y', 'GET', () => `/clusters/watched/tasks/t-audit?instanceId=${y.instanceId}`, () => undefined, () => 'task/watched/t-audit', 'ecs:Poll'],
-    ['report for Y', 'POST', () => `/clusters/watched/instances/${y.instanceId}/reports`, () => ({ instanceId: y.instanceId, epoch: 1, reports: [] }), () => `container-instance/watched/${y.instanceId}`, 'ecs:SubmitTaskStateChange'],
+    [
+      'poll as Y',
+      'POST',
+      () => `/clusters/watched/instances/${y.instanceId}/poll`,
+      () => ({ epoch: 1 }),
+      () => `container-instance/watched/${y.instanceId}`,
+      'ecs:Poll',
+    ],
+    [
+      'fetch a task naming Y',
+      'GET',
+      () => `/clusters/watched/tasks/t-audit?instanceId=${y.instanceId}`,
+      () => undefined,
+      () => 'task/watched/t-audit',
+      'ecs:Poll',
+    ],
+    [
+      'report for Y',
+      'POST',
+      () => `/clusters/watched/instances/${y.instanceId}/reports`,
+      () => ({ instanceId: y.instanceId, epoch: 1, reports: [] }),
+      () => `container-instance/watched/${y.instanceId}`,
+      'ecs:SubmitTaskStateChange',
+    ],
   ])('records X’s credential used to %s', async (_name, method, path, body, resource, action) => {
     const answer = await agentCall(method, path(), x.token, body());
     expect(answer.status).toBe(403);
-    const records = (await agentRefusals(`${ACCOUNT}:${resource()}`, 'AccessDenied')).filter((r) => r.action === action);
+    const records = (await agentRefusals(`${ACCOUNT}:${resource()}`, 'AccessDenied')).filter(
+      (r) => r.action === action,
+    );
     expect(records).toEqual([
-      expect.objectContaining({ action, principal: `${ACCOUNT}:container-instance/watched/${x.instanceId}`, errorMessage: expect.stringContaining(y.instanceId) }),
+      expect.objectContaining({
+        action,
+        principal: `${ACCOUNT}:container-instance/watched/${x.instanceId}`,
+        errorMessage: expect.stringContaining(y.instanceId),
+      }),
     ]);
   });
 
@@ -192,7 +254,8 @@ describe('the audit throttle on refused unauthenticated calls', () => {
       headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${TARGET}CreateCluster` },
       body: '{}',
     });
-  const noCredential = () => fetch(`${berth.endpoint}/agent/v1/clusters/any/instances/i-1/poll`, { method: 'POST', body: '{}' });
+  const noCredential = () =>
+    fetch(`${berth.endpoint}/agent/v1/clusters/any/instances/i-1/poll`, { method: 'POST', body: '{}' });
 
   it('records 20 refusals per source and minute in full, then one summary of the rest', async () => {
     const writes = berth.securityStore.writesTo('audit');

@@ -11,25 +11,64 @@ const TASK = '0123456789abcdef0123456789abcdef';
 describe('request scope', () => {
   it.each<[string, unknown, string[], Record<string, string[]>?]>([
     // RunTask acts on the task definition, as in ECS, and on the cluster, as policies naming clusters expect.
-    ['RunTask', { cluster: 'A', taskDefinition: 'web' }, [`${ARN}:cluster/A`, `${ARN}:task-definition/web:*`], { 'ecs:cluster': [`${ARN}:cluster/A`] }],
+    [
+      'RunTask',
+      { cluster: 'A', taskDefinition: 'web' },
+      [`${ARN}:cluster/A`, `${ARN}:task-definition/web:*`],
+      { 'ecs:cluster': [`${ARN}:cluster/A`] },
+    ],
     ['RunTask', { taskDefinition: 'web:3' }, [`${ARN}:cluster/default`, `${ARN}:task-definition/web:3`]],
-    ['StartTask', { cluster: 'A', taskDefinition: 'web:3', containerInstances: ['i1'] }, [`${ARN}:cluster/A`, `${ARN}:task-definition/web:3`]],
-    ['CreateService', { cluster: 'A', serviceName: 'api', taskDefinition: 'web:2' }, [`${ARN}:service/A/api`, `${ARN}:task-definition/web:2`]],
-    ['UpdateService', { cluster: 'A', service: 'api', taskDefinition: 'web' }, [`${ARN}:service/A/api`, `${ARN}:task-definition/web:*`]],
+    [
+      'StartTask',
+      { cluster: 'A', taskDefinition: 'web:3', containerInstances: ['i1'] },
+      [`${ARN}:cluster/A`, `${ARN}:task-definition/web:3`],
+    ],
+    [
+      'CreateService',
+      { cluster: 'A', serviceName: 'api', taskDefinition: 'web:2' },
+      [`${ARN}:service/A/api`, `${ARN}:task-definition/web:2`],
+    ],
+    [
+      'UpdateService',
+      { cluster: 'A', service: 'api', taskDefinition: 'web' },
+      [`${ARN}:service/A/api`, `${ARN}:task-definition/web:*`],
+    ],
     // An ARN of another region or account names nothing here: matched as given, refused by the operation.
-    ['RunTask', { cluster: 'arn:aws:ecs:eu-west-1:111111111111:cluster/A', taskDefinition: 'web:1' }, ['arn:aws:ecs:eu-west-1:111111111111:cluster/A', `${ARN}:task-definition/web:1`]],
-    ['DescribeServiceDeployments', { serviceDeploymentArns: ['arn:aws-cn:ecs:us-east-1:000000000000:service-deployment/B/api/1'] }, ['arn:aws-cn:ecs:us-east-1:000000000000:service-deployment/B/api/1']],
-    ['StopServiceDeployment', { serviceDeploymentArn: `${ARN}:service-deployment/B/api/1` }, [`${ARN}:service-deployment/B/api/1`], { 'ecs:cluster': [`${ARN}:cluster/B`] }],
+    [
+      'RunTask',
+      { cluster: 'arn:aws:ecs:eu-west-1:111111111111:cluster/A', taskDefinition: 'web:1' },
+      ['arn:aws:ecs:eu-west-1:111111111111:cluster/A', `${ARN}:task-definition/web:1`],
+    ],
+    [
+      'DescribeServiceDeployments',
+      { serviceDeploymentArns: ['arn:aws-cn:ecs:us-east-1:000000000000:service-deployment/B/api/1'] },
+      ['arn:aws-cn:ecs:us-east-1:000000000000:service-deployment/B/api/1'],
+    ],
+    [
+      'StopServiceDeployment',
+      { serviceDeploymentArn: `${ARN}:service-deployment/B/api/1` },
+      [`${ARN}:service-deployment/B/api/1`],
+      { 'ecs:cluster': [`${ARN}:cluster/B`] },
+    ],
     ['CreateCluster', { clusterName: 'new' }, [`${ARN}:cluster/new`]],
     ['DescribeClusters', { clusters: ['A', `${ARN}:cluster/B`] }, [`${ARN}:cluster/A`, `${ARN}:cluster/B`]],
     ['DescribeClusters', {}, [`${ARN}:cluster/default`]],
     ['ListClusters', {}, ['*']],
     ['StopTask', { cluster: 'A', task: TASK }, [`${ARN}:task/A/${TASK}`], { 'ecs:cluster': [`${ARN}:cluster/A`] }],
-    ['DescribeTasks', { cluster: 'A', tasks: [TASK, `${ARN}:task/A/${TASK}`] }, [`${ARN}:task/A/${TASK}`, `${ARN}:task/A/${TASK}`]],
+    [
+      'DescribeTasks',
+      { cluster: 'A', tasks: [TASK, `${ARN}:task/A/${TASK}`] },
+      [`${ARN}:task/A/${TASK}`, `${ARN}:task/A/${TASK}`],
+    ],
     ['DescribeContainerInstances', { cluster: 'A', containerInstances: ['i1'] }, [`${ARN}:container-instance/A/i1`]],
     ['RegisterTaskDefinition', { family: 'web' }, [`${ARN}:task-definition/web:*`]],
     ['DescribeTaskDefinition', { taskDefinition: 'web:3' }, [`${ARN}:task-definition/web:3`]],
-    ['CreateService', { cluster: 'A', serviceName: 'api' }, [`${ARN}:service/A/api`], { 'ecs:cluster': [`${ARN}:cluster/A`] }],
+    [
+      'CreateService',
+      { cluster: 'A', serviceName: 'api' },
+      [`${ARN}:service/A/api`],
+      { 'ecs:cluster': [`${ARN}:cluster/A`] },
+    ],
     ['UpdateService', { cluster: 'A', service: `${ARN}:service/A/api` }, [`${ARN}:service/A/api`]],
     ['TagResource', { resourceArn: `${ARN}:cluster/A`, tags: [] }, [`${ARN}:cluster/A`]],
     ['LaunchRockets', { cluster: 'A' }, [`${ARN}:cluster/A`]],
@@ -45,7 +84,11 @@ describe('request scope', () => {
   });
 
   it('carries request tags and the task definition as condition keys', () => {
-    const scope = scopeOf(d, 'ecs:RunTask', { cluster: 'A', taskDefinition: 'web:2', tags: [{ key: 'team', value: 'blue' }] });
+    const scope = scopeOf(d, 'ecs:RunTask', {
+      cluster: 'A',
+      taskDefinition: 'web:2',
+      tags: [{ key: 'team', value: 'blue' }],
+    });
     expect(scope.keys).toEqual({
       'aws:RequestTag/team': ['blue'],
       'aws:TagKeys': ['team'],
@@ -61,10 +104,30 @@ describe('request scope', () => {
   });
 
   it.each([
-    ['berth:CreateRegistrationToken', { cluster: 'prod', ttlSeconds: 60 }, `${ARN}:cluster/prod`, { 'ecs:cluster': [`${ARN}:cluster/prod`] }],
-    ['berth:PutClusterPolicy', { clusterName: 'prod', policy: {} }, `${ARN}:cluster/prod`, { 'ecs:cluster': [`${ARN}:cluster/prod`] }],
-    ['berth:GetClusterPolicy', { clusterName: `${ARN}:cluster/prod` }, `${ARN}:cluster/prod`, { 'ecs:cluster': [`${ARN}:cluster/prod`] }],
-    ['berth:PutSecret', { name: 'db.password', value: 'x' }, 'arn:aws:berth:us-east-1:000000000000:secret/db.password', {}],
+    [
+      'berth:CreateRegistrationToken',
+      { cluster: 'prod', ttlSeconds: 60 },
+      `${ARN}:cluster/prod`,
+      { 'ecs:cluster': [`${ARN}:cluster/prod`] },
+    ],
+    [
+      'berth:PutClusterPolicy',
+      { clusterName: 'prod', policy: {} },
+      `${ARN}:cluster/prod`,
+      { 'ecs:cluster': [`${ARN}:cluster/prod`] },
+    ],
+    [
+      'berth:GetClusterPolicy',
+      { clusterName: `${ARN}:cluster/prod` },
+      `${ARN}:cluster/prod`,
+      { 'ecs:cluster': [`${ARN}:cluster/prod`] },
+    ],
+    [
+      'berth:PutSecret',
+      { name: 'db.password', value: 'x' },
+      'arn:aws:berth:us-east-1:000000000000:secret/db.password',
+      {},
+    ],
     ['berth:DeleteSecret', { name: 'db.password' }, 'arn:aws:berth:us-east-1:000000000000:secret/db.password', {}],
     ['berth:ListSecrets', {}, '*', {}],
     ['berth:PutClusterPolicy', { policy: {} }, '*', {}],
@@ -91,7 +154,10 @@ describe('request scope', () => {
     ['arn:aws:ssm:eu-west-1:123456789012:parameter/prod/db', 'arn:aws:ssm:eu-west-1:123456789012:parameter/prod/db'],
     ['/prod/db', 'arn:aws:ssm:us-east-1:000000000000:parameter/prod/db'],
     ['db', 'arn:aws:ssm:us-east-1:000000000000:parameter/db'],
-    ['arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:password:AWSCURRENT:', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf'],
+    [
+      'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:password:AWSCURRENT:',
+      'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf',
+    ],
     ['berth:secret:not valid!', 'berth:secret:not valid!'],
   ])('authorises using secret %s on %s', (valueFrom, arn) => {
     expect(secretResourceArn(d, valueFrom)).toBe(arn);

@@ -38,18 +38,32 @@ describe('the ECS SDK and the AWS CLI against a secured Berth', () => {
     await berth?.close();
   });
 
-  function ecs(credentials: { accessKeyId: string; secretAccessKey: string }, extra: Partial<ECSClientConfig> = {}): ECSClient {
-    const client = new ECSClient({ endpoint: berth.endpoint, region: 'us-east-1', credentials, maxAttempts: 1, ...extra });
+  function ecs(
+    credentials: { accessKeyId: string; secretAccessKey: string },
+    extra: Partial<ECSClientConfig> = {},
+  ): ECSClient {
+    const client = new ECSClient({
+      endpoint: berth.endpoint,
+      region: 'us-east-1',
+      credentials,
+      maxAttempts: 1,
+      ...extra,
+    });
     clients.push(client);
     return client;
   }
 
   it('serves the SDK with a valid key', async () => {
     const client = ecs(berth.adminKey);
-    const created = await client.send(new CreateClusterCommand({ clusterName: 'sdk', tags: [{ key: 'env', value: 'dev' }] }));
+    const created = await client.send(
+      new CreateClusterCommand({ clusterName: 'sdk', tags: [{ key: 'env', value: 'dev' }] }),
+    );
     expect(created.cluster?.clusterName).toBe('sdk');
     const registered = await client.send(
-      new RegisterTaskDefinitionCommand({ family: 'web', containerDefinitions: [{ name: 'web', image: 'busybox', memory: 64 }] }),
+      new RegisterTaskDefinitionCommand({
+        family: 'web',
+        containerDefinitions: [{ name: 'web', image: 'busybox', memory: 64 }],
+      }),
     );
     expect(registered.taskDefinition?.revision).toBe(1);
     const described = await client.send(new DescribeClustersCommand({ clusters: ['sdk'] }));
@@ -58,18 +72,29 @@ describe('the ECS SDK and the AWS CLI against a secured Berth', () => {
 
   it.each([
     ['a wrong secret', 'InvalidSignatureException', 403, () => ({ ...berth.adminKey, secretAccessKey: 'wrong' })],
-    ['an unknown key', 'UnrecognizedClientException', 403, () => ({ accessKeyId: 'BKIAUNKNOWNUNKNOWN23', secretAccessKey: 'x' })],
+    [
+      'an unknown key',
+      'UnrecognizedClientException',
+      403,
+      () => ({ accessKeyId: 'BKIAUNKNOWNUNKNOWN23', secretAccessKey: 'x' }),
+    ],
   ])('surfaces %s as %s', async (_name, type, status, credentials) => {
     const writes = berth.ctx.store.stats.writes;
-    const error = await ecs(credentials()).send(new CreateClusterCommand({ clusterName: 'nope' })).catch((e: unknown) => e);
+    const error = await ecs(credentials())
+      .send(new CreateClusterCommand({ clusterName: 'nope' }))
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ name: type, $metadata: { httpStatusCode: status } });
     expect(berth.ctx.store.stats.writes).toBe(writes);
   });
 
   it('surfaces a policy refusal as AccessDeniedException', async () => {
-    const error = await ecs(readOnly).send(new CreateClusterCommand({ clusterName: 'nope' })).catch((e: unknown) => e);
+    const error = await ecs(readOnly)
+      .send(new CreateClusterCommand({ clusterName: 'nope' }))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AccessDeniedException);
-    expect(String((error as Error).message)).toMatch(/is not authorized to perform: ecs:CreateCluster on resource: arn:aws:ecs:us-east-1:000000000000:cluster\/nope/);
+    expect(String((error as Error).message)).toMatch(
+      /is not authorized to perform: ecs:CreateCluster on resource: arn:aws:ecs:us-east-1:000000000000:cluster\/nope/,
+    );
     expect((await ecs(readOnly).send(new ListClustersCommand({}))).clusterArns).toContain(
       'arn:aws:ecs:us-east-1:000000000000:cluster/sdk',
     );

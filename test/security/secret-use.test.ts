@@ -46,15 +46,26 @@ describe('who may use a secret', () => {
     await cli(key, ['secrets', 'put', 'db', '--clusters', 'vault', '--value-stdin'], value);
     await cli(key, ['secrets', 'put', 'other', '--value-stdin'], 'not yours');
     // The administrator's own family, naming a secret the tenant may not use.
-    await admin.send(new sdk.RegisterTaskDefinitionCommand({ family: 'admin-app', containerDefinitions: [container('berth:secret:other')] }));
-    await admin.send(new sdk.RegisterTaskDefinitionCommand({ family: 'db-app', containerDefinitions: [container('berth:secret:db')] }));
+    await admin.send(
+      new sdk.RegisterTaskDefinitionCommand({
+        family: 'admin-app',
+        containerDefinitions: [container('berth:secret:other')],
+      }),
+    );
+    await admin.send(
+      new sdk.RegisterTaskDefinitionCommand({ family: 'db-app', containerDefinitions: [container('berth:secret:db')] }),
+    );
 
     const created = await security.admin.createAccessKey({
       name: 'tenant',
       policy: {
         Version: '2012-10-17',
         Statement: [
-          { Effect: 'Allow', Action: ['ecs:*'], Resource: [`${ECS}:cluster/vault`, `${ECS}:service/vault/*`, `${ECS}:task-definition/*`] },
+          {
+            Effect: 'Allow',
+            Action: ['ecs:*'],
+            Resource: [`${ECS}:cluster/vault`, `${ECS}:service/vault/*`, `${ECS}:task-definition/*`],
+          },
           { Effect: 'Allow', Action: ['berth:UseSecret'], Resource: [`${SECRETS}/db`] },
         ],
       },
@@ -72,7 +83,11 @@ describe('who may use a secret', () => {
     return created;
   }
 
-  async function cli(key: { accessKeyId: string; secretAccessKey: string }, args: string[], stdin = ''): Promise<string> {
+  async function cli(
+    key: { accessKeyId: string; secretAccessKey: string },
+    args: string[],
+    stdin = '',
+  ): Promise<string> {
     const { code, stdout, stderr } = await berthCli(endpoint, key, args, stdin);
     if (code !== 0) throw new Error(`berth ${args.join(' ')} failed: ${stderr}`);
     return stdout;
@@ -93,10 +108,21 @@ describe('who may use a secret', () => {
     ['an SSM parameter', container(SSM), SSM],
     ['an SSM parameter by name', container('/prod/db'), SSM],
     ['a Secrets Manager secret', container(`${SECRETS_MANAGER}:password::`), SECRETS_MANAGER],
-    ['registry credentials', { name: 'app', image: 'busybox:1.36', memory: 64, repositoryCredentials: { credentialsParameter: SECRETS_MANAGER } }, SECRETS_MANAGER],
+    [
+      'registry credentials',
+      {
+        name: 'app',
+        image: 'busybox:1.36',
+        memory: 64,
+        repositoryCredentials: { credentialsParameter: SECRETS_MANAGER },
+      },
+      SECRETS_MANAGER,
+    ],
   ])('refuses to register a task definition naming %s the key may not use', async (_, definition, resource) => {
     const family = `stolen-${randomUUID().slice(0, 8)}`;
-    const error = await refusal((ecs) => ecs.send(new sdk.RegisterTaskDefinitionCommand({ family, containerDefinitions: [definition] })));
+    const error = await refusal((ecs) =>
+      ecs.send(new sdk.RegisterTaskDefinitionCommand({ family, containerDefinitions: [definition] })),
+    );
     expect(error?.name).toBe('AccessDeniedException');
     expect(error?.message).toContain(`is not authorized to perform: berth:UseSecret on resource: ${resource}`);
     const families = await admin.send(new sdk.ListTaskDefinitionFamiliesCommand({ familyPrefix: family }));
@@ -104,9 +130,21 @@ describe('who may use a secret', () => {
   });
 
   it('registers and deploys a task definition naming a secret the key may use', async () => {
-    const registered = await tenant.send(new sdk.RegisterTaskDefinitionCommand({ family: 'tenant-app', containerDefinitions: [container('berth:secret:db')] }));
+    const registered = await tenant.send(
+      new sdk.RegisterTaskDefinitionCommand({
+        family: 'tenant-app',
+        containerDefinitions: [container('berth:secret:db')],
+      }),
+    );
     expect(registered.taskDefinition?.revision).toBe(1);
-    const created = await tenant.send(new sdk.CreateServiceCommand({ cluster: 'vault', serviceName: 'tenant-svc', taskDefinition: 'tenant-app', desiredCount: 0 }));
+    const created = await tenant.send(
+      new sdk.CreateServiceCommand({
+        cluster: 'vault',
+        serviceName: 'tenant-svc',
+        taskDefinition: 'tenant-app',
+        desiredCount: 0,
+      }),
+    );
     expect(created.service?.taskDefinition).toBe(`${ECS}:task-definition/tenant-app:1`);
   });
 
@@ -114,10 +152,33 @@ describe('who may use a secret', () => {
     [
       'RunTask, with a command override',
       (ecs) =>
-        ecs.send(new sdk.RunTaskCommand({ cluster: 'vault', taskDefinition: 'admin-app', overrides: { containerOverrides: [{ name: 'app', command: ['env'] }] } })),
+        ecs.send(
+          new sdk.RunTaskCommand({
+            cluster: 'vault',
+            taskDefinition: 'admin-app',
+            overrides: { containerOverrides: [{ name: 'app', command: ['env'] }] },
+          }),
+        ),
     ],
-    ['CreateService', (ecs) => ecs.send(new sdk.CreateServiceCommand({ cluster: 'vault', serviceName: 'thief', taskDefinition: 'admin-app', desiredCount: 1 }))],
-    ['UpdateService', (ecs) => ecs.send(new sdk.UpdateServiceCommand({ cluster: 'vault', service: 'tenant-svc', taskDefinition: 'admin-app' }))],
+    [
+      'CreateService',
+      (ecs) =>
+        ecs.send(
+          new sdk.CreateServiceCommand({
+            cluster: 'vault',
+            serviceName: 'thief',
+            taskDefinition: 'admin-app',
+            desiredCount: 1,
+          }),
+        ),
+    ],
+    [
+      'UpdateService',
+      (ecs) =>
+        ecs.send(
+          new sdk.UpdateServiceCommand({ cluster: 'vault', service: 'tenant-svc', taskDefinition: 'admin-app' }),
+        ),
+    ],
   ])('refuses %s of another family whose secrets the key may not use', async (_, call) => {
     const error = await refusal(call);
     expect(error?.name).toBe('AccessDeniedException');
@@ -127,7 +188,9 @@ describe('who may use a secret', () => {
   });
 
   it('lists a secret with the clusters it is limited to', async () => {
-    const listed = JSON.parse(await cli(await adminKey(), ['secrets', 'list', '--output', 'json'])) as { secrets: { name: string; clusters?: string[] }[] };
+    const listed = JSON.parse(await cli(await adminKey(), ['secrets', 'list', '--output', 'json'])) as {
+      secrets: { name: string; clusters?: string[] }[];
+    };
     expect(listed.secrets.find((s) => s.name === 'db')?.clusters).toEqual(['vault']);
     expect(listed.secrets.find((s) => s.name === 'other')?.clusters).toBeUndefined();
   });
@@ -144,11 +207,18 @@ describe('who may use a secret', () => {
     const fetchFor = (cluster: string) => {
       const { instanceId, taskId } = placed[cluster] ?? { instanceId: '', taskId: '' };
       const source = controlPlaneSecretSource({ endpoint, cluster, auth: noAuth, instanceId: () => instanceId });
-      return createSecretResolver({ berth: source }).containerSecrets(taskId, { name: 'app', image: 'busybox', secrets: [{ name: 'DB', valueFrom: 'berth:secret:db' }] });
+      return createSecretResolver({ berth: source }).containerSecrets(taskId, {
+        name: 'app',
+        image: 'busybox',
+        secrets: [{ name: 'DB', valueFrom: 'berth:secret:db' }],
+      });
     };
     expect(await fetchFor('vault')).toEqual({ ok: true, values: [{ name: 'DB', value }] });
     const refused = await fetchFor('elsewhere');
-    expect(refused).toMatchObject({ ok: false, failure: { kind: 'rejected', message: expect.stringContaining('SecretNotAllowed') } });
+    expect(refused).toMatchObject({
+      ok: false,
+      failure: { kind: 'rejected', message: expect.stringContaining('SecretNotAllowed') },
+    });
     expect(JSON.stringify(refused)).not.toContain(value);
   });
 

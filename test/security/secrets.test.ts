@@ -31,22 +31,40 @@ const noAuth = { headers: async () => ({}) };
 describe('secret references', () => {
   it.each([
     ['berth:secret:db-password', { kind: 'berth', name: 'db-password' }],
-    ['arn:aws:ssm:eu-west-1:123456789012:parameter/prod/db', { kind: 'ssm', parameter: 'arn:aws:ssm:eu-west-1:123456789012:parameter/prod/db', region: 'eu-west-1' }],
+    [
+      'arn:aws:ssm:eu-west-1:123456789012:parameter/prod/db',
+      { kind: 'ssm', parameter: 'arn:aws:ssm:eu-west-1:123456789012:parameter/prod/db', region: 'eu-west-1' },
+    ],
     ['/prod/db', { kind: 'ssm', parameter: '/prod/db' }],
     ['db', { kind: 'ssm', parameter: 'db' }],
     [
       'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf',
-      { kind: 'secrets-manager', secretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf', region: 'us-east-1' },
+      {
+        kind: 'secrets-manager',
+        secretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf',
+        region: 'us-east-1',
+      },
     ],
     [
       'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:password:AWSPREVIOUS:',
-      { kind: 'secrets-manager', secretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf', jsonKey: 'password', versionStage: 'AWSPREVIOUS' },
+      {
+        kind: 'secrets-manager',
+        secretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf',
+        jsonKey: 'password',
+        versionStage: 'AWSPREVIOUS',
+      },
     ],
   ])('%s', (valueFrom, expected) => {
     expect(parseSecretReference(valueFrom)).toMatchObject(expected);
   });
 
-  it.each(['berth:secret:', 'berth:secret:a b', 'arn:aws:s3:::bucket/key', 'arn:aws:ssm:us-east-1:1:document/x', 'not a name!'])('refuses %j', (valueFrom) => {
+  it.each([
+    'berth:secret:',
+    'berth:secret:a b',
+    'arn:aws:s3:::bucket/key',
+    'arn:aws:ssm:us-east-1:1:document/x',
+    'not a name!',
+  ])('refuses %j', (valueFrom) => {
     expect(parseSecretReference(valueFrom)).toBeUndefined();
   });
 });
@@ -87,18 +105,28 @@ describe('a Berth secret, end to end', () => {
   const cli = (args: string[], stdin = '') => berthCli(endpoint, adminKey, args, stdin);
 
   it('is stored by an administrator from stdin and listed without its value', async () => {
-    expect(await cli(['secrets', 'put', 'db-password'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--value-stdin') });
+    expect(await cli(['secrets', 'put', 'db-password'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--value-stdin'),
+    });
     const put = await cli(['secrets', 'put', 'db-password', '--value-stdin'], `${value}\n`);
     expect(put).toMatchObject({ code: 0, stdout: expect.stringContaining('valueFrom berth:secret:db-password') });
     const listed = await cli(['secrets', 'list', '--output', 'json']);
-    expect(JSON.parse(listed.stdout)).toMatchObject({ secrets: [{ name: 'db-password', valueFrom: 'berth:secret:db-password' }] });
+    expect(JSON.parse(listed.stdout)).toMatchObject({
+      secrets: [{ name: 'db-password', valueFrom: 'berth:secret:db-password' }],
+    });
     expect(put.stdout + listed.stdout).not.toContain(value);
   });
 
   it('reaches the container only through the instance the task is assigned to, and is kept nowhere else', async () => {
     await ecs.send(new CreateClusterCommand({ clusterName: 'vault' }));
     const { name, image, memory, environment, secrets } = definition;
-    await ecs.send(new RegisterTaskDefinitionCommand({ family: 'db-client', containerDefinitions: [{ name, image, memory, environment, secrets }] }));
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'db-client',
+        containerDefinitions: [{ name, image, memory, environment, secrets }],
+      }),
+    );
     const resources = { cpu: 1024, memory: 1024, reservedPorts: [], reservedPortsUdp: [] };
     const first = await registerInstance(ctx, 'vault', { resources, attributes: [], agentVersion: 'test' });
     const second = await registerInstance(ctx, 'vault', { resources, attributes: [], agentVersion: 'test' });
@@ -117,7 +145,9 @@ describe('a Berth secret, end to end', () => {
     const specText = await specResponse.text();
     const spec = taskSpec.parse(JSON.parse(specText));
     const resolver = (instanceId: string) =>
-      createSecretResolver({ berth: controlPlaneSecretSource({ endpoint, cluster: 'vault', auth: noAuth, instanceId: () => instanceId }) });
+      createSecretResolver({
+        berth: controlPlaneSecretSource({ endpoint, cluster: 'vault', auth: noAuth, instanceId: () => instanceId }),
+      });
     const resolved = await resolver(owner).containerSecrets(taskId, definition);
     expect(resolved).toEqual({ ok: true, values: [{ name: 'DB_PASSWORD', value }] });
     const config = containerConfig(spec, definition, {
@@ -130,12 +160,21 @@ describe('a Berth secret, end to end', () => {
 
     // Any other instance is refused, and the refusal does not carry the value.
     const refused = await resolver(other).containerSecrets(taskId, definition);
-    expect(refused).toMatchObject({ ok: false, failure: { kind: 'rejected', message: expect.stringContaining('TaskNotAssigned') } });
+    expect(refused).toMatchObject({
+      ok: false,
+      failure: { kind: 'rejected', message: expect.stringContaining('TaskNotAssigned') },
+    });
 
     const table = await berth.client.send(new ScanCommand({ TableName: berth.tableName }));
     // The stored secret is there, as ciphertext.
     expect((table.Items ?? []).filter((item) => item[TABLE_KEY.partition]?.S === 'SECRET')).toHaveLength(1);
-    const everywhere = [specText, JSON.stringify(described), JSON.stringify(table.Items), JSON.stringify(refused), ...logLines].join('\n');
+    const everywhere = [
+      specText,
+      JSON.stringify(described),
+      JSON.stringify(table.Items),
+      JSON.stringify(refused),
+      ...logLines,
+    ].join('\n');
     expect(everywhere).toContain('berth:secret:db-password');
     expect(everywhere).not.toContain(value);
   });
@@ -153,7 +192,10 @@ describe('AWS secret sources', () => {
     const secretsManager = new SecretsManagerClient(config);
     await ssm.send(new PutParameterCommand({ Name: `${prefix}/db`, Value: 'from-ssm', Type: 'SecureString' }));
     const created = await secretsManager.send(
-      new CreateSecretCommand({ Name: `berth-test-${randomUUID()}`, SecretString: JSON.stringify({ username: 'u', password: 'from-sm', port: 5432 }) }),
+      new CreateSecretCommand({
+        Name: `berth-test-${randomUUID()}`,
+        SecretString: JSON.stringify({ username: 'u', password: 'from-sm', port: 5432 }),
+      }),
     );
     secretArn = created.ARN ?? '';
     ssm.destroy();
@@ -187,11 +229,22 @@ describe('AWS secret sources', () => {
   it.each([
     ['a missing parameter', `${prefix}/missing`, /SSM parameter .*\/missing could not be read: ParameterNotFound/],
     ['a missing JSON key', 'KEY', /has no string key 'nope'/],
-    ['an unreadable reference', 'arn:aws:s3:::bucket', /is not an SSM parameter, a Secrets Manager ARN or berth:secret:NAME/],
+    [
+      'an unreadable reference',
+      'arn:aws:s3:::bucket',
+      /is not an SSM parameter, a Secrets Manager ARN or berth:secret:NAME/,
+    ],
   ])('names %s without quoting any value', async (_, valueFrom, reason) => {
     const from = valueFrom === 'KEY' ? `${secretArn}:nope::` : valueFrom;
-    const resolved = await resolver.containerSecrets('t1', { name: 'app', image: 'x', secrets: [{ name: 'X', valueFrom: from }] });
-    expect(resolved).toMatchObject({ ok: false, failure: { kind: 'rejected', message: expect.stringMatching(reason) } });
+    const resolved = await resolver.containerSecrets('t1', {
+      name: 'app',
+      image: 'x',
+      secrets: [{ name: 'X', valueFrom: from }],
+    });
+    expect(resolved).toMatchObject({
+      ok: false,
+      failure: { kind: 'rejected', message: expect.stringMatching(reason) },
+    });
     expect(JSON.stringify(resolved)).not.toMatch(/from-sm|from-ssm/);
   });
 
@@ -206,9 +259,20 @@ describe('AWS secret sources', () => {
 
   it('refuses Berth secrets and AWS secrets it has no source for', async () => {
     const bare = createSecretResolver({});
-    const berth = await bare.containerSecrets('t1', { name: 'app', image: 'x', secrets: [{ name: 'X', valueFrom: 'berth:secret:x' }] });
-    expect(berth).toMatchObject({ ok: false, failure: { message: expect.stringContaining("cannot reach Berth's store") } });
-    const aws = await bare.containerSecrets('t1', { name: 'app', image: 'x', secrets: [{ name: 'X', valueFrom: '/a' }] });
+    const berth = await bare.containerSecrets('t1', {
+      name: 'app',
+      image: 'x',
+      secrets: [{ name: 'X', valueFrom: 'berth:secret:x' }],
+    });
+    expect(berth).toMatchObject({
+      ok: false,
+      failure: { message: expect.stringContaining("cannot reach Berth's store") },
+    });
+    const aws = await bare.containerSecrets('t1', {
+      name: 'app',
+      image: 'x',
+      secrets: [{ name: 'X', valueFrom: '/a' }],
+    });
     expect(aws).toMatchObject({ ok: false, failure: { message: expect.stringContaining('no AWS secret source') } });
   });
 });

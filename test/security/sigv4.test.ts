@@ -13,7 +13,10 @@ const expect5min = { region: 'us-east-1', service: 'ecs', maxSkewMs: 5 * 60_000 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 
 /** The request a server receives for a signed one: path and query as they arrive on the wire. */
-function received(url: string, init: { method: string; headers: Record<string, string>; body?: string }): HttpRequestParts {
+function received(
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+): HttpRequestParts {
   const parsed = new URL(url);
   return {
     method: init.method,
@@ -33,7 +36,11 @@ const segment = fc.string({ minLength: 1, maxLength: 12, unit: 'grapheme' }).fil
 const request = fc.record({
   method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'),
   segments: fc.array(segment, { maxLength: 4 }),
-  query: fc.dictionary(fc.string({ minLength: 1, maxLength: 8, unit: 'grapheme' }), fc.string({ maxLength: 12, unit: 'grapheme' }), { maxKeys: 4 }),
+  query: fc.dictionary(
+    fc.string({ minLength: 1, maxLength: 8, unit: 'grapheme' }),
+    fc.string({ maxLength: 12, unit: 'grapheme' }),
+    { maxKeys: 4 },
+  ),
   header: fc.string({ maxLength: 30 }).map((v) => v.replace(/[^\x20-\x7e]/g, 'x')),
   body: fc.string({ maxLength: 200, unit: 'grapheme' }),
   presign: fc.boolean(),
@@ -62,7 +69,15 @@ describe('SigV4 against the AWS SDK’s own signer', () => {
   it('refuses the same requests with one byte of the body changed', async () => {
     await fc.assert(
       fc.asyncProperty(request, fc.nat(), async (r, at) => {
-        const signed = await sign({ credentials, date: new Date(NOW), method: 'POST', path: '/', query: r.query, body: r.body, ...(r.presign && { presignSeconds: 300 }) });
+        const signed = await sign({
+          credentials,
+          date: new Date(NOW),
+          method: 'POST',
+          path: '/',
+          query: r.query,
+          body: r.body,
+          ...(r.presign && { presignSeconds: 300 }),
+        });
         const parts = received(signed.url, signed.init);
         const body = parts.body.length === 0 ? new Uint8Array(1) : new Uint8Array(parts.body);
         const index = at % body.length;
@@ -79,7 +94,15 @@ describe('SigV4 against the AWS SDK’s own signer', () => {
       fc.asyncProperty(request, async (r) => {
         const headers = { host: 'berth.test', 'content-type': 'application/json' };
         const path = `/${r.segments.map(encodeURIComponent).join('/')}`;
-        const reference = await sign({ credentials, date: new Date(NOW), method: r.method, path, query: r.query, headers: { 'content-type': 'application/json' }, body: r.body });
+        const reference = await sign({
+          credentials,
+          date: new Date(NOW),
+          method: r.method,
+          path,
+          query: r.query,
+          headers: { 'content-type': 'application/json' },
+          body: r.body,
+        });
         const parts = received(reference.url, { method: r.method, headers, body: r.body });
         const ours = signRequest(parts, credentials, { region: 'us-east-1', service: 'ecs', now: NOW });
         expect(ours.authorization).toBe(reference.init.headers.authorization);

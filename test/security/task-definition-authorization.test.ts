@@ -11,7 +11,10 @@ const RUNS = ['ecs:RunTask', 'ecs:StartTask', 'ecs:CreateService', 'ecs:UpdateSe
 /** Every way to run a task definition, each naming `taskDefinition` as given. */
 const ways = (taskDefinition: string): [string, Record<string, unknown>][] => [
   ['RunTask', { cluster: 'A', taskDefinition }],
-  ['CreateService', { cluster: 'A', serviceName: `svc-${Math.random().toString(36).slice(2, 8)}`, taskDefinition, desiredCount: 0 }],
+  [
+    'CreateService',
+    { cluster: 'A', serviceName: `svc-${Math.random().toString(36).slice(2, 8)}`, taskDefinition, desiredCount: 0 },
+  ],
   ['UpdateService', { cluster: 'A', service: 'existing', taskDefinition }],
 ];
 
@@ -31,9 +34,16 @@ describe('authorisation on the task definition a call runs', () => {
     admin = client(berth.adminKey);
     await admin.send(new sdk.CreateClusterCommand({ clusterName: 'A' }));
     for (const family of ['web', 'web', 'batch']) {
-      await admin.send(new sdk.RegisterTaskDefinitionCommand({ family, containerDefinitions: [{ name: 'app', image: 'busybox', memory: 64 }] }));
+      await admin.send(
+        new sdk.RegisterTaskDefinitionCommand({
+          family,
+          containerDefinitions: [{ name: 'app', image: 'busybox', memory: 64 }],
+        }),
+      );
     }
-    await admin.send(new sdk.CreateServiceCommand({ cluster: 'A', serviceName: 'existing', taskDefinition: 'web:1', desiredCount: 0 }));
+    await admin.send(
+      new sdk.CreateServiceCommand({ cluster: 'A', serviceName: 'existing', taskDefinition: 'web:1', desiredCount: 0 }),
+    );
   });
   afterAll(async () => {
     for (const c of clients) c.destroy();
@@ -47,12 +57,20 @@ describe('authorisation on the task definition a call runs', () => {
   }
 
   async function keyWith(policy: PolicyDocumentInput): Promise<ECSClient> {
-    const created = await berth.security.admin.createAccessKey({ policy: { Version: '2012-10-17', ...policy } as never });
+    const created = await berth.security.admin.createAccessKey({
+      policy: { Version: '2012-10-17', ...policy } as never,
+    });
     return client({ accessKeyId: created.accessKeyId, secretAccessKey: created.secretAccessKey });
   }
 
-  async function send(ecs: ECSClient, operation: string, input: Record<string, unknown>): Promise<ECSServiceException | undefined> {
-    const Command = (sdk as unknown as Record<string, new (input: unknown) => sdk.RunTaskCommand>)[`${operation}Command`];
+  async function send(
+    ecs: ECSClient,
+    operation: string,
+    input: Record<string, unknown>,
+  ): Promise<ECSServiceException | undefined> {
+    const Command = (sdk as unknown as Record<string, new (input: unknown) => sdk.RunTaskCommand>)[
+      `${operation}Command`
+    ];
     if (!Command) throw new Error(`the SDK has no ${operation}Command`);
     try {
       await ecs.send(new Command(input));
@@ -79,7 +97,11 @@ describe('authorisation on the task definition a call runs', () => {
     beforeAll(async () => {
       key = await keyWith({
         Statement: [
-          { Effect: 'Allow', Action: RUNS, Resource: [`${ARN}:cluster/A`, `${ARN}:service/A/*`, `${ARN}:task-definition/web:*`] },
+          {
+            Effect: 'Allow',
+            Action: RUNS,
+            Resource: [`${ARN}:cluster/A`, `${ARN}:service/A/*`, `${ARN}:task-definition/web:*`],
+          },
         ],
       });
     });
@@ -97,7 +119,12 @@ describe('authorisation on the task definition a call runs', () => {
 
     it('leaves the service as it was after a refused update', async () => {
       const before = await admin.send(new sdk.DescribeServicesCommand({ cluster: 'A', services: ['existing'] }));
-      await expectRefused(key, 'UpdateService', { cluster: 'A', service: 'existing', taskDefinition: 'batch' }, `${ARN}:task-definition/batch:1`);
+      await expectRefused(
+        key,
+        'UpdateService',
+        { cluster: 'A', service: 'existing', taskDefinition: 'batch' },
+        `${ARN}:task-definition/batch:1`,
+      );
       const after = await admin.send(new sdk.DescribeServicesCommand({ cluster: 'A', services: ['existing'] }));
       expect(after.services?.[0]?.taskDefinition).toMatch(/task-definition\/web:\d$/);
       expect(after.services?.[0]?.deployments).toEqual(before.services?.[0]?.deployments);
@@ -115,11 +142,16 @@ describe('authorisation on the task definition a call runs', () => {
       });
     });
 
-    it.each([...ways('web'), ...ways('web:1'), ...ways(`${ARN}:task-definition/web:2`)])('refuses %s of it: %j', async (operation, input) => {
-      const error = await send(key, operation, input);
-      expect(error?.name).toBe('AccessDeniedException');
-      expect(error?.message).toMatch(/on resource: arn:aws:ecs:us-east-1:000000000000:task-definition\/web:\d with an explicit deny/);
-    });
+    it.each([...ways('web'), ...ways('web:1'), ...ways(`${ARN}:task-definition/web:2`)])(
+      'refuses %s of it: %j',
+      async (operation, input) => {
+        const error = await send(key, operation, input);
+        expect(error?.name).toBe('AccessDeniedException');
+        expect(error?.message).toMatch(
+          /on resource: arn:aws:ecs:us-east-1:000000000000:task-definition\/web:\d with an explicit deny/,
+        );
+      },
+    );
 
     it.each(ways('batch'))('still authorises %s of another family', async (operation, input) => {
       await expectAuthorised(key, operation, input);

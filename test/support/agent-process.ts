@@ -53,7 +53,10 @@ export class AgentProcess {
     args.push('--cleanup-delay', '5', '--log-level', 'warn');
     if (this.instanceId === undefined) args.push('--registration-token', await this.options.registrationToken());
     if (dockerHost) args.push('--docker-host', dockerHost);
-    const child = spawn(process.execPath, [...TSX_LOADER, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AWS_ENDPOINT_URL: '' } });
+    const child = spawn(process.execPath, [...TSX_LOADER, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, AWS_ENDPOINT_URL: '' },
+    });
     this.child = child;
     const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-16_000));
     child.stdout?.on('data', keep);

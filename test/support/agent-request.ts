@@ -3,7 +3,13 @@
  * as the credential when given and `body` as JSON when given, so a test can
  * send what no agent would.
  */
-export function agentRequest(endpoint: string, method: string, path: string, bearer?: string, body?: unknown): Promise<Response> {
+export function agentRequest(
+  endpoint: string,
+  method: string,
+  path: string,
+  bearer?: string,
+  body?: unknown,
+): Promise<Response> {
   return fetch(`${endpoint}/agent/v1${path}`, {
     method,
     headers: {

@@ -61,7 +61,12 @@ export class ControlPlaneProcess {
 
   /** An unmodified ECS SDK client for it, without SDK retries (a test sees every error). */
   ecs(): ECSClient {
-    return new ECSClient({ endpoint: this.endpoint, region: 'us-east-1', credentials: this.credentials, maxAttempts: 1 });
+    return new ECSClient({
+      endpoint: this.endpoint,
+      region: 'us-east-1',
+      credentials: this.credentials,
+      maxAttempts: 1,
+    });
   }
 
   get pid(): number | undefined {
@@ -130,9 +135,11 @@ export class ControlPlaneProcess {
   }
 
   private async banner(): Promise<void> {
-    await waitFor(() => (this.output.includes('Berth is running') ? true : undefined), { timeoutMs: 60_000 }).catch((error: unknown) => {
-      throw new Error(`dev mode did not start within 60 s:\n${this.output}`, { cause: error });
-    });
+    await waitFor(() => (this.output.includes('Berth is running') ? true : undefined), { timeoutMs: 60_000 }).catch(
+      (error: unknown) => {
+        throw new Error(`dev mode did not start within 60 s:\n${this.output}`, { cause: error });
+      },
+    );
     this.keys ??= adminKeyInBanner(this.output);
   }
 }

@@ -39,7 +39,10 @@ export function startDevMain(args: readonly string[], env: NodeJS.ProcessEnv = {
 
 /** Waits for the banner and answers the endpoint and the administrator key it printed. */
 export async function devMainReady(run: DevMainProcess, timeoutMs = 60_000) {
-  await waitFor(() => (run.stdout.includes('Press Ctrl-C') ? true : undefined), { timeoutMs, what: `the banner (stderr: ${run.stderr})` });
+  await waitFor(() => (run.stdout.includes('Press Ctrl-C') ? true : undefined), {
+    timeoutMs,
+    what: `the banner (stderr: ${run.stderr})`,
+  });
   const endpoint = /endpoint: (\S+)/.exec(run.stdout)?.[1] ?? '';
   const credentials = adminKeyInBanner(run.stdout);
   return { endpoint, ...(credentials && { credentials }) };

@@ -56,7 +56,13 @@ export class FakeContainerRuntime implements ContainerRuntime {
   }
 
   /** A container already on the host (an earlier agent's), running unless said otherwise. */
-  seed(config: { name: string; image: string; labels: Record<string, string>; state?: 'running' | 'exited'; exitCode?: number }): string {
+  seed(config: {
+    name: string;
+    image: string;
+    labels: Record<string, string>;
+    state?: 'running' | 'exited';
+    exitCode?: number;
+  }): string {
     const state = config.state ?? 'running';
     return this.add(config, {
       state,
@@ -210,7 +216,9 @@ export class FakeContainerRuntime implements ContainerRuntime {
   ): string {
     const runtimeId = this.newId();
     const { name, image, labels } = what;
-    this.containers.set(runtimeId, { observation: { runtimeId, name, image, labels, oomKilled: false, portBindings: [], ...fields } });
+    this.containers.set(runtimeId, {
+      observation: { runtimeId, name, image, labels, oomKilled: false, portBindings: [], ...fields },
+    });
     return runtimeId;
   }
 

@@ -117,7 +117,8 @@ export async function startHollowFleet(options: HollowFleetOptions): Promise<Hol
   const http = new JsonClient(options.endpoint, options.maxInFlight ?? 32, stats);
   const longPollSeconds = options.longPollSeconds;
   // A held poll takes a connection of its own for as long as it is held.
-  const longPolls = longPollSeconds === undefined ? undefined : new JsonClient(options.endpoint, options.count + 1, stats);
+  const longPolls =
+    longPollSeconds === undefined ? undefined : new JsonClient(options.endpoint, options.count + 1, stats);
   const base = `/agent/v1/clusters/${encodeURIComponent(options.cluster)}`;
 
   const agents = await inBatches(options.count, 16, async (index): Promise<AgentState> => {
@@ -241,7 +242,9 @@ export async function startHollowFleet(options: HollowFleetOptions): Promise<Hol
     if (unique.length === 0) return taken;
     const now = Date.now();
     const times: Partial<TaskStateReport> =
-      lastStatus === 'RUNNING' ? { pullStartedAt: now, pullStoppedAt: now, startedAt: now } : { executionStoppedAt: now };
+      lastStatus === 'RUNNING'
+        ? { pullStartedAt: now, pullStoppedAt: now, startedAt: now }
+        : { executionStoppedAt: now };
     for (let start = 0; start < unique.length; start += 100) {
       const reports = unique.slice(start, start + 100).map((taskId) => {
         const task = stateOf(agent, taskId);
@@ -263,7 +266,13 @@ export async function startHollowFleet(options: HollowFleetOptions): Promise<Hol
         };
       });
       const body: TaskStateReports = { instanceId: agent.instanceId, epoch: agent.epoch, reports };
-      const answer = await http.send('POST', `${base}/instances/${agent.instanceId}/reports`, body, taskStateReportsResponse, agent.bearer);
+      const answer = await http.send(
+        'POST',
+        `${base}/instances/${agent.instanceId}/reports`,
+        body,
+        taskStateReportsResponse,
+        agent.bearer,
+      );
       if (!answer.ok) continue;
       for (const result of answer.value.results) {
         if ('error' in result) {
@@ -415,7 +424,12 @@ class JsonClient {
     this.agent.destroy();
   }
 
-  private exchange(method: string, path: string, body: unknown, bearer: string | undefined): Promise<{ status: number; text: string }> {
+  private exchange(
+    method: string,
+    path: string,
+    body: unknown,
+    bearer: string | undefined,
+  ): Promise<{ status: number; text: string }> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const auth = bearer === undefined ? {} : { authorization: `Bearer ${bearer}` };
     return new Promise((resolve, reject) => {

@@ -57,7 +57,8 @@ function operations(cluster: string, taskDefinition: string): Array<[string, Ope
   const listTasks: Operation = (ecs) => ecs.send(new ListTasksCommand({ cluster, maxResults: 50 }));
   const listInstances: Operation = (ecs) => ecs.send(new ListContainerInstancesCommand({ cluster }));
   const describeInstances: Operation = async (ecs) => {
-    const arns = (await ecs.send(new ListContainerInstancesCommand({ cluster, maxResults: 10 }))).containerInstanceArns ?? [];
+    const arns =
+      (await ecs.send(new ListContainerInstancesCommand({ cluster, maxResults: 10 }))).containerInstanceArns ?? [];
     if (arns.length) await ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: arns }));
   };
   const describeClusters: Operation = (ecs) => ecs.send(new DescribeClustersCommand({ clusters: [cluster] }));
@@ -81,7 +82,12 @@ export async function runMixedLoad(options: MixedLoadOptions): Promise<MixedLoad
   const started = Date.now();
   const until = started + options.durationMs;
   const client = async () => {
-    const ecs = new ECSClient({ endpoint: options.endpoint, region: 'us-east-1', credentials: options.credentials, maxAttempts: 1 });
+    const ecs = new ECSClient({
+      endpoint: options.endpoint,
+      region: 'us-east-1',
+      credentials: options.credentials,
+      maxAttempts: 1,
+    });
     const known: string[] = [];
     try {
       while (Date.now() < until) {
@@ -111,7 +117,10 @@ function refusal(error: unknown): { status: number; code: string } {
 export function countByCode(calls: readonly CallRecord[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const call of calls) {
-    const key = call.status === 200 ? '200' : `${call.status === 0 ? 'no answer' : `${Math.floor(call.status / 100)}xx`} ${call.code}`;
+    const key =
+      call.status === 200
+        ? '200'
+        : `${call.status === 0 ? 'no answer' : `${Math.floor(call.status / 100)}xx`} ${call.code}`;
     counts[key] = (counts[key] ?? 0) + 1;
   }
   return counts;

@@ -6,7 +6,12 @@ import type { Collection, Store } from '../../shared/ports/store.ts';
  * runs, as another writer landing between a caller's read and its write
  * would. Everything else goes straight to the real store.
  */
-export function racingStore<T>(store: Store, collection: Collection<T>, races: number, interfere: () => Promise<void>): Store {
+export function racingStore<T>(
+  store: Store,
+  collection: Collection<T>,
+  races: number,
+  interfere: () => Promise<void>,
+): Store {
   let left = races;
   const race = async (target: Collection<unknown>) => {
     if (target !== (collection as Collection<unknown>) || left <= 0) return;

@@ -1,14 +1,17 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import {
-  createAccessKeyRequest,
-  MAX_POLICY_BYTES,
-  readAuditRequest,
-} from '../../../shared/security/admin-api.ts';
+import { createAccessKeyRequest, MAX_POLICY_BYTES, readAuditRequest } from '../../../shared/security/admin-api.ts';
 import type { AdminService } from '../../../shared/security/admin-service.ts';
-import { createRegistrationTokenRequest, type RegistrationTokenAdmin } from '../../../shared/security/agent-credentials.ts';
+import {
+  createRegistrationTokenRequest,
+  type RegistrationTokenAdmin,
+} from '../../../shared/security/agent-credentials.ts';
 import { accessKeyId } from '../../../shared/security/principal.ts';
-import { getClusterPolicyRequest, putClusterPolicyRequest, type ClusterPolicyAdmin } from '../../../shared/security/cluster-policy-api.ts';
+import {
+  getClusterPolicyRequest,
+  putClusterPolicyRequest,
+  type ClusterPolicyAdmin,
+} from '../../../shared/security/cluster-policy-api.ts';
 import { putSecretRequest, secretRef, type SecretAdmin } from '../../../shared/security/secret-api.ts';
 import { AccessKeyNotFoundError } from '../../security/errors.ts';
 import type { Logger } from '../../runtime/logger.ts';
@@ -35,35 +38,66 @@ export function adminRouter(
 
   app.post(
     '/access-keys',
-    ...route('berth:CreateAccessKey', createAccessKeyRequest, (_c, raw) => parseJsonBody(raw), async (request) => ({
-      accessKey: await admin.createAccessKey(request),
-    })),
+    ...route(
+      'berth:CreateAccessKey',
+      createAccessKeyRequest,
+      (_c, raw) => parseJsonBody(raw),
+      async (request) => ({
+        accessKey: await admin.createAccessKey(request),
+      }),
+    ),
   );
   app.get(
     '/access-keys',
-    ...route('berth:ListAccessKeys', z.strictObject({}), (c) => c.req.query(), async () => ({ accessKeys: await admin.listAccessKeys() })),
+    ...route(
+      'berth:ListAccessKeys',
+      z.strictObject({}),
+      (c) => c.req.query(),
+      async () => ({ accessKeys: await admin.listAccessKeys() }),
+    ),
   );
   app.post(
     '/access-keys/:id/disable',
-    ...route('berth:DisableAccessKey', keyRef, (c) => ({ accessKeyId: c.req.param('id') }), async ({ accessKeyId: id }) => ({
-      accessKey: await admin.disableAccessKey(id),
-    })),
+    ...route(
+      'berth:DisableAccessKey',
+      keyRef,
+      (c) => ({ accessKeyId: c.req.param('id') }),
+      async ({ accessKeyId: id }) => ({
+        accessKey: await admin.disableAccessKey(id),
+      }),
+    ),
   );
   app.post(
     '/access-keys/:id/rotate',
-    ...route('berth:RotateAccessKey', keyRef, (c) => ({ accessKeyId: c.req.param('id') }), ({ accessKeyId: id }) =>
-      admin.rotateAccessKey(id),
+    ...route(
+      'berth:RotateAccessKey',
+      keyRef,
+      (c) => ({ accessKeyId: c.req.param('id') }),
+      ({ accessKeyId: id }) => admin.rotateAccessKey(id),
     ),
   );
-  app.get('/audit', ...route('berth:ReadAudit', readAuditRequest, (c) => c.req.query(), (request) => admin.readAudit(request)));
+  app.get(
+    '/audit',
+    ...route(
+      'berth:ReadAudit',
+      readAuditRequest,
+      (c) => c.req.query(),
+      (request) => admin.readAudit(request),
+    ),
+  );
   // Agent registration tokens (docs/security.md), where the service issues them.
   const tokens = admin.createRegistrationToken?.bind(admin);
   if (tokens) {
     app.post(
       '/registration-tokens',
-      ...route('berth:CreateRegistrationToken', createRegistrationTokenRequest, (_c, raw) => parseJsonBody(raw), async (request) => ({
-        registrationToken: await tokens(request),
-      })),
+      ...route(
+        'berth:CreateRegistrationToken',
+        createRegistrationTokenRequest,
+        (_c, raw) => parseJsonBody(raw),
+        async (request) => ({
+          registrationToken: await tokens(request),
+        }),
+      ),
     );
   }
   clusterSecurityRoutes(app, admin, route);
@@ -71,35 +105,67 @@ export function adminRouter(
 }
 
 /** Cluster policies and Berth's secret store (docs/security.md), where the service keeps them. */
-function clusterSecurityRoutes(app: Hono<EnvelopeEnv>, admin: Partial<ClusterPolicyAdmin> & Partial<SecretAdmin>, route: ReturnType<typeof handler>): void {
+function clusterSecurityRoutes(
+  app: Hono<EnvelopeEnv>,
+  admin: Partial<ClusterPolicyAdmin> & Partial<SecretAdmin>,
+  route: ReturnType<typeof handler>,
+): void {
   const { putClusterPolicy, getClusterPolicy, putSecret, listSecrets, deleteSecret } = admin;
   if (putClusterPolicy && getClusterPolicy) {
     const cluster = (c: Context<EnvelopeEnv>) => c.req.param('cluster');
     app.put(
       '/clusters/:cluster/policy',
-      ...route('berth:PutClusterPolicy', putClusterPolicyRequest, (c, raw) => ({ clusterName: cluster(c), policy: parseJsonBody(raw) }), async (r) => ({
-        clusterPolicy: await putClusterPolicy.call(admin, r),
-      })),
+      ...route(
+        'berth:PutClusterPolicy',
+        putClusterPolicyRequest,
+        (c, raw) => ({ clusterName: cluster(c), policy: parseJsonBody(raw) }),
+        async (r) => ({
+          clusterPolicy: await putClusterPolicy.call(admin, r),
+        }),
+      ),
     );
     app.get(
       '/clusters/:cluster/policy',
-      ...route('berth:GetClusterPolicy', getClusterPolicyRequest, (c) => ({ clusterName: cluster(c) }), async (r) => ({
-        clusterPolicy: await getClusterPolicy.call(admin, r.clusterName),
-      })),
+      ...route(
+        'berth:GetClusterPolicy',
+        getClusterPolicyRequest,
+        (c) => ({ clusterName: cluster(c) }),
+        async (r) => ({
+          clusterPolicy: await getClusterPolicy.call(admin, r.clusterName),
+        }),
+      ),
     );
   }
   if (putSecret && listSecrets && deleteSecret) {
     // The request body carries a secret value: it is parsed here and handed on, never echoed or logged.
     app.put(
       '/secrets/:name',
-      ...route('berth:PutSecret', putSecretRequest, (c, raw) => ({ ...bodyObject(raw), name: c.req.param('name') }), async (r) => ({
-        secret: await putSecret.call(admin, r),
-      })),
+      ...route(
+        'berth:PutSecret',
+        putSecretRequest,
+        (c, raw) => ({ ...bodyObject(raw), name: c.req.param('name') }),
+        async (r) => ({
+          secret: await putSecret.call(admin, r),
+        }),
+      ),
     );
-    app.get('/secrets', ...route('berth:ListSecrets', z.strictObject({}), (c) => c.req.query(), async () => ({ secrets: await listSecrets.call(admin) })));
+    app.get(
+      '/secrets',
+      ...route(
+        'berth:ListSecrets',
+        z.strictObject({}),
+        (c) => c.req.query(),
+        async () => ({ secrets: await listSecrets.call(admin) }),
+      ),
+    );
     app.delete(
       '/secrets/:name',
-      ...route('berth:DeleteSecret', secretRef, (c) => ({ name: c.req.param('name') }), async (r) => ({ secret: await deleteSecret.call(admin, r.name) })),
+      ...route(
+        'berth:DeleteSecret',
+        secretRef,
+        (c) => ({ name: c.req.param('name') }),
+        async (r) => ({ secret: await deleteSecret.call(admin, r.name) }),
+      ),
     );
   }
 }
@@ -129,7 +195,8 @@ function handler(guard: RequestGuard) {
       admitted(guard, action),
       async (c: Context<EnvelopeEnv>): Promise<Response> => {
         const raw = c.get('raw');
-        if (raw.length > MAX_POLICY_BYTES + 1024) throw new ProtocolError('SerializationException', 'The request body is too large');
+        if (raw.length > MAX_POLICY_BYTES + 1024)
+          throw new ProtocolError('SerializationException', 'The request body is too large');
         const request = await accept(c, schema, input(c, raw));
         return c.json(await run(request), 200);
       },

@@ -41,7 +41,12 @@ type AgentEnv = { Variables: { [AGENT_ACCESS_VARIABLE]?: AgentAccess } };
  * guard that leaves none (the open guard of in-process tests) the instance
  * is taken from the request and no credentials are issued.
  */
-export function agentRouter(ctx: ControlContext, guard: RequestGuard, logger: Logger, secrets?: SecretSource): Hono<AgentEnv> {
+export function agentRouter(
+  ctx: ControlContext,
+  guard: RequestGuard,
+  logger: Logger,
+  secrets?: SecretSource,
+): Hono<AgentEnv> {
   const app = new Hono<AgentEnv>();
   app.use(async (c, next) => {
     await guard.checkAgent(c);

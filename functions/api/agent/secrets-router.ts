@@ -1,7 +1,11 @@
 import { Hono, type Context } from 'hono';
 import { AgentError } from '../../../shared/domain/errors.ts';
 import type { ControlContext } from '../../../shared/control/context.ts';
-import { AGENT_ACCESS_VARIABLE, AgentCredentialError, type AgentAccess } from '../../../shared/security/agent-credentials-access.ts';
+import {
+  AGENT_ACCESS_VARIABLE,
+  AgentCredentialError,
+  type AgentAccess,
+} from '../../../shared/security/agent-credentials-access.ts';
 import type { SecretSource } from '../../../shared/security/secret-api.ts';
 import { taskSecrets } from '../../../shared/control/secret-delivery.ts';
 import { silentLogger, type Logger } from '../../runtime/logger.ts';
@@ -17,7 +21,11 @@ type AgentEnv = { Variables: { [AGENT_ACCESS_VARIABLE]?: AgentAccess } };
  * (from `?instanceId=` only under a guard that issues no credentials).
  * Nothing here logs a value: errors name the task and instance.
  */
-export function agentSecretsRouter(ctx: ControlContext, secrets: SecretSource, logger: Logger = silentLogger): Hono<AgentEnv> {
+export function agentSecretsRouter(
+  ctx: ControlContext,
+  secrets: SecretSource,
+  logger: Logger = silentLogger,
+): Hono<AgentEnv> {
   const app = new Hono<AgentEnv>();
   app.onError((error, c) => respondWithError(c, error, logger));
   app.get('/clusters/:cluster/tasks/:taskId/secrets', async (c) => {
@@ -42,6 +50,9 @@ function respondWithError(c: Context, error: unknown, logger: Logger): Response 
   const ecs = toEcsError(error);
   if (ecs) return c.json({ code: ecs.type, message: ecs.message }, ecs.status);
   // The message only, not the error object with whatever it holds on to.
-  logger.error('agent secrets request failed', { path: c.req.path, message: error instanceof Error ? error.message : 'unknown' });
+  logger.error('agent secrets request failed', {
+    path: c.req.path,
+    message: error instanceof Error ? error.message : 'unknown',
+  });
   return c.json({ code: 'InternalError', message: 'Internal error' }, 500);
 }

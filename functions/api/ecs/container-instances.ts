@@ -24,6 +24,9 @@ export const containerInstanceOperations: Record<string, Operation> = {
     };
   }),
   DeregisterContainerInstance: operation(deregisterContainerInstanceRequest, async (ctx, input) => ({
-    containerInstance: presentContainerInstance(ctx.deployment, await instances.deregisterContainerInstance(ctx, input)),
+    containerInstance: presentContainerInstance(
+      ctx.deployment,
+      await instances.deregisterContainerInstance(ctx, input),
+    ),
   })),
 };

@@ -50,7 +50,8 @@ const notEmptyTypes: Record<ClusterNotEmptyError['holds'], string> = {
 export function toEcsError(error: unknown): EcsErrorShape | undefined {
   if (error instanceof GuardRefusal) return { type: error.type, status: error.status, message: error.message };
   if (error instanceof ProtocolError) return { type: error.code, status: 400, message: error.message };
-  if (error instanceof InvalidParameterError) return { type: 'InvalidParameterException', status: 400, message: error.message };
+  if (error instanceof InvalidParameterError)
+    return { type: 'InvalidParameterException', status: 400, message: error.message };
   if (error instanceof AttributeLimitExceededError) {
     return { type: 'AttributeLimitExceededException', status: 400, message: error.message };
   }
@@ -58,11 +59,17 @@ export function toEcsError(error: unknown): EcsErrorShape | undefined {
     return { type: 'ClientException', status: 400, message: error.message };
   }
   if (error instanceof NotFoundError) return { type: notFoundTypes[error.kind], status: 400, message: error.message };
-  if (error instanceof ClusterNotEmptyError) return { type: notEmptyTypes[error.holds], status: 400, message: error.message };
-  if (error instanceof ServiceNotActiveError) return { type: 'ServiceNotActiveException', status: 400, message: error.message };
+  if (error instanceof ClusterNotEmptyError)
+    return { type: notEmptyTypes[error.holds], status: 400, message: error.message };
+  if (error instanceof ServiceNotActiveError)
+    return { type: 'ServiceNotActiveException', status: 400, message: error.message };
   if (error instanceof StateConflictError) return { type: 'ConflictException', status: 400, message: error.message };
   if (error instanceof VersionConflictError) {
-    return { type: 'ConflictException', status: 409, message: 'The resource was modified concurrently; retry the request' };
+    return {
+      type: 'ConflictException',
+      status: 409,
+      message: 'The resource was modified concurrently; retry the request',
+    };
   }
   return undefined;
 }
@@ -80,7 +87,5 @@ export function fromSchemaError(error: z.ZodError): BerthError {
   }
   const count = error.issues.length;
   const message = issue ? `${path}: ${issue.message}` : 'invalid request';
-  return new InvalidParameterError(
-    `${count} validation error${count === 1 ? '' : 's'} detected: ${message}`,
-  );
+  return new InvalidParameterError(`${count} validation error${count === 1 ? '' : 's'} detected: ${message}`);
 }

@@ -75,14 +75,20 @@ export const serviceOperations: Record<string, Operation> = {
             status: s.circuitBreaker.enable ? 'MONITORING' : 'DISABLED',
             failureCount: d.failedTasks,
           },
-          ...(d.rollbackOf !== undefined && { rollback: { reason: d.rolloutStateReason, startedAt: seconds(d.createdAt) } }),
+          ...(d.rollbackOf !== undefined && {
+            rollback: { reason: d.rolloutStateReason, startedAt: seconds(d.createdAt) },
+          }),
         }),
       ),
       failures: result.missing.map((arn) => ({ arn, reason: 'MISSING' })),
     };
   }),
   StopServiceDeployment: operation(stopServiceDeploymentRequest, async (ctx, input) => ({
-    serviceDeploymentArn: await deployments.stopServiceDeployment(ctx, input.serviceDeploymentArn, input.stopType ?? 'ROLLBACK'),
+    serviceDeploymentArn: await deployments.stopServiceDeployment(
+      ctx,
+      input.serviceDeploymentArn,
+      input.stopType ?? 'ROLLBACK',
+    ),
   })),
   UpdateContainerInstancesState: operation(updateContainerInstancesStateRequest, async (ctx, input) => {
     if (input.status !== 'ACTIVE' && input.status !== 'DRAINING') {

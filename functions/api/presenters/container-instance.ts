@@ -13,10 +13,10 @@ function stringSet(name: string, values: readonly number[]): Record<string, unkn
 /** Remaining = registered minus every assignment that still holds its reservation. */
 export function presentContainerInstance(d: Deployment, i: ContainerInstance): Record<string, unknown> {
   const assignments = Object.values(i.assignments);
-  const used = assignments.reduce(
-    (sum, a) => ({ cpu: sum.cpu + a.cpu, memory: sum.memory + a.memory }),
-    { cpu: 0, memory: 0 },
-  );
+  const used = assignments.reduce((sum, a) => ({ cpu: sum.cpu + a.cpu, memory: sum.memory + a.memory }), {
+    cpu: 0,
+    memory: 0,
+  });
   const ports = [...i.registered.ports, ...assignments.flatMap((a) => a.ports)];
   const portsUdp = [...i.registered.portsUdp, ...assignments.flatMap((a) => a.portsUdp)];
   return compact({

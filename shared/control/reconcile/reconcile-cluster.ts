@@ -50,9 +50,14 @@ export async function reconcileCluster(ctx: ControlContext, cluster: string): Pr
     instanceItems.map((i) => i.value),
     taskItems.map((t) => t.value),
   );
-  const waiting = plan.repairs.length > 0
-    ? planReconcile(instanceItems.map((i) => i.value), taskItems.map((t) => t.value), ctx.clock.now()).toPlace
-    : plan.toPlace;
+  const waiting =
+    plan.repairs.length > 0
+      ? planReconcile(
+          instanceItems.map((i) => i.value),
+          taskItems.map((t) => t.value),
+          ctx.clock.now(),
+        ).toPlace
+      : plan.toPlace;
   const versions = new Map(taskItems.map((t) => [t.value.taskId, t]));
   const placement = await placeTasks(ctx, cluster, instanceItems, waiting, servicesOutcome.fresh, versions);
   return {
@@ -85,7 +90,10 @@ async function applyRepair(ctx: ControlContext, cluster: string, repair: Repair)
       await markAssignmentStopping(ctx, cluster, repair.instanceId, repair.taskId);
       return;
     case 'stopUnplaced':
-      await stopNow(ctx, cluster, repair.taskId, { stopCode: 'TaskFailedToStart', reason: 'Task stopped before placement' });
+      await stopNow(ctx, cluster, repair.taskId, {
+        stopCode: 'TaskFailedToStart',
+        reason: 'Task stopped before placement',
+      });
       return;
     case 'lost':
       await stopNow(ctx, cluster, repair.taskId, { reason: repair.reason });
@@ -210,5 +218,11 @@ function decide(pending: readonly Task[], live: readonly ContainerInstance[]): P
  */
 async function stopUnplaceable(ctx: ControlContext, task: Task, message: string): Promise<void> {
   const unplaced = (t: Task) => t.lastStatus === 'PROVISIONING' && t.containerInstanceId === undefined;
-  await stopNow(ctx, task.clusterName, task.taskId, { stopCode: 'TaskFailedToStart', reason: `Unable to place task: ${message}` }, unplaced);
+  await stopNow(
+    ctx,
+    task.clusterName,
+    task.taskId,
+    { stopCode: 'TaskFailedToStart', reason: `Unable to place task: ${message}` },
+    unplaced,
+  );
 }

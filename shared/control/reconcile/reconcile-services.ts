@@ -53,7 +53,13 @@ export async function reconcileServices(
     // Not asking for another pass here: the pass that is ahead finishes its
     // own work, and task reports or the monitor's sweep bring the next one.
     if (behind(item.value, mine, ctx.clock.now())) continue;
-    const input = { service: item.value, tasks: mine, instances: instanceMap, now: ctx.clock.now(), newId: () => ctx.ids.next() };
+    const input = {
+      service: item.value,
+      tasks: mine,
+      instances: instanceMap,
+      now: ctx.clock.now(),
+      newId: () => ctx.ids.next(),
+    };
     const plan = item.value.schedulingStrategy === 'DAEMON' ? planDaemonService(input) : planReplicaService(input);
     try {
       const built = await commit(ctx, item, plan, mine, definitions);
@@ -81,12 +87,22 @@ async function commit(
   const fresh = plan.start.map((s) => ({ ...s, taskId: ctx.ids.next() }));
   let next = plan.service;
   if (fresh.length > 0) {
-    next = withEvent(next, `${label(next)} has started ${fresh.length} tasks: ${taskList(fresh.map((f) => f.taskId))}.`, now, ctx.ids.next());
+    next = withEvent(
+      next,
+      `${label(next)} has started ${fresh.length} tasks: ${taskList(fresh.map((f) => f.taskId))}.`,
+      now,
+      ctx.ids.next(),
+    );
   }
   const stoppingRunning = plan.stop.filter((s) => mine.find((t) => t.taskId === s.taskId)?.lastStatus === 'RUNNING');
   if (stoppingRunning.length > 0) {
     const ids = stoppingRunning.map((s) => s.taskId);
-    next = withEvent(next, `${label(next)} has stopped ${ids.length} running tasks: ${taskList(ids)}.`, now, ctx.ids.next());
+    next = withEvent(
+      next,
+      `${label(next)} has stopped ${ids.length} running tasks: ${taskList(ids)}.`,
+      now,
+      ctx.ids.next(),
+    );
   }
   const finished = next.status === 'DRAINING' && !acting && !mine.some(isOccupying);
   if (finished) next = { ...next, status: 'INACTIVE', deployments: [] };
@@ -154,7 +170,11 @@ export function behind(service: Service, mine: readonly Task[], now: number): bo
   );
 }
 
-async function definitionOf(ctx: ControlContext, arn: string, cache: Map<string, TaskDefinition>): Promise<TaskDefinition> {
+async function definitionOf(
+  ctx: ControlContext,
+  arn: string,
+  cache: Map<string, TaskDefinition>,
+): Promise<TaskDefinition> {
   const cached = cache.get(arn);
   if (cached) return cached;
   const found = (await findTaskDefinition(ctx, arn)).value;

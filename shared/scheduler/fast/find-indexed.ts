@@ -35,7 +35,7 @@ export function findIndexed(request: PlacementRequest, fleet: Fleet): string | u
     .sort((a, b) => compareLoads(a.load, b.load));
   const fits = fitsFor(request, plan);
   const random = seededRandom(request.seed);
-  for (let start = 0; start < ranked.length; ) {
+  for (let start = 0; start < ranked.length;) {
     let end = start + 1;
     while (end < ranked.length && compareLoads(ranked[end]!.load, ranked[start]!.load) === 0) end += 1;
     const tier = ranked.slice(start, end).map((r) => r.bucket);

@@ -58,7 +58,12 @@ export function indexedPlanOf(request: PlacementRequest): IndexedPlan | undefine
   const constraints = readConstraints(request.constraints);
   const staticExpressions = constraints.memberOf.filter((e) => !e.dynamic);
   const group = localOrders.some((o) => o.kind === 'group-tasks') ? request.group : undefined;
-  const key = JSON.stringify([spreadAttributes, localOrders, staticExpressions.map((e) => e.text).sort(), group ?? null]);
+  const key = JSON.stringify([
+    spreadAttributes,
+    localOrders,
+    staticExpressions.map((e) => e.text).sort(),
+    group ?? null,
+  ]);
   return {
     shape: { key, spreadAttributes, localOrders, staticExpressions, group },
     drawWithinTier: localOrders.length === 0,

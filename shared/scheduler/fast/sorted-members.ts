@@ -20,7 +20,11 @@ export class SortedMembers {
   }
 
   insert(instance: CandidateInstance): void {
-    this.items.splice(this.firstAfter((item) => this.order(item, instance) < 0), 0, instance);
+    this.items.splice(
+      this.firstAfter((item) => this.order(item, instance) < 0),
+      0,
+      instance,
+    );
   }
 
   remove(instance: CandidateInstance): void {

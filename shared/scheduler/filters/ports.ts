@@ -7,7 +7,10 @@ import { PASS, reject, type Filter, type FilterResult } from '../types.ts';
  * TCP and UDP apart (one number may be bound once per protocol).
  * `usedPorts` already holds the ports the host itself reserves.
  */
-export function portInUse(instance: CandidateInstance, demand: Demand): { port: number; protocol: 'TCP' | 'UDP' } | undefined {
+export function portInUse(
+  instance: CandidateInstance,
+  demand: Demand,
+): { port: number; protocol: 'TCP' | 'UDP' } | undefined {
   for (const port of demand.ports) if (instance.usedPorts.has(port)) return { port, protocol: 'TCP' };
   for (const port of demand.portsUdp) if (instance.usedPortsUdp.has(port)) return { port, protocol: 'UDP' };
   return undefined;

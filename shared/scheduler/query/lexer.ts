@@ -62,7 +62,11 @@ export function tokenize(expression: string): Token[] {
       throw expressionError(expression, column, `unexpected character '${ch}'${hint}`);
     }
     let end = i;
-    while (end < expression.length && !WORD_BREAKERS.has(expression.charAt(end)) && !/\s/.test(expression.charAt(end))) {
+    while (
+      end < expression.length &&
+      !WORD_BREAKERS.has(expression.charAt(end)) &&
+      !/\s/.test(expression.charAt(end))
+    ) {
       end += 1;
     }
     tokens.push({ kind: 'word', text: expression.slice(i, end), column });

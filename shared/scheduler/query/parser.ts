@@ -2,18 +2,7 @@ import { tokenize, type Token } from './lexer.ts';
 import { expressionError } from './syntax-error.ts';
 
 export type Operator =
-  | 'eq'
-  | 'ne'
-  | 'gt'
-  | 'ge'
-  | 'lt'
-  | 'le'
-  | 'exists'
-  | 'not_exists'
-  | 'in'
-  | 'not_in'
-  | 'matches'
-  | 'not_matches';
+  'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le' | 'exists' | 'not_exists' | 'in' | 'not_in' | 'matches' | 'not_matches';
 
 export interface Argument {
   readonly text: string;
@@ -99,7 +88,10 @@ class Parser {
 
   private negation(): ExpressionNode {
     const token = this.peek();
-    if ((token.kind === 'word' && token.text.toLowerCase() === 'not') || (token.kind === 'symbol' && token.text === '!')) {
+    if (
+      (token.kind === 'word' && token.text.toLowerCase() === 'not') ||
+      (token.kind === 'symbol' && token.text === '!')
+    ) {
       this.position += 1;
       return { kind: 'not', operand: this.negation() };
     }
@@ -122,7 +114,13 @@ class Parser {
     if (subject.kind !== 'word') this.fail(subject, 'expected a subject such as attribute:<name>');
     const { operator, column } = this.operator();
     const args = operator === 'exists' || operator === 'not_exists' ? [] : this.argumentsFor(operator);
-    return { kind: 'compare', subject: { text: subject.text, column: subject.column }, operator, operatorColumn: column, args };
+    return {
+      kind: 'compare',
+      subject: { text: subject.text, column: subject.column },
+      operator,
+      operatorColumn: column,
+      args,
+    };
   }
 
   private operator(): { operator: Operator; column: number } {
@@ -167,7 +165,8 @@ class Parser {
   private takeConnective(word: string, symbol: string): boolean {
     const token = this.peek();
     const matches =
-      (token.kind === 'word' && token.text.toLowerCase() === word) || (token.kind === 'symbol' && token.text === symbol);
+      (token.kind === 'word' && token.text.toLowerCase() === word) ||
+      (token.kind === 'symbol' && token.text === symbol);
     if (matches) this.position += 1;
     return matches;
   }

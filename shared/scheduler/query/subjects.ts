@@ -27,18 +27,34 @@ export function resolveSubject(subject: Argument, expression: string): Subject {
   const name = subject.text;
   if (name.startsWith('attribute:')) {
     const attribute = name.slice('attribute:'.length);
-    if (attribute === '') throw expressionError(expression, subject.column, "missing attribute name after 'attribute:'");
-    return textSubject([...EQUALITY, ...ORDERING, ...EXISTENCE], (i) => i.attributes.get(attribute), (i) =>
-      i.attributes.has(attribute),
+    if (attribute === '')
+      throw expressionError(expression, subject.column, "missing attribute name after 'attribute:'");
+    return textSubject(
+      [...EQUALITY, ...ORDERING, ...EXISTENCE],
+      (i) => i.attributes.get(attribute),
+      (i) => i.attributes.has(attribute),
     );
   }
   switch (name) {
     case 'agentConnected':
-      return textSubject(EQUALITY, (i) => String(i.agentConnected), () => true, booleanArgument);
+      return textSubject(
+        EQUALITY,
+        (i) => String(i.agentConnected),
+        () => true,
+        booleanArgument,
+      );
     case 'agentVersion':
-      return textSubject(ORDERING, (i) => i.agentVersion, (i) => i.agentVersion !== undefined);
+      return textSubject(
+        ORDERING,
+        (i) => i.agentVersion,
+        (i) => i.agentVersion !== undefined,
+      );
     case 'ec2InstanceId':
-      return textSubject(EQUALITY, (i) => i.ec2InstanceId, (i) => i.ec2InstanceId !== undefined);
+      return textSubject(
+        EQUALITY,
+        (i) => i.ec2InstanceId,
+        (i) => i.ec2InstanceId !== undefined,
+      );
     case 'registeredAt':
       return registeredAtSubject;
     case 'runningTasksCount':
@@ -87,7 +103,11 @@ function testDefined(value: string | undefined, test: (value: string) => boolean
 function booleanArgument(argument: Argument, expression: string): string {
   const text = argument.text.toLowerCase();
   if (text !== 'true' && text !== 'false') {
-    throw expressionError(expression, argument.column, `agentConnected compares with true or false, not '${argument.text}'`);
+    throw expressionError(
+      expression,
+      argument.column,
+      `agentConnected compares with true or false, not '${argument.text}'`,
+    );
   }
   return text;
 }

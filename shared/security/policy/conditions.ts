@@ -39,7 +39,12 @@ const rules: Record<string, Rule> = {
  * - several request values (aws:TagKeys): ForAnyValue needs one to match,
  *   ForAllValues needs every one to (and holds when there are none).
  */
-export function conditionHolds(operatorName: string, key: string, policyValues: readonly string[], context: ConditionContext): boolean {
+export function conditionHolds(
+  operatorName: string,
+  key: string,
+  policyValues: readonly string[],
+  context: ConditionContext,
+): boolean {
   const syntax = OPERATOR_SYNTAX.exec(operatorName);
   // The document schema admits only operators it can read; anything else denies.
   if (!syntax) return false;

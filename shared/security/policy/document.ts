@@ -17,7 +17,10 @@ const list = <T extends z.ZodType<string>>(item: T) =>
 
 const actionPattern = z
   .string()
-  .regex(/^(\*|(ecs|berth):[A-Za-z0-9*?]{1,128})$/i, "must be '*', 'ecs:<Operation>' or 'berth:<Action>' (wildcards * and ? allowed)");
+  .regex(
+    /^(\*|(ecs|berth):[A-Za-z0-9*?]{1,128})$/i,
+    "must be '*', 'ecs:<Operation>' or 'berth:<Action>' (wildcards * and ? allowed)",
+  );
 
 const resourcePattern = z
   .string()
@@ -42,7 +45,9 @@ export const CONDITION_OPERATORS = [
 ] as const;
 export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
 
-export const OPERATOR_SYNTAX = new RegExp(`^(ForAnyValue:|ForAllValues:)?(${CONDITION_OPERATORS.join('|')})(IfExists)?$`);
+export const OPERATOR_SYNTAX = new RegExp(
+  `^(ForAnyValue:|ForAllValues:)?(${CONDITION_OPERATORS.join('|')})(IfExists)?$`,
+);
 
 const conditionValue = z
   .union([z.string(), z.number(), z.boolean()])
@@ -54,7 +59,12 @@ const conditionValues = z
   .transform((v) => (Array.isArray(v) ? v : [v]));
 
 const conditionBlock = z.record(
-  z.string().regex(OPERATOR_SYNTAX, `must be a supported condition operator (${CONDITION_OPERATORS.join(', ')}, with optional IfExists, ForAnyValue: or ForAllValues:)`),
+  z
+    .string()
+    .regex(
+      OPERATOR_SYNTAX,
+      `must be a supported condition operator (${CONDITION_OPERATORS.join(', ')}, with optional IfExists, ForAnyValue: or ForAllValues:)`,
+    ),
   z.record(z.string().min(1).max(256), conditionValues),
 );
 
@@ -68,8 +78,14 @@ export const policyStatement = z
     NotResource: list(resourcePattern).optional(),
     Condition: conditionBlock.optional(),
   })
-  .refine((s) => (s.Action === undefined) !== (s.NotAction === undefined), 'a statement has exactly one of Action or NotAction')
-  .refine((s) => (s.Resource === undefined) !== (s.NotResource === undefined), 'a statement has exactly one of Resource or NotResource');
+  .refine(
+    (s) => (s.Action === undefined) !== (s.NotAction === undefined),
+    'a statement has exactly one of Action or NotAction',
+  )
+  .refine(
+    (s) => (s.Resource === undefined) !== (s.NotResource === undefined),
+    'a statement has exactly one of Resource or NotResource',
+  );
 export type PolicyStatement = z.infer<typeof policyStatement>;
 
 export const policyDocument = z.strictObject({

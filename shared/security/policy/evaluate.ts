@@ -38,7 +38,8 @@ function applies(statement: PolicyStatement, query: AuthorizationQuery): boolean
   const resource = (patterns: readonly string[]) => patterns.some((p) => p === '*' || wildcardMatch(p, query.resource));
   const actionMatches = statement.Action !== undefined ? action(statement.Action) : !action(statement.NotAction ?? []);
   if (!actionMatches) return false;
-  const resourceMatches = statement.Resource !== undefined ? resource(statement.Resource) : !resource(statement.NotResource ?? []);
+  const resourceMatches =
+    statement.Resource !== undefined ? resource(statement.Resource) : !resource(statement.NotResource ?? []);
   if (!resourceMatches) return false;
   return Object.entries(statement.Condition ?? {}).every(([operator, keys]) =>
     Object.entries(keys).every(([key, values]) => conditionHolds(operator, key, values, query.context)),
@@ -48,6 +49,8 @@ function applies(statement: PolicyStatement, query: AuthorizationQuery): boolean
 /** Whether any statement reads resource tags, so they are fetched only when a policy needs them. */
 export function readsResourceTags(policy: PolicyDocument): boolean {
   return policy.Statement.some((s) =>
-    Object.values(s.Condition ?? {}).some((keys) => Object.keys(keys).some((k) => k.toLowerCase().startsWith('aws:resourcetag/'))),
+    Object.values(s.Condition ?? {}).some((keys) =>
+      Object.keys(keys).some((k) => k.toLowerCase().startsWith('aws:resourcetag/')),
+    ),
   );
 }

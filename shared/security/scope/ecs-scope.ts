@@ -80,7 +80,9 @@ const containerInstances =
     const { name, keys } = inCluster(d, f);
     return (f.strings(field) ?? [f.string(field) ?? '']).map((ref) => {
       const id = name === undefined ? undefined : attempt(() => resourceId(d, ref, 'container-instance', name));
-      return name === undefined || id === undefined ? { arn: ref, keys } : { arn: arns.containerInstance(d, name, id), keys };
+      return name === undefined || id === undefined
+        ? { arn: ref, keys }
+        : { arn: arns.containerInstance(d, name, id), keys };
     });
   };
 
@@ -104,7 +106,15 @@ export function taskDefinitionResource(d: Deployment, ref: string): ScopedResour
     parsed.revision === undefined
       ? `${arnPrefix(d)}:task-definition/${parsed.family}:*`
       : arns.taskDefinition(d, parsed.family, parsed.revision);
-  return { arn, keys: {}, tags: { kind: 'task-definition', family: parsed.family, ...(parsed.revision !== undefined && { revision: parsed.revision }) } };
+  return {
+    arn,
+    keys: {},
+    tags: {
+      kind: 'task-definition',
+      family: parsed.family,
+      ...(parsed.revision !== undefined && { revision: parsed.revision }),
+    },
+  };
 }
 
 const taskDefinition =
@@ -135,11 +145,14 @@ export function arnResource(d: Deployment, arn: string): ScopedResource {
     case 'service': {
       const [cluster] = rest;
       const service = rest.length === 2 && cluster ? attempt(() => serviceName(d, arn, cluster)) : undefined;
-      return cluster && service ? { arn, keys: clusterOf(cluster), tags: { kind: 'service', cluster, service } } : asGiven;
+      return cluster && service
+        ? { arn, keys: clusterOf(cluster), tags: { kind: 'service', cluster, service } }
+        : asGiven;
     }
     case 'container-instance': {
       const [cluster] = rest;
-      const id = rest.length === 2 && cluster ? attempt(() => resourceId(d, arn, 'container-instance', cluster)) : undefined;
+      const id =
+        rest.length === 2 && cluster ? attempt(() => resourceId(d, arn, 'container-instance', cluster)) : undefined;
       return cluster && id ? { arn, keys: clusterOf(cluster) } : asGiven;
     }
     case 'service-deployment': {
@@ -219,7 +232,11 @@ const namesTaskDefinition = new Set(['RunTask', 'StartTask', 'ExplainPlacement',
 export function ecsScope(d: Deployment, operation: string, input: unknown): RequestScope {
   const fields = new Fields(input);
   const resolve = Object.hasOwn(resolvers, operation) ? resolvers[operation] : undefined;
-  const resources = resolve ? resolve(d, fields) : fields.string('cluster') !== undefined ? cluster(d, fields) : [anyResource];
+  const resources = resolve
+    ? resolve(d, fields)
+    : fields.string('cluster') !== undefined
+      ? cluster(d, fields)
+      : [anyResource];
   const keys: Record<string, readonly string[]> = fields.requestTagKeys();
   const definition = fields.string('taskDefinition');
   if (namesTaskDefinition.has(operation) && definition !== undefined) {

@@ -31,7 +31,9 @@ export function canonicalHeaderValue(value: string): string {
 }
 
 export function canonicalRequest(input: CanonicalRequestInput): string {
-  const headerLines = input.signedHeaders.map((name) => `${name}:${canonicalHeaderValue(input.headers.get(name) ?? '')}`);
+  const headerLines = input.signedHeaders.map(
+    (name) => `${name}:${canonicalHeaderValue(input.headers.get(name) ?? '')}`,
+  );
   return [
     input.method.toUpperCase(),
     canonicalPath(input.path),
@@ -53,14 +55,24 @@ export function stringToSign(amzDate: string, scope: string, canonical: string):
 
 /** `20260101T000000Z` for an instant (SigV4's basic ISO 8601 form). */
 export function amzDateOf(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
 }
 
 /** The instant an `x-amz-date` names, or undefined when it is not a real one. */
 export function parseAmzDate(value: string): number | undefined {
   const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
   if (!match) return undefined;
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const ms = Date.UTC(year, month - 1, day, hour, minute, second);
   // Date.UTC rolls 20260231 over into March; a real date reads back the same.
   return amzDateOf(ms) === value ? ms : undefined;

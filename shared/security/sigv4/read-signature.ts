@@ -38,7 +38,8 @@ export interface SignatureClaim {
   readonly signedHeaders: readonly string[];
 }
 
-export type ReadSignatureResult = { readonly ok: true; readonly claim: SignatureClaim } | { readonly ok: false; readonly refusal: Refusal };
+export type ReadSignatureResult =
+  { readonly ok: true; readonly claim: SignatureClaim } | { readonly ok: false; readonly refusal: Refusal };
 
 /** The longest validity a presigned request may ask for, as in AWS: seven days. */
 export const MAX_PRESIGNED_SECONDS = 7 * 24 * 3600;
@@ -66,22 +67,32 @@ interface RawSignature {
  * always the hash of the body received; a client's `x-amz-content-sha256`
  * is only compared with it, never trusted in its place.
  */
-export function readSignature(request: HttpRequestParts, expect: SignatureExpectations, now: number): ReadSignatureResult {
+export function readSignature(
+  request: HttpRequestParts,
+  expect: SignatureExpectations,
+  now: number,
+): ReadSignatureResult {
   const query = parseQuery(request.query);
   if (!query) return refuse('malformed', 'The query string is not properly percent-encoded.');
   const raw = rawSignature(request, query);
   if (!('form' in raw)) return raw;
 
   const credential = CREDENTIAL.exec(raw.credential);
-  if (!credential) return refuse('malformed', `Credential should be '<access key id>/<yyyymmdd>/<region>/<service>/aws4_request'.`);
+  if (!credential)
+    return refuse('malformed', `Credential should be '<access key id>/<yyyymmdd>/<region>/<service>/aws4_request'.`);
   const [, accessKeyId = '', day = '', region = '', service = ''] = credential;
   const signedAt = parseAmzDate(raw.amzDate);
   if (signedAt === undefined) return refuse('malformed', `X-Amz-Date must be a date of the form yyyyMMdd'T'HHmmss'Z'.`);
   if (raw.sessionToken) return refuse('unknown-key', messages.unknownKey);
-  if (region !== expect.region) return refuse('wrong-scope', `Credential should be scoped to a valid region, not '${region}'.`);
-  if (service !== expect.service) return refuse('wrong-scope', `Credential should be scoped to correct service: '${expect.service}'.`);
+  if (region !== expect.region)
+    return refuse('wrong-scope', `Credential should be scoped to a valid region, not '${region}'.`);
+  if (service !== expect.service)
+    return refuse('wrong-scope', `Credential should be scoped to correct service: '${expect.service}'.`);
   if (day !== raw.amzDate.slice(0, 8)) {
-    return refuse('wrong-scope', `Date in Credential scope does not match YYYYMMDD from X-Amz-Date: '${day}' != '${raw.amzDate.slice(0, 8)}'.`);
+    return refuse(
+      'wrong-scope',
+      `Date in Credential scope does not match YYYYMMDD from X-Amz-Date: '${day}' != '${raw.amzDate.slice(0, 8)}'.`,
+    );
   }
 
   const signedHeaders = checkSignedHeaders(raw, request.headers);
@@ -122,18 +133,27 @@ export function readSignature(request: HttpRequestParts, expect: SignatureExpect
   };
 }
 
-function rawSignature(request: HttpRequestParts, query: readonly QueryParameter[]): RawSignature | { ok: false; refusal: Refusal } {
+function rawSignature(
+  request: HttpRequestParts,
+  query: readonly QueryParameter[],
+): RawSignature | { ok: false; refusal: Refusal } {
   const header = request.headers.get('authorization');
   const inQuery = query.some((p) => QUERY_AUTH.includes(p.name));
   if (header !== undefined && inQuery) {
-    return refuse('malformed', 'Only one authentication mechanism is allowed: an Authorization header or a signed query string.');
+    return refuse(
+      'malformed',
+      'Only one authentication mechanism is allowed: an Authorization header or a signed query string.',
+    );
   }
   if (header !== undefined) return fromHeader(header, request.headers);
   if (inQuery) return fromQuery(query, request.headers);
   return refuse('missing', messages.missing);
 }
 
-function fromHeader(header: string, headers: ReadonlyMap<string, string>): RawSignature | { ok: false; refusal: Refusal } {
+function fromHeader(
+  header: string,
+  headers: ReadonlyMap<string, string>,
+): RawSignature | { ok: false; refusal: Refusal } {
   const space = header.indexOf(' ');
   const algorithm = space < 0 ? header : header.slice(0, space);
   if (algorithm !== ALGORITHM) return refuse('malformed', `Unsupported authorization algorithm; use ${ALGORITHM}.`);
@@ -151,21 +171,35 @@ function fromHeader(header: string, headers: ReadonlyMap<string, string>): RawSi
   const signedHeaders = fields.get('SignedHeaders');
   const signature = fields.get('Signature');
   if (credential === undefined || signedHeaders === undefined || signature === undefined) {
-    return refuse('malformed', `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters.`);
+    return refuse(
+      'malformed',
+      `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters.`,
+    );
   }
   const amzDate = headers.get('x-amz-date');
   if (amzDate === undefined) return refuse('malformed', "Authorization header requires an 'X-Amz-Date' header.");
-  return { form: 'header', credential, signedHeaders, signature, amzDate, sessionToken: headers.has('x-amz-security-token') };
+  return {
+    form: 'header',
+    credential,
+    signedHeaders,
+    signature,
+    amzDate,
+    sessionToken: headers.has('x-amz-security-token'),
+  };
 }
 
-function fromQuery(query: readonly QueryParameter[], headers: ReadonlyMap<string, string>): RawSignature | { ok: false; refusal: Refusal } {
+function fromQuery(
+  query: readonly QueryParameter[],
+  headers: ReadonlyMap<string, string>,
+): RawSignature | { ok: false; refusal: Refusal } {
   const single = (name: string): string | undefined | null => {
     const values = query.filter((p) => p.name === name);
     return values.length > 1 ? null : values[0]?.value;
   };
   const values = ['X-Amz-Algorithm', ...QUERY_AUTH.slice(1), 'X-Amz-Expires'].map(single);
   const [algorithm, credential, amzDate, signedHeaders, signature, expires] = values;
-  if (values.some((v) => v === null)) return refuse('malformed', 'A signed query string names each X-Amz- parameter once.');
+  if (values.some((v) => v === null))
+    return refuse('malformed', 'A signed query string names each X-Amz- parameter once.');
   if (algorithm !== ALGORITHM) return refuse('malformed', `X-Amz-Algorithm must be ${ALGORITHM}.`);
   if (!credential || !amzDate || !signedHeaders || !signature || !expires) {
     return refuse(
@@ -177,7 +211,15 @@ function fromQuery(query: readonly QueryParameter[], headers: ReadonlyMap<string
     return refuse('malformed', `X-Amz-Expires must be between 1 and ${MAX_PRESIGNED_SECONDS} seconds.`);
   }
   const sessionToken = query.some((p) => p.name === 'X-Amz-Security-Token') || headers.has('x-amz-security-token');
-  return { form: 'query', credential, signedHeaders, signature, amzDate, expiresSeconds: Number(expires), sessionToken };
+  return {
+    form: 'query',
+    credential,
+    signedHeaders,
+    signature,
+    amzDate,
+    expiresSeconds: Number(expires),
+    sessionToken,
+  };
 }
 
 /**
@@ -186,8 +228,12 @@ function fromQuery(query: readonly QueryParameter[], headers: ReadonlyMap<string
  * `x-amz-target` would let anyone holding a captured request change the
  * operation it performs.
  */
-function checkSignedHeaders(raw: RawSignature, headers: ReadonlyMap<string, string>): string[] | { ok: false; refusal: Refusal } {
-  if (!SIGNED_HEADERS.test(raw.signedHeaders)) return refuse('malformed', 'SignedHeaders must be lower-case header names separated by semicolons.');
+function checkSignedHeaders(
+  raw: RawSignature,
+  headers: ReadonlyMap<string, string>,
+): string[] | { ok: false; refusal: Refusal } {
+  if (!SIGNED_HEADERS.test(raw.signedHeaders))
+    return refuse('malformed', 'SignedHeaders must be lower-case header names separated by semicolons.');
   const names = raw.signedHeaders.split(';');
   if (names.some((name, i) => i > 0 && (names[i - 1] ?? '') >= name)) {
     return refuse('malformed', 'SignedHeaders must be sorted and name each header once.');
@@ -219,7 +265,9 @@ function validity(
   }
   if (raw.form === 'query') {
     const validUntil = signedAt + (raw.expiresSeconds ?? 0) * 1000;
-    return now > validUntil ? refuse('expired', `Request has expired: it was valid until ${amzDateOf(validUntil)}.`) : { validUntil };
+    return now > validUntil
+      ? refuse('expired', `Request has expired: it was valid until ${amzDateOf(validUntil)}.`)
+      : { validUntil };
   }
   if (now - signedAt > maxSkewMs) {
     return refuse(

@@ -10,7 +10,15 @@ export async function auditViaCli(
   credentials: { accessKeyId: string; secretAccessKey: string },
   since = '1h',
 ): Promise<AuditRecord[]> {
-  const { code, stdout, stderr } = await berthCli(endpoint, credentials, ['audit', '--since', since, '--limit', '10000', '--output', 'json']);
+  const { code, stdout, stderr } = await berthCli(endpoint, credentials, [
+    'audit',
+    '--since',
+    since,
+    '--limit',
+    '10000',
+    '--output',
+    'json',
+  ]);
   if (code !== 0) throw new Error(`berth audit failed (${code}): ${stderr}`);
   return stdout
     .split('\n')

@@ -5,7 +5,10 @@ import type { Store } from '../../../shared/ports/store.ts';
  * can tell audit records (expected for a refused call) from anything else
  * (which a refused call must never write). It delegates every call.
  */
-export type CountingStore = Store & { writesTo(collection: string): number; writesExcept(...collections: string[]): number };
+export type CountingStore = Store & {
+  writesTo(collection: string): number;
+  writesExcept(...collections: string[]): number;
+};
 
 export function countingStore(store: Store): CountingStore {
   const writes = new Map<string, number>();
@@ -42,6 +45,7 @@ export function countingStore(store: Store): CountingStore {
       count(collection.name);
     },
     writesTo: (name) => writes.get(name) ?? 0,
-    writesExcept: (...names) => [...writes].filter(([name]) => !names.includes(name)).reduce((sum, [, n]) => sum + n, 0),
+    writesExcept: (...names) =>
+      [...writes].filter(([name]) => !names.includes(name)).reduce((sum, [, n]) => sum + n, 0),
   };
 }

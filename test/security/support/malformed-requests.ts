@@ -26,9 +26,11 @@ export function fieldPaths(schema: JsonSchema, path: (string | number)[] = [], d
   const node = jsonSchemaNode.safeParse(schema);
   if (!node.success || depth > 8) return [];
   const found: FieldPath[] = path.length > 0 ? [{ path, schema }] : [];
-  for (const [name, child] of Object.entries(node.data.properties ?? {})) found.push(...fieldPaths(child, [...path, name], depth + 1));
+  for (const [name, child] of Object.entries(node.data.properties ?? {}))
+    found.push(...fieldPaths(child, [...path, name], depth + 1));
   if (node.data.items) found.push(...fieldPaths(node.data.items, [...path, 0], depth + 1));
-  for (const member of [...(node.data.anyOf ?? []), ...(node.data.oneOf ?? [])]) found.push(...fieldPaths(member, path, depth + 1).filter((f) => f.path.length > path.length));
+  for (const member of [...(node.data.anyOf ?? []), ...(node.data.oneOf ?? [])])
+    found.push(...fieldPaths(member, path, depth + 1).filter((f) => f.path.length > path.length));
   return found;
 }
 
@@ -42,8 +44,21 @@ export function jsonSchemaOf(schema: z.ZodType): JsonSchema {
 
 const anyString = fc.string({ maxLength: 40 });
 const byType: Record<string, fc.Arbitrary<unknown>> = {
-  string: fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.constant({}), fc.array(anyString, { maxLength: 3 })),
-  integer: fc.oneof(anyString, fc.boolean(), fc.constant(null), fc.double({ noInteger: true }), fc.constant([1]), fc.constant(1e308)),
+  string: fc.oneof(
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constant({}),
+    fc.array(anyString, { maxLength: 3 }),
+  ),
+  integer: fc.oneof(
+    anyString,
+    fc.boolean(),
+    fc.constant(null),
+    fc.double({ noInteger: true }),
+    fc.constant([1]),
+    fc.constant(1e308),
+  ),
   number: fc.oneof(anyString, fc.boolean(), fc.constant(null), fc.constant({ n: 1 })),
   boolean: fc.oneof(anyString, fc.integer(), fc.constant(null), fc.constant([])),
   array: fc.oneof(anyString, fc.integer(), fc.constant({}), fc.constant(null)),
@@ -55,8 +70,15 @@ export function wrongValue(field: FieldPath): fc.Arbitrary<unknown> {
   const node = jsonSchemaNode.safeParse(field.schema);
   const type = node.success ? node.data.type : undefined;
   const first = Array.isArray(type) ? type[0] : type;
-  if (node.success && node.data.enum) return fc.oneof(anyString.filter((s) => !node.data.enum?.includes(s)), fc.integer());
-  return (first !== undefined ? byType[first] : undefined) ?? fc.oneof(fc.constant(Symbol.for('absent').description), fc.integer());
+  if (node.success && node.data.enum)
+    return fc.oneof(
+      anyString.filter((s) => !node.data.enum?.includes(s)),
+      fc.integer(),
+    );
+  return (
+    (first !== undefined ? byType[first] : undefined) ??
+    fc.oneof(fc.constant(Symbol.for('absent').description), fc.integer())
+  );
 }
 
 /** Builds an object with `value` at `path`, creating objects and arrays on the way. */

@@ -12,7 +12,12 @@ import { controlContext } from '../../../functions/runtime/control-context.ts';
 import { startEmbeddedDynamoDb } from '../../../functions/runtime/embedded-dynamodb.ts';
 import { parseEnvironment } from '../../../functions/runtime/env.ts';
 import type { Logger } from '../../../functions/runtime/logger.ts';
-import { createSecurity, ephemeralCipher, type BootstrapKey, type Security } from '../../../functions/security/index.ts';
+import {
+  createSecurity,
+  ephemeralCipher,
+  type BootstrapKey,
+  type Security,
+} from '../../../functions/security/index.ts';
 import type { ControlContext } from '../../../shared/control/context.ts';
 
 export interface SecretsBerth {
@@ -36,7 +41,11 @@ export async function startSecretsBerth(options: { logger?: Logger } = {}): Prom
   const env = parseEnvironment({});
   const tableName = env.BERTH_TABLE_NAME;
   const dynamo = await startEmbeddedDynamoDb();
-  const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: dynamo.region, credentials: dynamo.credentials });
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: dynamo.region,
+    credentials: dynamo.credentials,
+  });
   await ensureTable(client, tableName);
   const queue = createInProcessQueue({ visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
   const ctx = controlContext(env, {
@@ -56,7 +65,10 @@ export async function startSecretsBerth(options: { logger?: Logger } = {}): Prom
   if (!adminKey) throw new Error('a fresh table bootstraps an admin key');
   const app = new Hono();
   app.route('/agent/v1', agentSecretsRouter(ctx, security.secrets, logger));
-  app.route('/', createApp({ ctx, guard: security.guard, admin: security.admin, ...(logger !== undefined && { logger }) }));
+  app.route(
+    '/',
+    createApp({ ctx, guard: security.guard, admin: security.admin, ...(logger !== undefined && { logger }) }),
+  );
   let server: ServerType | undefined;
   const port = await new Promise<number>((resolve) => {
     server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));

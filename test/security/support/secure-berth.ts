@@ -12,7 +12,12 @@ import { controlContext } from '../../../functions/runtime/control-context.ts';
 import { startEmbeddedDynamoDb } from '../../../functions/runtime/embedded-dynamodb.ts';
 import { parseEnvironment } from '../../../functions/runtime/env.ts';
 import type { Logger } from '../../../functions/runtime/logger.ts';
-import { createSecurity, ephemeralCipher, type BootstrapKey, type Security } from '../../../functions/security/index.ts';
+import {
+  createSecurity,
+  ephemeralCipher,
+  type BootstrapKey,
+  type Security,
+} from '../../../functions/security/index.ts';
 import type { ControlContext } from '../../../shared/control/context.ts';
 import { systemClock, type Clock } from '../../../shared/ports/clock.ts';
 import { countingStore, type CountingStore } from './counting-store.ts';
@@ -61,7 +66,9 @@ export async function startSecureBerth(options: SecureBerthOptions = {}): Promis
     reconcile: queueReconciles(queue),
     clock,
   });
-  const securityStore = countingStore(createDynamoDbStore({ client: sdkCalls(client), tableName: env.BERTH_TABLE_NAME, now: () => clock.now() }));
+  const securityStore = countingStore(
+    createDynamoDbStore({ client: sdkCalls(client), tableName: env.BERTH_TABLE_NAME, now: () => clock.now() }),
+  );
   const security = createSecurity({
     store: securityStore,
     clock,
@@ -73,7 +80,12 @@ export async function startSecureBerth(options: SecureBerthOptions = {}): Promis
   });
   const adminKey = await security.bootstrapAdminKey();
   if (!adminKey) throw new Error('a fresh table must bootstrap an admin key');
-  const app = createApp({ ctx, guard: options.guard ?? security.guard, admin: security.admin, ...(options.logger !== undefined && { logger: options.logger }) });
+  const app = createApp({
+    ctx,
+    guard: options.guard ?? security.guard,
+    admin: security.admin,
+    ...(options.logger !== undefined && { logger: options.logger }),
+  });
 
   let server: ServerType | undefined;
   let endpoint = '';

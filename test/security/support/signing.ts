@@ -10,7 +10,9 @@ type SourceData = string | ArrayBuffer | ArrayBufferView;
 
 function bytes(data: SourceData): Uint8Array | string {
   if (typeof data === 'string') return data;
-  return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+  return ArrayBuffer.isView(data)
+    ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    : new Uint8Array(data);
 }
 
 class NodeSha256 {
@@ -63,11 +65,19 @@ export interface SignedRequest {
 }
 
 /** An ECS JSON call as @aws-sdk/client-ecs would send it. */
-export function ecsCall(operation: string, body: unknown, headers: Record<string, string> = {}): Pick<SignOptions, 'method' | 'path' | 'headers' | 'body'> {
+export function ecsCall(
+  operation: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Pick<SignOptions, 'method' | 'path' | 'headers' | 'body'> {
   return {
     method: 'POST',
     path: '/',
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${TARGET_PREFIX}${operation}`, ...headers },
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': `${TARGET_PREFIX}${operation}`,
+      ...headers,
+    },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   };
 }

@@ -58,11 +58,18 @@ describe('DynamoDB JSON client', () => {
   });
 
   it.each([
-    ['throttling', 400, '{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"slow down"}'],
+    [
+      'throttling',
+      400,
+      '{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"slow down"}',
+    ],
     ['a server error', 500, '{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"oops"}'],
     ['a proxy page', 503, '<html>busy</html>'],
   ])('retries %s and then succeeds', async (_name, status, body) => {
-    const { endpoint, seen } = await scripted([{ status, body }, { status: 200, body: '{}' }]);
+    const { endpoint, seen } = await scripted([
+      { status, body },
+      { status: 200, body: '{}' },
+    ]);
     const client = createDynamoDbJsonClient({ endpoint, region: 'us-east-1', credentials });
     await expect(client.call('PutItem', { TableName: 'berth', Item: {} })).resolves.toEqual({});
     client.destroy();
@@ -70,8 +77,18 @@ describe('DynamoDB JSON client', () => {
   });
 
   it.each([
-    ['a failed condition', '{"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException","message":"The conditional request failed"}', 'ConditionalCheckFailedException', 'The conditional request failed'],
-    ['a validation error', '{"__type":"com.amazon.coral.validate#ValidationException","Message":"bad key"}', 'ValidationException', 'bad key'],
+    [
+      'a failed condition',
+      '{"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException","message":"The conditional request failed"}',
+      'ConditionalCheckFailedException',
+      'The conditional request failed',
+    ],
+    [
+      'a validation error',
+      '{"__type":"com.amazon.coral.validate#ValidationException","Message":"bad key"}',
+      'ValidationException',
+      'bad key',
+    ],
   ])('throws %s at once, named as the SDK names it', async (_name, body, name, message) => {
     const { endpoint, seen } = await scripted([{ status: 400, body }]);
     const client = createDynamoDbJsonClient({ endpoint, region: 'us-east-1', credentials });
@@ -83,7 +100,9 @@ describe('DynamoDB JSON client', () => {
   });
 
   it('gives up after its attempts with the last error', async () => {
-    const { endpoint, seen } = await scripted([{ status: 500, body: '{"__type":"x#InternalServerError","message":"down"}' }]);
+    const { endpoint, seen } = await scripted([
+      { status: 500, body: '{"__type":"x#InternalServerError","message":"down"}' },
+    ]);
     const client = createDynamoDbJsonClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 3 });
     await expect(client.call('Query', { TableName: 'berth' })).rejects.toMatchObject({ name: 'InternalServerError' });
     client.destroy();

@@ -22,7 +22,10 @@ const mount = (source: string) => ({ source, target: '/mnt', readOnly: false });
 describe('bind mount sources checked as the host resolves them', () => {
   it('binds a plain path below an allowed directory as it is', () => {
     const policy = clusterPolicy.parse({ allowedHostPaths: [allowed] });
-    expect(resolveBindMounts([mount(join(allowed, 'real'))], policy)).toEqual({ ok: true, mounts: [mount(join(allowed, 'real'))] });
+    expect(resolveBindMounts([mount(join(allowed, 'real'))], policy)).toEqual({
+      ok: true,
+      mounts: [mount(join(allowed, 'real'))],
+    });
   });
 
   it('refuses a link below the allowed directory, even one itself allowed (nested)', () => {
@@ -34,7 +37,10 @@ describe('bind mount sources checked as the host resolves them', () => {
   it('follows an operator link above the allowed directory and binds the real path', () => {
     const viaLink = join(root, 'operator-link');
     const policy = clusterPolicy.parse({ allowedHostPaths: [viaLink] });
-    expect(resolveBindMounts([mount(join(viaLink, 'real'))], policy)).toEqual({ ok: true, mounts: [mount(join(allowed, 'real'))] });
+    expect(resolveBindMounts([mount(join(viaLink, 'real'))], policy)).toEqual({
+      ok: true,
+      mounts: [mount(join(allowed, 'real'))],
+    });
   });
 
   it('resolves a path that does not exist yet through its deepest existing part', () => {

@@ -13,7 +13,12 @@ import { CREDENTIAL_PREFIX, registrationAnswer, rotationAnswer } from '../../../
 import { taskSecretsResponse } from '../../../shared/security/secret-api.ts';
 import { expectAgreement, noisy, someOf } from './check-agreement.ts';
 
-const registered = { instanceId: 'i-1', containerInstanceArn: 'arn:aws:ecs:us-east-1:0:container-instance/c1/i-1', epoch: 1, pollIntervalSeconds: 2 };
+const registered = {
+  instanceId: 'i-1',
+  containerInstanceArn: 'arn:aws:ecs:us-east-1:0:container-instance/c1/i-1',
+  epoch: 1,
+  pollIntervalSeconds: 2,
+};
 const grant = { token: `${CREDENTIAL_PREFIX}abc`, issuedAt: 1, expiresAt: 2 };
 const spec = {
   taskId: 't1',
@@ -63,19 +68,40 @@ describe("the control plane's answers (agent/check/agent-answers.ts)", () => {
     ['unchanged with assignments (dropped)', { changed: false, version: 3, status: 'ACTIVE', assignments: [] }],
     ['changed', { changed: true, version: 4, status: 'DRAINING', assignments: [assignment] }],
     ['changed with specs', { changed: true, version: 4, status: 'ACTIVE', assignments: [assignment], specs: [spec] }],
-    ['changed with a bad spec', { changed: true, version: 4, status: 'ACTIVE', assignments: [], specs: [{ ...spec, revision: 'x' }] }],
+    [
+      'changed with a bad spec',
+      { changed: true, version: 4, status: 'ACTIVE', assignments: [], specs: [{ ...spec, revision: 'x' }] },
+    ],
     ['changed without assignments', { changed: true, version: 4, status: 'ACTIVE' }],
     ['no changed', { version: 4, status: 'ACTIVE' }],
     ['changed as a string', { changed: 'true', version: 4, status: 'ACTIVE', assignments: [] }],
-    ['a bad desired status', { changed: true, version: 4, status: 'ACTIVE', assignments: [{ ...assignment, desiredStatus: 'PENDING' }] }],
+    [
+      'a bad desired status',
+      { changed: true, version: 4, status: 'ACTIVE', assignments: [{ ...assignment, desiredStatus: 'PENDING' }] },
+    ],
   ])('agrees on the poll answer: %s', (_what, input) => {
     expectAgreement(check.pollResponse, pollResponse, input);
   });
 
   it.each<[string, unknown, unknown, unknown]>([
-    ['applied', { applied: true, desiredStatus: 'RUNNING' }, { code: 'InstanceFenced', message: 'm' }, { secrets: [{ valueFrom: 'berth:a', value: 'v' }], missing: [] }],
-    ['with newer keys', { applied: false, desiredStatus: 'STOPPED', at: 1 }, { code: 'c', message: 'm', details: {} }, { secrets: [], missing: ['berth:b'], more: 1 }],
-    ['wrong kinds', { applied: 'yes', desiredStatus: 'RUNNING' }, { code: 1, message: 'm' }, { secrets: [{ valueFrom: 'a' }], missing: [] }],
+    [
+      'applied',
+      { applied: true, desiredStatus: 'RUNNING' },
+      { code: 'InstanceFenced', message: 'm' },
+      { secrets: [{ valueFrom: 'berth:a', value: 'v' }], missing: [] },
+    ],
+    [
+      'with newer keys',
+      { applied: false, desiredStatus: 'STOPPED', at: 1 },
+      { code: 'c', message: 'm', details: {} },
+      { secrets: [], missing: ['berth:b'], more: 1 },
+    ],
+    [
+      'wrong kinds',
+      { applied: 'yes', desiredStatus: 'RUNNING' },
+      { code: 1, message: 'm' },
+      { secrets: [{ valueFrom: 'a' }], missing: [] },
+    ],
     ['nothing', undefined, undefined, undefined],
     ['plain text', 'Internal Server Error', 'Internal Server Error', 'x'],
   ])('agrees on the state answer, errors and secrets: %s', (_what, state, error, secrets) => {
@@ -85,7 +111,15 @@ describe("the control plane's answers (agent/check/agent-answers.ts)", () => {
   });
 
   it.each<[string, unknown]>([
-    ['live and gone', { instances: [{ instanceId: 'a', live: true }, { instanceId: 'b', live: false }] }],
+    [
+      'live and gone',
+      {
+        instances: [
+          { instanceId: 'a', live: true },
+          { instanceId: 'b', live: false },
+        ],
+      },
+    ],
     ['none, with newer keys', { instances: [], more: 1 }],
     ['live as a string', { instances: [{ instanceId: 'a', live: 'yes' }] }],
     ['no list', {}],
@@ -94,7 +128,15 @@ describe("the control plane's answers (agent/check/agent-answers.ts)", () => {
   });
 
   it.each<[string, unknown]>([
-    ['answers and refusals', { results: [{ taskId: 't1', applied: true, desiredStatus: 'RUNNING' }, { taskId: 't2', error: { code: 'TaskNotAssigned', message: 'm' } }] }],
+    [
+      'answers and refusals',
+      {
+        results: [
+          { taskId: 't1', applied: true, desiredStatus: 'RUNNING' },
+          { taskId: 't2', error: { code: 'TaskNotAssigned', message: 'm' } },
+        ],
+      },
+    ],
     ['none', { results: [] }],
     ['with newer keys', { results: [{ taskId: 't1', applied: false, desiredStatus: 'STOPPED', at: 1 }], more: 1 }],
     ['an answer without its task', { results: [{ applied: true, desiredStatus: 'RUNNING' }] }],
@@ -111,9 +153,22 @@ describe("the control plane's answers (agent/check/agent-answers.ts)", () => {
       changed: noisy(fc.boolean()),
       version: noisy(fc.integer()),
       status: noisy(fc.constantFrom('ACTIVE', 'DRAINING')),
-      assignments: noisy(fc.array(someOf({ taskId: noisy(fc.string()), taskArn: noisy(fc.string()), taskDefinitionArn: noisy(fc.string()), desiredStatus: noisy(fc.constantFrom('RUNNING', 'STOPPED')) }), { maxLength: 2 })),
+      assignments: noisy(
+        fc.array(
+          someOf({
+            taskId: noisy(fc.string()),
+            taskArn: noisy(fc.string()),
+            taskDefinitionArn: noisy(fc.string()),
+            desiredStatus: noisy(fc.constantFrom('RUNNING', 'STOPPED')),
+          }),
+          { maxLength: 2 },
+        ),
+      ),
       specs: noisy(fc.array(noisy(fc.constant(spec)), { maxLength: 2 })),
     });
-    fc.assert(fc.property(answer, (input) => expectAgreement(check.pollResponse, pollResponse, input)), { numRuns: 300 });
+    fc.assert(
+      fc.property(answer, (input) => expectAgreement(check.pollResponse, pollResponse, input)),
+      { numRuns: 300 },
+    );
   });
 });

@@ -25,13 +25,26 @@ const settings = z.strictObject({
   reservedMemoryMiB: z.number().int().nonnegative().optional(),
   reservedPorts: z.array(port).optional(),
   reservedPortsUdp: z.array(port).optional(),
-  dynamicPortRange: z.string().regex(/^\d+-\d+$/).optional(),
+  dynamicPortRange: z
+    .string()
+    .regex(/^\d+-\d+$/)
+    .optional(),
   pollIntervalSeconds: z.number().positive().optional(),
   cleanupDelaySeconds: z.number().nonnegative().optional(),
   defaultStopTimeoutSeconds: z.number().int().nonnegative().optional(),
-  imds: z.union([z.literal(false), z.strictObject({ endpoint: z.url().optional(), timeoutMs: z.number().int().positive().optional() })]).optional(),
+  imds: z
+    .union([
+      z.literal(false),
+      z.strictObject({ endpoint: z.url().optional(), timeoutMs: z.number().int().positive().optional() }),
+    ])
+    .optional(),
   attributes: z.record(z.string(), z.string()).optional(),
-  registryCredentials: z.record(z.string(), z.strictObject({ username: z.string(), password: z.string(), serverAddress: z.string().optional() })).optional(),
+  registryCredentials: z
+    .record(
+      z.string(),
+      z.strictObject({ username: z.string(), password: z.string(), serverAddress: z.string().optional() }),
+    )
+    .optional(),
   drain: z.boolean().default(false),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
@@ -40,7 +53,13 @@ const storedIdentity = z.object({
   instanceId: z.string(),
   containerInstanceArn: z.string().optional(),
   epoch: z.number().int().nonnegative(),
-  credential: z.object({ token: z.string().min(1), issuedAt: z.number().int().nonnegative(), expiresAt: z.number().int().nonnegative() }).optional(),
+  credential: z
+    .object({
+      token: z.string().min(1),
+      issuedAt: z.number().int().nonnegative(),
+      expiresAt: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
 
 const scratch = mkdtempSync(join(tmpdir(), 'berth-check-settings-'));
@@ -65,7 +84,28 @@ const base = { endpoint: 'http://cp:1', cluster: 'c' };
 describe("the agent's settings and identity (agent/config/cli.ts, agent/state/state-dir.ts)", () => {
   it.each<[string, Record<string, unknown>]>([
     ['the least', base],
-    ['every setting', { ...base, registrationToken: 'brt1_x', allowTaskImds: true, stateDir: '/s', dockerHost: 'unix:///d.sock', reservedMemoryMiB: 0, reservedPorts: [22], reservedPortsUdp: [53], dynamicPortRange: '40000-41000', pollIntervalSeconds: 0.5, cleanupDelaySeconds: 0, defaultStopTimeoutSeconds: 10, imds: { endpoint: ' http://169.254.169.254 ', timeoutMs: 100 }, attributes: { a: 'b' }, registryCredentials: { 'r.example': { username: 'u', password: 'p', serverAddress: 'r' } }, drain: true, logLevel: 'debug' }],
+    [
+      'every setting',
+      {
+        ...base,
+        registrationToken: 'brt1_x',
+        allowTaskImds: true,
+        stateDir: '/s',
+        dockerHost: 'unix:///d.sock',
+        reservedMemoryMiB: 0,
+        reservedPorts: [22],
+        reservedPortsUdp: [53],
+        dynamicPortRange: '40000-41000',
+        pollIntervalSeconds: 0.5,
+        cleanupDelaySeconds: 0,
+        defaultStopTimeoutSeconds: 10,
+        imds: { endpoint: ' http://169.254.169.254 ', timeoutMs: 100 },
+        attributes: { a: 'b' },
+        registryCredentials: { 'r.example': { username: 'u', password: 'p', serverAddress: 'r' } },
+        drain: true,
+        logLevel: 'debug',
+      },
+    ],
     ['imds off', { ...base, imds: false }],
     ['imds on (true)', { ...base, imds: true }],
     ['an unknown setting', { ...base, pollSeconds: 2 }],
@@ -85,17 +125,40 @@ describe("the agent's settings and identity (agent/config/cli.ts, agent/state/st
       cluster: noisy(fc.constantFrom('c', 'a b')),
       reservedPorts: noisy(fc.array(noisy(fc.integer({ min: -1, max: 65_536 })), { maxLength: 2 })),
       pollIntervalSeconds: noisy(fc.double({ min: -1, max: 5, noNaN: true })),
-      imds: noisy(fc.oneof(fc.constant(false), someOf({ endpoint: noisy(fc.constantFrom('http://i', 'i')), timeoutMs: noisy(fc.integer({ min: -1, max: 5 })) }))),
+      imds: noisy(
+        fc.oneof(
+          fc.constant(false),
+          someOf({
+            endpoint: noisy(fc.constantFrom('http://i', 'i')),
+            timeoutMs: noisy(fc.integer({ min: -1, max: 5 })),
+          }),
+        ),
+      ),
       drain: noisy(fc.boolean()),
       logLevel: noisy(fc.constantFrom('info', 'warn', 'loud')),
     });
-    fc.assert(fc.property(file, (value) => expectSettingsAgreement(value)), { numRuns: 200 });
+    fc.assert(
+      fc.property(file, (value) => expectSettingsAgreement(value)),
+      { numRuns: 200 },
+    );
   });
 
   it.each<[string, unknown]>([
-    ['an identity', { cluster: 'c', instanceId: 'i', epoch: 2, containerInstanceArn: 'arn', credential: { token: 'bic1.x', issuedAt: 1, expiresAt: 2 } }],
+    [
+      'an identity',
+      {
+        cluster: 'c',
+        instanceId: 'i',
+        epoch: 2,
+        containerInstanceArn: 'arn',
+        credential: { token: 'bic1.x', issuedAt: 1, expiresAt: 2 },
+      },
+    ],
     ['an identity from before credentials', { cluster: 'c', instanceId: 'i', epoch: 0, legacy: true }],
-    ['an empty token', { cluster: 'c', instanceId: 'i', epoch: 0, credential: { token: '', issuedAt: 1, expiresAt: 2 } }],
+    [
+      'an empty token',
+      { cluster: 'c', instanceId: 'i', epoch: 0, credential: { token: '', issuedAt: 1, expiresAt: 2 } },
+    ],
     ['no epoch', { cluster: 'c', instanceId: 'i' }],
     ['not JSON (null)', null],
   ])('agrees with zod on %s', (_what, input) => {

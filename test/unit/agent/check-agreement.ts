@@ -39,9 +39,6 @@ export function noisy<T>(valid: fc.Arbitrary<T>): fc.Arbitrary<unknown> {
 /** An object of the given fields, each present or not, sometimes with a key neither side knows. */
 export function someOf(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<Record<string, unknown>> {
   return fc
-    .tuple(
-      fc.record(fields, { requiredKeys: [] }),
-      fc.option(fc.constantFrom('extra', 'Extra'), { freq: 6 }),
-    )
+    .tuple(fc.record(fields, { requiredKeys: [] }), fc.option(fc.constantFrom('extra', 'Extra'), { freq: 6 }))
     .map(([object, extra]) => (extra === null ? object : { ...object, [extra]: 1 }));
 }

@@ -13,13 +13,27 @@ describe('the cluster policy check (agent/check/cluster-policy.ts)', () => {
 
   it.each<[string, unknown]>([
     ['nothing', {}],
-    ['the relaxed policy of the hardening tests', { allowedCapabilities: ['NET_ADMIN'], allowedHostPaths: ['/srv/shared'], pidsLimit: 64 }],
+    [
+      'the relaxed policy of the hardening tests',
+      { allowedCapabilities: ['NET_ADMIN'], allowedHostPaths: ['/srv/shared'], pidsLimit: 64 },
+    ],
     ['capabilities to normalise', { allowedCapabilities: ['cap_net_admin', 'SYS_TIME', 'ALL'] }],
     ['host paths to normalise', { allowedHostPaths: ['/srv/data/', '/a/../b', '/', '//x//'] }],
     ['images', { images: { allowedRegistries: ['ghcr.io/acme/*', '*.dkr.ecr.*.amazonaws.com'], requireDigest: true } }],
     ['images left empty', { images: {} }],
     ['a key from a newer control plane', { allowGpus: true, images: { signedBy: 'x' } }],
-    ['every field', { allowPrivileged: true, allowHostNetwork: true, allowHostPid: true, allowDockerSocket: true, allowTaskMetadataAccess: true, pidsLimit: 4_194_304, defaultMemoryMiB: 6 }],
+    [
+      'every field',
+      {
+        allowPrivileged: true,
+        allowHostNetwork: true,
+        allowHostPid: true,
+        allowDockerSocket: true,
+        allowTaskMetadataAccess: true,
+        pidsLimit: 4_194_304,
+        defaultMemoryMiB: 6,
+      },
+    ],
     ['a bad capability', { allowedCapabilities: ['NET-ADMIN'] }],
     ['a relative host path', { allowedHostPaths: ['srv'] }],
     ['a NUL in a host path', { allowedHostPaths: ['/srv\0'] }],
@@ -39,7 +53,9 @@ describe('the cluster policy check (agent/check/cluster-policy.ts)', () => {
   it('agrees with the schema on generated policies', () => {
     const input = someOf({
       allowPrivileged: noisy(fc.boolean()),
-      allowedCapabilities: noisy(fc.array(noisy(fc.constantFrom('net_admin', 'CAP_SYS_TIME', 'ALL', 'bad-name', '')), { maxLength: 3 })),
+      allowedCapabilities: noisy(
+        fc.array(noisy(fc.constantFrom('net_admin', 'CAP_SYS_TIME', 'ALL', 'bad-name', '')), { maxLength: 3 }),
+      ),
       allowHostNetwork: noisy(fc.boolean()),
       allowedHostPaths: noisy(fc.array(noisy(fc.constantFrom('/srv/', '/a/./b/..', 'rel', '/', '')), { maxLength: 3 })),
       pidsLimit: noisy(fc.integer({ min: 0, max: 5_000_000 })),
@@ -51,6 +67,9 @@ describe('the cluster policy check (agent/check/cluster-policy.ts)', () => {
         }),
       ),
     });
-    fc.assert(fc.property(input, (policy) => expectAgreement(policyCheck, clusterPolicy, policy)), { numRuns: 300 });
+    fc.assert(
+      fc.property(input, (policy) => expectAgreement(policyCheck, clusterPolicy, policy)),
+      { numRuns: 300 },
+    );
   });
 });

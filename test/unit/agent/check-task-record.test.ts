@@ -22,15 +22,45 @@ const running = aContainer({
 describe("the agent's task records (agent/check/task-record.ts)", () => {
   it.each<[string, unknown]>([
     ['the unit fixture (aTask)', written(aTask())],
-    ['a running task', written(aTask([running], { status: 'RUNNING', seq: 4, answeredSeq: 3, reportedFingerprint: 'f', startedAt: 2 }))],
-    ['a stopped task', written(aTask([aContainer({ status: 'STOPPED', exitCode: 1, reason: 'r', failed: true, finishedAt: 3 })], { status: 'STOPPED', desiredStatus: 'STOPPED', stopping: true, stopCode: 'EssentialContainerExited', stoppedReason: 's', executionStoppedAt: 4, removedAt: 5 }))],
+    [
+      'a running task',
+      written(aTask([running], { status: 'RUNNING', seq: 4, answeredSeq: 3, reportedFingerprint: 'f', startedAt: 2 })),
+    ],
+    [
+      'a stopped task',
+      written(
+        aTask([aContainer({ status: 'STOPPED', exitCode: 1, reason: 'r', failed: true, finishedAt: 3 })], {
+          status: 'STOPPED',
+          desiredStatus: 'STOPPED',
+          stopping: true,
+          stopCode: 'EssentialContainerExited',
+          stoppedReason: 's',
+          executionStoppedAt: 4,
+          removedAt: 5,
+        }),
+      ),
+    ],
     ['an adopted task without a spec', written(aTask([aContainer()], { spec: undefined, taskArn: 'arn' }))],
-    ['a record from an older agent (no defaulted fields)', { taskId: 't', desiredStatus: 'RUNNING', status: 'PENDING', seq: 1, containers: [{ name: 'a', essential: true, dependsOn: [], hasHealthCheck: false, stopTimeoutSeconds: 30, status: 'NONE' }] }],
-    ['a record with a key it no longer keeps', { ...written(aTask()) as object, legacy: 1 }],
+    [
+      'a record from an older agent (no defaulted fields)',
+      {
+        taskId: 't',
+        desiredStatus: 'RUNNING',
+        status: 'PENDING',
+        seq: 1,
+        containers: [
+          { name: 'a', essential: true, dependsOn: [], hasHealthCheck: false, stopTimeoutSeconds: 30, status: 'NONE' },
+        ],
+      },
+    ],
+    ['a record with a key it no longer keeps', { ...(written(aTask()) as object), legacy: 1 }],
     ['a negative seq', written(aTask([], { seq: -1 }))],
     ['an unknown container status', written(aTask([aContainer({ status: 'PAUSED' as 'NONE' })]))],
-    ['a bad host port protocol', written(aTask([aContainer({ hostPorts: [{ containerPort: 1, protocol: 'sctp' as 'tcp', hostPort: 2 }] })]))],
-    ['no containers', { ...written(aTask()) as object, containers: undefined }],
+    [
+      'a bad host port protocol',
+      written(aTask([aContainer({ hostPorts: [{ containerPort: 1, protocol: 'sctp' as 'tcp', hostPort: 2 }] })])),
+    ],
+    ['no containers', { ...(written(aTask()) as object), containers: undefined }],
     ['null (a file that is not JSON)', null],
   ])('agrees with the schema on %s', (_what, input) => {
     expectAgreement(recordCheck, taskRecord, input);
@@ -47,7 +77,11 @@ describe("the agent's task records (agent/check/task-record.ts)", () => {
       exitCode: noisy(fc.integer()),
       failed: noisy(fc.boolean()),
       health: noisy(fc.constantFrom('HEALTHY', 'UNKNOWN', 'SICK')),
-      networkBindings: noisy(fc.array(someOf({ hostPort: noisy(fc.integer()), protocol: noisy(fc.constantFrom('tcp', 'icmp')) }), { maxLength: 2 })),
+      networkBindings: noisy(
+        fc.array(someOf({ hostPort: noisy(fc.integer()), protocol: noisy(fc.constantFrom('tcp', 'icmp')) }), {
+          maxLength: 2,
+        }),
+      ),
     });
     const record = someOf({
       taskId: noisy(fc.string()),
@@ -60,6 +94,9 @@ describe("the agent's task records (agent/check/task-record.ts)", () => {
       startedAt: noisy(fc.double()),
       containers: noisy(fc.array(container, { maxLength: 2 })),
     });
-    fc.assert(fc.property(record, (input) => expectAgreement(recordCheck, taskRecord, input)), { numRuns: 400 });
+    fc.assert(
+      fc.property(record, (input) => expectAgreement(recordCheck, taskRecord, input)),
+      { numRuns: 400 },
+    );
   });
 });

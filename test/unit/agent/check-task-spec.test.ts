@@ -67,9 +67,37 @@ describe('the task spec check (agent/check/task-spec.ts)', () => {
 
   it.each<[string, unknown]>([
     ['the unit fixture (aSpec)', rawSpec()],
-    ['a spec with a policy and volumes', rawSpec({ policy: { allowedCapabilities: ['net_admin'], allowedHostPaths: ['/srv/data/'] }, pidMode: 'host', volumes: [{ name: 'data', host: { sourcePath: '/srv/data/app/' } }] })],
-    ['a spec with overrides', rawSpec({ overrides: { containerOverrides: [{ name: 'app', command: ['true'], environment: [{ name: 'A', value: '2' }], cpu: 1, memory: 2, memoryReservation: 3 }], cpu: '256', memory: '512' } })],
-    ['a spec with task limits and every container field', rawSpec({ cpu: 512, memory: 1024, containerDefinitions: [everyField] })],
+    [
+      'a spec with a policy and volumes',
+      rawSpec({
+        policy: { allowedCapabilities: ['net_admin'], allowedHostPaths: ['/srv/data/'] },
+        pidMode: 'host',
+        volumes: [{ name: 'data', host: { sourcePath: '/srv/data/app/' } }],
+      }),
+    ],
+    [
+      'a spec with overrides',
+      rawSpec({
+        overrides: {
+          containerOverrides: [
+            {
+              name: 'app',
+              command: ['true'],
+              environment: [{ name: 'A', value: '2' }],
+              cpu: 1,
+              memory: 2,
+              memoryReservation: 3,
+            },
+          ],
+          cpu: '256',
+          memory: '512',
+        },
+      }),
+    ],
+    [
+      'a spec with task limits and every container field',
+      rawSpec({ cpu: 512, memory: 1024, containerDefinitions: [everyField] }),
+    ],
     ['a key from a newer control plane (dropped)', rawSpec({ capacityProvider: 'x' })],
     ['a docker volume', rawSpec({ volumes: [{ name: 'v', dockerVolumeConfiguration: { scope: 'task' } }] })],
     ['no overrides', { ...rawSpec(), overrides: undefined }],
@@ -92,19 +120,50 @@ describe('the task spec check (agent/check/task-spec.ts)', () => {
       cpu: noisy(fc.integer({ min: -1, max: 41_000 })),
       memory: noisy(fc.integer({ min: 0, max: 10 })),
       memoryReservation: noisy(fc.integer({ min: 0, max: 10 })),
-      portMappings: noisy(fc.array(someOf({ containerPort: noisy(fc.integer({ min: -1, max: 65_536 })), hostPort: noisy(fc.integer({ min: -1, max: 65_536 })), protocol: noisy(fc.constantFrom('tcp', 'udp', 'sctp')) }), { maxLength: 2 })),
+      portMappings: noisy(
+        fc.array(
+          someOf({
+            containerPort: noisy(fc.integer({ min: -1, max: 65_536 })),
+            hostPort: noisy(fc.integer({ min: -1, max: 65_536 })),
+            protocol: noisy(fc.constantFrom('tcp', 'udp', 'sctp')),
+          }),
+          { maxLength: 2 },
+        ),
+      ),
       essential: noisy(fc.boolean()),
       command: strings,
       environment: noisy(fc.array(someOf({ name: noisy(fc.string()), value: noisy(fc.string()) }), { maxLength: 2 })),
-      healthCheck: noisy(someOf({ command: strings, interval: noisy(fc.integer({ min: 0, max: 400 })), retries: noisy(fc.integer({ min: 0, max: 11 })) })),
+      healthCheck: noisy(
+        someOf({
+          command: strings,
+          interval: noisy(fc.integer({ min: 0, max: 400 })),
+          retries: noisy(fc.integer({ min: 0, max: 11 })),
+        }),
+      ),
       stopTimeout: noisy(fc.integer({ min: -1, max: 130 })),
-      dependsOn: noisy(fc.array(someOf({ containerName: noisy(fc.string()), condition: noisy(fc.constantFrom('START', 'HEALTHY', 'READY')) }), { maxLength: 2 })),
+      dependsOn: noisy(
+        fc.array(
+          someOf({ containerName: noisy(fc.string()), condition: noisy(fc.constantFrom('START', 'HEALTHY', 'READY')) }),
+          { maxLength: 2 },
+        ),
+      ),
       dockerLabels: noisy(fc.dictionary(fc.constantFrom('a', 'b.c'), noisy(fc.string()), { maxKeys: 2 })),
-      linuxParameters: noisy(someOf({ capabilities: noisy(someOf({ add: strings, drop: strings })), initProcessEnabled: noisy(fc.boolean()), devices: noisy(fc.array(junk)) })),
-      mountPoints: noisy(fc.array(someOf({ sourceVolume: noisy(fc.string()), readOnly: noisy(fc.boolean()) }), { maxLength: 2 })),
+      linuxParameters: noisy(
+        someOf({
+          capabilities: noisy(someOf({ add: strings, drop: strings })),
+          initProcessEnabled: noisy(fc.boolean()),
+          devices: noisy(fc.array(junk)),
+        }),
+      ),
+      mountPoints: noisy(
+        fc.array(someOf({ sourceVolume: noisy(fc.string()), readOnly: noisy(fc.boolean()) }), { maxLength: 2 }),
+      ),
       secrets: noisy(fc.array(someOf({ name: noisy(fc.string()), valueFrom: noisy(fc.string()) }), { maxLength: 2 })),
       logConfiguration: junk,
     });
-    fc.assert(fc.property(definition, (input) => expectAgreement(definitionCheck, containerDefinition, input)), { numRuns: 500 });
+    fc.assert(
+      fc.property(definition, (input) => expectAgreement(definitionCheck, containerDefinition, input)),
+      { numRuns: 500 },
+    );
   });
 });

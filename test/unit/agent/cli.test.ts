@@ -103,7 +103,10 @@ describe('parseCli', () => {
       engineTimeouts: { callMs: 9_000, livenessIntervalMs: 2_000 },
       foreignContainerCheckSeconds: 5,
     });
-    expect(config(['--config', file, '--engine-timeout', '4']).engineTimeouts).toEqual({ callMs: 4_000, livenessIntervalMs: 2_000 });
+    expect(config(['--config', file, '--engine-timeout', '4']).engineTimeouts).toEqual({
+      callMs: 4_000,
+      livenessIntervalMs: 2_000,
+    });
     expect(config(['--config', file], { BERTH_ENGINE_TIMEOUT: '7' }).engineTimeouts).toMatchObject({ callMs: 7_000 });
   });
 

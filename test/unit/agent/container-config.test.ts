@@ -112,7 +112,12 @@ describe('the Docker options of a container definition', () => {
       { overrides: { containerOverrides: [{ name: 'app', memory: 0, memoryReservation: 0, cpu: 0 }] } },
       { Memory: 512 * MIB, CpuShares: 2 },
     ],
-    ['a task memory override of "0" falls back to the default', {}, { overrides: { memory: '0' } }, { Memory: 512 * MIB }],
+    [
+      'a task memory override of "0" falls back to the default',
+      {},
+      { overrides: { memory: '0' } },
+      { Memory: 512 * MIB },
+    ],
     ['a negative task memory gets the policy default', {}, { memory: -1 }, { Memory: 512 * MIB }],
     ['a task cpu of 0 sets no quota', {}, { cpu: 0 }, { CpuShares: 2 }],
   ])('treats a non-positive limit as unset: %s', (_, definition, extra, hostConfig) => {
@@ -220,7 +225,10 @@ describe('hardening', () => {
   });
 
   it('keeps a reservation above the default memory within its hard limit', () => {
-    expect(body({ memoryReservation: 1024 }).HostConfig).toMatchObject({ Memory: 1024 * MIB, MemoryReservation: 1024 * MIB });
+    expect(body({ memoryReservation: 1024 }).HostConfig).toMatchObject({
+      Memory: 1024 * MIB,
+      MemoryReservation: 1024 * MIB,
+    });
   });
 
   it('honours readonlyRootFilesystem, user, init and ulimits', () => {
@@ -240,10 +248,16 @@ describe('hardening', () => {
     const definition: ContainerDefinition = {
       name: 'app',
       image: 'x',
-      environment: [{ name: 'DB_PASSWORD', value: 'plain' }, { name: 'A', value: '1' }],
+      environment: [
+        { name: 'DB_PASSWORD', value: 'plain' },
+        { name: 'A', value: '1' },
+      ],
       secrets: [{ name: 'DB_PASSWORD', valueFrom: 'berth:secret:db' }],
     };
-    const config = containerConfig(aSpec([definition]), definition, { ...context, secrets: [{ name: 'DB_PASSWORD', value: 's3cr3t' }] });
+    const config = containerConfig(aSpec([definition]), definition, {
+      ...context,
+      secrets: [{ name: 'DB_PASSWORD', value: 's3cr3t' }],
+    });
     expect(createContainerBody(config).Env).toEqual(['DB_PASSWORD=s3cr3t', 'A=1']);
   });
 });
@@ -262,13 +276,29 @@ describe('what the host refuses', () => {
       { mountPoints: [{ sourceVolume: 'docker', containerPath: '/var/run/docker.sock' }] },
       { volumes: [{ name: 'docker', host: { sourcePath: '/var/run/docker.sock' } }] },
     ],
-    ["volume 'data' without a host sourcePath", { mountPoints: [{ sourceVolume: 'data', containerPath: '/data' }] }, { volumes: [{ name: 'data' }] }],
-    ["mounts volume 'data', which the task definition does not declare", { mountPoints: [{ sourceVolume: 'data', containerPath: '/data' }] }, {}],
+    [
+      "volume 'data' without a host sourcePath",
+      { mountPoints: [{ sourceVolume: 'data', containerPath: '/data' }] },
+      { volumes: [{ name: 'data' }] },
+    ],
+    [
+      "mounts volume 'data', which the task definition does not declare",
+      { mountPoints: [{ sourceVolume: 'data', containerPath: '/data' }] },
+      {},
+    ],
     ['host networking', {}, { networkMode: 'host' }],
     ["the host's PID namespace", {}, { pidMode: 'host' }],
-    ['secrets (this agent has no secret resolver)', { secrets: [{ name: 'DB', valueFrom: 'arn:aws:ssm:us-east-1:1:parameter/db' }] }, {}],
+    [
+      'secrets (this agent has no secret resolver)',
+      { secrets: [{ name: 'DB', valueFrom: 'arn:aws:ssm:us-east-1:1:parameter/db' }] },
+      {},
+    ],
     ['awsvpc network mode', {}, { networkMode: 'awsvpc' }],
-    ["which cluster 'c1' does not allow (allowed: ghcr.io/acme/*)", {}, { policy: clusterPolicy.parse({ images: { allowedRegistries: ['ghcr.io/acme/*'] } }) }],
+    [
+      "which cluster 'c1' does not allow (allowed: ghcr.io/acme/*)",
+      {},
+      { policy: clusterPolicy.parse({ images: { allowedRegistries: ['ghcr.io/acme/*'] } }) },
+    ],
   ])('%s', (what, definition, extra) => {
     const full: ContainerDefinition = { name: 'app', image: 'x', ...definition };
     expect(refusal(aSpec([full], extra), full)).toContain(what);
@@ -291,7 +321,12 @@ describe('what the host refuses', () => {
       mountPoints: [{ sourceVolume: 'data', containerPath: '/data' }],
       secrets: [{ name: 'DB', valueFrom: 'berth:secret:db' }],
     };
-    const spec = aSpec([full], { policy: RELAXED, networkMode: 'host', pidMode: 'host', volumes: [{ name: 'data', host: { sourcePath: '/srv/data' } }] });
+    const spec = aSpec([full], {
+      policy: RELAXED,
+      networkMode: 'host',
+      pidMode: 'host',
+      volumes: [{ name: 'data', host: { sourcePath: '/srv/data' } }],
+    });
     expect(refusal(spec, full)).toContain('secrets');
     expect(refusal(spec, full, { resolvesSecrets: true })).toBeUndefined();
   });

@@ -43,9 +43,13 @@ function app(guard: RequestGuard, logged: string[] = []) {
     ran.push(input);
     return c.json(input);
   });
-  api.post('/refuse', admitted(guard, (c) => `test:${c.req.header('x-action') ?? 'none'}`), () => {
-    throw new ClientError('The cluster is not active');
-  });
+  api.post(
+    '/refuse',
+    admitted(guard, (c) => `test:${c.req.header('x-action') ?? 'none'}`),
+    () => {
+      throw new ClientError('The cluster is not active');
+    },
+  );
   api.post('/crash', admitted(guard, 'test:Crash'), () => {
     throw new Error('a bug');
   });
@@ -131,7 +135,11 @@ describe('the request envelope of the signed routers', () => {
   it('answers a domain error as its ECS error and settles the call with it', async () => {
     const { guard, settled } = recordingGuard();
     const answer = await app(guard).call('/refuse', {});
-    expect(answer).toMatchObject({ status: 400, errorType: 'ClientException', body: { message: 'The cluster is not active' } });
+    expect(answer).toMatchObject({
+      status: 400,
+      errorType: 'ClientException',
+      body: { message: 'The cluster is not active' },
+    });
     expect(settled).toEqual([{ requestId: answer.requestId, error: expect.any(ClientError) }]);
   });
 

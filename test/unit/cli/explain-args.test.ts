@@ -9,7 +9,16 @@ describe('berth explain arguments', () => {
       { taskDefinition: 'web:3', cluster: 'prod', count: 4, group: 'g' },
     ],
     [
-      ['--task-definition', 'web', '--strategy', 'spread:attribute:ecs.availability-zone', '--strategy', 'binpack:memory', '--strategy', 'random'],
+      [
+        '--task-definition',
+        'web',
+        '--strategy',
+        'spread:attribute:ecs.availability-zone',
+        '--strategy',
+        'binpack:memory',
+        '--strategy',
+        'random',
+      ],
       {
         taskDefinition: 'web',
         placementStrategy: [
@@ -20,10 +29,20 @@ describe('berth explain arguments', () => {
       },
     ],
     [
-      ['--task-definition', 'web', '--constraint', 'distinctInstance', '--constraint', 'memberOf:attribute:stack == prod'],
+      [
+        '--task-definition',
+        'web',
+        '--constraint',
+        'distinctInstance',
+        '--constraint',
+        'memberOf:attribute:stack == prod',
+      ],
       {
         taskDefinition: 'web',
-        placementConstraints: [{ type: 'distinctInstance' }, { type: 'memberOf', expression: 'attribute:stack == prod' }],
+        placementConstraints: [
+          { type: 'distinctInstance' },
+          { type: 'memberOf', expression: 'attribute:stack == prod' },
+        ],
       },
     ],
   ])('reads %j into a RunTask body', (argv, body) => {

@@ -139,7 +139,10 @@ describe('assignments', () => {
     const { clusterName, id, generation } = stored.value;
     await markAssignmentStopping(ctx, clusterName, id, 't1');
     await markAssignmentStopping(ctx, clusterName, id, 't1');
-    expect(await read(stored.value)).toMatchObject({ generation: generation + 1, assignments: { t1: { desiredStatus: 'STOPPED' } } });
+    expect(await read(stored.value)).toMatchObject({
+      generation: generation + 1,
+      assignments: { t1: { desiredStatus: 'STOPPED' } },
+    });
     await releaseAssignment(ctx, clusterName, id, 't1');
     await releaseAssignment(ctx, clusterName, id, 't1');
     expect(await read(stored.value)).toMatchObject({ generation: generation + 2, assignments: {} });

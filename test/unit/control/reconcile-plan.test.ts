@@ -63,7 +63,10 @@ describe('planReconcile', () => {
     ],
     [
       'releases a duplicate assignment on an instance the task is not bound to',
-      [anInstance({ assignments: { t1: anAssignment('t1') } }), anInstance({ id: 'i2', assignments: { t1: anAssignment('t1') } })],
+      [
+        anInstance({ assignments: { t1: anAssignment('t1') } }),
+        anInstance({ id: 'i2', assignments: { t1: anAssignment('t1') } }),
+      ],
       [aTask({ lastStatus: 'RUNNING', containerInstanceId: 'i2' })],
       [{ kind: 'release', taskId: 't1', instanceId: 'i1' }],
     ],
@@ -83,7 +86,15 @@ describe('planReconcile', () => {
   });
 
   it('places oldest first', () => {
-    const plan = planReconcile([anInstance()], [aTask({ taskId: 'b', createdAt: 2 }), aTask({ taskId: 'a', createdAt: 3 }), aTask({ taskId: 'c', createdAt: 1 })], later);
+    const plan = planReconcile(
+      [anInstance()],
+      [
+        aTask({ taskId: 'b', createdAt: 2 }),
+        aTask({ taskId: 'a', createdAt: 3 }),
+        aTask({ taskId: 'c', createdAt: 1 }),
+      ],
+      later,
+    );
     expect(plan.toPlace.map((t) => t.taskId)).toEqual(['c', 'b', 'a']);
   });
 });

@@ -90,7 +90,10 @@ describe('updateWithRetry', () => {
     const note = await fresh();
     const missing = { partition: notes.partitionOf(note), sort: 'note#none' };
     expect(await updateWithRetry(store, notes, missing, increment([]))).toBeUndefined();
-    expect(await updateWithRetry(store, notes, keyOf(notes, note), () => undefined)).toEqual({ value: note, version: 1 });
+    expect(await updateWithRetry(store, notes, keyOf(notes, note), () => undefined)).toEqual({
+      value: note,
+      version: 1,
+    });
   });
 
   it('answers undefined when the item is deleted under it', async () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { arns, clusterName, resourceId, serviceDeploymentRef, serviceName, taskDefinitionRef } from '../../../shared/domain/arn.ts';
+import {
+  arns,
+  clusterName,
+  resourceId,
+  serviceDeploymentRef,
+  serviceName,
+  taskDefinitionRef,
+} from '../../../shared/domain/arn.ts';
 import { InvalidParameterError } from '../../../shared/domain/errors.ts';
 
 const d = { partition: 'aws', region: 'eu-west-1', accountId: '123456789012' };
@@ -56,7 +63,9 @@ describe('ARNs', () => {
     expect(() => clusterName(d, `${prefix}:cluster/prod`)).toThrow(/not in this deployment|not an ECS ARN/);
     expect(() => taskDefinitionRef(d, `${prefix}:task-definition/web:1`)).toThrow(InvalidParameterError);
     expect(() => resourceId(d, `${prefix}:task/prod/abc`, 'task', 'prod')).toThrow(InvalidParameterError);
-    expect(() => resourceId(d, `${prefix}:container-instance/prod/abc`, 'container-instance', 'prod')).toThrow(InvalidParameterError);
+    expect(() => resourceId(d, `${prefix}:container-instance/prod/abc`, 'container-instance', 'prod')).toThrow(
+      InvalidParameterError,
+    );
     expect(() => serviceName(d, `${prefix}:service/prod/api`, 'prod')).toThrow(InvalidParameterError);
     expect(() => serviceDeploymentRef(d, `${prefix}:service-deployment/prod/api/123`)).toThrow(InvalidParameterError);
   });

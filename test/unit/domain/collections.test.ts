@@ -74,12 +74,17 @@ describe('the table layout', () => {
     expect(collection.key(...(keyParts as never[]))).toEqual(keyOf(collection, entity));
   });
 
-  it.each(rows)('%s: partition(...) names the partition an entity is listed in', (_name, { collection, fields, partitionParts }) => {
-    expect(collection.partition(...(partitionParts as never[]))).toBe(collection.partitionOf(fields as never));
-  });
+  it.each(rows)(
+    '%s: partition(...) names the partition an entity is listed in',
+    (_name, { collection, fields, partitionParts }) => {
+      expect(collection.partition(...(partitionParts as never[]))).toBe(collection.partitionOf(fields as never));
+    },
+  );
 
   it('gives every collection a partition of its own', () => {
-    const layouts = rows.map(([, { collection, partitionParts }]) => collection.partition(...(partitionParts as never[])));
+    const layouts = rows.map(([, { collection, partitionParts }]) =>
+      collection.partition(...(partitionParts as never[])),
+    );
     expect(new Set(layouts).size).toBe(rows.length);
   });
 

@@ -11,14 +11,26 @@ describe('mergeReport', () => {
   const pending = aTask({ lastStatus: 'PENDING', containerInstanceId: 'i1' });
 
   it('moves a task forward and records the sequence number', () => {
-    const next = mergeReport(pending, report({ seq: 3, startedAt: 50, containers: [{ name: 'app', lastStatus: 'RUNNING', runtimeId: 'abc' }] }), 100);
+    const next = mergeReport(
+      pending,
+      report({ seq: 3, startedAt: 50, containers: [{ name: 'app', lastStatus: 'RUNNING', runtimeId: 'abc' }] }),
+      100,
+    );
     expect(next).toMatchObject({ lastStatus: 'RUNNING', reportSeq: 3, startedAt: 50 });
     expect(next.containers[0]).toMatchObject({ lastStatus: 'RUNNING', runtimeId: 'abc' });
   });
 
   it('never moves a task or a container backwards', () => {
-    const stopped = mergeReport(pending, report({ lastStatus: 'STOPPED', containers: [{ name: 'app', lastStatus: 'STOPPED', exitCode: 3 }] }), 100);
-    const replayed = mergeReport(stopped, report({ seq: 2, lastStatus: 'RUNNING', containers: [{ name: 'app', lastStatus: 'RUNNING' }] }), 200);
+    const stopped = mergeReport(
+      pending,
+      report({ lastStatus: 'STOPPED', containers: [{ name: 'app', lastStatus: 'STOPPED', exitCode: 3 }] }),
+      100,
+    );
+    const replayed = mergeReport(
+      stopped,
+      report({ seq: 2, lastStatus: 'RUNNING', containers: [{ name: 'app', lastStatus: 'RUNNING' }] }),
+      200,
+    );
     expect(replayed.lastStatus).toBe('STOPPED');
     expect(replayed.containers[0]).toMatchObject({ lastStatus: 'STOPPED', exitCode: 3 });
     expect(replayed.stoppedAt).toBe(100);
@@ -26,8 +38,16 @@ describe('mergeReport', () => {
 
   it('records an essential exit, but keeps the reason of a user stop', () => {
     const exited = mergeReport(pending, report({ lastStatus: 'STOPPED' }), 100);
-    expect(exited).toMatchObject({ stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', stoppedAt: 100 });
-    const userStopped = mergeReport({ ...pending, stopCode: 'UserInitiated', stoppedReason: 'bye' }, report({ lastStatus: 'STOPPED' }), 100);
+    expect(exited).toMatchObject({
+      stopCode: 'EssentialContainerExited',
+      stoppedReason: 'Essential container in task exited',
+      stoppedAt: 100,
+    });
+    const userStopped = mergeReport(
+      { ...pending, stopCode: 'UserInitiated', stoppedReason: 'bye' },
+      report({ lastStatus: 'STOPPED' }),
+      100,
+    );
     expect(userStopped).toMatchObject({ stopCode: 'UserInitiated', stoppedReason: 'bye' });
   });
 

@@ -19,7 +19,9 @@ describe('resources', () => {
     ['2vCPU', 2048],
   ])('parses cpu %s', (text, units) => expect(parseCpu(text)).toBe(units));
 
-  it.each(['', 'lots', '-1', '1.5'])('refuses cpu %j', (text) => expect(() => parseCpu(text)).toThrow(InvalidParameterError));
+  it.each(['', 'lots', '-1', '1.5'])('refuses cpu %j', (text) =>
+    expect(() => parseCpu(text)).toThrow(InvalidParameterError),
+  );
 
   it.each([
     ['512', 512],
@@ -27,7 +29,9 @@ describe('resources', () => {
     ['0.5gb', 512],
   ])('parses memory %s', (text, mib) => expect(parseMemory(text)).toBe(mib));
 
-  it.each(['3', 'big', '1 TB'])('refuses memory %j', (text) => expect(() => parseMemory(text)).toThrow(InvalidParameterError));
+  it.each(['3', 'big', '1 TB'])('refuses memory %j', (text) =>
+    expect(() => parseMemory(text)).toThrow(InvalidParameterError),
+  );
 
   it('sums container reservations and collects static host ports only', () => {
     expect(taskDemand(web, {})).toEqual({ cpu: 256, memory: 576, ports: [8080], portsUdp: [] });
@@ -39,18 +43,76 @@ describe('resources', () => {
   });
 
   it('in host mode binds the container port on the host', () => {
-    const host = { ...web, networkMode: 'host' as const, containerDefinitions: [{ name: 'a', image: 'a', memory: 6, portMappings: [{ containerPort: 53, protocol: 'udp' as const }] }] };
+    const host = {
+      ...web,
+      networkMode: 'host' as const,
+      containerDefinitions: [
+        { name: 'a', image: 'a', memory: 6, portMappings: [{ containerPort: 53, protocol: 'udp' as const }] },
+      ],
+    };
     expect(taskDemand(host, {})).toMatchObject({ ports: [], portsUdp: [53] });
   });
 
   it.each<[string, RegisterTaskDefinitionRequest, RegExp]>([
     ['no memory anywhere', { family: 'f', containerDefinitions: [{ name: 'a', image: 'a' }] }, /memory/],
-    ['duplicate names', { family: 'f', containerDefinitions: [{ name: 'a', image: 'a', memory: 8 }, { name: 'a', image: 'b', memory: 8 }] }, /unique/],
-    ['no essential container', { family: 'f', containerDefinitions: [{ name: 'a', image: 'a', memory: 8, essential: false }] }, /essential/],
-    ['unknown dependency', { family: 'f', containerDefinitions: [{ name: 'a', image: 'a', memory: 8, dependsOn: [{ containerName: 'b', condition: 'START' }] }] }, /unknown container/],
-    ['host port twice', { family: 'f', containerDefinitions: [{ name: 'a', image: 'a', memory: 8, portMappings: [{ containerPort: 1, hostPort: 80 }, { containerPort: 2, hostPort: 80 }] }] }, /twice/],
-    ['reservation above limit', { family: 'f', containerDefinitions: [{ name: 'a', image: 'a', memory: 8, memoryReservation: 9 }] }, /must not exceed/],
-    ['ports without a network', { family: 'f', networkMode: 'none', containerDefinitions: [{ name: 'a', image: 'a', memory: 8, portMappings: [{ containerPort: 1 }] }] }, /networkMode none/],
+    [
+      'duplicate names',
+      {
+        family: 'f',
+        containerDefinitions: [
+          { name: 'a', image: 'a', memory: 8 },
+          { name: 'a', image: 'b', memory: 8 },
+        ],
+      },
+      /unique/,
+    ],
+    [
+      'no essential container',
+      { family: 'f', containerDefinitions: [{ name: 'a', image: 'a', memory: 8, essential: false }] },
+      /essential/,
+    ],
+    [
+      'unknown dependency',
+      {
+        family: 'f',
+        containerDefinitions: [
+          { name: 'a', image: 'a', memory: 8, dependsOn: [{ containerName: 'b', condition: 'START' }] },
+        ],
+      },
+      /unknown container/,
+    ],
+    [
+      'host port twice',
+      {
+        family: 'f',
+        containerDefinitions: [
+          {
+            name: 'a',
+            image: 'a',
+            memory: 8,
+            portMappings: [
+              { containerPort: 1, hostPort: 80 },
+              { containerPort: 2, hostPort: 80 },
+            ],
+          },
+        ],
+      },
+      /twice/,
+    ],
+    [
+      'reservation above limit',
+      { family: 'f', containerDefinitions: [{ name: 'a', image: 'a', memory: 8, memoryReservation: 9 }] },
+      /must not exceed/,
+    ],
+    [
+      'ports without a network',
+      {
+        family: 'f',
+        networkMode: 'none',
+        containerDefinitions: [{ name: 'a', image: 'a', memory: 8, portMappings: [{ containerPort: 1 }] }],
+      },
+      /networkMode none/,
+    ],
   ])('refuses a task definition with %s', (_name, request, message) => {
     expect(() => validateTaskDefinition(request)).toThrow(message);
     expect(() => validateTaskDefinition(request)).toThrow(ClientError);

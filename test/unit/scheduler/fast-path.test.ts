@@ -30,43 +30,60 @@ describe('indexed fast path against the reference', () => {
   it.each([
     ['small fleets', fleetArbitrary],
     ['roomy fleets', fleetOf(20, 8)],
-  ])('on %s, picks an instance of equal score whenever the reference places, and none when it does not', (_name, fleets) => {
-    fc.assert(
-      fc.property(fleets, requestsArbitrary(undefined, 60), (instances, requests) => {
-        const fleet = buildFleet(instances);
-        for (const request of requests) {
-          const reference = placeTask(request, fleet);
-          const fast = findIndexed(request, fleet);
-          if (reference.kind === 'unplaceable') {
-            expect(fast).toBeUndefined();
-          } else if (indexedPlanOf(request) !== undefined) {
-            if (fast === undefined) throw new Error(`fast path found nothing for ${request.taskId}`);
-            const instance = fleet.byId.get(fast);
-            expect(filtersFor(request).every((f) => instance !== undefined && f(instance).ok)).toBe(true);
-            expect(decisiveScores(request, fleet, fast)).toEqual(decisiveScores(request, fleet, reference.instanceId));
+  ])(
+    'on %s, picks an instance of equal score whenever the reference places, and none when it does not',
+    (_name, fleets) => {
+      fc.assert(
+        fc.property(fleets, requestsArbitrary(undefined, 60), (instances, requests) => {
+          const fleet = buildFleet(instances);
+          for (const request of requests) {
+            const reference = placeTask(request, fleet);
+            const fast = findIndexed(request, fleet);
+            if (reference.kind === 'unplaceable') {
+              expect(fast).toBeUndefined();
+            } else if (indexedPlanOf(request) !== undefined) {
+              if (fast === undefined) throw new Error(`fast path found nothing for ${request.taskId}`);
+              const instance = fleet.byId.get(fast);
+              expect(filtersFor(request).every((f) => instance !== undefined && f(instance).ok)).toBe(true);
+              expect(decisiveScores(request, fleet, fast)).toEqual(
+                decisiveScores(request, fleet, reference.instanceId),
+              );
+            }
+            // planPlacements is the fast path plus the reference's explanation.
+            const [planned] = planPlacements([request], fleet);
+            if (reference.kind === 'unplaceable') expect(planned).toEqual(reference);
+            else expect(planned).toEqual({ kind: 'placed', instanceId: fast ?? reference.instanceId });
           }
-          // planPlacements is the fast path plus the reference's explanation.
-          const [planned] = planPlacements([request], fleet);
-          if (reference.kind === 'unplaceable') expect(planned).toEqual(reference);
-          else expect(planned).toEqual({ kind: 'placed', instanceId: fast ?? reference.instanceId });
-        }
-      }),
-      { numRuns: 200 },
-    );
-  });
+        }),
+        { numRuns: 200 },
+      );
+    },
+  );
 
   it('covers the strategy shapes ECS users write, and leaves the rest to the reference', () => {
-    const covered = (strategy: PlacementRequest['strategy']) => indexedPlanOf(placementRequest({ strategy })) !== undefined;
+    const covered = (strategy: PlacementRequest['strategy']) =>
+      indexedPlanOf(placementRequest({ strategy })) !== undefined;
     expect(covered([])).toBe(true);
     expect(covered([{ type: 'random' }])).toBe(true);
     expect(covered([{ type: 'binpack', field: 'memory' }])).toBe(true);
-    expect(covered([{ type: 'spread', field: 'attribute:ecs.availability-zone' }, { type: 'spread', field: 'instanceId' }])).toBe(
-      true,
-    );
-    expect(covered([{ type: 'spread', field: 'attribute:ecs.availability-zone' }, { type: 'binpack', field: 'memory' }])).toBe(
-      true,
-    );
-    expect(covered([{ type: 'binpack', field: 'memory' }, { type: 'spread', field: 'attribute:zone' }])).toBe(false);
+    expect(
+      covered([
+        { type: 'spread', field: 'attribute:ecs.availability-zone' },
+        { type: 'spread', field: 'instanceId' },
+      ]),
+    ).toBe(true);
+    expect(
+      covered([
+        { type: 'spread', field: 'attribute:ecs.availability-zone' },
+        { type: 'binpack', field: 'memory' },
+      ]),
+    ).toBe(true);
+    expect(
+      covered([
+        { type: 'binpack', field: 'memory' },
+        { type: 'spread', field: 'attribute:zone' },
+      ]),
+    ).toBe(false);
   });
 
   it('keeps its indexes current across reservations made through reserve', () => {
@@ -76,7 +93,10 @@ describe('indexed fast path against the reference', () => {
         taskId: `t${n}`,
         memory: 256,
         group: 'web',
-        strategy: [{ type: 'spread', field: 'attribute:zone' }, { type: 'binpack', field: 'memory' }],
+        strategy: [
+          { type: 'spread', field: 'attribute:zone' },
+          { type: 'binpack', field: 'memory' },
+        ],
       });
     const zones = planPlacements([0, 1, 2, 3, 4, 5, 6, 7, 8].map(request), fleet).map((d) =>
       d.kind === 'placed' ? d.instanceId : 'none',

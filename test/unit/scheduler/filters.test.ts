@@ -25,7 +25,11 @@ describe('status filter', () => {
     ['INACTIVE', { id: 'i', status: 'INACTIVE' }, 'INACTIVE'],
     ['REGISTERING', { id: 'i', status: 'REGISTERING' }, 'INACTIVE'],
     ['ACTIVE, agent disconnected', { id: 'i', agentConnected: false }, 'AGENT'],
-    ['DRAINING and disconnected: status comes first', { id: 'i', status: 'DRAINING', agentConnected: false }, 'INACTIVE'],
+    [
+      'DRAINING and disconnected: status comes first',
+      { id: 'i', status: 'DRAINING', agentConnected: false },
+      'INACTIVE',
+    ],
   ])('%s', (_name, spec, expected) => {
     expect(outcome(statusFilter(candidate(spec)))).toBe(expected);
   });
@@ -47,7 +51,11 @@ describe('cpu and memory filters', () => {
 
   it('says how much is free and how much is needed', () => {
     const result = memoryFilter(demand({ memory: 4096 }))(candidate(used));
-    expect(result).toEqual({ ok: false, reason: 'RESOURCE:MEMORY', detail: 'i has 1024 MiB free, the task needs 4096' });
+    expect(result).toEqual({
+      ok: false,
+      reason: 'RESOURCE:MEMORY',
+      detail: 'i has 1024 MiB free, the task needs 4096',
+    });
   });
 });
 

@@ -95,7 +95,10 @@ export function requestArbitrary(
     demand: fc.record({
       cpu: fc.integer({ min: 0, max: 1536 }),
       memory: fc.integer({ min: 0, max: 3072 }),
-      ports: fc.oneof({ weight: 4, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.subarray([80, 8080], { minLength: 1 }) }),
+      ports: fc.oneof(
+        { weight: 4, arbitrary: fc.constant([]) },
+        { weight: 1, arbitrary: fc.subarray([80, 8080], { minLength: 1 }) },
+      ),
       portsUdp: fc.oneof({ weight: 6, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.constant([53]) }),
     }),
     strategy,

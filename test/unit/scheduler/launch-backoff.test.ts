@@ -12,7 +12,10 @@ let n = 0;
 const newId = () => `id${++n}`;
 
 /** A task of deployment d1 that ran from `startedAt` and stopped `ranMs` later, its container exiting with `exitCode`. */
-function stopped(id: string, how: { ranMs?: number; exitCode?: number; reason?: string; stopCode?: Task['stopCode']; stoppedAt?: number }): Task {
+function stopped(
+  id: string,
+  how: { ranMs?: number; exitCode?: number; reason?: string; stopCode?: Task['stopCode']; stoppedAt?: number },
+): Task {
   const stoppedAt = how.stoppedAt ?? NOW - 1_000;
   return aTask({
     taskId: id,
@@ -40,19 +43,46 @@ function stopped(id: string, how: { ranMs?: number; exitCode?: number; reason?: 
 }
 
 function running(id: string, startedAt: number): Task {
-  return aTask({ taskId: id, startedBy: 'd1', group: 'service:web', lastStatus: 'RUNNING', containerInstanceId: 'i1', startedAt });
+  return aTask({
+    taskId: id,
+    startedBy: 'd1',
+    group: 'service:web',
+    lastStatus: 'RUNNING',
+    containerInstanceId: 'i1',
+    startedAt,
+  });
 }
 
 describe('what counts towards launch backoff', () => {
   it.each<[string, Parameters<typeof stopped>[1], { failure: boolean; startFailure: boolean }]>([
     ['failed to start', { stopCode: 'TaskFailedToStart' }, { failure: true, startFailure: true }],
     ['exited 1 two seconds after starting', { ranMs: 2_000, exitCode: 1 }, { failure: true, startFailure: true }],
-    ['exited 0 at once (an essential container that should not exit)', { ranMs: 100, exitCode: 0 }, { failure: true, startFailure: true }],
-    ['was killed by the OOM killer soon after starting', { ranMs: 2_000, exitCode: 137, reason: OUT_OF_MEMORY_REASON }, { failure: true, startFailure: true }],
+    [
+      'exited 0 at once (an essential container that should not exit)',
+      { ranMs: 100, exitCode: 0 },
+      { failure: true, startFailure: true },
+    ],
+    [
+      'was killed by the OOM killer soon after starting',
+      { ranMs: 2_000, exitCode: 137, reason: OUT_OF_MEMORY_REASON },
+      { failure: true, startFailure: true },
+    ],
     ['exited 1 after running ten minutes', { ranMs: 600_000, exitCode: 1 }, { failure: true, startFailure: false }],
-    ['was killed by docker kill (SIGKILL) two seconds after starting', { ranMs: 2_000, exitCode: 137 }, { failure: false, startFailure: false }],
-    ['was stopped by docker stop (SIGTERM) after running a while', { ranMs: 120_000, exitCode: 143 }, { failure: false, startFailure: false }],
-    ['was stopped by a user', { ranMs: 2_000, exitCode: 137, stopCode: 'UserInitiated' }, { failure: false, startFailure: false }],
+    [
+      'was killed by docker kill (SIGKILL) two seconds after starting',
+      { ranMs: 2_000, exitCode: 137 },
+      { failure: false, startFailure: false },
+    ],
+    [
+      'was stopped by docker stop (SIGTERM) after running a while',
+      { ranMs: 120_000, exitCode: 143 },
+      { failure: false, startFailure: false },
+    ],
+    [
+      'was stopped by a user',
+      { ranMs: 2_000, exitCode: 137, stopCode: 'UserInitiated' },
+      { failure: false, startFailure: false },
+    ],
   ])('a task that %s', (_what, how, expected) => {
     const task = stopped('t', how);
     expect({ failure: isFailure(task), startFailure: isStartFailure(task) }).toEqual(expected);
@@ -62,7 +92,8 @@ describe('what counts towards launch backoff', () => {
 describe('launchBackoff', () => {
   const crashes = (count: number, at = NOW - 1_000) =>
     Array.from({ length: count }, (_, i) => stopped(`c${i}`, { ranMs: 1_000, exitCode: 1, stoppedAt: at }));
-  const kills = (count: number) => Array.from({ length: count }, (_, i) => stopped(`k${i}`, { ranMs: 3_000, exitCode: 137 }));
+  const kills = (count: number) =>
+    Array.from({ length: count }, (_, i) => stopped(`k${i}`, { ranMs: 3_000, exitCode: 137 }));
 
   it.each<[string, () => Task[], { failures: number; waiting: boolean }]>([
     ['nothing stopped', () => [], { failures: 0, waiting: false }],
@@ -96,7 +127,9 @@ describe('planReplicaService under kills and crashes', () => {
     const result = plan(killed);
     expect(result.start).toHaveLength(10);
     expect(result.service.deployments[0]).toMatchObject({ rolloutState: 'IN_PROGRESS', failedTasks: 0 });
-    expect(result.service.events.map((e) => e.message)).not.toContain('(service web) is unable to consistently start tasks successfully.');
+    expect(result.service.events.map((e) => e.message)).not.toContain(
+      '(service web) is unable to consistently start tasks successfully.',
+    );
   });
 
   it('holds back a crash loop and says so once, with the same words each time', () => {
@@ -104,17 +137,43 @@ describe('planReplicaService under kills and crashes', () => {
     const quiet = aService({ desiredCount: 1, circuitBreaker: { enable: false, rollback: false } });
     const first = planReplicaService({ service: quiet, tasks: crashing, instances: new Map(), now: NOW, newId });
     expect(first.start).toEqual([]);
-    const again = planReplicaService({ service: first.service, tasks: crashing, instances: new Map(), now: NOW + 5_000, newId });
+    const again = planReplicaService({
+      service: first.service,
+      tasks: crashing,
+      instances: new Map(),
+      now: NOW + 5_000,
+      newId,
+    });
     expect(again.start).toEqual([]);
-    expect(again.service.events.map((e) => e.message)).toEqual(['(service web) is unable to consistently start tasks successfully.']);
+    expect(again.service.events.map((e) => e.message)).toEqual([
+      '(service web) is unable to consistently start tasks successfully.',
+    ]);
   });
 
   it('says a message again only after the repeat window, even with other events in between', () => {
     const crashing = Array.from({ length: 4 }, (_, i) => stopped(`c${i}`, { ranMs: 500, exitCode: 1 }));
     const quiet = aService({ desiredCount: 1, circuitBreaker: { enable: false, rollback: false } });
-    const first = planReplicaService({ service: quiet, tasks: crashing, instances: new Map(), now: NOW, newId }).service;
-    const between = { ...first, events: [{ id: 'x', createdAt: NOW + 1_000, message: '(service web) has started 1 tasks: (task a).' }, ...first.events] };
-    const again = planReplicaService({ service: between, tasks: crashing, instances: new Map(), now: NOW + 2_000, newId });
+    const first = planReplicaService({
+      service: quiet,
+      tasks: crashing,
+      instances: new Map(),
+      now: NOW,
+      newId,
+    }).service;
+    const between = {
+      ...first,
+      events: [
+        { id: 'x', createdAt: NOW + 1_000, message: '(service web) has started 1 tasks: (task a).' },
+        ...first.events,
+      ],
+    };
+    const again = planReplicaService({
+      service: between,
+      tasks: crashing,
+      instances: new Map(),
+      now: NOW + 2_000,
+      newId,
+    });
     expect(again.service.events.filter((e) => /unable to consistently/.test(e.message))).toHaveLength(1);
   });
 });

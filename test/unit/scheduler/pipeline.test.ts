@@ -13,7 +13,13 @@ describe('placeTask', () => {
   it('binpack on memory fills one instance before starting the next', () => {
     const fleet = buildFleet(['a', 'b', 'c'].map((id) => containerInstance({ id, cpu: 4096, memory: 2048 })));
     const requests = Array.from({ length: 8 }, (_, n) =>
-      placementRequest({ taskId: `t${n}`, memory: 512, cpu: 128, strategy: [{ type: 'binpack', field: 'memory' }], seed: n }),
+      placementRequest({
+        taskId: `t${n}`,
+        memory: 512,
+        cpu: 128,
+        strategy: [{ type: 'binpack', field: 'memory' }],
+        seed: n,
+      }),
     );
     const placed = planPlacements(requests, fleet).map(placedOn);
     const first = placed[0];
@@ -91,7 +97,12 @@ describe('placeTask', () => {
 
   it('lets each later strategy break only the ties of the earlier ones', () => {
     const fleet = buildFleet([
-      containerInstance({ id: 'a-big', memory: 8192, attributes: { zone: 'a' }, assignments: [assignment({ group: 'web' })] }),
+      containerInstance({
+        id: 'a-big',
+        memory: 8192,
+        attributes: { zone: 'a' },
+        assignments: [assignment({ group: 'web' })],
+      }),
       containerInstance({ id: 'b-big', memory: 8192, attributes: { zone: 'b' } }),
       containerInstance({ id: 'b-small', memory: 1024, attributes: { zone: 'b' } }),
       containerInstance({ id: 'a-tiny', memory: 600, attributes: { zone: 'a' } }),
@@ -115,11 +126,13 @@ describe('placeTask', () => {
 
   it('does not change the fleet', () => {
     const fleet = buildFleet([containerInstance({ id: 'a' })]);
-    const before = JSON.stringify(fleet.instances, (_k, v: unknown) => (v instanceof Set || v instanceof Map ? [...v] : v));
-    placeTask(placementRequest({ ports: [80], group: 'g' }), fleet);
-    expect(JSON.stringify(fleet.instances, (_k, v: unknown) => (v instanceof Set || v instanceof Map ? [...v] : v))).toBe(
-      before,
+    const before = JSON.stringify(fleet.instances, (_k, v: unknown) =>
+      v instanceof Set || v instanceof Map ? [...v] : v,
     );
+    placeTask(placementRequest({ ports: [80], group: 'g' }), fleet);
+    expect(
+      JSON.stringify(fleet.instances, (_k, v: unknown) => (v instanceof Set || v instanceof Map ? [...v] : v)),
+    ).toBe(before);
     expect(fleet.revision).toBe(0);
   });
 });
@@ -173,7 +186,13 @@ describe('planPlacements', () => {
 
 function order(reason: string): number {
   // All counts are 1 here, so the listing follows the filter order.
-  return ['INACTIVE', 'AGENT', 'RESOURCE:CPU', 'RESOURCE:MEMORY', 'RESOURCE:PORTS', 'DISTINCT_INSTANCE', 'ATTRIBUTE'].indexOf(
-    reason,
-  );
+  return [
+    'INACTIVE',
+    'AGENT',
+    'RESOURCE:CPU',
+    'RESOURCE:MEMORY',
+    'RESOURCE:PORTS',
+    'DISTINCT_INSTANCE',
+    'ATTRIBUTE',
+  ].indexOf(reason);
 }

@@ -21,16 +21,36 @@ describe('validatePlacement', () => {
     expect(() => validatePlacement(strategy, constraints)).not.toThrow();
   });
 
-  it.each<[string, PlacementStrategy[], PlacementConstraint[], typeof ClientError | typeof InvalidParameterError, RegExp]>([
+  it.each<
+    [string, PlacementStrategy[], PlacementConstraint[], typeof ClientError | typeof InvalidParameterError, RegExp]
+  >([
     ['six strategies', Array.from({ length: 6 }, () => spread), [], ClientError, /At most 5 placement strategies/],
-    ['eleven constraints', [], Array.from({ length: 11 }, () => distinct), ClientError, /At most 10 placement constraints/],
+    [
+      'eleven constraints',
+      [],
+      Array.from({ length: 11 }, () => distinct),
+      ClientError,
+      /At most 10 placement constraints/,
+    ],
     ['binpack on disk', [{ type: 'binpack', field: 'disk' }], [], ClientError, /binpack: use cpu or memory/],
     ['binpack without a field', [{ type: 'binpack' }], [], ClientError, /Invalid field ''/],
     ['spread on a bare word', [{ type: 'spread', field: 'zone' }], [], ClientError, /use instanceId, host/],
     ['spread on an empty attribute', [{ type: 'spread', field: 'attribute:' }], [], ClientError, /spread/],
     ['memberOf without expression', [], [{ type: 'memberOf' }], InvalidParameterError, /needs an expression/],
-    ['distinctInstance with expression', [], [{ type: 'distinctInstance', expression: 'a' }], InvalidParameterError, /takes no expression/],
-    ['a malformed expression', [], [{ type: 'memberOf', expression: 'attribute:x ==' }], InvalidParameterError, /column 15/],
+    [
+      'distinctInstance with expression',
+      [],
+      [{ type: 'distinctInstance', expression: 'a' }],
+      InvalidParameterError,
+      /takes no expression/,
+    ],
+    [
+      'a malformed expression',
+      [],
+      [{ type: 'memberOf', expression: 'attribute:x ==' }],
+      InvalidParameterError,
+      /column 15/,
+    ],
   ])('rejects %s', (_name, strategy, constraints, errorClass, message) => {
     expect(() => validatePlacement(strategy, constraints)).toThrow(errorClass);
     expect(() => validatePlacement(strategy, constraints)).toThrow(message);
@@ -40,7 +60,9 @@ describe('validatePlacement', () => {
 describe('readStrategies', () => {
   it('reads no strategy as random, and keeps the user order', () => {
     expect(readStrategies([])).toEqual([{ kind: 'random' }]);
-    expect(readStrategies([spread, { type: 'binpack', field: 'memory' }, { type: 'spread', field: 'instanceId' }])).toEqual([
+    expect(
+      readStrategies([spread, { type: 'binpack', field: 'memory' }, { type: 'spread', field: 'instanceId' }]),
+    ).toEqual([
       { kind: 'spread-attribute', attribute: 'ecs.availability-zone' },
       { kind: 'binpack', field: 'memory' },
       { kind: 'spread-instance' },

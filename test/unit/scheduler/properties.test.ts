@@ -64,7 +64,8 @@ describe('placement invariants (property-based)', () => {
           if (id === undefined) return;
           const groups = running.get(id) ?? [];
           if (request.constraints.some((c) => c.type === 'distinctInstance')) {
-            const clash = request.group === undefined ? groups.length : groups.filter((g) => g === request.group).length;
+            const clash =
+              request.group === undefined ? groups.length : groups.filter((g) => g === request.group).length;
             expect(clash).toBe(0);
           }
           groups.push(request.group);
@@ -75,7 +76,10 @@ describe('placement invariants (property-based)', () => {
 
   it('spreads a group over N zones with counts never more than one apart while capacity allows', () => {
     const zonedFleet = fc
-      .record({ zones: fc.integer({ min: 2, max: 5 }), perZone: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 5, maxLength: 5 }) })
+      .record({
+        zones: fc.integer({ min: 2, max: 5 }),
+        perZone: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 5, maxLength: 5 }),
+      })
       .map(({ zones, perZone }) =>
         Array.from({ length: zones }, (_, z) =>
           Array.from({ length: perZone[z] ?? 1 }, (_, k) =>
@@ -85,26 +89,43 @@ describe('placement invariants (property-based)', () => {
       );
     const spreadFirst = fc.constantFrom(
       [{ type: 'spread' as const, field: 'attribute:zone' }],
-      [{ type: 'spread' as const, field: 'attribute:zone' }, { type: 'binpack' as const, field: 'memory' }],
-      [{ type: 'spread' as const, field: 'attribute:zone' }, { type: 'spread' as const, field: 'instanceId' }],
+      [
+        { type: 'spread' as const, field: 'attribute:zone' },
+        { type: 'binpack' as const, field: 'memory' },
+      ],
+      [
+        { type: 'spread' as const, field: 'attribute:zone' },
+        { type: 'spread' as const, field: 'instanceId' },
+      ],
     );
     fc.assert(
-      fc.property(zonedFleet, spreadFirst, fc.integer({ min: 1, max: 60 }), fc.integer(), (instances, strategy, n, seed) => {
-        const fleet = buildFleet(instances);
-        const zoneOf = new Map(instances.map((i) => [i.id, i.attributes[0]?.value ?? '']));
-        const perZone = new Map<string, number>(
-          [...new Set(zoneOf.values())].map((z) => [z, 0]),
-        );
-        for (let t = 0; t < n; t++) {
-          const request = placementRequest({ taskId: `t${t}`, memory: 64, cpu: 64, group: 'web', strategy, seed: seed + t });
-          const id = placedOn(planPlacements([request], fleet)[0]);
-          expect(id).toBeDefined();
-          const zone = zoneOf.get(id ?? '') ?? '';
-          perZone.set(zone, (perZone.get(zone) ?? 0) + 1);
-          const counts = [...perZone.values()];
-          expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
-        }
-      }),
+      fc.property(
+        zonedFleet,
+        spreadFirst,
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer(),
+        (instances, strategy, n, seed) => {
+          const fleet = buildFleet(instances);
+          const zoneOf = new Map(instances.map((i) => [i.id, i.attributes[0]?.value ?? '']));
+          const perZone = new Map<string, number>([...new Set(zoneOf.values())].map((z) => [z, 0]));
+          for (let t = 0; t < n; t++) {
+            const request = placementRequest({
+              taskId: `t${t}`,
+              memory: 64,
+              cpu: 64,
+              group: 'web',
+              strategy,
+              seed: seed + t,
+            });
+            const id = placedOn(planPlacements([request], fleet)[0]);
+            expect(id).toBeDefined();
+            const zone = zoneOf.get(id ?? '') ?? '';
+            perZone.set(zone, (perZone.get(zone) ?? 0) + 1);
+            const counts = [...perZone.values()];
+            expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
+          }
+        },
+      ),
     );
   });
 
@@ -125,7 +146,10 @@ describe('placement invariants (property-based)', () => {
    * first fit: see the counterexample below.
    */
   it('binpack places a task whenever a first-fit scan would find an instance for it', () => {
-    const binpack = fc.constantFrom([{ type: 'binpack' as const, field: 'memory' }], [{ type: 'binpack' as const, field: 'cpu' }]);
+    const binpack = fc.constantFrom(
+      [{ type: 'binpack' as const, field: 'memory' }],
+      [{ type: 'binpack' as const, field: 'cpu' }],
+    );
     fc.assert(
       fc.property(fleetArbitrary, requestsArbitrary(binpack), (instances, requests) => {
         const fleet = buildFleet(instances);
@@ -140,7 +164,10 @@ describe('placement invariants (property-based)', () => {
   });
 
   it('binpack places as many identical tasks as first-fit does', () => {
-    const binpack = fc.constantFrom([{ type: 'binpack' as const, field: 'memory' }], [{ type: 'binpack' as const, field: 'cpu' }]);
+    const binpack = fc.constantFrom(
+      [{ type: 'binpack' as const, field: 'memory' }],
+      [{ type: 'binpack' as const, field: 'cpu' }],
+    );
     fc.assert(
       fc.property(fleetArbitrary, requestArbitrary(binpack), fc.integer({ min: 1, max: 40 }), (instances, shape, n) => {
         const requests = Array.from({ length: n }, (_, t) => ({ ...shape, taskId: `t${t}` }));
@@ -151,18 +178,32 @@ describe('placement invariants (property-based)', () => {
   });
 
   it('binpack can place fewer mixed-size tasks than first-fit: the promise is per step only', () => {
-    const instances = [containerInstance({ id: 'seven', memory: 7 * 1024 }), containerInstance({ id: 'six', memory: 6 * 1024 })];
+    const instances = [
+      containerInstance({ id: 'seven', memory: 7 * 1024 }),
+      containerInstance({ id: 'six', memory: 6 * 1024 }),
+    ];
     const requests = [4, 6, 3].map((gib, n) =>
-      placementRequest({ taskId: `t${n}`, cpu: 0, memory: gib * 1024, strategy: [{ type: 'binpack', field: 'memory' }] }),
+      placementRequest({
+        taskId: `t${n}`,
+        cpu: 0,
+        memory: gib * 1024,
+        strategy: [{ type: 'binpack', field: 'memory' }],
+      }),
     );
     expect(firstFitCount(requests, buildFleet(instances))).toBe(3);
-    expect(planPlacements(requests, buildFleet(instances)).map((d) => d.kind)).toEqual(['placed', 'placed', 'unplaceable']);
+    expect(planPlacements(requests, buildFleet(instances)).map((d) => d.kind)).toEqual([
+      'placed',
+      'placed',
+      'unplaceable',
+    ]);
   });
 
   it('decides the same way for the same seeds', () => {
     fc.assert(
       fc.property(fleetArbitrary, requestsArbitrary(), (instances, requests) => {
-        expect(planPlacements(requests, buildFleet(instances))).toEqual(planPlacements(requests, buildFleet(instances)));
+        expect(planPlacements(requests, buildFleet(instances))).toEqual(
+          planPlacements(requests, buildFleet(instances)),
+        );
         const fleet = buildFleet(instances);
         for (const request of requests) expect(placeTask(request, fleet)).toEqual(placeTask(request, fleet));
       }),

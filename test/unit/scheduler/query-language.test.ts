@@ -68,7 +68,7 @@ describe('cluster query language: what matches', () => {
     ['agentVersion < 1.14.10', true],
     ['agentVersion >= 1.14.5', true],
     ['agentVersion > 1.9', true],
-    ['ec2InstanceId in [\'i-abcd1234\', \'i-wxyx7890\']', true],
+    ["ec2InstanceId in ['i-abcd1234', 'i-wxyx7890']", true],
     ['ec2InstanceId =~ i-abcd*', true],
     ['registeredAt == 2018-06-18', true],
     ['registeredAt < 2018-06-18', false],

@@ -50,7 +50,12 @@ describe('spread scorers', () => {
     }),
     containerInstance({ id: 'a2', attributes: { zone: 'a' } }),
     containerInstance({ id: 'b1', attributes: { zone: 'b' }, assignments: [assignment({ group: 'web' })] }),
-    containerInstance({ id: 'x1', status: 'DRAINING', attributes: { zone: 'c' }, assignments: [assignment({ group: 'web' })] }),
+    containerInstance({
+      id: 'x1',
+      status: 'DRAINING',
+      attributes: { zone: 'c' },
+      assignments: [assignment({ group: 'web' })],
+    }),
     containerInstance({ id: 'n1' }),
     containerInstance({ id: 'n2', attributes: { zone: undefined } }),
   ]);

@@ -10,7 +10,15 @@ const newId = () => `id${++n}`;
 const NOW = 1_000_000;
 
 function running(id: string, deployment: string, extra: Partial<Task> = {}): Task {
-  return aTask({ taskId: id, startedBy: deployment, group: 'service:web', lastStatus: 'RUNNING', containerInstanceId: 'i1', startedAt: 1, ...extra });
+  return aTask({
+    taskId: id,
+    startedBy: deployment,
+    group: 'service:web',
+    lastStatus: 'RUNNING',
+    containerInstanceId: 'i1',
+    startedAt: 1,
+    ...extra,
+  });
 }
 
 function plan(service: Service, tasks: Task[]) {
@@ -20,7 +28,11 @@ function plan(service: Service, tasks: Task[]) {
 /** A service mid-deployment: d2 (PRIMARY) replacing d1 (ACTIVE, completed earlier). */
 function deploying(desired = 4): Service {
   const old = { ...newDeployment('d1', 'td:1', 0, 0), status: 'ACTIVE' as const, rolloutState: 'COMPLETED' as const };
-  return aService({ desiredCount: desired, taskDefinitionArn: 'td:2', deployments: [newDeployment('d2', 'td:2', desired, 0), old] });
+  return aService({
+    desiredCount: desired,
+    taskDefinitionArn: 'td:2',
+    deployments: [newDeployment('d2', 'td:2', desired, 0), old],
+  });
 }
 
 describe('planReplicaService', () => {
@@ -40,7 +52,12 @@ describe('planReplicaService', () => {
   });
 
   it('stops old tasks only while the healthy minimum holds', () => {
-    const tasks = [running('o1', 'd1'), running('o2', 'd1'), running('n1', 'd2', { lastStatus: 'PENDING' }), running('n2', 'd2', { lastStatus: 'PENDING' })];
+    const tasks = [
+      running('o1', 'd1'),
+      running('o2', 'd1'),
+      running('n1', 'd2', { lastStatus: 'PENDING' }),
+      running('n2', 'd2', { lastStatus: 'PENDING' }),
+    ];
     const result = plan(deploying(), tasks);
     expect(result.stop).toEqual([]);
     expect(result.start).toHaveLength(2);
@@ -77,14 +94,27 @@ describe('planReplicaService', () => {
   });
 
   it('scales down, stopping the unhealthy and pending tasks first', () => {
-    const tasks = [running('a', 'd1'), running('b', 'd1', { lastStatus: 'PENDING' }), running('c', 'd1', { healthStatus: 'UNHEALTHY' }), running('d', 'd1')];
+    const tasks = [
+      running('a', 'd1'),
+      running('b', 'd1', { lastStatus: 'PENDING' }),
+      running('c', 'd1', { healthStatus: 'UNHEALTHY' }),
+      running('d', 'd1'),
+    ];
     const result = plan(aService({ desiredCount: 2 }), tasks);
     expect(result.stop.map((s) => s.taskId).sort()).toEqual(['b', 'c']);
   });
 
   it('trips the circuit breaker and rolls back to the last completed deployment', () => {
     const failed = [1, 2, 3].map((i) =>
-      aTask({ taskId: `f${i}`, startedBy: 'd2', group: 'service:web', lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopCode: 'EssentialContainerExited', stoppedAt: NOW - 1000 }),
+      aTask({
+        taskId: `f${i}`,
+        startedBy: 'd2',
+        group: 'service:web',
+        lastStatus: 'STOPPED',
+        desiredStatus: 'STOPPED',
+        stopCode: 'EssentialContainerExited',
+        stoppedAt: NOW - 1000,
+      }),
     );
     const old = [1, 2, 3, 4].map((i) => running(`o${i}`, 'd1'));
     const result = plan(deploying(), [...old, ...failed]);
@@ -100,7 +130,15 @@ describe('planReplicaService', () => {
 
   it('backs off starting tasks after repeated failures and says why', () => {
     const failed = [1, 2, 3].map((i) =>
-      aTask({ taskId: `f${i}`, startedBy: 'd1', group: 'service:web', lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopCode: 'TaskFailedToStart', stoppedAt: NOW - 1000 }),
+      aTask({
+        taskId: `f${i}`,
+        startedBy: 'd1',
+        group: 'service:web',
+        lastStatus: 'STOPPED',
+        desiredStatus: 'STOPPED',
+        stopCode: 'TaskFailedToStart',
+        stoppedAt: NOW - 1000,
+      }),
     );
     const service = aService({ desiredCount: 1, circuitBreaker: { enable: false, rollback: false } });
     const result = plan(service, failed);
@@ -116,11 +154,23 @@ describe('planReplicaService', () => {
       ['i2', { id: 'i2', status: 'ACTIVE' } as never],
     ]);
     const onDraining = running('a', 'd1', { containerInstanceId: 'i1' });
-    const first = planReplicaService({ service: aService({ desiredCount: 1, minimumHealthyPercent: 100, maximumPercent: 200 }), tasks: [onDraining], instances, now: NOW, newId });
+    const first = planReplicaService({
+      service: aService({ desiredCount: 1, minimumHealthyPercent: 100, maximumPercent: 200 }),
+      tasks: [onDraining],
+      instances,
+      now: NOW,
+      newId,
+    });
     expect(first.start).toHaveLength(1);
     expect(first.stop).toEqual([]);
     const replaced = running('b', 'd1', { containerInstanceId: 'i2' });
-    const second = planReplicaService({ service: aService({ desiredCount: 1, minimumHealthyPercent: 100, maximumPercent: 200 }), tasks: [onDraining, replaced], instances, now: NOW, newId });
+    const second = planReplicaService({
+      service: aService({ desiredCount: 1, minimumHealthyPercent: 100, maximumPercent: 200 }),
+      tasks: [onDraining, replaced],
+      instances,
+      now: NOW,
+      newId,
+    });
     expect(second.stop.map((s) => s.taskId)).toEqual(['a']);
   });
 });

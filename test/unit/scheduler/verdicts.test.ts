@@ -31,7 +31,8 @@ describe('placeTask observed by Verdicts', () => {
           const chosen = verdicts.scores.get(observed.instanceId);
           expect(chosen).toBeDefined();
           // The decision's scores come from the same formulas summed in another order: allow float noise.
-          for (const scores of verdicts.scores.values()) expect(compareScores(scores, chosen ?? [])).toBeLessThanOrEqual(1e-9);
+          for (const scores of verdicts.scores.values())
+            expect(compareScores(scores, chosen ?? [])).toBeLessThanOrEqual(1e-9);
         }
       }),
     );

@@ -56,7 +56,12 @@ describe('agent calls as the audit log names them', () => {
   it.each([
     ['POST', '/clusters/c/instances', 'ecs:RegisterContainerInstance', [`${arn}:cluster/c`]],
     ['POST', '/clusters/c/instances/i-1/poll', 'ecs:Poll', [`${arn}:container-instance/c/i-1`]],
-    ['POST', '/clusters/c/instances/i-1/credentials', 'berth:RotateAgentCredential', [`${arn}:container-instance/c/i-1`]],
+    [
+      'POST',
+      '/clusters/c/instances/i-1/credentials',
+      'berth:RotateAgentCredential',
+      [`${arn}:container-instance/c/i-1`],
+    ],
     ['POST', '/clusters/c/instances/i-1/reports', 'ecs:SubmitTaskStateChange', [`${arn}:container-instance/c/i-1`]],
     ['GET', '/clusters/c/tasks/t-1', 'ecs:Poll', [`${arn}:task/c/t-1`]],
     ['POST', '/clusters/c/tasks/t-1/state', 'ecs:SubmitTaskStateChange', [`${arn}:task/c/t-1`]],

@@ -19,7 +19,10 @@ describe('CarriedSpecs', () => {
 
   it('drops the specs of tasks a later answer no longer names, and keeps the others', () => {
     const specs = new CarriedSpecs();
-    specs.follow([assignment('t1'), assignment('t2')], [aSpec(undefined, { taskId: 't1' }), aSpec(undefined, { taskId: 't2' })]);
+    specs.follow(
+      [assignment('t1'), assignment('t2')],
+      [aSpec(undefined, { taskId: 't1' }), aSpec(undefined, { taskId: 't2' })],
+    );
     specs.follow([assignment('t2')], []);
     expect(specs.take('t1')).toBeUndefined();
     expect(specs.take('t2')?.taskId).toBe('t2');

@@ -24,7 +24,11 @@ function policyWith(answers: Registration[]) {
   const policy = new FencingPolicy({ session, logger, stateDir: '/var/lib/berth-agent', instanceId: () => 'i-1' });
   policy.attach({
     engine: { setAssignmentsKnown: (known) => void done.push(`assignmentsKnown ${known}`) },
-    poller: { resetVersion: () => void done.push('resetVersion'), pollNow: () => void done.push('pollNow'), stop: () => void done.push('poller.stop') },
+    poller: {
+      resetVersion: () => void done.push('resetVersion'),
+      pollNow: () => void done.push('pollNow'),
+      stop: () => void done.push('poller.stop'),
+    },
     reporter: { stop: () => void done.push('reporter.stop') },
     sync: { stop: () => void done.push('sync.stop') },
   });
@@ -64,7 +68,14 @@ describe('FencingPolicy', () => {
     expect(await fenced).toBe(false);
     policy.onDeregistered();
     expect(policy.deregistered).toBe(true);
-    expect(done).toEqual(['assignmentsKnown false', 'resetVersion', 'poller.stop', 'reporter.stop', 'sync.stop', 'assignmentsKnown false']);
+    expect(done).toEqual([
+      'assignmentsKnown false',
+      'resetVersion',
+      'poller.stop',
+      'reporter.stop',
+      'sync.stop',
+      'assignmentsKnown false',
+    ]);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain('Container instance i-1 was deregistered');
     expect(errors[0]).toContain('/var/lib/berth-agent/identity.json');

@@ -61,7 +61,10 @@ function engineOnFakeRuntime() {
     clock,
     logger,
     defaultStopTimeoutSeconds: 30,
-    fetchSpec: async (taskId) => ({ ok: true, value: aSpec(undefined, { taskId, taskArn: arnOf(taskId), clusterName: CLUSTER }) }),
+    fetchSpec: async (taskId) => ({
+      ok: true,
+      value: aSpec(undefined, { taskId, taskArn: arnOf(taskId), clusterName: CLUSTER }),
+    }),
     report: (taskId, seq, body) => {
       reports.push({ taskId, seq, body });
       engine.dispatch(taskId, { type: 'report-answered', seq });
@@ -74,9 +77,13 @@ function engineOnFakeRuntime() {
     expect(reached, `task ${taskId} ${status}; it is ${engine.get(taskId)?.status}`).toBe(true);
   };
   const assign = (taskId: string, desiredStatus: 'RUNNING' | 'STOPPED'): void =>
-    applyAssignments(engine, [{ taskId, taskArn: arnOf(taskId), taskDefinitionArn: TASK_DEFINITION_ARN, desiredStatus }], {
-      draining: false,
-    });
+    applyAssignments(
+      engine,
+      [{ taskId, taskArn: arnOf(taskId), taskDefinitionArn: TASK_DEFINITION_ARN, desiredStatus }],
+      {
+        draining: false,
+      },
+    );
   return { clock, runtime, engine, reports, settled, assign };
 }
 
@@ -88,8 +95,16 @@ describe('TaskEngine on an in-memory container runtime', () => {
     const [container] = runtime.list();
     expect(runtime.list()).toHaveLength(1);
     expect(container).toMatchObject({ state: 'running', image: 'busybox' });
-    expect(container?.labels).toMatchObject({ [LABELS.taskId]: 't1', [LABELS.containerName]: 'app', [LABELS.instanceId]: INSTANCE });
-    expect(runtime.calls).toEqual(['pullImage busybox', 'createContainer berth-t1-app', `startContainer ${container?.runtimeId}`]);
+    expect(container?.labels).toMatchObject({
+      [LABELS.taskId]: 't1',
+      [LABELS.containerName]: 'app',
+      [LABELS.instanceId]: INSTANCE,
+    });
+    expect(runtime.calls).toEqual([
+      'pullImage busybox',
+      'createContainer berth-t1-app',
+      `startContainer ${container?.runtimeId}`,
+    ]);
     expect(engine.get('t1')?.containers[0]?.runtimeId).toBe(container?.runtimeId);
     expect(reports.at(-1)?.body.lastStatus).toBe('RUNNING');
   });
@@ -127,7 +142,12 @@ describe('TaskEngine on an in-memory container runtime', () => {
 
   it('adopts a running container an earlier agent left, without creating another, while the control plane wants it', async () => {
     const { runtime, engine, settled } = engineOnFakeRuntime();
-    const labels = { ...instanceSelector(CLUSTER, INSTANCE), [LABELS.taskId]: 't9', [LABELS.taskArn]: arnOf('t9'), [LABELS.containerName]: 'app' };
+    const labels = {
+      ...instanceSelector(CLUSTER, INSTANCE),
+      [LABELS.taskId]: 't9',
+      [LABELS.taskArn]: arnOf('t9'),
+      [LABELS.containerName]: 'app',
+    };
     const runtimeId = runtime.seed({ name: 'berth-t9-app', image: 'busybox', labels });
     engine.setAssigned(new Map([['t9', 'RUNNING']]));
     const listing = await runtime.listContainers(instanceSelector(CLUSTER, INSTANCE));
@@ -139,7 +159,12 @@ describe('TaskEngine on an in-memory container runtime', () => {
 
   it('stops an adopted container the control plane no longer assigns here', async () => {
     const { runtime, engine, settled } = engineOnFakeRuntime();
-    const labels = { ...instanceSelector(CLUSTER, INSTANCE), [LABELS.taskId]: 't9', [LABELS.taskArn]: arnOf('t9'), [LABELS.containerName]: 'app' };
+    const labels = {
+      ...instanceSelector(CLUSTER, INSTANCE),
+      [LABELS.taskId]: 't9',
+      [LABELS.taskArn]: arnOf('t9'),
+      [LABELS.containerName]: 'app',
+    };
     const runtimeId = runtime.seed({ name: 'berth-t9-app', image: 'busybox', labels });
     engine.setAssigned(new Map());
     const listing = await runtime.listContainers(instanceSelector(CLUSTER, INSTANCE));
