@@ -3,7 +3,7 @@ import { TASK_STATUSES } from '../domain/task-status.ts';
 import { containerDependency } from '../schemas/task-definition.ts';
 import { healthStatus, networkBinding } from '../schemas/task.ts';
 import { taskSpec } from '../schemas/agent-api.ts';
-import { agentStopCode } from '../schemas/stop-codes.ts';
+import { agentStopCode } from '../schemas/stop-code-schemas.ts';
 import { CONTAINER_STATUSES, type ContainerStep } from './task-status-rank.ts';
 
 export { CONTAINER_STATUSES, containerRank, type ContainerStatus, type ContainerStep } from './task-status-rank.ts';

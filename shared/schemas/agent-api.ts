@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { epochMs, name255 } from './common.ts';
-import { agentStopCode } from './stop-codes.ts';
+import { agentStopCode } from './stop-code-schemas.ts';
 import { attribute } from './container-instance.ts';
 import { healthStatus, networkBinding, taskOverride, taskStatus } from './task.ts';
 import { containerDefinition, networkMode, volume } from './task-definition.ts';

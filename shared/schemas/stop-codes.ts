@@ -1,8 +1,8 @@
-import { z } from 'zod';
-
 /**
  * ECS stop codes: why a task stopped. Defined once, here, for the agent and
- * the control plane alike, so the two can never disagree on the list.
+ * the control plane alike, so the two can never disagree on the list. This
+ * file imports no zod, so the agent's bundle can read it without loading zod;
+ * the schemas are in stop-code-schemas.ts.
  */
 export const STOP_CODES = [
   'TaskFailedToStart',
@@ -12,13 +12,11 @@ export const STOP_CODES = [
   'SpotInterruption',
   'TerminationNotice',
 ] as const;
-export const stopCode = z.enum(STOP_CODES);
-export type StopCode = z.infer<typeof stopCode>;
+export type StopCode = (typeof STOP_CODES)[number];
 
 /** The codes an agent may report: the others are decided by the control plane or AWS. */
 export const AGENT_STOP_CODES = ['TaskFailedToStart', 'EssentialContainerExited', 'UserInitiated'] as const;
-export const agentStopCode = z.enum(AGENT_STOP_CODES);
-export type AgentStopCode = z.infer<typeof agentStopCode>;
+export type AgentStopCode = (typeof AGENT_STOP_CODES)[number];
 
 /** The codes a stop request (StopTask, a service's scale-in, a failed placement) may carry. */
 export type RequestedStopCode = Extract<StopCode, 'UserInitiated' | 'ServiceSchedulerInitiated' | 'TaskFailedToStart'>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TASK_STATUSES } from './task-status.ts';
 import { epochMs, keyValue, name255, tags } from './common.ts';
-import { stopCode } from './stop-codes.ts';
+import { stopCode } from './stop-code-schemas.ts';
 import { containerDefinition, placementConstraint } from './task-definition.ts';
 
 export const taskStatus = z.enum(TASK_STATUSES);
