@@ -1,5 +1,5 @@
-import { instanceSelector } from '../shared/agent/labels.ts';
-import { systemClock } from '../shared/ports/clock.ts';
+import { instanceSelector } from '#shared/agent/labels.ts';
+import { systemClock } from '#shared/ports/clock.ts';
 import { resolveSettings, DEFAULT_POLL_INTERVAL_SECONDS, type AgentOptions } from './config/agent-options.ts';
 import { AgentCredentials } from './control/auth.ts';
 import { ControlClient } from './control/control-client.ts';

@@ -1,4 +1,4 @@
-import type { ContainerRuntime, RuntimeInfo } from '../shared/ports/container-runtime.ts';
+import type { ContainerRuntime, RuntimeInfo } from '#shared/ports/container-runtime.ts';
 import { backoffDelay, pollRetryDelay, type BackoffPolicy } from './control/backoff.ts';
 import { describeFailure, type Session } from './control/session.ts';
 import type { AgentLogger } from './log.ts';

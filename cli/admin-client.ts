@@ -6,7 +6,7 @@ import {
   readAuditResponse,
   rotateAccessKeyResponse,
   type ReadAuditRequest,
-} from '../shared/security/admin-api.ts';
+} from '#shared/security/admin-api.ts';
 import type { Connection } from './connection.ts';
 import { signedFetch } from './signed-fetch.ts';
 

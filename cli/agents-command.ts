@@ -3,7 +3,7 @@ import {
   MAX_REGISTRATION_TOKEN_USES,
   REGISTRATION_TOKEN_TTL_SECONDS,
   type CreatedRegistrationToken,
-} from '../shared/security/agent-credentials.ts';
+} from '#shared/security/agent-credentials.ts';
 import { adminCall } from './admin-client.ts';
 import type { Connection } from './connection.ts';
 import type { CliIo } from './explain.ts';

@@ -1,5 +1,5 @@
-import type { AuditRecord } from '../shared/security/audit-record.ts';
-import { MAX_AUDIT_PAGE } from '../shared/security/admin-api.ts';
+import type { AuditRecord } from '#shared/security/audit-record.ts';
+import { MAX_AUDIT_PAGE } from '#shared/security/admin-api.ts';
 import type { AdminClient } from './admin-client.ts';
 import type { CliIo } from './explain.ts';
 import { formatAudit } from './format.ts';

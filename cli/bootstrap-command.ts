@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { createDynamoDbStore } from '../functions/adapters/dynamodb-store.ts';
-import { sdkCalls } from '../functions/adapters/dynamodb-calls.ts';
-import { bootstrapAdminKeyInto, kmsCipher } from '../functions/security/index.ts';
-import { systemClock } from '../shared/ports/clock.ts';
+import { createDynamoDbStore } from '#functions/adapters/dynamodb-store.ts';
+import { sdkCalls } from '#functions/adapters/dynamodb-calls.ts';
+import { bootstrapAdminKeyInto, kmsCipher } from '#functions/security/index.ts';
+import { systemClock } from '#shared/ports/clock.ts';
 import type { CliIo } from './explain.ts';
 import { formatCreatedKeyLines } from './format.ts';
 import { UsageError } from './keys-command.ts';

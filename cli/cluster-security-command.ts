@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { clusterPolicyInput } from '../shared/security/cluster-policy.ts';
-import { clusterPolicyResponse, type ClusterPolicyView } from '../shared/security/cluster-policy-api.ts';
+import { clusterPolicyInput } from '#shared/security/cluster-policy.ts';
+import { clusterPolicyResponse, type ClusterPolicyView } from '#shared/security/cluster-policy-api.ts';
 import {
   deleteSecretResponse,
   listSecretsResponse,
   putSecretResponse,
   putSecretRequest,
-} from '../shared/security/secret-api.ts';
+} from '#shared/security/secret-api.ts';
 import { adminCall } from './admin-client.ts';
 import type { Connection } from './connection.ts';
 import type { CliIo } from './explain.ts';

@@ -4,9 +4,9 @@ import {
   explainPlacementResponse,
   type ExplainPlacementResponse,
   type ReasonExplanation,
-} from '../shared/schemas/explain-placement.ts';
-import type { PlacementStrategy } from '../shared/schemas/task.ts';
-import type { PlacementConstraint } from '../shared/schemas/task-definition.ts';
+} from '#shared/schemas/explain-placement.ts';
+import type { PlacementStrategy } from '#shared/schemas/task.ts';
+import type { PlacementConstraint } from '#shared/schemas/task-definition.ts';
 
 /**
  * `berth explain`: asks the control plane where a RunTask would place its

@@ -1,5 +1,5 @@
-import type { AccessKeySummary, CreatedAccessKey } from '../shared/security/admin-api.ts';
-import type { AuditRecord } from '../shared/security/audit-record.ts';
+import type { AccessKeySummary, CreatedAccessKey } from '#shared/security/admin-api.ts';
+import type { AuditRecord } from '#shared/security/audit-record.ts';
 
 /** How the CLI prints keys and audit records for a person; `--output json` prints the API's JSON instead. */
 

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { policyDocument } from '../shared/security/policy/document.ts';
+import { policyDocument } from '#shared/security/policy/document.ts';
 import type { AdminClient } from './admin-client.ts';
 import type { CliIo } from './explain.ts';
 import { formatCreatedKey, formatKeyTable } from './format.ts';

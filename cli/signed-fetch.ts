@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { signRequest, type SigningCredentials } from '../shared/security/sigv4/sign.ts';
+import { signRequest, type SigningCredentials } from '#shared/security/sigv4/sign.ts';
 
 export interface SignedFetchOptions {
   readonly credentials: SigningCredentials;

@@ -4,13 +4,13 @@ import type {
   RegisterInstanceResponse,
   TaskStateReportsResponse,
   TaskStateResponse,
-} from '../../shared/schemas/agent-api.ts';
-import type { CredentialGrant, RegistrationAnswer, RotationAnswer } from '../../shared/security/agent-credentials.ts';
-import type { TaskSecretsResponse } from '../../shared/security/secret-api.ts';
+} from '#shared/schemas/agent-api.ts';
+import type { CredentialGrant, RegistrationAnswer, RotationAnswer } from '#shared/security/agent-credentials.ts';
+import type { TaskSecretsResponse } from '#shared/security/secret-api.ts';
 import { boolean, int, literal, number, string, type Check } from './check.ts';
 import { array, extend, object, optional, union } from './compose.ts';
 import { desiredStatus, taskSpec } from './task-spec.ts';
-import { CREDENTIAL_PREFIX } from '../../shared/security/agent-credential-prefixes.ts';
+import { CREDENTIAL_PREFIX } from '#shared/security/agent-credential-prefixes.ts';
 
 /**
  * The control plane's answers on the agent API, as shared/schemas/

@@ -1,10 +1,10 @@
-import type { ClusterPolicy } from '../../shared/security/cluster-policy.ts';
+import type { ClusterPolicy } from '#shared/security/cluster-policy.ts';
 import {
   DEFAULT_MEMORY_MIB,
   DEFAULT_PIDS_LIMIT,
   normalizeCapability,
   normalizeHostPath,
-} from '../../shared/security/cluster-policy-defaults.ts';
+} from '#shared/security/cluster-policy-defaults.ts';
 import { boolean, int, string, type Check } from './check.ts';
 import { array, map, object, prefault, refine, withDefault } from './compose.ts';
 

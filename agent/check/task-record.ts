@@ -1,7 +1,7 @@
-import type { AgentTask } from '../../shared/agent/task-model.ts';
-import { CONTAINER_STATUSES } from '../../shared/agent/task-status-rank.ts';
-import { TASK_STATUSES } from '../../shared/domain/task-status.ts';
-import { AGENT_STOP_CODES } from '../../shared/schemas/stop-codes.ts';
+import type { AgentTask } from '#shared/agent/task-model.ts';
+import { CONTAINER_STATUSES } from '#shared/agent/task-status-rank.ts';
+import { TASK_STATUSES } from '#shared/domain/task-status.ts';
+import { AGENT_STOP_CODES } from '#shared/schemas/stop-codes.ts';
 import { boolean, int, number, oneOf, string, type Check } from './check.ts';
 import { array, object, optional, withDefault } from './compose.ts';
 import { containerDependency, desiredStatus, taskSpec } from './task-spec.ts';

@@ -1,5 +1,5 @@
-import type { TaskSpec } from '../../shared/schemas/agent-api.ts';
-import type { ContainerDefinition } from '../../shared/schemas/task-definition.ts';
+import type { TaskSpec } from '#shared/schemas/agent-api.ts';
+import type { ContainerDefinition } from '#shared/schemas/task-definition.ts';
 import { boolean, int, oneOf, string, type Check } from './check.ts';
 import { array, object, optional, record, refine, strictObject, withDefault } from './compose.ts';
 import { clusterPolicy } from './cluster-policy.ts';

@@ -1,9 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_DYNAMIC_PORT_RANGE, parsePortRange, type PortRange } from '../../shared/agent/port-picker.ts';
-import type { Clock } from '../../shared/ports/clock.ts';
-import type { ContainerRuntime, RegistryAuth } from '../../shared/ports/container-runtime.ts';
+import { DEFAULT_DYNAMIC_PORT_RANGE, parsePortRange, type PortRange } from '#shared/agent/port-picker.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { ContainerRuntime, RegistryAuth } from '#shared/ports/container-runtime.ts';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from '../control/backoff.ts';
 import { DEFAULT_IMDS_ENDPOINT } from '../host/imds.ts';
 import type { AgentLogger } from '../log.ts';

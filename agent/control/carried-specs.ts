@@ -1,4 +1,4 @@
-import type { AssignmentView, TaskSpec } from '../../shared/schemas/agent-api.ts';
+import type { AssignmentView, TaskSpec } from '#shared/schemas/agent-api.ts';
 
 /**
  * Task specs a poll's answer carried, kept until the engine asks for them:

@@ -9,8 +9,8 @@ import type {
   TaskStateReports,
   TaskStateReportsResponse,
   TaskStateResponse,
-} from '../../shared/schemas/agent-api.ts';
-import type { RegistrationAnswer, RotationAnswer } from '../../shared/security/agent-credentials.ts';
+} from '#shared/schemas/agent-api.ts';
+import type { RegistrationAnswer, RotationAnswer } from '#shared/security/agent-credentials.ts';
 import {
   agentError,
   foreignInstancesResponse,

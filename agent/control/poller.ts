@@ -1,4 +1,4 @@
-import type { PollRequest, PollResponse } from '../../shared/schemas/agent-api.ts';
+import type { PollRequest, PollResponse } from '#shared/schemas/agent-api.ts';
 import type { AgentLogger } from '../log.ts';
 import { pollRetryDelay, type BackoffPolicy } from './backoff.ts';
 import type { ControlClient } from './control-client.ts';
@@ -86,13 +86,11 @@ export class Poller {
     if (!identity) return;
     this.polling = true;
     this.again = false;
-    await this.options
-      .beforePoll?.()
-      .catch((error: unknown) =>
-        this.options.logger.error('Preparing a poll failed', {
-          error: error instanceof Error ? error.message : String(error),
-        }),
-      );
+    await this.options.beforePoll?.().catch((error: unknown) =>
+      this.options.logger.error('Preparing a poll failed', {
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
     if (this.stopped) return;
     const waitSeconds = this.options.longPollSeconds ?? DEFAULT_LONG_POLL_SECONDS;
     const sent = Date.now();

@@ -1,6 +1,6 @@
-import type { ReportBody } from '../../shared/agent/report.ts';
-import { MAX_REPORTS_PER_REQUEST } from '../../shared/schemas/agent-api-limits.ts';
-import type { TaskStateReportsResponse } from '../../shared/schemas/agent-api.ts';
+import type { ReportBody } from '#shared/agent/report.ts';
+import { MAX_REPORTS_PER_REQUEST } from '#shared/schemas/agent-api-limits.ts';
+import type { TaskStateReportsResponse } from '#shared/schemas/agent-api.ts';
 import type { AgentLogger } from '../log.ts';
 import { backoffDelay, type BackoffPolicy } from './backoff.ts';
 import type { ControlClient, ControlResult } from './control-client.ts';

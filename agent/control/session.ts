@@ -1,6 +1,6 @@
-import type { Clock } from '../../shared/ports/clock.ts';
-import type { RegisterInstanceRequest } from '../../shared/schemas/agent-api.ts';
-import type { RegistrationAnswer } from '../../shared/security/agent-credentials.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { RegisterInstanceRequest } from '#shared/schemas/agent-api.ts';
+import type { RegistrationAnswer } from '#shared/security/agent-credentials.ts';
 import type { AgentLogger } from '../log.ts';
 import type { StateDir, Identity } from '../state/state-dir.ts';
 import type { AgentCredentials, RegistrationBearer } from './auth.ts';

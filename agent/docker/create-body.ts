@@ -1,5 +1,5 @@
-import type { ContainerConfig } from '../../shared/ports/container-runtime.ts';
-import type { ContainerSecurity } from '../../shared/agent/container-security.ts';
+import type { ContainerConfig } from '#shared/ports/container-runtime.ts';
+import type { ContainerSecurity } from '#shared/agent/container-security.ts';
 
 const NANOS_PER_SECOND = 1_000_000_000;
 

@@ -7,7 +7,7 @@ import type {
   RegistryAuth,
   RuntimeInfo,
   RuntimeResult,
-} from '../../shared/ports/container-runtime.ts';
+} from '#shared/ports/container-runtime.ts';
 import { safeParse } from '../check/check.ts';
 import { negotiateApiVersion } from './api-version.ts';
 import { createContainerBody } from './create-body.ts';

@@ -4,7 +4,7 @@ import type {
   RuntimeEvent,
   RuntimeEventKind,
   RuntimeResult,
-} from '../../shared/ports/container-runtime.ts';
+} from '#shared/ports/container-runtime.ts';
 import { safeParse } from '../check/check.ts';
 import { engineEvent, engineMessage, type EngineEvent } from './docker-schemas.ts';
 import type { HttpTransport, OpenStream } from './http-transport.ts';

@@ -1,4 +1,4 @@
-import type { RegistryAuth } from '../../shared/ports/container-runtime.ts';
+import type { RegistryAuth } from '#shared/ports/container-runtime.ts';
 
 /**
  * Splits an image reference into what POST /images/create wants. An empty

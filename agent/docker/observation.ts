@@ -1,4 +1,4 @@
-import type { ContainerObservation, PortBinding, RuntimeHealth } from '../../shared/ports/container-runtime.ts';
+import type { ContainerObservation, PortBinding, RuntimeHealth } from '#shared/ports/container-runtime.ts';
 import type { ContainerInspect } from './docker-schemas.ts';
 
 /** The engine writes this zero time for "never started" and "never finished". */

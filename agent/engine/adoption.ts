@@ -1,7 +1,7 @@
-import { LABELS } from '../../shared/agent/labels.ts';
-import { adoptedContainer, newAgentTask } from '../../shared/agent/new-task.ts';
-import { observe } from '../../shared/agent/observe.ts';
-import type { ContainerObservation } from '../../shared/ports/container-runtime.ts';
+import { LABELS } from '#shared/agent/labels.ts';
+import { adoptedContainer, newAgentTask } from '#shared/agent/new-task.ts';
+import { observe } from '#shared/agent/observe.ts';
+import type { ContainerObservation } from '#shared/ports/container-runtime.ts';
 import type { TaskEngine } from './task-engine.ts';
 
 /**

@@ -1,5 +1,5 @@
-import { newAgentTask } from '../../shared/agent/new-task.ts';
-import type { AssignmentView } from '../../shared/schemas/agent-api.ts';
+import { newAgentTask } from '#shared/agent/new-task.ts';
+import type { AssignmentView } from '#shared/schemas/agent-api.ts';
 import type { TaskEngine } from './task-engine.ts';
 
 export const DRAINING_REASON = 'Container instance is draining: the task was not started';

@@ -1,4 +1,4 @@
-import type { ContainerRuntime } from '../../shared/ports/container-runtime.ts';
+import type { ContainerRuntime } from '#shared/ports/container-runtime.ts';
 import type { TaskEngine } from './task-engine.ts';
 
 /**

@@ -1,6 +1,6 @@
-import { LABELS } from '../../shared/agent/labels.ts';
-import type { ContainerObservation, ContainerRuntime } from '../../shared/ports/container-runtime.ts';
-import type { ForeignInstancesResponse } from '../../shared/schemas/agent-api.ts';
+import { LABELS } from '#shared/agent/labels.ts';
+import type { ContainerObservation, ContainerRuntime } from '#shared/ports/container-runtime.ts';
+import type { ForeignInstancesResponse } from '#shared/schemas/agent-api.ts';
 import type { ControlResult } from '../control/control-client.ts';
 import type { AgentLogger } from '../log.ts';
 

@@ -1,6 +1,6 @@
-import type { HostPortChoice } from '../../shared/agent/container-config.ts';
-import type { AgentTask } from '../../shared/agent/task-model.ts';
-import { pickHostPorts, type PortRange } from '../../shared/agent/port-picker.ts';
+import type { HostPortChoice } from '#shared/agent/container-config.ts';
+import type { AgentTask } from '#shared/agent/task-model.ts';
+import { pickHostPorts, type PortRange } from '#shared/agent/port-picker.ts';
 
 export interface HostPortAllocatorOptions {
   readonly range: PortRange;

@@ -1,6 +1,6 @@
-import { LABELS } from '../../shared/agent/labels.ts';
-import { observe } from '../../shared/agent/observe.ts';
-import type { ContainerRuntime, EventWatch, RuntimeEvent } from '../../shared/ports/container-runtime.ts';
+import { LABELS } from '#shared/agent/labels.ts';
+import { observe } from '#shared/agent/observe.ts';
+import type { ContainerRuntime, EventWatch, RuntimeEvent } from '#shared/ports/container-runtime.ts';
 import { backoffDelay, type BackoffPolicy } from '../control/backoff.ts';
 import type { AgentLogger } from '../log.ts';
 import { adoptListing } from './adoption.ts';

@@ -1,9 +1,9 @@
 import { lstatSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { BindMount } from '../../shared/ports/container-runtime.ts';
-import { hostPathAsk, isWithin } from '../../shared/security/cluster-policy-check.ts';
-import { normalizeHostPath } from '../../shared/security/cluster-policy-defaults.ts';
-import type { ClusterPolicy } from '../../shared/security/cluster-policy.ts';
+import type { BindMount } from '#shared/ports/container-runtime.ts';
+import { hostPathAsk, isWithin } from '#shared/security/cluster-policy-check.ts';
+import { normalizeHostPath } from '#shared/security/cluster-policy-defaults.ts';
+import type { ClusterPolicy } from '#shared/security/cluster-policy.ts';
 
 export type ResolvedMounts =
   { readonly ok: true; readonly mounts: BindMount[] } | { readonly ok: false; readonly message: string };

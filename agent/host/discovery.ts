@@ -1,6 +1,6 @@
-import type { RegisterInstanceRequest } from '../../shared/schemas/agent-api.ts';
-import type { Attribute } from '../../shared/schemas/container-instance.ts';
-import type { RuntimeInfo } from '../../shared/ports/container-runtime.ts';
+import type { RegisterInstanceRequest } from '#shared/schemas/agent-api.ts';
+import type { Attribute } from '#shared/schemas/container-instance.ts';
+import type { RuntimeInfo } from '#shared/ports/container-runtime.ts';
 import type { Ec2Identity } from './imds.ts';
 
 /**

@@ -1,5 +1,5 @@
-import type { RuntimeInfo } from '../../shared/ports/container-runtime.ts';
-import type { RegisterInstanceRequest } from '../../shared/schemas/agent-api.ts';
+import type { RuntimeInfo } from '#shared/ports/container-runtime.ts';
+import type { RegisterInstanceRequest } from '#shared/schemas/agent-api.ts';
 import type { AgentOptions, AgentSettings } from '../config/agent-options.ts';
 import type { AgentLogger } from '../log.ts';
 import { AGENT_VERSION } from '../version.ts';

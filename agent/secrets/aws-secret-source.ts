@@ -1,6 +1,6 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import type { SecretReference } from '../../shared/security/secret-reference.ts';
+import type { SecretReference } from '#shared/security/secret-reference.ts';
 import { number, safeParse, string, unknown } from '../check/check.ts';
 import { object, optional, record } from '../check/compose.ts';
 import { failed, type SourceResult } from './secret-result.ts';

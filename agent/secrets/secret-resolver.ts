@@ -1,7 +1,7 @@
-import type { SecretValue } from '../../shared/agent/container-config.ts';
-import type { RegistryAuth } from '../../shared/ports/container-runtime.ts';
-import type { ContainerDefinition } from '../../shared/schemas/task-definition.ts';
-import { parseSecretReference, type SecretReference } from '../../shared/security/secret-reference.ts';
+import type { SecretValue } from '#shared/agent/container-config.ts';
+import type { RegistryAuth } from '#shared/ports/container-runtime.ts';
+import type { ContainerDefinition } from '#shared/schemas/task-definition.ts';
+import { parseSecretReference, type SecretReference } from '#shared/security/secret-reference.ts';
 import type { AwsSecretSource } from './aws-secret-source.ts';
 import type { BerthSecretSource } from './berth-secret-source.ts';
 import { safeParse, string } from '../check/check.ts';

@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { ContainerRuntime } from '../../shared/ports/container-runtime.ts';
+import type { ContainerRuntime } from '#shared/ports/container-runtime.ts';
 
 /**
  * The agent's state directory holds the credential that acts for this

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AgentTask } from '../../shared/agent/task-model.ts';
+import type { AgentTask } from '#shared/agent/task-model.ts';
 import { int, safeParse, string, type Checked } from '../check/check.ts';
 import { object, optional } from '../check/compose.ts';
 import { taskRecord } from '../check/task-record.ts';

@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
 import { Agent as TlsAgent, request as tlsRequest } from 'node:https';
-import { signRequest, type SigningCredentials } from '../../shared/security/sigv4/sign.ts';
+import { signRequest, type SigningCredentials } from '#shared/security/sigv4/sign.ts';
 import type { DynamoDbCalls } from './dynamodb-calls.ts';
 
 /**

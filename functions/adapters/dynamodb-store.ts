@@ -1,6 +1,6 @@
 import type { AttributeValue, PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
-import { ItemTooLargeError, VersionConflictError } from '../../shared/domain/errors.ts';
+import { ItemTooLargeError, VersionConflictError } from '#shared/domain/errors.ts';
 import type {
   Collection,
   Key,
@@ -10,8 +10,8 @@ import type {
   Versioned,
   WriteOptions,
   WriteOutcome,
-} from '../../shared/ports/store.ts';
-import { keyOf } from '../../shared/ports/store.ts';
+} from '#shared/ports/store.ts';
+import { keyOf } from '#shared/ports/store.ts';
 import type { DynamoDbCalls } from './dynamodb-calls.ts';
 import { TABLE_KEY } from './dynamodb-table.ts';
 

@@ -7,7 +7,7 @@ import {
   UpdateTimeToLiveCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { TABLE_KEY } from '../../shared/deployment/names.ts';
+import { TABLE_KEY } from '#shared/deployment/names.ts';
 
 // The attribute names live with the deployment's other names; re-exported for the adapter's own modules.
 export { TABLE_KEY };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { systemClock, type Clock } from '../../shared/ports/clock.ts';
-import type { OutgoingMessage, Queue, ReceiveOptions } from '../../shared/ports/queue.ts';
+import { systemClock, type Clock } from '#shared/ports/clock.ts';
+import type { OutgoingMessage, Queue, ReceiveOptions } from '#shared/ports/queue.ts';
 import type { DeliveredMessage } from './sqs-queue.ts';
 
 /**

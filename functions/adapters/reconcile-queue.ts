@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { ReconcileQueue } from '../../shared/control/context.ts';
-import type { Queue } from '../../shared/ports/queue.ts';
+import type { ReconcileQueue } from '#shared/control/context.ts';
+import type { Queue } from '#shared/ports/queue.ts';
 
 /** The body of a reconcile request on the queue. */
 export const reconcileMessage = z.object({

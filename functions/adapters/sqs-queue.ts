@@ -10,7 +10,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
-import type { DeadLetters, OutgoingMessage, Queue, ReceiveOptions, ReceivedMessage } from '../../shared/ports/queue.ts';
+import type { DeadLetters, OutgoingMessage, Queue, ReceiveOptions, ReceivedMessage } from '#shared/ports/queue.ts';
 
 /**
  * What SQS tells about a delivery beyond the port's `ReceivedMessage`. The

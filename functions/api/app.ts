@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import type { ControlContext } from '../../shared/control/context.ts';
+import type { ControlContext } from '#shared/control/context.ts';
 import { silentLogger, type Logger } from '../runtime/logger.ts';
-import type { AdminService } from '../../shared/security/admin-service.ts';
-import type { SecretSource } from '../../shared/security/secret-api.ts';
+import type { AdminService } from '#shared/security/admin-service.ts';
+import type { SecretSource } from '#shared/security/secret-api.ts';
 import { adminRouter } from './admin/router.ts';
 import { agentRouter } from './agent/router.ts';
 import { ecsRouter } from './ecs/router.ts';

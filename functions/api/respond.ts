@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { Logger } from '../runtime/logger.ts';
-import { requireJsonDepth } from '../../shared/domain/request-limits.ts';
+import { requireJsonDepth } from '#shared/domain/request-limits.ts';
 import { ProtocolError, toEcsError, type EcsErrorShape } from './ecs/errors.ts';
 
 export const AWS_JSON = 'application/x-amz-json-1.1';

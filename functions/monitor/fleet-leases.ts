@@ -1,9 +1,9 @@
-import { containerInstances, instanceLeases } from '../../shared/domain/collections.ts';
-import type { ControlContext } from '../../shared/control/context.ts';
-import { leaseExpired, type FleetSilence } from '../../shared/control/availability.ts';
-import { lastHeard } from '../../shared/control/lease.ts';
-import { readAll } from '../../shared/control/listing.ts';
-import type { ControlPlanePulse } from '../../shared/schemas/control-plane-pulse.ts';
+import { containerInstances, instanceLeases } from '#shared/domain/collections.ts';
+import type { ControlContext } from '#shared/control/context.ts';
+import { leaseExpired, type FleetSilence } from '#shared/control/availability.ts';
+import { lastHeard } from '#shared/control/lease.ts';
+import { readAll } from '#shared/control/listing.ts';
+import type { ControlPlanePulse } from '#shared/schemas/control-plane-pulse.ts';
 
 /** A connected instance as the sweep judges it. */
 export interface LeaseView {

@@ -1,4 +1,4 @@
-import type { ControlContext } from '../../shared/control/context.ts';
+import type { ControlContext } from '#shared/control/context.ts';
 import { awsRuntime } from '../runtime/aws-runtime.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { sweep, type SweepOutcome } from './sweep.ts';

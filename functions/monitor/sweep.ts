@@ -1,8 +1,8 @@
-import { clusters } from '../../shared/domain/collections.ts';
-import type { ControlContext } from '../../shared/control/context.ts';
-import { leaseExpired, readPulse, recordSweep } from '../../shared/control/availability.ts';
-import { disconnectInstance } from '../../shared/control/disconnect.ts';
-import { readAll } from '../../shared/control/listing.ts';
+import { clusters } from '#shared/domain/collections.ts';
+import type { ControlContext } from '#shared/control/context.ts';
+import { leaseExpired, readPulse, recordSweep } from '#shared/control/availability.ts';
+import { disconnectInstance } from '#shared/control/disconnect.ts';
+import { readAll } from '#shared/control/listing.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { fleetSilence, readFleetLeases } from './fleet-leases.ts';
 

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { ControlContext } from '../../shared/control/context.ts';
+import type { ControlContext } from '#shared/control/context.ts';
 import { createDynamoDbStore } from '../adapters/dynamodb-store.ts';
 import { sdkCalls } from '../adapters/dynamodb-calls.ts';
 import { queueReconciles } from '../adapters/reconcile-queue.ts';

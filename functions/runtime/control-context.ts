@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { ControlContext, InstanceChanges, ReconcileQueue } from '../../shared/control/context.ts';
-import { systemClock, type Clock } from '../../shared/ports/clock.ts';
-import type { Store } from '../../shared/ports/store.ts';
+import type { ControlContext, InstanceChanges, ReconcileQueue } from '#shared/control/context.ts';
+import { systemClock, type Clock } from '#shared/ports/clock.ts';
+import type { Store } from '#shared/ports/store.ts';
 import type { Environment } from './env.ts';
 
 export const randomIds = { next: () => randomUUID().replaceAll('-', '') };

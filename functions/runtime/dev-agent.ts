@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureCluster } from '../../shared/control/clusters.ts';
+import { ensureCluster } from '#shared/control/clusters.ts';
 import type { DevServer } from './dev-server.ts';
 import { removeInstanceContainers } from './dev-containers.ts';
 import { jsonLogger } from './logger.ts';
@@ -29,7 +29,7 @@ export async function startDevAgent(
 ): Promise<DevAgent> {
   const { dataDir } = options;
   await ensureCluster(server.ctx, cluster);
-  const { dockerRuntimeFor, probeDocker, startAgent } = await import('../../agent/index.ts');
+  const { dockerRuntimeFor, probeDocker, startAgent } = await import('#agent/index.ts');
   const probe = await probeDocker();
   if (!probe.ok) return { summary: `agent: off (${probe.message})`, stop: async () => {} };
   const stateDir = dataDir === undefined ? undefined : join(dataDir, 'agent');

@@ -1,4 +1,4 @@
-import { instanceSelector } from '../../shared/agent/labels.ts';
+import { instanceSelector } from '#shared/agent/labels.ts';
 
 /** How long a task container has to stop on its own before it is killed, when dev mode exits. */
 export const EXIT_STOP_GRACE_SECONDS = 3;
@@ -16,7 +16,7 @@ export async function removeInstanceContainers(
   instanceId: string,
   options: { readonly graceSeconds?: number; readonly dockerHost?: string } = {},
 ): Promise<string[]> {
-  const { DockerRuntime } = await import('../../agent/docker/docker-runtime.ts');
+  const { DockerRuntime } = await import('#agent/docker/docker-runtime.ts');
   const runtime = new DockerRuntime({ ...(options.dockerHost !== undefined && { dockerHost: options.dockerHost }) });
   try {
     const listed = await runtime.listContainers(instanceSelector(cluster, instanceId));

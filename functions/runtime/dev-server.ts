@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { serve, type ServerType } from '@hono/node-server';
 import { Server } from 'node:http';
-import type { ControlContext } from '../../shared/control/context.ts';
+import type { ControlContext } from '#shared/control/context.ts';
 import { createApp } from '../api/app.ts';
 import { createDynamoDbJsonClient } from '../adapters/dynamodb-json-client.ts';
 import { createDynamoDbStore } from '../adapters/dynamodb-store.ts';

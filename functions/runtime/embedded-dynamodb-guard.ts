@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { EventEmitter } from 'node:events';
-import { messages, refusalResponse, type Refusal } from '../../shared/security/refusal.ts';
-import type { HttpRequestParts } from '../../shared/security/sigv4/canonical-request.ts';
-import { readSignature } from '../../shared/security/sigv4/read-signature.ts';
-import { checkSignature } from '../../shared/security/sigv4/verify.ts';
+import { messages, refusalResponse, type Refusal } from '#shared/security/refusal.ts';
+import type { HttpRequestParts } from '#shared/security/sigv4/canonical-request.ts';
+import { readSignature } from '#shared/security/sigv4/read-signature.ts';
+import { checkSignature } from '#shared/security/sigv4/verify.ts';
 
 /**
  * dynalite accepts any signature, so on its own anyone who can reach its

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ENVIRONMENT, SETTING_BOUNDS, type SettingBounds } from '../../shared/deployment/names.ts';
+import { ENVIRONMENT, SETTING_BOUNDS, type SettingBounds } from '#shared/deployment/names.ts';
 
 /** A numeric setting from the environment, bounded as the CDK stack bounds it at synthesis. */
 function seconds(bounds: SettingBounds) {

@@ -1,4 +1,4 @@
-import type { InstanceChanges } from '../../shared/control/context.ts';
+import type { InstanceChanges } from '#shared/control/context.ts';
 
 /**
  * Instance changes within one process (dev mode): a poll that found nothing

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { Queue, ReceiveOptions } from '../../shared/ports/queue.ts';
+import type { Queue, ReceiveOptions } from '#shared/ports/queue.ts';
 import type { DeliveredMessage } from '../adapters/sqs-queue.ts';
 
 /**

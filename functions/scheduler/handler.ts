@@ -1,5 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { ControlContext } from '../../shared/control/context.ts';
+import type { ControlContext } from '#shared/control/context.ts';
 import { awsRuntime } from '../runtime/aws-runtime.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { processBatch } from './process-batch.ts';

@@ -1,6 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { ControlContext } from '../../shared/control/context.ts';
-import { reconcileCluster } from '../../shared/control/reconcile/reconcile-cluster.ts';
+import type { ControlContext } from '#shared/control/context.ts';
+import { reconcileCluster } from '#shared/control/reconcile/reconcile-cluster.ts';
 import { reconcileMessage } from '../adapters/reconcile-queue.ts';
 import type { Logger } from '../runtime/logger.ts';
 

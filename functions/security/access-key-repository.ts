@@ -1,11 +1,11 @@
-import { lostTooOften } from '../../shared/control/update-with-retry.ts';
+import { lostTooOften } from '#shared/control/update-with-retry.ts';
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../../shared/ports/clock.ts';
-import type { Store, Versioned } from '../../shared/ports/store.ts';
-import { secretContext, type StoredAccessKey } from '../../shared/security/access-key.ts';
-import { accessKeys } from '../../shared/security/collections.ts';
-import type { PolicyDocument } from '../../shared/security/policy/document.ts';
-import type { SecretCipher } from '../../shared/security/secret-cipher.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { Store, Versioned } from '#shared/ports/store.ts';
+import { secretContext, type StoredAccessKey } from '#shared/security/access-key.ts';
+import { accessKeys } from '#shared/security/collections.ts';
+import type { PolicyDocument } from '#shared/security/policy/document.ts';
+import type { SecretCipher } from '#shared/security/secret-cipher.ts';
 
 /** A key the verifier may use: its stored item and its decrypted secret. */
 export interface ActiveCredential {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { AgentError } from '../../shared/domain/errors.ts';
-import { arns, clusterName, type Deployment } from '../../shared/domain/arn.ts';
-import { containerInstances } from '../../shared/domain/collections.ts';
-import type { Clock } from '../../shared/ports/clock.ts';
-import type { Store, Versioned } from '../../shared/ports/store.ts';
-import type { CredentialGrant, InstanceCredentialRecord } from '../../shared/security/agent-credentials.ts';
+import { AgentError } from '#shared/domain/errors.ts';
+import { arns, clusterName, type Deployment } from '#shared/domain/arn.ts';
+import { containerInstances } from '#shared/domain/collections.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { Store, Versioned } from '#shared/ports/store.ts';
+import type { CredentialGrant, InstanceCredentialRecord } from '#shared/security/agent-credentials.ts';
 import {
   AgentCredentialError,
   authorizeClaims,
@@ -12,10 +12,10 @@ import {
   type AgentAccess,
   type AgentCaller,
   type RegistrationAdmission,
-} from '../../shared/security/agent-credentials-access.ts';
-import { hashRegistrationToken } from '../../shared/security/agent-credentials-token.ts';
-import type { AgentCall } from '../../shared/security/agent-call.ts';
-import type { AuditRecord } from '../../shared/security/audit-record.ts';
+} from '#shared/security/agent-credentials-access.ts';
+import { hashRegistrationToken } from '#shared/security/agent-credentials-token.ts';
+import type { AgentCall } from '#shared/security/agent-call.ts';
+import type { AuditRecord } from '#shared/security/audit-record.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { AgentCredentialIssuer } from './agent-credential-issuer.ts';
 import type { RegistrationTokenRepository } from './agent-registration-tokens.ts';

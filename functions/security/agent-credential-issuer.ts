@@ -1,21 +1,21 @@
-import { lostTooOften } from '../../shared/control/update-with-retry.ts';
-import type { Clock } from '../../shared/ports/clock.ts';
-import type { Store, Versioned } from '../../shared/ports/store.ts';
+import { lostTooOften } from '#shared/control/update-with-retry.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { Store, Versioned } from '#shared/ports/store.ts';
 import {
   AGENT_CREDENTIAL_DEFAULTS,
   type CredentialGrant,
   type InstanceCredentialRecord,
-} from '../../shared/security/agent-credentials.ts';
-import { AgentCredentialError } from '../../shared/security/agent-credentials-access.ts';
+} from '#shared/security/agent-credentials.ts';
+import { AgentCredentialError } from '#shared/security/agent-credentials-access.ts';
 import {
   macMatches,
   readCredential,
   serialAccepted,
   signCredential,
   type CredentialClaims,
-} from '../../shared/security/agent-credentials-token.ts';
+} from '#shared/security/agent-credentials-token.ts';
 import type { AgentSigningKeys } from './agent-signing-keys.ts';
-import { instanceCredentials } from '../../shared/security/collections.ts';
+import { instanceCredentials } from '#shared/security/collections.ts';
 
 export interface AgentCredentialSettings {
   /** Lifetime of an instance credential; 12 hours by default. */

@@ -1,17 +1,17 @@
 import type { Context } from 'hono';
 import { randomUUID } from 'node:crypto';
-import type { Deployment } from '../../shared/domain/arn.ts';
-import type { Clock } from '../../shared/ports/clock.ts';
-import type { Store } from '../../shared/ports/store.ts';
-import { AGENT_CREDENTIAL_DEFAULTS, type RegistrationTokenAdmin } from '../../shared/security/agent-credentials.ts';
+import type { Deployment } from '#shared/domain/arn.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { Store } from '#shared/ports/store.ts';
+import { AGENT_CREDENTIAL_DEFAULTS, type RegistrationTokenAdmin } from '#shared/security/agent-credentials.ts';
 import {
   AGENT_ACCESS_VARIABLE,
   AgentCredentialError,
   type AgentCaller,
-} from '../../shared/security/agent-credentials-access.ts';
-import { looksLikeRegistrationToken } from '../../shared/security/agent-credentials-token.ts';
-import { agentCallOf } from '../../shared/security/agent-call.ts';
-import type { SecretCipher } from '../../shared/security/secret-cipher.ts';
+} from '#shared/security/agent-credentials-access.ts';
+import { looksLikeRegistrationToken } from '#shared/security/agent-credentials-token.ts';
+import { agentCallOf } from '#shared/security/agent-call.ts';
+import type { SecretCipher } from '#shared/security/secret-cipher.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { agentAccess, type AgentRequestOrigin } from './agent-access.ts';
 import { createAgentCredentialIssuer, type AgentCredentialSettings } from './agent-credential-issuer.ts';

@@ -1,14 +1,14 @@
-import { lostTooOften } from '../../shared/control/update-with-retry.ts';
+import { lostTooOften } from '#shared/control/update-with-retry.ts';
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../../shared/ports/clock.ts';
-import { keyOf, type Store } from '../../shared/ports/store.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import { keyOf, type Store } from '#shared/ports/store.ts';
 import {
   AGENT_CREDENTIAL_DEFAULTS,
   REGISTRATION_TOKEN_PREFIX,
   type StoredRegistrationToken,
-} from '../../shared/security/agent-credentials.ts';
-import { hashRegistrationToken } from '../../shared/security/agent-credentials-token.ts';
-import { registrationTokens } from '../../shared/security/collections.ts';
+} from '#shared/security/agent-credentials.ts';
+import { hashRegistrationToken } from '#shared/security/agent-credentials-token.ts';
+import { registrationTokens } from '#shared/security/collections.ts';
 
 /** Spent and expired tokens stay a day for inspection, then the table's TTL removes them. */
 const KEEP_AFTER_EXPIRY_S = 24 * 3600;

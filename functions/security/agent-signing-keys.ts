@@ -1,10 +1,10 @@
-import { lostTooOften } from '../../shared/control/update-with-retry.ts';
+import { lostTooOften } from '#shared/control/update-with-retry.ts';
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../../shared/ports/clock.ts';
-import type { Store } from '../../shared/ports/store.ts';
-import { signingKeyContext, type StoredSigningKey } from '../../shared/security/agent-credentials.ts';
-import type { SecretCipher } from '../../shared/security/secret-cipher.ts';
-import { signingKeys } from '../../shared/security/collections.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { Store } from '#shared/ports/store.ts';
+import { signingKeyContext, type StoredSigningKey } from '#shared/security/agent-credentials.ts';
+import type { SecretCipher } from '#shared/security/secret-cipher.ts';
+import { signingKeys } from '#shared/security/collections.ts';
 
 /** The key new credentials are signed with. Older ids stay readable for credentials already out. */
 export const CURRENT_SIGNING_KEY_ID = 'k1';

@@ -1,8 +1,8 @@
-import { AgentError } from '../../shared/domain/errors.ts';
-import { containerInstances, instanceLeases } from '../../shared/domain/collections.ts';
-import type { Clock } from '../../shared/ports/clock.ts';
-import type { Store, Versioned } from '../../shared/ports/store.ts';
-import type { InstanceCredentialRecord } from '../../shared/security/agent-credentials.ts';
+import { AgentError } from '#shared/domain/errors.ts';
+import { containerInstances, instanceLeases } from '#shared/domain/collections.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { Store, Versioned } from '#shared/ports/store.ts';
+import type { InstanceCredentialRecord } from '#shared/security/agent-credentials.ts';
 
 /**
  * A registration token re-attaches an existing instance only when that

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { InvalidParameterError } from '../../shared/domain/errors.ts';
-import type { Clock } from '../../shared/ports/clock.ts';
-import type { QueryPage, Store } from '../../shared/ports/store.ts';
-import type { ReadAuditRequest, ReadAuditResponse } from '../../shared/security/admin-api.ts';
-import { auditDay, boundedAuditRecord, type AuditRecord } from '../../shared/security/audit-record.ts';
-import { auditRecords } from '../../shared/security/collections.ts';
+import { InvalidParameterError } from '#shared/domain/errors.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { QueryPage, Store } from '#shared/ports/store.ts';
+import type { ReadAuditRequest, ReadAuditResponse } from '#shared/security/admin-api.ts';
+import { auditDay, boundedAuditRecord, type AuditRecord } from '#shared/security/audit-record.ts';
+import { auditRecords } from '#shared/security/collections.ts';
 
 /**
  * The audit log over the Store port: one item per record, in a partition

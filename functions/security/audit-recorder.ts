@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../../shared/ports/clock.ts';
-import type { AuditRecord } from '../../shared/security/audit-record.ts';
-import type { AuditThrottle, SuppressedRefusals } from '../../shared/security/audit-throttle.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { AuditRecord } from '#shared/security/audit-record.ts';
+import type { AuditThrottle, SuppressedRefusals } from '#shared/security/audit-throttle.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { AuditLog } from './audit-log.ts';
 

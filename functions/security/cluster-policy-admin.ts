@@ -1,9 +1,9 @@
-import { clusters } from '../../shared/domain/collections.ts';
-import { NotFoundError } from '../../shared/domain/errors.ts';
-import type { Clock } from '../../shared/ports/clock.ts';
-import type { Store } from '../../shared/ports/store.ts';
-import { clusterPolicies, DEFAULT_CLUSTER_POLICY } from '../../shared/security/cluster-policy.ts';
-import { policyView, type ClusterPolicyAdmin } from '../../shared/security/cluster-policy-api.ts';
+import { clusters } from '#shared/domain/collections.ts';
+import { NotFoundError } from '#shared/domain/errors.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { Store } from '#shared/ports/store.ts';
+import { clusterPolicies, DEFAULT_CLUSTER_POLICY } from '#shared/security/cluster-policy.ts';
+import { policyView, type ClusterPolicyAdmin } from '#shared/security/cluster-policy-api.ts';
 
 /**
  * Cluster policies behind the admin API. A policy belongs to an existing

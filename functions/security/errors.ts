@@ -1,4 +1,4 @@
-import { BerthError } from '../../shared/domain/errors.ts';
+import { BerthError } from '#shared/domain/errors.ts';
 
 /** The admin API named an access key that does not exist (IAM's NoSuchEntity). */
 export class AccessKeyNotFoundError extends BerthError {

@@ -1,10 +1,10 @@
-import type { Deployment } from '../../shared/domain/arn.ts';
-import { ClientError } from '../../shared/domain/errors.ts';
-import type { StoredAccessKey } from '../../shared/security/access-key.ts';
-import type { AccessKeySummary } from '../../shared/security/admin-api.ts';
-import type { AdminService } from '../../shared/security/admin-service.ts';
-import { ADMIN_POLICY, policyDocument } from '../../shared/security/policy/document.ts';
-import { berthArns } from '../../shared/security/principal.ts';
+import type { Deployment } from '#shared/domain/arn.ts';
+import { ClientError } from '#shared/domain/errors.ts';
+import type { StoredAccessKey } from '#shared/security/access-key.ts';
+import type { AccessKeySummary } from '#shared/security/admin-api.ts';
+import type { AdminService } from '#shared/security/admin-service.ts';
+import { ADMIN_POLICY, policyDocument } from '#shared/security/policy/document.ts';
+import { berthArns } from '#shared/security/principal.ts';
 import type { AccessKeyRepository } from './access-key-repository.ts';
 import type { AuditLog } from './audit-log.ts';
 import { AccessKeyNotFoundError } from './errors.ts';

@@ -1,5 +1,5 @@
 import { DecryptCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
-import type { SecretCipher } from '../../shared/security/secret-cipher.ts';
+import type { SecretCipher } from '#shared/security/secret-cipher.ts';
 import { SecretCipherError } from './local-cipher.ts';
 
 export interface KmsCipherOptions {

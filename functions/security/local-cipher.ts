@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { open, readFile, stat } from 'node:fs/promises';
-import type { SecretCipher } from '../../shared/security/secret-cipher.ts';
+import type { SecretCipher } from '#shared/security/secret-cipher.ts';
 
 /**
  * Secrets encrypted with AES-256-GCM under a local key, for dev mode and

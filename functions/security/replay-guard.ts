@@ -1,8 +1,8 @@
-import type { Clock } from '../../shared/ports/clock.ts';
-import type { Store } from '../../shared/ports/store.ts';
-import { signatureClaims } from '../../shared/security/collections.ts';
-import type { SignatureClaim } from '../../shared/security/sigv4/read-signature.ts';
-import { signsPerCallId } from '../../shared/security/sigv4/replay-protection.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { Store } from '#shared/ports/store.ts';
+import { signatureClaims } from '#shared/security/collections.ts';
+import type { SignatureClaim } from '#shared/security/sigv4/read-signature.ts';
+import { signsPerCallId } from '#shared/security/sigv4/replay-protection.ts';
 
 /**
  * A signed request is valid for minutes, so a captured one could be sent

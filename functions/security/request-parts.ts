@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
-import type { HttpRequestParts } from '../../shared/security/sigv4/canonical-request.ts';
+import type { HttpRequestParts } from '#shared/security/sigv4/canonical-request.ts';
 
 /** The request as signed: method, raw path and query, headers (lower case), and the body's bytes. */
 export function requestParts(c: Context, body: Uint8Array): HttpRequestParts {

@@ -1,10 +1,10 @@
-import { arns, type Deployment } from '../../shared/domain/arn.ts';
-import { InvalidParameterError, NotFoundError } from '../../shared/domain/errors.ts';
-import { findTaskDefinition } from '../../shared/control/task-definitions.ts';
-import type { Store } from '../../shared/ports/store.ts';
-import type { TaskDefinition } from '../../shared/schemas/task-definition.ts';
-import { Fields, type RequestScope, type ScopedResource } from '../../shared/security/scope/scope.ts';
-import { secretsNamedBy, secretUseScope } from '../../shared/security/scope/secret-use.ts';
+import { arns, type Deployment } from '#shared/domain/arn.ts';
+import { InvalidParameterError, NotFoundError } from '#shared/domain/errors.ts';
+import { findTaskDefinition } from '#shared/control/task-definitions.ts';
+import type { Store } from '#shared/ports/store.ts';
+import type { TaskDefinition } from '#shared/schemas/task-definition.ts';
+import { Fields, type RequestScope, type ScopedResource } from '#shared/security/scope/scope.ts';
+import { secretsNamedBy, secretUseScope } from '#shared/security/scope/secret-use.ts';
 
 /**
  * What a request needs beyond its own scope, read from the table: the

@@ -1,6 +1,6 @@
-import { ClientError } from '../../shared/domain/errors.ts';
-import type { Clock } from '../../shared/ports/clock.ts';
-import type { Store } from '../../shared/ports/store.ts';
+import { ClientError } from '#shared/domain/errors.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { Store } from '#shared/ports/store.ts';
 import {
   berthValueFrom,
   storedSecrets,
@@ -9,8 +9,8 @@ import {
   type SecretSource,
   type SecretSummary,
   type StoredSecret,
-} from '../../shared/security/secret-api.ts';
-import type { SecretCipher } from '../../shared/security/secret-cipher.ts';
+} from '#shared/security/secret-api.ts';
+import type { SecretCipher } from '#shared/security/secret-cipher.ts';
 
 /**
  * Berth's own secret store over the table: values encrypted with the

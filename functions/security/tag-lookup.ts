@@ -1,7 +1,7 @@
-import { clusters, services, taskDefinitions, tasks } from '../../shared/domain/collections.ts';
-import type { Store } from '../../shared/ports/store.ts';
-import type { Tag } from '../../shared/schemas/common.ts';
-import type { TagSource } from '../../shared/security/scope/scope.ts';
+import { clusters, services, taskDefinitions, tasks } from '#shared/domain/collections.ts';
+import type { Store } from '#shared/ports/store.ts';
+import type { Tag } from '#shared/schemas/common.ts';
+import type { TagSource } from '#shared/security/scope/scope.ts';
 
 /**
  * Reads the tags of an existing resource for `aws:ResourceTag/...`

@@ -13,7 +13,7 @@ import {
 import { Construct } from 'constructs';
 import { BerthFunction } from './berth-function.ts';
 import { berthHandlers } from './bundling.ts';
-import { ENVIRONMENT as ENV, SETTING_BOUNDS } from '../../shared/deployment/names.ts';
+import { ENVIRONMENT as ENV, SETTING_BOUNDS } from '#shared/deployment/names.ts';
 import { boundedSetting } from './setting-bounds.ts';
 
 export interface BerthControlPlaneProps {

@@ -8,7 +8,7 @@ import {
   aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { TABLE_KEY } from '../../shared/deployment/names.ts';
+import { TABLE_KEY } from '#shared/deployment/names.ts';
 
 export interface BerthStateProps {
   /**

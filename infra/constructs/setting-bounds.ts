@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { outOfBounds, type SettingBounds } from '../../shared/deployment/names.ts';
+import { outOfBounds, type SettingBounds } from '#shared/deployment/names.ts';
 
 /**
  * A numeric prop as the function's environment variable, checked at synthesis

@@ -1,20 +1,17 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import { createAccessKeyRequest, MAX_POLICY_BYTES, readAuditRequest } from '../../../shared/security/admin-api.ts';
-import type { AdminService } from '../../../shared/security/admin-service.ts';
-import {
-  createRegistrationTokenRequest,
-  type RegistrationTokenAdmin,
-} from '../../../shared/security/agent-credentials.ts';
-import { accessKeyId } from '../../../shared/security/principal.ts';
+import { createAccessKeyRequest, MAX_POLICY_BYTES, readAuditRequest } from '#shared/security/admin-api.ts';
+import type { AdminService } from '#shared/security/admin-service.ts';
+import { createRegistrationTokenRequest, type RegistrationTokenAdmin } from '#shared/security/agent-credentials.ts';
+import { accessKeyId } from '#shared/security/principal.ts';
 import {
   getClusterPolicyRequest,
   putClusterPolicyRequest,
   type ClusterPolicyAdmin,
-} from '../../../shared/security/cluster-policy-api.ts';
-import { putSecretRequest, secretRef, type SecretAdmin } from '../../../shared/security/secret-api.ts';
-import { AccessKeyNotFoundError } from '../../security/errors.ts';
-import type { Logger } from '../../runtime/logger.ts';
+} from '#shared/security/cluster-policy-api.ts';
+import { putSecretRequest, secretRef, type SecretAdmin } from '#shared/security/secret-api.ts';
+import { AccessKeyNotFoundError } from '#functions/security/errors.ts';
+import type { Logger } from '#functions/runtime/logger.ts';
 import { ProtocolError, type EcsErrorShape } from '../ecs/errors.ts';
 import { accept, admitted, answerErrors, type EnvelopeEnv } from '../envelope.ts';
 import { parseJsonBody } from '../respond.ts';

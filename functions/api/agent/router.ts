@@ -1,28 +1,28 @@
 import { Hono, type Context } from 'hono';
 import type { z } from 'zod';
-import * as agent from '../../../shared/control/agent.ts';
-import { AgentError } from '../../../shared/domain/errors.ts';
-import { requireActiveCluster } from '../../../shared/control/clusters.ts';
-import type { ControlContext } from '../../../shared/control/context.ts';
-import { foreignInstances } from '../../../shared/control/foreign-instances.ts';
-import { registerInstance } from '../../../shared/control/instances.ts';
-import { arns } from '../../../shared/domain/arn.ts';
-import { VersionConflictError } from '../../../shared/domain/errors.ts';
+import * as agent from '#shared/control/agent.ts';
+import { AgentError } from '#shared/domain/errors.ts';
+import { requireActiveCluster } from '#shared/control/clusters.ts';
+import type { ControlContext } from '#shared/control/context.ts';
+import { foreignInstances } from '#shared/control/foreign-instances.ts';
+import { registerInstance } from '#shared/control/instances.ts';
+import { arns } from '#shared/domain/arn.ts';
+import { VersionConflictError } from '#shared/domain/errors.ts';
 import {
   foreignInstancesRequest,
   pollRequest,
   registerInstanceRequest,
   taskStateReport,
   taskStateReports,
-} from '../../../shared/schemas/agent-api.ts';
-import type { RegistrationAnswer, RotationAnswer } from '../../../shared/security/agent-credentials.ts';
+} from '#shared/schemas/agent-api.ts';
+import type { RegistrationAnswer, RotationAnswer } from '#shared/security/agent-credentials.ts';
 import {
   AGENT_ACCESS_VARIABLE,
   AgentCredentialError,
   type AgentAccess,
-} from '../../../shared/security/agent-credentials-access.ts';
-import type { SecretSource } from '../../../shared/security/secret-api.ts';
-import type { Logger } from '../../runtime/logger.ts';
+} from '#shared/security/agent-credentials-access.ts';
+import type { SecretSource } from '#shared/security/secret-api.ts';
+import type { Logger } from '#functions/runtime/logger.ts';
 import { agentSecretsRouter } from './secrets-router.ts';
 import type { RequestGuard } from '../guard.ts';
 import { toEcsError } from '../ecs/errors.ts';

@@ -1,14 +1,14 @@
 import { Hono, type Context } from 'hono';
-import { AgentError } from '../../../shared/domain/errors.ts';
-import type { ControlContext } from '../../../shared/control/context.ts';
+import { AgentError } from '#shared/domain/errors.ts';
+import type { ControlContext } from '#shared/control/context.ts';
 import {
   AGENT_ACCESS_VARIABLE,
   AgentCredentialError,
   type AgentAccess,
-} from '../../../shared/security/agent-credentials-access.ts';
-import type { SecretSource } from '../../../shared/security/secret-api.ts';
-import { taskSecrets } from '../../../shared/control/secret-delivery.ts';
-import { silentLogger, type Logger } from '../../runtime/logger.ts';
+} from '#shared/security/agent-credentials-access.ts';
+import type { SecretSource } from '#shared/security/secret-api.ts';
+import { taskSecrets } from '#shared/control/secret-delivery.ts';
+import { silentLogger, type Logger } from '#functions/runtime/logger.ts';
 import { toEcsError } from '../ecs/errors.ts';
 
 type AgentEnv = { Variables: { [AGENT_ACCESS_VARIABLE]?: AgentAccess } };

@@ -1,9 +1,9 @@
-import * as attributes from '../../../shared/control/attributes.ts';
+import * as attributes from '#shared/control/attributes.ts';
 import {
   deleteAttributesRequest,
   listAttributesRequest,
   putAttributesRequest,
-} from '../../../shared/schemas/attribute-requests.ts';
+} from '#shared/schemas/attribute-requests.ts';
 import { operation, type Operation } from './operation.ts';
 
 /** PutAttributes, DeleteAttributes and ListAttributes on container instances. */

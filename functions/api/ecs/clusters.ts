@@ -1,11 +1,11 @@
-import * as clusters from '../../../shared/control/clusters.ts';
-import { arns } from '../../../shared/domain/arn.ts';
+import * as clusters from '#shared/control/clusters.ts';
+import { arns } from '#shared/domain/arn.ts';
 import {
   createClusterRequest,
   deleteClusterRequest,
   describeClustersRequest,
   listClustersRequest,
-} from '../../../shared/schemas/ecs-requests.ts';
+} from '#shared/schemas/ecs-requests.ts';
 import { presentCluster } from '../presenters/cluster.ts';
 import { operation, type Operation } from './operation.ts';
 

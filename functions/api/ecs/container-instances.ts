@@ -1,10 +1,10 @@
-import * as instances from '../../../shared/control/instances.ts';
-import { arns } from '../../../shared/domain/arn.ts';
+import * as instances from '#shared/control/instances.ts';
+import { arns } from '#shared/domain/arn.ts';
 import {
   deregisterContainerInstanceRequest,
   describeContainerInstancesRequest,
   listContainerInstancesRequest,
-} from '../../../shared/schemas/ecs-requests.ts';
+} from '#shared/schemas/ecs-requests.ts';
 import { presentContainerInstance } from '../presenters/container-instance.ts';
 import { operation, type Operation } from './operation.ts';
 

@@ -9,9 +9,9 @@ import {
   ServiceNotActiveError,
   StateConflictError,
   VersionConflictError,
-} from '../../../shared/domain/errors.ts';
+} from '#shared/domain/errors.ts';
 import { GuardRefusal } from '../guard.ts';
-import { AttributeLimitExceededError } from '../../../shared/control/attributes.ts';
+import { AttributeLimitExceededError } from '#shared/control/attributes.ts';
 
 /** An error as the ECS JSON protocol carries it: a type name, an HTTP status, a message. */
 export interface EcsErrorShape {

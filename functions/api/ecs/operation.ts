@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ControlContext } from '../../../shared/control/context.ts';
+import type { ControlContext } from '#shared/control/context.ts';
 
 /** One ECS operation: the schema of its request and what it does. */
 export interface Operation {

@@ -1,8 +1,8 @@
 import { Hono, type Context } from 'hono';
-import type { ControlContext } from '../../../shared/control/context.ts';
+import type { ControlContext } from '#shared/control/context.ts';
 import type { RequestGuard } from '../guard.ts';
 import { accept, admitted, answerErrors, type EnvelopeEnv } from '../envelope.ts';
-import type { Logger } from '../../runtime/logger.ts';
+import type { Logger } from '#functions/runtime/logger.ts';
 import { attributeOperations } from './attributes.ts';
 import { clusterOperations } from './clusters.ts';
 import { containerInstanceOperations } from './container-instances.ts';

@@ -1,8 +1,8 @@
-import * as serviceOps from '../../../shared/control/services.ts';
-import * as deployments from '../../../shared/control/service-deployments.ts';
-import { updateContainerInstancesState } from '../../../shared/control/instances.ts';
-import { arns } from '../../../shared/domain/arn.ts';
-import { InvalidParameterError } from '../../../shared/domain/errors.ts';
+import * as serviceOps from '#shared/control/services.ts';
+import * as deployments from '#shared/control/service-deployments.ts';
+import { updateContainerInstancesState } from '#shared/control/instances.ts';
+import { arns } from '#shared/domain/arn.ts';
+import { InvalidParameterError } from '#shared/domain/errors.ts';
 import {
   createServiceRequest,
   deleteServiceRequest,
@@ -13,13 +13,13 @@ import {
   stopServiceDeploymentRequest,
   updateContainerInstancesStateRequest,
   updateServiceRequest,
-} from '../../../shared/schemas/service-requests.ts';
+} from '#shared/schemas/service-requests.ts';
 import { presentContainerInstance } from '../presenters/container-instance.ts';
 import { presentService } from '../presenters/service.ts';
 import { compact, seconds } from '../presenters/time.ts';
 import { operation, type Operation } from './operation.ts';
-import type { ControlContext } from '../../../shared/control/context.ts';
-import type { Deployment, Service } from '../../../shared/schemas/service.ts';
+import type { ControlContext } from '#shared/control/context.ts';
+import type { Deployment, Service } from '#shared/schemas/service.ts';
 
 export const serviceOperations: Record<string, Operation> = {
   CreateService: operation(createServiceRequest, async (ctx, input) => ({

@@ -1,12 +1,12 @@
-import * as definitions from '../../../shared/control/task-definitions.ts';
-import { arns } from '../../../shared/domain/arn.ts';
+import * as definitions from '#shared/control/task-definitions.ts';
+import { arns } from '#shared/domain/arn.ts';
 import {
   deregisterTaskDefinitionRequest,
   describeTaskDefinitionRequest,
   listTaskDefinitionFamiliesRequest,
   listTaskDefinitionsRequest,
-} from '../../../shared/schemas/ecs-requests.ts';
-import { registerTaskDefinitionRequest } from '../../../shared/schemas/task-definition.ts';
+} from '#shared/schemas/ecs-requests.ts';
+import { registerTaskDefinitionRequest } from '#shared/schemas/task-definition.ts';
 import { presentTaskDefinition } from '../presenters/task-definition.ts';
 import { operation, type Operation } from './operation.ts';
 

@@ -1,11 +1,11 @@
-import * as tasks from '../../../shared/control/tasks.ts';
-import { arns } from '../../../shared/domain/arn.ts';
+import * as tasks from '#shared/control/tasks.ts';
+import { arns } from '#shared/domain/arn.ts';
 import {
   describeTasksRequest,
   listTasksRequest,
   runTaskRequest,
   stopTaskRequest,
-} from '../../../shared/schemas/ecs-requests.ts';
+} from '#shared/schemas/ecs-requests.ts';
 import { presentTask } from '../presenters/task.ts';
 import { operation, type Operation } from './operation.ts';
 

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import type { ControlContext } from '../../../shared/control/context.ts';
-import { explainPlacement } from '../../../shared/control/explain-placement.ts';
-import { runTaskRequest } from '../../../shared/schemas/ecs-requests.ts';
-import type { Logger } from '../../runtime/logger.ts';
+import type { ControlContext } from '#shared/control/context.ts';
+import { explainPlacement } from '#shared/control/explain-placement.ts';
+import { runTaskRequest } from '#shared/schemas/ecs-requests.ts';
+import type { Logger } from '#functions/runtime/logger.ts';
 import { accept, admitted, answerErrors, type EnvelopeEnv } from '../envelope.ts';
 import { parseJsonBody } from '../respond.ts';
 import type { RequestGuard } from '../guard.ts';

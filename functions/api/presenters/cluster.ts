@@ -1,5 +1,5 @@
-import { arns, type Deployment } from '../../../shared/domain/arn.ts';
-import type { ClusterView } from '../../../shared/control/clusters.ts';
+import { arns, type Deployment } from '#shared/domain/arn.ts';
+import type { ClusterView } from '#shared/control/clusters.ts';
 
 export function presentCluster(d: Deployment, view: ClusterView): Record<string, unknown> {
   const c = view.cluster;

@@ -1,5 +1,5 @@
-import { arns, type Deployment } from '../../../shared/domain/arn.ts';
-import type { ContainerInstance } from '../../../shared/schemas/container-instance.ts';
+import { arns, type Deployment } from '#shared/domain/arn.ts';
+import type { ContainerInstance } from '#shared/schemas/container-instance.ts';
 import { compact, seconds } from './time.ts';
 
 function integer(name: string, value: number): Record<string, unknown> {

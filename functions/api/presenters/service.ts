@@ -1,5 +1,5 @@
-import { arns, type Deployment as Arns } from '../../../shared/domain/arn.ts';
-import type { Deployment, Service } from '../../../shared/schemas/service.ts';
+import { arns, type Deployment as Arns } from '#shared/domain/arn.ts';
+import type { Deployment, Service } from '#shared/schemas/service.ts';
 import { compact, seconds } from './time.ts';
 
 export function presentDeployment(d: Deployment): Record<string, unknown> {

@@ -1,5 +1,5 @@
-import { arns, type Deployment } from '../../../shared/domain/arn.ts';
-import type { TaskDefinition } from '../../../shared/schemas/task-definition.ts';
+import { arns, type Deployment } from '#shared/domain/arn.ts';
+import type { TaskDefinition } from '#shared/schemas/task-definition.ts';
 import { compact, seconds } from './time.ts';
 
 export function presentTaskDefinition(d: Deployment, t: TaskDefinition): Record<string, unknown> {

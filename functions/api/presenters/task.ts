@@ -1,5 +1,5 @@
-import { arns, type Deployment } from '../../../shared/domain/arn.ts';
-import type { Task } from '../../../shared/schemas/task.ts';
+import { arns, type Deployment } from '#shared/domain/arn.ts';
+import type { Task } from '#shared/schemas/task.ts';
 import { compact, seconds } from './time.ts';
 
 export function presentTask(d: Deployment, t: Task): Record<string, unknown> {

@@ -1,17 +1,17 @@
-import { containerInstances, services, tasks } from '../../domain/collections.ts';
-import type { ContainerInstance } from '../../schemas/container-instance.ts';
+import { containerInstances, services, tasks } from '#shared/domain/collections.ts';
+import type { ContainerInstance } from '#shared/schemas/container-instance.ts';
 import { assignmentOf, commitPlacements, markAssignmentStopping, releaseAssignment } from '../assignments.ts';
-import * as transition from '../../domain/task-transitions.ts';
-import type { Task } from '../../schemas/task.ts';
-import type { Versioned } from '../../ports/store.ts';
+import * as transition from '#shared/domain/task-transitions.ts';
+import type { Task } from '#shared/schemas/task.ts';
+import type { Versioned } from '#shared/ports/store.ts';
 import type { ControlContext } from '../context.ts';
 import { readAll, updateWithRetry } from '../listing.ts';
 import { placementRequestOf } from '../tasks.ts';
 import { stopNow } from '../stop-now.ts';
-import { buildFleet } from '../../scheduler/fleet.ts';
-import { placeTask, planPlacements, reserve } from '../../scheduler/pipeline.ts';
-import type { PlacementDecision } from '../../scheduler/types.ts';
-import { planReconcile, type Repair } from '../../scheduler/reconcile.ts';
+import { buildFleet } from '#shared/scheduler/fleet.ts';
+import { placeTask, planPlacements, reserve } from '#shared/scheduler/pipeline.ts';
+import type { PlacementDecision } from '#shared/scheduler/types.ts';
+import { planReconcile, type Repair } from '#shared/scheduler/reconcile.ts';
 import { reconcileServices, recordUnplaceable } from './reconcile-services.ts';
 
 export interface ReconcileOutcome {

@@ -1,20 +1,20 @@
-import { arns } from '../../domain/arn.ts';
-import { services } from '../../domain/collections.ts';
-import { VersionConflictError } from '../../domain/errors.ts';
-import { newTask } from '../../domain/new-task.ts';
+import { arns } from '#shared/domain/arn.ts';
+import { services } from '#shared/domain/collections.ts';
+import { VersionConflictError } from '#shared/domain/errors.ts';
+import { newTask } from '#shared/domain/new-task.ts';
 import type { ControlContext } from '../context.ts';
 import { requestStop } from '../tasks.ts';
 import { markAssignmentStopping } from '../assignments.ts';
 import { findTaskDefinition } from '../task-definitions.ts';
-import type { ContainerInstance } from '../../schemas/container-instance.ts';
-import type { Service } from '../../schemas/service.ts';
-import type { Task } from '../../schemas/task.ts';
-import type { TaskDefinition } from '../../schemas/task-definition.ts';
-import type { Versioned } from '../../ports/store.ts';
-import { planDaemonService } from '../../scheduler/daemon-plan.ts';
-import { label, taskList, withEvent } from '../../scheduler/service-events.ts';
-import { planReplicaService, type ServicePlan } from '../../scheduler/service-plan.ts';
-import { isOccupying, serviceGroup } from '../../scheduler/service-tasks.ts';
+import type { ContainerInstance } from '#shared/schemas/container-instance.ts';
+import type { Service } from '#shared/schemas/service.ts';
+import type { Task } from '#shared/schemas/task.ts';
+import type { TaskDefinition } from '#shared/schemas/task-definition.ts';
+import type { Versioned } from '#shared/ports/store.ts';
+import { planDaemonService } from '#shared/scheduler/daemon-plan.ts';
+import { label, taskList, withEvent } from '#shared/scheduler/service-events.ts';
+import { planReplicaService, type ServicePlan } from '#shared/scheduler/service-plan.ts';
+import { isOccupying, serviceGroup } from '#shared/scheduler/service-tasks.ts';
 
 export interface ServicesOutcome {
   /**

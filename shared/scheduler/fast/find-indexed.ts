@@ -1,4 +1,4 @@
-import type { Demand } from '../../domain/resources.ts';
+import type { Demand } from '#shared/domain/resources.ts';
 import { cpuFits } from '../filters/cpu.ts';
 import { isDistinct } from '../filters/distinct-instance.ts';
 import { memoryFits } from '../filters/memory.ts';

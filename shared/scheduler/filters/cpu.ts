@@ -1,4 +1,4 @@
-import type { Demand } from '../../domain/resources.ts';
+import type { Demand } from '#shared/domain/resources.ts';
 import type { CandidateInstance } from '../fleet.ts';
 import { PASS, reject, type Filter } from '../types.ts';
 

@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '../../domain/errors.ts';
+import { InvalidParameterError } from '#shared/domain/errors.ts';
 
 /** A memberOf expression that cannot be read, pointing at the 1-based column at fault. */
 export function expressionError(expression: string, column: number, problem: string): InvalidParameterError {

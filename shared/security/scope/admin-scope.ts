@@ -1,4 +1,4 @@
-import type { Deployment } from '../../domain/arn.ts';
+import type { Deployment } from '#shared/domain/arn.ts';
 import { berthArns } from '../principal.ts';
 import { clusterResource } from './ecs-scope.ts';
 import { anyResource, Fields, type RequestScope, type ScopedResource } from './scope.ts';

@@ -8,7 +8,7 @@ import {
   serviceName,
   taskDefinitionRef,
   type Deployment,
-} from '../../domain/arn.ts';
+} from '#shared/domain/arn.ts';
 import { anyResource, Fields, type RequestScope, type ScopedResource } from './scope.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Deployment } from '../../domain/arn.ts';
+import type { Deployment } from '#shared/domain/arn.ts';
 import { adminScope } from './admin-scope.ts';
 import { ecsScope } from './ecs-scope.ts';
 import { anyResource, type RequestScope } from './scope.ts';

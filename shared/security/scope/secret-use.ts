@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Deployment } from '../../domain/arn.ts';
+import type { Deployment } from '#shared/domain/arn.ts';
 import { berthArns } from '../principal.ts';
 import { parseSecretReference } from '../secret-reference.ts';
 import type { RequestScope } from './scope.ts';
