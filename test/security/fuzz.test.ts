@@ -54,15 +54,13 @@ const anyTarget = fc.oneof(
   },
 );
 
-const wrongTypedField = fc
-  .constantFrom(...fields)
-  .chain(({ name, field }) =>
-    wrongValue(field).map((value) => ({
-      kind: 'wrong type',
-      target: `${TARGET}${name}`,
-      body: JSON.stringify(setAt(field.path, value)) ?? '',
-    })),
-  );
+const wrongTypedField = fc.constantFrom(...fields).chain(({ name, field }) =>
+  wrongValue(field).map((value) => ({
+    kind: 'wrong type',
+    target: `${TARGET}${name}`,
+    body: JSON.stringify(setAt(field.path, value)) ?? '',
+  })),
+);
 
 const unknownField = fc
   .tuple(
@@ -77,13 +75,11 @@ const unknownField = fc
     body: JSON.stringify(setAt([...path.slice(0, -1), `x${key}`], value)),
   }));
 
-const truncated = fc
-  .tuple(wrongTypedField, fc.nat())
-  .map(([r, cut]) => ({
-    kind: 'truncated',
-    target: r.target,
-    body: typeof r.body === 'string' ? r.body.slice(0, cut % Math.max(1, r.body.length)) : r.body,
-  }));
+const truncated = fc.tuple(wrongTypedField, fc.nat()).map(([r, cut]) => ({
+  kind: 'truncated',
+  target: r.target,
+  body: typeof r.body === 'string' ? r.body.slice(0, cut % Math.max(1, r.body.length)) : r.body,
+}));
 
 const randomJson = fc
   .tuple(anyTarget, fc.jsonValue({ maxDepth: 4 }))
