@@ -4,8 +4,8 @@ import {
   containerGoal,
   deriveTaskStatus,
   reportedContainerStatus,
-} from '../../../shared/agent/lifecycle.ts';
-import type { ContainerStatus } from '../../../shared/agent/task-model.ts';
+} from '../../../../shared/agent/lifecycle.ts';
+import type { ContainerStatus } from '../../../../shared/agent/task-model.ts';
 import { aContainer } from './fixtures.ts';
 
 describe('the container transition table', () => {

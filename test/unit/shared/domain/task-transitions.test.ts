@@ -5,10 +5,10 @@ import {
   requestStop,
   stopNow,
   type TaskTransition,
-} from '../../../shared/domain/task-transitions.ts';
-import type { TaskStateReport } from '../../../shared/schemas/agent-api.ts';
-import type { Task } from '../../../shared/schemas/task.ts';
-import { aTask } from '../../fixtures/entities.ts';
+} from '../../../../shared/domain/task-transitions.ts';
+import type { TaskStateReport } from '../../../../shared/schemas/agent-api.ts';
+import type { Task } from '../../../../shared/schemas/task.ts';
+import { aTask } from '../../../fixtures/entities.ts';
 
 const NOW = 1_000;
 const waiting = aTask({ lastStatus: 'PROVISIONING' });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidParameterError } from '../../../shared/domain/errors.ts';
-import { compileExpression } from '../../../shared/scheduler/query/compile.ts';
-import { assignment, candidate } from './fleet-fixtures.ts';
+import { InvalidParameterError } from '../../../../../shared/domain/errors.ts';
+import { compileExpression } from '../../../../../shared/scheduler/query/compile.ts';
+import { assignment, candidate } from '../fleet-fixtures.ts';
 
 const m5 = candidate({
   id: 'i-1',
