@@ -9,7 +9,11 @@ import {
   taskStateReportsResponse,
   taskStateResponse,
 } from '../../../../shared/schemas/agent-api.ts';
-import { CREDENTIAL_PREFIX, registrationAnswer, rotationAnswer } from '../../../../shared/security/agent-credentials.ts';
+import {
+  CREDENTIAL_PREFIX,
+  registrationAnswer,
+  rotationAnswer,
+} from '../../../../shared/security/agent-credentials.ts';
 import { taskSecretsResponse } from '../../../../shared/security/secret-api.ts';
 import { expectAgreement, noisy, someOf } from './check-agreement.ts';
 
