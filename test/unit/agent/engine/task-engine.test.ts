@@ -13,7 +13,7 @@ import { instanceSelector, LABELS } from '../../../../shared/agent/labels.ts';
 import type { ReportBody } from '../../../../shared/agent/report.ts';
 import { ManualClock } from '../../../../shared/ports/clock.ts';
 import { FakeContainerRuntime } from '../../../support/fake-container-runtime.ts';
-import { aSpec } from '../fixtures.ts';
+import { aSpec } from '../../shared/agent/fixtures.ts';
 
 const CLUSTER = 'c1';
 const INSTANCE = 'i-fake';
