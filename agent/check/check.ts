@@ -3,7 +3,7 @@
  * plane answers, engine answers, its state files, its settings). The zod
  * schemas in shared/ stay the source of truth; these restate the parts the
  * agent reads so that zod (about 4 MiB resident at idle) stays out of the
- * agent, and test/unit/agent/check-*.test.ts holds both to the same answers.
+ * agent, and test/unit/agent/check/*.test.ts holds both to the same answers.
  *
  * A check returns a value, never throws: the first problem found, with its
  * path, or the value as zod would produce it (defaults filled, transforms

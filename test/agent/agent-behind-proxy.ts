@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import type { AgentHandle, AgentOptions } from '../../agent/index.ts';
+import type { AgentHandle, AgentOptions } from '#agent/index.ts';
 import { FakeControlPlane } from '../fixtures/fake-control-plane.ts';
 import { ensureBusyboxImage } from '../support/busybox-image.ts';
 import { DockerSocketProxy } from '../support/docker-socket-proxy.ts';

@@ -12,12 +12,12 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAgent, type AgentHandle } from '../../agent/index.ts';
-import { IMDS_RULE_COMMENT } from '../../agent/host/imds-block.ts';
-import { parse } from '../../agent/check/check.ts';
-import { identity } from '../../agent/state/state-dir.ts';
-import { ManualClock } from '../../shared/ports/clock.ts';
-import { readAuditResponse } from '../../shared/security/admin-api.ts';
+import { startAgent, type AgentHandle } from '#agent/index.ts';
+import { IMDS_RULE_COMMENT } from '#agent/host/imds-block.ts';
+import { parse } from '#agent/check/check.ts';
+import { identity } from '#agent/state/state-dir.ts';
+import { ManualClock } from '#shared/ports/clock.ts';
+import { readAuditResponse } from '#shared/security/admin-api.ts';
 import { agentCredential, containersLabelled, removeClusterContainers, startTestAgent } from '../support/agents.ts';
 import { agentPost } from '../support/agent-request.ts';
 import { startBerth, type TestBerth } from '../support/berth.ts';

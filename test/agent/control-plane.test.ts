@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentHandle } from '../../agent/index.ts';
-import type { TaskSpec } from '../../shared/schemas/agent-api.ts';
+import type { AgentHandle } from '#agent/index.ts';
+import type { TaskSpec } from '#shared/schemas/agent-api.ts';
 import { FakeControlPlane, type FakeTask } from '../fixtures/fake-control-plane.ts';
 import { ensureBusyboxImage } from '../support/busybox-image.ts';
 import {

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DockerRuntime } from '../../agent/docker/docker-runtime.ts';
-import type { AgentHandle } from '../../agent/index.ts';
-import { containerConfig } from '../../shared/agent/container-config.ts';
-import { taskSpec } from '../../shared/schemas/agent-api.ts';
-import type { ContainerDefinition } from '../../shared/schemas/task-definition.ts';
-import { clusterPolicy } from '../../shared/security/cluster-policy.ts';
+import { DockerRuntime } from '#agent/docker/docker-runtime.ts';
+import type { AgentHandle } from '#agent/index.ts';
+import { containerConfig } from '#shared/agent/container-config.ts';
+import { taskSpec } from '#shared/schemas/agent-api.ts';
+import type { ContainerDefinition } from '#shared/schemas/task-definition.ts';
+import { clusterPolicy } from '#shared/security/cluster-policy.ts';
 import { FakeControlPlane } from '../fixtures/fake-control-plane.ts';
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../support/busybox-image.ts';
 import {

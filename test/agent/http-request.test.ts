@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpRequest } from '../../agent/net/http-request.ts';
+import { httpRequest } from '#agent/net/http-request.ts';
 
 let server: Server;
 let base: string;

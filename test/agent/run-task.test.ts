@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentHandle } from '../../agent/index.ts';
-import type { TaskSpec } from '../../shared/schemas/agent-api.ts';
-import type { ContainerDefinition } from '../../shared/schemas/task-definition.ts';
+import type { AgentHandle } from '#agent/index.ts';
+import type { TaskSpec } from '#shared/schemas/agent-api.ts';
+import type { ContainerDefinition } from '#shared/schemas/task-definition.ts';
 import { FakeControlPlane } from '../fixtures/fake-control-plane.ts';
 import { ensureBusyboxImage } from '../support/busybox-image.ts';
 import {

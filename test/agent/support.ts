@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
-import { startAgent, type AgentHandle } from '../../agent/index.ts';
-import type { AgentOptions } from '../../agent/config/agent-options.ts';
-import type { AgentLogger } from '../../agent/log.ts';
-import { taskRecord } from '../../shared/agent/task-model.ts';
-import type { ContainerDefinition } from '../../shared/schemas/task-definition.ts';
+import { startAgent, type AgentHandle } from '#agent/index.ts';
+import type { AgentOptions } from '#agent/config/agent-options.ts';
+import type { AgentLogger } from '#agent/log.ts';
+import { taskRecord } from '#shared/agent/task-model.ts';
+import type { ContainerDefinition } from '#shared/schemas/task-definition.ts';
 import type { FakeControlPlane } from '../fixtures/fake-control-plane.ts';
 import { BUSYBOX_IMAGE } from '../support/busybox-image.ts';
 

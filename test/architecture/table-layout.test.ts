@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import * as domain from '../../shared/domain/collections.ts';
-import * as security from '../../shared/security/collections.ts';
-import { clusterPolicies } from '../../shared/security/cluster-policy.ts';
-import { storedSecrets } from '../../shared/security/secret-api.ts';
+import * as domain from '#shared/domain/collections.ts';
+import * as security from '#shared/security/collections.ts';
+import { clusterPolicies } from '#shared/security/cluster-policy.ts';
+import { storedSecrets } from '#shared/security/secret-api.ts';
 
 /**
  * Only the modules that define a collection may spell where its items live:

@@ -11,8 +11,8 @@
  * pair. Run: npm run bench:agent-cost
  */
 import { RegisterTaskDefinitionCommand, RunTaskCommand, CreateClusterCommand } from '@aws-sdk/client-ecs';
-import { containerInstances, instanceLeases } from '../../shared/domain/collections.ts';
-import { keyOf } from '../../shared/ports/store.ts';
+import { containerInstances, instanceLeases } from '#shared/domain/collections.ts';
+import { keyOf } from '#shared/ports/store.ts';
 import { startBerth } from '../support/berth.ts';
 import { startHollowFleet } from '../support/hollow-fleet.ts';
 

@@ -24,7 +24,7 @@ import {
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
 } from '@aws-sdk/client-ecs';
-import { startDevServer } from '../../functions/runtime/dev-server.ts';
+import { startDevServer } from '#functions/runtime/dev-server.ts';
 import { ensureBusyboxImage } from '../support/busybox-image.ts';
 
 const run = promisify(execFile);

@@ -11,11 +11,11 @@
  * reference path that reads every instance).
  */
 import { cpus } from 'node:os';
-import type { ContainerInstance } from '../../shared/schemas/container-instance.ts';
-import { buildFleet } from '../../shared/scheduler/fleet.ts';
-import { placeTask, planPlacements, reserve } from '../../shared/scheduler/pipeline.ts';
-import { seededRandom } from '../../shared/scheduler/prng.ts';
-import type { PlacementDecision, PlacementRequest } from '../../shared/scheduler/types.ts';
+import type { ContainerInstance } from '#shared/schemas/container-instance.ts';
+import { buildFleet } from '#shared/scheduler/fleet.ts';
+import { placeTask, planPlacements, reserve } from '#shared/scheduler/pipeline.ts';
+import { seededRandom } from '#shared/scheduler/prng.ts';
+import type { PlacementDecision, PlacementRequest } from '#shared/scheduler/types.ts';
 
 const TASKS = Number(process.argv[2] ?? 100_000);
 const INSTANCES = Number(process.argv[3] ?? 10_000);

@@ -21,9 +21,9 @@
  */
 import { parseArgs } from 'node:util';
 import { CreateClusterCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
-import { startDevServer } from '../../functions/runtime/dev-server.ts';
-import type { Logger } from '../../functions/runtime/logger.ts';
-import type { ControlContext } from '../../shared/control/context.ts';
+import { startDevServer } from '#functions/runtime/dev-server.ts';
+import type { Logger } from '#functions/runtime/logger.ts';
+import type { ControlContext } from '#shared/control/context.ts';
 import { requestRegistrationToken } from '../support/registration-token.ts';
 import { resolveAwsEndpoint } from '../support/aws-endpoint.ts';
 import { startHollowFleet } from '../support/hollow-fleet.ts';

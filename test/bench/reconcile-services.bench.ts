@@ -5,17 +5,17 @@
  * in the steady state and right after 10 services start a deployment. Also
  * the planning alone, without the store. Run: npm run bench:reconcile
  */
-import { arns } from '../../shared/domain/arn.ts';
-import { clusters, containerInstances, services, tasks } from '../../shared/domain/collections.ts';
-import { newTask } from '../../shared/domain/new-task.ts';
-import { registerTaskDefinition } from '../../shared/control/task-definitions.ts';
-import { updateService } from '../../shared/control/services.ts';
-import { reconcileCluster } from '../../shared/control/reconcile/reconcile-cluster.ts';
-import { planReplicaService, newDeployment } from '../../shared/scheduler/service-plan.ts';
-import type { ContainerInstance } from '../../shared/schemas/container-instance.ts';
-import type { Service } from '../../shared/schemas/service.ts';
-import type { Task } from '../../shared/schemas/task.ts';
-import { startDevServer } from '../../functions/runtime/dev-server.ts';
+import { arns } from '#shared/domain/arn.ts';
+import { clusters, containerInstances, services, tasks } from '#shared/domain/collections.ts';
+import { newTask } from '#shared/domain/new-task.ts';
+import { registerTaskDefinition } from '#shared/control/task-definitions.ts';
+import { updateService } from '#shared/control/services.ts';
+import { reconcileCluster } from '#shared/control/reconcile/reconcile-cluster.ts';
+import { planReplicaService, newDeployment } from '#shared/scheduler/service-plan.ts';
+import type { ContainerInstance } from '#shared/schemas/container-instance.ts';
+import type { Service } from '#shared/schemas/service.ts';
+import type { Task } from '#shared/schemas/task.ts';
+import { startDevServer } from '#functions/runtime/dev-server.ts';
 
 const SERVICES = Number(process.env.BENCH_SERVICES ?? 1000);
 const TASKS_PER_SERVICE = 10;

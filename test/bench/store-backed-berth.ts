@@ -1,18 +1,18 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { serve, type ServerType } from '@hono/node-server';
-import { createDynamoDbStore } from '../../functions/adapters/dynamodb-store.ts';
-import { sdkCalls } from '../../functions/adapters/dynamodb-calls.ts';
-import { ensureTable } from '../../functions/adapters/dynamodb-table.ts';
-import { createInProcessQueue } from '../../functions/adapters/in-process-queue.ts';
-import { queueReconciles } from '../../functions/adapters/reconcile-queue.ts';
-import { createApp } from '../../functions/api/app.ts';
-import { controlContext } from '../../functions/runtime/control-context.ts';
-import { inProcessInstanceChanges } from '../../functions/runtime/instance-changes.ts';
-import { parseEnvironment } from '../../functions/runtime/env.ts';
-import { silentLogger, type Logger } from '../../functions/runtime/logger.ts';
-import { startQueuePoller } from '../../functions/runtime/queue-poller.ts';
-import { createSchedulerHandler } from '../../functions/scheduler/handler.ts';
-import type { ControlContext } from '../../shared/control/context.ts';
+import { createDynamoDbStore } from '#functions/adapters/dynamodb-store.ts';
+import { sdkCalls } from '#functions/adapters/dynamodb-calls.ts';
+import { ensureTable } from '#functions/adapters/dynamodb-table.ts';
+import { createInProcessQueue } from '#functions/adapters/in-process-queue.ts';
+import { queueReconciles } from '#functions/adapters/reconcile-queue.ts';
+import { createApp } from '#functions/api/app.ts';
+import { controlContext } from '#functions/runtime/control-context.ts';
+import { inProcessInstanceChanges } from '#functions/runtime/instance-changes.ts';
+import { parseEnvironment } from '#functions/runtime/env.ts';
+import { silentLogger, type Logger } from '#functions/runtime/logger.ts';
+import { startQueuePoller } from '#functions/runtime/queue-poller.ts';
+import { createSchedulerHandler } from '#functions/scheduler/handler.ts';
+import type { ControlContext } from '#shared/control/context.ts';
 
 /**
  * Dev mode's composition with the table on an outside DynamoDB endpoint

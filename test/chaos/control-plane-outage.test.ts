@@ -8,7 +8,7 @@ import {
   type ECSClient,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAgent, type AgentHandle } from '../../agent/index.ts';
+import { startAgent, type AgentHandle } from '#agent/index.ts';
 import { ensureBusyboxImage } from '../support/busybox-image.ts';
 import { ControlPlaneProcess } from '../support/control-plane-process.ts';
 import { waitFor } from '../support/wait.ts';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createInProcessQueue, ReceiptHandleError } from '../../functions/adapters/in-process-queue.ts';
-import { createSqsQueue, ensureQueues } from '../../functions/adapters/sqs-queue.ts';
-import { ManualClock } from '../../shared/ports/clock.ts';
-import type { DeadLetters, Queue, ReceivedMessage } from '../../shared/ports/queue.ts';
+import { createInProcessQueue, ReceiptHandleError } from '#functions/adapters/in-process-queue.ts';
+import { createSqsQueue, ensureQueues } from '#functions/adapters/sqs-queue.ts';
+import { ManualClock } from '#shared/ports/clock.ts';
+import type { DeadLetters, Queue, ReceivedMessage } from '#shared/ports/queue.ts';
 import { testAwsClientConfig } from '../support/aws-endpoint.ts';
 
 /**

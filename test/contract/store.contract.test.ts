@@ -9,13 +9,13 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sdkCalls, type DynamoDbCalls } from '../../functions/adapters/dynamodb-calls.ts';
-import { createDynamoDbJsonClient } from '../../functions/adapters/dynamodb-json-client.ts';
-import { CorruptItemError, createDynamoDbStore } from '../../functions/adapters/dynamodb-store.ts';
-import { ensureTable, TABLE_KEY } from '../../functions/adapters/dynamodb-table.ts';
-import { startEmbeddedDynamoDb } from '../../functions/runtime/embedded-dynamodb.ts';
-import { ItemTooLargeError, VersionConflictError } from '../../shared/domain/errors.ts';
-import { keyOf, type Key, type Store, type Versioned } from '../../shared/ports/store.ts';
+import { sdkCalls, type DynamoDbCalls } from '#functions/adapters/dynamodb-calls.ts';
+import { createDynamoDbJsonClient } from '#functions/adapters/dynamodb-json-client.ts';
+import { CorruptItemError, createDynamoDbStore } from '#functions/adapters/dynamodb-store.ts';
+import { ensureTable, TABLE_KEY } from '#functions/adapters/dynamodb-table.ts';
+import { startEmbeddedDynamoDb } from '#functions/runtime/embedded-dynamodb.ts';
+import { ItemTooLargeError, VersionConflictError } from '#shared/domain/errors.ts';
+import { keyOf, type Key, type Store, type Versioned } from '#shared/ports/store.ts';
 import { testAwsClientConfig } from '../support/aws-endpoint.ts';
 import { aNote, aPin, notes, pins, type Note } from '../fixtures/test-collections.ts';
 

@@ -8,7 +8,7 @@ import {
   RunTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { taskStateReportsResponse } from '../../shared/schemas/agent-api.ts';
+import { taskStateReportsResponse } from '#shared/schemas/agent-api.ts';
 import { agentPost } from '../support/agent-request.ts';
 import { registerInstance, startBerth } from '../support/berth.ts';
 

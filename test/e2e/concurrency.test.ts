@@ -6,8 +6,8 @@ import {
   RunTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { containerInstances } from '../../shared/domain/collections.ts';
-import { readAll } from '../../shared/control/listing.ts';
+import { containerInstances } from '#shared/domain/collections.ts';
+import { readAll } from '#shared/control/listing.ts';
 import { registerInstance, startBerth } from '../support/berth.ts';
 
 /**

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../support/aws-endpoint.ts';
 import { waitFor } from '../support/wait.ts';
-import { signedFetch } from '../../cli/signed-fetch.ts';
+import { signedFetch } from '#cli/signed-fetch.ts';
 
 const execFileAsync = promisify(execFile);
 const TSX = join(process.cwd(), 'node_modules/.bin/tsx');

@@ -7,9 +7,9 @@ import {
   RunTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addAssignments } from '../../shared/control/assignments.ts';
-import { containerInstances } from '../../shared/domain/collections.ts';
-import { pollResponse, taskStateReportsResponse } from '../../shared/schemas/agent-api.ts';
+import { addAssignments } from '#shared/control/assignments.ts';
+import { containerInstances } from '#shared/domain/collections.ts';
+import { pollResponse, taskStateReportsResponse } from '#shared/schemas/agent-api.ts';
 import { registerInstance, startBerth, type TestBerth } from '../support/berth.ts';
 import { startHollowFleet } from '../support/hollow-fleet.ts';
 import { waitFor } from '../support/wait.ts';

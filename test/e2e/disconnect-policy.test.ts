@@ -6,9 +6,9 @@ import {
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { containerInstances, tasks } from '../../shared/domain/collections.ts';
-import { disconnectInstance } from '../../shared/control/disconnect.ts';
-import { readAll } from '../../shared/control/listing.ts';
+import { containerInstances, tasks } from '#shared/domain/collections.ts';
+import { disconnectInstance } from '#shared/control/disconnect.ts';
+import { readAll } from '#shared/control/listing.ts';
 import { registerInstance, startBerth } from '../support/berth.ts';
 import { waitFor } from '../support/wait.ts';
 

@@ -7,11 +7,11 @@ import {
 import type { SQSRecord } from 'aws-lambda';
 import { sqsRecord } from '../support/sqs-records.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tasks } from '../../shared/domain/collections.ts';
-import { readAll } from '../../shared/control/listing.ts';
-import { reconcileCluster } from '../../shared/control/reconcile/reconcile-cluster.ts';
-import { processBatch } from '../../functions/scheduler/process-batch.ts';
-import { silentLogger } from '../../functions/runtime/logger.ts';
+import { tasks } from '#shared/domain/collections.ts';
+import { readAll } from '#shared/control/listing.ts';
+import { reconcileCluster } from '#shared/control/reconcile/reconcile-cluster.ts';
+import { processBatch } from '#functions/scheduler/process-batch.ts';
+import { silentLogger } from '#functions/runtime/logger.ts';
 import { registerInstance, startBerth } from '../support/berth.ts';
 
 const CLUSTER = 'dupes';

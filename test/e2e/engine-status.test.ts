@@ -1,6 +1,6 @@
 import { CreateClusterCommand, DescribeContainerInstancesCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { containerInstances } from '../../shared/domain/collections.ts';
+import { containerInstances } from '#shared/domain/collections.ts';
 import { agentPost } from '../support/agent-request.ts';
 import { registerInstance, startBerth, type TestBerth } from '../support/berth.ts';
 

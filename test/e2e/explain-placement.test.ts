@@ -1,7 +1,7 @@
 import { CreateClusterCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explainCommand } from '../../cli/explain.ts';
-import { explainPlacementResponse, type ExplainPlacementResponse } from '../../shared/schemas/explain-placement.ts';
+import { explainCommand } from '#cli/explain.ts';
+import { explainPlacementResponse, type ExplainPlacementResponse } from '#shared/schemas/explain-placement.ts';
 import { registerInstance, startBerth } from '../support/berth.ts';
 
 /**

@@ -8,7 +8,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { containerInstances } from '../../shared/domain/collections.ts';
+import { containerInstances } from '#shared/domain/collections.ts';
 import { agentPost } from '../support/agent-request.ts';
 import type { TestBerth } from '../support/berth.ts';
 import { agentCredential, containersLabelled, startTestAgent } from '../support/agents.ts';

@@ -1,13 +1,13 @@
 import { CreateClusterCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sweep } from '../../functions/monitor/sweep.ts';
-import { silentLogger } from '../../functions/runtime/logger.ts';
-import type { ControlContext } from '../../shared/control/context.ts';
-import { disconnectInstance } from '../../shared/control/disconnect.ts';
-import { heartbeat } from '../../shared/control/instances.ts';
-import { writeLease } from '../../shared/control/lease.ts';
-import { containerInstances, instanceLeases } from '../../shared/domain/collections.ts';
-import type { Collection, Store } from '../../shared/ports/store.ts';
+import { sweep } from '#functions/monitor/sweep.ts';
+import { silentLogger } from '#functions/runtime/logger.ts';
+import type { ControlContext } from '#shared/control/context.ts';
+import { disconnectInstance } from '#shared/control/disconnect.ts';
+import { heartbeat } from '#shared/control/instances.ts';
+import { writeLease } from '#shared/control/lease.ts';
+import { containerInstances, instanceLeases } from '#shared/domain/collections.ts';
+import type { Collection, Store } from '#shared/ports/store.ts';
 import { agentPost } from '../support/agent-request.ts';
 import { registerInstance, startBerth, type TestBerth } from '../support/berth.ts';
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordSweep } from '../../shared/control/availability.ts';
-import { createCluster } from '../../shared/control/clusters.ts';
-import type { ControlContext } from '../../shared/control/context.ts';
-import { registerTaskDefinition } from '../../shared/control/task-definitions.ts';
-import { clusters, controlPlanePulses, taskDefinitions } from '../../shared/domain/collections.ts';
+import { recordSweep } from '#shared/control/availability.ts';
+import { createCluster } from '#shared/control/clusters.ts';
+import type { ControlContext } from '#shared/control/context.ts';
+import { registerTaskDefinition } from '#shared/control/task-definitions.ts';
+import { clusters, controlPlanePulses, taskDefinitions } from '#shared/domain/collections.ts';
 import { startBerth, type TestBerth } from '../support/berth.ts';
 import { racingStore } from '../support/racing-store.ts';
 

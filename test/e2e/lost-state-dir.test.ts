@@ -13,7 +13,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAgent, type AgentHandle } from '../../agent/index.ts';
+import { startAgent, type AgentHandle } from '#agent/index.ts';
 import { containersLabelled, removeClusterContainers } from '../support/agents.ts';
 import { startBerth, type TestBerth } from '../support/berth.ts';
 import { ensureBusyboxImage } from '../support/busybox-image.ts';

@@ -2,11 +2,11 @@ import { CreateClusterCommand, RegisterTaskDefinitionCommand, RunTaskCommand } f
 import type { SQSEvent } from 'aws-lambda';
 import { sqsRecord } from '../support/sqs-records.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { containerInstances, tasks } from '../../shared/domain/collections.ts';
-import { readAll } from '../../shared/control/listing.ts';
-import { reconcileCluster } from '../../shared/control/reconcile/reconcile-cluster.ts';
-import { processBatch } from '../../functions/scheduler/process-batch.ts';
-import { silentLogger } from '../../functions/runtime/logger.ts';
+import { containerInstances, tasks } from '#shared/domain/collections.ts';
+import { readAll } from '#shared/control/listing.ts';
+import { reconcileCluster } from '#shared/control/reconcile/reconcile-cluster.ts';
+import { processBatch } from '#functions/scheduler/process-batch.ts';
+import { silentLogger } from '#functions/runtime/logger.ts';
 import { registerInstance, startBerth } from '../support/berth.ts';
 
 const record = (id: string, body: string, group: string) => sqsRecord(id, body, group);

@@ -10,8 +10,8 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBerth } from '../../cli/berth.ts';
-import { createAccessKeyResponse } from '../../shared/security/admin-api.ts';
+import { runBerth } from '#cli/berth.ts';
+import { createAccessKeyResponse } from '#shared/security/admin-api.ts';
 import type { TestBerth } from '../support/berth.ts';
 import { startContainerCluster, type ContainerCluster, type TestAgent } from '../support/container-cluster.ts';
 import { waitFor } from '../support/wait.ts';

@@ -5,9 +5,9 @@ import { App, Stack, Validations, aws_iam as iam, aws_kms as kms } from 'aws-cdk
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { addBerthChecks } from '../../infra/checks.ts';
-import { repoRoot } from '../../infra/constructs/bundling.ts';
-import { BerthStack } from '../../infra/stacks/berth-stack.ts';
+import { addBerthChecks } from '#infra/checks.ts';
+import { repoRoot } from '#infra/constructs/bundling.ts';
+import { BerthStack } from '#infra/stacks/berth-stack.ts';
 
 // The same feature flags `cdk synth` runs with.
 const context = z

@@ -1,9 +1,9 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError, parseEnvironment, parseLambdaEnvironment } from '../../functions/runtime/env.ts';
-import { boundedSetting } from '../../infra/constructs/setting-bounds.ts';
-import { BerthStack } from '../../infra/stacks/berth-stack.ts';
-import { ENVIRONMENT, SETTING_BOUNDS } from '../../shared/deployment/names.ts';
+import { ConfigurationError, parseEnvironment, parseLambdaEnvironment } from '#functions/runtime/env.ts';
+import { boundedSetting } from '#infra/constructs/setting-bounds.ts';
+import { BerthStack } from '#infra/stacks/berth-stack.ts';
+import { ENVIRONMENT, SETTING_BOUNDS } from '#shared/deployment/names.ts';
 
 // The stack refuses these before it builds a function, so no bundling runs.
 const outOfRange = [

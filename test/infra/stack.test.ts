@@ -7,9 +7,9 @@ import type { IConstruct } from 'constructs';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { berthHandlers, esbuildOptions, repoRoot } from '../../infra/constructs/bundling.ts';
-import { BerthStack } from '../../infra/stacks/berth-stack.ts';
-import { BerthState } from '../../infra/constructs/berth-state.ts';
+import { berthHandlers, esbuildOptions, repoRoot } from '#infra/constructs/bundling.ts';
+import { BerthStack } from '#infra/stacks/berth-stack.ts';
+import { BerthState } from '#infra/constructs/berth-state.ts';
 
 // The pieces of a synthesized template these tests read, checked rather than cast.
 const statementSchema = z.object({

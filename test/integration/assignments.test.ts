@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoDbJsonClient, type DynamoDbJsonClient } from '../../functions/adapters/dynamodb-json-client.ts';
-import { createDynamoDbStore } from '../../functions/adapters/dynamodb-store.ts';
-import { ensureTable } from '../../functions/adapters/dynamodb-table.ts';
-import { createInProcessQueue } from '../../functions/adapters/in-process-queue.ts';
-import { queueReconciles } from '../../functions/adapters/reconcile-queue.ts';
-import { controlContext } from '../../functions/runtime/control-context.ts';
-import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../functions/runtime/embedded-dynamodb.ts';
-import { parseEnvironment } from '../../functions/runtime/env.ts';
+import { createDynamoDbJsonClient, type DynamoDbJsonClient } from '#functions/adapters/dynamodb-json-client.ts';
+import { createDynamoDbStore } from '#functions/adapters/dynamodb-store.ts';
+import { ensureTable } from '#functions/adapters/dynamodb-table.ts';
+import { createInProcessQueue } from '#functions/adapters/in-process-queue.ts';
+import { queueReconciles } from '#functions/adapters/reconcile-queue.ts';
+import { controlContext } from '#functions/runtime/control-context.ts';
+import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '#functions/runtime/embedded-dynamodb.ts';
+import { parseEnvironment } from '#functions/runtime/env.ts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   MAX_PLACEMENT_ROUNDS,
@@ -14,12 +14,12 @@ import {
   markAssignmentStopping,
   releaseAssignment,
   type PlacementCommit,
-} from '../../shared/control/assignments.ts';
-import type { ControlContext } from '../../shared/control/context.ts';
-import { containerInstances } from '../../shared/domain/collections.ts';
-import type { Versioned } from '../../shared/ports/store.ts';
-import type { ContainerInstance } from '../../shared/schemas/container-instance.ts';
-import type { PlacementDecision } from '../../shared/scheduler/types.ts';
+} from '#shared/control/assignments.ts';
+import type { ControlContext } from '#shared/control/context.ts';
+import { containerInstances } from '#shared/domain/collections.ts';
+import type { Versioned } from '#shared/ports/store.ts';
+import type { ContainerInstance } from '#shared/schemas/container-instance.ts';
+import type { PlacementDecision } from '#shared/scheduler/types.ts';
 import { anAssignment, anInstance } from '../fixtures/entities.ts';
 
 /**

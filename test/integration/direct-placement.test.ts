@@ -1,19 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoDbJsonClient, type DynamoDbJsonClient } from '../../functions/adapters/dynamodb-json-client.ts';
-import { createDynamoDbStore } from '../../functions/adapters/dynamodb-store.ts';
-import { ensureTable } from '../../functions/adapters/dynamodb-table.ts';
-import { createInProcessQueue } from '../../functions/adapters/in-process-queue.ts';
-import { queueReconciles } from '../../functions/adapters/reconcile-queue.ts';
-import { controlContext } from '../../functions/runtime/control-context.ts';
-import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../functions/runtime/embedded-dynamodb.ts';
-import { parseEnvironment } from '../../functions/runtime/env.ts';
+import { createDynamoDbJsonClient, type DynamoDbJsonClient } from '#functions/adapters/dynamodb-json-client.ts';
+import { createDynamoDbStore } from '#functions/adapters/dynamodb-store.ts';
+import { ensureTable } from '#functions/adapters/dynamodb-table.ts';
+import { createInProcessQueue } from '#functions/adapters/in-process-queue.ts';
+import { queueReconciles } from '#functions/adapters/reconcile-queue.ts';
+import { controlContext } from '#functions/runtime/control-context.ts';
+import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '#functions/runtime/embedded-dynamodb.ts';
+import { parseEnvironment } from '#functions/runtime/env.ts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { containerInstances } from '../../shared/domain/collections.ts';
-import { createCluster } from '../../shared/control/clusters.ts';
-import type { ControlContext } from '../../shared/control/context.ts';
-import { registerInstance } from '../../shared/control/instances.ts';
-import { runTask } from '../../shared/control/tasks.ts';
-import { registerTaskDefinition } from '../../shared/control/task-definitions.ts';
+import { containerInstances } from '#shared/domain/collections.ts';
+import { createCluster } from '#shared/control/clusters.ts';
+import type { ControlContext } from '#shared/control/context.ts';
+import { registerInstance } from '#shared/control/instances.ts';
+import { runTask } from '#shared/control/tasks.ts';
+import { registerTaskDefinition } from '#shared/control/task-definitions.ts';
 
 /**
  * Two control planes over one table, as two Lambda instances are: each

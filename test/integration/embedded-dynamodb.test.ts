@@ -4,15 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sdkCalls } from '../../functions/adapters/dynamodb-calls.ts';
-import { createDynamoDbStore } from '../../functions/adapters/dynamodb-store.ts';
-import { ensureTable } from '../../functions/adapters/dynamodb-table.ts';
+import { sdkCalls } from '#functions/adapters/dynamodb-calls.ts';
+import { createDynamoDbStore } from '#functions/adapters/dynamodb-store.ts';
+import { ensureTable } from '#functions/adapters/dynamodb-table.ts';
 import {
   EmbeddedDynamoDbError,
   startEmbeddedDynamoDb,
   type EmbeddedDynamoDb,
-} from '../../functions/runtime/embedded-dynamodb.ts';
-import { keyOf } from '../../shared/ports/store.ts';
+} from '#functions/runtime/embedded-dynamodb.ts';
+import { keyOf } from '#shared/ports/store.ts';
 import { aNote, notes } from '../fixtures/test-collections.ts';
 
 describe('embedded DynamoDB launcher', () => {

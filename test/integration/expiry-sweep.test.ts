@@ -1,11 +1,11 @@
 import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sdkCalls } from '../../functions/adapters/dynamodb-calls.ts';
-import { createDynamoDbStore } from '../../functions/adapters/dynamodb-store.ts';
-import { ensureTable, TABLE_KEY } from '../../functions/adapters/dynamodb-table.ts';
-import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../functions/runtime/embedded-dynamodb.ts';
-import { sweepExpired } from '../../functions/runtime/expiry-sweep.ts';
-import { keyOf, type Store } from '../../shared/ports/store.ts';
+import { sdkCalls } from '#functions/adapters/dynamodb-calls.ts';
+import { createDynamoDbStore } from '#functions/adapters/dynamodb-store.ts';
+import { ensureTable, TABLE_KEY } from '#functions/adapters/dynamodb-table.ts';
+import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '#functions/runtime/embedded-dynamodb.ts';
+import { sweepExpired } from '#functions/runtime/expiry-sweep.ts';
+import { keyOf, type Store } from '#shared/ports/store.ts';
 import { aNote, notes } from '../fixtures/test-collections.ts';
 
 const TABLE = 'berth-expiry';

@@ -1,12 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sdkCalls } from '../../functions/adapters/dynamodb-calls.ts';
-import { createDynamoDbStore } from '../../functions/adapters/dynamodb-store.ts';
-import { ensureTable } from '../../functions/adapters/dynamodb-table.ts';
-import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../functions/runtime/embedded-dynamodb.ts';
-import { updateWithRetry } from '../../shared/control/update-with-retry.ts';
-import { VersionConflictError } from '../../shared/domain/errors.ts';
-import { keyOf, type Store } from '../../shared/ports/store.ts';
+import { sdkCalls } from '#functions/adapters/dynamodb-calls.ts';
+import { createDynamoDbStore } from '#functions/adapters/dynamodb-store.ts';
+import { ensureTable } from '#functions/adapters/dynamodb-table.ts';
+import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '#functions/runtime/embedded-dynamodb.ts';
+import { updateWithRetry } from '#shared/control/update-with-retry.ts';
+import { VersionConflictError } from '#shared/domain/errors.ts';
+import { keyOf, type Store } from '#shared/ports/store.ts';
 import { aNote, notes, type Note } from '../fixtures/test-collections.ts';
 import { racingStore } from '../support/racing-store.ts';
 

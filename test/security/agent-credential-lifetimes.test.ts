@@ -1,25 +1,25 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoDbStore } from '../../functions/adapters/dynamodb-store.ts';
-import { sdkCalls } from '../../functions/adapters/dynamodb-calls.ts';
-import { ensureTable } from '../../functions/adapters/dynamodb-table.ts';
-import { createInProcessQueue } from '../../functions/adapters/in-process-queue.ts';
-import { queueReconciles } from '../../functions/adapters/reconcile-queue.ts';
-import { createApp } from '../../functions/api/app.ts';
-import { controlContext } from '../../functions/runtime/control-context.ts';
-import { startEmbeddedDynamoDb } from '../../functions/runtime/embedded-dynamodb.ts';
-import { parseEnvironment } from '../../functions/runtime/env.ts';
-import { createSecurity, ephemeralCipher, type Security } from '../../functions/security/index.ts';
-import { ensureCluster } from '../../shared/control/clusters.ts';
-import type { ControlContext } from '../../shared/control/context.ts';
-import { ManualClock } from '../../shared/ports/clock.ts';
-import type { Store } from '../../shared/ports/store.ts';
+import { createDynamoDbStore } from '#functions/adapters/dynamodb-store.ts';
+import { sdkCalls } from '#functions/adapters/dynamodb-calls.ts';
+import { ensureTable } from '#functions/adapters/dynamodb-table.ts';
+import { createInProcessQueue } from '#functions/adapters/in-process-queue.ts';
+import { queueReconciles } from '#functions/adapters/reconcile-queue.ts';
+import { createApp } from '#functions/api/app.ts';
+import { controlContext } from '#functions/runtime/control-context.ts';
+import { startEmbeddedDynamoDb } from '#functions/runtime/embedded-dynamodb.ts';
+import { parseEnvironment } from '#functions/runtime/env.ts';
+import { createSecurity, ephemeralCipher, type Security } from '#functions/security/index.ts';
+import { ensureCluster } from '#shared/control/clusters.ts';
+import type { ControlContext } from '#shared/control/context.ts';
+import { ManualClock } from '#shared/ports/clock.ts';
+import type { Store } from '#shared/ports/store.ts';
 import {
   createRegistrationTokenResponse,
   registrationAnswer,
   rotationAnswer,
-} from '../../shared/security/agent-credentials.ts';
+} from '#shared/security/agent-credentials.ts';
 import { sign } from './support/signing.ts';
 
 const MINUTE = 60_000;

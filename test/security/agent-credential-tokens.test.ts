@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AgentCredentials } from '../../agent/control/auth.ts';
-import { overlaps } from '../../agent/state/protected-mounts.ts';
-import { parseTtl } from '../../cli/agents-command.ts';
-import { newRegistrationToken } from '../../functions/security/agent-registration-tokens.ts';
+import { AgentCredentials } from '#agent/control/auth.ts';
+import { overlaps } from '#agent/state/protected-mounts.ts';
+import { parseTtl } from '#cli/agents-command.ts';
+import { newRegistrationToken } from '#functions/security/agent-registration-tokens.ts';
 import {
   hashRegistrationToken,
   looksLikeRegistrationToken,
@@ -12,7 +12,7 @@ import {
   serialAccepted,
   signCredential,
   type CredentialClaims,
-} from '../../shared/security/agent-credentials-token.ts';
+} from '#shared/security/agent-credentials-token.ts';
 
 /** The pure parts of agent credentials: the credential's form and check, and the rules around it. */
 describe('instance credential form', () => {

@@ -6,13 +6,13 @@ import {
   RunTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBerth } from '../../cli/berth.ts';
-import { hashRegistrationToken } from '../../shared/security/agent-credentials-token.ts';
-import { createAccessKeyResponse, readAuditResponse } from '../../shared/security/admin-api.ts';
+import { runBerth } from '#cli/berth.ts';
+import { hashRegistrationToken } from '#shared/security/agent-credentials-token.ts';
+import { createAccessKeyResponse, readAuditResponse } from '#shared/security/admin-api.ts';
 import { agentRequest } from '../support/agent-request.ts';
 import { registerInstance, startBerth, type TestBerth } from '../support/berth.ts';
 import { waitFor } from '../support/wait.ts';
-import { registrationTokens } from '../../shared/security/collections.ts';
+import { registrationTokens } from '#shared/security/collections.ts';
 
 /**
  * Agent credentials against dev mode over HTTP: every /agent/v1 call needs

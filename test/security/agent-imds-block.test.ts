@@ -8,7 +8,7 @@ import {
   MetadataServiceGuard,
   runCommand,
   type CommandRunner,
-} from '../../agent/host/imds-block.ts';
+} from '#agent/host/imds-block.ts';
 
 const run = promisify(execFile);
 const isRoot = process.getuid?.() === 0;

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedFetch } from '../../cli/signed-fetch.ts';
-import { ensureCluster } from '../../shared/control/clusters.ts';
-import { disconnectInstance } from '../../shared/control/disconnect.ts';
-import { writeLease } from '../../shared/control/lease.ts';
-import { instanceLeases } from '../../shared/domain/collections.ts';
-import { ManualClock } from '../../shared/ports/clock.ts';
-import { readAuditResponse } from '../../shared/security/admin-api.ts';
-import { registrationAnswer } from '../../shared/security/agent-credentials.ts';
+import { signedFetch } from '#cli/signed-fetch.ts';
+import { ensureCluster } from '#shared/control/clusters.ts';
+import { disconnectInstance } from '#shared/control/disconnect.ts';
+import { writeLease } from '#shared/control/lease.ts';
+import { instanceLeases } from '#shared/domain/collections.ts';
+import { ManualClock } from '#shared/ports/clock.ts';
+import { readAuditResponse } from '#shared/security/admin-api.ts';
+import { registrationAnswer } from '#shared/security/agent-credentials.ts';
 import { startSecureBerth, type SecureBerth } from './support/secure-berth.ts';
 
 const HOUR = 3_600_000;

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VersionConflictError } from '../../shared/domain/errors.ts';
-import { ManualClock } from '../../shared/ports/clock.ts';
-import type { AuditRecord } from '../../shared/security/audit-record.ts';
-import { accessKeys } from '../../shared/security/collections.ts';
-import { createAuditLog } from '../../functions/security/audit-log.ts';
-import { createSecurity, ephemeralCipher } from '../../functions/security/index.ts';
-import { createApp } from '../../functions/api/app.ts';
+import { VersionConflictError } from '#shared/domain/errors.ts';
+import { ManualClock } from '#shared/ports/clock.ts';
+import type { AuditRecord } from '#shared/security/audit-record.ts';
+import { accessKeys } from '#shared/security/collections.ts';
+import { createAuditLog } from '#functions/security/audit-log.ts';
+import { createSecurity, ephemeralCipher } from '#functions/security/index.ts';
+import { createApp } from '#functions/api/app.ts';
 import { startSecureBerth, type SecureBerth } from './support/secure-berth.ts';
 import { ecsCall, sign, type Credentials } from './support/signing.ts';
 

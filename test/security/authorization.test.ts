@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { policyDocument, type PolicyDocumentInput } from '../../shared/security/policy/document.ts';
+import { policyDocument, type PolicyDocumentInput } from '#shared/security/policy/document.ts';
 import { startSecureBerth, type SecureBerth } from './support/secure-berth.ts';
 import { ecsCall, sign, type Credentials } from './support/signing.ts';
 

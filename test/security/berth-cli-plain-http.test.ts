@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runBerth } from '../../cli/berth.ts';
+import { runBerth } from '#cli/berth.ts';
 
 /**
  * The `berth` CLI and key material on the wire: a new secret access key, a

@@ -13,17 +13,17 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBerth } from '../../cli/berth.ts';
-import { arns } from '../../shared/domain/arn.ts';
-import { checkTaskDefinition, hostPathAsk, type PolicySubject } from '../../shared/security/cluster-policy-check.ts';
+import { runBerth } from '#cli/berth.ts';
+import { arns } from '#shared/domain/arn.ts';
+import { checkTaskDefinition, hostPathAsk, type PolicySubject } from '#shared/security/cluster-policy-check.ts';
 import {
   clusterPolicy,
   clusterPolicyInput,
   DEFAULT_CLUSTER_POLICY,
   type ClusterPolicy,
-} from '../../shared/security/cluster-policy.ts';
-import { checkImage, parseImageReference } from '../../shared/security/image-policy.ts';
-import { policyDocument } from '../../shared/security/policy/document.ts';
+} from '#shared/security/cluster-policy.ts';
+import { checkImage, parseImageReference } from '#shared/security/image-policy.ts';
+import { policyDocument } from '#shared/security/policy/document.ts';
 import { startSecureBerth, type SecureBerth } from './support/secure-berth.ts';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;

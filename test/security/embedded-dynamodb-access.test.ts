@@ -1,6 +1,6 @@
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../functions/runtime/embedded-dynamodb.ts';
+import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '#functions/runtime/embedded-dynamodb.ts';
 
 /**
  * Dev mode's table holds access keys, policies and sealed secrets. Its

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ecsOperations } from '../../functions/api/ecs/router.ts';
-import { openGuard } from '../../functions/api/guard.ts';
-import { ManualClock } from '../../shared/ports/clock.ts';
-import { AUDIT_THROTTLE_DEFAULTS } from '../../shared/security/audit-throttle.ts';
+import { ecsOperations } from '#functions/api/ecs/router.ts';
+import { openGuard } from '#functions/api/guard.ts';
+import { ManualClock } from '#shared/ports/clock.ts';
+import { AUDIT_THROTTLE_DEFAULTS } from '#shared/security/audit-throttle.ts';
 import { deepNesting, fieldPaths, jsonSchemaOf, setAt, wrongValue } from './support/malformed-requests.ts';
 import { startSecureBerth, type SecureBerth } from './support/secure-berth.ts';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { conditionHolds } from '../../shared/security/policy/conditions.ts';
-import { policyDocument, type PolicyDocumentInput } from '../../shared/security/policy/document.ts';
-import { evaluatePolicy, readsResourceTags } from '../../shared/security/policy/evaluate.ts';
-import { wildcardMatch } from '../../shared/security/policy/wildcard.ts';
+import { conditionHolds } from '#shared/security/policy/conditions.ts';
+import { policyDocument, type PolicyDocumentInput } from '#shared/security/policy/document.ts';
+import { evaluatePolicy, readsResourceTags } from '#shared/security/policy/evaluate.ts';
+import { wildcardMatch } from '#shared/security/policy/wildcard.ts';
 
 const CLUSTER_A = 'arn:aws:ecs:us-east-1:000000000000:cluster/A';
 const CLUSTER_B = 'arn:aws:ecs:us-east-1:000000000000:cluster/B';

@@ -1,12 +1,12 @@
 import { CreateClusterCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedFetch } from '../../cli/signed-fetch.ts';
-import { SUPPRESSED_ACTION } from '../../functions/security/audit-recorder.ts';
-import { ensureCluster } from '../../shared/control/clusters.ts';
-import { ManualClock } from '../../shared/ports/clock.ts';
-import { registrationAnswer } from '../../shared/security/agent-credentials.ts';
-import type { AuditRecord } from '../../shared/security/audit-record.ts';
+import { signedFetch } from '#cli/signed-fetch.ts';
+import { SUPPRESSED_ACTION } from '#functions/security/audit-recorder.ts';
+import { ensureCluster } from '#shared/control/clusters.ts';
+import { ManualClock } from '#shared/ports/clock.ts';
+import { registrationAnswer } from '#shared/security/agent-credentials.ts';
+import type { AuditRecord } from '#shared/security/audit-record.ts';
 import { auditViaCli } from './support/audit-cli.ts';
 import { agentRequest } from '../support/agent-request.ts';
 import { startSecureBerth, type SecureBerth } from './support/secure-berth.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isReadOnly } from '../../shared/security/actions.ts';
-import { scopeOf } from '../../shared/security/scope/resolve.ts';
-import { secretResourceArn, secretsNamedBy, secretUseScope } from '../../shared/security/scope/secret-use.ts';
+import { isReadOnly } from '#shared/security/actions.ts';
+import { scopeOf } from '#shared/security/scope/resolve.ts';
+import { secretResourceArn, secretsNamedBy, secretUseScope } from '#shared/security/scope/secret-use.ts';
 
 const d = { partition: 'aws', region: 'us-east-1', accountId: '000000000000' };
 const ARN = 'arn:aws:ecs:us-east-1:000000000000';

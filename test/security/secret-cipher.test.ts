@@ -3,10 +3,10 @@ import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kmsCipher } from '../../functions/security/kms-cipher.ts';
-import { ephemeralCipher, loadOrCreateKeyFile, localCipher } from '../../functions/security/local-cipher.ts';
-import { secretContext } from '../../shared/security/access-key.ts';
-import type { SecretCipher } from '../../shared/security/secret-cipher.ts';
+import { kmsCipher } from '#functions/security/kms-cipher.ts';
+import { ephemeralCipher, loadOrCreateKeyFile, localCipher } from '#functions/security/local-cipher.ts';
+import { secretContext } from '#shared/security/access-key.ts';
+import type { SecretCipher } from '#shared/security/secret-cipher.ts';
 import { testAwsClientConfig } from '../support/aws-endpoint.ts';
 
 const secret = 'c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXM';

@@ -2,12 +2,12 @@ import * as sdk from '@aws-sdk/client-ecs';
 import { ECSClient, ECSServiceException } from '@aws-sdk/client-ecs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { controlPlaneSecretSource } from '../../agent/secrets/berth-secret-source.ts';
-import { createSecretResolver } from '../../agent/secrets/secret-resolver.ts';
-import type { Security } from '../../functions/security/index.ts';
-import type { ControlContext } from '../../shared/control/context.ts';
-import { registerInstance } from '../../shared/control/instances.ts';
-import { reconcileCluster } from '../../shared/control/reconcile/reconcile-cluster.ts';
+import { controlPlaneSecretSource } from '#agent/secrets/berth-secret-source.ts';
+import { createSecretResolver } from '#agent/secrets/secret-resolver.ts';
+import type { Security } from '#functions/security/index.ts';
+import type { ControlContext } from '#shared/control/context.ts';
+import { registerInstance } from '#shared/control/instances.ts';
+import { reconcileCluster } from '#shared/control/reconcile/reconcile-cluster.ts';
 import { berthCli } from './support/berth-cli-run.ts';
 import { startSecretsBerth, type SecretsBerth } from './support/secrets-berth.ts';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../shared/ports/clock.ts';
+import { ManualClock } from '#shared/ports/clock.ts';
 import { startSecureBerth, type SecureBerth } from './support/secure-berth.ts';
 import { ecsCall, sign, type SignedRequest, type SignOptions } from './support/signing.ts';
 

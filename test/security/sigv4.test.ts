@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseAmzDate, type HttpRequestParts } from '../../shared/security/sigv4/canonical-request.ts';
-import { signaturesEqual } from '../../shared/security/sigv4/crypto.ts';
-import { canonicalPath, canonicalQuery, parseQuery } from '../../shared/security/sigv4/encoding.ts';
-import { readSignature } from '../../shared/security/sigv4/read-signature.ts';
-import { signRequest } from '../../shared/security/sigv4/sign.ts';
-import { checkSignature } from '../../shared/security/sigv4/verify.ts';
+import { parseAmzDate, type HttpRequestParts } from '#shared/security/sigv4/canonical-request.ts';
+import { signaturesEqual } from '#shared/security/sigv4/crypto.ts';
+import { canonicalPath, canonicalQuery, parseQuery } from '#shared/security/sigv4/encoding.ts';
+import { readSignature } from '#shared/security/sigv4/read-signature.ts';
+import { signRequest } from '#shared/security/sigv4/sign.ts';
+import { checkSignature } from '#shared/security/sigv4/verify.ts';
 import { sign } from './support/signing.ts';
 
 const credentials = { accessKeyId: 'BKIAAAAAAAAAAAAAAAAA', secretAccessKey: 'c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXM' };

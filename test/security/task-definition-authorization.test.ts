@@ -1,7 +1,7 @@
 import * as sdk from '@aws-sdk/client-ecs';
 import { ECSClient, ECSServiceException } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PolicyDocumentInput } from '../../shared/security/policy/document.ts';
+import type { PolicyDocumentInput } from '#shared/security/policy/document.ts';
 import { startSecureBerth, type SecureBerth } from './support/secure-berth.ts';
 
 const ARN = 'arn:aws:ecs:us-east-1:000000000000';

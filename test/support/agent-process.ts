@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from '../../agent/check/check.ts';
-import { identity } from '../../agent/state/state-dir.ts';
+import { parse } from '#agent/check/check.ts';
+import { identity } from '#agent/state/state-dir.ts';
 
 // node itself with tsx's loader, not the tsx CLI: the CLI runs the script in a
 // child of its own, and a kill -9 of the CLI would leave that child running.

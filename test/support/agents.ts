@@ -4,9 +4,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startAgent, type AgentHandle } from '../../agent/index.ts';
-import { parse } from '../../agent/check/check.ts';
-import { identity } from '../../agent/state/state-dir.ts';
+import { startAgent, type AgentHandle } from '#agent/index.ts';
+import { parse } from '#agent/check/check.ts';
+import { identity } from '#agent/state/state-dir.ts';
 
 const run = promisify(execFile);
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };

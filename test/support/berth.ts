@@ -1,8 +1,8 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { startDevServer, type DevServer } from '../../functions/runtime/dev-server.ts';
-import { signedFetch } from '../../cli/signed-fetch.ts';
-import type { RegisterInstanceRequest } from '../../shared/schemas/agent-api.ts';
-import { registrationAnswer, type RegistrationAnswer } from '../../shared/security/agent-credentials.ts';
+import { startDevServer, type DevServer } from '#functions/runtime/dev-server.ts';
+import { signedFetch } from '#cli/signed-fetch.ts';
+import type { RegisterInstanceRequest } from '#shared/schemas/agent-api.ts';
+import { registrationAnswer, type RegistrationAnswer } from '#shared/security/agent-credentials.ts';
 import { agentRequest } from './agent-request.ts';
 import { requestRegistrationToken, type RegistrationTokenOptions } from './registration-token.ts';
 

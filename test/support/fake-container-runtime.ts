@@ -8,7 +8,7 @@ import type {
   RuntimeFailure,
   RuntimeInfo,
   RuntimeResult,
-} from '../../shared/ports/container-runtime.ts';
+} from '#shared/ports/container-runtime.ts';
 
 /** The calls a test can make fail, once each, in the order they were queued. */
 export type FailableCall = 'pullImage' | 'createContainer' | 'startContainer' | 'stopContainer' | 'removeContainer';

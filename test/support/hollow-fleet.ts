@@ -8,9 +8,9 @@ import {
   type TaskSpec,
   type TaskStateReport,
   type TaskStateReports,
-} from '../../shared/schemas/agent-api.ts';
-import type { Attribute } from '../../shared/schemas/container-instance.ts';
-import { registrationAnswer } from '../../shared/security/agent-credentials.ts';
+} from '#shared/schemas/agent-api.ts';
+import type { Attribute } from '#shared/schemas/container-instance.ts';
+import { registrationAnswer } from '#shared/security/agent-credentials.ts';
 
 /**
  * A simulated fleet: hollow agents that speak the agent API over real HTTP

@@ -1,4 +1,4 @@
-import type { Collection, Store } from '../../shared/ports/store.ts';
+import type { Collection, Store } from '#shared/ports/store.ts';
 
 /**
  * A store whose conditional writes to one collection lose races on demand:

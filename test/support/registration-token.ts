@@ -1,5 +1,5 @@
-import { adminCall } from '../../cli/admin-client.ts';
-import { createRegistrationTokenResponse } from '../../shared/security/agent-credentials.ts';
+import { adminCall } from '#cli/admin-client.ts';
+import { createRegistrationTokenResponse } from '#shared/security/agent-credentials.ts';
 
 export interface RegistrationTokenOptions {
   readonly uses?: number;

@@ -1,4 +1,4 @@
-import { auditRecord, type AuditRecord } from '../../../shared/security/audit-record.ts';
+import { auditRecord, type AuditRecord } from '#shared/security/audit-record.ts';
 import { berthCli } from './berth-cli-run.ts';
 
 /**

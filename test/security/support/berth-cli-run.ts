@@ -1,4 +1,4 @@
-import { runBerth } from '../../../cli/berth.ts';
+import { runBerth } from '#cli/berth.ts';
 
 export interface CliRun {
   readonly code: number;

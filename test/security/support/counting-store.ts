@@ -1,4 +1,4 @@
-import type { Store } from '../../../shared/ports/store.ts';
+import type { Store } from '#shared/ports/store.ts';
 
 /**
  * A real store that also counts successful writes per collection, so a test

@@ -1,24 +1,19 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
-import { createDynamoDbStore } from '../../../functions/adapters/dynamodb-store.ts';
-import { sdkCalls } from '../../../functions/adapters/dynamodb-calls.ts';
-import { ensureTable } from '../../../functions/adapters/dynamodb-table.ts';
-import { createInProcessQueue } from '../../../functions/adapters/in-process-queue.ts';
-import { queueReconciles } from '../../../functions/adapters/reconcile-queue.ts';
-import { agentSecretsRouter } from '../../../functions/api/agent/secrets-router.ts';
-import { createApp } from '../../../functions/api/app.ts';
-import { controlContext } from '../../../functions/runtime/control-context.ts';
-import { startEmbeddedDynamoDb } from '../../../functions/runtime/embedded-dynamodb.ts';
-import { parseEnvironment } from '../../../functions/runtime/env.ts';
-import type { Logger } from '../../../functions/runtime/logger.ts';
-import {
-  createSecurity,
-  ephemeralCipher,
-  type BootstrapKey,
-  type Security,
-} from '../../../functions/security/index.ts';
-import type { ControlContext } from '../../../shared/control/context.ts';
+import { createDynamoDbStore } from '#functions/adapters/dynamodb-store.ts';
+import { sdkCalls } from '#functions/adapters/dynamodb-calls.ts';
+import { ensureTable } from '#functions/adapters/dynamodb-table.ts';
+import { createInProcessQueue } from '#functions/adapters/in-process-queue.ts';
+import { queueReconciles } from '#functions/adapters/reconcile-queue.ts';
+import { agentSecretsRouter } from '#functions/api/agent/secrets-router.ts';
+import { createApp } from '#functions/api/app.ts';
+import { controlContext } from '#functions/runtime/control-context.ts';
+import { startEmbeddedDynamoDb } from '#functions/runtime/embedded-dynamodb.ts';
+import { parseEnvironment } from '#functions/runtime/env.ts';
+import type { Logger } from '#functions/runtime/logger.ts';
+import { createSecurity, ephemeralCipher, type BootstrapKey, type Security } from '#functions/security/index.ts';
+import type { ControlContext } from '#shared/control/context.ts';
 
 export interface SecretsBerth {
   /** A raw client of the table, for a suite that scans it for a secret's value. */

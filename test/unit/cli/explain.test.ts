@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatExplanation, parseExplainArgs } from '../../../cli/explain.ts';
+import { formatExplanation, parseExplainArgs } from '#cli/explain.ts';
 
 describe('berth explain arguments', () => {
   it.each([

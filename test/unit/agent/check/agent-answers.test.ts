@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import * as check from '../../../../agent/check/agent-answers.ts';
+import * as check from '#agent/check/agent-answers.ts';
 import {
   agentError,
   foreignInstancesResponse,
@@ -8,13 +8,9 @@ import {
   registerInstanceResponse,
   taskStateReportsResponse,
   taskStateResponse,
-} from '../../../../shared/schemas/agent-api.ts';
-import {
-  CREDENTIAL_PREFIX,
-  registrationAnswer,
-  rotationAnswer,
-} from '../../../../shared/security/agent-credentials.ts';
-import { taskSecretsResponse } from '../../../../shared/security/secret-api.ts';
+} from '#shared/schemas/agent-api.ts';
+import { CREDENTIAL_PREFIX, registrationAnswer, rotationAnswer } from '#shared/security/agent-credentials.ts';
+import { taskSecretsResponse } from '#shared/security/secret-api.ts';
 import { expectAgreement, noisy, someOf } from './check-agreement.ts';
 
 const registered = {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { z } from 'zod';
-import type { Check } from '../../../../agent/check/check.ts';
+import type { Check } from '#agent/check/check.ts';
 
 /**
  * Holds one of the agent's hand-written checks (agent/check/) to the zod

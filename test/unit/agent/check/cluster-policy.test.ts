@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { clusterPolicy as policyCheck } from '../../../../agent/check/cluster-policy.ts';
-import { DEFAULT_CLUSTER_POLICY as literalDefault } from '../../../../shared/security/cluster-policy-defaults.ts';
-import { clusterPolicy, DEFAULT_CLUSTER_POLICY } from '../../../../shared/security/cluster-policy.ts';
+import { clusterPolicy as policyCheck } from '#agent/check/cluster-policy.ts';
+import { DEFAULT_CLUSTER_POLICY as literalDefault } from '#shared/security/cluster-policy-defaults.ts';
+import { clusterPolicy, DEFAULT_CLUSTER_POLICY } from '#shared/security/cluster-policy.ts';
 import { expectAgreement, noisy, someOf } from './check-agreement.ts';
 
 describe('the cluster policy check (agent/check/cluster-policy.ts)', () => {

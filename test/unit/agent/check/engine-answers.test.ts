@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { z } from 'zod';
-import * as engine from '../../../../agent/docker/docker-schemas.ts';
+import * as engine from '#agent/docker/docker-schemas.ts';
 import { expectAgreement, junk, noisy, someOf } from './check-agreement.ts';
 
 /**

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { taskRecord as recordCheck } from '../../../../agent/check/task-record.ts';
-import { taskRecord } from '../../../../shared/agent/task-model.ts';
-import { aContainer, aTask } from '../../shared/agent/fixtures.ts';
+import { taskRecord as recordCheck } from '#agent/check/task-record.ts';
+import { taskRecord } from '#shared/agent/task-model.ts';
+import { aContainer, aTask } from '#test/unit/shared/agent/fixtures.ts';
 import { expectAgreement, noisy, someOf } from './check-agreement.ts';
 
 /** A record as the agent writes it: JSON, without the in-memory `pending`. */

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { containerDefinition as definitionCheck, taskSpec as specCheck } from '../../../../agent/check/task-spec.ts';
-import { taskSpec } from '../../../../shared/schemas/agent-api.ts';
-import { containerDefinition } from '../../../../shared/schemas/task-definition.ts';
+import { containerDefinition as definitionCheck, taskSpec as specCheck } from '#agent/check/task-spec.ts';
+import { taskSpec } from '#shared/schemas/agent-api.ts';
+import { containerDefinition } from '#shared/schemas/task-definition.ts';
 import { expectAgreement, junk, noisy, someOf } from './check-agreement.ts';
-import { rawSpec } from '../../shared/agent/fixtures.ts';
+import { rawSpec } from '#test/unit/shared/agent/fixtures.ts';
 
 /** As test/agent/hardening.test.ts and test/unit/shared/agent/container-config.test.ts send them. */
 const hardened = {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseCli } from '../../../../agent/config/cli.ts';
+import { parseCli } from '#agent/config/cli.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'berth-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

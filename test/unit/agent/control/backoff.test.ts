@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, DEFAULT_BACKOFF, pollRetryDelay } from '../../../../agent/control/backoff.ts';
+import { backoffDelay, DEFAULT_BACKOFF, pollRetryDelay } from '#agent/control/backoff.ts';
 
 /**
  * A poll is the agent's heartbeat: however long the control plane was out,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CarriedSpecs } from '../../../../agent/control/carried-specs.ts';
-import { aSpec } from '../../shared/agent/fixtures.ts';
+import { CarriedSpecs } from '#agent/control/carried-specs.ts';
+import { aSpec } from '#test/unit/shared/agent/fixtures.ts';
 
 const assignment = (taskId: string) => ({
   taskId,

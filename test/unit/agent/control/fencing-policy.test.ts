@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ControlResult } from '../../../../agent/control/control-client.ts';
-import { FencingPolicy } from '../../../../agent/control/fencing-policy.ts';
+import type { ControlResult } from '#agent/control/control-client.ts';
+import { FencingPolicy } from '#agent/control/fencing-policy.ts';
 
 type Registration = ControlResult<unknown>;
 const registered: Registration = { ok: true, value: {} };

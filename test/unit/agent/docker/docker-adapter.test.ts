@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { negotiateApiVersion } from '../../../../agent/docker/api-version.ts';
-import { parseDockerHost } from '../../../../agent/docker/docker-host.ts';
-import { parse } from '../../../../agent/check/check.ts';
-import { containerInspect, engineEvent, engineMessage } from '../../../../agent/docker/docker-schemas.ts';
-import { toRuntimeEvent } from '../../../../agent/docker/event-watch.ts';
-import { registryAuthHeader, splitImageReference } from '../../../../agent/docker/image-ref.ts';
-import { toObservation } from '../../../../agent/docker/observation.ts';
-import { observe } from '../../../../shared/agent/observe.ts';
+import { negotiateApiVersion } from '#agent/docker/api-version.ts';
+import { parseDockerHost } from '#agent/docker/docker-host.ts';
+import { parse } from '#agent/check/check.ts';
+import { containerInspect, engineEvent, engineMessage } from '#agent/docker/docker-schemas.ts';
+import { toRuntimeEvent } from '#agent/docker/event-watch.ts';
+import { registryAuthHeader, splitImageReference } from '#agent/docker/image-ref.ts';
+import { toObservation } from '#agent/docker/observation.ts';
+import { observe } from '#shared/agent/observe.ts';
 
 describe('DOCKER_HOST', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { HostPortAllocator, portsHeld } from '../../../../agent/engine/host-ports.ts';
-import { parsePortRange, pickHostPorts } from '../../../../shared/agent/port-picker.ts';
-import { aContainer, aTask } from '../../shared/agent/fixtures.ts';
+import { HostPortAllocator, portsHeld } from '#agent/engine/host-ports.ts';
+import { parsePortRange, pickHostPorts } from '#shared/agent/port-picker.ts';
+import { aContainer, aTask } from '#test/unit/shared/agent/fixtures.ts';
 
 const first = () => 0;
 

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { realHostPath, resolveBindMounts } from '../../../../agent/host/bind-sources.ts';
-import { clusterPolicy } from '../../../../shared/security/cluster-policy.ts';
+import { realHostPath, resolveBindMounts } from '#agent/host/bind-sources.ts';
+import { clusterPolicy } from '#shared/security/cluster-policy.ts';
 
 /** Host paths as the host resolves them: a real directory tree with links in it. */
 const root = realpathSync(mkdtempSync(join(tmpdir(), 'berth-bind-')));

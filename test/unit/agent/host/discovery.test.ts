@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ecsArchitecture, registrationRequest, type DiscoveryOptions } from '../../../../agent/host/discovery.ts';
-import type { RuntimeInfo } from '../../../../shared/ports/container-runtime.ts';
-import { registerInstanceRequest } from '../../../../shared/schemas/agent-api.ts';
+import { ecsArchitecture, registrationRequest, type DiscoveryOptions } from '#agent/host/discovery.ts';
+import type { RuntimeInfo } from '#shared/ports/container-runtime.ts';
+import { registerInstanceRequest } from '#shared/schemas/agent-api.ts';
 
 /** What a fake engine says about a fake two-core, 4 GiB host. */
 const fakeEngineInfo: RuntimeInfo = {

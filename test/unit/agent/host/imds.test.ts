@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readEc2Identity } from '../../../../agent/host/imds.ts';
+import { readEc2Identity } from '#agent/host/imds.ts';
 
 /** A FAKE instance metadata service that insists on IMDSv2's session token. */
 let fakeImds: Server;

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDynamoDbJsonClient, DynamoDbServiceError } from '../../../../functions/adapters/dynamodb-json-client.ts';
+import { createDynamoDbJsonClient, DynamoDbServiceError } from '#functions/adapters/dynamodb-json-client.ts';
 
 /**
  * The lean client's edges over a scripted HTTP server; the store contract

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { accept, admitted, answerErrors, type EnvelopeEnv } from '../../../../functions/api/envelope.ts';
-import { GuardRefusal, type GuardedCall, type RequestGuard } from '../../../../functions/api/guard.ts';
-import { ClientError } from '../../../../shared/domain/errors.ts';
+import { accept, admitted, answerErrors, type EnvelopeEnv } from '#functions/api/envelope.ts';
+import { GuardRefusal, type GuardedCall, type RequestGuard } from '#functions/api/guard.ts';
+import { ClientError } from '#shared/domain/errors.ts';
 
 /** A guard that records what it was asked and how each call was settled; `refuse` names what it turns down. */
 function recordingGuard(refuse: { admit?: boolean; authorize?: boolean } = {}) {

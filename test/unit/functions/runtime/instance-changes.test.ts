@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inProcessInstanceChanges } from '../../../../functions/runtime/instance-changes.ts';
+import { inProcessInstanceChanges } from '#functions/runtime/instance-changes.ts';
 
 /** A held poll waits on a watch; a stopping dev mode closes them all so polls answer at once. */
 describe('inProcessInstanceChanges.close', () => {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { createInProcessQueue, type InProcessQueue } from '../../../../functions/adapters/in-process-queue.ts';
-import { startQueuePoller, type SqsBatchHandler } from '../../../../functions/runtime/queue-poller.ts';
+import { createInProcessQueue, type InProcessQueue } from '#functions/adapters/in-process-queue.ts';
+import { startQueuePoller, type SqsBatchHandler } from '#functions/runtime/queue-poller.ts';
 
 const queueArn = 'arn:aws:sqs:eu-west-1:000000000000:berth-reconcile.fifo';
 

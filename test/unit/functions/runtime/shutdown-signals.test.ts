@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { exitOnSignals } from '../../../../functions/runtime/shutdown-signals.ts';
+import { exitOnSignals } from '#functions/runtime/shutdown-signals.ts';
 
 /** Ctrl-C on dev mode: tidy up and exit 0; a second Ctrl-C, or a stop that hangs past its deadline, exits at once. */
 describe('exitOnSignals', () => {

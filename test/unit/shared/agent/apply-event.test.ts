@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyEvent } from '../../../../shared/agent/apply-event.ts';
-import { containerRank, type AgentTask } from '../../../../shared/agent/task-model.ts';
-import type { TaskEvent } from '../../../../shared/agent/task-events.ts';
-import type { Observed } from '../../../../shared/agent/observe.ts';
-import { statusRank } from '../../../../shared/domain/task-status.ts';
+import { applyEvent } from '#shared/agent/apply-event.ts';
+import { containerRank, type AgentTask } from '#shared/agent/task-model.ts';
+import type { TaskEvent } from '#shared/agent/task-events.ts';
+import type { Observed } from '#shared/agent/observe.ts';
+import { statusRank } from '#shared/domain/task-status.ts';
 import { aContainer, aTask } from './fixtures.ts';
 
 const observed = (status: Observed['status'], extra: Partial<Observed> = {}): Observed => ({

@@ -4,12 +4,12 @@ import {
   dynamicMappings,
   type ContainerContext,
   type HostPortChoice,
-} from '../../../../shared/agent/container-config.ts';
-import { createContainerBody } from '../../../../agent/docker/create-body.ts';
-import { refusal } from '../../../../shared/agent/host-policy.ts';
-import { clusterPolicy } from '../../../../shared/security/cluster-policy.ts';
-import type { ContainerDefinition } from '../../../../shared/schemas/task-definition.ts';
-import type { TaskSpec } from '../../../../shared/schemas/agent-api.ts';
+} from '#shared/agent/container-config.ts';
+import { createContainerBody } from '#agent/docker/create-body.ts';
+import { refusal } from '#shared/agent/host-policy.ts';
+import { clusterPolicy } from '#shared/security/cluster-policy.ts';
+import type { ContainerDefinition } from '#shared/schemas/task-definition.ts';
+import type { TaskSpec } from '#shared/schemas/agent-api.ts';
 import { aSpec } from './fixtures.ts';
 
 const context: ContainerContext = { instanceId: 'i-1', hostPorts: [], stopTimeoutSeconds: 30 };

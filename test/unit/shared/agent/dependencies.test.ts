@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dependencyVerdict } from '../../../../shared/agent/dependencies.ts';
-import type { ContainerState } from '../../../../shared/agent/task-model.ts';
+import { dependencyVerdict } from '#shared/agent/dependencies.ts';
+import type { ContainerState } from '#shared/agent/task-model.ts';
 import { aContainer } from './fixtures.ts';
 
 type Condition = 'START' | 'COMPLETE' | 'SUCCESS' | 'HEALTHY';

@@ -1,6 +1,6 @@
-import type { AgentTask, ContainerState } from '../../../../shared/agent/task-model.ts';
-import { taskSpec, type TaskSpec } from '../../../../shared/schemas/agent-api.ts';
-import type { ContainerDefinition } from '../../../../shared/schemas/task-definition.ts';
+import type { AgentTask, ContainerState } from '#shared/agent/task-model.ts';
+import { taskSpec, type TaskSpec } from '#shared/schemas/agent-api.ts';
+import type { ContainerDefinition } from '#shared/schemas/task-definition.ts';
 
 /** Fixture factories for the agent's pure core. */
 export function aContainer(overrides: Partial<ContainerState> = {}): ContainerState {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fromRuntimeHealth, taskHealth, toRuntimeHealthCheck } from '../../../../shared/agent/health.ts';
-import type { ContainerState } from '../../../../shared/agent/task-model.ts';
+import { fromRuntimeHealth, taskHealth, toRuntimeHealthCheck } from '#shared/agent/health.ts';
+import type { ContainerState } from '#shared/agent/task-model.ts';
 import { aContainer } from './fixtures.ts';
 
 describe('toRuntimeHealthCheck', () => {

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CONTAINER_STEPS,
-  containerGoal,
-  deriveTaskStatus,
-  reportedContainerStatus,
-} from '../../../../shared/agent/lifecycle.ts';
-import type { ContainerStatus } from '../../../../shared/agent/task-model.ts';
+import { CONTAINER_STEPS, containerGoal, deriveTaskStatus, reportedContainerStatus } from '#shared/agent/lifecycle.ts';
+import type { ContainerStatus } from '#shared/agent/task-model.ts';
 import { aContainer } from './fixtures.ts';
 
 describe('the container transition table', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { nextActions, type AgentAction } from '../../../../shared/agent/next-action.ts';
-import { ESSENTIAL_EXIT_REASON } from '../../../../shared/schemas/stop-codes.ts';
-import { buildReport, reportFingerprint } from '../../../../shared/agent/report.ts';
-import type { AgentTask } from '../../../../shared/agent/task-model.ts';
+import { nextActions, type AgentAction } from '#shared/agent/next-action.ts';
+import { ESSENTIAL_EXIT_REASON } from '#shared/schemas/stop-codes.ts';
+import { buildReport, reportFingerprint } from '#shared/agent/report.ts';
+import type { AgentTask } from '#shared/agent/task-model.ts';
 import { aContainer, aTask } from './fixtures.ts';
 
 const kinds = (actions: AgentAction[]) => actions.map((a) => ('container' in a ? `${a.kind}:${a.container}` : a.kind));

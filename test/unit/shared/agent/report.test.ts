@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from '../../../../agent/control/backoff.ts';
-import { buildReport, isReportable, reportFingerprint } from '../../../../shared/agent/report.ts';
-import { taskStateReport } from '../../../../shared/schemas/agent-api.ts';
+import { backoffDelay } from '#agent/control/backoff.ts';
+import { buildReport, isReportable, reportFingerprint } from '#shared/agent/report.ts';
+import { taskStateReport } from '#shared/schemas/agent-api.ts';
 import { aContainer, aTask } from './fixtures.ts';
 
 describe('task reports', () => {

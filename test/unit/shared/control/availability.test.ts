@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { leaseExpired, nextPulse } from '../../../../shared/control/availability.ts';
+import { leaseExpired, nextPulse } from '#shared/control/availability.ts';
 
 const interval = { monitorIntervalMs: 5_000 };
 const TTL = 30_000;

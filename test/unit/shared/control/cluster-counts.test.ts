@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countCluster } from '../../../../shared/control/cluster-counts.ts';
-import { TASK_STATUSES, type TaskStatus } from '../../../../shared/domain/task-status.ts';
+import { countCluster } from '#shared/control/cluster-counts.ts';
+import { TASK_STATUSES, type TaskStatus } from '#shared/domain/task-status.ts';
 
 describe('countCluster', () => {
   it.each<[TaskStatus, { running: number; pending: number }]>([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeAttributes } from '../../../../shared/control/instances.ts';
+import { mergeAttributes } from '#shared/control/instances.ts';
 
 describe('mergeAttributes on re-registration', () => {
   it.each([

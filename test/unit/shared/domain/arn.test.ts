@@ -6,8 +6,8 @@ import {
   serviceDeploymentRef,
   serviceName,
   taskDefinitionRef,
-} from '../../../../shared/domain/arn.ts';
-import { InvalidParameterError } from '../../../../shared/domain/errors.ts';
+} from '#shared/domain/arn.ts';
+import { InvalidParameterError } from '#shared/domain/errors.ts';
 
 const d = { partition: 'aws', region: 'eu-west-1', accountId: '123456789012' };
 

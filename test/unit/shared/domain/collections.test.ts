@@ -10,8 +10,8 @@ import {
   taskDefinitions,
   tasks,
   type KeyedCollection,
-} from '../../../../shared/domain/collections.ts';
-import { keyOf } from '../../../../shared/ports/store.ts';
+} from '#shared/domain/collections.ts';
+import { keyOf } from '#shared/ports/store.ts';
 import {
   accessKeys,
   auditRecords,
@@ -19,9 +19,9 @@ import {
   registrationTokens,
   signatureClaims,
   signingKeys,
-} from '../../../../shared/security/collections.ts';
-import { clusterPolicies } from '../../../../shared/security/cluster-policy.ts';
-import { storedSecrets } from '../../../../shared/security/secret-api.ts';
+} from '#shared/security/collections.ts';
+import { clusterPolicies } from '#shared/security/cluster-policy.ts';
+import { storedSecrets } from '#shared/security/secret-api.ts';
 
 /**
  * Each row: a collection, the fields its layout reads from an entity, and the

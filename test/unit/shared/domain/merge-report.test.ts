@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { mergeReport } from '../../../../shared/domain/task-transitions.ts';
-import type { TaskStateReport } from '../../../../shared/schemas/agent-api.ts';
-import { aTask } from '../../../fixtures/entities.ts';
+import { mergeReport } from '#shared/domain/task-transitions.ts';
+import type { TaskStateReport } from '#shared/schemas/agent-api.ts';
+import { aTask } from '#test/fixtures/entities.ts';
 
 function report(overrides: Partial<TaskStateReport>): TaskStateReport {
   return { instanceId: 'i1', epoch: 1, seq: 1, lastStatus: 'RUNNING', containers: [], ...overrides };

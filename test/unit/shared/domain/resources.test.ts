@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ClientError, InvalidParameterError } from '../../../../shared/domain/errors.ts';
-import { parseCpu, parseMemory, taskDemand, validateTaskDefinition } from '../../../../shared/domain/resources.ts';
-import type { RegisterTaskDefinitionRequest } from '../../../../shared/schemas/task-definition.ts';
+import { ClientError, InvalidParameterError } from '#shared/domain/errors.ts';
+import { parseCpu, parseMemory, taskDemand, validateTaskDefinition } from '#shared/domain/resources.ts';
+import type { RegisterTaskDefinitionRequest } from '#shared/schemas/task-definition.ts';
 
 const web: RegisterTaskDefinitionRequest = {
   family: 'web',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isForward, TASK_STATUSES } from '../../../../shared/domain/task-status.ts';
+import { isForward, TASK_STATUSES } from '#shared/domain/task-status.ts';
 
 describe('task status order', () => {
   it('runs PROVISIONING -> PENDING -> RUNNING -> STOPPED', () => {

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  applyReport,
-  bind,
-  requestStop,
-  stopNow,
-  type TaskTransition,
-} from '../../../../shared/domain/task-transitions.ts';
-import type { TaskStateReport } from '../../../../shared/schemas/agent-api.ts';
-import type { Task } from '../../../../shared/schemas/task.ts';
-import { aTask } from '../../../fixtures/entities.ts';
+import { applyReport, bind, requestStop, stopNow, type TaskTransition } from '#shared/domain/task-transitions.ts';
+import type { TaskStateReport } from '#shared/schemas/agent-api.ts';
+import type { Task } from '#shared/schemas/task.ts';
+import { aTask } from '#test/fixtures/entities.ts';
 
 const NOW = 1_000;
 const waiting = aTask({ lastStatus: 'PROVISIONING' });

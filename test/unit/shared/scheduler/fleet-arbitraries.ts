@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import type { Assignment, ContainerInstance } from '../../../../shared/schemas/container-instance.ts';
-import type { PlacementStrategy } from '../../../../shared/schemas/task.ts';
-import type { PlacementConstraint } from '../../../../shared/schemas/task-definition.ts';
-import type { PlacementRequest } from '../../../../shared/scheduler/types.ts';
+import type { Assignment, ContainerInstance } from '#shared/schemas/container-instance.ts';
+import type { PlacementStrategy } from '#shared/schemas/task.ts';
+import type { PlacementConstraint } from '#shared/schemas/task-definition.ts';
+import type { PlacementRequest } from '#shared/scheduler/types.ts';
 import { assignment, containerInstance } from './fleet-fixtures.ts';
 
 /** fast-check generators of small, varied fleets and task mixes for the property tests. */

@@ -1,8 +1,8 @@
-import type { Assignment, ContainerInstance } from '../../../../shared/schemas/container-instance.ts';
-import type { PlacementStrategy } from '../../../../shared/schemas/task.ts';
-import type { PlacementConstraint } from '../../../../shared/schemas/task-definition.ts';
-import { buildFleet, type CandidateInstance } from '../../../../shared/scheduler/fleet.ts';
-import type { PlacementRequest } from '../../../../shared/scheduler/types.ts';
+import type { Assignment, ContainerInstance } from '#shared/schemas/container-instance.ts';
+import type { PlacementStrategy } from '#shared/schemas/task.ts';
+import type { PlacementConstraint } from '#shared/schemas/task-definition.ts';
+import { buildFleet, type CandidateInstance } from '#shared/scheduler/fleet.ts';
+import type { PlacementRequest } from '#shared/scheduler/types.ts';
 
 /** Fixture factories for the placement engine's tests. */
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildFleet } from '../../../../shared/scheduler/fleet.ts';
+import { buildFleet } from '#shared/scheduler/fleet.ts';
 import { assignment, containerInstance } from './fleet-fixtures.ts';
 
 describe('buildFleet', () => {

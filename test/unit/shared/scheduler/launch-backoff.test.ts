@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { OUT_OF_MEMORY_REASON } from '../../../../shared/agent/observe.ts';
-import { isStartFailure, launchBackoff, STABLE_RUN_MS } from '../../../../shared/scheduler/launch-backoff.ts';
-import { planReplicaService } from '../../../../shared/scheduler/service-plan.ts';
-import { isFailure } from '../../../../shared/scheduler/service-tasks.ts';
-import type { Task } from '../../../../shared/schemas/task.ts';
-import { aTask } from '../../../fixtures/entities.ts';
-import { aService } from '../../../fixtures/services.ts';
+import { OUT_OF_MEMORY_REASON } from '#shared/agent/observe.ts';
+import { isStartFailure, launchBackoff, STABLE_RUN_MS } from '#shared/scheduler/launch-backoff.ts';
+import { planReplicaService } from '#shared/scheduler/service-plan.ts';
+import { isFailure } from '#shared/scheduler/service-tasks.ts';
+import type { Task } from '#shared/schemas/task.ts';
+import { aTask } from '#test/fixtures/entities.ts';
+import { aService } from '#test/fixtures/services.ts';
 
 const NOW = 10_000_000;
 let n = 0;

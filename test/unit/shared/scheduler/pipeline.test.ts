@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildFleet } from '../../../../shared/scheduler/fleet.ts';
-import { placeTask, planPlacements, reserve } from '../../../../shared/scheduler/pipeline.ts';
-import type { PlacementDecision } from '../../../../shared/scheduler/types.ts';
+import { buildFleet } from '#shared/scheduler/fleet.ts';
+import { placeTask, planPlacements, reserve } from '#shared/scheduler/pipeline.ts';
+import type { PlacementDecision } from '#shared/scheduler/types.ts';
 import { assignment, containerInstance, memberOf, placementRequest } from './fleet-fixtures.ts';
 
 function placedOn(decision: PlacementDecision | undefined): string {

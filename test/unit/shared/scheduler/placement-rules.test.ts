@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ClientError, InvalidParameterError } from '../../../../shared/domain/errors.ts';
-import type { PlacementStrategy } from '../../../../shared/schemas/task.ts';
-import type { PlacementConstraint } from '../../../../shared/schemas/task-definition.ts';
-import { readStrategies } from '../../../../shared/scheduler/placement-rules.ts';
-import { validatePlacement } from '../../../../shared/scheduler/pipeline.ts';
+import { ClientError, InvalidParameterError } from '#shared/domain/errors.ts';
+import type { PlacementStrategy } from '#shared/schemas/task.ts';
+import type { PlacementConstraint } from '#shared/schemas/task-definition.ts';
+import { readStrategies } from '#shared/scheduler/placement-rules.ts';
+import { validatePlacement } from '#shared/scheduler/pipeline.ts';
 
 const spread: PlacementStrategy = { type: 'spread', field: 'attribute:ecs.availability-zone' };
 const distinct: PlacementConstraint = { type: 'distinctInstance' };

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ContainerInstance } from '../../../../shared/schemas/container-instance.ts';
-import { buildFleet, type Fleet } from '../../../../shared/scheduler/fleet.ts';
-import { filtersFor, placeTask, planPlacements, reserve } from '../../../../shared/scheduler/pipeline.ts';
-import type { PlacementDecision, PlacementRequest } from '../../../../shared/scheduler/types.ts';
+import type { ContainerInstance } from '#shared/schemas/container-instance.ts';
+import { buildFleet, type Fleet } from '#shared/scheduler/fleet.ts';
+import { filtersFor, placeTask, planPlacements, reserve } from '#shared/scheduler/pipeline.ts';
+import type { PlacementDecision, PlacementRequest } from '#shared/scheduler/types.ts';
 import { fleetArbitrary, requestArbitrary, requestsArbitrary } from './fleet-arbitraries.ts';
 import { containerInstance, placementRequest } from './fleet-fixtures.ts';
 

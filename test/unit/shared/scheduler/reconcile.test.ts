@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ORPHAN_ASSIGNMENT_GRACE_MS, planReconcile } from '../../../../shared/scheduler/reconcile.ts';
+import { ORPHAN_ASSIGNMENT_GRACE_MS, planReconcile } from '#shared/scheduler/reconcile.ts';
 
 /** Long after every fixture's assignment was made. */
 const later = 10 * ORPHAN_ASSIGNMENT_GRACE_MS;
-import { aTask, anAssignment, anInstance } from '../../../fixtures/entities.ts';
+import { aTask, anAssignment, anInstance } from '#test/fixtures/entities.ts';
 
 describe('planReconcile', () => {
   it('places an unplaced task and repairs nothing when all agrees', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { planReplicaService, newDeployment } from '../../../../shared/scheduler/service-plan.ts';
-import type { Task } from '../../../../shared/schemas/task.ts';
-import type { Service } from '../../../../shared/schemas/service.ts';
-import { aTask } from '../../../fixtures/entities.ts';
-import { aService } from '../../../fixtures/services.ts';
+import { planReplicaService, newDeployment } from '#shared/scheduler/service-plan.ts';
+import type { Task } from '#shared/schemas/task.ts';
+import type { Service } from '#shared/schemas/service.ts';
+import { aTask } from '#test/fixtures/entities.ts';
+import { aService } from '#test/fixtures/services.ts';
 
 let n = 0;
 const newId = () => `id${++n}`;

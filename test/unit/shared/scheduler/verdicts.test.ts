@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildFleet } from '../../../../shared/scheduler/fleet.ts';
-import { placeTask } from '../../../../shared/scheduler/pipeline.ts';
-import { compareScores } from '../../../../shared/scheduler/scoring.ts';
-import type { PlacementStrategy } from '../../../../shared/schemas/task.ts';
-import { Verdicts } from '../../../../shared/scheduler/verdicts.ts';
+import { buildFleet } from '#shared/scheduler/fleet.ts';
+import { placeTask } from '#shared/scheduler/pipeline.ts';
+import { compareScores } from '#shared/scheduler/scoring.ts';
+import type { PlacementStrategy } from '#shared/schemas/task.ts';
+import { Verdicts } from '#shared/scheduler/verdicts.ts';
 import { fleetArbitrary, requestArbitrary } from './fleet-arbitraries.ts';
 import { containerInstance, placementRequest } from './fleet-fixtures.ts';
 

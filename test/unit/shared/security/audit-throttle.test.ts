@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { agentCallOf } from '../../../../shared/security/agent-call.ts';
-import { createAuditThrottle } from '../../../../shared/security/audit-throttle.ts';
-import { signsPerCallId } from '../../../../shared/security/sigv4/replay-protection.ts';
+import { agentCallOf } from '#shared/security/agent-call.ts';
+import { createAuditThrottle } from '#shared/security/audit-throttle.ts';
+import { signsPerCallId } from '#shared/security/sigv4/replay-protection.ts';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 0, 1, 10, 0, 0);

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findIndexed } from '../../../../../shared/scheduler/fast/find-indexed.ts';
-import { indexedPlanOf } from '../../../../../shared/scheduler/fast/index-shape.ts';
-import { buildFleet, type Fleet } from '../../../../../shared/scheduler/fleet.ts';
-import { filtersFor, placeTask, planPlacements } from '../../../../../shared/scheduler/pipeline.ts';
-import { readStrategies } from '../../../../../shared/scheduler/placement-rules.ts';
-import { scorersFor } from '../../../../../shared/scheduler/scoring.ts';
-import type { PlacementRequest } from '../../../../../shared/scheduler/types.ts';
+import { findIndexed } from '#shared/scheduler/fast/find-indexed.ts';
+import { indexedPlanOf } from '#shared/scheduler/fast/index-shape.ts';
+import { buildFleet, type Fleet } from '#shared/scheduler/fleet.ts';
+import { filtersFor, placeTask, planPlacements } from '#shared/scheduler/pipeline.ts';
+import { readStrategies } from '#shared/scheduler/placement-rules.ts';
+import { scorersFor } from '#shared/scheduler/scoring.ts';
+import type { PlacementRequest } from '#shared/scheduler/types.ts';
 import { fleetArbitrary, fleetOf, requestsArbitrary } from '../fleet-arbitraries.ts';
 import { containerInstance, placementRequest } from '../fleet-fixtures.ts';
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { Demand } from '../../../../../shared/domain/resources.ts';
-import { cpuFilter } from '../../../../../shared/scheduler/filters/cpu.ts';
-import { distinctInstanceFilter } from '../../../../../shared/scheduler/filters/distinct-instance.ts';
-import { memberOfFilter } from '../../../../../shared/scheduler/filters/member-of.ts';
-import { memoryFilter } from '../../../../../shared/scheduler/filters/memory.ts';
-import { portsFilter } from '../../../../../shared/scheduler/filters/ports.ts';
-import { statusFilter } from '../../../../../shared/scheduler/filters/status.ts';
-import { compileExpression } from '../../../../../shared/scheduler/query/compile.ts';
-import type { FilterResult, PlacementReason } from '../../../../../shared/scheduler/types.ts';
+import type { Demand } from '#shared/domain/resources.ts';
+import { cpuFilter } from '#shared/scheduler/filters/cpu.ts';
+import { distinctInstanceFilter } from '#shared/scheduler/filters/distinct-instance.ts';
+import { memberOfFilter } from '#shared/scheduler/filters/member-of.ts';
+import { memoryFilter } from '#shared/scheduler/filters/memory.ts';
+import { portsFilter } from '#shared/scheduler/filters/ports.ts';
+import { statusFilter } from '#shared/scheduler/filters/status.ts';
+import { compileExpression } from '#shared/scheduler/query/compile.ts';
+import type { FilterResult, PlacementReason } from '#shared/scheduler/types.ts';
 import { assignment, candidate, type InstanceSpec } from '../fleet-fixtures.ts';
 
 function demand(spec: Partial<Demand>): Demand {

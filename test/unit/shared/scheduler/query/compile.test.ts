@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidParameterError } from '../../../../../shared/domain/errors.ts';
-import { compileExpression } from '../../../../../shared/scheduler/query/compile.ts';
+import { InvalidParameterError } from '#shared/domain/errors.ts';
+import { compileExpression } from '#shared/scheduler/query/compile.ts';
 import { assignment, candidate } from '../fleet-fixtures.ts';
 
 const m5 = candidate({

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { Demand } from '../../../../../shared/domain/resources.ts';
-import { buildFleet } from '../../../../../shared/scheduler/fleet.ts';
-import { seededRandom } from '../../../../../shared/scheduler/prng.ts';
-import { binpackScorer } from '../../../../../shared/scheduler/scorers/binpack.ts';
-import { randomScorer } from '../../../../../shared/scheduler/scorers/random.ts';
+import type { Demand } from '#shared/domain/resources.ts';
+import { buildFleet } from '#shared/scheduler/fleet.ts';
+import { seededRandom } from '#shared/scheduler/prng.ts';
+import { binpackScorer } from '#shared/scheduler/scorers/binpack.ts';
+import { randomScorer } from '#shared/scheduler/scorers/random.ts';
 import {
   NO_VALUE,
   countByValue,
   spreadAttributeScorer,
   spreadInstanceScorer,
-} from '../../../../../shared/scheduler/scorers/spread.ts';
+} from '#shared/scheduler/scorers/spread.ts';
 import { assignment, candidate, containerInstance } from '../fleet-fixtures.ts';
 
 const demand: Demand = { cpu: 256, memory: 512, ports: [], portsUdp: [] };
