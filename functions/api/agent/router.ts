@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { z } from 'zod';
-import * as agent from '#shared/control/agent.ts';
+import * as agent from '#shared/control/agent-api.ts';
 import { AgentError } from '#shared/domain/errors.ts';
 import { requireActiveCluster } from '#shared/control/clusters.ts';
 import type { ControlContext } from '#shared/control/context.ts';
