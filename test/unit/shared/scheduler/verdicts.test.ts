@@ -30,9 +30,13 @@ describe('placeTask observed by Verdicts', () => {
         } else {
           const chosen = verdicts.scores.get(observed.instanceId);
           expect(chosen).toBeDefined();
-          // The decision's scores come from the same formulas summed in another order: allow float noise.
-          for (const scores of verdicts.scores.values())
-            expect(compareScores(scores, chosen ?? [])).toBeLessThanOrEqual(1e-9);
+          // The chosen instance scores highest, unless a random draw took part: the
+          // verdicts record draws as 0 (an explanation must not show them), so the
+          // scores after a draw do not decide alone.
+          const drawn = request.strategy.length === 0 || request.strategy.some((s) => s.type === 'random');
+          if (!drawn)
+            for (const scores of verdicts.scores.values())
+              expect(compareScores(scores, chosen ?? [])).toBeLessThanOrEqual(0);
         }
       }),
     );
