@@ -1,8 +1,8 @@
-import { CreateClusterCommand, DescribeContainerInstancesCommand } from '@aws-sdk/client-ecs';
+import { DescribeContainerInstancesCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerInstances } from '#shared/domain/collections.ts';
-import { agentPost } from '../support/agent-request.ts';
-import { registerInstance, startBerth, type TestBerth } from '../support/berth.ts';
+import { agentCall } from '../support/agent-request.ts';
+import { registerInstance, startBerthWithCluster, type TestBerth } from '../support/berth.ts';
 
 const CLUSTER = 'engine-status';
 
@@ -11,8 +11,7 @@ describe('the container engine status an agent reports', () => {
   let berth: TestBerth;
 
   beforeAll(async () => {
-    berth = await startBerth();
-    await berth.ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
+    berth = await startBerthWithCluster(CLUSTER);
   });
   afterAll(async () => {
     await berth?.stop();
@@ -20,16 +19,7 @@ describe('the container engine status an agent reports', () => {
 
   const register = () => registerInstance(berth, CLUSTER, { cpu: 1024, memory: 1024 });
   type Agent = Awaited<ReturnType<typeof register>>;
-  const poll = (agent: Agent, body: Record<string, unknown>) =>
-    agentPost(
-      berth.endpoint,
-      { cluster: CLUSTER, instanceId: agent.instanceId, call: 'poll' },
-      agent.credential.token,
-      {
-        epoch: agent.epoch,
-        ...body,
-      },
-    );
+  const poll = (agent: Agent, body: Record<string, unknown>) => agentCall(berth.endpoint, CLUSTER, agent, 'poll', body);
   const statusAttribute = async (agent: Agent) => {
     const described = await berth.ecs.send(
       new DescribeContainerInstancesCommand({ cluster: CLUSTER, containerInstances: [agent.instanceId] }),

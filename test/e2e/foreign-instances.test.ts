@@ -1,7 +1,7 @@
-import { CreateClusterCommand, DeregisterContainerInstanceCommand } from '@aws-sdk/client-ecs';
+import { DeregisterContainerInstanceCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentPost } from '../support/agent-request.ts';
-import { registerInstance, startBerth, type TestBerth } from '../support/berth.ts';
+import { agentCall, agentPost } from '../support/agent-request.ts';
+import { registerInstance, startBerthWithCluster, type TestBerth } from '../support/berth.ts';
 
 const CLUSTER = 'foreign-instances';
 
@@ -10,8 +10,7 @@ describe('the foreign instances an agent asks about', () => {
   let berth: TestBerth;
 
   beforeAll(async () => {
-    berth = await startBerth();
-    await berth.ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
+    berth = await startBerthWithCluster(CLUSTER);
   });
   afterAll(async () => {
     await berth?.stop();
@@ -20,15 +19,7 @@ describe('the foreign instances an agent asks about', () => {
   const register = () => registerInstance(berth, CLUSTER, { cpu: 1024, memory: 1024 });
   type Agent = Awaited<ReturnType<typeof register>>;
   const ask = (agent: Agent, body: Record<string, unknown>) =>
-    agentPost(
-      berth.endpoint,
-      { cluster: CLUSTER, instanceId: agent.instanceId, call: 'foreign-instances' },
-      agent.credential.token,
-      {
-        epoch: agent.epoch,
-        ...body,
-      },
-    );
+    agentCall(berth.endpoint, CLUSTER, agent, 'foreign-instances', body);
 
   it('answers live for a connected instance, not for a deregistered or unknown one', async () => {
     const [asker, other, gone] = [await register(), await register(), await register()];

@@ -1,4 +1,3 @@
-import { CreateClusterCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweep } from '#functions/monitor/sweep.ts';
 import { silentLogger } from '#functions/runtime/logger.ts';
@@ -8,8 +7,8 @@ import { heartbeat } from '#shared/control/instances.ts';
 import { writeLease } from '#shared/control/lease.ts';
 import { containerInstances, instanceLeases } from '#shared/domain/collections.ts';
 import type { Collection, Store } from '#shared/ports/store.ts';
-import { agentPost } from '../support/agent-request.ts';
-import { registerInstance, startBerth, type TestBerth } from '../support/berth.ts';
+import { agentCall } from '../support/agent-request.ts';
+import { registerInstance, startBerthWithCluster, type TestBerth } from '../support/berth.ts';
 
 const CLUSTER = 'lease';
 
@@ -23,8 +22,7 @@ describe('the instance lease', () => {
   let berth: TestBerth;
 
   beforeAll(async () => {
-    berth = await startBerth();
-    await berth.ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
+    berth = await startBerthWithCluster(CLUSTER);
   });
   afterAll(async () => {
     await berth?.stop();
@@ -38,15 +36,7 @@ describe('the instance lease', () => {
   const instanceItem = (id: string) => berth.ctx.store.get(containerInstances, containerInstances.key(CLUSTER, id));
   const leaseItem = (id: string) => berth.ctx.store.get(instanceLeases, instanceLeases.key(CLUSTER, id));
   const register = () => registerInstance(berth, CLUSTER, { cpu: 1024, memory: 1024 });
-  const poll = (agent: Awaited<ReturnType<typeof register>>) =>
-    agentPost(
-      berth.endpoint,
-      { cluster: CLUSTER, instanceId: agent.instanceId, call: 'poll' },
-      agent.credential.token,
-      {
-        epoch: agent.epoch,
-      },
-    );
+  const poll = (agent: Awaited<ReturnType<typeof register>>) => agentCall(berth.endpoint, CLUSTER, agent, 'poll');
 
   it('is renewed in its own item once half the TTL has passed, leaving the instance item unwritten', async () => {
     const agent = await register();

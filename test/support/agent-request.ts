@@ -34,3 +34,20 @@ export function agentPost(
 ): Promise<Response> {
   return agentRequest(endpoint, 'POST', `/clusters/${at.cluster}/instances/${at.instanceId}/${at.call}`, bearer, body);
 }
+
+/**
+ * A call made exactly as a registered instance's own agent makes it: its own
+ * credential, its current epoch, and whatever else the test adds to the body.
+ */
+export function agentCall(
+  endpoint: string,
+  cluster: string,
+  agent: { readonly instanceId: string; readonly epoch: number; readonly credential: { readonly token: string } },
+  call: 'poll' | 'reports' | 'foreign-instances',
+  body: Record<string, unknown> = {},
+): Promise<Response> {
+  return agentPost(endpoint, { cluster, instanceId: agent.instanceId, call }, agent.credential.token, {
+    epoch: agent.epoch,
+    ...body,
+  });
+}

@@ -1,4 +1,4 @@
-import { ECSClient } from '@aws-sdk/client-ecs';
+import { CreateClusterCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { startDevServer, type DevServer } from '#functions/runtime/dev-server.ts';
 import { signedFetch } from '#cli/signed-fetch.ts';
 import type { RegisterInstanceRequest } from '#shared/schemas/agent-api.ts';
@@ -14,6 +14,13 @@ export interface TestBerth extends DevServer {
   readonly credentials: { accessKeyId: string; secretAccessKey: string };
   /** An agent registration token, made through the admin API as `berth agents token` makes it. */
   registrationToken(cluster: string, options?: RegistrationTokenOptions): Promise<string>;
+}
+
+/** Berth in dev mode with one cluster already created, for suites that drive one cluster. */
+export async function startBerthWithCluster(cluster: string, env: NodeJS.ProcessEnv = {}): Promise<TestBerth> {
+  const berth = await startBerth(env);
+  await berth.ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+  return berth;
 }
 
 /** Berth in dev mode, in this test process, on a free loopback port. */
