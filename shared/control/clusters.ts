@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { clusterName } from '../domain/arn.ts';
 import { clusters, containerInstances, services, tasks } from '../domain/collections.ts';
-import { ClusterNotEmptyError, NotFoundError, VersionConflictError } from '../domain/errors.ts';
+import { ClusterNotEmptyError, NotFoundError } from '../domain/errors.ts';
 import type { Cluster } from '../schemas/cluster.ts';
 import type { createClusterRequest, listClustersRequest } from '../schemas/ecs-requests.ts';
 import type { Versioned } from '../ports/store.ts';
@@ -75,13 +75,9 @@ export async function deleteCluster(ctx: ControlContext, ref: string): Promise<C
   await ctx.store.replace(clusters, inactive, found.version);
   // A cluster created again under this name starts from the secure defaults.
   const policy = await ctx.store.get(clusterPolicies, clusterPolicies.key(found.value.clusterName));
-  if (policy) {
-    try {
-      await ctx.store.delete(clusterPolicies, clusterPolicies.key(found.value.clusterName), policy.version);
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-    }
-  }
+  // A policy changed meanwhile was written by an administrator after the
+  // delete began: it is theirs to keep, so losing this race is no fault.
+  if (policy) await ctx.store.tryDelete(clusterPolicies, clusterPolicies.key(found.value.clusterName), policy.version);
   return { ...view, cluster: inactive };
 }
 

@@ -60,6 +60,9 @@ export type WriteOutcome<T> =
   | { readonly written: true; readonly item: Versioned<T> }
   | { readonly written: false; readonly reason: 'lost'; readonly current: Versioned<T> | undefined };
 
+/** What a conditional delete did: deleted, or lost to another writer (or the item was already gone). */
+export type DeleteOutcome = { readonly deleted: true } | { readonly deleted: false; readonly reason: 'lost' };
+
 /** Counts of the table requests an adapter made, for cost and benchmarks. */
 export interface StoreStats {
   reads: number;
@@ -94,6 +97,8 @@ export interface Store {
   ): Promise<WriteOutcome<T>>;
   /** Deletes an item only at `expectedVersion`; VersionConflictError otherwise. */
   delete<T>(collection: Collection<T>, key: Key, expectedVersion: number): Promise<void>;
+  /** As `delete`, with a version mismatch or a missing item answered as a lost race instead of thrown. */
+  tryDelete<T>(collection: Collection<T>, key: Key, expectedVersion: number): Promise<DeleteOutcome>;
   /** One page of a partition, in sort-key order; strongly consistent. */
   query<T>(collection: Collection<T>, partition: string, options?: QueryOptions): Promise<QueryPage<T>>;
   readonly stats: StoreStats;

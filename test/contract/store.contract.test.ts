@@ -302,6 +302,18 @@ describe.each([embedded('sdk'), embedded('json'), moto('sdk'), moto('json')])(
         await expect(store.delete(notes, key, 2)).rejects.toThrow(VersionConflictError);
       });
 
+      it('answers a delete at the wrong version, or of a missing item, as a lost race', async () => {
+        const value = aNote({ board: freshBoard() });
+        const key = keyOf(notes, value);
+        await store.create(notes, value);
+        await store.replace(notes, value, 1);
+        expect(await store.tryDelete(notes, key, 1)).toEqual({ deleted: false, reason: 'lost' });
+        expect((await store.get(notes, key))?.version).toBe(2);
+        expect(await store.tryDelete(notes, key, 2)).toEqual({ deleted: true });
+        expect(await store.get(notes, key)).toBeUndefined();
+        expect(await store.tryDelete(notes, key, 2)).toEqual({ deleted: false, reason: 'lost' });
+      });
+
       it('does not let one collection overwrite or delete another collection’s item', async () => {
         const board = freshBoard();
         await store.create(pins, aPin({ board }));
@@ -573,7 +585,8 @@ describe.each([embedded('sdk'), embedded('json'), moto('sdk'), moto('json')])(
           ['replace', () => counted.replace(notes, value, 1), { reads: 1, writes: 3 }],
           ['query', () => counted.query(notes, `BOARD#${board}`), { reads: 2, writes: 3 }],
           ['getMany of 150 keys', () => counted.getMany(notes, manyKeys(board, 150)), { reads: 4, writes: 3 }],
-          ['delete', () => counted.delete(notes, keyOf(notes, value), 2), { reads: 4, writes: 4 }],
+          ['lost tryDelete', () => counted.tryDelete(notes, keyOf(notes, value), 1), { reads: 4, writes: 4 }],
+          ['delete', () => counted.delete(notes, keyOf(notes, value), 2), { reads: 4, writes: 5 }],
         ];
         for (const [, step, expected] of steps) {
           await step();

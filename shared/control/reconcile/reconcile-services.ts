@@ -1,6 +1,5 @@
 import { arns } from '#shared/domain/arn.ts';
 import { services } from '#shared/domain/collections.ts';
-import { VersionConflictError } from '#shared/domain/errors.ts';
 import { newTask } from '#shared/domain/new-task.ts';
 import type { ControlContext } from '../context.ts';
 import { requestStop } from '../tasks.ts';
@@ -61,15 +60,14 @@ export async function reconcileServices(
       newId: () => ctx.ids.next(),
     };
     const plan = item.value.schedulingStrategy === 'DAEMON' ? planDaemonService(input) : planReplicaService(input);
-    try {
-      const built = await commit(ctx, item, plan, mine, definitions);
-      outcome.fresh.push(...built);
-      outcome.started += built.length;
-      outcome.stopped += plan.stop.length;
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
+    const built = await commit(ctx, item, plan, mine, definitions);
+    if (built === 'lost') {
       outcome.conflicts++;
+      continue;
     }
+    outcome.fresh.push(...built);
+    outcome.started += built.length;
+    outcome.stopped += plan.stop.length;
   }
   if (outcome.conflicts > 0) await ctx.reconcile.requestReconcile(cluster, 'service write conflicts');
   return outcome;
@@ -81,7 +79,7 @@ async function commit(
   plan: ServicePlan,
   mine: readonly Task[],
   definitions: Map<string, TaskDefinition>,
-): Promise<Task[]> {
+): Promise<Task[] | 'lost'> {
   const now = ctx.clock.now();
   const acting = plan.start.length + plan.stop.length > 0;
   const fresh = plan.start.map((s) => ({ ...s, taskId: ctx.ids.next() }));
@@ -115,7 +113,13 @@ async function commit(
   }
   if (JSON.stringify(next) === JSON.stringify(item.value)) return [];
   // The fence: a pass that read an older service acts on nothing.
-  await ctx.store.replace(services, next, item.version, finished ? { expiresAt: Math.floor(now / 1000) + 3600 } : {});
+  const fence = await ctx.store.tryReplace(
+    services,
+    next,
+    item.version,
+    finished ? { expiresAt: Math.floor(now / 1000) + 3600 } : {},
+  );
+  if (!fence.written) return 'lost';
 
   for (const s of plan.stop) {
     const stopping = await requestStop(ctx, next.clusterName, s.taskId, 'ServiceSchedulerInitiated', s.reason);

@@ -44,6 +44,11 @@ export function countingStore(store: Store): CountingStore {
       await store.delete(collection, key, expected);
       count(collection.name);
     },
+    async tryDelete(collection, key, expected) {
+      const outcome = await store.tryDelete(collection, key, expected);
+      if (outcome.deleted) count(collection.name);
+      return outcome;
+    },
     writesTo: (name) => writes.get(name) ?? 0,
     writesExcept: (...names) =>
       [...writes].filter(([name]) => !names.includes(name)).reduce((sum, [, n]) => sum + n, 0),
