@@ -46,21 +46,27 @@ export const lambdaLikeEnvironment: Readonly<Record<string, string>> = {
   NODE_OPTIONS: '--enable-source-maps',
 };
 
-/** Run in a fresh process: time the import, then check the module exports a `handler` function. */
+/** Run in a fresh process: time the import (wall and CPU), then check the module exports a `handler` function. */
 const importProbe = `
 const started = performance.now();
+const cpuBefore = process.cpuUsage();
 const bundle = await import(process.argv[1]);
+const cpu = process.cpuUsage(cpuBefore);
 const elapsed = performance.now() - started;
 if (typeof bundle.handler !== 'function') {
   console.error('the bundle exports no handler function');
   process.exit(3);
 }
-process.stdout.write(JSON.stringify({ importMs: elapsed }));
+process.stdout.write(JSON.stringify({ importMs: elapsed, cpuMs: (cpu.user + cpu.system) / 1000 }));
 `;
 
-const probeAnswer = z.object({ importMs: z.number() });
+const probeAnswer = z.object({ importMs: z.number(), cpuMs: z.number() });
 
-export type ImportOutcome = { ok: true; importMs: number } | { ok: false; reason: string };
+/**
+ * `importMs` is wall time; `cpuMs` the CPU the process spent importing (user
+ * and system), which a busy machine inflates less.
+ */
+export type ImportOutcome = { ok: true; importMs: number; cpuMs: number } | { ok: false; reason: string };
 
 /** Imports a bundle in a new `node` process (the one running this code) and resolves its handler. */
 export function importInFreshNode(file: string): ImportOutcome {
@@ -72,6 +78,5 @@ export function importInFreshNode(file: string): ImportOutcome {
   if (child.status !== 0) {
     return { ok: false, reason: `exit ${String(child.status ?? child.signal)}: ${child.stderr.trim()}` };
   }
-  const { importMs } = probeAnswer.parse(JSON.parse(child.stdout));
-  return { ok: true, importMs };
+  return { ok: true, ...probeAnswer.parse(JSON.parse(child.stdout)) };
 }
