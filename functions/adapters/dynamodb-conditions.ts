@@ -1,5 +1,5 @@
 import type { AttributeValue, PutItemCommandInput } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { VersionConflictError } from '#shared/domain/errors.ts';
 import type { Collection, Key } from '#shared/ports/store.ts';
 import { describeKey, type Item } from './dynamodb-items.ts';

@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Collection, Key, Versioned } from '#shared/ports/store.ts';
 import { TABLE_KEY } from './dynamodb-table.ts';
 

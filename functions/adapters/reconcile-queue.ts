@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ReconcileQueue } from '#shared/control/context.ts';
 import type { Queue } from '#shared/ports/queue.ts';
 

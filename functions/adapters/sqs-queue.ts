@@ -9,7 +9,7 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DeadLetters, OutgoingMessage, Queue, ReceiveOptions, ReceivedMessage } from '#shared/ports/queue.ts';
 
 /**

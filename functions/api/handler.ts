@@ -1,9 +1,10 @@
 import { handle } from 'hono/aws-lambda';
 import { awsRuntime } from '../runtime/aws-runtime.ts';
+import { awsSecurity } from '../runtime/aws-security.ts';
 import { createApp } from './app.ts';
 
 const runtime = awsRuntime();
-const security = runtime.security();
+const security = awsSecurity(runtime);
 
 /** Lambda entry behind the function URL: the same app dev mode serves, every call signed. */
 export const handler = handle(

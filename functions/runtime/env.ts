@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ENVIRONMENT, SETTING_BOUNDS, type SettingBounds } from '#shared/deployment/names.ts';
 
 /** A numeric setting from the environment, bounded as the CDK stack bounds it at synthesis. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidParameterError } from '#shared/domain/errors.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { QueryPage, Store } from '#shared/ports/store.ts';

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HttpRequestParts } from '#shared/security/sigv4/canonical-request.ts';
 
 /** The request as signed: method, raw path and query, headers (lower case), and the body's bytes. */

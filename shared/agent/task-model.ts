@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TASK_STATUSES } from '../domain/task-status.ts';
 import { containerDependency } from '../schemas/task-definition.ts';
 import { healthStatus, networkBinding } from '../schemas/task.ts';

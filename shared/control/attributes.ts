@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { arns, resourceId, type Deployment } from '../domain/arn.ts';
 import { containerInstances } from '../domain/collections.ts';
 import { ClientError, InvalidParameterError, NotFoundError } from '../domain/errors.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Collection, Key } from '../ports/store.ts';
 import { cluster, type Cluster } from '../schemas/cluster.ts';
 import {

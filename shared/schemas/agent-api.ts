@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { epochMs, name255 } from './common.ts';
 import { agentStopCode } from './stop-code-schemas.ts';
 import { attribute } from './container-instance.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Request shapes of PutAttributes, DeleteAttributes and ListAttributes, as

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { epochMs, name255 } from './common.ts';
 import {
   DEFAULT_MEMORY_MIB,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { epochMs, name255, tags } from './common.ts';
 
 export const clusterSetting = z.strictObject({

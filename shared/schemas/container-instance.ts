@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { epochMs, name255 } from './common.ts';
 
 export const attribute = z.strictObject({

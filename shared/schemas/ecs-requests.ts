@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { name255, tags } from './common.ts';
 import { clusterSetting } from './cluster.ts';
 import { placementConstraint } from './task-definition.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Berth's dry run of a placement: `POST /berth/v1/explain-placement` takes a

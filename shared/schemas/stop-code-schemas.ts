@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AGENT_STOP_CODES, STOP_CODES } from './stop-codes.ts';
 
 /** Any ECS stop code, as the control plane stores it. */

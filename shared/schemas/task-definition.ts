@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { epochMs, keyValue, name255, stringMap, tags } from './common.ts';
 
 const port = z.number().int().min(0).max(65535);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { epochMs } from '../schemas/common.ts';
 import { policyDocument } from './policy/document.ts';
 import { accessKeyId, keyName } from './principal.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { accessKeyStatus } from './access-key.ts';
 import { auditRecord } from './audit-record.ts';
 import { policyDocument } from './policy/document.ts';

@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { epochMs, name255 } from '../schemas/common.ts';
 import { CREDENTIAL_PREFIX, instanceIdPattern, REGISTRATION_TOKEN_PREFIX } from './agent-credentials.ts';
 

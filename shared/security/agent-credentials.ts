@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { registerInstanceResponse } from '../schemas/agent-api.ts';
 import { epochMs, name255 } from '../schemas/common.ts';
 import { encryptedSecret } from './access-key.ts';

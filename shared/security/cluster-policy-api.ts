@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { name255 } from '../schemas/common.ts';
 import { clusterPolicy, clusterPolicyInput, type ClusterPolicy } from './cluster-policy.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { inOnePartition, perCluster, type KeyedCollection } from '../domain/collections.ts';
 import { storedAccessKey, type StoredAccessKey } from './access-key.ts';
 import {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { inOnePartition } from '../domain/collections.ts';
 import { NAME_PATTERN } from '../domain/arn.ts';
 import { epochMs } from '../schemas/common.ts';

@@ -2,7 +2,7 @@ import { chmod, mkdtemp, readFile, realpath, rm, symlink } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DockerRuntime } from '#agent/docker/docker-runtime.ts';
 import type { AgentHandle } from '#agent/index.ts';
 import { containerConfig } from '#shared/agent/container-config.ts';

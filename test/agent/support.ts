@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { startAgent, type AgentHandle } from '#agent/index.ts';
 import type { AgentOptions } from '#agent/config/agent-options.ts';
 import type { AgentLogger } from '#agent/log.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { App, Stack, Validations, aws_iam as iam, aws_kms as kms } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { addBerthChecks } from '#infra/checks.ts';
 import { repoRoot } from '#infra/constructs/bundling.ts';
 import { BerthStack } from '#infra/stacks/berth-stack.ts';

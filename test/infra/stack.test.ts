@@ -6,7 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { berthHandlers, esbuildOptions, repoRoot } from '#infra/constructs/bundling.ts';
 import { BerthStack } from '#infra/stacks/berth-stack.ts';
 import { BerthState } from '#infra/constructs/berth-state.ts';

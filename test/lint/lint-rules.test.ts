@@ -19,6 +19,11 @@ const cases: ReadonlyArray<{ fault: string; fixture: string; rules: string[] }> 
     rules: ['@typescript-eslint/no-misused-promises'],
   },
   { fault: 'an await of a non-promise', fixture: 'await-thenable', rules: ['@typescript-eslint/await-thenable'] },
+  {
+    fault: 'a named import of zod that would put all of zod in a bundle',
+    fixture: 'zod-named-import',
+    rules: ['no-restricted-syntax'],
+  },
   { fault: 'a focused test', fixture: 'focused-test', rules: ['vitest/no-focused-tests'] },
   { fault: 'a skipped test', fixture: 'disabled-test', rules: ['vitest/no-disabled-tests'] },
 ];

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createDynamoDbStore } from '#functions/adapters/dynamodb-store.ts';
 import { sdkCalls } from '#functions/adapters/dynamodb-calls.ts';
 import { ensureTable } from '#functions/adapters/dynamodb-table.ts';

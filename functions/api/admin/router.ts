@@ -1,5 +1,5 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createAccessKeyRequest, MAX_POLICY_BYTES, readAuditRequest } from '#shared/security/admin-api.ts';
 import type { AdminService } from '#shared/security/admin-service.ts';
 import { createRegistrationTokenRequest, type RegistrationTokenAdmin } from '#shared/security/agent-credentials.ts';

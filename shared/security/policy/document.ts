@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Berth's policies: IAM's identity-based policy language, the subset that

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Deployment } from '#shared/domain/arn.ts';
 import { berthArns } from '../principal.ts';
 import { parseSecretReference } from '../secret-reference.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseCli } from '#agent/config/cli.ts';
 import { identity } from '#agent/state/state-dir.ts';
 import { expectAgreement, noisy, someOf } from './check-agreement.ts';

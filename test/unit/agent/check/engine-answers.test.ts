@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import * as engine from '#agent/docker/docker-schemas.ts';
 import { expectAgreement, junk, noisy, someOf } from './check-agreement.ts';
 

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { accept, admitted, answerErrors, type EnvelopeEnv } from '#functions/api/envelope.ts';
 import { GuardRefusal, type GuardedCall, type RequestGuard } from '#functions/api/guard.ts';
 import { ClientError } from '#shared/domain/errors.ts';

@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { berthHandlers, esbuildOptions } from '#infra/constructs/bundling.ts';
+import { buildFunctionBundles, importInFreshNode, type FunctionBundle } from '../support/function-bundles.ts';
+
+/**
+ * The most each minified function bundle may weigh: a Lambda cold start
+ * reads, parses and runs all of it. The budget sits just above today's api
+ * bundle; docs/performance.md has the figures and what the rest would take
+ * (docs/decisions.md: the AWS SDK is bundled, about 370 KB of each).
+ */
+const BUNDLE_BUDGET_BYTES: Readonly<Record<keyof typeof berthHandlers, number>> = {
+  api: 780 * 1024,
+  scheduler: 580 * 1024,
+  monitor: 530 * 1024,
+};
+
+describe('the Lambda function bundles', () => {
+  const outDir = mkdtempSync(join(tmpdir(), 'berth-function-bundles-'));
+  let bundles: FunctionBundle[] = [];
+
+  // One build of the three handlers, with the options the CDK stack deploys.
+  beforeAll(async () => {
+    bundles = await buildFunctionBundles({ berthHandlers, esbuildOptions }, outDir);
+  }, 120_000);
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it('builds one bundle per handler', () => {
+    expect(bundles.map((bundle) => bundle.name).sort()).toEqual(Object.keys(berthHandlers).sort());
+  });
+
+  it.each(Object.keys(berthHandlers) as Array<keyof typeof berthHandlers>)(
+    'keeps the %s bundle within its budget',
+    (name) => {
+      const bundle = bundles.find((candidate) => candidate.name === name);
+      expect(bundle?.bytes).toBeLessThanOrEqual(BUNDLE_BUDGET_BYTES[name]);
+    },
+  );
+
+  it.each(Object.keys(berthHandlers))(
+    'imports the %s bundle in a fresh node and finds its handler',
+    (name) => {
+      const bundle = bundles.find((candidate) => candidate.name === name);
+      expect(bundle).toBeDefined();
+      expect(importInFreshNode(bundle!.file)).toMatchObject({ ok: true });
+    },
+    60_000,
+  );
+});
