@@ -13,6 +13,7 @@ import { taskDefinitionOperations } from './task-definitions.ts';
 import { taskOperations } from './tasks.ts';
 import { serviceOperations } from './services.ts';
 import { startTaskOperations } from './start-task.ts';
+import { taskProtectionOperations } from './task-protection.ts';
 
 const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113.';
 
@@ -24,6 +25,7 @@ export const ecsOperations: Record<string, Operation> = {
   ...attributeOperations,
   ...serviceOperations,
   ...startTaskOperations,
+  ...taskProtectionOperations,
 };
 
 /** The action a call is admitted for; the signature is checked even for an operation Berth does not know. */
