@@ -167,4 +167,39 @@ describe('task scale-in protection', { timeout: 180_000 }, () => {
       .catch((e: unknown) => e as Error);
     expect(missingCluster).toMatchObject({ name: 'ClusterNotFoundException' });
   });
+  it('a deployment leaves a protected task running until its protection is removed, then replaces it', async () => {
+    const [old] = await running('jobs');
+    const v2 = await berth.ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'worker',
+        containerDefinitions: [
+          { name: 'app', image: cluster.image, memory: 32, cpu: 32, command: ['sleep', '601'], stopTimeout: 1 },
+        ],
+      }),
+    );
+    const next = v2.taskDefinition!.taskDefinitionArn!;
+    await berth.ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'jobs', taskDefinition: next }));
+    const waiting = await waitFor(
+      async () => {
+        const s = (await berth.ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['jobs'] })))
+          .services?.[0];
+        return s?.events?.some((e) => e.message?.includes('is waiting for 1 tasks under protection')) ? s : undefined;
+      },
+      { timeoutMs: 90_000, what: 'the deployment to wait for the protected task' },
+    );
+    expect(waiting.deployments?.[0]).toMatchObject({ taskDefinition: next, rolloutState: 'IN_PROGRESS' });
+    expect(await running('jobs')).toContain(old);
+
+    await berth.ecs.send(
+      new UpdateTaskProtectionCommand({ cluster: CLUSTER, tasks: [old!], protectionEnabled: false }),
+    );
+    const stopped = await waitFor(
+      async () => {
+        const task = (await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [old!] }))).tasks?.[0];
+        return task?.lastStatus === 'STOPPED' ? task : undefined;
+      },
+      { timeoutMs: 60_000, what: 'the unprotected old task to be replaced' },
+    );
+    expect(stopped.stoppedReason).toMatch(/Replaced by/);
+  });
 });
