@@ -166,7 +166,11 @@ async function ensureTasks(
 }
 
 /** ECS reports placement failures per instance: the instance's ARN and its reason. */
-function placementFailures(ctx: ControlContext, cluster: string, decisions: readonly DirectDecision[]): Failure[] {
+export function placementFailures(
+  ctx: ControlContext,
+  cluster: string,
+  decisions: readonly DirectDecision[],
+): Failure[] {
   const seen = new Set<string>();
   const failures: Failure[] = [];
   for (const decision of decisions) {

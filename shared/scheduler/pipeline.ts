@@ -23,6 +23,7 @@ import { readConstraints, readStrategies, validatePlacement as validateRules } f
 import { seededRandom } from './prng.ts';
 import { reserve as reserveOnFleet } from './reservation.ts';
 import { compareScores, scorersFor } from './scoring.ts';
+import { placeOnInstance } from './targeted-placement.ts';
 import type { Filter, PlacementDecision, PlacementObserver, PlacementRequest, Rejection } from './types.ts';
 
 /**
@@ -113,6 +114,11 @@ export function planPlacements(requests: readonly PlacementRequest[], fleet: Fle
   // reservations shares one explanation instead of reading the fleet each time.
   const explained = new Map<string, PlacementDecision>();
   return requests.map((request) => {
+    if (request.instanceId !== undefined) {
+      const decision = placeOnInstance(fleet, request.instanceId, filtersFor(request));
+      if (decision.kind === 'placed') reserveOnFleet(fleet, decision.instanceId, request);
+      return decision;
+    }
     const instanceId = findIndexed(request, fleet);
     if (instanceId !== undefined) {
       reserveOnFleet(fleet, instanceId, request);

@@ -13,6 +13,7 @@ import {
   stopOrder,
 } from './service-tasks.ts';
 import { label, withEvent } from './service-events.ts';
+import { heldByProtection, scaleInChoice, unableToScaleIn, waitingForProtected } from './scale-protection.ts';
 
 export interface TaskStart {
   readonly deploymentId: string;
@@ -109,11 +110,19 @@ export function planReplicaService(input: PlanInput): ServicePlan {
   }
 
   // 4. Stop the primary's surplus (a scale-down), then outgoing tasks while
-  //    enough healthy tasks remain without them.
-  const surplus = stopOrder(primaryLive, instances).slice(0, Math.max(0, primaryLive.length - desired));
-  for (const task of surplus) markStop(task, `Scaling activity initiated by (deployment ${primary.id})`);
+  //    enough healthy tasks remain without them. Protected tasks are never
+  //    chosen (scale-protection.ts): the service stays above its count, or
+  //    the old deployment waits, until their protection ends.
+  const scaleIn = scaleInChoice(primaryLive, desired, now, instances);
+  for (const task of scaleIn.stop) markStop(task, `Scaling activity initiated by (deployment ${primary.id})`);
+  if (scaleIn.held > 0) service = withEvent(service, unableToScaleIn(service, scaleIn.held), now, input.newId());
+  const replaceable = others.filter((t) => !heldByProtection(t, now, instances));
+  if (replaceable.length < others.length) {
+    const held = others.length - replaceable.length;
+    service = withEvent(service, waitingForProtected(service, primary.id, held), now, input.newId());
+  }
   let healthy = live.filter((t) => isHealthy(t) && !stopping.has(t.taskId)).length;
-  for (const task of stopOrder(others, instances)) {
+  for (const task of stopOrder(replaceable, instances)) {
     if (isHealthy(task)) {
       if (healthy - 1 < minHealthy) continue;
       healthy--;

@@ -21,6 +21,8 @@ export interface PlacementRequest {
   readonly group?: string;
   /** Seeds every random choice, so the same request decides the same way. */
   readonly seed: number;
+  /** StartTask's named instance: only it is judged, and no other is chosen. */
+  readonly instanceId?: string;
 }
 
 export interface ReasonCount {

@@ -118,5 +118,7 @@ export const task = z.object({
   pinnedInstanceId: z.string().optional(),
   /** Seed for placement choices, so a retried placement decides the same way. */
   placementSeed: z.number().int(),
+  /** Task scale-in protection (UpdateTaskProtection): protected until this moment, then no longer. */
+  protectedUntil: epochMs.optional(),
 });
 export type Task = z.infer<typeof task>;

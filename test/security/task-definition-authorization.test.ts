@@ -5,12 +5,12 @@ import type { PolicyDocumentInput } from '#shared/security/policy/document.ts';
 import { startSecureBerth, type SecureBerth } from './support/secure-berth.ts';
 
 const ARN = 'arn:aws:ecs:us-east-1:000000000000';
-// StartTask is authorised the same way (see the scope's table), but Berth does not serve it yet.
 const RUNS = ['ecs:RunTask', 'ecs:StartTask', 'ecs:CreateService', 'ecs:UpdateService'];
 
 /** Every way to run a task definition, each naming `taskDefinition` as given. */
 const ways = (taskDefinition: string): [string, Record<string, unknown>][] => [
   ['RunTask', { cluster: 'A', taskDefinition }],
+  ['StartTask', { cluster: 'A', taskDefinition, containerInstances: ['no-such-instance'] }],
   [
     'CreateService',
     { cluster: 'A', serviceName: `svc-${Math.random().toString(36).slice(2, 8)}`, taskDefinition, desiredCount: 0 },

@@ -12,6 +12,10 @@ import type { Operation } from './operation.ts';
 import { taskDefinitionOperations } from './task-definitions.ts';
 import { taskOperations } from './tasks.ts';
 import { serviceOperations } from './services.ts';
+import { startTaskOperations } from './start-task.ts';
+import { taskProtectionOperations } from './task-protection.ts';
+import { serviceRevisionOperations } from './service-revisions.ts';
+import { continueDeploymentOperations } from './continue-deployment.ts';
 
 const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113.';
 
@@ -22,6 +26,10 @@ export const ecsOperations: Record<string, Operation> = {
   ...containerInstanceOperations,
   ...attributeOperations,
   ...serviceOperations,
+  ...startTaskOperations,
+  ...taskProtectionOperations,
+  ...serviceRevisionOperations,
+  ...continueDeploymentOperations,
 };
 
 /** The action a call is admitted for; the signature is checked even for an operation Berth does not know. */

@@ -16,6 +16,7 @@ import {
 } from '#shared/schemas/service-requests.ts';
 import { presentContainerInstance } from '../presenters/container-instance.ts';
 import { presentService } from '../presenters/service.ts';
+import { presentRevisionSummary, presentSourceRevisions } from '../presenters/service-revision.ts';
 import { compact, seconds } from '../presenters/time.ts';
 import { operation, type Operation } from './operation.ts';
 import type { ControlContext } from '#shared/control/context.ts';
@@ -60,12 +61,8 @@ export const serviceOperations: Record<string, Operation> = {
         compact({
           ...deploymentBrief(ctx, s, d),
           updatedAt: seconds(d.updatedAt),
-          targetServiceRevision: {
-            arn: d.taskDefinitionArn,
-            requestedTaskCount: d.desiredCount,
-            runningTaskCount: d.runningCount,
-            pendingTaskCount: d.pendingCount,
-          },
+          sourceServiceRevisions: presentSourceRevisions(ctx.deployment, s, d),
+          targetServiceRevision: presentRevisionSummary(ctx.deployment, s, d),
           deploymentConfiguration: {
             minimumHealthyPercent: s.minimumHealthyPercent,
             maximumPercent: s.maximumPercent,

@@ -215,6 +215,8 @@ const resolvers: Record<string, Resolver> = {
   ListServices: cluster,
   DescribeServiceDeployments: givenArns('serviceDeploymentArns'),
   StopServiceDeployment: givenArns('serviceDeploymentArn'),
+  ContinueServiceDeployment: givenArns('serviceDeploymentArn'),
+  DescribeServiceRevisions: givenArns('serviceRevisionArns'),
 
   TagResource: givenArns('resourceArn'),
   UntagResource: givenArns('resourceArn'),
