@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** DescribeServiceRevisions and ContinueServiceDeployment as @aws-sdk/client-ecs sends them. */
 

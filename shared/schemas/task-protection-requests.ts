@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** GetTaskProtection / UpdateTaskProtection as @aws-sdk/client-ecs sends them. */
 
