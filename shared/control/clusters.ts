@@ -58,6 +58,9 @@ export async function ensureCluster(ctx: ControlContext, name: string): Promise<
   await createCluster(ctx, { clusterName: name });
 }
 
+/** How long a deleted cluster stays describable (as INACTIVE) before the table expires it. */
+export const INACTIVE_CLUSTER_RETENTION_SECONDS = 3600;
+
 /** ECS refuses to delete a cluster that still has instances or tasks. */
 export async function deleteCluster(ctx: ControlContext, ref: string): Promise<ClusterView> {
   const found = await requireActiveCluster(ctx, ref);
@@ -72,7 +75,9 @@ export async function deleteCluster(ctx: ControlContext, ref: string): Promise<C
     throw new ClusterNotEmptyError('tasks', 'The Cluster cannot be deleted while Tasks are active.');
   }
   const inactive: Cluster = { ...found.value, status: 'INACTIVE' };
-  await ctx.store.replace(clusters, inactive, found.version);
+  // DescribeClusters answers it INACTIVE for an hour, then the table expires it.
+  const expiresAt = Math.floor(ctx.clock.now() / 1000) + INACTIVE_CLUSTER_RETENTION_SECONDS;
+  await ctx.store.replace(clusters, inactive, found.version, { expiresAt });
   // A cluster created again under this name starts from the secure defaults.
   const policy = await ctx.store.get(clusterPolicies, clusterPolicies.key(found.value.clusterName));
   if (policy) {
