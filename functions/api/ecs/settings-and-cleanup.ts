@@ -1,5 +1,6 @@
 import { clusterUpdateOperations } from './cluster-update.ts';
 import type { Operation } from './operation.ts';
+import { unsupportedFeatureOperations } from './unsupported-features.ts';
 
 /**
  * Cluster updates, account settings, task definition deletion and the
@@ -8,4 +9,5 @@ import type { Operation } from './operation.ts';
  */
 export const settingsAndCleanupOperations: Record<string, Operation> = {
   ...clusterUpdateOperations,
+  ...unsupportedFeatureOperations,
 };
