@@ -1,5 +1,6 @@
 import { clusterUpdateOperations } from './cluster-update.ts';
 import type { Operation } from './operation.ts';
+import { taskDefinitionDeletionOperations } from './task-definition-deletion.ts';
 import { unsupportedFeatureOperations } from './unsupported-features.ts';
 
 /**
@@ -10,4 +11,5 @@ import { unsupportedFeatureOperations } from './unsupported-features.ts';
 export const settingsAndCleanupOperations: Record<string, Operation> = {
   ...clusterUpdateOperations,
   ...unsupportedFeatureOperations,
+  ...taskDefinitionDeletionOperations,
 };
