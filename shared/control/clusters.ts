@@ -2,10 +2,11 @@ import type { z } from 'zod';
 import { clusterName } from '../domain/arn.ts';
 import { clusters, containerInstances, services, tasks } from '../domain/collections.ts';
 import { ClusterNotEmptyError, NotFoundError, VersionConflictError } from '../domain/errors.ts';
-import type { Cluster } from '../schemas/cluster.ts';
+import { clusterSetting, type Cluster } from '../schemas/cluster.ts';
 import type { createClusterRequest, listClustersRequest } from '../schemas/ecs-requests.ts';
 import type { Versioned } from '../ports/store.ts';
 import { clusterPolicies } from '../security/cluster-policy.ts';
+import { accountDefault } from './account-settings.ts';
 import { countCluster, type ClusterCounts } from './cluster-counts.ts';
 import type { ControlContext } from './context.ts';
 import { listMatching, readAll } from './listing.ts';
@@ -39,7 +40,10 @@ export async function createCluster(
     clusterName: name,
     status: 'ACTIVE',
     tags: request.tags ?? [],
-    settings: request.settings ?? [{ name: 'containerInsights', value: 'disabled' }],
+    // Without settings a cluster takes the account's containerInsights default, as in ECS.
+    settings: request.settings ?? [
+      clusterSetting.parse({ name: 'containerInsights', value: await accountDefault(ctx, 'containerInsights') }),
+    ],
     createdAt: ctx.clock.now(),
   };
   for (;;) {

@@ -4,6 +4,7 @@ import type { RequestGuard } from '../guard.ts';
 import { accept, admitted, answerErrors, type EnvelopeEnv } from '../envelope.ts';
 import type { Logger } from '#functions/runtime/logger.ts';
 import { attributeOperations } from './attributes.ts';
+import { callerOf } from './caller.ts';
 import { clusterOperations } from './clusters.ts';
 import { containerInstanceOperations } from './container-instances.ts';
 import { ProtocolError } from './errors.ts';
@@ -53,7 +54,7 @@ export function ecsRouter(ctx: ControlContext, guard: RequestGuard, logger: Logg
     const op = name !== undefined && Object.hasOwn(ecsOperations, name) ? ecsOperations[name] : undefined;
     if (!op) throw new ProtocolError('UnknownOperationException', `Unknown operation ${JSON.stringify(target)}`);
     const input = await accept(c, op.schema, parseJsonBody(c.get('raw')));
-    const result = await op.run(ctx, input);
+    const result = await op.run(ctx, input, callerOf(c, ctx.deployment));
     return c.body(JSON.stringify(result), 200, { 'content-type': AWS_JSON });
   });
   return app;

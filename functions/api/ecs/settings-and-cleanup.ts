@@ -1,3 +1,4 @@
+import { accountSettingOperations } from './account-settings.ts';
 import { clusterUpdateOperations } from './cluster-update.ts';
 import type { Operation } from './operation.ts';
 import { taskDefinitionDeletionOperations } from './task-definition-deletion.ts';
@@ -10,6 +11,7 @@ import { unsupportedFeatureOperations } from './unsupported-features.ts';
  */
 export const settingsAndCleanupOperations: Record<string, Operation> = {
   ...clusterUpdateOperations,
+  ...accountSettingOperations,
   ...unsupportedFeatureOperations,
   ...taskDefinitionDeletionOperations,
 };
