@@ -2,10 +2,11 @@ import type { z } from 'zod';
 import { clusterName } from '../domain/arn.ts';
 import { clusters, containerInstances, services, tasks } from '../domain/collections.ts';
 import { ClusterNotEmptyError, NotFoundError } from '../domain/errors.ts';
-import type { Cluster } from '../schemas/cluster.ts';
+import { clusterSetting, type Cluster } from '../schemas/cluster.ts';
 import type { createClusterRequest, listClustersRequest } from '../schemas/ecs-requests.ts';
 import type { Versioned } from '../ports/store.ts';
 import { clusterPolicies } from '../security/cluster-policy.ts';
+import { accountDefault } from './account-settings.ts';
 import { countCluster, type ClusterCounts } from './cluster-counts.ts';
 import type { ControlContext } from './context.ts';
 import { listMatching, readAll } from './listing.ts';
@@ -39,7 +40,10 @@ export async function createCluster(
     clusterName: name,
     status: 'ACTIVE',
     tags: request.tags ?? [],
-    settings: request.settings ?? [{ name: 'containerInsights', value: 'disabled' }],
+    // Without settings a cluster takes the account's containerInsights default, as in ECS.
+    settings: request.settings ?? [
+      clusterSetting.parse({ name: 'containerInsights', value: await accountDefault(ctx, 'containerInsights') }),
+    ],
     createdAt: ctx.clock.now(),
   };
   for (;;) {
@@ -58,6 +62,9 @@ export async function ensureCluster(ctx: ControlContext, name: string): Promise<
   await createCluster(ctx, { clusterName: name });
 }
 
+/** How long a deleted cluster stays describable (as INACTIVE) before the table expires it. */
+export const INACTIVE_CLUSTER_RETENTION_SECONDS = 3600;
+
 /** ECS refuses to delete a cluster that still has instances or tasks. */
 export async function deleteCluster(ctx: ControlContext, ref: string): Promise<ClusterView> {
   const found = await requireActiveCluster(ctx, ref);
@@ -72,7 +79,9 @@ export async function deleteCluster(ctx: ControlContext, ref: string): Promise<C
     throw new ClusterNotEmptyError('tasks', 'The Cluster cannot be deleted while Tasks are active.');
   }
   const inactive: Cluster = { ...found.value, status: 'INACTIVE' };
-  await ctx.store.replace(clusters, inactive, found.version);
+  // DescribeClusters answers it INACTIVE for an hour, then the table expires it.
+  const expiresAt = Math.floor(ctx.clock.now() / 1000) + INACTIVE_CLUSTER_RETENTION_SECONDS;
+  await ctx.store.replace(clusters, inactive, found.version, { expiresAt });
   // A cluster created again under this name starts from the secure defaults.
   const policy = await ctx.store.get(clusterPolicies, clusterPolicies.key(found.value.clusterName));
   // A policy changed meanwhile was written by an administrator after the

@@ -15,7 +15,7 @@ export async function listMatching<T>(
   store: Store,
   collection: Collection<T>,
   partition: string,
-  options: { after?: string; limit: number; prefix?: string; match?: (value: T) => boolean },
+  options: { after?: string; limit: number; prefix?: string; descending?: boolean; match?: (value: T) => boolean },
 ): Promise<FilteredPage<T>> {
   const items: Versioned<T>[] = [];
   let cursor = options.after;
@@ -23,6 +23,7 @@ export async function listMatching<T>(
     const page = await store.query(collection, partition, {
       ...(cursor !== undefined && { after: cursor }),
       ...(options.prefix !== undefined && { prefix: options.prefix }),
+      ...(options.descending === true && { descending: true }),
       limit: Math.max(options.limit * 2, 50),
     });
     for (const item of page.items) {

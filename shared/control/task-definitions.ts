@@ -27,14 +27,15 @@ export async function registerTaskDefinition(
   const family = request.family;
   const now = ctx.clock.now();
   // A family that already exists is fine: the write only makes sure it does.
-  await ctx.store.tryCreate(taskDefinitionFamilies, { family, createdAt: now });
+  const entry = await ctx.store.tryCreate(taskDefinitionFamilies, { family, createdAt: now });
+  const retired = entry.written ? 0 : (entry.current?.value.retiredRevision ?? 0);
   for (let attempt = 0; attempt < 20; attempt++) {
     const latest = await ctx.store.query(taskDefinitions, taskDefinitions.partition(), {
       prefix: taskDefinitions.familyPrefix(family),
       descending: true,
       limit: 1,
     });
-    const revision = (latest.items[0]?.value.revision ?? 0) + 1;
+    const revision = Math.max(latest.items[0]?.value.revision ?? 0, retired) + 1;
     const definition: TaskDefinition = {
       ...request,
       networkMode: request.networkMode ?? 'bridge',
@@ -92,20 +93,21 @@ export async function listTaskDefinitions(
   ctx: ControlContext,
   request: z.infer<typeof listTaskDefinitionsRequest>,
 ): Promise<{ definitions: TaskDefinition[]; nextToken?: string }> {
-  if (request.sort === 'DESC') {
-    throw new ClientError('sort DESC is not supported yet; list ASC and reverse');
-  }
   const status = request.status ?? 'ACTIVE';
+  // DESC reverses both orders (family names, then revisions), as ECS does; a token is only good for its own order.
+  const descending = request.sort === 'DESC';
+  const listing = descending ? 'taskdefs-desc' : 'taskdefs';
   const page = await listMatching(ctx.store, taskDefinitions, taskDefinitions.partition(), {
     limit: pageSize(request.maxResults),
-    ...optionalAfter(decodeToken('taskdefs', request.nextToken)),
+    descending,
+    ...optionalAfter(decodeToken(listing, request.nextToken)),
     // ECS's familyPrefix here is a whole family name, not a prefix.
     ...(request.familyPrefix !== undefined && { prefix: taskDefinitions.familyPrefix(request.familyPrefix) }),
     match: (t) => t.status === status,
   });
   return {
     definitions: page.items.map((i) => i.value),
-    ...(page.next !== undefined && { nextToken: encodeToken('taskdefs', page.next) }),
+    ...(page.next !== undefined && { nextToken: encodeToken(listing, page.next) }),
   };
 }
 
@@ -125,7 +127,9 @@ export async function listTaskDefinitionFamilies(
     });
     for (const item of page.items) {
       after = item.value.family;
-      if (status !== 'ALL' && (await familyHasActive(ctx, item.value.family)) !== (status === 'ACTIVE')) continue;
+      const state = await familyState(ctx, item.value.family);
+      // A family whose every revision was deleted is not listed at all, as in ECS.
+      if (state === 'NONE' || (status !== 'ALL' && state !== status)) continue;
       families.push(item.value.family);
       if (families.length === limit) {
         const more = item !== page.items[page.items.length - 1] || page.next !== undefined;
@@ -136,12 +140,17 @@ export async function listTaskDefinitionFamilies(
   }
 }
 
-async function familyHasActive(ctx: ControlContext, family: string): Promise<boolean> {
+/** ACTIVE with an ACTIVE revision, INACTIVE with revisions but none ACTIVE, NONE when all were deleted. */
+async function familyState(ctx: ControlContext, family: string): Promise<'ACTIVE' | 'INACTIVE' | 'NONE'> {
   try {
     await findTaskDefinition(ctx, family);
-    return true;
+    return 'ACTIVE';
   } catch (error) {
-    if (error instanceof NotFoundError) return false;
-    throw error;
+    if (!(error instanceof NotFoundError)) throw error;
   }
+  const any = await ctx.store.query(taskDefinitions, taskDefinitions.partition(), {
+    prefix: taskDefinitions.familyPrefix(family),
+    limit: 1,
+  });
+  return any.items.length > 0 ? 'INACTIVE' : 'NONE';
 }

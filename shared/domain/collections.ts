@@ -10,6 +10,7 @@ import {
 import { task, type Task } from '../schemas/task.ts';
 import { service, type Service } from '../schemas/service.ts';
 import { controlPlanePulse, type ControlPlanePulse } from '../schemas/control-plane-pulse.ts';
+import { accountSetting, type AccountSetting } from '../schemas/account-setting.ts';
 import {
   taskDefinition,
   taskDefinitionFamily,
@@ -169,3 +170,10 @@ export const controlPlanePulses: KeyedCollection<ControlPlanePulse, [], []> = {
   partitionOf: () => controlPlanePulses.partition(),
   sortOf: () => controlPlanePulses.key().sort,
 };
+
+/** Account settings: one item per principal and setting name; the account's defaults under its root ARN. */
+export const accountSettings = inOnePartition<AccountSetting>('ACCOUNTSETTING', {
+  name: 'account-setting',
+  schema: accountSetting,
+  sortOf: (s) => `${s.principalArn}#${s.name}`,
+});

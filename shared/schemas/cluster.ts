@@ -6,11 +6,38 @@ export const clusterSetting = z.strictObject({
   value: z.enum(['enabled', 'disabled', 'enhanced']),
 });
 
+/** ECS's ClusterConfiguration: stored and returned as given (docs/cluster-operations.md). */
+export const clusterConfiguration = z.strictObject({
+  executeCommandConfiguration: z
+    .strictObject({
+      kmsKeyId: z.string().max(2048).optional(),
+      logging: z.enum(['NONE', 'DEFAULT', 'OVERRIDE']).optional(),
+      logConfiguration: z
+        .strictObject({
+          cloudWatchLogGroupName: z.string().max(512).optional(),
+          cloudWatchEncryptionEnabled: z.boolean().optional(),
+          s3BucketName: z.string().max(255).optional(),
+          s3EncryptionEnabled: z.boolean().optional(),
+          s3KeyPrefix: z.string().max(1024).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  managedStorageConfiguration: z
+    .strictObject({
+      kmsKeyId: z.string().max(2048).optional(),
+      fargateEphemeralStorageKmsKeyId: z.string().max(2048).optional(),
+    })
+    .optional(),
+});
+export type ClusterConfiguration = z.infer<typeof clusterConfiguration>;
+
 export const cluster = z.object({
   clusterName: name255,
   status: z.enum(['ACTIVE', 'INACTIVE']),
   tags: tags,
   settings: z.array(clusterSetting),
+  configuration: clusterConfiguration.optional(),
   createdAt: epochMs,
 });
 export type Cluster = z.infer<typeof cluster>;

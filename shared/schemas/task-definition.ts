@@ -181,6 +181,8 @@ export type TaskDefinition = z.infer<typeof taskDefinition>;
 export const taskDefinitionFamily = z.object({
   family: name255,
   createdAt: epochMs,
+  /** The highest revision ever deleted: a new registration numbers past it, as ECS never reuses a revision. */
+  retiredRevision: z.number().int().positive().optional(),
 });
 export type TaskDefinitionFamily = z.infer<typeof taskDefinitionFamily>;
 

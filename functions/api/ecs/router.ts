@@ -4,6 +4,7 @@ import type { RequestGuard } from '../guard.ts';
 import { accept, admitted, answerErrors, type EnvelopeEnv } from '../envelope.ts';
 import type { Logger } from '#functions/runtime/logger.ts';
 import { attributeOperations } from './attributes.ts';
+import { callerOf } from './caller.ts';
 import { clusterOperations } from './clusters.ts';
 import { containerInstanceOperations } from './container-instances.ts';
 import { ProtocolError } from './errors.ts';
@@ -16,6 +17,7 @@ import { startTaskOperations } from './start-task.ts';
 import { taskProtectionOperations } from './task-protection.ts';
 import { serviceRevisionOperations } from './service-revisions.ts';
 import { continueDeploymentOperations } from './continue-deployment.ts';
+import { settingsAndCleanupOperations } from './settings-and-cleanup.ts';
 
 const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113.';
 
@@ -30,6 +32,7 @@ export const ecsOperations: Record<string, Operation> = {
   ...taskProtectionOperations,
   ...serviceRevisionOperations,
   ...continueDeploymentOperations,
+  ...settingsAndCleanupOperations,
 };
 
 /** The action a call is admitted for; the signature is checked even for an operation Berth does not know. */
@@ -59,7 +62,7 @@ export function ecsRouter(ctx: ControlContext, guard: RequestGuard, logger: Logg
     const op = name !== undefined && Object.hasOwn(ecsOperations, name) ? ecsOperations[name] : undefined;
     if (!op) throw new ProtocolError('UnknownOperationException', `Unknown operation ${JSON.stringify(target)}`);
     const input = await accept(c, op.schema, parseJsonBody(c.get('raw')));
-    const result = await op.run(ctx, input);
+    const result = await op.run(ctx, input, callerOf(c, ctx.deployment));
     return c.body(JSON.stringify(result), 200, { 'content-type': AWS_JSON });
   });
   return app;

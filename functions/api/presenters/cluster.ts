@@ -14,6 +14,7 @@ export function presentCluster(d: Deployment, view: ClusterView): Record<string,
     statistics: [],
     tags: c.tags,
     settings: c.settings,
+    ...(c.configuration !== undefined && { configuration: c.configuration }),
     capacityProviders: [],
     defaultCapacityProviderStrategy: [],
   };
