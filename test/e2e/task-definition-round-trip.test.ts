@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   DescribeTaskDefinitionCommand,
   RegisterTaskDefinitionCommand,
@@ -11,10 +9,9 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MemberAnswer } from '#functions/api/ecs/model/answer.ts';
 import { declaredAnswers } from '#functions/api/ecs/model/answers.ts';
+import { awsEcs } from '../support/aws-cli.ts';
 import { startBerth, type TestBerth } from '../support/berth.ts';
 
-const run = promisify(execFile);
-const AWS = process.env.BERTH_AWS_CLI ?? 'aws';
 const FIXTURES = new URL('../fixtures/task-definitions/', import.meta.url);
 
 /** What DescribeTaskDefinition answers beside the request's members; the CLI refuses them in --cli-input-json. */
@@ -80,18 +77,8 @@ describe('task definition round trip', { timeout: 300_000 }, () => {
 
   async function aws(...args: string[]): Promise<{ ok: boolean; json: Record<string, unknown>; stderr: string }> {
     try {
-      const { stdout } = await run(AWS, ['ecs', ...args, '--endpoint-url', berth.endpoint, '--output', 'json'], {
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          AWS_ACCESS_KEY_ID: berth.credentials.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: berth.credentials.secretAccessKey,
-          AWS_DEFAULT_REGION: 'us-east-1',
-          AWS_PAGER: '',
-          AWS_MAX_ATTEMPTS: '1',
-        },
-      });
-      return { ok: true, json: JSON.parse(stdout) as Record<string, unknown>, stderr: '' };
+      const json = await awsEcs(berth.endpoint, berth.credentials, ...args);
+      return { ok: true, json, stderr: '' };
     } catch (error) {
       return { ok: false, json: {}, stderr: String((error as { stderr?: unknown }).stderr ?? error) };
     }
