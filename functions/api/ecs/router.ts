@@ -10,6 +10,7 @@ import { containerInstanceOperations } from './container-instances.ts';
 import { ProtocolError } from './errors.ts';
 import { AWS_JSON, parseJsonBody } from '../respond.ts';
 import type { Operation } from './operation.ts';
+import { admitMembers } from './model/member-gate.ts';
 import { taskDefinitionOperations } from './task-definitions.ts';
 import { taskOperations } from './tasks.ts';
 import { serviceOperations } from './services.ts';
@@ -61,7 +62,7 @@ export function ecsRouter(ctx: ControlContext, guard: RequestGuard, logger: Logg
     const name = operationName(target);
     const op = name !== undefined && Object.hasOwn(ecsOperations, name) ? ecsOperations[name] : undefined;
     if (!op) throw new ProtocolError('UnknownOperationException', `Unknown operation ${JSON.stringify(target)}`);
-    const input = await accept(c, op.schema, parseJsonBody(c.get('raw')));
+    const input = await accept(c, op.schema, admitMembers(name ?? '', op.schema, parseJsonBody(c.get('raw'))));
     const result = await op.run(ctx, input, callerOf(c, ctx.deployment));
     return c.body(JSON.stringify(result), 200, { 'content-type': AWS_JSON });
   });
