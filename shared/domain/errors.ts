@@ -5,7 +5,15 @@
  * which every router's onError answers with).
  */
 export type ResourceKind =
-  'cluster' | 'taskDefinition' | 'task' | 'containerInstance' | 'service' | 'serviceDeployment' | 'attribute';
+  | 'cluster'
+  | 'taskDefinition'
+  | 'task'
+  | 'containerInstance'
+  | 'service'
+  | 'serviceDeployment'
+  | 'attribute'
+  /** A resource named by ARN in a tagging operation. */
+  | 'taggedResource';
 
 export abstract class BerthError extends Error {
   abstract readonly code: string;

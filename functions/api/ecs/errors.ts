@@ -38,6 +38,7 @@ const notFoundTypes: Record<NotFoundError['kind'], string> = {
   service: 'ServiceNotFoundException',
   serviceDeployment: 'ServiceDeploymentNotFoundException',
   attribute: 'TargetNotFoundException',
+  taggedResource: 'ResourceNotFoundException',
 };
 
 const notEmptyTypes: Record<ClusterNotEmptyError['holds'], string> = {
