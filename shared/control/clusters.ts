@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { clusterName } from '../domain/arn.ts';
 import { clusters, containerInstances, services, tasks } from '../domain/collections.ts';
 import { ClusterNotEmptyError, NotFoundError, VersionConflictError } from '../domain/errors.ts';
+import { refuseReservedKeys } from '../domain/tags.ts';
 import type { Cluster } from '../schemas/cluster.ts';
 import type { createClusterRequest, listClustersRequest } from '../schemas/ecs-requests.ts';
 import type { Versioned } from '../ports/store.ts';
@@ -35,6 +36,7 @@ export async function createCluster(
   request: z.infer<typeof createClusterRequest>,
 ): Promise<ClusterView> {
   const name = request.clusterName ?? 'default';
+  refuseReservedKeys((request.tags ?? []).map((t) => t.key));
   const fresh: Cluster = {
     clusterName: name,
     status: 'ACTIVE',

@@ -1,6 +1,7 @@
 import { ownArnResource } from '../domain/arn.ts';
 import { clusters, containerInstances, services, taskDefinitions, tasks } from '../domain/collections.ts';
 import { InvalidParameterError, NotFoundError } from '../domain/errors.ts';
+import { onDisconnectOf } from '../domain/service-tags.ts';
 import { mergeTags, refuseReservedKeys, removeTags } from '../domain/tags.ts';
 import type { Collection, Key, Store } from '../ports/store.ts';
 import type { Tag } from '../schemas/common.ts';
@@ -25,7 +26,16 @@ interface TagTarget {
   change(store: Store, next: (tags: readonly Tag[]) => Tag[]): Promise<boolean>;
 }
 
-function target<T extends { tags?: readonly Tag[] }>(collection: Collection<T>, key: Key, cluster?: string): TagTarget {
+/**
+ * `retag` writes what else follows from the tags (a service's
+ * `berth:on-disconnect`); it may refuse them, and then nothing is written.
+ */
+function target<T extends { tags?: readonly Tag[] }>(
+  collection: Collection<T>,
+  key: Key,
+  cluster?: string,
+  retag: (value: T, tags: Tag[]) => T = (value, tags) => ({ ...value, tags }),
+): TagTarget {
   return {
     ...(cluster !== undefined && { cluster }),
     read: async (store) => {
@@ -33,10 +43,8 @@ function target<T extends { tags?: readonly Tag[] }>(collection: Collection<T>, 
       return found ? (found.value.tags ?? []) : undefined;
     },
     change: async (store, next) =>
-      (await updateWithRetry(store, collection, key, (current) => ({
-        ...current,
-        tags: next(current.tags ?? []),
-      }))) !== undefined,
+      (await updateWithRetry(store, collection, key, (current) => retag(current, next(current.tags ?? [])))) !==
+      undefined,
   };
 }
 
@@ -51,7 +59,13 @@ const LONG_FORM = 'Long arn format must be used for tagging operations';
 const taggable: Record<string, (parts: readonly string[]) => TagTarget | string> = {
   cluster: (parts) => (parts.length === 1 ? target(clusters, clusters.key(at(parts, 0)), at(parts, 0)) : INVALID_ARN),
   service: (parts) =>
-    parts.length === 2 ? target(services, services.key(at(parts, 0), at(parts, 1)), at(parts, 0)) : LONG_FORM,
+    parts.length === 2
+      ? target(services, services.key(at(parts, 0), at(parts, 1)), at(parts, 0), (service, tags) => ({
+          ...service,
+          tags,
+          onDisconnect: onDisconnectOf(tags),
+        }))
+      : LONG_FORM,
   task: (parts) =>
     parts.length === 2 ? target(tasks, tasks.key(at(parts, 0), at(parts, 1)), at(parts, 0)) : LONG_FORM,
   'container-instance': (parts) =>

@@ -72,3 +72,19 @@ export function taskTags(sources: TaskTagSources): Tag[] {
   }
   return [...tags.values()];
 }
+
+/**
+ * The tag members of RunTask: its own tags may not use `aws:` keys, and a
+ * task run on its own has no service to propagate from (ECS refuses SERVICE).
+ */
+export function checkRunTaskTags(request: {
+  readonly tags?: readonly Tag[];
+  readonly propagateTags?: PropagateTags;
+}): void {
+  refuseReservedKeys((request.tags ?? []).map((t) => t.key));
+  if (request.propagateTags === 'SERVICE') {
+    throw new InvalidParameterError('propagateTags SERVICE is only valid for a task started by a service', {
+      propagateTags: request.propagateTags,
+    });
+  }
+}
