@@ -172,7 +172,11 @@ describe('tags: bad input', () => {
   it('refuses a berth:on-disconnect tag with a value it does not know, and keeps the service as it was', async () => {
     const key = services.key('strict', 'svc');
     const before = await berth.ctx.store.get(services, key);
-    await refused(tag(`${ARN}:service/strict/svc`, [{ key: 'berth:on-disconnect', value: 'sometimes' }]));
+    const answer = await refused(
+      tag(`${ARN}:service/strict/svc`, [{ key: 'berth:on-disconnect', value: 'sometimes' }]),
+    );
+    expect(answer).toMatchObject({ name: 'InvalidParameterException' });
+    expect(answer.message).toMatch(/berth:on-disconnect must be 'replace' or 'wait'/);
     const after = await berth.ctx.store.get(services, key);
     expect(after?.version).toBe(before?.version);
     expect(after?.value.onDisconnect).toBe('wait');
