@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusters } from '#shared/domain/collections.ts';
-import { policyDocument, type PolicyDocumentInput } from '#shared/security/policy/document.ts';
 import { startSecureBerth, type SecureBerth } from './support/secure-berth.ts';
-import { ecsCall, sign, type Credentials } from './support/signing.ts';
+import { ecsCaller, keyWithPolicy } from './support/policy-calls.ts';
+import type { Credentials } from './support/signing.ts';
 
 const ARN = 'arn:aws:ecs:us-east-1:000000000000';
 
@@ -28,17 +28,8 @@ describe('authorisation of tagging', () => {
     await berth?.close();
   });
 
-  async function call(credentials: Credentials, operation: string, body: unknown) {
-    const { url, init } = await sign({ credentials, date: new Date(), ...ecsCall(operation, body) });
-    const response = await berth.app.request(url, init);
-    const json = (await response.json()) as { __type?: string; message?: string; tags?: unknown };
-    return { status: response.status, type: json.__type, message: json.message ?? '', tags: json.tags };
-  }
-
-  async function keyWith(policy: PolicyDocumentInput): Promise<Credentials> {
-    const created = await berth.security.admin.createAccessKey({ policy: policyDocument.parse(policy) });
-    return { accessKeyId: created.accessKeyId, secretAccessKey: created.secretAccessKey };
-  }
+  const call = ecsCaller(() => berth);
+  const keyWith = keyWithPolicy(() => berth);
 
   const tagsOf = async (name: string) => (await berth.ctx.store.get(clusters, clusters.key(name)))?.value.tags;
 
