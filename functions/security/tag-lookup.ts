@@ -1,4 +1,4 @@
-import { clusters, services, taskDefinitions, tasks } from '#shared/domain/collections.ts';
+import { clusters, containerInstances, services, taskDefinitions, tasks } from '#shared/domain/collections.ts';
 import type { Store } from '#shared/ports/store.ts';
 import type { Tag } from '#shared/schemas/common.ts';
 import type { TagSource } from '#shared/security/scope/scope.ts';
@@ -20,6 +20,10 @@ export function storeTagLookup(store: Store): TagLookup {
         return (await store.get(tasks, tasks.key(source.cluster, source.taskId)))?.value.tags;
       case 'service':
         return (await store.get(services, services.key(source.cluster, source.service)))?.value.tags;
+      case 'container-instance': {
+        const instance = await store.get(containerInstances, containerInstances.key(source.cluster, source.instanceId));
+        return instance === undefined ? undefined : (instance.value.tags ?? []);
+      }
       case 'task-definition': {
         // Without a revision the request may act on any revision: no single set of tags applies.
         if (source.revision === undefined) return undefined;

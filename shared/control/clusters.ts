@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { clusterName } from '../domain/arn.ts';
 import { clusters, containerInstances, services, tasks } from '../domain/collections.ts';
 import { ClusterNotEmptyError, NotFoundError } from '../domain/errors.ts';
+import { refuseReservedKeys } from '../domain/tags.ts';
 import { clusterSetting, type Cluster } from '../schemas/cluster.ts';
 import type { createClusterRequest, listClustersRequest } from '../schemas/ecs-requests.ts';
 import type { Versioned } from '../ports/store.ts';
@@ -36,6 +37,7 @@ export async function createCluster(
   request: z.infer<typeof createClusterRequest>,
 ): Promise<ClusterView> {
   const name = request.clusterName ?? 'default';
+  refuseReservedKeys((request.tags ?? []).map((t) => t.key));
   const fresh: Cluster = {
     clusterName: name,
     status: 'ACTIVE',

@@ -1,5 +1,6 @@
 import { arns } from '../domain/arn.ts';
 import { newTask } from '../domain/new-task.ts';
+import { taskTags } from '../domain/tags.ts';
 import type { RunTaskRequest } from '../schemas/ecs-requests.ts';
 import type { TaskDefinition, PlacementConstraint } from '../schemas/task-definition.ts';
 import type { PlacementStrategy, Task } from '../schemas/task.ts';
@@ -36,7 +37,12 @@ export function runTaskBuilder(
       group: request.group ?? `family:${definition.family}`,
       placementStrategy: resolved.strategy,
       placementConstraints: resolved.constraints,
-      tags: request.tags ?? [],
+      tags: taskTags({
+        ...(request.propagateTags !== undefined && { propagateTags: request.propagateTags }),
+        ...(definition.tags !== undefined && { definitionTags: definition.tags }),
+        ...(request.tags !== undefined && { own: request.tags }),
+        ...(request.enableECSManagedTags === true && { managed: { cluster } }),
+      }),
       now: ctx.clock.now(),
     });
 }

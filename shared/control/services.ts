@@ -1,3 +1,5 @@
+import { onDisconnectOf } from '../domain/service-tags.ts';
+import { refuseReservedKeys } from '../domain/tags.ts';
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { arns, serviceName } from '../domain/arn.ts';
@@ -59,10 +61,8 @@ export async function createService(ctx: ControlContext, request: CreateServiceR
     .digest('hex');
   const now = ctx.clock.now();
   const id = deploymentId(ctx);
-  const onDisconnect = request.tags?.find((t) => t.key === 'berth:on-disconnect')?.value;
-  if (onDisconnect !== undefined && onDisconnect !== 'replace' && onDisconnect !== 'wait') {
-    throw new InvalidParameterError("The tag berth:on-disconnect must be 'replace' or 'wait'");
-  }
+  refuseReservedKeys((request.tags ?? []).map((t) => t.key));
+  const onDisconnect = onDisconnectOf(request.tags ?? []);
   const fresh: Service = {
     serviceName: request.serviceName,
     clusterName: cluster,
@@ -77,8 +77,10 @@ export async function createService(ctx: ControlContext, request: CreateServiceR
     placementStrategy: request.placementStrategy ?? [],
     placementConstraints: request.placementConstraints ?? [],
     healthCheckGracePeriodSeconds: request.healthCheckGracePeriodSeconds ?? 0,
-    onDisconnect: onDisconnect ?? 'replace',
+    onDisconnect,
     tags: request.tags ?? [],
+    ...(request.propagateTags !== undefined && { propagateTags: request.propagateTags }),
+    ...(request.enableECSManagedTags !== undefined && { enableECSManagedTags: request.enableECSManagedTags }),
     ...(request.clientToken !== undefined && { clientToken: `${request.clientToken}#${requestHash}` }),
     createdAt: now,
     deployments: [newDeployment(id, taskDefinitionArn, desired, now)],
@@ -148,6 +150,8 @@ export async function updateService(ctx: ControlContext, request: UpdateServiceR
         placementStrategy: request.placementStrategy ?? s.placementStrategy,
         placementConstraints: request.placementConstraints ?? s.placementConstraints,
         healthCheckGracePeriodSeconds: request.healthCheckGracePeriodSeconds ?? s.healthCheckGracePeriodSeconds,
+        ...(request.propagateTags !== undefined && { propagateTags: request.propagateTags }),
+        ...(request.enableECSManagedTags !== undefined && { enableECSManagedTags: request.enableECSManagedTags }),
       };
       const target = taskDefinitionArn ?? s.taskDefinitionArn;
       if (target !== s.taskDefinitionArn || request.forceNewDeployment === true) {

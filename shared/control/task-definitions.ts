@@ -4,6 +4,7 @@ import { taskDefinitionFamilies, taskDefinitions } from '../domain/collections.t
 import { ClientError, NotFoundError } from '../domain/errors.ts';
 import { requireTaskDefinitionSize } from '../domain/request-limits.ts';
 import { validateTaskDefinition } from '../domain/resources.ts';
+import { refuseReservedKeys } from '../domain/tags.ts';
 import type { listTaskDefinitionFamiliesRequest, listTaskDefinitionsRequest } from '../schemas/ecs-requests.ts';
 import type { RegisterTaskDefinitionRequest, TaskDefinition } from '../schemas/task-definition.ts';
 import type { Versioned } from '../ports/store.ts';
@@ -24,6 +25,7 @@ export async function registerTaskDefinition(
 ): Promise<TaskDefinition> {
   requireTaskDefinitionSize(request);
   const reservation = validateTaskDefinition(request);
+  refuseReservedKeys((request.tags ?? []).map((t) => t.key));
   const family = request.family;
   const now = ctx.clock.now();
   // A family that already exists is fine: the write only makes sure it does.

@@ -20,6 +20,7 @@ import { assertClusterAllows } from './cluster-policy-gate.ts';
 import { placeDirectly, type DirectDecision } from './direct-placement.ts';
 import { assignmentOf, releaseAssignment } from './assignments.ts';
 import { conflictPause } from './conflict-pause.ts';
+import { checkRunTaskTags } from '../domain/tags.ts';
 import { runTaskBuilder } from './run-task-build.ts';
 
 // Its home is shared/scheduler/placement-request.ts (a pure mapping); kept
@@ -51,6 +52,7 @@ export async function resolveRunTask(ctx: ControlContext, request: RunTaskReques
     throw new ClientError(`TaskDefinition is inactive: ${definition.family}:${definition.revision}`);
   }
   validateOverrides(definition, request.overrides);
+  checkRunTaskTags(request);
   const constraints = [...(definition.placementConstraints ?? []), ...(request.placementConstraints ?? [])];
   const strategy = request.placementStrategy ?? [];
   validatePlacement(strategy, constraints);

@@ -12,7 +12,9 @@ export type ResourceKind =
   | 'service'
   | 'serviceDeployment'
   | 'attribute'
-  | 'namespace';
+  | 'namespace'
+  /** A resource named by ARN in a tagging operation. */
+  | 'taggedResource';
 
 export abstract class BerthError extends Error {
   abstract readonly code: string;

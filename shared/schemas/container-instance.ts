@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { epochMs, name255 } from './common.ts';
+import { epochMs, name255, tags } from './common.ts';
 
 export const attribute = z.strictObject({
   name: z.string().min(1).max(128),
@@ -51,6 +51,8 @@ export const containerInstance = z.object({
   ec2InstanceId: z.string().optional(),
   registered: resources,
   attributes: z.array(attribute),
+  /** Set by TagResource; instances registered before tags existed have none. */
+  tags: tags.optional(),
   assignments: z.record(z.string(), assignment),
   agentVersion: z.string().optional(),
   dockerVersion: z.string().optional(),

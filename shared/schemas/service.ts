@@ -73,6 +73,10 @@ export const service = z.object({
    */
   onDisconnect: z.enum(['replace', 'wait']),
   tags: tags,
+  /** Where the service's tasks take their tags from; NONE when absent. */
+  propagateTags: z.enum(['TASK_DEFINITION', 'SERVICE', 'NONE']).optional(),
+  /** Whether its tasks carry `aws:ecs:clusterName` and `aws:ecs:serviceName`. */
+  enableECSManagedTags: z.boolean().optional(),
   clientToken: z.string().optional(),
   createdAt: epochMs,
   /** Current deployments, PRIMARY first. */

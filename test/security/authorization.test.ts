@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { policyDocument, type PolicyDocumentInput } from '#shared/security/policy/document.ts';
 import { startSecureBerth, type SecureBerth } from './support/secure-berth.ts';
-import { ecsCall, sign, type Credentials } from './support/signing.ts';
+import { ecsCaller, keyWithPolicy } from './support/policy-calls.ts';
+import { sign, type Credentials } from './support/signing.ts';
 
 const ARN = 'arn:aws:ecs:us-east-1:000000000000';
 
@@ -26,22 +26,8 @@ describe('authorisation by policy', () => {
     await berth?.close();
   });
 
-  async function call(credentials: Credentials, operation: string, body: unknown) {
-    const { url, init } = await sign({ credentials, date: new Date(), ...ecsCall(operation, body) });
-    const response = await berth.app.request(url, init);
-    const json = (await response.json()) as { __type?: string; message?: string };
-    return {
-      status: response.status,
-      type: json.__type,
-      message: json.message ?? '',
-      requestId: response.headers.get('x-amzn-requestid'),
-    };
-  }
-
-  async function keyWith(policy: PolicyDocumentInput): Promise<Credentials> {
-    const created = await berth.security.admin.createAccessKey({ policy: policyDocument.parse(policy) });
-    return { accessKeyId: created.accessKeyId, secretAccessKey: created.secretAccessKey };
-  }
+  const call = ecsCaller(() => berth);
+  const keyWith = keyWithPolicy(() => berth);
 
   async function expectDenied(
     credentials: Credentials,

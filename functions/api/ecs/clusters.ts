@@ -7,6 +7,7 @@ import {
   listClustersRequest,
 } from '#shared/schemas/ecs-requests.ts';
 import { presentCluster } from '../presenters/cluster.ts';
+import { tagsIfIncluded } from '../presenters/tags.ts';
 import { operation, type Operation } from './operation.ts';
 
 export const clusterOperations: Record<string, Operation> = {
@@ -19,7 +20,7 @@ export const clusterOperations: Record<string, Operation> = {
   DescribeClusters: operation(describeClustersRequest, async (ctx, input) => {
     const result = await clusters.describeClusters(ctx, input.clusters);
     return {
-      clusters: result.clusters.map((c) => presentCluster(ctx.deployment, c)),
+      clusters: result.clusters.map((c) => tagsIfIncluded(input.include, presentCluster(ctx.deployment, c))),
       failures: result.missing.map((name) => ({ arn: arns.cluster(ctx.deployment, name), reason: 'MISSING' })),
     };
   }),

@@ -5,6 +5,7 @@ import {
   describeContainerInstancesRequest,
   listContainerInstancesRequest,
 } from '#shared/schemas/ecs-requests.ts';
+import { tagsIfIncluded } from '../presenters/tags.ts';
 import { presentContainerInstance } from '../presenters/container-instance.ts';
 import { operation, type Operation } from './operation.ts';
 
@@ -19,7 +20,9 @@ export const containerInstanceOperations: Record<string, Operation> = {
   DescribeContainerInstances: operation(describeContainerInstancesRequest, async (ctx, input) => {
     const result = await instances.describeContainerInstances(ctx, input.cluster, input.containerInstances);
     return {
-      containerInstances: result.instances.map((i) => presentContainerInstance(ctx.deployment, i)),
+      containerInstances: result.instances.map((i) =>
+        tagsIfIncluded(input.include, presentContainerInstance(ctx.deployment, i)),
+      ),
       failures: result.missing.map((arn) => ({ arn, reason: 'MISSING' })),
     };
   }),

@@ -39,6 +39,7 @@ const notFoundTypes: Record<NotFoundError['kind'], string> = {
   serviceDeployment: 'ServiceDeploymentNotFoundException',
   attribute: 'TargetNotFoundException',
   namespace: 'NamespaceNotFoundException',
+  taggedResource: 'ResourceNotFoundException',
 };
 
 const notEmptyTypes: Record<ClusterNotEmptyError['holds'], string> = {

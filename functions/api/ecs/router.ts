@@ -19,6 +19,7 @@ import { taskProtectionOperations } from './task-protection.ts';
 import { serviceRevisionOperations } from './service-revisions.ts';
 import { continueDeploymentOperations } from './continue-deployment.ts';
 import { settingsAndCleanupOperations } from './settings-and-cleanup.ts';
+import { tagOperations } from './tags.ts';
 
 const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113.';
 
@@ -34,6 +35,7 @@ export const ecsOperations: Record<string, Operation> = {
   ...serviceRevisionOperations,
   ...continueDeploymentOperations,
   ...settingsAndCleanupOperations,
+  ...tagOperations,
 };
 
 /** The action a call is admitted for; the signature is checked even for an operation Berth does not know. */

@@ -15,6 +15,7 @@ import {
   updateServiceRequest,
 } from '#shared/schemas/service-requests.ts';
 import { presentContainerInstance } from '../presenters/container-instance.ts';
+import { tagsIfIncluded } from '../presenters/tags.ts';
 import { presentService } from '../presenters/service.ts';
 import { presentRevisionSummary, presentSourceRevisions } from '../presenters/service-revision.ts';
 import { compact, seconds } from '../presenters/time.ts';
@@ -35,7 +36,7 @@ export const serviceOperations: Record<string, Operation> = {
   DescribeServices: operation(describeServicesRequest, async (ctx, input) => {
     const result = await serviceOps.describeServices(ctx, input.cluster, input.services);
     return {
-      services: result.services.map((s) => presentService(ctx.deployment, s)),
+      services: result.services.map((s) => tagsIfIncluded(input.include, presentService(ctx.deployment, s))),
       failures: result.missing.map((arn) => ({ arn, reason: 'MISSING' })),
     };
   }),

@@ -8,6 +8,7 @@ import {
 } from '#shared/schemas/ecs-requests.ts';
 import { registerTaskDefinitionRequest } from '#shared/schemas/task-definition.ts';
 import { presentTaskDefinition } from '../presenters/task-definition.ts';
+import { includesTags } from '../presenters/tags.ts';
 import { operation, type Operation } from './operation.ts';
 
 export const taskDefinitionOperations: Record<string, Operation> = {
@@ -25,7 +26,7 @@ export const taskDefinitionOperations: Record<string, Operation> = {
     const found = (await definitions.findTaskDefinition(ctx, input.taskDefinition)).value;
     return {
       taskDefinition: presentTaskDefinition(ctx.deployment, found),
-      ...(input.include?.includes('TAGS') && { tags: found.tags ?? [] }),
+      ...(includesTags(input.include) && { tags: found.tags ?? [] }),
     };
   }),
   ListTaskDefinitions: operation(listTaskDefinitionsRequest, async (ctx, input) => {

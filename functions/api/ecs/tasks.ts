@@ -6,6 +6,7 @@ import {
   runTaskRequest,
   stopTaskRequest,
 } from '#shared/schemas/ecs-requests.ts';
+import { tagsIfIncluded } from '../presenters/tags.ts';
 import { presentTask } from '../presenters/task.ts';
 import { operation, type Operation } from './operation.ts';
 
@@ -19,7 +20,10 @@ export const taskOperations: Record<string, Operation> = {
   })),
   DescribeTasks: operation(describeTasksRequest, async (ctx, input) => {
     const result = await tasks.describeTasks(ctx, input.cluster, input.tasks);
-    return { tasks: result.tasks.map((t) => presentTask(ctx.deployment, t)), failures: result.failures };
+    return {
+      tasks: result.tasks.map((t) => tagsIfIncluded(input.include, presentTask(ctx.deployment, t))),
+      failures: result.failures,
+    };
   }),
   ListTasks: operation(listTasksRequest, async (ctx, input) => {
     const page = await tasks.listTasks(ctx, input);

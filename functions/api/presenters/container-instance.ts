@@ -43,6 +43,6 @@ export function presentContainerInstance(d: Deployment, i: ContainerInstance): R
     pendingTasksCount: 0,
     attributes: i.attributes,
     registeredAt: seconds(i.registeredAt),
-    tags: [],
+    tags: i.tags ?? [],
   });
 }

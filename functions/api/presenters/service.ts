@@ -44,8 +44,8 @@ export function presentService(a: Arns, s: Service): Record<string, unknown> {
     schedulingStrategy: s.schedulingStrategy,
     deploymentController: { type: 'ECS' },
     tags: s.tags,
-    enableECSManagedTags: false,
-    propagateTags: 'NONE',
+    enableECSManagedTags: s.enableECSManagedTags ?? false,
+    propagateTags: s.propagateTags ?? 'NONE',
     enableExecuteCommand: false,
   });
 }

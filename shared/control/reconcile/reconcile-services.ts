@@ -1,3 +1,4 @@
+import { taskTags } from '../../domain/tags.ts';
 import { arns } from '#shared/domain/arn.ts';
 import { services } from '#shared/domain/collections.ts';
 import { newTask } from '#shared/domain/new-task.ts';
@@ -142,7 +143,14 @@ async function commit(
       group: serviceGroup(next.serviceName),
       placementStrategy: next.placementStrategy,
       placementConstraints: [...(definition.placementConstraints ?? []), ...next.placementConstraints],
-      tags: [],
+      tags: taskTags({
+        ...(next.propagateTags !== undefined && { propagateTags: next.propagateTags }),
+        ...(definition.tags !== undefined && { definitionTags: definition.tags }),
+        serviceTags: next.tags,
+        ...(next.enableECSManagedTags === true && {
+          managed: { cluster: next.clusterName, service: next.serviceName },
+        }),
+      }),
       now,
       ...(start.pinnedInstanceId !== undefined && { pinnedInstanceId: start.pinnedInstanceId }),
     });

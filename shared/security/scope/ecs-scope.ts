@@ -82,7 +82,11 @@ const containerInstances =
       const id = name === undefined ? undefined : attempt(() => resourceId(d, ref, 'container-instance', name));
       return name === undefined || id === undefined
         ? { arn: ref, keys }
-        : { arn: arns.containerInstance(d, name, id), keys };
+        : {
+            arn: arns.containerInstance(d, name, id),
+            keys,
+            tags: { kind: 'container-instance', cluster: name, instanceId: id },
+          };
     });
   };
 
@@ -153,7 +157,9 @@ export function arnResource(d: Deployment, arn: string): ScopedResource {
       const [cluster] = rest;
       const id =
         rest.length === 2 && cluster ? attempt(() => resourceId(d, arn, 'container-instance', cluster)) : undefined;
-      return cluster && id ? { arn, keys: clusterOf(cluster) } : asGiven;
+      return cluster && id
+        ? { arn, keys: clusterOf(cluster), tags: { kind: 'container-instance', cluster, instanceId: id } }
+        : asGiven;
     }
     case 'service-deployment': {
       const parsed = attempt(() => serviceDeploymentRef(d, arn));

@@ -12,7 +12,8 @@ export type TagSource =
   | { readonly kind: 'cluster'; readonly cluster: string }
   | { readonly kind: 'task'; readonly cluster: string; readonly taskId: string }
   | { readonly kind: 'task-definition'; readonly family: string; readonly revision?: number }
-  | { readonly kind: 'service'; readonly cluster: string; readonly service: string };
+  | { readonly kind: 'service'; readonly cluster: string; readonly service: string }
+  | { readonly kind: 'container-instance'; readonly cluster: string; readonly instanceId: string };
 
 export interface ScopedResource {
   readonly arn: string;
