@@ -239,7 +239,8 @@ export async function describeTasks(
   ids.forEach((id, i) => {
     const task = byId.get(id);
     if (task) result.push(task);
-    else failures.push({ arn: refs[i] ?? id, reason: 'MISSING' });
+    // ECS names a missing task by the ARN it would have, whatever form was asked.
+    else failures.push({ arn: arns.task(ctx.deployment, name, id), reason: 'MISSING' });
   });
   return { tasks: result, failures };
 }
