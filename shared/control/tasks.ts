@@ -43,9 +43,10 @@ export interface RunTaskResult {
  * and the request's together) that parse.
  */
 export async function resolveRunTask(ctx: ControlContext, request: RunTaskRequest) {
+  // As ECS: a missing cluster is the answer before anything else the body gets wrong.
+  const cluster = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
   const count = request.count ?? 1;
   if (count < 1 || count > 10) throw new InvalidParameterError('count must be between 1 and 10');
-  const cluster = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
   const definition = (await findTaskDefinition(ctx, request.taskDefinition)).value;
   if (definition.status !== 'ACTIVE') {
     throw new ClientError(`TaskDefinition is inactive: ${definition.family}:${definition.revision}`);
