@@ -34,3 +34,22 @@ def error_code(call, *args, **kwargs):
 def result(document):
     """The scenario's answer for the test: one JSON line, printed last."""
     print(json.dumps(document, default=str))
+
+
+# Poll every second: the models' delays (6 s for tasks, 15 s for services) are
+# for a cloud service, and a waiter that fails still fails on its acceptors.
+FAST = {"Delay": 1, "MaxAttempts": 60}
+
+
+def wait(client, name, **kwargs):
+    client.get_waiter(name).wait(WaiterConfig=FAST, **kwargs)
+
+
+def paginate(client, operation, key, page_size, **kwargs):
+    """Every item an operation lists, through botocore's paginator, and how many pages it took."""
+    pages = client.get_paginator(operation).paginate(PaginationConfig={"PageSize": page_size}, **kwargs)
+    items, count = [], 0
+    for page in pages:
+        items.extend(page[key])
+        count += 1
+    return items, count
