@@ -1,12 +1,7 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsEcs } from '../support/aws-cli.ts';
 import { registerInstance, startBerth } from '../support/berth.ts';
 import { waitFor } from '../support/wait.ts';
-
-const run = promisify(execFile);
-/** Debian's awscli is AWS CLI v2; CI points BERTH_AWS_CLI at it. */
-const AWS = process.env.BERTH_AWS_CLI ?? 'aws';
 
 /** The same journey as the SDK test, through `aws ecs --endpoint-url`. */
 // Each call starts the AWS CLI afresh (a second or more of Python start-up on a
@@ -20,20 +15,7 @@ describe('AWS CLI against dev mode', { timeout: 120_000 }, () => {
     await berth?.stop();
   });
 
-  async function aws(...args: string[]): Promise<Record<string, unknown>> {
-    const { stdout } = await run(AWS, ['ecs', ...args, '--endpoint-url', berth.endpoint, '--output', 'json'], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        AWS_ACCESS_KEY_ID: berth.credentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: berth.credentials.secretAccessKey,
-        AWS_DEFAULT_REGION: 'us-east-1',
-        AWS_PAGER: '',
-        AWS_MAX_ATTEMPTS: '1',
-      },
-    });
-    return stdout.trim() === '' ? {} : (JSON.parse(stdout) as Record<string, unknown>);
-  }
+  const aws = (...args: string[]) => awsEcs(berth, ...args);
 
   it('runs, describes, stops and lists tasks', async () => {
     const cluster = await aws('create-cluster', '--cluster-name', 'cli');
