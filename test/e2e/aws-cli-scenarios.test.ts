@@ -138,27 +138,13 @@ describe('AWS CLI scenarios against dev mode with an agent', { timeout: 240_000 
       arn ?? '',
     );
     expect(described.containerInstances).toMatchObject([{ status: 'ACTIVE', agentConnected: true }]);
+    const stackAttributes = () =>
+      aws('list-attributes', '--cluster', CLUSTER, '--target-type', 'container-instance', '--attribute-name', 'stack');
     await aws('put-attributes', '--cluster', CLUSTER, '--attributes', `name=stack,value=blue,targetId=${arn}`);
-    const attributes = await aws(
-      'list-attributes',
-      '--cluster',
-      CLUSTER,
-      '--target-type',
-      'container-instance',
-      '--attribute-name',
-      'stack',
-    );
+    const attributes = await stackAttributes();
     expect(attributes.attributes).toEqual([expect.objectContaining({ name: 'stack', value: 'blue', targetId: arn })]);
     await aws('delete-attributes', '--cluster', CLUSTER, '--attributes', `name=stack,targetId=${arn}`);
-    const none = await aws(
-      'list-attributes',
-      '--cluster',
-      CLUSTER,
-      '--target-type',
-      'container-instance',
-      '--attribute-name',
-      'stack',
-    );
+    const none = await stackAttributes();
     expect(none.attributes).toEqual([]);
   });
 
