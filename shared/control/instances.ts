@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { clusterName, resourceId, type Deployment } from '../domain/arn.ts';
+import { arns, clusterName, resourceId, type Deployment } from '../domain/arn.ts';
 import { containerInstances, instanceLeases } from '../domain/collections.ts';
 import { InvalidParameterError, VersionConflictError } from '../domain/errors.ts';
 import type { Attribute, ContainerInstance } from '../schemas/container-instance.ts';
@@ -188,7 +188,8 @@ export async function describeContainerInstances(
   ids.forEach((id, i) => {
     const instance = byId.get(id);
     if (instance) instances.push(instance);
-    else missing.push(refs[i] ?? id);
+    // ECS names a missing instance by the ARN it would have, whatever form was asked.
+    else missing.push(arns.containerInstance(ctx.deployment, cluster, id));
   });
   return { instances, missing };
 }
@@ -240,7 +241,8 @@ export async function updateContainerInstancesState(
       if (i.status === 'INACTIVE' || i.status === status) return undefined;
       return { ...i, status, generation: i.generation + 1 };
     });
-    if (!updated || updated.value.status === 'INACTIVE') missing.push(ref);
+    if (!updated || updated.value.status === 'INACTIVE')
+      missing.push(arns.containerInstance(ctx.deployment, cluster, id));
     else instances.push(updated.value);
   }
   fleetChanged(ctx, cluster);

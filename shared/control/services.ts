@@ -238,7 +238,8 @@ export async function describeServices(
   names.forEach((n, i) => {
     const s = byName.get(n);
     if (s) result.push(s);
-    else missing.push(refs[i] ?? n);
+    // ECS names a missing service by the ARN it would have, whatever form was asked.
+    else missing.push(arns.service(ctx.deployment, cluster, n));
   });
   return { services: result, missing };
 }

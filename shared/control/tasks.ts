@@ -44,9 +44,10 @@ export interface RunTaskResult {
  * and the request's together) that parse.
  */
 export async function resolveRunTask(ctx: ControlContext, request: RunTaskRequest) {
+  // As ECS: a missing cluster is the answer before anything else the body gets wrong.
+  const cluster = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
   const count = request.count ?? 1;
   if (count < 1 || count > 10) throw new InvalidParameterError('count must be between 1 and 10');
-  const cluster = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
   const definition = (await findTaskDefinition(ctx, request.taskDefinition)).value;
   if (definition.status !== 'ACTIVE') {
     throw new ClientError(`TaskDefinition is inactive: ${definition.family}:${definition.revision}`);
@@ -245,7 +246,8 @@ export async function describeTasks(
   ids.forEach((id, i) => {
     const task = byId.get(id);
     if (task) result.push(task);
-    else failures.push({ arn: refs[i] ?? id, reason: 'MISSING' });
+    // ECS names a missing task by the ARN it would have, whatever form was asked.
+    else failures.push({ arn: arns.task(ctx.deployment, name, id), reason: 'MISSING' });
   });
   return { tasks: result, failures };
 }

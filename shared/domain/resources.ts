@@ -1,6 +1,7 @@
 import { InvalidParameterError, ClientError } from './errors.ts';
 import type { RegisterTaskDefinitionRequest, ContainerDefinition } from '../schemas/task-definition.ts';
 import type { TaskOverride } from '../schemas/task.ts';
+import { containerMessages } from '../schemas/container-messages.ts';
 
 /** What a task reserves on an instance. */
 export interface Demand {
@@ -63,7 +64,7 @@ export function validateTaskDefinition(request: RegisterTaskDefinitionRequest): 
   const names = new Set<string>();
   for (const c of request.containerDefinitions) {
     if (names.has(c.name)) {
-      throw new ClientError(`Container names must be unique within a task definition: '${c.name}' appears twice`);
+      throw new ClientError(containerMessages.duplicateName);
     }
     names.add(c.name);
     if (c.memory !== undefined && c.memoryReservation !== undefined && c.memoryReservation > c.memory) {

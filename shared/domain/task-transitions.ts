@@ -105,6 +105,10 @@ export function mergeReport(task: Task, report: TaskStateReport, now: number): T
     ...(task.executionStoppedAt === undefined &&
       report.executionStoppedAt !== undefined && { executionStoppedAt: report.executionStoppedAt }),
     ...(stopping && {
+      // ECS sets desiredStatus STOPPED on a task that stops on its own
+      // (an essential container exited, a start failed): ListTasks' default
+      // filter then no longer finds it among the running.
+      desiredStatus: 'STOPPED',
       stoppedAt: now,
       // A user's or scheduler's stop keeps its own code and reason.
       stopCode: task.stopCode ?? report.stopCode ?? 'EssentialContainerExited',

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { epochMs, keyValue, name255, stringMap, tags } from './common.ts';
+import { containerImage, containerMessages, containerName } from './container-messages.ts';
 
 const port = z.number().int().min(0).max(65535);
 
@@ -71,15 +72,15 @@ export const logConfiguration = z.strictObject({
 });
 
 export const containerDefinition = z.strictObject({
-  name: name255,
-  image: z.string().min(1).max(255),
+  name: containerName,
+  image: containerImage,
   cpu: z
     .number()
     .int()
     .min(0)
     .max(10240 * 4)
     .optional(),
-  memory: z.number().int().min(6, 'a container needs at least 6 MiB of memory').optional(),
+  memory: z.number().int().min(6, containerMessages.memoryTooLow).optional(),
   memoryReservation: z.number().int().min(4).optional(),
   portMappings: z.array(portMapping).optional(),
   essential: z.boolean().optional(),
@@ -144,7 +145,7 @@ export const networkMode = z.enum(['bridge', 'host', 'none', 'awsvpc']);
 /** RegisterTaskDefinition's request, as the ECS API defines it. */
 export const registerTaskDefinitionRequest = z.strictObject({
   family: name255,
-  containerDefinitions: z.array(containerDefinition).min(1).max(10),
+  containerDefinitions: z.array(containerDefinition).min(1).max(10, containerMessages.tooMany),
   taskRoleArn: z.string().optional(),
   executionRoleArn: z.string().optional(),
   networkMode: networkMode.optional(),

@@ -15,9 +15,7 @@ describe('AWS CLI against dev mode', { timeout: 120_000 }, () => {
     await berth?.stop();
   });
 
-  async function aws(...args: string[]): Promise<Record<string, unknown>> {
-    return awsEcs(berth.endpoint, berth.credentials, ...args);
-  }
+  const aws = (...args: string[]) => awsEcs(berth, ...args);
 
   it('runs, describes, stops and lists tasks', async () => {
     const cluster = await aws('create-cluster', '--cluster-name', 'cli');

@@ -77,7 +77,7 @@ describe('task definition round trip', { timeout: 300_000 }, () => {
 
   async function aws(...args: string[]): Promise<{ ok: boolean; json: Record<string, unknown>; stderr: string }> {
     try {
-      const json = await awsEcs(berth.endpoint, berth.credentials, ...args);
+      const json = await awsEcs(berth, ...args);
       return { ok: true, json, stderr: '' };
     } catch (error) {
       return { ok: false, json: {}, stderr: String((error as { stderr?: unknown }).stderr ?? error) };

@@ -10,6 +10,7 @@ import {
   StateConflictError,
   VersionConflictError,
 } from '#shared/domain/errors.ts';
+import { isContainerClientMessage } from '#shared/schemas/container-messages.ts';
 import { GuardRefusal } from '../guard.ts';
 import { AttributeLimitExceededError } from '#shared/control/attributes.ts';
 
@@ -84,6 +85,12 @@ export function toEcsError(error: unknown): EcsErrorShape | undefined {
 export function fromSchemaError(error: z.ZodError): BerthError {
   const issue = error.issues[0];
   const path = issue && issue.path.length > 0 ? issue.path.join('.') : '(request)';
+  // ECS answers the common mistakes in a task definition's containers with its
+  // own words, as they are; the same bounds met in RunTask's overrides keep
+  // the member's path.
+  if (issue && issue.path[0] === 'containerDefinitions' && isContainerClientMessage(issue.message)) {
+    return new ClientError(issue.message);
+  }
   if (issue?.code === 'unrecognized_keys') {
     return new ClientError(`Unknown field(s) ${issue.keys.map((k) => `'${k}'`).join(', ')} at ${path}`);
   }

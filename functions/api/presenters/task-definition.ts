@@ -10,7 +10,9 @@ export function presentTaskDefinition(d: Deployment, t: TaskDefinition): Record<
     containerDefinitions: t.containerDefinitions.map((c) => ({ ...c, essential: c.essential !== false })),
     volumes: t.volumes ?? [],
     placementConstraints: t.placementConstraints ?? [],
-    compatibilities: ['EC2', 'EXTERNAL'],
+    // ECS's order for a definition that EC2 and ECS Anywhere (EXTERNAL) instances can run;
+    // Berth refuses awsvpc, the one network mode EXTERNAL cannot run.
+    compatibilities: ['EXTERNAL', 'EC2'],
     requiresAttributes: [],
     registeredAt: seconds(registeredAt),
     deregisteredAt: seconds(deregisteredAt),

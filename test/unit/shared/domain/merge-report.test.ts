@@ -51,6 +51,13 @@ describe('mergeReport', () => {
     expect(userStopped).toMatchObject({ stopCode: 'UserInitiated', stoppedReason: 'bye' });
   });
 
+  it('sets desiredStatus STOPPED on a task that stopped on its own, as ECS does', () => {
+    const exited = mergeReport(pending, report({ lastStatus: 'STOPPED' }), 100);
+    expect(exited.desiredStatus).toBe('STOPPED');
+    const stillRunning = mergeReport(pending, report({ lastStatus: 'RUNNING' }), 100);
+    expect(stillRunning.desiredStatus).toBe('RUNNING');
+  });
+
   it('keeps the first timestamps it was told', () => {
     const once = mergeReport(pending, report({ startedAt: 10 }), 100);
     const twice = mergeReport(once, report({ seq: 2, startedAt: 99 }), 100);
