@@ -5,7 +5,14 @@
  * which every router's onError answers with).
  */
 export type ResourceKind =
-  'cluster' | 'taskDefinition' | 'task' | 'containerInstance' | 'service' | 'serviceDeployment' | 'attribute';
+  | 'cluster'
+  | 'taskDefinition'
+  | 'task'
+  | 'containerInstance'
+  | 'service'
+  | 'serviceDeployment'
+  | 'attribute'
+  | 'taskSet';
 
 export abstract class BerthError extends Error {
   abstract readonly code: string;

@@ -38,6 +38,7 @@ const notFoundTypes: Record<NotFoundError['kind'], string> = {
   service: 'ServiceNotFoundException',
   serviceDeployment: 'ServiceDeploymentNotFoundException',
   attribute: 'TargetNotFoundException',
+  taskSet: 'TaskSetNotFoundException',
 };
 
 const notEmptyTypes: Record<ClusterNotEmptyError['holds'], string> = {

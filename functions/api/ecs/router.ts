@@ -12,6 +12,7 @@ import type { Operation } from './operation.ts';
 import { taskDefinitionOperations } from './task-definitions.ts';
 import { taskOperations } from './tasks.ts';
 import { serviceOperations } from './services.ts';
+import { taskSetOperations } from './task-sets.ts';
 
 const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113.';
 
@@ -22,6 +23,7 @@ export const ecsOperations: Record<string, Operation> = {
   ...containerInstanceOperations,
   ...attributeOperations,
   ...serviceOperations,
+  ...taskSetOperations,
 };
 
 /** The action a call is admitted for; the signature is checked even for an operation Berth does not know. */
