@@ -36,5 +36,6 @@ export type TaskSet = z.infer<typeof taskSet>;
 
 /** ECS's computedDesiredCount: the share of desiredCount, rounded up. */
 export function computedDesiredCount(desiredCount: number, scalePercent: number): number {
-  return Math.ceil((desiredCount * scalePercent) / 100 - 1e-9);
+  // The tolerance keeps float noise (3 × 33.333333333 %) from adding a task; max() avoids -0.
+  return Math.max(0, Math.ceil((desiredCount * scalePercent) / 100 - 1e-9));
 }
