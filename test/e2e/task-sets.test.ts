@@ -70,6 +70,18 @@ describe('task sets (EXTERNAL deployment controller)', { timeout: 180_000 }, () 
     return out.service;
   }
 
+  async function createTaskSet(service: string, taskDefinition: string, percent: number): Promise<TaskSet> {
+    const out = await berth.ecs.send(
+      new CreateTaskSetCommand({
+        cluster: CLUSTER,
+        service,
+        taskDefinition,
+        scale: { unit: 'PERCENT', value: percent },
+      }),
+    );
+    return out.taskSet as TaskSet;
+  }
+
   async function runningTasks(name: string) {
     const arns = (await berth.ecs.send(new ListTasksCommand({ cluster: CLUSTER, serviceName: name }))).taskArns ?? [];
     if (arns.length === 0) return [];
@@ -131,16 +143,7 @@ describe('task sets (EXTERNAL deployment controller)', { timeout: 180_000 }, () 
     const blue = await settle('bg', { [rev1]: 2 });
     expect(blue.every((t) => t.startedBy === a.id)).toBe(true);
 
-    const b = (
-      await berth.ecs.send(
-        new CreateTaskSetCommand({
-          cluster: CLUSTER,
-          service: 'bg',
-          taskDefinition: rev2,
-          scale: { unit: 'PERCENT', value: 100 },
-        }),
-      )
-    ).taskSet as TaskSet;
+    const b = await createTaskSet('bg', rev2, 100);
     await settle('bg', { [rev1]: 2, [rev2]: 2 });
     const described = (await berth.ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['bg'] })))
       .services?.[0];
@@ -193,16 +196,7 @@ describe('task sets (EXTERNAL deployment controller)', { timeout: 180_000 }, () 
 
   it('scales desiredCount onto the task sets: ceil(desiredCount x scale)', async () => {
     await createExternal('scaled', 3);
-    const set = (
-      await berth.ecs.send(
-        new CreateTaskSetCommand({
-          cluster: CLUSTER,
-          service: 'scaled',
-          taskDefinition: rev1,
-          scale: { unit: 'PERCENT', value: 50 },
-        }),
-      )
-    ).taskSet as TaskSet;
+    const set = await createTaskSet('scaled', rev1, 50);
     expect(set.computedDesiredCount).toBe(2);
     await berth.ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'scaled', desiredCount: 1 }));
     await settle('scaled', { [rev1]: 1 });
