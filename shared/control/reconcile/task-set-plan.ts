@@ -18,30 +18,25 @@ export const TASK_SET_DELETED = 'Task set deleted';
 export function planTaskSets(input: PlanInput): ServicePlan {
   const { service, now } = input;
   const start: TaskStart[] = [];
-  const stop: TaskStop[] = [];
-  const stopping = new Set<string>();
+  // First reason wins: a task is stopped once, for the first rule that applies.
+  const stops = new Map<string, TaskStop>();
   const markStop = (task: Task, reason: string) => {
-    if (stopping.has(task.taskId)) return;
-    stopping.add(task.taskId);
-    stop.push({ taskId: task.taskId, reason });
+    if (!stops.has(task.taskId)) stops.set(task.taskId, { taskId: task.taskId, reason });
   };
 
-  const grace = service.healthCheckGracePeriodSeconds * 1000;
-  for (const task of input.tasks) {
-    if (isLive(task) && task.healthStatus === 'UNHEALTHY' && now - (task.startedAt ?? task.createdAt) > grace) {
-      markStop(task, `${HEALTH_CHECK_FAILURE} (container health status UNHEALTHY)`);
-    }
+  for (const task of unhealthyPastGrace(service, input.tasks, now)) {
+    markStop(task, `${HEALTH_CHECK_FAILURE} (container health status UNHEALTHY)`);
   }
   const ids = new Set(service.taskSets.map((s) => s.id));
-  for (const task of input.tasks) {
-    if (isLive(task) && (task.startedBy === undefined || !ids.has(task.startedBy))) markStop(task, TASK_SET_DELETED);
+  for (const task of input.tasks.filter(isLive)) {
+    if (task.startedBy === undefined || !ids.has(task.startedBy)) markStop(task, TASK_SET_DELETED);
   }
 
   const taskSets: TaskSet[] = [];
   for (const set of service.taskSets) {
     const want = set.status === 'DRAINING' ? 0 : computedDesiredCount(service.desiredCount, set.scalePercent);
     const own = input.tasks.filter((t) => t.startedBy === set.id);
-    const live = own.filter((t) => isLive(t) && !stopping.has(t.taskId));
+    const live = own.filter((t) => isLive(t) && !stops.has(t.taskId));
     if (live.length < want) {
       for (let i = live.length; i < want; i++)
         start.push({ deploymentId: set.id, taskDefinitionArn: set.taskDefinitionArn });
@@ -50,7 +45,7 @@ export function planTaskSets(input: PlanInput): ServicePlan {
         set.status === 'DRAINING' ? TASK_SET_DELETED : `Scaling activity initiated by (deployment ${set.id})`;
       for (const task of stopOrder(live, input.instances).slice(0, live.length - want)) markStop(task, reason);
     }
-    const kept = live.filter((t) => !stopping.has(t.taskId));
+    const kept = live.filter((t) => !stops.has(t.taskId));
     // A deleted task set is gone once nothing of it holds resources any more.
     if (set.status === 'DRAINING' && !own.some(isOccupying)) continue;
     taskSets.push(withCounts(set, want, kept, own, now));
@@ -61,7 +56,13 @@ export function planTaskSets(input: PlanInput): ServicePlan {
     runningCount: taskSets.reduce((sum, s) => sum + s.runningCount, 0),
     pendingCount: taskSets.reduce((sum, s) => sum + s.pendingCount, 0),
   };
-  return { service: next, start, stop };
+  return { service: next, start, stop: [...stops.values()] };
+}
+
+/** Live tasks reporting UNHEALTHY after the service's health check grace period. */
+function unhealthyPastGrace(service: Service, tasks: readonly Task[], now: number): Task[] {
+  const grace = service.healthCheckGracePeriodSeconds * 1000;
+  return tasks.filter((t) => isLive(t) && t.healthStatus === 'UNHEALTHY' && now - (t.startedAt ?? t.createdAt) > grace);
 }
 
 function withCounts(set: TaskSet, want: number, kept: readonly Task[], own: readonly Task[], now: number): TaskSet {
