@@ -14,7 +14,13 @@ import { secretsNamedBy, secretUseScope } from '#shared/security/scope/secret-us
  */
 export type ScopeRefiner = (scope: RequestScope, input: unknown) => Promise<readonly RequestScope[]>;
 
-const RUNS_A_DEFINITION = new Set(['ecs:RunTask', 'ecs:StartTask', 'ecs:CreateService', 'ecs:UpdateService']);
+const RUNS_A_DEFINITION = new Set([
+  'ecs:RunTask',
+  'ecs:StartTask',
+  'ecs:CreateService',
+  'ecs:UpdateService',
+  'ecs:CreateTaskSet',
+]);
 
 export function storeScopeRefiner(deps: { store: Store; deployment: Deployment }): ScopeRefiner {
   const d = deps.deployment;

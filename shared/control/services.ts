@@ -23,6 +23,7 @@ import { listMatching, updateWithRetry } from './listing.ts';
 import { decodeToken, encodeToken, pageSize } from './pagination.ts';
 import { findTaskDefinition } from './task-definitions.ts';
 import { assertClusterAllowsRef } from './cluster-policy-gate.ts';
+import { assertExternalUpdate, deploymentControllerOf } from './deployment-controller.ts';
 
 /** ECS's deployment ids look like `ecs-svc/` and 19 digits. */
 export function deploymentId(ctx: ControlContext): string {
@@ -32,7 +33,7 @@ export function deploymentId(ctx: ControlContext): string {
   return `ecs-svc/${digits}`;
 }
 
-async function activeTaskDefinitionArn(ctx: ControlContext, ref: string): Promise<string> {
+export async function activeTaskDefinitionArn(ctx: ControlContext, ref: string): Promise<string> {
   const definition = (await findTaskDefinition(ctx, ref)).value;
   if (definition.status !== 'ACTIVE') {
     throw new ClientError(`TaskDefinition is inactive: ${definition.family}:${definition.revision}`);
@@ -43,7 +44,7 @@ async function activeTaskDefinitionArn(ctx: ControlContext, ref: string): Promis
 export async function createService(ctx: ControlContext, request: CreateServiceRequest): Promise<Service> {
   const cluster = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
   const strategy = request.schedulingStrategy ?? 'REPLICA';
-  if (request.taskDefinition === undefined) throw new InvalidParameterError('taskDefinition is required');
+  const controller = deploymentControllerOf(request);
   const desired = strategy === 'DAEMON' ? 0 : (request.desiredCount ?? 0);
   if (desired < 0) throw new InvalidParameterError('desiredCount must be zero or more');
   if (strategy === 'DAEMON' && request.desiredCount !== undefined && request.desiredCount !== 0) {
@@ -54,8 +55,10 @@ export async function createService(ctx: ControlContext, request: CreateServiceR
   }
   const limits = deploymentLimits(strategy, request.deploymentConfiguration);
   validatePlacement(request.placementStrategy ?? [], request.placementConstraints ?? []);
-  const taskDefinitionArn = await activeTaskDefinitionArn(ctx, request.taskDefinition);
-  await assertClusterAllowsRef(ctx, cluster, taskDefinitionArn);
+  // An EXTERNAL service has no task definition until a task set is made PRIMARY.
+  const taskDefinitionArn =
+    request.taskDefinition === undefined ? '' : await activeTaskDefinitionArn(ctx, request.taskDefinition);
+  if (taskDefinitionArn !== '') await assertClusterAllowsRef(ctx, cluster, taskDefinitionArn);
   const requestHash = createHash('sha256')
     .update(JSON.stringify({ ...request, clientToken: undefined }))
     .digest('hex');
@@ -68,6 +71,8 @@ export async function createService(ctx: ControlContext, request: CreateServiceR
     clusterName: cluster,
     status: 'ACTIVE',
     schedulingStrategy: strategy,
+    deploymentController: controller,
+    taskSets: [],
     desiredCount: desired,
     runningCount: 0,
     pendingCount: 0,
@@ -83,7 +88,7 @@ export async function createService(ctx: ControlContext, request: CreateServiceR
     ...(request.enableECSManagedTags !== undefined && { enableECSManagedTags: request.enableECSManagedTags }),
     ...(request.clientToken !== undefined && { clientToken: `${request.clientToken}#${requestHash}` }),
     createdAt: now,
-    deployments: [newDeployment(id, taskDefinitionArn, desired, now)],
+    deployments: controller === 'ECS' ? [newDeployment(id, taskDefinitionArn, desired, now)] : [],
     history: [],
     events: [],
     reconcileSeq: 0,
@@ -118,6 +123,7 @@ export async function requireService(
 export async function updateService(ctx: ControlContext, request: UpdateServiceRequest): Promise<Service> {
   const found = await requireService(ctx, request.cluster, request.service);
   if (found.value.status !== 'ACTIVE') throw new ServiceNotActiveError('Service was not ACTIVE.');
+  assertExternalUpdate(found.value, request);
   if (request.desiredCount !== undefined && request.desiredCount < 0) {
     throw new InvalidParameterError('desiredCount must be zero or more');
   }

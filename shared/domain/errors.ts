@@ -14,7 +14,8 @@ export type ResourceKind =
   | 'attribute'
   | 'namespace'
   /** A resource named by ARN in a tagging operation. */
-  | 'taggedResource';
+  | 'taggedResource'
+  | 'taskSet';
 
 export abstract class BerthError extends Error {
   abstract readonly code: string;

@@ -18,7 +18,7 @@ export const createServiceRequest = z.strictObject({
   placementStrategy: z.array(placementStrategy).max(5).optional(),
   healthCheckGracePeriodSeconds: z.number().int().min(0).max(2147483647).optional(),
   schedulingStrategy: z.enum(['REPLICA', 'DAEMON']).optional(),
-  deploymentController: z.strictObject({ type: z.literal('ECS') }).optional(),
+  deploymentController: z.strictObject({ type: z.enum(['ECS', 'CODE_DEPLOY', 'EXTERNAL']) }).optional(),
   tags: tags.optional(),
   enableECSManagedTags: z.boolean().optional(),
   propagateTags: z.enum(['TASK_DEFINITION', 'SERVICE', 'NONE']).optional(),

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { epochMs, name255, tags } from './common.ts';
 import { placementConstraint } from './task-definition.ts';
 import { placementStrategy } from './task.ts';
+import { taskSet } from './task-set.ts';
 
 export const circuitBreaker = z.strictObject({ enable: z.boolean(), rollback: z.boolean() });
 
@@ -56,9 +57,14 @@ export const service = z.object({
   clusterName: name255,
   status: z.enum(['ACTIVE', 'DRAINING', 'INACTIVE']),
   schedulingStrategy: z.enum(['REPLICA', 'DAEMON']),
+  /** ECS rolls out deployments itself; EXTERNAL leaves them to the user's task sets. */
+  deploymentController: z.enum(['ECS', 'EXTERNAL']).default('ECS'),
+  /** EXTERNAL only: the task sets, in the order they were created. */
+  taskSets: z.array(taskSet).default([]),
   desiredCount: z.number().int().nonnegative(),
   runningCount: z.number().int().nonnegative(),
   pendingCount: z.number().int().nonnegative(),
+  /** EXTERNAL: the PRIMARY task set's, or '' while there is none. */
   taskDefinitionArn: z.string(),
   minimumHealthyPercent: z.number().int(),
   maximumPercent: z.number().int(),

@@ -67,6 +67,8 @@ async function main(): Promise<void> {
       clusterName: CLUSTER,
       status: 'ACTIVE',
       schedulingStrategy: 'REPLICA',
+      deploymentController: 'ECS',
+      taskSets: [],
       desiredCount: TASKS_PER_SERVICE,
       runningCount: TASKS_PER_SERVICE,
       pendingCount: 0,

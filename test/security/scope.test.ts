@@ -33,6 +33,20 @@ describe('request scope', () => {
       { cluster: 'A', service: 'api', taskDefinition: 'web' },
       [`${ARN}:service/A/api`, `${ARN}:task-definition/web:*`],
     ],
+    // Task sets act on their service, and creating one on the task definition it runs.
+    [
+      'CreateTaskSet',
+      { cluster: 'A', service: 'api', taskDefinition: 'web:2' },
+      [`${ARN}:service/A/api`, `${ARN}:task-definition/web:2`],
+    ],
+    ['UpdateTaskSet', { cluster: 'A', service: 'api', taskSet: 'ecs-svc/1' }, [`${ARN}:service/A/api`]],
+    [
+      'DeleteTaskSet',
+      { cluster: 'A', service: `${ARN}:service/A/api`, taskSet: 'ecs-svc/1' },
+      [`${ARN}:service/A/api`],
+    ],
+    ['DescribeTaskSets', { cluster: 'A', service: 'api' }, [`${ARN}:service/A/api`]],
+    ['UpdateServicePrimaryTaskSet', { cluster: 'A', service: 'api', primaryTaskSet: 'x' }, [`${ARN}:service/A/api`]],
     // An ARN of another region or account names nothing here: matched as given, refused by the operation.
     [
       'RunTask',

@@ -41,6 +41,7 @@ const notFoundTypes: Record<NotFoundError['kind'], string> = {
   attribute: 'TargetNotFoundException',
   namespace: 'NamespaceNotFoundException',
   taggedResource: 'ResourceNotFoundException',
+  taskSet: 'TaskSetNotFoundException',
 };
 
 const notEmptyTypes: Record<ClusterNotEmptyError['holds'], string> = {

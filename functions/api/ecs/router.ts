@@ -20,6 +20,7 @@ import { serviceRevisionOperations } from './service-revisions.ts';
 import { continueDeploymentOperations } from './continue-deployment.ts';
 import { settingsAndCleanupOperations } from './settings-and-cleanup.ts';
 import { tagOperations } from './tags.ts';
+import { taskSetOperations } from './task-sets.ts';
 
 const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113.';
 
@@ -36,6 +37,7 @@ export const ecsOperations: Record<string, Operation> = {
   ...continueDeploymentOperations,
   ...settingsAndCleanupOperations,
   ...tagOperations,
+  ...taskSetOperations,
 };
 
 /** The action a call is admitted for; the signature is checked even for an operation Berth does not know. */

@@ -1,6 +1,7 @@
 import { arns, type Deployment as Arns } from '#shared/domain/arn.ts';
 import type { Deployment, Service } from '#shared/schemas/service.ts';
 import { compact, seconds } from './time.ts';
+import { presentTaskSet } from './task-set.ts';
 
 export function presentDeployment(d: Deployment): Record<string, unknown> {
   return compact({
@@ -29,7 +30,8 @@ export function presentService(a: Arns, s: Service): Record<string, unknown> {
     runningCount: s.runningCount,
     pendingCount: s.pendingCount,
     launchType: 'EC2',
-    taskDefinition: s.taskDefinitionArn,
+    // An EXTERNAL service has a task definition only through its PRIMARY task set.
+    taskDefinition: s.taskDefinitionArn === '' ? undefined : s.taskDefinitionArn,
     deploymentConfiguration: {
       minimumHealthyPercent: s.minimumHealthyPercent,
       maximumPercent: s.maximumPercent,
@@ -42,7 +44,8 @@ export function presentService(a: Arns, s: Service): Record<string, unknown> {
     placementStrategy: s.placementStrategy,
     healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds,
     schedulingStrategy: s.schedulingStrategy,
-    deploymentController: { type: 'ECS' },
+    deploymentController: { type: s.deploymentController },
+    ...(s.deploymentController === 'EXTERNAL' && { taskSets: s.taskSets.map((t) => presentTaskSet(a, s, t)) }),
     tags: s.tags,
     enableECSManagedTags: s.enableECSManagedTags ?? false,
     propagateTags: s.propagateTags ?? 'NONE',

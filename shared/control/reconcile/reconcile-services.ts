@@ -15,6 +15,7 @@ import { planDaemonService } from '#shared/scheduler/daemon-plan.ts';
 import { label, taskList, withEvent } from '#shared/scheduler/service-events.ts';
 import { planReplicaService, type ServicePlan } from '#shared/scheduler/service-plan.ts';
 import { isOccupying, serviceGroup } from '#shared/scheduler/service-tasks.ts';
+import { planTaskSets } from './task-set-plan.ts';
 
 export interface ServicesOutcome {
   /**
@@ -60,7 +61,12 @@ export async function reconcileServices(
       now: ctx.clock.now(),
       newId: () => ctx.ids.next(),
     };
-    const plan = item.value.schedulingStrategy === 'DAEMON' ? planDaemonService(input) : planReplicaService(input);
+    const plan =
+      item.value.deploymentController === 'EXTERNAL'
+        ? planTaskSets(input)
+        : item.value.schedulingStrategy === 'DAEMON'
+          ? planDaemonService(input)
+          : planReplicaService(input);
     const built = await commit(ctx, item, plan, mine, definitions);
     if (built === 'lost') {
       outcome.conflicts++;

@@ -223,6 +223,12 @@ const resolvers: Record<string, Resolver> = {
   StopServiceDeployment: givenArns('serviceDeploymentArn'),
   ContinueServiceDeployment: givenArns('serviceDeploymentArn'),
   DescribeServiceRevisions: givenArns('serviceRevisionArns'),
+  // Task sets act on their service; creating one runs a task definition, as CreateService does.
+  CreateTaskSet: withTaskDefinition(services('service'), true),
+  UpdateTaskSet: services('service'),
+  DeleteTaskSet: services('service'),
+  DescribeTaskSets: services('service'),
+  UpdateServicePrimaryTaskSet: services('service'),
 
   TagResource: givenArns('resourceArn'),
   UntagResource: givenArns('resourceArn'),
@@ -230,7 +236,14 @@ const resolvers: Record<string, Resolver> = {
 };
 
 /** Operations that name the task definition they would run, for `ecs:task-definition`. */
-const namesTaskDefinition = new Set(['RunTask', 'StartTask', 'ExplainPlacement', 'CreateService', 'UpdateService']);
+const namesTaskDefinition = new Set([
+  'RunTask',
+  'StartTask',
+  'ExplainPlacement',
+  'CreateService',
+  'UpdateService',
+  'CreateTaskSet',
+]);
 
 /**
  * The scope of an ECS operation. One Berth does not know yet acts on its
