@@ -1,4 +1,5 @@
 import { InvalidParameterError, ClientError } from './errors.ts';
+import { validateContainerOptions } from './container-options-rules.ts';
 import type { RegisterTaskDefinitionRequest, ContainerDefinition } from '../schemas/task-definition.ts';
 import type { TaskOverride } from '../schemas/task.ts';
 
@@ -106,6 +107,7 @@ export function validateTaskDefinition(request: RegisterTaskDefinitionRequest): 
       seen.add(p);
     }
   }
+  validateContainerOptions(request);
   return taskReservation(request, {});
 }
 
