@@ -31,6 +31,7 @@ const containerState = object({
   name: string(),
   essential: boolean(),
   dependsOn: array(containerDependency),
+  createAfter: withDefault(array(string()), (): string[] => []),
   hasHealthCheck: boolean(),
   stopTimeoutSeconds: count,
   status: oneOf(CONTAINER_STATUSES),

@@ -3,6 +3,7 @@ import type { ContainerConfig, PortBinding } from '../ports/container-runtime.ts
 import type { TaskSpec } from '../schemas/agent-api.ts';
 import type { ContainerDefinition } from '../schemas/task-definition.ts';
 import { DEFAULT_CLUSTER_POLICY, normalizeCapability } from '../security/cluster-policy-defaults.ts';
+import { containerOptions } from './container-options.ts';
 import { containerSecurity } from './container-security.ts';
 import { toRuntimeHealthCheck } from './health.ts';
 import { LABELS, runtimeContainerName } from './labels.ts';
@@ -183,5 +184,6 @@ export function containerConfig(spec: TaskSpec, base: ContainerDefinition, conte
     dnsServers: definition.dnsServers ?? [],
     extraHosts: (definition.extraHosts ?? []).map((h) => `${h.hostname}:${h.ipAddress}`),
     security: containerSecurity(spec, definition, policy),
+    ...containerOptions(spec, definition),
   };
 }

@@ -1,5 +1,6 @@
 import type { TaskSpec } from '../schemas/agent-api.ts';
 import { toRuntimeHealthCheck } from './health.ts';
+import { createAfter } from './task-namespaces.ts';
 import type { AgentTask, ContainerState } from './task-model.ts';
 
 /** A task the agent has just heard of; nothing is known about it on the host yet. */
@@ -21,6 +22,7 @@ function blankContainer(name: string, stopTimeoutSeconds: number): ContainerStat
     name,
     essential: true,
     dependsOn: [],
+    createAfter: [],
     hasHealthCheck: false,
     stopTimeoutSeconds,
     status: 'NONE',
@@ -36,6 +38,7 @@ export function containersFromSpec(spec: TaskSpec, defaultStopTimeoutSeconds: nu
     ...blankContainer(d.name, d.stopTimeout ?? defaultStopTimeoutSeconds),
     essential: d.essential ?? true,
     dependsOn: d.dependsOn ?? [],
+    createAfter: createAfter(spec, d),
     hasHealthCheck: toRuntimeHealthCheck(d.healthCheck) !== undefined,
   }));
 }

@@ -1,4 +1,4 @@
-import { dependencyVerdict } from './dependencies.ts';
+import { createVerdict, dependencyVerdict } from './dependencies.ts';
 import { CONTAINER_STEPS, containerGoal } from './lifecycle.ts';
 import { buildReport, isReportable, reportFingerprint } from './report.ts';
 import type { ContainerState, TaskState } from './task-model.ts';
@@ -40,6 +40,7 @@ export function nextActions(task: TaskState, containers: readonly ContainerState
     const step = CONTAINER_STEPS[c.status][goal];
     if (step === undefined) continue;
     if (step === 'start' && dependencyVerdict(c, containers).kind !== 'met') continue;
+    if (step === 'create' && createVerdict(c, containers).kind !== 'met') continue;
     if (step === 'stop') {
       if (!dependentsStopped(c, containers)) continue;
       actions.push({ kind: 'stop', container: c.name, timeoutSeconds: c.stopTimeoutSeconds });
@@ -65,8 +66,10 @@ function stopDecision(task: TaskState, containers: readonly ContainerState[]): A
   }
   for (const c of containers) {
     if (c.status === 'RUNNING' || c.status === 'STOPPED') continue;
-    const verdict = dependencyVerdict(c, containers);
-    if (verdict.kind === 'blocked') return { kind: 'stop-task', stopCode: 'TaskFailedToStart', reason: verdict.reason };
+    for (const verdict of [createVerdict(c, containers), dependencyVerdict(c, containers)]) {
+      if (verdict.kind === 'blocked')
+        return { kind: 'stop-task', stopCode: 'TaskFailedToStart', reason: verdict.reason };
+    }
   }
   return undefined;
 }

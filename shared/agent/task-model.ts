@@ -19,6 +19,8 @@ export const containerState = z.object({
   name: z.string(),
   essential: z.boolean(),
   dependsOn: z.array(containerDependency),
+  /** Containers of the task that must have started before this one is created (see task-namespaces.ts). */
+  createAfter: z.array(z.string()).default([]),
   hasHealthCheck: z.boolean(),
   /** Seconds between the stop signal and the kill. */
   stopTimeoutSeconds: z.number().int().nonnegative(),

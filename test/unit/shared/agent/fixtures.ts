@@ -8,6 +8,7 @@ export function aContainer(overrides: Partial<ContainerState> = {}): ContainerSt
     name: 'app',
     essential: true,
     dependsOn: [],
+    createAfter: [],
     hasHealthCheck: false,
     stopTimeoutSeconds: 30,
     status: 'NONE',
