@@ -46,6 +46,7 @@ export class StepRunner {
     if (refused) return { type: 'step-failed', container: name, step: 'create', message: refused };
     if (step === 'pull') return this.pull(name, definition);
     if (step === 'create') return this.create(task, container, definition);
+    if (step === 'restart') return this.restart(container);
     return this.start(task, container);
   }
 
@@ -171,6 +172,22 @@ export class StepRunner {
     const bindings = task.spec ? hostModeBindings(task.spec, container.name) : [];
     const observed = await this.look(id);
     return { type: 'started', container: container.name, ...(observed ? { observed } : {}), networkBindings: bindings };
+  }
+
+  /** The same container, started again: its task, name, ports and volumes stay as they are. */
+  private async restart(container: ContainerState): Promise<TaskEvent> {
+    const id = container.runtimeId;
+    if (!id)
+      return {
+        type: 'step-failed',
+        container: container.name,
+        step: 'restart',
+        message: 'the container was never created',
+      };
+    const started = await this.deps.runtime.startContainer(id);
+    if (!started.ok) return failed(container.name, 'restart', started.failure);
+    const observed = await this.look(id);
+    return { type: 'restarted', container: container.name, ...(observed ? { observed } : {}) };
   }
 
   private async stop(container: ContainerState): Promise<TaskEvent> {

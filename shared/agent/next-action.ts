@@ -12,6 +12,8 @@ export type AgentAction =
   | { readonly kind: 'create'; readonly container: string }
   | { readonly kind: 'start'; readonly container: string }
   | { readonly kind: 'stop'; readonly container: string; readonly timeoutSeconds: number }
+  /** Start an exited container again in place, as its restart policy asks. */
+  | { readonly kind: 'restart'; readonly container: string }
   | { readonly kind: 'abandon'; readonly container: string }
   | { readonly kind: 'report'; readonly fingerprint: string };
 
@@ -37,6 +39,10 @@ export function nextActions(task: TaskState, containers: readonly ContainerState
   const goal = containerGoal(task);
   for (const c of containers) {
     if (c.pending) continue;
+    if (c.restartPending && goal === 'RUNNING') {
+      actions.push({ kind: 'restart', container: c.name });
+      continue;
+    }
     const step = CONTAINER_STEPS[c.status][goal];
     if (step === undefined) continue;
     if (step === 'start' && dependencyVerdict(c, containers).kind !== 'met') continue;

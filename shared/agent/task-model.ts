@@ -39,6 +39,14 @@ export const containerState = z.object({
   hostPorts: z
     .array(z.object({ containerPort: z.number().int(), protocol: z.enum(['tcp', 'udp']), hostPort: z.number().int() }))
     .default([]),
+  /** The container's restart policy, when enabled (see restart-policy.ts). */
+  restartRule: z
+    .object({ ignoredExitCodes: z.array(z.number().int()), attemptPeriodSeconds: z.number().int().positive() })
+    .optional(),
+  /** The container exited and is to be started again in place; its status stays RUNNING meanwhile. */
+  restartPending: z.boolean().default(false),
+  restartCount: z.number().int().nonnegative().default(0),
+  lastRestartAt: z.number().optional(),
 });
 export type ContainerState = z.infer<typeof containerState> & {
   /** In memory only: the step being executed right now. */

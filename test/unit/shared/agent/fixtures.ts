@@ -15,6 +15,8 @@ export function aContainer(overrides: Partial<ContainerState> = {}): ContainerSt
     failed: false,
     networkBindings: [],
     hostPorts: [],
+    restartPending: false,
+    restartCount: 0,
     ...overrides,
   };
 }
