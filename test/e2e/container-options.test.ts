@@ -163,7 +163,7 @@ describe('container options', { timeout: 180_000 }, () => {
       'credential specs',
       { containerDefinitions: [app({ credentialSpecs: ['credentialspecdomainless:arn:aws:s3:::b/k.json'] })] },
       'ClientException',
-      /credentialSpecs/,
+      /credentialSpecs \(Active Directory gMSA\) are not supported by Berth/,
     ],
     [
       'an environment file that is not an S3 object',
