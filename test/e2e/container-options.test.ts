@@ -198,6 +198,18 @@ describe('container options', { timeout: 180_000 }, () => {
     });
   });
 
+  it('places a GPU task only on an instance with GPUs, and says why when none has them', async () => {
+    await berth.ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'gpu',
+        containerDefinitions: [app({ command: ['sleep', '600'], resourceRequirements: [{ type: 'GPU', value: '1' }] })],
+      }),
+    );
+    const out = await berth.ecs.send(new RunTaskCommand({ cluster: CLUSTER, taskDefinition: 'gpu' }));
+    expect(out.tasks).toEqual([]);
+    expect(out.failures?.[0]?.reason).toMatch(/RESOURCE:GPU/);
+  });
+
   async function inspect(taskId: string, container: string): Promise<Record<string, any>> {
     const [id] = await containersLabelled({ 'com.berth.task-id': taskId, 'com.berth.container-name': container });
     const { stdout } = await run('docker', ['inspect', id ?? 'missing']);
