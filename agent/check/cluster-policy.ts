@@ -39,6 +39,8 @@ export const clusterPolicy: Check<ClusterPolicy> = object({
   allowedCapabilities: withDefault(array(capabilityName, { max: 64 }), none<string>),
   allowHostNetwork: flag,
   allowHostPid: flag,
+  allowHostIpc: flag,
+  allowUnconfined: flag,
   allowedHostPaths: withDefault(array(hostPath, { max: 64 }), none<string>),
   allowDockerSocket: flag,
   allowTaskMetadataAccess: flag,

@@ -3,6 +3,7 @@ import type { ContainerDefinition } from '#shared/schemas/task-definition.ts';
 import { boolean, int, oneOf, string, type Check } from './check.ts';
 import { array, object, optional, record, refine, strictObject, withDefault } from './compose.ts';
 import { clusterPolicy } from './cluster-policy.ts';
+import { containerOptionFields, ulimit } from './container-options.ts';
 
 /**
  * The task spec the control plane sends (shared/schemas/agent-api.ts's
@@ -103,7 +104,7 @@ export const containerDefinition: Check<ContainerDefinition> = strictObject({
   startTimeout: optional(int({ min: 0 })),
   dependsOn: optional(array(containerDependency)),
   dockerLabels: optional(stringMap),
-  ulimits: optional(array(strictObject({ name: string(), softLimit: int(), hardLimit: int() }))),
+  ulimits: optional(array(ulimit)),
   linuxParameters: optional(linuxParameters),
   privileged: optional(boolean()),
   readonlyRootFilesystem: optional(boolean()),
@@ -117,6 +118,7 @@ export const containerDefinition: Check<ContainerDefinition> = strictObject({
   dnsServers: optional(strings),
   extraHosts: optional(array(strictObject({ hostname: string(), ipAddress: string() }))),
   logConfiguration: optional(logConfiguration),
+  ...containerOptionFields,
 });
 
 const volume = strictObject({
@@ -167,5 +169,6 @@ export const taskSpec: Check<TaskSpec> = object({
   memory: optional(int()),
   overrides: taskOverride,
   pidMode: optional(oneOf(['host', 'task'])),
+  ipcMode: optional(oneOf(['host', 'task', 'none'])),
   policy: optional(clusterPolicy),
 });

@@ -59,6 +59,7 @@ export function createContainerBody(config: ContainerConfig): Record<string, unk
       ...(config.shmSizeBytes !== undefined ? { ShmSize: config.shmSizeBytes } : {}),
       ...(config.dnsServers.length > 0 ? { Dns: [...config.dnsServers] } : {}),
       ...(config.extraHosts.length > 0 ? { ExtraHosts: [...config.extraHosts] } : {}),
+      ...containerOptions(config),
       // The agent restarts nothing behind the control plane's back.
       RestartPolicy: { Name: 'no' },
     },
@@ -70,9 +71,14 @@ function hardening(security: ContainerSecurity): Record<string, unknown> {
     Privileged: security.privileged,
     ...(security.capAdd.length > 0 ? { CapAdd: [...security.capAdd] } : {}),
     // setuid binaries cannot raise a process above what it started with.
-    SecurityOpt: security.noNewPrivileges ? ['no-new-privileges'] : [],
+    SecurityOpt: [
+      ...(security.noNewPrivileges ? ['no-new-privileges'] : []),
+      // The engine's own form is key=value; ECS writes key:value.
+      ...(security.securityOptions ?? []).map((o) => o.replace(/^(apparmor|label|seccomp):/, '$1=')),
+    ],
     PidsLimit: security.pidsLimit,
     ...(security.pidMode ? { PidMode: security.pidMode } : {}),
+    ...(security.ipcMode ? { IpcMode: security.ipcMode } : {}),
     // Mounts rather than Binds: a missing source is an error instead of a root-owned directory made on the host.
     ...(security.mounts.length > 0
       ? {
@@ -83,6 +89,18 @@ function hardening(security: ContainerSecurity): Record<string, unknown> {
             ReadOnly: m.readOnly,
           })),
         }
+      : {}),
+  };
+}
+
+/** tmpfs, sysctls, volumes from other containers and GPUs, each only when asked for. */
+function containerOptions(config: ContainerConfig): Record<string, unknown> {
+  return {
+    ...(config.tmpfs && Object.keys(config.tmpfs).length > 0 ? { Tmpfs: { ...config.tmpfs } } : {}),
+    ...(config.sysctls && Object.keys(config.sysctls).length > 0 ? { Sysctls: { ...config.sysctls } } : {}),
+    ...(config.volumesFrom?.length ? { VolumesFrom: [...config.volumesFrom] } : {}),
+    ...(config.gpuCount
+      ? { DeviceRequests: [{ Driver: 'nvidia', Count: config.gpuCount, Capabilities: [['gpu']] }] }
       : {}),
   };
 }

@@ -46,6 +46,7 @@ export class StepRunner {
     if (refused) return { type: 'step-failed', container: name, step: 'create', message: refused };
     if (step === 'pull') return this.pull(name, definition);
     if (step === 'create') return this.create(task, container, definition);
+    if (step === 'restart') return this.restart(container);
     return this.start(task, container);
   }
 
@@ -158,19 +159,34 @@ export class StepRunner {
   }
 
   private async start(task: AgentTask, container: ContainerState): Promise<TaskEvent> {
-    const id = container.runtimeId;
-    if (!id)
-      return {
-        type: 'step-failed',
-        container: container.name,
-        step: 'start',
-        message: 'the container was never created',
-      };
-    const started = await this.deps.runtime.startContainer(id);
-    if (!started.ok) return failed(container.name, 'start', started.failure);
+    const run = await this.startCreated(container, 'start');
+    if (run.type === 'failed') return run.event;
     const bindings = task.spec ? hostModeBindings(task.spec, container.name) : [];
-    const observed = await this.look(id);
+    const observed = run.observed;
     return { type: 'started', container: container.name, ...(observed ? { observed } : {}), networkBindings: bindings };
+  }
+
+  /** The same container, started again: its task, name, ports and volumes stay as they are. */
+  private async restart(container: ContainerState): Promise<TaskEvent> {
+    const run = await this.startCreated(container, 'restart');
+    if (run.type === 'failed') return run.event;
+    return { type: 'restarted', container: container.name, ...(run.observed ? { observed: run.observed } : {}) };
+  }
+
+  /** Starts the container the engine already has, and looks at it once it runs. */
+  private async startCreated(
+    container: ContainerState,
+    step: 'start' | 'restart',
+  ): Promise<{ type: 'failed'; event: TaskEvent } | { type: 'ran'; observed?: Observed }> {
+    const id = container.runtimeId;
+    if (!id) {
+      const message = 'the container was never created';
+      return { type: 'failed', event: { type: 'step-failed', container: container.name, step, message } };
+    }
+    const started = await this.deps.runtime.startContainer(id);
+    if (!started.ok) return { type: 'failed', event: failed(container.name, step, started.failure) };
+    const observed = await this.look(id);
+    return observed ? { type: 'ran', observed } : { type: 'ran' };
   }
 
   private async stop(container: ContainerState): Promise<TaskEvent> {

@@ -3,6 +3,7 @@ import { containerRank, type ContainerStatus } from './task-status-rank.ts';
 import { deriveTaskStatus, laterStatus } from './lifecycle.ts';
 import { FAILURE_PREFIX, VANISHED_REASON, type TaskEvent } from './task-events.ts';
 import type { Observed } from './observe.ts';
+import { shouldRestart } from './restart-policy.ts';
 
 /**
  * The task reducer: the task after `event`, at time `now`. Pure. Container
@@ -72,7 +73,22 @@ function reduce(task: AgentTask, event: TaskEvent, now: number): AgentTask {
     case 'abandoned':
       return update(task, event.container, (c) => advance(idle(c), 'STOPPED'));
     case 'observed':
-      return update(task, event.container, (c) => withObserved(c, event.observed));
+      return update(
+        task,
+        event.container,
+        (c) => restartOnExit(task, c, event.observed, now) ?? withObserved(c, event.observed),
+      );
+    case 'restarted':
+      return update(task, event.container, (c) => {
+        const { exitCode: _exitCode, ...rest } = idle(c);
+        return {
+          ...rest,
+          restartPending: false,
+          restartCount: c.restartCount + 1,
+          lastRestartAt: now,
+          startedAt: event.observed?.startedAt ?? now,
+        };
+      });
     case 'vanished':
       return update(task, event.container, (c) =>
         c.status === 'STOPPED' || c.runtimeId === undefined
@@ -123,12 +139,30 @@ function advance(c: ContainerState, status: ContainerStatus, startedAt?: number)
   return { ...c, status, ...(status === 'RUNNING' && c.startedAt === undefined && startedAt ? { startedAt } : {}) };
 }
 
+/**
+ * A running container seen exited that its restart policy restarts: it
+ * stays RUNNING (the task goes on, an essential container does not stop
+ * it) with a restart pending. Undefined when the exit is an ordinary one.
+ */
+function restartOnExit(
+  task: AgentTask,
+  c: ContainerState,
+  observed: Observed,
+  now: number,
+): ContainerState | undefined {
+  if (c.status !== 'RUNNING' || observed.status !== 'STOPPED') return undefined;
+  const meantToRun = !task.stopping && task.desiredStatus === 'RUNNING';
+  if (!shouldRestart(c, observed.exitCode, meantToRun, now)) return undefined;
+  return { ...c, restartPending: true, ...(observed.exitCode !== undefined ? { exitCode: observed.exitCode } : {}) };
+}
+
 /** The engine's view wins for facts (exit code, times, bindings) but never moves a status back. */
 function withObserved(c: ContainerState, observed: Observed): ContainerState {
   let next: ContainerState = { ...c, runtimeId: observed.runtimeId };
   if (observed.status) next = advance(next, observed.status);
   if (observed.startedAt !== undefined) next = { ...next, startedAt: observed.startedAt };
   if (next.status === 'STOPPED') {
+    next = { ...next, restartPending: false };
     if (observed.exitCode !== undefined && observed.status === 'STOPPED')
       next = { ...next, exitCode: observed.exitCode };
     if (observed.finishedAt !== undefined) next = { ...next, finishedAt: observed.finishedAt };

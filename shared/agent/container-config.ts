@@ -3,7 +3,9 @@ import type { ContainerConfig, PortBinding } from '../ports/container-runtime.ts
 import type { TaskSpec } from '../schemas/agent-api.ts';
 import type { ContainerDefinition } from '../schemas/task-definition.ts';
 import { DEFAULT_CLUSTER_POLICY, normalizeCapability } from '../security/cluster-policy-defaults.ts';
+import { containerOptions } from './container-options.ts';
 import { containerSecurity } from './container-security.ts';
+import { mergeEnvironmentFiles } from './environment-files.ts';
 import { toRuntimeHealthCheck } from './health.ts';
 import { LABELS, runtimeContainerName } from './labels.ts';
 
@@ -32,6 +34,8 @@ export interface ContainerContext {
    * task record, not into a report, not into a log line.
    */
   readonly secrets?: readonly SecretValue[];
+  /** The contents of the definition's environmentFiles, in its order, once fetched. */
+  readonly environmentFiles?: readonly string[];
 }
 
 export interface SecretValue {
@@ -137,7 +141,8 @@ export function containerConfig(spec: TaskSpec, base: ContainerDefinition, conte
   const soft = positive(definition.memoryReservation);
   const hard = positive(definition.memory) ?? limits.memory ?? Math.max(policy.defaultMemoryMiB, soft ?? 0);
   // Secrets come last, so a plain variable of the same name cannot shadow one.
-  const environment = new Map((definition.environment ?? []).flatMap((e) => (e.name ? [[e.name, e.value ?? '']] : [])));
+  const own = new Map((definition.environment ?? []).flatMap((e) => (e.name ? [[e.name, e.value ?? '']] : [])));
+  const environment = mergeEnvironmentFiles(context.environmentFiles ?? [], own);
   for (const secret of context.secrets ?? []) environment.set(secret.name, secret.value);
   const healthCheck = toRuntimeHealthCheck(definition.healthCheck);
   // awsvpc never gets this far (see host-policy.ts).
@@ -183,5 +188,6 @@ export function containerConfig(spec: TaskSpec, base: ContainerDefinition, conte
     dnsServers: definition.dnsServers ?? [],
     extraHosts: (definition.extraHosts ?? []).map((h) => `${h.hostname}:${h.ipAddress}`),
     security: containerSecurity(spec, definition, policy),
+    ...containerOptions(spec, definition),
   };
 }

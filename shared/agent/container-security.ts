@@ -3,6 +3,8 @@ import type { ClusterPolicy } from '../security/cluster-policy.ts';
 import type { TaskSpec } from '../schemas/agent-api.ts';
 import type { ContainerDefinition } from '../schemas/task-definition.ts';
 import type { BindMount, ContainerSecurity } from '../ports/container-runtime.ts';
+import { liftsConfinement, securityOptionKind } from '../domain/sysctls.ts';
+import { namespaceModes } from './task-namespaces.ts';
 
 export type { BindMount, ContainerSecurity } from '../ports/container-runtime.ts';
 
@@ -13,15 +15,30 @@ export function containerSecurity(
 ): ContainerSecurity {
   const allowed = new Set(policy.allowedCapabilities);
   const added = [...new Set((definition.linuxParameters?.capabilities?.add ?? []).map(normalizeCapability))];
+  const options = securityOptions(definition, policy);
   return {
     privileged: definition.privileged === true && policy.allowPrivileged,
     // The policy check refuses a container asking for more; this keeps a bug there from widening anything.
     capAdd: allowed.has('ALL') ? added : added.filter((c) => allowed.has(c)),
     noNewPrivileges: true,
     pidsLimit: policy.pidsLimit,
-    ...(spec.pidMode === 'host' && policy.allowHostPid ? { pidMode: 'host' as const } : {}),
+    ...namespaceModes(spec, definition, policy),
+    ...(options.length > 0 ? { securityOptions: options } : {}),
     mounts: bindMounts(spec, definition),
   };
+}
+
+/**
+ * The task definition's security options the engine gets besides
+ * no-new-privileges (always set). One that lifts a confinement passes only
+ * when the policy allows it; the policy check refuses the task before this.
+ */
+export function securityOptions(definition: ContainerDefinition, policy: ClusterPolicy): string[] {
+  return (definition.dockerSecurityOptions ?? []).filter((option) => {
+    const kind = securityOptionKind(option);
+    if (kind === undefined || kind === 'no-new-privileges') return false;
+    return policy.allowUnconfined || !liftsConfinement(option);
+  });
 }
 
 /** The container's mount points whose volume is a host path. */

@@ -46,3 +46,19 @@ export function dependencyVerdict(container: ContainerState, containers: readonl
   }
   return MET;
 }
+
+/**
+ * Whether the containers this one is created after (its volumesFrom
+ * sources, its task's namespace holder) have started: the engine resolves
+ * them when it creates the container. Once created, it has nothing to wait for.
+ */
+export function createVerdict(container: ContainerState, containers: readonly ContainerState[]): DependencyVerdict {
+  if (container.status !== 'NONE' && container.status !== 'PULLED') return MET;
+  const verdict = dependencyVerdict(
+    { ...container, dependsOn: container.createAfter.map((name) => ({ containerName: name, condition: 'START' })) },
+    containers,
+  );
+  return verdict.kind === 'blocked'
+    ? { kind: 'blocked', reason: verdict.reason.replace('cannot start', 'cannot be created') }
+    : verdict;
+}

@@ -1,5 +1,7 @@
 import type { TaskSpec } from '../schemas/agent-api.ts';
 import { toRuntimeHealthCheck } from './health.ts';
+import { createAfter } from './task-namespaces.ts';
+import { restartRule } from './restart-policy.ts';
 import type { AgentTask, ContainerState } from './task-model.ts';
 
 /** A task the agent has just heard of; nothing is known about it on the host yet. */
@@ -21,12 +23,15 @@ function blankContainer(name: string, stopTimeoutSeconds: number): ContainerStat
     name,
     essential: true,
     dependsOn: [],
+    createAfter: [],
     hasHealthCheck: false,
     stopTimeoutSeconds,
     status: 'NONE',
     failed: false,
     networkBindings: [],
     hostPorts: [],
+    restartPending: false,
+    restartCount: 0,
   };
 }
 
@@ -36,8 +41,15 @@ export function containersFromSpec(spec: TaskSpec, defaultStopTimeoutSeconds: nu
     ...blankContainer(d.name, d.stopTimeout ?? defaultStopTimeoutSeconds),
     essential: d.essential ?? true,
     dependsOn: d.dependsOn ?? [],
+    createAfter: createAfter(spec, d),
+    ...withRestartRule(d),
     hasHealthCheck: toRuntimeHealthCheck(d.healthCheck) !== undefined,
   }));
+}
+
+function withRestartRule(definition: TaskSpec['containerDefinitions'][number]): Partial<ContainerState> {
+  const rule = restartRule(definition);
+  return rule ? { restartRule: rule } : {};
 }
 
 /**

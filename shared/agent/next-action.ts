@@ -1,4 +1,4 @@
-import { dependencyVerdict } from './dependencies.ts';
+import { createVerdict, dependencyVerdict } from './dependencies.ts';
 import { CONTAINER_STEPS, containerGoal } from './lifecycle.ts';
 import { buildReport, isReportable, reportFingerprint } from './report.ts';
 import type { ContainerState, TaskState } from './task-model.ts';
@@ -12,6 +12,8 @@ export type AgentAction =
   | { readonly kind: 'create'; readonly container: string }
   | { readonly kind: 'start'; readonly container: string }
   | { readonly kind: 'stop'; readonly container: string; readonly timeoutSeconds: number }
+  /** Start an exited container again in place, as its restart policy asks. */
+  | { readonly kind: 'restart'; readonly container: string }
   | { readonly kind: 'abandon'; readonly container: string }
   | { readonly kind: 'report'; readonly fingerprint: string };
 
@@ -37,9 +39,14 @@ export function nextActions(task: TaskState, containers: readonly ContainerState
   const goal = containerGoal(task);
   for (const c of containers) {
     if (c.pending) continue;
+    if (c.restartPending && goal === 'RUNNING') {
+      actions.push({ kind: 'restart', container: c.name });
+      continue;
+    }
     const step = CONTAINER_STEPS[c.status][goal];
     if (step === undefined) continue;
     if (step === 'start' && dependencyVerdict(c, containers).kind !== 'met') continue;
+    if (step === 'create' && createVerdict(c, containers).kind !== 'met') continue;
     if (step === 'stop') {
       if (!dependentsStopped(c, containers)) continue;
       actions.push({ kind: 'stop', container: c.name, timeoutSeconds: c.stopTimeoutSeconds });
@@ -65,8 +72,10 @@ function stopDecision(task: TaskState, containers: readonly ContainerState[]): A
   }
   for (const c of containers) {
     if (c.status === 'RUNNING' || c.status === 'STOPPED') continue;
-    const verdict = dependencyVerdict(c, containers);
-    if (verdict.kind === 'blocked') return { kind: 'stop-task', stopCode: 'TaskFailedToStart', reason: verdict.reason };
+    for (const verdict of [createVerdict(c, containers), dependencyVerdict(c, containers)]) {
+      if (verdict.kind === 'blocked')
+        return { kind: 'stop-task', stopCode: 'TaskFailedToStart', reason: verdict.reason };
+    }
   }
   return undefined;
 }

@@ -33,6 +33,8 @@ export type TaskEvent =
       readonly networkBindings?: readonly NetworkBinding[];
     }
   | { readonly type: 'stop-done'; readonly container: string; readonly observed?: Observed }
+  /** The container was started again in place by its restart policy. */
+  | { readonly type: 'restarted'; readonly container: string; readonly observed?: Observed }
   | { readonly type: 'abandoned'; readonly container: string }
   /** What the engine says now (an event, a resync, an adoption). */
   | { readonly type: 'observed'; readonly container: string; readonly observed: Observed }
@@ -48,6 +50,7 @@ export const FAILURE_PREFIX: Readonly<Record<ContainerStep, string>> = {
   create: 'CannotCreateContainerError',
   start: 'CannotStartContainerError',
   stop: 'CannotStopContainerError',
+  restart: 'CannotStartContainerError',
 };
 
 export const VANISHED_REASON = 'Container was removed from the host outside Berth';

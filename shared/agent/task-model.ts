@@ -19,6 +19,8 @@ export const containerState = z.object({
   name: z.string(),
   essential: z.boolean(),
   dependsOn: z.array(containerDependency),
+  /** Containers of the task that must have started before this one is created (see task-namespaces.ts). */
+  createAfter: z.array(z.string()).default([]),
   hasHealthCheck: z.boolean(),
   /** Seconds between the stop signal and the kill. */
   stopTimeoutSeconds: z.number().int().nonnegative(),
@@ -37,6 +39,14 @@ export const containerState = z.object({
   hostPorts: z
     .array(z.object({ containerPort: z.number().int(), protocol: z.enum(['tcp', 'udp']), hostPort: z.number().int() }))
     .default([]),
+  /** The container's restart policy, when enabled (see restart-policy.ts). */
+  restartRule: z
+    .object({ ignoredExitCodes: z.array(z.number().int()), attemptPeriodSeconds: z.number().int().positive() })
+    .optional(),
+  /** The container exited and is to be started again in place; its status stays RUNNING meanwhile. */
+  restartPending: z.boolean().default(false),
+  restartCount: z.number().int().nonnegative().default(0),
+  lastRestartAt: z.number().optional(),
 });
 export type ContainerState = z.infer<typeof containerState> & {
   /** In memory only: the step being executed right now. */

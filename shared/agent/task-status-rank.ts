@@ -12,4 +12,4 @@ export function containerRank(status: ContainerStatus): number {
 }
 
 /** The runtime step a container may have in flight; at most one at a time. */
-export type ContainerStep = 'pull' | 'create' | 'start' | 'stop';
+export type ContainerStep = 'pull' | 'create' | 'start' | 'stop' | 'restart';

@@ -209,6 +209,7 @@ function specFor(
     ...(explicitMemory && { memory: task.memory }),
     overrides: task.overrides,
     ...(definition.pidMode !== undefined && { pidMode: definition.pidMode }),
+    ...(definition.ipcMode !== undefined && { ipcMode: definition.ipcMode }),
     ...(policy !== undefined && { policy }),
   };
 }

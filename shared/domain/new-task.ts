@@ -36,6 +36,7 @@ export function newTask(input: NewTaskInput): Task {
     memory: demand.memory,
     ports: [...demand.ports],
     portsUdp: [...demand.portsUdp],
+    ...(demand.gpus ? { gpus: demand.gpus } : {}),
     containers: input.definition.containerDefinitions.map((c, index) => {
       const o = overrideFor.get(c.name);
       const memory = o?.memory ?? c.memory;

@@ -1,4 +1,5 @@
 import { InvalidParameterError, ClientError } from './errors.ts';
+import { validateContainerOptions } from './container-options-rules.ts';
 import type { RegisterTaskDefinitionRequest, ContainerDefinition } from '../schemas/task-definition.ts';
 import type { TaskOverride } from '../schemas/task.ts';
 import { containerMessages } from '../schemas/container-messages.ts';
@@ -10,6 +11,8 @@ export interface Demand {
   /** Static host ports (TCP); dynamic ones are chosen by the agent from its range. */
   readonly ports: readonly number[];
   readonly portsUdp: readonly number[];
+  /** GPUs (resourceRequirements of type GPU, summed over the containers); absent means none. */
+  readonly gpus?: number;
 }
 
 /** `"1024"`, `"1 vCPU"` or `"0.25 vcpu"` to CPU units. */
@@ -107,6 +110,7 @@ export function validateTaskDefinition(request: RegisterTaskDefinitionRequest): 
       seen.add(p);
     }
   }
+  validateContainerOptions(request);
   return taskReservation(request, {});
 }
 
@@ -145,5 +149,9 @@ export function taskDemand(
     ports.push(...tcp);
     portsUdp.push(...udp);
   }
-  return { cpu, memory, ports, portsUdp };
+  const gpus = definition.containerDefinitions.reduce(
+    (sum, c) => sum + Number(c.resourceRequirements?.find((r) => r.type === 'GPU')?.value ?? 0),
+    0,
+  );
+  return { cpu, memory, ports, portsUdp, ...(gpus > 0 ? { gpus } : {}) };
 }

@@ -71,6 +71,14 @@ export interface ContainerConfig {
   readonly dnsServers: readonly string[];
   /** `hostname:ip` pairs. */
   readonly extraHosts: readonly string[];
+  /** tmpfs mounts: container path to the engine's option string (`size=64m,noexec`). */
+  readonly tmpfs?: Readonly<Record<string, string>>;
+  /** Namespaced kernel parameters, already within the policy. */
+  readonly sysctls?: Readonly<Record<string, string>>;
+  /** Runtime names of containers whose volumes it mounts, each `name` or `name:ro`. */
+  readonly volumesFrom?: readonly string[];
+  /** GPUs it asks the engine for (the NVIDIA driver). */
+  readonly gpuCount?: number;
 }
 
 export type RuntimeHealth = 'starting' | 'healthy' | 'unhealthy';
@@ -187,8 +195,15 @@ export interface ContainerSecurity {
   /** Always true: a process in the container cannot gain privileges it was not started with. */
   readonly noNewPrivileges: true;
   readonly pidsLimit: number;
-  /** `host` shares the host's PID namespace; absent, the container has its own. */
-  readonly pidMode?: 'host';
+  /**
+   * `host` shares the host's PID namespace; `container:NAME` that of another
+   * container of its task; absent, the container has its own.
+   */
+  readonly pidMode?: string;
+  /** `host`, `none`, `shareable` (the task's namespace holder) or `container:NAME`; absent, the engine's default. */
+  readonly ipcMode?: string;
+  /** Security options from the task definition, within the policy, besides no-new-privileges. */
+  readonly securityOptions?: readonly string[];
   /** Host paths bound into the container, each already within the policy's allow-list. */
   readonly mounts: readonly BindMount[];
 }

@@ -17,6 +17,8 @@ export interface CandidateInstance {
   readonly registeredAt: number;
   readonly registeredCpu: number;
   readonly registeredMemory: number;
+  /** GPUs the instance registered; absent means none. */
+  readonly registeredGpus?: number;
   remainingCpu: number;
   remainingMemory: number;
   readonly usedPorts: Set<number>;
@@ -88,6 +90,7 @@ function toCandidate(instance: ContainerInstance, ordinal: number): CandidateIns
     registeredAt: instance.registeredAt,
     registeredCpu: instance.registered.cpu,
     registeredMemory: instance.registered.memory,
+    ...(instance.registered.gpus ? { registeredGpus: instance.registered.gpus } : {}),
     remainingCpu: instance.registered.cpu - cpu,
     remainingMemory: instance.registered.memory - memory,
     usedPorts,

@@ -15,6 +15,7 @@ import { findIndexed } from './fast/find-indexed.ts';
 import { cpuFilter } from './filters/cpu.ts';
 import { distinctInstanceFilter } from './filters/distinct-instance.ts';
 import { memberOfFilter } from './filters/member-of.ts';
+import { gpuFilter } from './filters/gpu.ts';
 import { memoryFilter } from './filters/memory.ts';
 import { portsFilter } from './filters/ports.ts';
 import { statusFilter } from './filters/status.ts';
@@ -47,6 +48,7 @@ import type { Filter, PlacementDecision, PlacementObserver, PlacementRequest, Re
 export function filtersFor(request: PlacementRequest): Filter[] {
   const constraints = readConstraints(request.constraints);
   const filters: Filter[] = [statusFilter, cpuFilter(request.demand), memoryFilter(request.demand)];
+  if (request.demand.gpus) filters.push(gpuFilter(request.demand.gpus));
   if (request.demand.ports.length > 0 || request.demand.portsUdp.length > 0) filters.push(portsFilter(request.demand));
   if (constraints.distinctInstance) filters.push(distinctInstanceFilter(request.group));
   for (const expression of constraints.memberOf) filters.push(memberOfFilter(expression));

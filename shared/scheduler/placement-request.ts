@@ -10,7 +10,13 @@ import type { PlacementRequest } from './types.ts';
 export function placementRequestOf(task: Task): PlacementRequest {
   return {
     taskId: task.taskId,
-    demand: { cpu: task.cpu, memory: task.memory, ports: task.ports, portsUdp: task.portsUdp },
+    demand: {
+      cpu: task.cpu,
+      memory: task.memory,
+      ports: task.ports,
+      portsUdp: task.portsUdp,
+      ...(task.gpus !== undefined && { gpus: task.gpus }),
+    },
     strategy: task.placementStrategy,
     constraints: task.placementConstraints,
     ...(task.group !== undefined && { group: task.group }),

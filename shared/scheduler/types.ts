@@ -8,7 +8,14 @@ import type { CandidateInstance } from './fleet.ts';
  * `failures[].reason` can carry them unchanged; DISTINCT_INSTANCE is Berth's.
  */
 export type PlacementReason =
-  'RESOURCE:CPU' | 'RESOURCE:MEMORY' | 'RESOURCE:PORTS' | 'ATTRIBUTE' | 'DISTINCT_INSTANCE' | 'INACTIVE' | 'AGENT';
+  | 'RESOURCE:CPU'
+  | 'RESOURCE:MEMORY'
+  | 'RESOURCE:GPU'
+  | 'RESOURCE:PORTS'
+  | 'ATTRIBUTE'
+  | 'DISTINCT_INSTANCE'
+  | 'INACTIVE'
+  | 'AGENT';
 
 export interface PlacementRequest {
   readonly taskId: string;

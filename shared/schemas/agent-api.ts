@@ -64,6 +64,8 @@ export const taskSpec = z.object({
   overrides: taskOverride,
   /** `host` shares the host's PID namespace (when the cluster's policy allows it). */
   pidMode: z.enum(['host', 'task']).optional(),
+  /** `task`: the task's containers share one IPC namespace; `host`: the host's (when the policy allows it). */
+  ipcMode: z.enum(['host', 'task', 'none']).optional(),
   /**
    * The cluster's security policy in force for this task: the agent checks
    * the task against it again and applies its hardening (pids limit, default

@@ -50,6 +50,9 @@ const policyFields = {
   allowedCapabilities: z.array(capabilityName).max(64).default([]),
   allowHostNetwork: z.boolean().default(false),
   allowHostPid: z.boolean().default(false),
+  allowHostIpc: z.boolean().default(false),
+  /** Whether dockerSecurityOptions may lift a confinement (`seccomp=unconfined`, `apparmor:unconfined`, `label:disable`). */
+  allowUnconfined: z.boolean().default(false),
   /** Host paths (and everything under them) that volumes may bind. Empty: none. */
   allowedHostPaths: z.array(hostPath).max(64).default([]),
   /** The engine's socket (or a directory holding it) is refused unless this is set, whatever the paths above say. */

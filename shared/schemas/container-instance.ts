@@ -14,6 +14,8 @@ export const resources = z.object({
   cpu: z.number().int().nonnegative(),
   /** MiB. */
   memory: z.number().int().nonnegative(),
+  /** GPUs the host offers; absent means none (the agent detects none yet). */
+  gpus: z.number().int().nonnegative().optional(),
   /** Host TCP ports that are taken and must never be handed to a task. */
   ports: z.array(z.number().int().min(1).max(65535)),
   portsUdp: z.array(z.number().int().min(1).max(65535)).default([]),

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { epochMs, keyValue, name255, stringMap, tags } from './common.ts';
 import { containerImage, containerMessages, containerName } from './container-messages.ts';
+import { containerOptionFields, ephemeralStorage, ULIMIT_NAMES } from './container-options.ts';
 
 const port = z.number().int().min(0).max(65535);
 
@@ -29,7 +30,7 @@ export const containerDependency = z.strictObject({
 });
 
 export const ulimit = z.strictObject({
-  name: z.string(),
+  name: z.enum(ULIMIT_NAMES),
   softLimit: z.number().int(),
   hardLimit: z.number().int(),
 });
@@ -117,6 +118,7 @@ export const containerDefinition = z.strictObject({
   dnsServers: z.array(z.string()).optional(),
   extraHosts: z.array(z.strictObject({ hostname: z.string(), ipAddress: z.string() })).optional(),
   logConfiguration: logConfiguration.optional(),
+  ...containerOptionFields,
 });
 export type ContainerDefinition = z.infer<typeof containerDefinition>;
 
@@ -157,6 +159,7 @@ export const registerTaskDefinitionRequest = z.strictObject({
   tags: tags.optional(),
   pidMode: z.enum(['host', 'task']).optional(),
   ipcMode: z.enum(['host', 'task', 'none']).optional(),
+  ephemeralStorage: ephemeralStorage.optional(),
   runtimePlatform: z
     .strictObject({ cpuArchitecture: z.string().optional(), operatingSystemFamily: z.string().optional() })
     .optional(),

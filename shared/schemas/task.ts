@@ -93,6 +93,8 @@ export const task = z.object({
   memory: z.number().int().nonnegative(),
   ports: z.array(z.number().int()),
   portsUdp: z.array(z.number().int()).default([]),
+  /** GPUs the task needs (resourceRequirements); absent means none. */
+  gpus: z.number().int().positive().optional(),
   containers: z.array(taskContainer),
   overrides: taskOverride,
   startedBy: z.string().max(128).optional(),

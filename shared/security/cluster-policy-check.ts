@@ -2,6 +2,7 @@ import type { ContainerDefinition, TaskDefinition } from '../schemas/task-defini
 import { normalizeCapability, normalizeHostPath } from './cluster-policy-defaults.ts';
 import type { ClusterPolicy } from './cluster-policy.ts';
 import { checkImage } from './image-policy.ts';
+import { liftsConfinement } from '../domain/sysctls.ts';
 
 /**
  * Whether a task definition stays within its cluster's policy: a pure check
@@ -16,7 +17,7 @@ export interface Violation {
 }
 
 /** The parts of a task definition (or of an agent's task spec) the policy looks at. */
-export type PolicySubject = Pick<TaskDefinition, 'networkMode' | 'pidMode' | 'volumes'> & {
+export type PolicySubject = Pick<TaskDefinition, 'networkMode' | 'pidMode' | 'ipcMode' | 'volumes'> & {
   readonly containerDefinitions: readonly ContainerDefinition[];
 };
 
@@ -44,6 +45,9 @@ export function checkTaskDefinition(subject: PolicySubject, policy: ClusterPolic
   }
   if (subject.pidMode === 'host' && !policy.allowHostPid) {
     violations.push({ reason: refused("the task definition asks for the host's PID namespace") });
+  }
+  if (subject.ipcMode === 'host' && !policy.allowHostIpc) {
+    violations.push({ reason: refused("the task definition asks for the host's IPC namespace") });
   }
   for (const container of subject.containerDefinitions) {
     for (const reason of checkContainer(container, subject, policy, clusterName)) {
@@ -76,6 +80,9 @@ export function checkContainer(
     const ask = source === undefined ? undefined : hostPathAsk(source, policy);
     if (ask) reasons.push(refused(ask));
   }
+  const unconfined = (container.dockerSecurityOptions ?? []).filter(liftsConfinement);
+  if (unconfined.length > 0 && !policy.allowUnconfined)
+    reasons.push(refused(`the security options ${unconfined.join(', ')}`));
   const image = checkImage(container.image, policy.images, clusterName, who);
   if (image) reasons.push(image);
   return reasons;

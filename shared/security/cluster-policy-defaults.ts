@@ -25,6 +25,8 @@ export const DEFAULT_CLUSTER_POLICY: ClusterPolicy = {
   allowedCapabilities: [],
   allowHostNetwork: false,
   allowHostPid: false,
+  allowHostIpc: false,
+  allowUnconfined: false,
   allowedHostPaths: [],
   allowDockerSocket: false,
   allowTaskMetadataAccess: false,

@@ -155,6 +155,16 @@ describe('checking a task definition', () => {
       "the task definition asks for the host's PID namespace, which cluster 'prod' does not allow",
     ],
     [
+      'the host IPC namespace',
+      subject({}, { ipcMode: 'host' }),
+      "the task definition asks for the host's IPC namespace, which cluster 'prod' does not allow",
+    ],
+    [
+      'an unconfined seccomp profile',
+      subject({ dockerSecurityOptions: ['seccomp=unconfined', 'apparmor:docker-default'] }),
+      "container 'app' asks for the security options seccomp=unconfined, which cluster 'prod' does not allow",
+    ],
+    [
       'the Docker socket',
       subject(
         { mountPoints: [{ sourceVolume: 'sock', containerPath: '/var/run/docker.sock' }] },
@@ -180,6 +190,11 @@ describe('checking a task definition', () => {
       allowHostNetwork: true,
     });
     expect(checkTaskDefinition(asking, relaxed, 'prod')).toEqual([]);
+    const unconfined = subject({ dockerSecurityOptions: ['apparmor:unconfined'] }, { ipcMode: 'host' });
+    expect(checkTaskDefinition(unconfined, DEFAULT_CLUSTER_POLICY, 'prod')).toHaveLength(2);
+    expect(
+      checkTaskDefinition(unconfined, clusterPolicy.parse({ allowUnconfined: true, allowHostIpc: true }), 'prod'),
+    ).toEqual([]);
     expect(
       checkTaskDefinition(
         asking,

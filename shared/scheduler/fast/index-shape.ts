@@ -44,6 +44,8 @@ export interface IndexedPlan {
  * layout; such requests return undefined and take the reference path.
  */
 export function indexedPlanOf(request: PlacementRequest): IndexedPlan | undefined {
+  // The indexes know nothing of GPUs: the reference pipeline places (and explains) GPU tasks.
+  if (request.demand.gpus) return undefined;
   const spreadAttributes: string[] = [];
   const localOrders: LocalOrder[] = [];
   for (const rule of readStrategies(request.strategy)) {

@@ -224,6 +224,24 @@ describe('hardening', () => {
     });
   });
 
+  it('passes security options in the engine form, and unconfined ones and host IPC only when the policy allows', () => {
+    const options = { dockerSecurityOptions: ['no-new-privileges', 'apparmor:custom', 'seccomp=unconfined'] };
+    expect(body(options).HostConfig).toMatchObject({ SecurityOpt: ['no-new-privileges', 'apparmor=custom'] });
+    expect(body(options, { ipcMode: 'host' }).HostConfig).not.toHaveProperty('IpcMode');
+    const allowed = clusterPolicy.parse({ allowUnconfined: true, allowHostIpc: true });
+    expect(body(options, { policy: allowed, ipcMode: 'host' }).HostConfig).toMatchObject({
+      SecurityOpt: ['no-new-privileges', 'apparmor=custom', 'seccomp=unconfined'],
+      IpcMode: 'host',
+    });
+  });
+
+  it('asks the engine for GPUs with the NVIDIA driver, and for nothing otherwise', () => {
+    expect(body({ resourceRequirements: [{ type: 'GPU', value: '2' }] }).HostConfig).toMatchObject({
+      DeviceRequests: [{ Driver: 'nvidia', Count: 2, Capabilities: [['gpu']] }],
+    });
+    expect(body({}).HostConfig).not.toHaveProperty('DeviceRequests');
+  });
+
   it('keeps a reservation above the default memory within its hard limit', () => {
     expect(body({ memoryReservation: 1024 }).HostConfig).toMatchObject({
       Memory: 1024 * MIB,
@@ -294,6 +312,13 @@ describe('what the host refuses', () => {
       {},
     ],
     ['awsvpc network mode', {}, { networkMode: 'awsvpc' }],
+    ["the host's IPC namespace", {}, { ipcMode: 'host' }],
+    ['the security options label:disable', { dockerSecurityOptions: ['label:disable'] }, {}],
+    [
+      'environmentFiles (this agent has no S3 client to fetch them)',
+      { environmentFiles: [{ type: 's3', value: 'arn:aws:s3:::b/app.env' }] },
+      {},
+    ],
     [
       "which cluster 'c1' does not allow (allowed: ghcr.io/acme/*)",
       {},

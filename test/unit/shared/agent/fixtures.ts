@@ -8,12 +8,15 @@ export function aContainer(overrides: Partial<ContainerState> = {}): ContainerSt
     name: 'app',
     essential: true,
     dependsOn: [],
+    createAfter: [],
     hasHealthCheck: false,
     stopTimeoutSeconds: 30,
     status: 'NONE',
     failed: false,
     networkBindings: [],
     hostPorts: [],
+    restartPending: false,
+    restartCount: 0,
     ...overrides,
   };
 }

@@ -1,3 +1,4 @@
+import { gpuFilter } from '#shared/scheduler/filters/gpu.ts';
 import { describe, expect, it } from 'vitest';
 import type { Demand } from '#shared/domain/resources.ts';
 import { cpuFilter } from '#shared/scheduler/filters/cpu.ts';
@@ -104,5 +105,16 @@ describe('memberOf filter', () => {
     ['attribute:ecs.instance-type == c5.large', 'ATTRIBUTE'],
   ])('%s', (expression, expected) => {
     expect(outcome(memberOfFilter(compileExpression(expression))(candidate(spec)))).toBe(expected);
+  });
+});
+
+describe('gpu filter', () => {
+  it.each<[string, number | undefined, number, PlacementReason | 'ok']>([
+    ['an instance without GPUs', undefined, 1, 'RESOURCE:GPU'],
+    ['an instance with too few', 1, 2, 'RESOURCE:GPU'],
+    ['an instance with enough', 4, 2, 'ok'],
+  ])('%s', (_name, registeredGpus, gpus, expected) => {
+    const instance = { ...candidate({ id: 'i' }), ...(registeredGpus ? { registeredGpus } : {}) };
+    expect(outcome(gpuFilter(gpus)(instance))).toBe(expected);
   });
 });
