@@ -6,17 +6,17 @@ const clusterRef = z.string().min(1).max(2048);
 const serviceRef = z.string().min(1).max(2048);
 const taskSetRef = z.string().min(1).max(2048);
 
+/**
+ * Traffic members (loadBalancers, serviceRegistries, networkConfiguration),
+ * capacityProviderStrategy and platformVersion are answered by the model's
+ * member gate before this schema runs (functions/api/ecs/model/answers.ts).
+ */
 export const createTaskSetRequest = z.strictObject({
   service: serviceRef,
   cluster: clusterRef,
   externalId: z.string().max(255).optional(),
   taskDefinition: z.string().min(1),
-  networkConfiguration: z.record(z.string(), z.unknown()).optional(),
-  loadBalancers: z.array(z.record(z.string(), z.unknown())).optional(),
-  serviceRegistries: z.array(z.record(z.string(), z.unknown())).optional(),
   launchType: z.enum(['EC2', 'FARGATE', 'EXTERNAL', 'MANAGED_INSTANCES']).optional(),
-  capacityProviderStrategy: z.array(z.record(z.string(), z.unknown())).optional(),
-  platformVersion: z.string().optional(),
   scale: scale.optional(),
   clientToken: z.string().min(1).max(36).optional(),
   tags: tags.optional(),

@@ -159,6 +159,13 @@ export const declaredAnswers: DeclaredAnswers = {
       ecsController,
     ),
   },
+  CreateTaskSet: {
+    loadBalancers: notYet('loadBalancers', loadBalancers),
+    serviceRegistries: notYet('serviceRegistries', serviceRegistries),
+    networkConfiguration: notYet('networkConfiguration', networkConfiguration),
+    capacityProviderStrategy: notYet('capacityProviderStrategy', capacityProviderStrategy),
+    platformVersion: platformOnly('platformVersion', FARGATE),
+  },
   CreateCluster: {
     capacityProviders: notYet('capacityProviders', capacityProviderNames()),
     defaultCapacityProviderStrategy: notYet('defaultCapacityProviderStrategy', capacityProviderStrategy),
