@@ -151,7 +151,10 @@ forget_token_once_registered() {
 case "$mode" in
   none) ;;
   foreground)
-    exec "$node_bin" "$opt/berth-agent.mjs" --config "$etc/agent.json" \
+    # The unit's Node flags and malloc setting (berth-agent.service).
+    export MALLOC_TRIM_THRESHOLD_=131072
+    exec "$node_bin" --lite-mode --max-semi-space-size=1 \
+      "$opt/berth-agent.mjs" --config "$etc/agent.json" \
       --registration-token-file "$etc/registration-token" "$@"
     ;;
   service)
