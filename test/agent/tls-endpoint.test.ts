@@ -83,7 +83,11 @@ describe('berth-agent and the control plane’s certificate', { timeout: 120_000
     endpoint = `https://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
+    const exits = children
+      .filter((child) => child.exitCode === null)
+      .map((child) => new Promise((resolve) => child.once('exit', resolve)));
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    await Promise.all(exits);
     proxy?.close();
     await berth?.stop();
     rmSync(scratch, { recursive: true, force: true });

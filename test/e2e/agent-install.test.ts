@@ -136,7 +136,9 @@ describe('installing berth-agent on a host with install.sh', { timeout: 300_000 
     writeFileSync(tokenFile, `${await berth.registrationToken(CLUSTER)}\n`);
   });
   afterAll(async () => {
+    // Agents first: dev mode must not be answering a poll while it closes its store.
     for (const started of agents) if (started.child.exitCode === null) started.child.kill('SIGKILL');
+    await Promise.all(agents.map((started) => started.exited));
     await berth?.stop();
     await removeClusterContainers(CLUSTER);
     rmSync(scratch, { recursive: true, force: true });
