@@ -82,6 +82,17 @@ describe('berth-agent and the control plane’s certificate', { timeout: 120_000
     proxy = await tlsProxy(berth.endpoint);
     endpoint = `https://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
   });
+  /** The flags of a first start against the TLS front. */
+  const joining = (stateDir: string, token: string): string[] => [
+    '--endpoint',
+    endpoint,
+    '--cluster',
+    CLUSTER,
+    '--state-dir',
+    stateDir,
+    '--registration-token',
+    token,
+  ];
   afterAll(async () => {
     const exits = children
       .filter((child) => child.exitCode === null)
@@ -105,16 +116,7 @@ describe('berth-agent and the control plane’s certificate', { timeout: 120_000
   it('stops with a clear message on a self-signed certificate it was not given', async () => {
     const stateDir = mkdtempSync(join(scratch, 'state-'));
     const token = await berth.registrationToken(CLUSTER);
-    const started = agent([
-      '--endpoint',
-      endpoint,
-      '--cluster',
-      CLUSTER,
-      '--state-dir',
-      stateDir,
-      '--registration-token',
-      token,
-    ]);
+    const started = agent([...joining(stateDir, token)]);
     children.push(started.child);
     const exited = await started.exited;
     expect(exited.code).toBe(1);
@@ -126,18 +128,7 @@ describe('berth-agent and the control plane’s certificate', { timeout: 120_000
   it('registers over HTTPS when --ca-file names the certificate', async () => {
     const stateDir = mkdtempSync(join(scratch, 'state-'));
     const token = await berth.registrationToken(CLUSTER);
-    const started = agent([
-      '--endpoint',
-      endpoint,
-      '--cluster',
-      CLUSTER,
-      '--state-dir',
-      stateDir,
-      '--registration-token',
-      token,
-      '--ca-file',
-      certFile,
-    ]);
+    const started = agent([...joining(stateDir, token), '--ca-file', certFile]);
     children.push(started.child);
     let gone: Exited | undefined;
     void started.exited.then((exited) => (gone = exited));

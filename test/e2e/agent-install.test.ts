@@ -120,6 +120,19 @@ describe('installing berth-agent on a host with install.sh', { timeout: 300_000 
     return started;
   };
 
+  /** The flags of a first install that only installs. */
+  const firstInstall = (endpoint: string, root: string): string[] => [
+    '--endpoint',
+    endpoint,
+    '--cluster',
+    CLUSTER,
+    '--token-file',
+    tokenFile,
+    '--prefix',
+    root,
+    '--no-start',
+  ];
+
   beforeAll(async () => {
     const image = await ensureBusyboxImage();
     await bundleAgent(bundleV1);
@@ -236,19 +249,7 @@ describe('installing berth-agent on a host with install.sh', { timeout: 300_000 
     it('refuses an unreachable endpoint before writing anything: no unit, no bundle, no token', async () => {
       const fresh = mkdtempSync(join(scratch, 'unreachable-'));
       const endpoint = `http://127.0.0.1:${await closedPort()}`;
-      const ran = await install([
-        '--endpoint',
-        endpoint,
-        '--cluster',
-        CLUSTER,
-        '--token-file',
-        tokenFile,
-        '--prefix',
-        fresh,
-        '--bundle',
-        bundleV1,
-        '--no-start',
-      ]);
+      const ran = await install([...firstInstall(endpoint, fresh), '--bundle', bundleV1]);
       expect(ran.code).toBe(1);
       expect(ran.stderr).toContain(`install.sh: cannot reach the control plane at ${endpoint}: connect ECONNREFUSED`);
       expect(filesUnder(fresh)).toEqual([]);
@@ -260,19 +261,7 @@ describe('installing berth-agent on a host with install.sh', { timeout: 300_000 
       writeFileSync(oldNode, '#!/bin/sh\ncase "$1" in -p) echo 18 ;; --version) echo v18.19.0 ;; esac\n', {
         mode: 0o755,
       });
-      const ran = await install([
-        '--endpoint',
-        berth.endpoint,
-        '--cluster',
-        CLUSTER,
-        '--token-file',
-        tokenFile,
-        '--prefix',
-        fresh,
-        '--node',
-        oldNode,
-        '--no-start',
-      ]);
+      const ran = await install([...firstInstall(berth.endpoint, fresh), '--node', oldNode]);
       expect(ran.code).toBe(1);
       expect(ran.stderr).toContain(`Node.js 22 or later is required; ${oldNode} is v18.19.0`);
       expect(filesUnder(fresh)).toEqual([]);
