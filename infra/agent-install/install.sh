@@ -85,17 +85,24 @@ if [ "$registered" = no ]; then
   [ -s "$token_file" ] || fail "the token file $token_file is missing or empty"
 fi
 
-# Reach the control plane before writing anything: a wrong endpoint or CA
+# Reach the control plane before writing anything: a wrong endpoint or CA, or
+# plain HTTP off loopback (the agent's own rule, agent/config/endpoint-guard.ts),
 # leaves the host as it was. Any HTTP answer will do; the agent checks the rest.
 probe='
-const [url, caFile] = process.argv.slice(1);
+const [url, caFile, insecure] = process.argv.slice(1);
+const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
+const loopback = host === "localhost" || host === "::1" || /^127\./.test(host);
+if (url.startsWith("http:") && !loopback && !insecure) {
+  console.error("plain http:// to a host that is not loopback would send the token in clear text; use https:// or add --allow-insecure-http");
+  process.exit(1);
+}
 const ca = caFile ? require("node:fs").readFileSync(caFile, "utf8") : undefined;
 const lib = url.startsWith("https:") ? require("node:https") : require("node:http");
 const request = lib.get(new URL("/agent/v1/", url), { ca, timeout: 10000 }, (answer) => { answer.resume(); process.exit(0); });
 request.on("timeout", () => request.destroy(new Error("no answer within 10 s")));
 request.on("error", (error) => { console.error(error.message); process.exit(1); });
 '
-why=$("$node_bin" -e "$probe" "$endpoint" "$ca_file" 2>&1) || fail "cannot reach the control plane at $endpoint: $why"
+why=$("$node_bin" -e "$probe" "$endpoint" "$ca_file" "$insecure" 2>&1) || fail "cannot reach the control plane at $endpoint: $why"
 
 umask 077
 mkdir -p "$opt" "$etc" "$state" "$(dirname "$unit")"

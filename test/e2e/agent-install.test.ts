@@ -238,6 +238,10 @@ describe('installing berth-agent on a host with install.sh', { timeout: 300_000 
       [['--endpoint', 'http://127.0.0.1:1', '--cluster', CLUSTER, '--frobnicate'], 'unknown argument: --frobnicate'],
       [['--endpoint', 'http://127.0.0.1:1', '--cluster', CLUSTER, '--no-start'], 'missing --token-file FILE'],
       [['--endpoint', 'http://127.0.0.1:1', '--cluster', CLUSTER, '--token-file'], '--token-file needs a file'],
+      [
+        ['--endpoint', 'http://10.1.2.3:4566', '--cluster', CLUSTER, '--token-file', tokenFile],
+        'would send the token in clear text; use https:// or add --allow-insecure-http',
+      ],
     ])('refuses %j, writing nothing', async (args, message) => {
       const fresh = mkdtempSync(join(scratch, 'bad-'));
       const ran = await install(['--prefix', fresh, '--bundle', bundleV1, ...args]);
