@@ -55,7 +55,12 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
   const info = await waitForRuntime(runtime, logger, settings.backoff, random, () => stopping);
   const { metadata, ec2, registration } = await prepareHost(info, options, settings, logger);
   const credentials = new AgentCredentials(options.registrationToken);
-  const client = new ControlClient({ endpoint: options.endpoint, cluster: options.cluster, auth: credentials });
+  const client = new ControlClient({
+    endpoint: options.endpoint,
+    cluster: options.cluster,
+    auth: credentials,
+    ...(options.tlsCa === undefined ? {} : { tlsCa: options.tlsCa }),
+  });
   const session = new Session({ client, state, cluster: options.cluster, logger, registration, credentials, clock });
   const identity = await registerWithRetry(
     session,

@@ -1,5 +1,6 @@
 import type { ContainerRuntime, RuntimeInfo } from '#shared/ports/container-runtime.ts';
 import { backoffDelay, pollRetryDelay, type BackoffPolicy } from './control/backoff.ts';
+import { UNTRUSTED_CERTIFICATE } from './control/control-client.ts';
 import { describeFailure, type Session } from './control/session.ts';
 import type { AgentLogger } from './log.ts';
 import type { Identity } from './state/state-dir.ts';
@@ -57,6 +58,8 @@ export async function registerWithRetry(
           'Start it with a new registration token: berth agents token --cluster NAME, then --registration-token.',
       );
     }
+    if (failure.kind === 'rejected' && failure.code === UNTRUSTED_CERTIFICATE)
+      throw new Error(`Cannot register this instance: ${failure.message}`);
     if (failure.kind !== 'unavailable' || cancelled()) {
       throw new Error(`The control plane refused to register this instance: ${describeFailure(failure)}`);
     }

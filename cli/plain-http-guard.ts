@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isLoopbackHost } from '#shared/security/loopback-host.ts';
 
 /**
  * The `berth` CLI never puts key material on a network in clear text unless
@@ -18,15 +18,6 @@ export function keyMaterialOf(command: string, positionals: readonly string[]): 
   if (command === 'secrets' && verb === 'put') return "a secret's value";
   if (command === 'agents' && verb === 'token') return 'an agent registration token';
   return undefined;
-}
-
-/** True for a host name that can only mean this machine: localhost, 127.0.0.0/8, ::1. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  if (isIP(host) === 6) return host === '::1';
-  return false;
 }
 
 /** Why the call must not go, or undefined when it may. */

@@ -16,6 +16,8 @@ export interface AgentOptions {
   readonly cluster: string;
   /** Registers the instance once (`berth agents token`); the instance credential it brings is kept in the state directory. */
   readonly registrationToken?: string;
+  /** PEM certificates trusted for an https:// endpoint instead of Node's bundled CAs (a private CA). */
+  readonly tlsCa?: string;
   /** Let task containers reach the instance metadata service; blocked by default (docs/security.md). */
   readonly allowTaskImds?: boolean;
   /**

@@ -14,6 +14,8 @@ import {
 } from '../check/check.ts';
 import { array, optional, record, strictObject, union, withDefault } from '../check/compose.ts';
 import type { AgentOptions } from './agent-options.ts';
+import { insecureEndpointRefusal } from './endpoint-guard.ts';
+import { readSecretFiles } from './secret-files.ts';
 
 /**
  * berth-agent's configuration, from (highest first) flags, environment and a
@@ -25,6 +27,9 @@ const fileSchema = strictObject({
   endpoint: url(),
   cluster: string({ pattern: /^[a-zA-Z0-9_-]{1,255}$/ }),
   registrationToken: optional(string()),
+  registrationTokenFile: optional(string()),
+  caFile: optional(string()),
+  allowInsecureHttp: withDefault(boolean(), () => false),
   allowTaskImds: optional(boolean()),
   stateDir: withDefault(string(), () => '/var/lib/berth-agent'),
   dockerHost: optional(string()),
@@ -49,13 +54,17 @@ const fileSchema = strictObject({
   drain: withDefault(boolean(), () => false),
   logLevel: withDefault(oneOf(['debug', 'info', 'warn', 'error']), (): 'info' => 'info'),
 });
-export type CliConfig = Checked<typeof fileSchema>;
+/** The checked settings, with the CA bundle read from caFile and the token from registrationTokenFile. */
+export type CliConfig = Checked<typeof fileSchema> & { readonly tlsCa?: string };
 
 export const USAGE = `Usage: berth-agent --endpoint URL --cluster NAME [options]
 
   --endpoint URL             control plane (BERTH_ENDPOINT)
   --cluster NAME             cluster to join (BERTH_CLUSTER)
   --registration-token T     registers the instance once (BERTH_REGISTRATION_TOKEN; berth agents token)
+  --registration-token-file F  the same, read from a file (BERTH_REGISTRATION_TOKEN_FILE); empty = none
+  --ca-file FILE             PEM CA bundle trusted for an https:// endpoint (BERTH_CA_FILE)
+  --allow-insecure-http      allow a plain http:// endpoint that is not loopback (BERTH_ALLOW_INSECURE_HTTP=true)
   --allow-task-imds          let task containers reach 169.254.169.254 (BERTH_ALLOW_TASK_IMDS=true)
   --config FILE              JSON settings (BERTH_CONFIG); flags and environment win
   --state-dir DIR            identity and task records (BERTH_STATE_DIR, /var/lib/berth-agent)
@@ -89,6 +98,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
         endpoint: { type: 'string' },
         cluster: { type: 'string' },
         'registration-token': { type: 'string' },
+        'registration-token-file': { type: 'string' },
+        'ca-file': { type: 'string' },
+        'allow-insecure-http': { type: 'boolean' },
         'allow-task-imds': { type: 'boolean' },
         config: { type: 'string' },
         'state-dir': { type: 'string' },
@@ -138,6 +150,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
     endpoint: given(parsed.endpoint, env.BERTH_ENDPOINT),
     cluster: given(parsed.cluster, env.BERTH_CLUSTER),
     registrationToken: given(parsed['registration-token'], env.BERTH_REGISTRATION_TOKEN),
+    registrationTokenFile: given(parsed['registration-token-file'], env.BERTH_REGISTRATION_TOKEN_FILE),
+    caFile: given(parsed['ca-file'], env.BERTH_CA_FILE),
+    allowInsecureHttp: parsed['allow-insecure-http'] || env.BERTH_ALLOW_INSECURE_HTTP === 'true' ? true : undefined,
     allowTaskImds: parsed['allow-task-imds'] || env.BERTH_ALLOW_TASK_IMDS === 'true' ? true : undefined,
     stateDir: given(parsed['state-dir'], env.BERTH_STATE_DIR),
     dockerHost: given(parsed['docker-host'], env.DOCKER_HOST),
@@ -161,7 +176,24 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
   const config = fileSchema(merged);
   if (!config.ok)
     return { ok: false, message: `Invalid setting ${config.issue.path.join('.')}: ${config.issue.message}` };
-  return { ok: true, config: config.value };
+  return withSecretFiles(config.value);
+}
+
+/** Refuses plain HTTP off loopback, then reads the token and CA files the settings name. */
+function withSecretFiles(config: Checked<typeof fileSchema>): CliResult {
+  const refusal = insecureEndpointRefusal(config.endpoint, config.allowInsecureHttp);
+  if (refusal !== undefined) return { ok: false, message: refusal };
+  const files = readSecretFiles(config.registrationTokenFile, config.caFile);
+  if (!files.ok) return files;
+  const registrationToken = config.registrationToken ?? files.registrationToken;
+  return {
+    ok: true,
+    config: {
+      ...config,
+      ...(registrationToken === undefined ? {} : { registrationToken }),
+      ...(files.tlsCa === undefined ? {} : { tlsCa: files.tlsCa }),
+    },
+  };
 }
 
 /** The file's engine deadlines with the call deadline from a flag or the environment (seconds) over them. */
@@ -171,8 +203,15 @@ function engineTimeout(fromFile: unknown, seconds: number | undefined): unknown 
   return { ...base, callMs: Number.isFinite(seconds) ? Math.round(seconds * 1000) : seconds };
 }
 
-/** The CLI's settings as `startAgent` options (drain and log level are the CLI's own). */
+/** The CLI's settings as `startAgent` options (drain, log level and the file names are the CLI's own). */
 export function toAgentOptions(config: CliConfig): AgentOptions {
-  const { drain: _drain, logLevel: _logLevel, ...options } = config;
+  const {
+    drain: _drain,
+    logLevel: _logLevel,
+    registrationTokenFile: _tokenFile,
+    caFile: _caFile,
+    allowInsecureHttp: _allowInsecureHttp,
+    ...options
+  } = config;
   return options;
 }

@@ -23,6 +23,7 @@ import {
 import { safeParse, type Check } from '../check/check.ts';
 import { taskSpec } from '../check/task-spec.ts';
 import { httpRequest, type HttpAnswer } from '../net/http-request.ts';
+import { untrustedCertificate } from '../net/tls-failure.ts';
 import type { AgentAuth, RegistrationBearer } from './auth.ts';
 
 /**
@@ -41,6 +42,9 @@ export type ControlFailure =
   | { readonly kind: 'rejected'; readonly status: number; readonly code: string; readonly message: string }
   | { readonly kind: 'unavailable'; readonly message: string };
 
+/** The code of a `rejected` failure whose cause is a server certificate that did not verify. */
+export const UNTRUSTED_CERTIFICATE = 'UntrustedCertificate';
+
 export type ControlResult<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: ControlFailure };
 
@@ -50,6 +54,8 @@ export interface ControlClientOptions {
   readonly auth: AgentAuth;
   /** Per request; default 10 s. */
   readonly timeoutMs?: number;
+  /** PEM CAs trusted for an https:// endpoint; Node's bundled CAs when undefined. */
+  readonly tlsCa?: string;
 }
 
 /** The agent API under /agent/v1, over node:http (see ../net/http-request.ts for why not fetch). */
@@ -57,8 +63,10 @@ export class ControlClient {
   private readonly base: string;
   private readonly auth: AgentAuth;
   private readonly timeoutMs: number;
+  private readonly tlsCa: string | undefined;
 
   constructor(options: ControlClientOptions) {
+    this.tlsCa = options.tlsCa;
     this.base = `${options.endpoint.replace(/\/+$/, '')}/agent/v1/clusters/${encodeURIComponent(options.cluster)}`;
     this.auth = options.auth;
     this.timeoutMs = options.timeoutMs ?? 10_000;
@@ -139,8 +147,12 @@ export class ControlClient {
         headers,
         body: payload,
         signal: AbortSignal.timeout(this.timeoutMs),
+        ...(this.tlsCa === undefined ? {} : { ca: this.tlsCa }),
       });
     } catch (error) {
+      const untrusted = untrustedCertificate(error);
+      if (untrusted !== undefined)
+        return { ok: false, failure: { kind: 'rejected', status: 0, code: UNTRUSTED_CERTIFICATE, message: untrusted } };
       return unavailable(`${method} ${url} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
     const text = response.body;

@@ -17,6 +17,8 @@ export interface HttpExchange {
   readonly body?: string | undefined;
   /** Ends the exchange with an error when aborted (AbortSignal.timeout for a deadline). */
   readonly signal?: AbortSignal;
+  /** PEM CAs trusted for https instead of Node's bundled ones; certificates are always verified. */
+  readonly ca?: string;
 }
 
 export interface HttpAnswer {
@@ -26,17 +28,24 @@ export interface HttpAnswer {
   readonly body: string;
 }
 
-/** One keep-alive pool per scheme: the control plane is called every few seconds. */
+/** One keep-alive pool per scheme and CA bundle: the control plane is called every few seconds. */
 const pools = new Map<string, Agent>();
 
-function transport(protocol: string): { request: typeof import('node:http').request; pool: Agent } {
+function transport(
+  protocol: string,
+  ca: string | undefined,
+): { request: typeof import('node:http').request; pool: Agent } {
   if (protocol !== 'http:' && protocol !== 'https:') throw new Error(`unsupported URL scheme ${protocol}`);
   // https (and TLS with it) is loaded only when an https endpoint is called.
   const module = protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http');
-  let pool = pools.get(protocol);
+  const key = protocol === 'https:' && ca !== undefined ? `${protocol}${ca}` : protocol;
+  let pool = pools.get(key);
   if (!pool) {
-    pool = new module.Agent({ keepAlive: true });
-    pools.set(protocol, pool);
+    pool =
+      protocol === 'https:' && ca !== undefined
+        ? new module.Agent({ keepAlive: true, ca })
+        : new module.Agent({ keepAlive: true });
+    pools.set(key, pool);
   }
   return { request: module.request, pool };
 }
@@ -47,7 +56,7 @@ export function httpRequest(url: string, exchange: HttpExchange = {}): Promise<H
     let request: ClientRequest;
     try {
       const target = new URL(url);
-      const { request: send, pool } = transport(target.protocol);
+      const { request: send, pool } = transport(target.protocol, exchange.ca);
       const body = exchange.body;
       const options: RequestOptions = {
         method: exchange.method ?? 'GET',

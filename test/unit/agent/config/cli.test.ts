@@ -21,13 +21,13 @@ function config(argv: string[], env: NodeJS.ProcessEnv = {}) {
 
 describe('parseCli', () => {
   it('takes flags over environment over the config file, with defaults for the rest', () => {
-    const file = configFile({ endpoint: 'http://file:1', cluster: 'from-file', reservedPorts: [8080], drain: true });
+    const file = configFile({ endpoint: 'https://file:1', cluster: 'from-file', reservedPorts: [8080], drain: true });
     const parsed = config(['--config', file, '--cluster', 'from-flag'], {
-      BERTH_ENDPOINT: 'http://env:2',
+      BERTH_ENDPOINT: 'https://env:2',
       BERTH_CLUSTER: 'from-env',
     });
     expect(parsed).toMatchObject({
-      endpoint: 'http://env:2',
+      endpoint: 'https://env:2',
       cluster: 'from-flag',
       reservedPorts: [8080],
       drain: true,
@@ -39,7 +39,7 @@ describe('parseCli', () => {
   it('reads every flag', () => {
     const parsed = config([
       '--endpoint',
-      'http://cp:8080',
+      'https://cp:8080',
       '--cluster',
       'prod',
       '--registration-token',
@@ -73,7 +73,7 @@ describe('parseCli', () => {
       'debug',
     ]);
     expect(parsed).toEqual({
-      endpoint: 'http://cp:8080',
+      endpoint: 'https://cp:8080',
       cluster: 'prod',
       registrationToken: 'tok',
       stateDir: '/tmp/s',
@@ -87,6 +87,7 @@ describe('parseCli', () => {
       defaultStopTimeoutSeconds: 10,
       imds: { endpoint: 'http://127.0.0.1:9' },
       attributes: { stack: 'blue', x: 'a=b' },
+      allowInsecureHttp: false,
       drain: true,
       logLevel: 'debug',
     });
@@ -94,7 +95,7 @@ describe('parseCli', () => {
 
   it('reads the engine deadlines and the foreign container check from the file, the call deadline from a flag over it', () => {
     const file = configFile({
-      endpoint: 'http://file:1',
+      endpoint: 'https://file:1',
       cluster: 'c',
       engineTimeouts: { callMs: 9_000, livenessIntervalMs: 2_000 },
       foreignContainerCheckSeconds: 5,
@@ -114,14 +115,14 @@ describe('parseCli', () => {
     [['--no-imds'], {}],
     [[], { BERTH_IMDS: 'off' }],
   ])('turns EC2 metadata off with %j %j', (argv, env) => {
-    expect(config(['--endpoint', 'http://cp:1', '--cluster', 'c', ...argv], env).imds).toBe(false);
+    expect(config(['--endpoint', 'https://cp:1', '--cluster', 'c', ...argv], env).imds).toBe(false);
   });
 
   it.each<[string[], RegExp]>([
     [['--cluster', 'c'], /endpoint/],
-    [['--endpoint', 'http://cp:1', '--cluster', 'bad name'], /cluster/],
-    [['--endpoint', 'http://cp:1', '--cluster', 'c', '--reserved-memory', 'lots'], /reservedMemoryMiB/],
-    [['--endpoint', 'http://cp:1', '--cluster', 'c', '--engine-timeout', '0'], /engineTimeouts.callMs/],
+    [['--endpoint', 'https://cp:1', '--cluster', 'bad name'], /cluster/],
+    [['--endpoint', 'https://cp:1', '--cluster', 'c', '--reserved-memory', 'lots'], /reservedMemoryMiB/],
+    [['--endpoint', 'https://cp:1', '--cluster', 'c', '--engine-timeout', '0'], /engineTimeouts.callMs/],
     [['--bogus'], /bogus/],
     [['--config', '/nonexistent/agent.json'], /config file/],
   ])('says what is wrong with %j', (argv, message) => {
