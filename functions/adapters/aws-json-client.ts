@@ -1,5 +1,4 @@
-import { Agent, request, type IncomingMessage } from 'node:http';
-import { Agent as TlsAgent, request as tlsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { signRequest, type SigningCredentials } from '#shared/security/sigv4/sign.ts';
 import { AwsServiceError, isClockSkewError, retryOf, serviceError } from './aws-json-errors.ts';
 
@@ -86,13 +85,25 @@ function readAnswer(response: IncomingMessage): Promise<Answer> {
   });
 }
 
+/**
+ * node:http and node:https taken as built-in modules rather than ES module
+ * imports: an ES import of node:http builds its export list, whose lazy
+ * getters load Node's fetch stack (undici), about 60 ms of CPU in a cold
+ * start (docs/performance.md); getBuiltinModule returns the module object
+ * as `require` does, without that.
+ */
+function transport(secure: boolean, maxSockets: number) {
+  if (secure) {
+    const https = process.getBuiltinModule('node:https');
+    return { pool: new https.Agent({ keepAlive: true, maxSockets }), send: https.request };
+  }
+  const http = process.getBuiltinModule('node:http');
+  return { pool: new http.Agent({ keepAlive: true, maxSockets }), send: http.request };
+}
+
 export function createAwsJsonClient(service: AwsJsonService, options: AwsJsonClientOptions): AwsJsonClient {
   const url = new URL(options.endpoint);
-  const secure = url.protocol === 'https:';
-  const pool = secure
-    ? new TlsAgent({ keepAlive: true, maxSockets: options.maxSockets ?? 32 })
-    : new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 32 });
-  const send = secure ? tlsRequest : request;
+  const { pool, send } = transport(url.protocol === 'https:', options.maxSockets ?? 32);
   const path = url.pathname || '/';
   const maxAttempts = options.maxAttempts ?? standardRetry.maxAttempts;
   const backoff = options.backoff ?? standardRetry.backoff;
