@@ -3,6 +3,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { createDynamoDbStore } from '#functions/adapters/dynamodb-store.ts';
 import { sdkCalls } from '#functions/adapters/dynamodb-calls.ts';
 import { bootstrapAdminKeyInto, kmsCipher } from '#functions/security/index.ts';
+import { sdkKmsCalls } from '#functions/security/kms-calls.ts';
 import { systemClock } from '#shared/ports/clock.ts';
 import type { CliIo } from './explain.ts';
 import { formatCreatedKeyLines } from './format.ts';
@@ -31,7 +32,7 @@ export async function bootstrapCommand(
     const created = await bootstrapAdminKeyInto({
       store: createDynamoDbStore({ client: sdkCalls(dynamo), tableName: args.table }),
       clock: systemClock,
-      cipher: kmsCipher({ client: kms, keyId: args.kmsKeyId }),
+      cipher: kmsCipher({ client: sdkKmsCalls(kms), keyId: args.kmsKeyId }),
     });
     if (!created) {
       io.stdout(

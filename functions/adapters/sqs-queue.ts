@@ -1,16 +1,7 @@
-import {
-  CreateQueueCommand,
-  DeleteMessageCommand,
-  GetQueueAttributesCommand,
-  GetQueueUrlCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  SetQueueAttributesCommand,
-  type Message,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import type { Message } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
 import type { DeadLetters, OutgoingMessage, Queue, ReceiveOptions, ReceivedMessage } from '#shared/ports/queue.ts';
+import type { SqsCalls } from './sqs-calls.ts';
 
 /**
  * What SQS tells about a delivery beyond the port's `ReceivedMessage`. The
@@ -30,7 +21,8 @@ export interface DeliveryDetails {
 export type DeliveredMessage = ReceivedMessage & DeliveryDetails;
 
 export interface SqsQueueOptions {
-  readonly client: SQSClient;
+  /** The SDK's client (sdkSqsCalls) or Berth's lean one (createSqsJsonClient). */
+  readonly client: SqsCalls;
   readonly queueUrl: string;
   /** When absent, found through the queue's RedrivePolicy on first use. */
   readonly deadLetterQueueUrl?: string;
@@ -85,15 +77,13 @@ function toDelivered(message: Message): DeliveredMessage {
   };
 }
 
-async function receiveFrom(client: SQSClient, queueUrl: string, options: ReceiveOptions): Promise<DeliveredMessage[]> {
-  const output = await client.send(
-    new ReceiveMessageCommand({
-      QueueUrl: queueUrl,
-      MaxNumberOfMessages: options.maxMessages,
-      WaitTimeSeconds: options.waitSeconds ?? 0,
-      MessageSystemAttributeNames: [...systemAttributeNames],
-    }),
-  );
+async function receiveFrom(client: SqsCalls, queueUrl: string, options: ReceiveOptions): Promise<DeliveredMessage[]> {
+  const output = await client.call('ReceiveMessage', {
+    QueueUrl: queueUrl,
+    MaxNumberOfMessages: options.maxMessages,
+    WaitTimeSeconds: options.waitSeconds ?? 0,
+    MessageSystemAttributeNames: [...systemAttributeNames],
+  });
   return (output.Messages ?? []).map(toDelivered);
 }
 
@@ -107,14 +97,15 @@ const sqsArnSchema = z
   });
 
 /** Finds the dead-letter queue named by the queue's RedrivePolicy. */
-async function discoverDeadLetterQueueUrl(client: SQSClient, queueUrl: string): Promise<string> {
-  const { Attributes } = await client.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] }),
-  );
+async function discoverDeadLetterQueueUrl(client: SqsCalls, queueUrl: string): Promise<string> {
+  const { Attributes } = await client.call('GetQueueAttributes', {
+    QueueUrl: queueUrl,
+    AttributeNames: ['RedrivePolicy'],
+  });
   if (!Attributes?.RedrivePolicy) throw new Error(`Queue ${queueUrl} has no RedrivePolicy, so no dead-letter queue`);
   const policy = redrivePolicySchema.parse(JSON.parse(Attributes.RedrivePolicy));
   const { account, name } = sqsArnSchema.parse(policy.deadLetterTargetArn);
-  const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account }));
+  const { QueueUrl } = await client.call('GetQueueUrl', { QueueName: name, QueueOwnerAWSAccountId: account });
   if (!QueueUrl) throw new Error(`No URL for dead-letter queue ${policy.deadLetterTargetArn}`);
   return QueueUrl;
 }
@@ -133,18 +124,16 @@ export function createSqsQueue(options: SqsQueueOptions): SqsQueue {
     options.deadLetterQueueUrl === undefined ? undefined : Promise.resolve(options.deadLetterQueueUrl);
   return {
     async send(message: OutgoingMessage): Promise<void> {
-      await client.send(
-        new SendMessageCommand({
-          QueueUrl: queueUrl,
-          MessageBody: message.body,
-          MessageGroupId: message.groupId,
-          MessageDeduplicationId: message.deduplicationId,
-        }),
-      );
+      await client.call('SendMessage', {
+        QueueUrl: queueUrl,
+        MessageBody: message.body,
+        MessageGroupId: message.groupId,
+        MessageDeduplicationId: message.deduplicationId,
+      });
     },
     receive: (receiveOptions) => receiveFrom(client, queueUrl, receiveOptions),
     async delete(receiptHandle: string): Promise<void> {
-      await client.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle }));
+      await client.call('DeleteMessage', { QueueUrl: queueUrl, ReceiptHandle: receiptHandle });
     },
     deadLetters() {
       return {
@@ -185,24 +174,23 @@ function isQueueNameTaken(error: unknown): boolean {
 
 /** Creates a FIFO queue, or brings an existing one to the given attributes. */
 async function ensureFifoQueue(
-  client: SQSClient,
+  client: SqsCalls,
   name: string,
   attributes: Record<string, string>,
 ): Promise<{ url: string; arn: string }> {
   let url: string | undefined;
   try {
-    ({ QueueUrl: url } = await client.send(
-      new CreateQueueCommand({ QueueName: name, Attributes: { ...attributes, FifoQueue: 'true' } }),
-    ));
+    ({ QueueUrl: url } = await client.call('CreateQueue', {
+      QueueName: name,
+      Attributes: { ...attributes, FifoQueue: 'true' },
+    }));
   } catch (error) {
     if (!isQueueNameTaken(error)) throw error;
-    ({ QueueUrl: url } = await client.send(new GetQueueUrlCommand({ QueueName: name })));
-    if (url) await client.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: attributes }));
+    ({ QueueUrl: url } = await client.call('GetQueueUrl', { QueueName: name }));
+    if (url) await client.call('SetQueueAttributes', { QueueUrl: url, Attributes: attributes });
   }
   if (!url) throw new Error(`SQS returned no URL for queue ${name}`);
-  const { Attributes } = await client.send(
-    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
-  );
+  const { Attributes } = await client.call('GetQueueAttributes', { QueueUrl: url, AttributeNames: ['QueueArn'] });
   return { url, arn: sqsArnSchema.parse(Attributes?.QueueArn).arn };
 }
 
@@ -211,7 +199,7 @@ async function ensureFifoQueue(
  * in AWS the CDK stack owns them. Safe to call again: an existing queue is
  * updated to the given settings.
  */
-export async function ensureQueues(client: SQSClient, options: EnsureQueuesOptions): Promise<EnsuredQueues> {
+export async function ensureQueues(client: SqsCalls, options: EnsureQueuesOptions): Promise<EnsuredQueues> {
   const deadLetter = await ensureFifoQueue(client, `${options.name}-dlq.fifo`, {
     MessageRetentionPeriod: String(deadLetterRetentionSeconds),
   });

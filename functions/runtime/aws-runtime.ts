@@ -1,9 +1,10 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ControlContext } from '#shared/control/context.ts';
+import { clientOptionsFromEnvironment } from '../adapters/aws-environment.ts';
+import { standardRetry } from '../adapters/aws-json-client.ts';
+import { createDynamoDbJsonClient, type DynamoDbJsonClient } from '../adapters/dynamodb-json-client.ts';
 import { createDynamoDbStore } from '../adapters/dynamodb-store.ts';
-import { sdkCalls } from '../adapters/dynamodb-calls.ts';
 import { queueReconciles } from '../adapters/reconcile-queue.ts';
+import { createSqsJsonClient } from '../adapters/sqs-json-client.ts';
 import { createSqsQueue } from '../adapters/sqs-queue.ts';
 import { controlContext } from './control-context.ts';
 import { ConfigurationError, parseLambdaEnvironment, type Environment } from './env.ts';
@@ -14,27 +15,33 @@ export interface AwsRuntime {
   readonly logger: Logger;
   /** The parsed environment, for the parts only one function builds (the api's security, aws-security.ts). */
   readonly env: Environment;
-  readonly dynamo: DynamoDBClient;
+  readonly dynamo: DynamoDbJsonClient;
 }
 
 let cached: AwsRuntime | undefined;
 
 /**
  * The composition root of the Lambda functions: built once per execution
- * environment, on first use, from the environment. The SDK clients pick up
- * AWS_ENDPOINT_URL themselves, so the same code runs against an emulator.
- * It holds only what all three functions use: signing, policies and the KMS
- * client are the api's alone and live in aws-security.ts, so the scheduler's
- * and the monitor's bundles do not carry (or load) them.
+ * environment, on first use, from the environment. The functions call AWS
+ * through Berth's lean JSON clients rather than the SDK (docs/decisions.md,
+ * "Lambda bundles"), with the execution role's keys from the environment and
+ * the SDK's endpoint overrides (AWS_ENDPOINT_URL...), so the same code runs
+ * against an emulator. It holds only what all three functions use: signing,
+ * policies and the KMS client are the api's alone and live in
+ * aws-security.ts, so the scheduler's and the monitor's bundles do not carry
+ * (or load) them.
  */
 export function awsRuntime(): AwsRuntime {
   if (cached) return cached;
   const env = parseLambdaEnvironment();
   if (!env.BERTH_QUEUE_URL) throw new ConfigurationError('Invalid configuration: BERTH_QUEUE_URL is required');
-  const dynamo = new DynamoDBClient({ region: env.AWS_REGION });
-  const store = createDynamoDbStore({ client: sdkCalls(dynamo), tableName: env.BERTH_TABLE_NAME });
+  const dynamo = createDynamoDbJsonClient({
+    ...clientOptionsFromEnvironment('DYNAMODB', env.AWS_REGION),
+    ...standardRetry,
+  });
+  const store = createDynamoDbStore({ client: dynamo, tableName: env.BERTH_TABLE_NAME });
   const queue = createSqsQueue({
-    client: new SQSClient({ region: env.AWS_REGION }),
+    client: createSqsJsonClient({ ...clientOptionsFromEnvironment('SQS', env.AWS_REGION), ...standardRetry }),
     queueUrl: env.BERTH_QUEUE_URL,
     ...(env.BERTH_DLQ_URL !== undefined && { deadLetterQueueUrl: env.BERTH_DLQ_URL }),
   });

@@ -1,8 +1,9 @@
-import { KMSClient } from '@aws-sdk/client-kms';
+import { clientOptionsFromEnvironment } from '../adapters/aws-environment.ts';
+import { standardRetry } from '../adapters/aws-json-client.ts';
 import { createDynamoDbStore } from '../adapters/dynamodb-store.ts';
-import { sdkCalls } from '../adapters/dynamodb-calls.ts';
 import { createSecurity, type Security } from '../security/index.ts';
 import { kmsCipher } from '../security/kms-cipher.ts';
+import { createKmsJsonClient } from '../security/kms-json-client.ts';
 import type { AwsRuntime } from './aws-runtime.ts';
 import { ConfigurationError } from './env.ts';
 
@@ -21,9 +22,12 @@ export function awsSecurity(runtime: AwsRuntime): Security {
   if (!env.BERTH_KMS_KEY_ID) throw new ConfigurationError('Invalid configuration: BERTH_KMS_KEY_ID is required');
   cached = createSecurity({
     // A store of its own over the same table, so the control plane's write counters count only the control plane.
-    store: createDynamoDbStore({ client: sdkCalls(runtime.dynamo), tableName: env.BERTH_TABLE_NAME }),
+    store: createDynamoDbStore({ client: runtime.dynamo, tableName: env.BERTH_TABLE_NAME }),
     clock: ctx.clock,
-    cipher: kmsCipher({ client: new KMSClient({ region: env.AWS_REGION }), keyId: env.BERTH_KMS_KEY_ID }),
+    cipher: kmsCipher({
+      client: createKmsJsonClient({ ...clientOptionsFromEnvironment('KMS', env.AWS_REGION), ...standardRetry }),
+      keyId: env.BERTH_KMS_KEY_ID,
+    }),
     deployment: ctx.deployment,
     logger,
   });

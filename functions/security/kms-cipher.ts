@@ -1,9 +1,10 @@
-import { DecryptCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { SecretCipher } from '#shared/security/secret-cipher.ts';
+import type { KmsCalls } from './kms-calls.ts';
 import { SecretCipherError } from './local-cipher.ts';
 
 export interface KmsCipherOptions {
-  readonly client: KMSClient;
+  /** The SDK's client (sdkKmsCalls) or Berth's lean one (createKmsJsonClient). */
+  readonly client: KmsCalls;
   /** Key id, ARN or alias of a symmetric KMS key (BERTH_KMS_KEY_ID). */
   readonly keyId: string;
 }
@@ -18,24 +19,20 @@ export function kmsCipher(options: KmsCipherOptions): SecretCipher {
   return {
     id: `kms:${keyId}`,
     async encrypt(plaintext, context) {
-      const result = await client.send(
-        new EncryptCommand({
-          KeyId: keyId,
-          Plaintext: Buffer.from(plaintext, 'utf8'),
-          EncryptionContext: { ...context },
-        }),
-      );
+      const result = await client.call('Encrypt', {
+        KeyId: keyId,
+        Plaintext: Buffer.from(plaintext, 'utf8'),
+        EncryptionContext: { ...context },
+      });
       if (!result.CiphertextBlob) throw new SecretCipherError('KMS returned no ciphertext');
       return Buffer.from(result.CiphertextBlob).toString('base64');
     },
     async decrypt(ciphertext, context) {
-      const result = await client.send(
-        new DecryptCommand({
-          KeyId: keyId,
-          CiphertextBlob: Buffer.from(ciphertext, 'base64'),
-          EncryptionContext: { ...context },
-        }),
-      );
+      const result = await client.call('Decrypt', {
+        KeyId: keyId,
+        CiphertextBlob: Buffer.from(ciphertext, 'base64'),
+        EncryptionContext: { ...context },
+      });
       if (!result.Plaintext) throw new SecretCipherError('KMS returned no plaintext');
       return Buffer.from(result.Plaintext).toString('utf8');
     },

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DeleteQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createInProcessQueue, ReceiptHandleError } from '#functions/adapters/in-process-queue.ts';
+import { sdkSqsCalls, type SqsCalls } from '#functions/adapters/sqs-calls.ts';
+import { createSqsJsonClient } from '#functions/adapters/sqs-json-client.ts';
 import { createSqsQueue, ensureQueues } from '#functions/adapters/sqs-queue.ts';
 import { ManualClock } from '#shared/ports/clock.ts';
 import type { DeadLetters, Queue, ReceivedMessage } from '#shared/ports/queue.ts';
@@ -55,22 +57,40 @@ const runId = randomUUID().slice(0, 8);
 let queueCount = 0;
 const onMoto = inject('awsEndpointKind') === 'moto';
 
-const sqs: Implementation = {
-  name: 'sqs',
+/** What the SQS adapter calls SQS through: the SDK's client or Berth's lean JSON client. */
+type Via = 'sdk' | 'json';
+
+function sqsCalls(via: Via): { calls: SqsCalls; close: () => void } {
+  if (via === 'json') {
+    const json = createSqsJsonClient(testAwsClientConfig());
+    return { calls: json, close: () => json.destroy() };
+  }
+  const client = new SQSClient(testAwsClientConfig());
+  return { calls: sdkSqsCalls(client), close: () => client.destroy() };
+}
+
+/** Removes a test's queues, through the SDK whatever the adapter under test used. */
+function deleteQueuesAfterwards(...queueUrls: string[]): void {
+  cleanups.push(async () => {
+    const client = new SQSClient(testAwsClientConfig());
+    for (const QueueUrl of queueUrls) await client.send(new DeleteQueueCommand({ QueueUrl }));
+    client.destroy();
+  });
+}
+
+const sqs = (via: Via): Implementation => ({
+  name: `sqs via ${via}`,
   quirks: { staleReceiptHandleDeletes: onMoto, forgetsDeletedDeduplicationIds: onMoto },
   async create(settings) {
-    const client = new SQSClient(testAwsClientConfig());
-    const queues = await ensureQueues(client, { name: `berth-contract-${runId}-${++queueCount}`, ...settings });
-    cleanups.push(async () => {
-      await client.send(new DeleteQueueCommand({ QueueUrl: queues.queueUrl }));
-      await client.send(new DeleteQueueCommand({ QueueUrl: queues.deadLetterQueueUrl }));
-      client.destroy();
-    });
+    const { calls, close } = sqsCalls(via);
+    const queues = await ensureQueues(calls, { name: `berth-contract-${runId}-${++queueCount}`, ...settings });
+    deleteQueuesAfterwards(queues.queueUrl, queues.deadLetterQueueUrl);
+    cleanups.push(close);
     // Deliberately without deadLetterQueueUrl: the adapter finds it from the RedrivePolicy.
-    const queue = createSqsQueue({ client, queueUrl: queues.queueUrl });
+    const queue = createSqsQueue({ client: calls, queueUrl: queues.queueUrl });
     return { queue, deadLetters: queue.deadLetters() };
   },
-};
+});
 
 const quick: QueueSettings = { visibilityTimeoutSeconds: 1, maxReceiveCount: 3 };
 /** Long enough that nothing is redelivered while a test looks at groups. */
@@ -105,7 +125,7 @@ const receiveOne = async (source: DeadLetters): Promise<ReceivedMessage> => {
 const send = (queue: Queue, groupId: string, body: string, deduplicationId: string = randomUUID()): Promise<void> =>
   queue.send({ groupId, body, deduplicationId });
 
-describe.each([inProcess, sqs])('Queue contract: $name', (implementation) => {
+describe.each([inProcess, sqs('sdk'), sqs('json')])('Queue contract: $name', (implementation) => {
   it.concurrent('delivers a sent message once it is received, and never after it is deleted', async ({ expect }) => {
     const { queue } = await implementation.create(quick);
     await send(queue, 'cluster-a', 'hello');
@@ -240,17 +260,16 @@ describe.each([inProcess, sqs])('Queue contract: $name', (implementation) => {
   });
 });
 
-describe('SQS adapter: ensureQueues', () => {
+describe.each(['sdk', 'json'] as const)('SQS adapter via %s: ensureQueues', (via) => {
   it('creates the queue and its dead-letter queue, and converges when called again', async () => {
+    const { calls, close } = sqsCalls(via);
+    cleanups.push(close);
     const client = new SQSClient(testAwsClientConfig());
-    const name = `berth-ensure-${runId}`;
-    const first = await ensureQueues(client, { name, visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
-    const again = await ensureQueues(client, { name, visibilityTimeoutSeconds: 45, maxReceiveCount: 4 });
-    cleanups.push(async () => {
-      await client.send(new DeleteQueueCommand({ QueueUrl: first.queueUrl }));
-      await client.send(new DeleteQueueCommand({ QueueUrl: first.deadLetterQueueUrl }));
-      client.destroy();
-    });
+    const name = `berth-ensure-${runId}-${via}`;
+    const first = await ensureQueues(calls, { name, visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
+    const again = await ensureQueues(calls, { name, visibilityTimeoutSeconds: 45, maxReceiveCount: 4 });
+    deleteQueuesAfterwards(first.queueUrl, first.deadLetterQueueUrl);
+    cleanups.push(() => client.destroy());
     expect(again).toEqual(first);
     expect(first.queueArn).toMatch(new RegExp(`:${name}\\.fifo$`));
     expect(first.deadLetterQueueArn).toMatch(new RegExp(`:${name}-dlq\\.fifo$`));

@@ -7,14 +7,14 @@ import { buildFunctionBundles, importInFreshNode, type FunctionBundle } from '..
 
 /**
  * The most each minified function bundle may weigh: a Lambda cold start
- * reads, parses and runs all of it. The budget sits just above today's api
- * bundle; docs/performance.md has the figures and what the rest would take
- * (docs/decisions.md: the AWS SDK is bundled, about 370 KB of each).
+ * reads, parses and runs all of it. The functions call AWS through Berth's
+ * lean JSON clients, not the SDK (docs/decisions.md, "Lambda bundles"), and
+ * docs/performance.md has the figures.
  */
 const BUNDLE_BUDGET_BYTES: Readonly<Record<keyof typeof berthHandlers, number>> = {
-  api: 780 * 1024,
-  scheduler: 580 * 1024,
-  monitor: 530 * 1024,
+  api: 400 * 1024,
+  scheduler: 400 * 1024,
+  monitor: 400 * 1024,
 };
 
 describe('the Lambda function bundles', () => {
@@ -38,6 +38,12 @@ describe('the Lambda function bundles', () => {
       expect(bundle?.bytes).toBeLessThanOrEqual(BUNDLE_BUDGET_BYTES[name]);
     },
   );
+
+  it.each(Object.keys(berthHandlers))('carries no AWS SDK code in the %s bundle', (name) => {
+    const bundle = bundles.find((candidate) => candidate.name === name);
+    expect(bundle?.packages).toContain('zod'); // the metafile was read
+    expect(bundle?.packages.filter((pkg) => pkg.startsWith('@aws-sdk/') || pkg.startsWith('@smithy/'))).toEqual([]);
+  });
 
   it.each(Object.keys(berthHandlers))(
     'imports the %s bundle in a fresh node and finds its handler',

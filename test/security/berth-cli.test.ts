@@ -19,6 +19,7 @@ import { signedFetch } from '#cli/signed-fetch.ts';
 import { controlContext } from '#functions/runtime/control-context.ts';
 import { parseEnvironment } from '#functions/runtime/env.ts';
 import { createSecurity, kmsCipher } from '#functions/security/index.ts';
+import { sdkKmsCalls } from '#functions/security/kms-calls.ts';
 import { systemClock } from '#shared/ports/clock.ts';
 import { createdAccessKey } from '#shared/security/admin-api.ts';
 import { auditRecord } from '#shared/security/audit-record.ts';
@@ -220,7 +221,7 @@ describe('berth bootstrap', () => {
     const security = createSecurity({
       store,
       clock: systemClock,
-      cipher: kmsCipher({ client: setup.kms, keyId }),
+      cipher: kmsCipher({ client: sdkKmsCalls(setup.kms), keyId }),
       deployment: ctx.deployment,
     });
     expect((await security.admin.listAccessKeys()).map((k) => k.accessKeyId)).toEqual([created.accessKey.accessKeyId]);

@@ -3,7 +3,9 @@ import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sdkKmsCalls } from '#functions/security/kms-calls.ts';
 import { kmsCipher } from '#functions/security/kms-cipher.ts';
+import { createKmsJsonClient } from '#functions/security/kms-json-client.ts';
 import { ephemeralCipher, loadOrCreateKeyFile, localCipher } from '#functions/security/local-cipher.ts';
 import { secretContext } from '#shared/security/access-key.ts';
 import type { SecretCipher } from '#shared/security/secret-cipher.ts';
@@ -45,12 +47,21 @@ function cipherContract(name: string, make: () => Promise<SecretCipher>) {
 }
 
 cipherContract('local AES-256-GCM', async () => ephemeralCipher());
-cipherContract('KMS', async () => {
+/** A fresh key on the emulator, through the SDK. */
+async function createTestKey(): Promise<string> {
   const client = new KMSClient(testAwsClientConfig());
   const key = await client.send(new CreateKeyCommand({ Description: 'berth test' }));
+  client.destroy();
   const keyId = key.KeyMetadata?.KeyId;
   if (!keyId) throw new Error('the emulator returned no key id');
-  return kmsCipher({ client, keyId });
+  return keyId;
+}
+
+cipherContract('KMS via the SDK', async () => {
+  return kmsCipher({ client: sdkKmsCalls(new KMSClient(testAwsClientConfig())), keyId: await createTestKey() });
+});
+cipherContract('KMS via the lean JSON client', async () => {
+  return kmsCipher({ client: createKmsJsonClient(testAwsClientConfig()), keyId: await createTestKey() });
 });
 
 describe('the local key file', () => {

@@ -16,6 +16,13 @@ export interface FunctionBundle {
   readonly file: string;
   /** The minified bundle's size, without its source map. */
   readonly bytes: number;
+  /** The npm packages with code in the bundle (from esbuild's metafile), sorted. */
+  readonly packages: readonly string[];
+}
+
+/** `node_modules/@scope/name/...` or `node_modules/name/...` -> the package's name. */
+function packageOf(input: string): string | undefined {
+  return /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1];
 }
 
 /**
@@ -27,8 +34,15 @@ export async function buildFunctionBundles(bundling: FunctionBundling, outDir: s
   const bundles: FunctionBundle[] = [];
   for (const [name, entry] of Object.entries(bundling.berthHandlers)) {
     const file = join(outDir, name, 'index.mjs');
-    await build(bundling.esbuildOptions(entry, file));
-    bundles.push({ name, file, bytes: statSync(file).size });
+    const { metafile } = await build({ ...bundling.esbuildOptions(entry, file), metafile: true });
+    const output = Object.values(metafile.outputs).find((candidate) => candidate.entryPoint !== undefined);
+    const packages = new Set(
+      Object.entries(output?.inputs ?? {})
+        .filter(([, input]) => input.bytesInOutput > 0)
+        .map(([path]) => packageOf(path))
+        .filter((name) => name !== undefined),
+    );
+    bundles.push({ name, file, bytes: statSync(file).size, packages: [...packages].sort() });
   }
   return bundles;
 }
@@ -39,6 +53,10 @@ export async function buildFunctionBundles(bundling: FunctionBundling, outDir: s
  */
 export const lambdaLikeEnvironment: Readonly<Record<string, string>> = {
   AWS_REGION: 'us-east-1',
+  // Lambda gives every function its execution role's credentials in these.
+  AWS_ACCESS_KEY_ID: 'ASIABUNDLECHECK00000',
+  AWS_SECRET_ACCESS_KEY: 'bundle-check-secret',
+  AWS_SESSION_TOKEN: 'bundle-check-session-token',
   BERTH_TABLE_NAME: 'berth-bundle-check',
   BERTH_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/berth-reconcile.fifo',
   BERTH_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/berth-reconcile-dlq.fifo',
