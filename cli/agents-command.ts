@@ -9,7 +9,7 @@ import { adminCall } from './admin-client.ts';
 import { agentsList } from './agents-list.ts';
 import type { Connection } from './connection.ts';
 import type { CliIo } from './explain.ts';
-import { readClusters } from './fleet-snapshot.ts';
+import { requireActiveCluster } from './cluster-check.ts';
 import { UsageError } from './keys-command.ts';
 import type { OutputFormat } from './output-format.ts';
 import type { Terminal } from './terminal.ts';
@@ -55,7 +55,7 @@ export async function agentsCommand(
   const uses = args.uses !== undefined ? parseUses(args.uses) : undefined;
   // A token for a cluster that does not exist (a typo) or was deleted would
   // register nothing useful; ECS refuses such a cluster, and so does Berth.
-  await readClusters(deps.ecs, args.cluster);
+  await requireActiveCluster(connection, args.cluster, io.fetch);
   const request = {
     cluster: args.cluster,
     ...(ttlSeconds !== undefined && { ttlSeconds }),

@@ -4,6 +4,7 @@ import { AdminApiError, adminClient } from './admin-client.ts';
 import { agentsCommand } from './agents-command.ts';
 import { auditCommand } from './audit-command.ts';
 import { bootstrapCommand } from './bootstrap-command.ts';
+import { EcsCallError } from './cluster-check.ts';
 import { clusterSecurityCommand, type CliIoWithStdin } from './cluster-security-command.ts';
 import { resolveConnection } from './connection.ts';
 import { ecsClient } from './ecs-client.ts';
@@ -176,7 +177,7 @@ export async function runBerth(argv: readonly string[], io: BerthIo): Promise<nu
   } catch (error) {
     if (error instanceof UsageError) return usage(io, command, error.message);
     if (error instanceof AdminApiError) return fail(io, `${error.type}: ${error.message}`);
-    if (error instanceof ClusterRefusal || error instanceof ECSServiceException)
+    if (error instanceof ClusterRefusal || error instanceof EcsCallError || error instanceof ECSServiceException)
       return fail(io, `${error.name}: ${error.message}`);
     return fail(io, `cannot reach ${connection.endpoint}: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
