@@ -119,6 +119,7 @@ export async function runBerth(argv: readonly string[], io: BerthIo): Promise<nu
           positionals,
           admin: values.admin === true,
           json,
+          width: terminal.width,
           ...(values.policy !== undefined && { policy: values.policy }),
           ...(values.name !== undefined && { name: values.name }),
         },
@@ -163,6 +164,7 @@ export async function runBerth(argv: readonly string[], io: BerthIo): Promise<nu
       await auditCommand(
         {
           json,
+          width: terminal.width,
           ...(values.since !== undefined && { since: values.since }),
           ...(values.limit !== undefined && { limit: values.limit }),
         },
