@@ -6,8 +6,8 @@ import {
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBerth } from '#cli/berth.ts';
 import type { TerminalFacts } from '#cli/terminal.ts';
+import { berthCli } from '../security/support/berth-cli-run.ts';
 import { registerInstance, startBerthWithCluster, type TestBerth } from '../support/berth.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -61,22 +61,8 @@ describe('berth status and agents list', () => {
     await berth?.stop();
   });
 
-  async function cli(args: string[], env: NodeJS.ProcessEnv = {}, terminal?: TerminalFacts) {
-    let stdout = '';
-    let stderr = '';
-    const code = await runBerth(args, {
-      stdout: (t) => void (stdout += t),
-      stderr: (t) => void (stderr += t),
-      env: {
-        BERTH_ENDPOINT: berth.endpoint,
-        AWS_ACCESS_KEY_ID: berth.credentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: berth.credentials.secretAccessKey,
-        ...env,
-      },
-      ...(terminal && { terminal }),
-    });
-    return { code, stdout, stderr };
-  }
+  const cli = (args: string[], env: NodeJS.ProcessEnv = {}, terminal?: TerminalFacts) =>
+    berthCli(berth.endpoint, berth.credentials, args, '', { env, ...(terminal && { terminal }) });
 
   it('shows services, instances and events of a cluster within 100 columns', async () => {
     const status = await cli(['status', '--cluster', CLUSTER], { COLUMNS: '100' });
