@@ -25,7 +25,7 @@ export function sinceTime(value: string, now: number): string {
 
 /** `berth audit`: follows nextToken until the limit is reached or the log ends. */
 export async function auditCommand(
-  args: { since?: string; limit?: string; json: boolean },
+  args: { since?: string; limit?: string; json: boolean; width?: number },
   client: AdminClient,
   io: CliIo,
   now: number,
@@ -48,6 +48,6 @@ export async function auditCommand(
   io.stdout(
     args.json
       ? `${records.map((r) => JSON.stringify(r)).join('\n')}${records.length > 0 ? '\n' : ''}`
-      : formatAudit(records),
+      : formatAudit(records, args.width),
   );
 }

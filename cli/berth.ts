@@ -1,52 +1,41 @@
+import { ECSServiceException } from '@aws-sdk/client-ecs';
 import { parseArgs } from 'node:util';
 import { AdminApiError, adminClient } from './admin-client.ts';
-import { AGENTS_USAGE, agentsCommand } from './agents-command.ts';
-import { AUDIT_USAGE, auditCommand } from './audit-command.ts';
-import { BOOTSTRAP_USAGE, bootstrapCommand } from './bootstrap-command.ts';
-import { CLUSTER_SECURITY_USAGE, clusterSecurityCommand, type CliIoWithStdin } from './cluster-security-command.ts';
-import { CONNECTION_USAGE, resolveConnection } from './connection.ts';
+import { agentsCommand } from './agents-command.ts';
+import { auditCommand } from './audit-command.ts';
+import { bootstrapCommand } from './bootstrap-command.ts';
+import { EcsCallError } from './cluster-check.ts';
+import { clusterSecurityCommand, type CliIoWithStdin } from './cluster-security-command.ts';
+import { resolveConnection } from './connection.ts';
+import { ecsClient } from './ecs-client.ts';
 import { explainCommand, type CliIo } from './explain.ts';
-import { KEYS_USAGE, keysCommand, UsageError } from './keys-command.ts';
+import { ClusterRefusal } from './fleet-snapshot.ts';
+import { keysCommand, UsageError } from './keys-command.ts';
+import { outputFormat } from './output-format.ts';
 import { keyMaterialOf, plainHttpRefusal } from './plain-http-guard.ts';
 import { signedFetch } from './signed-fetch.ts';
+import { statusCommand } from './status-command.ts';
+import { createTerminal, PLAIN_FACTS, type TerminalFacts } from './terminal.ts';
+import { commandUsage, helpText, usageErrorText } from './usage.ts';
 
-export const USAGE = `Usage: berth <command> [options]
+export { USAGE } from './usage.ts';
 
-Commands:
-  keys create (--policy FILE | --admin) [--name NAME]   create an access key (its secret is shown once)
-  keys list                                              list access keys (never their secrets)
-  keys disable ACCESS_KEY_ID                             disable a key
-  keys rotate ACCESS_KEY_ID                              replace a key with a new one and disable it
-  audit [--since TIME] [--limit N]                       read the audit log
-  agents token --cluster NAME [--ttl 15m] [--uses N]     a registration token for berth-agent
-  cluster-policy get|set CLUSTER [--file FILE]           a cluster's security policy (privilege, host access, images)
-  secrets put NAME --value-stdin [--clusters A,B] | list | delete NAME    Berth's secret store (valueFrom berth:secret:NAME)
-  explain --task-definition REF [...]                    where a RunTask would place its tasks (berth explain --help)
-  bootstrap --table NAME --kms-key-id KEY                the first admin key of an AWS deployment
-
-Options:
-${CONNECTION_USAGE}
-  --output text|json        (default text)
-  --allow-insecure-http     let keys create/rotate, secrets put and agents token use a plain
-                            http:// endpoint other than loopback (anyone on the path reads the secret)
-
-${KEYS_USAGE}
-
-${AUDIT_USAGE}
-
-${AGENTS_USAGE}
-
-${CLUSTER_SECURITY_USAGE}
-
-${BOOTSTRAP_USAGE}`;
+export type BerthIo = CliIoWithStdin & { now?: () => number; terminal?: TerminalFacts };
 
 /**
  * The `berth` admin CLI. Every call is SigV4-signed with the key from the
  * flags or the AWS_* environment. Resolves to the exit code: 0 done,
  * 1 refused or failed, 2 a bad command line.
  */
-export async function runBerth(argv: readonly string[], io: CliIoWithStdin & { now?: () => number }): Promise<number> {
+export async function runBerth(argv: readonly string[], io: BerthIo): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'help' || command === '--help' || command === '-h' || command === undefined) {
+    const topic = command === 'help' ? rest[0] : undefined;
+    if (topic !== undefined && commandUsage(topic) === undefined) return usage(io, undefined, `no command ${topic}`);
+    io.stdout(`${helpText(topic)}\n`);
+    return 0;
+  }
+  if (commandUsage(command) === undefined) return usage(io, undefined, `unknown command ${command}`);
   if (command === 'explain') return explain(rest, io);
   let parsed;
   try {
@@ -60,7 +49,9 @@ export async function runBerth(argv: readonly string[], io: CliIoWithStdin & { n
         region: { type: 'string' },
         'access-key-id': { type: 'string' },
         'secret-access-key': { type: 'string' },
-        output: { type: 'string', default: 'text' },
+        output: { type: 'string' },
+        // The old spelling of --output json, kept (unlisted) for scripts that use it.
+        json: { type: 'boolean', default: false },
         policy: { type: 'string' },
         admin: { type: 'boolean', default: false },
         name: { type: 'string' },
@@ -79,15 +70,20 @@ export async function runBerth(argv: readonly string[], io: CliIoWithStdin & { n
       },
     });
   } catch (error) {
-    return usage(io, error instanceof Error ? error.message : String(error));
+    return usage(io, command, shortParseError(error));
   }
   const { values, positionals } = parsed;
-  if (values.help || command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    io.stdout(`${USAGE}\n`);
+  if (values.help) {
+    io.stdout(`${helpText(command)}\n`);
     return 0;
   }
-  if (values.output !== 'text' && values.output !== 'json') return usage(io, '--output must be text or json');
-  if (command === 'bootstrap') return bootstrap(values, io);
+  let output;
+  try {
+    output = outputFormat(values.output, values.json === true);
+  } catch (error) {
+    return usage(io, command, (error as UsageError).message);
+  }
+  if (command === 'bootstrap') return bootstrap({ ...values, output }, io);
   const connection = resolveConnection(
     {
       ...((values['endpoint-url'] ?? values.endpoint) !== undefined && {
@@ -99,7 +95,7 @@ export async function runBerth(argv: readonly string[], io: CliIoWithStdin & { n
     },
     io.env,
   );
-  if ('error' in connection) return usage(io, connection.error);
+  if ('error' in connection) return usage(io, command, connection.error);
   const insecure = plainHttpRefusal(
     connection.endpoint,
     keyMaterialOf(command, positionals),
@@ -113,7 +109,9 @@ export async function runBerth(argv: readonly string[], io: CliIoWithStdin & { n
       'no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (dev mode prints an admin key at start)',
     );
   const client = adminClient({ ...connection, credentials }, io.fetch);
-  const json = values.output === 'json';
+  const json = output === 'json';
+  const terminal = createTerminal(io.terminal ?? PLAIN_FACTS, io.env, io.stderr);
+  const ecs = ecsClient({ ...connection, credentials });
   try {
     if (command === 'keys') {
       await keysCommand(
@@ -121,6 +119,7 @@ export async function runBerth(argv: readonly string[], io: CliIoWithStdin & { n
           positionals,
           admin: values.admin === true,
           json,
+          width: terminal.width,
           ...(values.policy !== undefined && { policy: values.policy }),
           ...(values.name !== undefined && { name: values.name }),
         },
@@ -131,13 +130,21 @@ export async function runBerth(argv: readonly string[], io: CliIoWithStdin & { n
       await agentsCommand(
         {
           positionals,
-          json,
+          output,
           ...(values.cluster !== undefined && { cluster: values.cluster }),
           ...(values.ttl !== undefined && { ttl: values.ttl }),
           ...(values.uses !== undefined && { uses: values.uses }),
         },
         { ...connection, credentials },
         io,
+        { ecs, terminal },
+      );
+    } else if (command === 'status') {
+      await statusCommand(
+        { positionals, output, ...(values.cluster !== undefined && { cluster: values.cluster }) },
+        ecs,
+        io,
+        terminal,
       );
     } else if (command === 'cluster-policy' || command === 'secrets') {
       await clusterSecurityCommand(
@@ -157,6 +164,7 @@ export async function runBerth(argv: readonly string[], io: CliIoWithStdin & { n
       await auditCommand(
         {
           json,
+          width: terminal.width,
           ...(values.since !== undefined && { since: values.since }),
           ...(values.limit !== undefined && { limit: values.limit }),
         },
@@ -165,18 +173,22 @@ export async function runBerth(argv: readonly string[], io: CliIoWithStdin & { n
         (io.now ?? Date.now)(),
       );
     } else {
-      throw new UsageError(`unknown command ${command}`);
+      return usage(io, undefined, `unknown command ${command}`);
     }
     return 0;
   } catch (error) {
-    if (error instanceof UsageError) return usage(io, error.message);
+    if (error instanceof UsageError) return usage(io, command, error.message);
     if (error instanceof AdminApiError) return fail(io, `${error.type}: ${error.message}`);
+    if (error instanceof ClusterRefusal || error instanceof EcsCallError || error instanceof ECSServiceException)
+      return fail(io, `${error.name}: ${error.message}`);
     return fail(io, `cannot reach ${connection.endpoint}: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    ecs.destroy();
   }
 }
 
 function bootstrap(
-  values: { table?: string; 'kms-key-id'?: string; region?: string; output?: string },
+  values: { table?: string; 'kms-key-id'?: string; region?: string; output: string },
   io: CliIo,
 ): Promise<number> {
   const region = values.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'us-east-1';
@@ -192,7 +204,7 @@ function bootstrap(
     () => 0,
     (error: unknown) =>
       error instanceof UsageError
-        ? usage(io, error.message)
+        ? usage(io, 'bootstrap', error.message)
         : fail(io, `bootstrap failed: ${error instanceof Error ? error.message : String(error)}`),
   );
 }
@@ -209,12 +221,19 @@ function explain(argv: readonly string[], io: CliIo): Promise<number> {
   return explainCommand(argv, { ...io, fetch: fetchSigned });
 }
 
-function usage(io: CliIo, message: string): number {
-  io.stderr(`berth: ${message}\n\n${USAGE}\n`);
+function usage(io: CliIo, command: string | undefined, message: string): number {
+  io.stderr(usageErrorText(command, message));
   return 2;
 }
 
 function fail(io: CliIo, message: string): number {
   io.stderr(`berth: ${message}\n`);
   return 1;
+}
+
+/** node's parseArgs explains at length how to pass a dash argument; the option's name is what matters. */
+function shortParseError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const unknown = /^Unknown option '([^']+)'/.exec(message);
+  return unknown ? `unknown option ${unknown[1]}` : message;
 }

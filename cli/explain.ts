@@ -22,7 +22,7 @@ export const EXPLAIN_USAGE = `Usage: berth explain --task-definition FAMILY[:REV
   --constraint C             repeatable: distinctInstance, or memberOf:EXPRESSION
   --endpoint-url URL         Berth's endpoint (also --endpoint; BERTH_ENDPOINT, AWS_ENDPOINT_URL_ECS,
                              AWS_ENDPOINT_URL; default http://127.0.0.1:7466)
-  --json                     print the answer as JSON`;
+  --output table|text|json   json prints the answer as the API gives it`;
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -106,6 +106,8 @@ export function parseExplainArgs(argv: readonly string[]): ParsedArgs {
         constraint: { type: 'string', multiple: true },
         endpoint: { type: 'string' },
         'endpoint-url': { type: 'string' },
+        output: { type: 'string' },
+        // The old spelling of --output json, kept for scripts that use it.
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -114,6 +116,9 @@ export function parseExplainArgs(argv: readonly string[]): ParsedArgs {
     return { kind: 'usage', message: error instanceof Error ? error.message : String(error) };
   }
   if (values.help) return { kind: 'help' };
+  const output = values.output ?? 'table';
+  if (!['table', 'text', 'json'].includes(output))
+    return { kind: 'usage', message: `--output ${output}: must be table, text or json` };
   const taskDefinition = values['task-definition'];
   if (taskDefinition === undefined) return { kind: 'usage', message: '--task-definition is required' };
   const count = values.count === undefined ? undefined : Number(values.count);
@@ -129,7 +134,7 @@ export function parseExplainArgs(argv: readonly string[]): ParsedArgs {
     ...((values['endpoint-url'] ?? values.endpoint) !== undefined && {
       endpoint: values['endpoint-url'] ?? values.endpoint,
     }),
-    json: values.json === true,
+    json: values.json === true || output === 'json',
     body: {
       taskDefinition,
       ...(values.cluster !== undefined && { cluster: values.cluster }),

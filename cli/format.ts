@@ -1,5 +1,6 @@
 import type { AccessKeySummary, CreatedAccessKey } from '#shared/security/admin-api.ts';
 import type { AuditRecord } from '#shared/security/audit-record.ts';
+import { renderTable } from './table.ts';
 
 /** How the CLI prints keys and audit records for a person; `--output json` prints the API's JSON instead. */
 
@@ -31,7 +32,7 @@ function policySummary(key: AccessKeySummary): string {
   return admin ? 'administrator' : `${statements.length} statement${statements.length === 1 ? '' : 's'}`;
 }
 
-export function formatKeyTable(keys: readonly AccessKeySummary[]): string {
+export function formatKeyTable(keys: readonly AccessKeySummary[], width = Number.POSITIVE_INFINITY): string {
   const rows = [
     ['ACCESS KEY ID', 'NAME', 'STATUS', 'CREATED', 'POLICY'],
     ...keys.map((k) => [
@@ -42,10 +43,10 @@ export function formatKeyTable(keys: readonly AccessKeySummary[]): string {
       policySummary(k) + (k.replacedBy ? ` (replaced by ${k.replacedBy})` : ''),
     ]),
   ];
-  return table(rows);
+  return table(rows, width);
 }
 
-export function formatAudit(records: readonly AuditRecord[]): string {
+export function formatAudit(records: readonly AuditRecord[], width = Number.POSITIVE_INFINITY): string {
   const rows = [
     ['TIME', 'OUTCOME', 'ACTION', 'PRINCIPAL', 'SOURCE', 'RESOURCES', 'ERROR'],
     ...records.map((r) => [
@@ -58,17 +59,10 @@ export function formatAudit(records: readonly AuditRecord[]): string {
       r.errorCode ?? '',
     ]),
   ];
-  return table(rows);
+  return table(rows, width);
 }
 
-function table(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-  return `${rows
-    .map((row) =>
-      row
-        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n')}\n`;
+function table(rows: readonly (readonly string[])[], width: number): string {
+  const [header = [], ...body] = rows;
+  return renderTable(header, body, width);
 }

@@ -16,6 +16,8 @@ export interface KeysArgs {
   readonly admin: boolean;
   readonly name?: string;
   readonly json: boolean;
+  /** The terminal's width, to which the key table is fitted. */
+  readonly width?: number;
 }
 
 export class UsageError extends Error {
@@ -41,7 +43,7 @@ export async function keysCommand(args: KeysArgs, client: AdminClient, io: CliIo
     case 'list': {
       if (id !== undefined) throw new UsageError(`unexpected argument ${id}`);
       const listed = await client.listAccessKeys();
-      return print(listed, formatKeyTable(listed.accessKeys));
+      return print(listed, formatKeyTable(listed.accessKeys, args.width));
     }
     case 'disable': {
       if (id === undefined) throw new UsageError('name the access key to disable');

@@ -287,7 +287,7 @@ describe('agent credentials', () => {
       ['no cluster', ['agents', 'token'], /--cluster/],
       ['a ttl past a day', ['agents', 'token', '--cluster', 'creds', '--ttl', '25h'], /--ttl/],
       ['zero uses', ['agents', 'token', '--cluster', 'creds', '--uses', '0'], /--uses/],
-      ['an unknown verb', ['agents', 'list'], /unknown agents command/],
+      ['an unknown verb', ['agents', 'burn'], /unknown agents command burn/],
     ])('refuses %s', async (_name, args, message) => {
       const answer = await cli(args);
       expect(answer.code).toBe(2);

@@ -73,6 +73,15 @@ describe('berth explain arguments', () => {
     expect(parseExplainArgs(['-h'])).toEqual({ kind: 'help' });
   });
 
+  it('takes --output as the AWS CLI names it, --json staying an alias of --output json', () => {
+    expect(parseExplainArgs(['--task-definition', 'web', '--output', 'json'])).toMatchObject({ json: true });
+    expect(parseExplainArgs(['--task-definition', 'web', '--output', 'table'])).toMatchObject({ json: false });
+    expect(parseExplainArgs(['--task-definition', 'web', '--output', 'yaml'])).toMatchObject({
+      kind: 'usage',
+      message: expect.stringMatching(/--output yaml/),
+    });
+  });
+
   it('formats an unplaced task with its reasons and the instances left unnamed', () => {
     const text = formatExplanation({
       cluster: 'c',
