@@ -6,6 +6,7 @@ import { DEFAULT_CLUSTER_POLICY, normalizeCapability } from '../security/cluster
 import { containerSecurity } from './container-security.ts';
 import { toRuntimeHealthCheck } from './health.ts';
 import { LABELS, runtimeContainerName } from './labels.ts';
+import { taskNetworkEndpoint } from './task-network.ts';
 
 const MIB = 1024 * 1024;
 /** The engine's default cpu period, in microseconds. */
@@ -168,6 +169,7 @@ export function containerConfig(spec: TaskSpec, base: ContainerDefinition, conte
     memoryBytes: hard * MIB,
     ...(soft !== undefined && soft <= hard ? { memoryReservationBytes: soft * MIB } : {}),
     networkMode,
+    ...networkEndpoint(spec, definition),
     portBindings: portBindings(spec, definition, context.hostPorts),
     ...(healthCheck ? { healthCheck } : {}),
     stopTimeoutSeconds: context.stopTimeoutSeconds,
@@ -184,4 +186,9 @@ export function containerConfig(spec: TaskSpec, base: ContainerDefinition, conte
     extraHosts: (definition.extraHosts ?? []).map((h) => `${h.hostname}:${h.ipAddress}`),
     security: containerSecurity(spec, definition, policy),
   };
+}
+
+function networkEndpoint(spec: TaskSpec, definition: ContainerDefinition): Pick<ContainerConfig, 'network'> {
+  const endpoint = taskNetworkEndpoint(spec, definition);
+  return endpoint ? { network: { name: endpoint.network, aliases: endpoint.aliases } } : {};
 }

@@ -1,4 +1,5 @@
 import { InvalidParameterError, ClientError } from './errors.ts';
+import { checkNetworkRules } from './network-rules.ts';
 import type { RegisterTaskDefinitionRequest, ContainerDefinition } from '../schemas/task-definition.ts';
 import type { TaskOverride } from '../schemas/task.ts';
 
@@ -57,6 +58,7 @@ export function staticHostPorts(container: ContainerDefinition, mode: NetworkMod
  */
 export function validateTaskDefinition(request: RegisterTaskDefinitionRequest): { cpu: number; memory: number } {
   const mode: NetworkMode = request.networkMode ?? 'bridge';
+  checkNetworkRules(request);
   if (mode === 'awsvpc') {
     throw new InvalidParameterError('networkMode awsvpc is not supported by Berth; use bridge, host or none');
   }
