@@ -2,10 +2,12 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import {
   DescribeTasksCommand,
+  ListTaskDefinitionsCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   StopTaskCommand,
   type ContainerDefinition,
+  type NetworkMode,
   type Task,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,5 +140,36 @@ describe('task networking on a real engine', { timeout: 180_000 }, () => {
     const task = await until(probe, (t) => t.lastStatus === 'STOPPED', 'the probe STOPPED');
     expect(exitOf('probe')(task)).toBe(0);
     await berth.ecs.send(new StopTaskCommand({ cluster: CLUSTER, task: server }));
+  });
+
+  it.each<[string, NetworkMode | undefined, Omit<ContainerDefinition, 'image'>[], string]>([
+    ['a link to a container not in the task', undefined, [{ name: 'app', links: ['db:database'] }], "links to 'db'"],
+    [
+      'links in awsvpc mode',
+      'awsvpc',
+      [{ name: 'web' }, { name: 'app', links: ['web'] }],
+      'Links are not supported when networkMode=awsvpc',
+    ],
+    [
+      'an awsvpc hostPort other than its containerPort',
+      'awsvpc',
+      [{ name: 'app', portMappings: [{ containerPort: 80, hostPort: 8080 }] }],
+      'host ports and container ports in port mappings must match',
+    ],
+  ])('refuses %s at registration, writing nothing', async (_, networkMode, containers, message) => {
+    const family = `bad-network-${message.length}`;
+    const error = await berth.ecs
+      .send(
+        new RegisterTaskDefinitionCommand({
+          family,
+          ...(networkMode ? { networkMode } : {}),
+          containerDefinitions: containers.map((c) => ({ image, memory: 16, ...c })),
+        }),
+      )
+      .catch((e: unknown) => e as { name: string; message: string; $metadata: { httpStatusCode: number } });
+    expect(error).toMatchObject({ name: 'ClientException', $metadata: { httpStatusCode: 400 } });
+    expect((error as { message: string }).message).toContain(message);
+    const listed = await berth.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: family }));
+    expect(listed.taskDefinitionArns).toEqual([]);
   });
 });
