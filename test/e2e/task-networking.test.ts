@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
+import { networkInterfaces } from 'node:os';
 import { promisify } from 'node:util';
 import {
+  DescribeContainerInstancesCommand,
   DescribeTasksCommand,
   ListTaskDefinitionsCommand,
   RegisterTaskDefinitionCommand,
@@ -171,5 +173,21 @@ describe('task networking on a real engine', { timeout: 180_000 }, () => {
     expect((error as { message: string }).message).toContain(message);
     const listed = await berth.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: family }));
     expect(listed.taskDefinitionArns).toEqual([]);
+  });
+
+  it('reports each host address as the berth.host.address attribute', async () => {
+    const attribute = async (arn: string | undefined) => {
+      const out = await berth.ecs.send(
+        new DescribeContainerInstancesCommand({ cluster: CLUSTER, containerInstances: [arn ?? ''] }),
+      );
+      return out.containerInstances?.[0]?.attributes?.find((a) => a.name === 'berth.host.address')?.value;
+    };
+    // Off EC2 and unconfigured: the address of the interface the default route leaves by.
+    const own = Object.values(networkInterfaces())
+      .flat()
+      .flatMap((a) => (a && a.family === 'IPv4' && !a.internal ? [a.address] : []));
+    expect(own).toContain(await attribute(cluster.agents[0]?.containerInstanceArn));
+    const configured = await cluster.addAgent({ hostAddress: '192.0.2.7' });
+    expect(await attribute(configured.containerInstanceArn)).toBe('192.0.2.7');
   });
 });
