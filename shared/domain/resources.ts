@@ -58,10 +58,10 @@ export function staticHostPorts(container: ContainerDefinition, mode: NetworkMod
  */
 export function validateTaskDefinition(request: RegisterTaskDefinitionRequest): { cpu: number; memory: number } {
   const mode: NetworkMode = request.networkMode ?? 'bridge';
-  checkNetworkRules(request);
   if (mode === 'awsvpc') {
     throw new InvalidParameterError('networkMode awsvpc is not supported by Berth; use bridge, host or none');
   }
+  checkNetworkRules(request);
   const names = new Set<string>();
   for (const c of request.containerDefinitions) {
     if (names.has(c.name)) {

@@ -147,16 +147,10 @@ describe('task networking on a real engine', { timeout: 180_000 }, () => {
   it.each<[string, NetworkMode | undefined, Omit<ContainerDefinition, 'image'>[], string]>([
     ['a link to a container not in the task', undefined, [{ name: 'app', links: ['db:database'] }], "links to 'db'"],
     [
-      'links in awsvpc mode',
-      'awsvpc',
+      'links in host mode',
+      'host',
       [{ name: 'web' }, { name: 'app', links: ['web'] }],
-      'Links are not supported when networkMode=awsvpc',
-    ],
-    [
-      'an awsvpc hostPort other than its containerPort',
-      'awsvpc',
-      [{ name: 'app', portMappings: [{ containerPort: 80, hostPort: 8080 }] }],
-      'host ports and container ports in port mappings must match',
+      'Links are not supported when networkMode=host',
     ],
   ])('refuses %s at registration, writing nothing', async (_, networkMode, containers, message) => {
     const family = `bad-network-${message.length}`;
