@@ -10,6 +10,7 @@ import { FencingPolicy } from './control/fencing-policy.ts';
 import { Session } from './control/session.ts';
 import { dockerRuntimeFor } from './docker/default-runtime.ts';
 import { applyAssignments } from './engine/assignments.ts';
+import { networkSelector } from '#shared/agent/task-network.ts';
 import { CleanupSweep } from './engine/cleanup.ts';
 import { ForeignContainers } from './engine/foreign-containers.ts';
 import { HostPortAllocator, portsHeld } from './engine/host-ports.ts';
@@ -183,6 +184,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     delayMs: settings.cleanupDelayMs,
     reportPending: (taskId) => reporter.has(taskId),
     paused: () => fencing.deregistered,
+    networks: () => networkSelector(options.cluster, instanceId()),
   });
 
   cleanup.start();

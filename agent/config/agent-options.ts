@@ -50,6 +50,8 @@ export interface AgentOptions {
   readonly imds?: false | { readonly endpoint?: string; readonly timeoutMs?: number };
   /** Custom instance attributes. */
   readonly attributes?: Readonly<Record<string, string>>;
+  /** The address other hosts reach this one at, off EC2; default: the default route's interface address. */
+  readonly hostAddress?: string;
   /** Registry credentials by the name task definitions give in repositoryCredentials. */
   readonly registryCredentials?: Readonly<Record<string, RegistryAuth>>;
   /** Replaces the table above with another source of credentials. */

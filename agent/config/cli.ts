@@ -44,6 +44,7 @@ const fileSchema = strictObject({
     union(literal(false), strictObject({ endpoint: optional(url()), timeoutMs: optional(int({ above: 0 })) })),
   ),
   attributes: optional(record(string())),
+  hostAddress: optional(string({ pattern: /^[0-9a-fA-F:.]{2,45}$/ })),
   registryCredentials: optional(
     record(strictObject({ username: string(), password: string(), serverAddress: optional(string()) })),
   ),
@@ -80,6 +81,7 @@ export const USAGE = `Usage: berth-agent --endpoint URL --cluster NAME [options]
   --imds-endpoint URL        EC2 metadata service (BERTH_IMDS_ENDPOINT)
   --no-imds                  skip EC2 metadata (BERTH_IMDS=off)
   --attribute NAME=VALUE     custom attribute, repeatable
+  --host-address IP          address other hosts reach this one at, off EC2 (BERTH_HOST_ADDRESS)
   --drain                    on SIGTERM, stop every task before exiting (BERTH_DRAIN=true)
   --log-level LEVEL          debug, info, warn or error (BERTH_LOG_LEVEL)`;
 
@@ -116,6 +118,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
         'imds-endpoint': { type: 'string' },
         'no-imds': { type: 'boolean' },
         attribute: { type: 'string', multiple: true },
+        'host-address': { type: 'string' },
         drain: { type: 'boolean' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -169,6 +172,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
     ),
     imds: imdsOff ? false : imdsEndpoint ? { endpoint: imdsEndpoint } : undefined,
     attributes: attributes ? Object.fromEntries(attributes) : undefined,
+    hostAddress: given(parsed['host-address'], env.BERTH_HOST_ADDRESS),
     drain: parsed.drain || env.BERTH_DRAIN === 'true' ? true : undefined,
     logLevel: given(parsed['log-level'], env.BERTH_LOG_LEVEL),
   };

@@ -44,8 +44,12 @@ export function createContainerBody(config: ContainerConfig): Record<string, unk
           },
         }
       : {}),
+    // On the task's own network the engine's DNS answers for each container's ECS name and link aliases.
+    ...(config.network
+      ? { NetworkingConfig: { EndpointsConfig: { [config.network.name]: { Aliases: [...config.network.aliases] } } } }
+      : {}),
     HostConfig: {
-      NetworkMode: config.networkMode,
+      NetworkMode: config.network?.name ?? config.networkMode,
       PortBindings: bindings,
       CpuShares: config.cpuShares,
       ...(config.cpuQuota !== undefined ? { CpuQuota: config.cpuQuota, CpuPeriod: config.cpuPeriod } : {}),

@@ -4,6 +4,8 @@ import type {
   ContainerRuntime,
   EventHandlers,
   EventWatch,
+  NetworkObservation,
+  NetworkSpec,
   RegistryAuth,
   RuntimeInfo,
   RuntimeResult,
@@ -27,6 +29,7 @@ import { HttpTransport, type TransportResponse, type TransportResult } from './h
 import { registryAuthHeader, splitImageReference } from './image-ref.ts';
 import { DEFAULT_ENGINE_CALL_TIMEOUT_MS } from '../config/agent-options.ts';
 import { toObservation } from './observation.ts';
+import { ensureNetwork, listNetworks, removeNetwork } from './networks.ts';
 
 export interface DockerRuntimeOptions {
   /** `DOCKER_HOST`-style address; default unix:///var/run/docker.sock. */
@@ -52,6 +55,7 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly transport: HttpTransport;
   private readonly pullTimeoutMs: number;
   private readonly callTimeoutMs: number;
+  private readonly ensuring = new Map<string, Promise<RuntimeResult<void>>>();
   private base: Promise<RuntimeResult<{ prefix: string; engineVersion: string; apiVersion: string }>> | undefined;
 
   constructor(options: DockerRuntimeOptions = {}) {
@@ -227,6 +231,30 @@ export class DockerRuntime implements ContainerRuntime {
       if (result.value) observations.push(result.value);
     }
     return done(observations);
+  }
+
+  /**
+   * One create per network name at a time: engines before 25 check for a
+   * duplicate name without a lock, so two creates racing would both succeed
+   * and leave the name ambiguous.
+   */
+  ensureNetwork(network: NetworkSpec): Promise<RuntimeResult<void>> {
+    let ensuring = this.ensuring.get(network.name);
+    if (!ensuring) {
+      ensuring = ensureNetwork((method, path, options) => this.call(method, path, options), network).finally(() =>
+        this.ensuring.delete(network.name),
+      );
+      this.ensuring.set(network.name, ensuring);
+    }
+    return ensuring;
+  }
+
+  removeNetwork(name: string): Promise<RuntimeResult<void>> {
+    return removeNetwork((method, path, options) => this.call(method, path, options), name);
+  }
+
+  listNetworks(labels: Readonly<Record<string, string>>): Promise<RuntimeResult<NetworkObservation[]>> {
+    return listNetworks((method, path, options) => this.call(method, path, options), labels);
   }
 
   watchEvents(labels: Readonly<Record<string, string>>, handlers: EventHandlers): EventWatch {

@@ -79,3 +79,6 @@ export function engineMessage(body: string): string {
   }
   return body.trim();
 }
+
+/** GET /networks: the fields the agent reads. */
+export const networkList = array(object({ Name: string(), Labels: nullish(record(string())) }));

@@ -1,5 +1,7 @@
 import type { ContainerRuntime } from '#shared/ports/container-runtime.ts';
+import { taskNetworkName } from '#shared/agent/task-network.ts';
 import type { TaskEngine } from './task-engine.ts';
+import { removeOrphanNetworks } from './network-sweep.ts';
 
 /**
  * Removes the containers of tasks that stopped more than `delayMs` ago and
@@ -29,11 +31,24 @@ export async function removeStoppedTasks(
         removed = false;
       }
     }
+    // The network goes after its last container; a task of another mode has none, and a 404 is not an error.
+    if (removed) removed = await removeTaskNetwork(engine, runtime, task.taskId);
     if (removed) {
       engine.logger.info('Removed the containers of a stopped task', { taskId: task.taskId });
       engine.dispatch(task.taskId, { type: 'removed' });
     }
   }
+}
+
+async function removeTaskNetwork(engine: TaskEngine, runtime: ContainerRuntime, taskId: string): Promise<boolean> {
+  const result = await runtime.removeNetwork(taskNetworkName(taskId));
+  if (!result.ok) {
+    engine.logger.warn("Could not remove a stopped task's network; will try again", {
+      taskId,
+      message: result.failure.message,
+    });
+  }
+  return result.ok;
 }
 
 export interface CleanupSweepOptions {
@@ -45,6 +60,8 @@ export interface CleanupSweepOptions {
   readonly reportPending: (taskId: string) => boolean;
   /** While true (the instance was deregistered), containers are left as they are. */
   readonly paused: () => boolean;
+  /** The labels of this agent's task networks; those of tasks it no longer runs are swept. */
+  readonly networks?: () => Readonly<Record<string, string>>;
 }
 
 /** Runs removeStoppedTasks on a timer, one sweep at a time; the timer keeps no process alive. */
@@ -71,8 +88,17 @@ export class CleanupSweep {
     const { engine, runtime, now, delayMs, reportPending, paused } = this.options;
     if (this.sweeping || paused()) return;
     this.sweeping = true;
-    void removeStoppedTasks(engine, runtime, { now: now(), delayMs, reportPending }).finally(() => {
-      this.sweeping = false;
-    });
+    void removeStoppedTasks(engine, runtime, { now: now(), delayMs, reportPending })
+      .then(() => this.sweepNetworks())
+      .finally(() => {
+        this.sweeping = false;
+      });
+  }
+
+  private async sweepNetworks(): Promise<void> {
+    const { engine, runtime, networks } = this.options;
+    if (!networks) return;
+    const live = new Set(engine.list().flatMap((t) => (t.removedAt === undefined ? [t.taskId] : [])));
+    await removeOrphanNetworks(runtime, networks(), live, engine.logger);
   }
 }

@@ -1,4 +1,5 @@
 import { LABELS } from '#shared/agent/labels.ts';
+import { networkSelector } from '#shared/agent/task-network.ts';
 import type { ContainerObservation, ContainerRuntime } from '#shared/ports/container-runtime.ts';
 import type { ForeignInstancesResponse } from '#shared/schemas/agent-api.ts';
 import type { ControlResult } from '../control/control-client.ts';
@@ -93,8 +94,16 @@ export class ForeignContainers {
         containers: containers.map((c) => c.runtimeId),
       });
       if (!(await this.remove(containers))) waiting = true;
+      // Its task networks go with its containers: nothing else would ever remove them.
+      else await this.removeNetworks(instanceId);
     }
     return waiting ? 'later' : 'clear';
+  }
+
+  private async removeNetworks(instanceId: string): Promise<void> {
+    const { runtime, cluster } = this.options;
+    const listed = await runtime.listNetworks(networkSelector(cluster, instanceId));
+    for (const network of listed.ok ? listed.value : []) await runtime.removeNetwork(network.name);
   }
 
   private async remove(containers: readonly ContainerObservation[]): Promise<boolean> {

@@ -3,6 +3,7 @@ import { refusal } from '#shared/agent/host-policy.ts';
 import { LABELS } from '#shared/agent/labels.ts';
 import { hostModeBindings, observe, type Observed } from '#shared/agent/observe.ts';
 import type { TaskEvent } from '#shared/agent/task-events.ts';
+import { taskNetwork } from '#shared/agent/task-network.ts';
 import type { AgentTask, ContainerState, ContainerStep } from '#shared/agent/task-model.ts';
 import type { ContainerRuntime, RuntimeFailure, RuntimeResult } from '#shared/ports/container-runtime.ts';
 import type { ContainerDefinition } from '#shared/schemas/task-definition.ts';
@@ -93,6 +94,10 @@ export class StepRunner {
         ? { type: 'step-deferred', container: container.name }
         : { type: 'step-failed', container: container.name, step: 'create', message: secrets.failure.message };
     }
+    // The task's network exists before its first container, which is created onto it.
+    const network = taskNetwork(spec, this.deps.instanceId());
+    const joined = network ? await this.deps.runtime.ensureNetwork(network) : undefined;
+    if (joined && !joined.ok) return failed(container.name, 'create', joined.failure);
     const mappings = dynamicMappings(spec, definition);
     // A create retried after a restart reuses the ports it was given the first time.
     const hostPorts =

@@ -1,6 +1,7 @@
 import type { RegisterInstanceRequest } from '#shared/schemas/agent-api.ts';
 import type { Attribute } from '#shared/schemas/container-instance.ts';
 import type { RuntimeInfo } from '#shared/ports/container-runtime.ts';
+import { HOST_ADDRESS_ATTRIBUTE } from './host-address.ts';
 import type { Ec2Identity } from './imds.ts';
 
 /**
@@ -18,6 +19,8 @@ export interface DiscoveryOptions {
   readonly reservedPortsUdp: readonly number[];
   /** Operator-defined attributes, `name` to `value`. */
   readonly attributes: Readonly<Record<string, string>>;
+  /** What other hosts reach this one at (see host-address.ts); reported as `berth.host.address`. */
+  readonly hostAddress?: string | undefined;
 }
 
 /** ECS's names for cpu architectures; the engine reports the kernel's. */
@@ -56,6 +59,7 @@ export function registrationRequest(
           ...(ec2.amiId ? [{ name: 'ecs.ami-id', value: ec2.amiId }] : []),
         ]
       : []),
+    ...(options.hostAddress ? [{ name: HOST_ADDRESS_ATTRIBUTE, value: options.hostAddress }] : []),
     ...Object.entries(options.attributes).map(([name, value]) => ({ name, value })),
   ];
   return {

@@ -10,6 +10,8 @@ export interface Ec2Identity {
   readonly instanceType: string;
   readonly availabilityZone: string;
   readonly amiId?: string;
+  /** The primary private IPv4 address: what other hosts in the VPC reach it at. */
+  readonly privateIpv4?: string;
 }
 
 export const DEFAULT_IMDS_ENDPOINT = 'http://169.254.169.254';
@@ -32,14 +34,21 @@ export async function readEc2Identity(endpoint: string, timeoutMs = 1_000): Prom
       const text = response.body.trim();
       return response.ok && text !== '' ? text : undefined;
     };
-    const [instanceId, instanceType, availabilityZone, amiId] = await Promise.all([
+    const [instanceId, instanceType, availabilityZone, amiId, privateIpv4] = await Promise.all([
       read('instance-id'),
       read('instance-type'),
       read('placement/availability-zone'),
       read('ami-id'),
+      read('local-ipv4'),
     ]);
     if (!instanceId || !instanceType || !availabilityZone) return undefined;
-    return { instanceId, instanceType, availabilityZone, ...(amiId ? { amiId } : {}) };
+    return {
+      instanceId,
+      instanceType,
+      availabilityZone,
+      ...(amiId ? { amiId } : {}),
+      ...(privateIpv4 ? { privateIpv4 } : {}),
+    };
   } catch {
     return undefined;
   }

@@ -5,6 +5,7 @@ import type { AgentLogger } from '../log.ts';
 import { AGENT_VERSION } from '../version.ts';
 import { registrationRequest } from './discovery.ts';
 import { readEc2Identity, type Ec2Identity } from './imds.ts';
+import { chooseHostAddress, defaultRouteAddress } from './host-address.ts';
 import { MetadataServiceGuard } from './imds-block.ts';
 
 export interface PreparedHost {
@@ -22,7 +23,7 @@ export interface PreparedHost {
  */
 export async function prepareHost(
   info: RuntimeInfo,
-  options: Pick<AgentOptions, 'allowTaskImds' | 'attributes'>,
+  options: Pick<AgentOptions, 'allowTaskImds' | 'attributes' | 'hostAddress'>,
   settings: AgentSettings,
   logger: AgentLogger,
 ): Promise<PreparedHost> {
@@ -40,6 +41,11 @@ export async function prepareHost(
     reservedPorts: settings.reservedPorts,
     reservedPortsUdp: settings.reservedPortsUdp,
     attributes: options.attributes ?? {},
+    hostAddress: chooseHostAddress({
+      ec2PrivateIp: ec2?.privateIpv4,
+      configured: options.hostAddress,
+      defaultRoute: defaultRouteAddress(),
+    }),
   });
   return { metadata, ec2, registration };
 }

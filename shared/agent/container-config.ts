@@ -8,6 +8,7 @@ import { containerSecurity } from './container-security.ts';
 import { mergeEnvironmentFiles } from './environment-files.ts';
 import { toRuntimeHealthCheck } from './health.ts';
 import { LABELS, runtimeContainerName } from './labels.ts';
+import { taskNetworkEndpoint } from './task-network.ts';
 
 const MIB = 1024 * 1024;
 /** The engine's default cpu period, in microseconds. */
@@ -173,6 +174,7 @@ export function containerConfig(spec: TaskSpec, base: ContainerDefinition, conte
     memoryBytes: hard * MIB,
     ...(soft !== undefined && soft <= hard ? { memoryReservationBytes: soft * MIB } : {}),
     networkMode,
+    ...networkEndpoint(spec, definition),
     portBindings: portBindings(spec, definition, context.hostPorts),
     ...(healthCheck ? { healthCheck } : {}),
     stopTimeoutSeconds: context.stopTimeoutSeconds,
@@ -190,4 +192,9 @@ export function containerConfig(spec: TaskSpec, base: ContainerDefinition, conte
     security: containerSecurity(spec, definition, policy),
     ...containerOptions(spec, definition),
   };
+}
+
+function networkEndpoint(spec: TaskSpec, definition: ContainerDefinition): Pick<ContainerConfig, 'network'> {
+  const endpoint = taskNetworkEndpoint(spec, definition);
+  return endpoint ? { network: { name: endpoint.network, aliases: endpoint.aliases } } : {};
 }

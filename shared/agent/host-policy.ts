@@ -47,7 +47,7 @@ function unsupportedAsks(spec: TaskSpec, definition: ContainerDefinition, host: 
       asks.push(`a mount point of '${point.sourceVolume ?? ''}' without containerPath`);
   }
   if (definition.secrets?.length && !host.resolvesSecrets) asks.push('secrets (this agent has no secret resolver)');
-  if (definition.links?.length) asks.push('links (not supported; use bridge networking and ports)');
+  if (definition.links?.length && spec.networkMode !== 'bridge') asks.push('links outside bridge network mode');
   if (definition.environmentFiles?.length) asks.push('environmentFiles (this agent has no S3 client to fetch them)');
   if (spec.networkMode === 'awsvpc') asks.push('awsvpc network mode');
   return asks;

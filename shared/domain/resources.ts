@@ -1,5 +1,6 @@
 import { InvalidParameterError, ClientError } from './errors.ts';
 import { validateContainerOptions } from './container-options-rules.ts';
+import { checkNetworkRules } from './network-rules.ts';
 import type { RegisterTaskDefinitionRequest, ContainerDefinition } from '../schemas/task-definition.ts';
 import type { TaskOverride } from '../schemas/task.ts';
 import { containerMessages } from '../schemas/container-messages.ts';
@@ -64,6 +65,7 @@ export function validateTaskDefinition(request: RegisterTaskDefinitionRequest): 
   if (mode === 'awsvpc') {
     throw new InvalidParameterError('networkMode awsvpc is not supported by Berth; use bridge, host or none');
   }
+  checkNetworkRules(request);
   const names = new Set<string>();
   for (const c of request.containerDefinitions) {
     if (names.has(c.name)) {

@@ -57,6 +57,8 @@ export interface ContainerConfig {
   readonly memoryBytes?: number;
   readonly memoryReservationBytes?: number;
   readonly networkMode: 'bridge' | 'host' | 'none';
+  /** In bridge mode, the task's own network and the names this container answers to on it. */
+  readonly network?: { readonly name: string; readonly aliases: readonly string[] };
   readonly portBindings: readonly PortBinding[];
   readonly healthCheck?: RuntimeHealthCheck;
   readonly stopTimeoutSeconds: number;
@@ -79,6 +81,17 @@ export interface ContainerConfig {
   readonly volumesFrom?: readonly string[];
   /** GPUs it asks the engine for (the NVIDIA driver). */
   readonly gpuCount?: number;
+}
+
+/** A bridge network the agent makes for its tasks. */
+export interface NetworkSpec {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface NetworkObservation {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 export type RuntimeHealth = 'starting' | 'healthy' | 'unhealthy';
@@ -173,6 +186,12 @@ export interface ContainerRuntime {
   inspectContainer(idOrName: string): Promise<RuntimeResult<ContainerObservation | undefined>>;
   /** Every container, running or not, carrying all of these labels. */
   listContainers(labels: Readonly<Record<string, string>>): Promise<RuntimeResult<ContainerObservation[]>>;
+  /** Creates the network unless one of that name exists: a retried or concurrent call is not an error. */
+  ensureNetwork(network: NetworkSpec): Promise<RuntimeResult<void>>;
+  /** Removes the network; one already gone is not an error. */
+  removeNetwork(name: string): Promise<RuntimeResult<void>>;
+  /** Every network carrying all of these labels. */
+  listNetworks(labels: Readonly<Record<string, string>>): Promise<RuntimeResult<NetworkObservation[]>>;
   /** Container events for containers carrying all of these labels. */
   watchEvents(labels: Readonly<Record<string, string>>, handlers: EventHandlers): EventWatch;
   /** Every call in flight fails at once as `unavailable`: the engine was found stuck, none will be answered. */

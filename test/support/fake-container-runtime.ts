@@ -4,6 +4,8 @@ import type {
   ContainerRuntime,
   EventHandlers,
   EventWatch,
+  NetworkObservation,
+  NetworkSpec,
   RuntimeEventKind,
   RuntimeFailure,
   RuntimeInfo,
@@ -42,6 +44,8 @@ export class FakeContainerRuntime implements ContainerRuntime {
   private readonly failures = new Map<FailableCall, RuntimeFailure[]>();
   private readonly watchers = new Set<{ labels: Readonly<Record<string, string>>; handlers: EventHandlers }>();
   private nextId = 1;
+  /** The networks made for tasks, by name; kept apart from `calls` so call sequences stay about containers. */
+  readonly networks = new Map<string, NetworkObservation>();
   closed = false;
 
   private readonly now: () => number;
@@ -153,6 +157,21 @@ export class FakeContainerRuntime implements ContainerRuntime {
 
   async listContainers(labels: Readonly<Record<string, string>>): Promise<RuntimeResult<ContainerObservation[]>> {
     return { ok: true, value: this.list().filter((c) => carries(c.labels, labels)) };
+  }
+
+  async ensureNetwork(network: NetworkSpec): Promise<RuntimeResult<void>> {
+    if (!this.networks.has(network.name))
+      this.networks.set(network.name, { name: network.name, labels: network.labels });
+    return { ok: true, value: undefined };
+  }
+
+  async removeNetwork(name: string): Promise<RuntimeResult<void>> {
+    this.networks.delete(name);
+    return { ok: true, value: undefined };
+  }
+
+  async listNetworks(labels: Readonly<Record<string, string>>): Promise<RuntimeResult<NetworkObservation[]>> {
+    return { ok: true, value: [...this.networks.values()].filter((n) => carries(n.labels, labels)) };
   }
 
   watchEvents(labels: Readonly<Record<string, string>>, handlers: EventHandlers): EventWatch {

@@ -10,6 +10,7 @@ const metadata: Record<string, string> = {
   'instance-type': 'm6g.large',
   'placement/availability-zone': 'us-east-1b',
   'ami-id': 'ami-42',
+  'local-ipv4': '10.0.1.23',
 };
 
 beforeAll(async () => {
@@ -40,6 +41,7 @@ describe('readEc2Identity', () => {
       instanceType: 'm6g.large',
       availabilityZone: 'us-east-1b',
       amiId: 'ami-42',
+      privateIpv4: '10.0.1.23',
     });
   });
 

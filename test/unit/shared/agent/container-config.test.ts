@@ -51,7 +51,7 @@ describe('the Docker options of a container definition', () => {
         'com.berth.instance-id': 'i-1',
       },
       StopTimeout: 30,
-      HostConfig: { RestartPolicy: { Name: 'no' }, Privileged: false, NetworkMode: 'bridge' },
+      HostConfig: { RestartPolicy: { Name: 'no' }, Privileged: false, NetworkMode: 'berth-task-t1' },
     });
   });
 
