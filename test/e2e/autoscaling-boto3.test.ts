@@ -40,7 +40,10 @@ describe('service auto scaling through boto3', () => {
     expect(answer.target).toEqual({ min: 2, max: 6 });
     expect(answer.activities).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ status: 'Successful', cause: expect.stringContaining('scheduled action name morning was triggered') }),
+        expect.objectContaining({
+          status: 'Successful',
+          cause: expect.stringContaining('scheduled action name morning was triggered'),
+        }),
         expect.objectContaining({ status: 'Successful', description: 'Setting desired count to 2.' }),
       ]),
     );

@@ -4,7 +4,9 @@ import type { ScalableTarget, ScalingPolicy } from '#shared/schemas/scaling.ts';
 
 const NOW = 1_000_000_000;
 
-function tracking(overrides: Partial<NonNullable<ScalingPolicy['TargetTrackingScalingPolicyConfiguration']>> = {}): ScalingPolicy {
+function tracking(
+  overrides: Partial<NonNullable<ScalingPolicy['TargetTrackingScalingPolicyConfiguration']>> = {},
+): ScalingPolicy {
   return {
     PolicyName: 'cpu50',
     PolicyARN: 'arn:aws:autoscaling:us-east-1:1:scalingPolicy:x:resource/ecs/service/c/s:policyName/cpu50',
@@ -46,7 +48,13 @@ describe('target tracking', () => {
     ['clamps a scale-out to the maximum', target(), 4, cpu(200), 10],
     ['scales in proportionally: ceil(4 × 20 / 50)', target(), 4, cpu(20), 2],
     ['never scales in below the minimum', target({ MinCapacity: 3 }), 4, cpu(1), 3],
-    ['scales in once the scale-in cooldown after the last scale-out passed', target({ lastScaleOutAt: NOW - 120_000 }), 4, cpu(20), 2],
+    [
+      'scales in once the scale-in cooldown after the last scale-out passed',
+      target({ lastScaleOutAt: NOW - 120_000 }),
+      4,
+      cpu(20),
+      2,
+    ],
     ['scales out again once the scale-out cooldown passed', target({ lastScaleOutAt: NOW - 60_000 }), 2, cpu(90), 4],
   ])('%s', (_name, t, current, metrics, expected) => {
     const decision = decideScaling({ target: t, current, metrics, now: NOW });
@@ -56,7 +64,13 @@ describe('target tracking', () => {
   it.each([
     ['no data', target(), 2, {}, 'no ECSServiceAverageCPUUtilization data'],
     ['metric at target', target(), 2, cpu(50), 'at its target'],
-    ['scale-in disabled', target({ policies: [tracking({ DisableScaleIn: true })] }), 4, cpu(10), 'scale-in is disabled'],
+    [
+      'scale-in disabled',
+      target({ policies: [tracking({ DisableScaleIn: true })] }),
+      4,
+      cpu(10),
+      'scale-in is disabled',
+    ],
     ['within the scale-in cooldown', target({ lastScaleOutAt: NOW - 119_000 }), 4, cpu(20), 'scale-in cooldown'],
     ['within the scale-out cooldown', target({ lastScaleOutAt: NOW - 59_000 }), 2, cpu(90), 'scale-out cooldown'],
     ['scale-out suspended', target({ SuspendedState: { DynamicScalingOutSuspended: true } }), 2, cpu(90), 'suspended'],
@@ -78,10 +92,20 @@ describe('target tracking', () => {
     };
     const both = target({ policies: [tracking(), memory] });
     expect(
-      decideScaling({ target: both, current: 2, metrics: { ...cpu(10), ECSServiceAverageMemoryUtilization: 140 }, now: NOW }),
+      decideScaling({
+        target: both,
+        current: 2,
+        metrics: { ...cpu(10), ECSServiceAverageMemoryUtilization: 140 },
+        now: NOW,
+      }),
     ).toMatchObject({ kind: 'scale', direction: 'out', desiredCount: 4, policyName: 'mem70' });
     expect(
-      decideScaling({ target: both, current: 4, metrics: { ...cpu(10), ECSServiceAverageMemoryUtilization: 60 }, now: NOW }),
+      decideScaling({
+        target: both,
+        current: 4,
+        metrics: { ...cpu(10), ECSServiceAverageMemoryUtilization: 60 },
+        now: NOW,
+      }),
     ).toMatchObject({ kind: 'hold' });
   });
 

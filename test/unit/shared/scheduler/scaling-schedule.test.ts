@@ -10,26 +10,75 @@ function schedule(expression: string): Schedule {
 }
 
 describe('parseSchedule', () => {
-  it.each(['at(2026-12-06T10:00:00)', 'rate(5 minutes)', 'rate(1 hour)', 'cron(0 9 * * ? *)', 'cron(0/15 8-17 ? * MON-FRI *)'])(
-    'accepts %s',
-    (expression) => expect(parseSchedule(expression).ok).toBe(true),
-  );
-  it.each(['at(2026-12-06 10:00)', 'rate(0 minutes)', 'rate(5 weeks)', 'cron(0 9 * * ?)', 'cron(61 9 * * ? *)', 'every day'])(
-    'refuses %s',
-    (expression) => expect(parseSchedule(expression).ok).toBe(false),
-  );
+  it.each([
+    'at(2026-12-06T10:00:00)',
+    'rate(5 minutes)',
+    'rate(1 hour)',
+    'cron(0 9 * * ? *)',
+    'cron(0/15 8-17 ? * MON-FRI *)',
+  ])('accepts %s', (expression) => expect(parseSchedule(expression).ok).toBe(true));
+  it.each([
+    'at(2026-12-06 10:00)',
+    'rate(0 minutes)',
+    'rate(5 weeks)',
+    'cron(0 9 * * ?)',
+    'cron(61 9 * * ? *)',
+    'every day',
+  ])('refuses %s', (expression) => expect(parseSchedule(expression).ok).toBe(false));
 });
 
 describe('fireBetween', () => {
   const created = utc('2026-12-01T00:00:00');
   it.each([
-    ['at() inside the window', 'at(2026-12-06T10:00:00)', '2026-12-06T09:59:00', '2026-12-06T10:00:05', 'UTC', '2026-12-06T10:00:00'],
+    [
+      'at() inside the window',
+      'at(2026-12-06T10:00:00)',
+      '2026-12-06T09:59:00',
+      '2026-12-06T10:00:05',
+      'UTC',
+      '2026-12-06T10:00:00',
+    ],
     ['at() already past', 'at(2026-12-06T10:00:00)', '2026-12-06T10:00:00', '2026-12-06T10:01:00', 'UTC', undefined],
-    ['at() in a time zone', 'at(2026-12-06T11:00:00)', '2026-12-06T09:59:00', '2026-12-06T10:00:05', 'Europe/Paris', '2026-12-06T10:00:00'],
-    ['rate() counted from creation', 'rate(1 hour)', '2026-12-01T00:30:00', '2026-12-01T01:10:00', 'UTC', '2026-12-01T01:00:00'],
-    ['cron() at 09:00 every day', 'cron(0 9 * * ? *)', '2026-12-06T08:58:00', '2026-12-06T09:01:00', 'UTC', '2026-12-06T09:00:00'],
-    ['cron() on weekdays only (a Sunday)', 'cron(0 9 ? * MON-FRI *)', '2026-12-06T08:58:00', '2026-12-06T09:01:00', 'UTC', undefined],
-    ['cron() in New York', 'cron(0 9 * * ? *)', '2026-12-06T13:58:00', '2026-12-06T14:01:00', 'America/New_York', '2026-12-06T14:00:00'],
+    [
+      'at() in a time zone',
+      'at(2026-12-06T11:00:00)',
+      '2026-12-06T09:59:00',
+      '2026-12-06T10:00:05',
+      'Europe/Paris',
+      '2026-12-06T10:00:00',
+    ],
+    [
+      'rate() counted from creation',
+      'rate(1 hour)',
+      '2026-12-01T00:30:00',
+      '2026-12-01T01:10:00',
+      'UTC',
+      '2026-12-01T01:00:00',
+    ],
+    [
+      'cron() at 09:00 every day',
+      'cron(0 9 * * ? *)',
+      '2026-12-06T08:58:00',
+      '2026-12-06T09:01:00',
+      'UTC',
+      '2026-12-06T09:00:00',
+    ],
+    [
+      'cron() on weekdays only (a Sunday)',
+      'cron(0 9 ? * MON-FRI *)',
+      '2026-12-06T08:58:00',
+      '2026-12-06T09:01:00',
+      'UTC',
+      undefined,
+    ],
+    [
+      'cron() in New York',
+      'cron(0 9 * * ? *)',
+      '2026-12-06T13:58:00',
+      '2026-12-06T14:01:00',
+      'America/New_York',
+      '2026-12-06T14:00:00',
+    ],
   ])('%s', (_name, expression, from, to, zone, expected) => {
     const fired = fireBetween(schedule(expression), { from: utc(from), to: utc(to) }, { zone, created });
     expect(fired).toBe(expected === undefined ? undefined : utc(expected));

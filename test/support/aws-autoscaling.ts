@@ -1,0 +1,33 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Boto3Target } from './boto3.ts';
+
+const run = promisify(execFile);
+const AWS = process.env.BERTH_AWS_CLI ?? 'aws';
+
+/**
+ * Runs `aws application-autoscaling <args> --endpoint-url <Berth>` with the
+ * access key Berth issued and answers its JSON output ({} when it prints
+ * nothing). A failing command rejects with its stderr, which names the
+ * error type.
+ */
+export async function awsAutoScaling(target: Boto3Target, ...args: string[]): Promise<Record<string, unknown>> {
+  const { stdout } = await run(
+    AWS,
+    ['application-autoscaling', ...args, '--endpoint-url', target.endpoint, '--output', 'json'],
+    {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        AWS_ACCESS_KEY_ID: target.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: target.credentials.secretAccessKey,
+        AWS_DEFAULT_REGION: 'us-east-1',
+        AWS_PAGER: '',
+        AWS_MAX_ATTEMPTS: '1',
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      },
+    },
+  );
+  return stdout.trim() === '' ? {} : (JSON.parse(stdout) as Record<string, unknown>);
+}
