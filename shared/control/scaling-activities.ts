@@ -3,17 +3,14 @@ import { SCALABLE_DIMENSION } from '../schemas/scaling.ts';
 import type { DescribeScalingActivitiesRequest } from '../schemas/scaling-requests.ts';
 import { resourceIdOf } from './scaling-resource.ts';
 import { page } from './scaling-store.ts';
-import { matchingTargets } from './scaling-targets.ts';
+import { describedTargets } from './scaling-targets.ts';
 
 /** The activities the monitor recorded, newest first, as DescribeScalingActivities answers them. */
 export async function describeScalingActivities(
   ctx: ControlContext,
   request: DescribeScalingActivitiesRequest,
 ): Promise<Record<string, unknown>> {
-  const targets = await matchingTargets(ctx, {
-    ...request,
-    ...(request.ResourceId !== undefined && { ResourceIds: [request.ResourceId] }),
-  });
+  const targets = await describedTargets(ctx, request);
   const rows = targets
     .flatMap((target) => target.activities.map((activity) => ({ target, activity })))
     .sort(

@@ -16,7 +16,7 @@ import type {
 import { invalid, notFound, ScalingError } from './scaling-errors.ts';
 import { requireTarget, resourceIdOf, scalingChildArn, targetRef, uuid } from './scaling-resource.ts';
 import { changeTarget, page } from './scaling-store.ts';
-import { matchingTargets } from './scaling-targets.ts';
+import { describedTargets } from './scaling-targets.ts';
 
 /** Application Auto Scaling's quota of scaling policies per scalable target. */
 export const MAX_POLICIES_PER_TARGET = 50;
@@ -133,10 +133,7 @@ export async function describeScalingPolicies(
   ctx: ControlContext,
   request: DescribeScalingPoliciesRequest,
 ): Promise<Record<string, unknown>> {
-  const targets = await matchingTargets(ctx, {
-    ...request,
-    ...(request.ResourceId !== undefined && { ResourceIds: [request.ResourceId] }),
-  });
+  const targets = await describedTargets(ctx, request);
   const rows = targets.flatMap((t) =>
     t.policies
       .filter((p) => request.PolicyNames === undefined || request.PolicyNames.includes(p.PolicyName))

@@ -9,7 +9,7 @@ import type {
 import { invalid, notFound, ScalingError } from './scaling-errors.ts';
 import { requireTarget, resourceIdOf, scalingChildArn, targetRef, uuid } from './scaling-resource.ts';
 import { changeTarget, page } from './scaling-store.ts';
-import { matchingTargets } from './scaling-targets.ts';
+import { describedTargets } from './scaling-targets.ts';
 
 /** Application Auto Scaling's quota of scheduled actions per scalable target. */
 export const MAX_SCHEDULED_ACTIONS_PER_TARGET = 200;
@@ -83,10 +83,7 @@ export async function describeScheduledActions(
   ctx: ControlContext,
   request: DescribeScheduledActionsRequest,
 ): Promise<Record<string, unknown>> {
-  const targets = await matchingTargets(ctx, {
-    ...request,
-    ...(request.ResourceId !== undefined && { ResourceIds: [request.ResourceId] }),
-  });
+  const targets = await describedTargets(ctx, request);
   const rows = targets.flatMap((target) =>
     target.scheduledActions
       .filter(

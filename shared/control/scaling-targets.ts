@@ -132,3 +132,14 @@ export async function deregisterScalableTarget(ctx: ControlContext, request: Tar
   if (!outcome.deleted) throw concurrent();
   return {};
 }
+
+/** The targets a Describe call names: all of the namespace, or the one of its ResourceId. */
+export function describedTargets(
+  ctx: ControlContext,
+  request: { ServiceNamespace: string; ScalableDimension?: string | undefined; ResourceId?: string | undefined },
+): Promise<ScalableTarget[]> {
+  return matchingTargets(ctx, {
+    ...request,
+    ...(request.ResourceId !== undefined && { ResourceIds: [request.ResourceId] }),
+  });
+}

@@ -2,12 +2,13 @@ import { CreateServiceCommand, DescribeServicesCommand, RegisterTaskDefinitionCo
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ControlContext } from '#shared/control/context.ts';
 import { evaluateScaling, type ScalingMetricSource } from '#shared/control/scaling-evaluation.ts';
-import { awsAutoScaling } from '#test/support/aws-autoscaling.ts';
+import { awsCli } from '#test/support/aws-cli.ts';
 import { startBerthWithCluster, type TestBerth } from '#test/support/berth.ts';
 import { startHollowFleet, type HollowFleet } from '#test/support/hollow-fleet.ts';
 import { waitFor } from '#test/support/wait.ts';
 
 const CLUSTER = 'scale-eval';
+const awsAutoScaling = (target: TestBerth, ...args: string[]) => awsCli(target, 'application-autoscaling', ...args);
 const TARGET = [
   '--service-namespace',
   'ecs',
