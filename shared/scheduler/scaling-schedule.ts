@@ -157,8 +157,13 @@ export function instantOf(wall: WallTime, zone: string): number {
   return guess - offset;
 }
 
-/** Cron is checked minute by minute; a sweep never looks further back than this. */
-const MAX_CRON_LOOKBACK_MS = 24 * 3_600_000;
+/**
+ * Cron is checked minute by minute, and a schedule that has not fired is
+ * not rewritten each sweep (that would be a write per target per minute):
+ * looking back one hour bounds a sweep's work, at the price of missing a
+ * cron firing during a control-plane outage longer than that.
+ */
+const MAX_CRON_LOOKBACK_MS = 3_600_000;
 
 /**
  * The latest time in (from, to] at which the schedule fires, if any, within
