@@ -79,8 +79,8 @@ async function evaluateTarget(
   if (fired.length === 0 && step.activities.length === 0) return false;
   await changeTarget(ctx, ref, (t) => ({
     ...t,
-    MinCapacity: step.min,
-    MaxCapacity: step.max,
+    // Only a scheduled action moves the bounds: a RegisterScalableTarget landing meanwhile is kept.
+    ...(fired.length > 0 && { MinCapacity: step.min, MaxCapacity: step.max }),
     scheduledActions: t.scheduledActions.map((a) =>
       fired.some((f) => f.ScheduledActionName === a.ScheduledActionName) ? { ...a, checkedUntil: now } : a,
     ),
