@@ -61,14 +61,7 @@ const NAMES: Record<string, number> = {
 export function parseSchedule(expression: string): ScheduleParse {
   const at = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\)$/.exec(expression);
   if (at) {
-    const [year, month, day, hour, minute, second] = at.slice(1).map(Number) as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
+    const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = at.slice(1).map(Number);
     return { ok: true, schedule: { kind: 'at', wall: { year, month, day, hour, minute, second } } };
   }
   const rate = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression);
