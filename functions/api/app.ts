@@ -6,6 +6,7 @@ import type { SecretSource } from '#shared/security/secret-api.ts';
 import { adminRouter } from './admin/router.ts';
 import { agentRouter } from './agent/router.ts';
 import { ecsRouter } from './ecs/router.ts';
+import { isScalingCall, scalingRouter } from './autoscaling/router.ts';
 import { explainRouter } from './explain/router.ts';
 import { openGuard, type RequestGuard } from './guard.ts';
 
@@ -31,6 +32,9 @@ export function createApp(deps: ApiDependencies): Hono {
   app.route('/agent/v1', agentRouter(deps.ctx, guard, logger, deps.secrets));
   if (deps.admin) app.route('/admin/v1', adminRouter(deps.admin, guard, logger));
   app.route('/berth/v1', explainRouter(deps.ctx, guard, logger));
+  // Application Auto Scaling shares the endpoint; its X-Amz-Target tells its calls apart.
+  const scaling = scalingRouter(deps.ctx, guard, logger);
+  app.post('/', (c, next) => (isScalingCall(c) ? scaling.fetch(c.req.raw, c.env) : next()));
   app.route('/', ecsRouter(deps.ctx, guard, logger));
   return app;
 }

@@ -3,12 +3,16 @@ import type { ControlContext } from '#shared/control/context.ts';
 import { leaseExpired, readPulse, recordSweep } from '#shared/control/availability.ts';
 import { disconnectInstance } from '#shared/control/disconnect.ts';
 import { readAll } from '#shared/control/listing.ts';
+import { evaluateScaling, type ScalingMetricSource } from '#shared/control/scaling-evaluation.ts';
+import { serviceMetrics } from '#shared/control/service-metrics.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { fleetSilence, readFleetLeases } from './fleet-leases.ts';
 
 export interface SweepOutcome {
   readonly clusters: number;
   readonly disconnected: number;
+  /** Services whose desired count a scaling policy changed (docs/scaling.md). */
+  readonly scaled: number;
 }
 
 /**
@@ -19,7 +23,11 @@ export interface SweepOutcome {
  * replaced, its agent fenced), and queues every active cluster for a
  * reconcile, so a lost queue message is healed within a sweep.
  */
-export async function sweep(ctx: ControlContext, logger: Logger): Promise<SweepOutcome> {
+export async function sweep(
+  ctx: ControlContext,
+  logger: Logger,
+  metrics: ScalingMetricSource = serviceMetrics,
+): Promise<SweepOutcome> {
   const all = await readAll(ctx.store, clusters, clusters.partition());
   const active = all.filter((c) => c.value.status === 'ACTIVE').map((c) => c.value.clusterName);
   const now = ctx.clock.now();
@@ -45,5 +53,7 @@ export async function sweep(ctx: ControlContext, logger: Logger): Promise<SweepO
     }
   }
   for (const cluster of active) await ctx.reconcile.requestReconcile(cluster, 'periodic sweep');
-  return { clusters: active.length, disconnected };
+  const scaling = await evaluateScaling(ctx, metrics);
+  for (const failure of scaling.failed) logger.warn('scaling evaluation failed', { ...failure });
+  return { clusters: active.length, disconnected, scaled: scaling.scaled };
 }

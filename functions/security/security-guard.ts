@@ -60,6 +60,11 @@ export function createSecurityGuard(deps: SecurityGuardDependencies): RequestGua
   };
 
   const record = (entry: AuditRecord) => deps.audit.record(entry);
+  // Application Auto Scaling's calls are signed for its own service name, as its SDKs sign them.
+  const expectationsFor = (action: string) =>
+    action.startsWith('application-autoscaling:')
+      ? { ...expectations, service: 'application-autoscaling' }
+      : expectations;
 
   /**
    * Refusals before the signature checks out are throttled per source (anyone
@@ -89,7 +94,7 @@ export function createSecurityGuard(deps: SecurityGuardDependencies): RequestGua
       resources: [],
       outcome: 'denied',
     };
-    const read = readSignature(requestParts(c, call.body), expectations, now);
+    const read = readSignature(requestParts(c, call.body), expectationsFor(call.action), now);
     if (!read.ok) return refuse(base, read.refusal, false);
     const claimed = { ...base, accessKeyId: read.claim.accessKeyId };
     const credential = await deps.keys.credentialFor(read.claim.accessKeyId);

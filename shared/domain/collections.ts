@@ -11,6 +11,7 @@ import { task, type Task } from '../schemas/task.ts';
 import { service, type Service } from '../schemas/service.ts';
 import { controlPlanePulse, type ControlPlanePulse } from '../schemas/control-plane-pulse.ts';
 import { accountSetting, type AccountSetting } from '../schemas/account-setting.ts';
+import { scalableTarget, type ScalableTarget } from '../schemas/scaling.ts';
 import {
   taskDefinition,
   taskDefinitionFamily,
@@ -176,4 +177,11 @@ export const accountSettings = inOnePartition<AccountSetting>('ACCOUNTSETTING', 
   name: 'account-setting',
   schema: accountSetting,
   sortOf: (s) => `${s.principalArn}#${s.name}`,
+});
+
+/** Application Auto Scaling's scalable targets, all in one partition so DescribeScalableTargets is one query; sorted `<cluster>/<service>`. */
+export const scalableTargets = inOnePartition<ScalableTarget>('SCALING', {
+  name: 'scalable-target',
+  schema: scalableTarget,
+  sortOf: (t) => `${t.clusterName}/${t.serviceName}`,
 });

@@ -159,6 +159,8 @@ describe('request scope', () => {
     ['ecs:RunTask', false],
     ['ecs:SomethingNew', false],
     ['berth:RotateAccessKey', false],
+    ['application-autoscaling:DescribeScalingPolicies', true],
+    ['application-autoscaling:PutScalingPolicy', false],
   ])('%s is read-only: %s', (action, readOnly) => {
     expect(isReadOnly(action)).toBe(readOnly);
   });

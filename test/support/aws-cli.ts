@@ -13,7 +13,16 @@ const AWS = process.env.BERTH_AWS_CLI ?? 'aws';
  * command rejects with its stderr.
  */
 export async function awsEcs(target: Boto3Target, ...args: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run(AWS, ['ecs', ...args, '--endpoint-url', target.endpoint, '--output', 'json'], {
+  return awsCli(target, 'ecs', ...args);
+}
+
+/** The same for any of the AWS CLI's services Berth's endpoint speaks (`application-autoscaling`). */
+export async function awsCli(
+  target: Boto3Target,
+  service: string,
+  ...args: string[]
+): Promise<Record<string, unknown>> {
+  const { stdout } = await run(AWS, [service, ...args, '--endpoint-url', target.endpoint, '--output', 'json'], {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,

@@ -7,8 +7,8 @@ import * as z from 'zod';
  *
  * Refused rather than half-understood: `Principal` (these are identity
  * policies), policy variables (`${...}`, which Berth does not substitute: a
- * Deny naming one would silently never match), services other than `ecs` and
- * `berth`, and condition operators Berth does not evaluate.
+ * Deny naming one would silently never match), services other than `ecs`,
+ * `application-autoscaling` and `berth`, and condition operators Berth does not evaluate.
  */
 
 const noVariables = (value: string) => !value.includes('${');
@@ -18,8 +18,8 @@ const list = <T extends z.ZodType<string>>(item: T) =>
 const actionPattern = z
   .string()
   .regex(
-    /^(\*|(ecs|berth):[A-Za-z0-9*?]{1,128})$/i,
-    "must be '*', 'ecs:<Operation>' or 'berth:<Action>' (wildcards * and ? allowed)",
+    /^(\*|(ecs|berth|application-autoscaling):[A-Za-z0-9*?]{1,128})$/i,
+    "must be '*', 'ecs:<Operation>', 'application-autoscaling:<Operation>' or 'berth:<Action>' (wildcards * and ? allowed)",
   );
 
 const resourcePattern = z
@@ -102,5 +102,12 @@ export type PolicyDocumentInput = z.input<typeof policyDocument>;
 /** Everything, on every Berth resource: the dev-mode key and `berth keys create --admin`. */
 export const ADMIN_POLICY: PolicyDocumentInput = {
   Version: '2012-10-17',
-  Statement: [{ Sid: 'BerthAdministrator', Effect: 'Allow', Action: ['ecs:*', 'berth:*'], Resource: '*' }],
+  Statement: [
+    {
+      Sid: 'BerthAdministrator',
+      Effect: 'Allow',
+      Action: ['ecs:*', 'application-autoscaling:*', 'berth:*'],
+      Resource: '*',
+    },
+  ],
 };
