@@ -11,6 +11,7 @@ import { task, type Task } from '../schemas/task.ts';
 import { service, type Service } from '../schemas/service.ts';
 import { controlPlanePulse, type ControlPlanePulse } from '../schemas/control-plane-pulse.ts';
 import { accountSetting, type AccountSetting } from '../schemas/account-setting.ts';
+import { instanceMetricsWindow, type InstanceMetricsWindow } from '../schemas/metrics-window.ts';
 import {
   taskDefinition,
   taskDefinitionFamily,
@@ -176,4 +177,12 @@ export const accountSettings = inOnePartition<AccountSetting>('ACCOUNTSETTING', 
   name: 'account-setting',
   schema: accountSetting,
   sortOf: (s) => `${s.principalArn}#${s.name}`,
+});
+
+/** Each instance's rolling window of its services' utilisation; a service's metrics are one query of the cluster's. */
+export const instanceMetricsWindows = perCluster<InstanceMetricsWindow>('METRICS', {
+  name: 'metrics-window',
+  schema: instanceMetricsWindow,
+  clusterOf: (w) => w.clusterName,
+  sortOf: (w) => w.instanceId,
 });
