@@ -56,7 +56,9 @@ export class MetricsSampler {
       const readings = await this.readTask(task, seen);
       if (readings.length === 0) continue;
       const reserved = { cpu: task.spec?.cpu, memory: task.spec?.memory };
-      this.pending.set(task.taskId, taskSample(task.taskId, readings, reserved, this.options.clock.now()));
+      const sample = taskSample(task.taskId, readings, reserved, this.options.clock.now());
+      // A task's first round has no cpu rate yet; the control plane keeps one sample a minute, so it waits for one that does.
+      if (sample.cpuUsed !== undefined) this.pending.set(task.taskId, sample);
     }
     // Containers gone since the last round leave nothing behind.
     for (const id of this.readings.keys()) if (!seen.has(id)) this.readings.delete(id);

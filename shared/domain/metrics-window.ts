@@ -1,11 +1,16 @@
 import type { Assignment } from '../schemas/container-instance.ts';
-import type { InstanceMetricsWindow, MetricsBucket, ServiceBucket } from '../schemas/metrics-window.ts';
+import {
+  METRICS_WINDOW_SECONDS_MAX,
+  type InstanceMetricsWindow,
+  type MetricsBucket,
+  type ServiceBucket,
+} from '../schemas/metrics-window.ts';
 import type { TaskMetrics } from '../schemas/task-metrics.ts';
 
 /** CloudWatch's finest standard resolution for ECS service metrics. */
 export const METRICS_BUCKET_MS = 60_000;
 /** How far back the window reaches: the longest period auto scaling reads here. */
-export const METRICS_WINDOW_BUCKETS = 5;
+export const METRICS_WINDOW_BUCKETS = METRICS_WINDOW_SECONDS_MAX / 60;
 
 const SERVICE_GROUP = 'service:';
 

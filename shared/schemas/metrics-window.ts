@@ -1,5 +1,8 @@
 import * as z from 'zod';
 
+/** The longest span a service's averages can cover: the window's five one-minute buckets. */
+export const METRICS_WINDOW_SECONDS_MAX = 300;
+
 /** Sums of per-task utilisation samples (percent of the reservation) for one service in one bucket. */
 export const serviceBucket = z.object({
   cpuSum: z.number().nonnegative(),

@@ -21,7 +21,7 @@ const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 export async function startTestAgent(
   berth: { readonly endpoint: string; registrationToken(cluster: string): Promise<string> },
   cluster: string,
-  options: { stateDir?: string; attributes?: Record<string, string> } = {},
+  options: { stateDir?: string; attributes?: Record<string, string>; metricsIntervalSeconds?: number } = {},
 ): Promise<AgentHandle & { stateDir: string }> {
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'berth-agent-test-'));
   const agent = await startAgent({
@@ -33,6 +33,7 @@ export async function startTestAgent(
     logger: quiet,
     cleanupDelaySeconds: 5,
     ...(options.attributes !== undefined && { attributes: options.attributes }),
+    ...(options.metricsIntervalSeconds !== undefined && { metricsIntervalSeconds: options.metricsIntervalSeconds }),
   });
   return Object.assign(agent, { stateDir });
 }

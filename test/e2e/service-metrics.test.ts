@@ -1,0 +1,108 @@
+import { CreateServiceCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { instanceMetricsWindows } from '#shared/domain/collections.ts';
+import { METRICS_BUCKET_MS } from '#shared/domain/metrics-window.ts';
+import { serviceMetrics } from '#shared/control/service-metrics.ts';
+import { startContainerCluster, type ContainerCluster } from '../support/container-cluster.ts';
+import { waitFor } from '../support/wait.ts';
+
+const CLUSTER = 'metrics-e2e';
+
+interface MetricsAnswer {
+  cpuUtilization?: number;
+  memoryUtilization?: number;
+  samples: number;
+}
+
+/**
+ * Service metrics from real containers: an agent sampling every second, a
+ * service whose container spins a core against a reservation of a quarter
+ * of one, and a service that sleeps. Read through the signed HTTP route.
+ */
+describe('service metrics from real containers', { timeout: 240_000 }, () => {
+  let cluster: ContainerCluster;
+  let startedAt: number;
+
+  beforeAll(async () => {
+    cluster = await startContainerCluster(CLUSTER, 0);
+    await cluster.addAgent({ metricsIntervalSeconds: 1 });
+    startedAt = Date.now();
+    for (const [name, command] of [
+      ['busy', 'while :; do :; done'],
+      ['idle', 'sleep 3600'],
+    ] as const) {
+      await cluster.berth.ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: `metrics-${name}`,
+          cpu: '256',
+          memory: '64',
+          containerDefinitions: [{ name: 'app', image: cluster.image, command: ['sh', '-c', command], stopTimeout: 1 }],
+        }),
+      );
+      await cluster.berth.ecs.send(
+        new CreateServiceCommand({
+          cluster: CLUSTER,
+          serviceName: name,
+          taskDefinition: `metrics-${name}`,
+          desiredCount: 1,
+        }),
+      );
+    }
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  async function read(service: string, body: Record<string, unknown> = {}): Promise<Response> {
+    return cluster.berth.fetch(`${cluster.berth.endpoint}/berth/v1/service-metrics`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ cluster: CLUSTER, service, ...body }),
+    });
+  }
+
+  async function sampled(service: string): Promise<MetricsAnswer | undefined> {
+    const answer = (await (await read(service)).json()) as MetricsAnswer;
+    return answer.cpuUtilization === undefined ? undefined : answer;
+  }
+
+  it('shows the busy service far above its cpu reservation and the idle one low', async () => {
+    // One sample a minute is kept per instance: the two services may land in different minutes.
+    const busy = await waitFor(() => sampled('busy'), { timeoutMs: 180_000, intervalMs: 1_000, what: 'busy samples' });
+    const idle = await waitFor(() => sampled('idle'), { timeoutMs: 180_000, intervalMs: 1_000, what: 'idle samples' });
+    expect(busy.cpuUtilization).toBeGreaterThan(50);
+    expect(busy.samples).toBeGreaterThan(0);
+    expect(idle.cpuUtilization).toBeLessThan(25);
+    expect(idle.memoryUtilization).toBeGreaterThanOrEqual(0);
+    expect(idle.memoryUtilization).toBeLessThan(100);
+  });
+
+  it('serves auto scaling the same averages through serviceMetrics', async () => {
+    const metrics = await serviceMetrics(cluster.berth.ctx, CLUSTER, 'busy', 300);
+    expect(metrics.cpuUtilization).toBeGreaterThan(50);
+    expect(await serviceMetrics(cluster.berth.ctx, CLUSTER, 'nothing-here', 300)).toEqual({ samples: 0 });
+  });
+
+  it('writes the instance window at most once per minute', async () => {
+    const [agent] = cluster.agents;
+    const window = await cluster.berth.ctx.store.get(
+      instanceMetricsWindows,
+      instanceMetricsWindows.key(CLUSTER, agent!.instanceId),
+    );
+    const minutes = Math.floor(Date.now() / METRICS_BUCKET_MS) - Math.floor(startedAt / METRICS_BUCKET_MS) + 1;
+    // The agent polled and sampled every second or so: one write per minute, not per poll or per sample.
+    expect(window?.version).toBeGreaterThan(0);
+    expect(window!.version).toBeLessThanOrEqual(minutes);
+  });
+
+  it('answers ECS errors for an unknown service and a bad window', async () => {
+    const missing = await read('nope');
+    expect(missing.status).toBe(400);
+    expect(await missing.json()).toMatchObject({ __type: 'ServiceNotFoundException' });
+    const bad = await read('busy', { windowSeconds: 3600 });
+    expect(bad.status).toBe(400);
+    const error = (await bad.json()) as { __type: string; message: string };
+    expect(error.__type).toBe('InvalidParameterException');
+    expect(error.message).toContain('windowSeconds');
+  });
+});
