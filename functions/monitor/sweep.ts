@@ -9,6 +9,8 @@ import { fleetSilence, readFleetLeases } from './fleet-leases.ts';
 export interface SweepOutcome {
   readonly clusters: number;
   readonly disconnected: number;
+  /** The clusters swept, for what runs after the sweep. */
+  readonly activeClusters: readonly string[];
 }
 
 /**
@@ -45,5 +47,5 @@ export async function sweep(ctx: ControlContext, logger: Logger): Promise<SweepO
     }
   }
   for (const cluster of active) await ctx.reconcile.requestReconcile(cluster, 'periodic sweep');
-  return { clusters: active.length, disconnected };
+  return { clusters: active.length, disconnected, activeClusters: active };
 }

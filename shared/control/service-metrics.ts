@@ -30,7 +30,8 @@ export async function serviceMetrics(
   return serviceAverage(windows, service, ctx.clock.now(), windowSeconds);
 }
 
-async function allWindows(ctx: ControlContext, cluster: string): Promise<InstanceMetricsWindow[]> {
+/** Every instance's metrics window in a cluster. */
+export async function allWindows(ctx: ControlContext, cluster: string): Promise<InstanceMetricsWindow[]> {
   const windows: InstanceMetricsWindow[] = [];
   let after: string | undefined;
   do {

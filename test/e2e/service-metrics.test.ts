@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { containerInstances, instanceMetricsWindows } from '#shared/domain/collections.ts';
 import { METRICS_BUCKET_MS } from '#shared/domain/metrics-window.ts';
 import { serviceMetrics } from '#shared/control/service-metrics.ts';
+import { emitServiceMetrics } from '#functions/monitor/service-metrics-emf.ts';
 import { startContainerCluster, type ContainerCluster } from '../support/container-cluster.ts';
 import { waitFor } from '../support/wait.ts';
 import { agentCredential } from '../support/agents.ts';
@@ -85,6 +86,23 @@ describe('service metrics from real containers', { timeout: 240_000 }, () => {
     const metrics = await serviceMetrics(cluster.berth.ctx, CLUSTER, 'busy', 300);
     expect(metrics.cpuUtilization).toBeGreaterThan(50);
     expect(await serviceMetrics(cluster.berth.ctx, CLUSTER, 'nothing-here', 300)).toEqual({ samples: 0 });
+  });
+
+  it('reports the minute of each service as one CloudWatch EMF line', async () => {
+    const lines: string[] = [];
+    const nextMinute = {
+      ...cluster.berth.ctx,
+      clock: { ...cluster.berth.ctx.clock, now: () => Date.now() + METRICS_BUCKET_MS },
+    };
+    await emitServiceMetrics(nextMinute, [CLUSTER], (line) => lines.push(line));
+    const byService = new Map(
+      lines.map((l) => JSON.parse(l) as Record<string, unknown>).map((l) => [l.ServiceName, l]),
+    );
+    expect(byService.get('busy')).toMatchObject({
+      ClusterName: CLUSTER,
+      _aws: { CloudWatchMetrics: [{ Namespace: 'Berth/ECS' }] },
+    });
+    expect(byService.get('busy')?.CPUUtilization).toBeGreaterThan(50);
   });
 
   it('writes the instance window at most once per minute, however many polls carry samples', async () => {
