@@ -234,7 +234,10 @@ export class DockerRuntime implements ContainerRuntime {
 
   /** One-shot: the engine answers at once, without waiting a second for a second reading; the agent keeps the previous one. */
   async containerStats(runtimeId: string): Promise<RuntimeResult<ContainerStats | undefined>> {
-    const answer = await this.call('GET', `/containers/${encodeURIComponent(runtimeId)}/stats?stream=false&one-shot=true`);
+    const answer = await this.call(
+      'GET',
+      `/containers/${encodeURIComponent(runtimeId)}/stats?stream=false&one-shot=true`,
+    );
     if (!answer.ok) return answer;
     if (answer.value.status === 404) return done(undefined);
     const parsed = safeParse(containerStatsResponse, safeJson(answer.value.body));

@@ -13,7 +13,11 @@ const cpu = { cpu_usage: { total_usage: 5e9 }, system_cpu_usage: 9e11, online_cp
 describe('toContainerStats', () => {
   it.each([
     ['cgroup v2: usage less inactive_file', { usage: 100_000, stats: { inactive_file: 30_000, file: 50_000 } }, 70_000],
-    ['cgroup v1: usage less total_inactive_file', { usage: 100_000, stats: { total_inactive_file: 10_000, cache: 40_000 } }, 90_000],
+    [
+      'cgroup v1: usage less total_inactive_file',
+      { usage: 100_000, stats: { total_inactive_file: 10_000, cache: 40_000 } },
+      90_000,
+    ],
     ['older engines: usage less cache', { usage: 100_000, stats: { cache: 40_000 } }, 60_000],
     ['no breakdown', { usage: 100_000 }, 100_000],
   ])('%s', (_name, memory_stats, used) => {
@@ -33,6 +37,8 @@ describe('toContainerStats', () => {
   });
 
   it('has nothing for a stopped container', () => {
-    expect(parse({ read: '0001-01-01T00:00:00Z', cpu_stats: { cpu_usage: { total_usage: 0 } }, memory_stats: {} })).toBeUndefined();
+    expect(
+      parse({ read: '0001-01-01T00:00:00Z', cpu_stats: { cpu_usage: { total_usage: 0 } }, memory_stats: {} }),
+    ).toBeUndefined();
   });
 });

@@ -3,7 +3,12 @@ import { serviceMetricsEmf } from '#shared/domain/metrics-emf.ts';
 
 describe('serviceMetricsEmf', () => {
   it('writes one EMF line with both metrics under the cluster and service', () => {
-    const line = serviceMetricsEmf('prod', 'web', { cpuUtilization: 61.5, memoryUtilization: 20, samples: 4 }, 1_700_000_040_000);
+    const line = serviceMetricsEmf(
+      'prod',
+      'web',
+      { cpuUtilization: 61.5, memoryUtilization: 20, samples: 4 },
+      1_700_000_040_000,
+    );
     expect(JSON.parse(line!)).toEqual({
       _aws: {
         Timestamp: 1_700_000_040_000,

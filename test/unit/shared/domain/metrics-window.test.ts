@@ -45,7 +45,11 @@ describe('serviceSums', () => {
       [sample('a', 256, 512), sample('b', 256, 128)],
       { web: { cpuSum: 150, cpuCount: 2, memorySum: 125, memoryCount: 2 } },
     ],
-    ['no cpu rate yet', [sample('a', undefined, 512)], { web: { cpuSum: 0, cpuCount: 0, memorySum: 100, memoryCount: 1 } }],
+    [
+      'no cpu rate yet',
+      [sample('a', undefined, 512)],
+      { web: { cpuSum: 0, cpuCount: 0, memorySum: 100, memoryCount: 1 } },
+    ],
     ['no cpu reserved', [sample('c', 100, 64)], { api: { cpuSum: 0, cpuCount: 0, memorySum: 50, memoryCount: 1 } }],
     ['a task of no service', [sample('d', 100, 64)], {}],
     ['a task not assigned here', [sample('zz', 100, 64)], {}],
