@@ -21,7 +21,7 @@ import type { RequestGuard } from '../guard.ts';
  */
 export function explainRouter(ctx: ControlContext, guard: RequestGuard, logger: Logger): Hono<EnvelopeEnv> {
   const app = new Hono<EnvelopeEnv>();
-  app.onError(answerErrors(logger, () => 'explain-placement'));
+  app.onError(answerErrors(logger, (c) => c.req.path.split('/').pop() ?? 'berth'));
   app.post('/explain-placement', admitted(guard, 'ecs:ExplainPlacement'), async (c) => {
     const request = await accept(c, runTaskRequest, parseJsonBody(c.get('raw')));
     return c.json(await explainPlacement(ctx, request));
