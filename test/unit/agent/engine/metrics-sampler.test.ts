@@ -28,16 +28,14 @@ function statsRuntime(): { runtime: ContainerRuntime; calls: string[] } {
 const running = (taskId: string, runtimeId: string): AgentTask =>
   aTask([aContainer({ status: 'RUNNING', runtimeId })], { taskId, status: 'RUNNING' });
 
+const samplerOver = (runtime: ContainerRuntime, tasks: readonly AgentTask[]) =>
+  new MetricsSampler({ runtime, tasks: () => tasks, clock: { now: () => 7 } as never, intervalMs: 1 });
+
 describe('MetricsSampler', () => {
   it('sends a task once it has a cpu rate, and each sample once', async () => {
     const { runtime } = statsRuntime();
     const tasks = [running('t1', 'c1')];
-    const sampler = new MetricsSampler({
-      runtime,
-      tasks: () => tasks,
-      clock: { now: () => 7 } as never,
-      intervalMs: 1,
-    });
+    const sampler = samplerOver(runtime, tasks);
     await sampler.sample();
     expect(sampler.take()).toBeUndefined();
     await sampler.sample();
@@ -52,12 +50,7 @@ describe('MetricsSampler', () => {
       aTask([aContainer({ status: 'STOPPED', runtimeId: 'c2' })], { taskId: 't2', status: 'RUNNING' }),
       aTask([aContainer({ status: 'RUNNING', runtimeId: 'c3' })], { taskId: 't3', status: 'PENDING' }),
     ];
-    const sampler = new MetricsSampler({
-      runtime,
-      tasks: () => tasks,
-      clock: { now: () => 0 } as never,
-      intervalMs: 1,
-    });
+    const sampler = samplerOver(runtime, tasks);
     await sampler.sample();
     expect(calls).toEqual(['c1']);
   });
