@@ -17,6 +17,7 @@ import { HostPortAllocator, portsHeld } from './engine/host-ports.ts';
 import { RuntimeSync, type EngineStatus } from './engine/runtime-sync.ts';
 import { StepRunner } from './engine/steps.ts';
 import { TaskEngine } from './engine/task-engine.ts';
+import { MetricsSampler } from './engine/metrics-sampler.ts';
 import { prepareHost } from './host/prepare-host.ts';
 import { isPortFree } from './host/port-probe.ts';
 import { jsonLogger } from './log.ts';
@@ -126,6 +127,12 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     onFenced: fencing.onFenced,
     onDeregistered: fencing.onDeregistered,
   });
+  const sampler = new MetricsSampler({
+    runtime,
+    tasks: () => engine.list(),
+    clock,
+    intervalMs: settings.metricsIntervalMs,
+  });
   const poller: Poller = new Poller({
     client,
     session,
@@ -146,6 +153,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     onUnauthorized: fencing.onUnauthorized,
     beforePoll: () => session.rotateIfDue(),
     engineStatus: () => engineStatus,
+    metrics: () => sampler.take(),
   });
   const sync: RuntimeSync = new RuntimeSync({
     runtime,
@@ -191,6 +199,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
   sync.start();
   poller.start();
   foreign.start();
+  sampler.start();
   logger.info('Agent started', {
     instanceId: instanceId(),
     cluster: options.cluster,
@@ -212,6 +221,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       cleanup.stop();
       foreign.stop();
       poller.stop();
+      sampler.stop();
       reporter.stop();
       sync.stop();
       runtime.close();

@@ -72,6 +72,8 @@ export interface AgentOptions {
    * them; default 60 s.
    */
   readonly foreignContainerCheckSeconds?: number;
+  /** Between samples of running tasks' cpu and memory, carried on the next poll; 0 turns them off. Default 20 s. */
+  readonly metricsIntervalSeconds?: number;
 }
 
 export interface AgentSettings {
@@ -89,9 +91,11 @@ export interface AgentSettings {
   readonly engineCallTimeoutMs: number;
   readonly engineLivenessIntervalMs: number;
   readonly foreignContainerCheckMs: number;
+  readonly metricsIntervalMs: number;
 }
 
 export const DEFAULT_CLEANUP_DELAY_SECONDS = 3600;
+export const DEFAULT_METRICS_INTERVAL_SECONDS = 20;
 export const DEFAULT_STOP_TIMEOUT_SECONDS = 30;
 export const DEFAULT_ENGINE_CALL_TIMEOUT_MS = 30_000;
 export const DEFAULT_ENGINE_LIVENESS_INTERVAL_MS = 10_000;
@@ -118,5 +122,6 @@ export function resolveSettings(options: AgentOptions): AgentSettings {
     engineCallTimeoutMs: options.engineTimeouts?.callMs ?? DEFAULT_ENGINE_CALL_TIMEOUT_MS,
     engineLivenessIntervalMs: options.engineTimeouts?.livenessIntervalMs ?? DEFAULT_ENGINE_LIVENESS_INTERVAL_MS,
     foreignContainerCheckMs: (options.foreignContainerCheckSeconds ?? 60) * 1000,
+    metricsIntervalMs: (options.metricsIntervalSeconds ?? DEFAULT_METRICS_INTERVAL_SECONDS) * 1000,
   };
 }

@@ -52,6 +52,7 @@ const fileSchema = strictObject({
     strictObject({ callMs: optional(int({ above: 0 })), livenessIntervalMs: optional(int({ above: 0 })) }),
   ),
   foreignContainerCheckSeconds: optional(number({ above: 0 })),
+  metricsIntervalSeconds: optional(number({ min: 0 })),
   drain: withDefault(boolean(), () => false),
   logLevel: withDefault(oneOf(['debug', 'info', 'warn', 'error']), (): 'info' => 'info'),
 });
@@ -78,6 +79,7 @@ export const USAGE = `Usage: berth-agent --endpoint URL --cluster NAME [options]
   --cleanup-delay SECONDS    keep stopped containers this long (BERTH_CLEANUP_DELAY, 3600)
   --stop-timeout SECONDS     default stop timeout (BERTH_STOP_TIMEOUT, 30)
   --engine-timeout SECONDS   deadline of one Docker engine call (BERTH_ENGINE_TIMEOUT, 30)
+  --metrics-interval SECONDS sample task cpu and memory this often, 0 for never (BERTH_METRICS_INTERVAL, 20)
   --imds-endpoint URL        EC2 metadata service (BERTH_IMDS_ENDPOINT)
   --no-imds                  skip EC2 metadata (BERTH_IMDS=off)
   --attribute NAME=VALUE     custom attribute, repeatable
@@ -115,6 +117,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
         'cleanup-delay': { type: 'string' },
         'stop-timeout': { type: 'string' },
         'engine-timeout': { type: 'string' },
+        'metrics-interval': { type: 'string' },
         'imds-endpoint': { type: 'string' },
         'no-imds': { type: 'boolean' },
         attribute: { type: 'string', multiple: true },
@@ -170,6 +173,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
       fromFile.engineTimeouts,
       number(given(parsed['engine-timeout'], env.BERTH_ENGINE_TIMEOUT)),
     ),
+    metricsIntervalSeconds: number(given(parsed['metrics-interval'], env.BERTH_METRICS_INTERVAL)),
     imds: imdsOff ? false : imdsEndpoint ? { endpoint: imdsEndpoint } : undefined,
     attributes: attributes ? Object.fromEntries(attributes) : undefined,
     hostAddress: given(parsed['host-address'], env.BERTH_HOST_ADDRESS),

@@ -1,4 +1,5 @@
 import type { PollRequest, PollResponse } from '#shared/schemas/agent-api.ts';
+import type { TaskMetrics } from '#shared/schemas/task-metrics.ts';
 import type { AgentLogger } from '../log.ts';
 import { pollRetryDelay, type BackoffPolicy } from './backoff.ts';
 import type { ControlClient } from './control-client.ts';
@@ -30,6 +31,8 @@ export interface PollerOptions {
   beforePoll?(): Promise<void>;
   /** Whether the container engine answers, carried on every poll once known. */
   engineStatus?(): PollRequest['engineStatus'];
+  /** The task samples taken since the last poll, carried on this one (no request of their own). */
+  metrics?(): TaskMetrics[] | undefined;
 }
 
 export const DEFAULT_LONG_POLL_SECONDS = 5;
@@ -95,11 +98,13 @@ export class Poller {
     const waitSeconds = this.options.longPollSeconds ?? DEFAULT_LONG_POLL_SECONDS;
     const sent = Date.now();
     const engineStatus = this.options.engineStatus?.();
+    const metrics = this.options.metrics?.();
     const result = await this.options.client.poll(identity.instanceId, {
       epoch: identity.epoch,
       ...(this.knownVersion !== undefined ? { knownVersion: this.knownVersion } : {}),
       ...(waitSeconds > 0 && { waitSeconds, withSpecs: true }),
       ...(engineStatus !== undefined && { engineStatus }),
+      ...(metrics !== undefined && { metrics }),
     });
     if (this.stopped) return;
     const intervalMs = this.options.intervalSeconds() * 1000;

@@ -1,5 +1,6 @@
 import type {
   ContainerConfig,
+  ContainerStats,
   ContainerObservation,
   ContainerRuntime,
   EventHandlers,
@@ -17,6 +18,7 @@ import { parseDockerHost } from './docker-host.ts';
 import {
   containerInspect,
   containerList,
+  containerStatsResponse,
   containerSummary,
   engineMessage,
   imageInspect,
@@ -30,6 +32,7 @@ import { registryAuthHeader, splitImageReference } from './image-ref.ts';
 import { DEFAULT_ENGINE_CALL_TIMEOUT_MS } from '../config/agent-options.ts';
 import { toObservation } from './observation.ts';
 import { ensureNetwork, listNetworks, removeNetwork } from './networks.ts';
+import { toContainerStats } from './container-stats.ts';
 
 export interface DockerRuntimeOptions {
   /** `DOCKER_HOST`-style address; default unix:///var/run/docker.sock. */
@@ -255,6 +258,20 @@ export class DockerRuntime implements ContainerRuntime {
 
   listNetworks(labels: Readonly<Record<string, string>>): Promise<RuntimeResult<NetworkObservation[]>> {
     return listNetworks((method, path, options) => this.call(method, path, options), labels);
+  }
+
+  /** One-shot: the engine answers at once, without waiting a second for a second reading; the agent keeps the previous one. */
+  async containerStats(runtimeId: string): Promise<RuntimeResult<ContainerStats | undefined>> {
+    const answer = await this.call(
+      'GET',
+      `/containers/${encodeURIComponent(runtimeId)}/stats?stream=false&one-shot=true`,
+    );
+    if (!answer.ok) return answer;
+    if (answer.value.status === 404) return done(undefined);
+    const parsed = safeParse(containerStatsResponse, safeJson(answer.value.body));
+    if (answer.value.status !== 200 || !parsed.success)
+      return rejected(`cannot read stats of ${runtimeId}: ${engineMessage(answer.value.body)}`);
+    return done(toContainerStats(parsed.data));
   }
 
   watchEvents(labels: Readonly<Record<string, string>>, handlers: EventHandlers): EventWatch {

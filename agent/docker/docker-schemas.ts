@@ -82,3 +82,26 @@ export function engineMessage(body: string): string {
 
 /** GET /networks: the fields the agent reads. */
 export const networkList = array(object({ Name: string(), Labels: nullish(record(string())) }));
+/**
+ * The parts of GET /containers/{id}/stats the agent reads. Memory stats hold
+ * `cache` on cgroup v1 (with `total_inactive_file`) and `inactive_file` on
+ * v2; a stopped container answers with most fields missing.
+ */
+export const containerStatsResponse = object({
+  read: optional(string()),
+  cpu_stats: optional(
+    object({
+      cpu_usage: optional(object({ total_usage: optional(number()) })),
+      system_cpu_usage: optional(number()),
+      online_cpus: optional(number()),
+    }),
+  ),
+  memory_stats: optional(
+    object({
+      usage: optional(number()),
+      stats: optional(nullish(record(number()))),
+    }),
+  ),
+  networks: optional(nullish(record(object({ rx_bytes: optional(number()), tx_bytes: optional(number()) })))),
+});
+export type ContainerStatsResponse = Checked<typeof containerStatsResponse>;

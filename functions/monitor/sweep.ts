@@ -13,6 +13,8 @@ export interface SweepOutcome {
   readonly disconnected: number;
   /** Services whose desired count a scaling policy changed (docs/scaling.md). */
   readonly scaled: number;
+  /** The clusters swept, for what runs after the sweep. */
+  readonly activeClusters: readonly string[];
 }
 
 /**
@@ -55,5 +57,5 @@ export async function sweep(
   for (const cluster of active) await ctx.reconcile.requestReconcile(cluster, 'periodic sweep');
   const scaling = await evaluateScaling(ctx, metrics);
   for (const failure of scaling.failed) logger.warn('scaling evaluation failed', { ...failure });
-  return { clusters: active.length, disconnected, scaled: scaling.scaled };
+  return { clusters: active.length, disconnected, scaled: scaling.scaled, activeClusters: active };
 }

@@ -22,6 +22,8 @@ import { releaseAssignment } from './assignments.ts';
 import { findTaskDefinition } from './task-definitions.ts';
 import { stoppedTaskExpiry } from './task-expiry.ts';
 import { clusterPolicyOf } from './cluster-policy-gate.ts';
+import { recordMetrics } from './metrics-intake.ts';
+import type { TaskMetrics } from '../schemas/task-metrics.ts';
 
 export interface PollOptions {
   /** Hold an unchanged answer up to this long for a change (where the deployment can). */
@@ -30,6 +32,8 @@ export interface PollOptions {
   readonly withSpecs?: boolean;
   /** What the agent says of its container engine; recorded as an instance attribute when it changes. */
   readonly engineStatus?: EngineStatus;
+  /** The agent's latest task samples, folded into the instance's metrics window. */
+  readonly metrics?: readonly TaskMetrics[];
 }
 
 /** Specs carried in one poll answer: one BatchGetItem of tasks. */
@@ -51,6 +55,7 @@ export async function poll(
   const watch = waitMs > 0 ? ctx.changes?.watch(cluster, instanceId, waitMs) : undefined;
   let instance = await heartbeat(ctx, clusterRef, instanceId, epoch);
   if (options.engineStatus !== undefined) instance = await recordEngineStatus(ctx, instance, options.engineStatus);
+  if (options.metrics !== undefined && options.metrics.length > 0) await recordMetrics(ctx, instance, options.metrics);
   if (watch && knownVersion === instance.generation) {
     await watch.next;
     // The lease was renewed above if due, and the wait is under a third of

@@ -12,6 +12,7 @@ import { service, type Service } from '../schemas/service.ts';
 import { controlPlanePulse, type ControlPlanePulse } from '../schemas/control-plane-pulse.ts';
 import { accountSetting, type AccountSetting } from '../schemas/account-setting.ts';
 import { scalableTarget, type ScalableTarget } from '../schemas/scaling.ts';
+import { instanceMetricsWindow, type InstanceMetricsWindow } from '../schemas/metrics-window.ts';
 import {
   taskDefinition,
   taskDefinitionFamily,
@@ -184,4 +185,12 @@ export const scalableTargets = inOnePartition<ScalableTarget>('SCALING', {
   name: 'scalable-target',
   schema: scalableTarget,
   sortOf: (t) => `${t.clusterName}/${t.serviceName}`,
+});
+
+/** Each instance's rolling window of its services' utilisation; a service's metrics are one query of the cluster's. */
+export const instanceMetricsWindows = perCluster<InstanceMetricsWindow>('METRICS', {
+  name: 'metrics-window',
+  schema: instanceMetricsWindow,
+  clusterOf: (w) => w.clusterName,
+  sortOf: (w) => w.instanceId,
 });

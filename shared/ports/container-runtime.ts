@@ -168,6 +168,21 @@ export interface EventHandlers {
   onClose(reason: string): void;
 }
 
+/**
+ * One reading of a container's counters. Cpu counters are cumulative
+ * nanoseconds: a rate needs two readings (the container's and the host's
+ * deltas between them).
+ */
+export interface ContainerStats {
+  readonly cpuTotalNs: number;
+  readonly systemCpuNs: number;
+  readonly onlineCpus: number;
+  /** Usage less the page cache (inactive file pages), as `docker stats` shows it. */
+  readonly memoryUsedBytes: number;
+  readonly networkRxBytes: number;
+  readonly networkTxBytes: number;
+}
+
 export interface ContainerRuntime {
   /** Where the engine is, for logs. */
   readonly address: string;
@@ -192,6 +207,8 @@ export interface ContainerRuntime {
   removeNetwork(name: string): Promise<RuntimeResult<void>>;
   /** Every network carrying all of these labels. */
   listNetworks(labels: Readonly<Record<string, string>>): Promise<RuntimeResult<NetworkObservation[]>>;
+  /** One reading of a running container's counters; undefined when it is gone or not running. Optional: runtimes without stats give no metrics. */
+  containerStats?(runtimeId: string): Promise<RuntimeResult<ContainerStats | undefined>>;
   /** Container events for containers carrying all of these labels. */
   watchEvents(labels: Readonly<Record<string, string>>, handlers: EventHandlers): EventWatch;
   /** Every call in flight fails at once as `unavailable`: the engine was found stuck, none will be answered. */

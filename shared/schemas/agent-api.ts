@@ -6,6 +6,7 @@ import { healthStatus, networkBinding, taskOverride, taskStatus } from './task.t
 import { containerDefinition, networkMode, volume } from './task-definition.ts';
 import { clusterPolicy } from './cluster-policy.ts';
 import { MAX_REPORTS_PER_REQUEST } from './agent-api-limits.ts';
+import { pollMetrics } from './task-metrics.ts';
 
 /**
  * The agent's own JSON API, under /agent/v1/. It is small on purpose: one
@@ -97,6 +98,8 @@ export const pollRequest = z.strictObject({
    * can be started, stopped or observed until it recovers.
    */
   engineStatus: z.enum(['RESPONSIVE', 'UNRESPONSIVE']).optional(),
+  /** The latest resource sample of each running task, riding on the poll (docs/services.md, Metrics). */
+  metrics: pollMetrics.optional(),
 });
 export type PollRequest = z.infer<typeof pollRequest>;
 

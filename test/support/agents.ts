@@ -21,7 +21,12 @@ const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 export async function startTestAgent(
   berth: { readonly endpoint: string; registrationToken(cluster: string): Promise<string> },
   cluster: string,
-  options: { stateDir?: string; attributes?: Record<string, string>; hostAddress?: string } = {},
+  options: {
+    stateDir?: string;
+    attributes?: Record<string, string>;
+    hostAddress?: string;
+    metricsIntervalSeconds?: number;
+  } = {},
 ): Promise<AgentHandle & { stateDir: string }> {
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'berth-agent-test-'));
   const agent = await startAgent({
@@ -34,6 +39,7 @@ export async function startTestAgent(
     cleanupDelaySeconds: 5,
     ...(options.attributes !== undefined && { attributes: options.attributes }),
     ...(options.hostAddress !== undefined && { hostAddress: options.hostAddress }),
+    ...(options.metricsIntervalSeconds !== undefined && { metricsIntervalSeconds: options.metricsIntervalSeconds }),
   });
   return Object.assign(agent, { stateDir });
 }

@@ -92,6 +92,7 @@ export function agentRouter(
         ...(body.waitSeconds !== undefined && { waitMs: body.waitSeconds * 1000 }),
         ...(body.withSpecs !== undefined && { withSpecs: body.withSpecs }),
         ...(body.engineStatus !== undefined && { engineStatus: body.engineStatus }),
+        ...(body.metrics !== undefined && { metrics: body.metrics }),
       }),
     );
   });

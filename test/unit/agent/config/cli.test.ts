@@ -111,6 +111,21 @@ describe('parseCli', () => {
     expect(config(['--config', file], { BERTH_ENGINE_TIMEOUT: '7' }).engineTimeouts).toMatchObject({ callMs: 7_000 });
   });
 
+  it.each<[string[], NodeJS.ProcessEnv, number | undefined]>([
+    [['--metrics-interval', '5'], {}, 5],
+    [[], { BERTH_METRICS_INTERVAL: '0' }, 0],
+    [[], {}, undefined],
+  ])('reads the metrics interval from %j %j', (argv, env, seconds) => {
+    expect(config(['--endpoint', 'http://cp:1', '--cluster', 'c', ...argv], env).metricsIntervalSeconds).toBe(seconds);
+  });
+
+  it('refuses a negative metrics interval', () => {
+    expect(parseCli(['--endpoint', 'http://cp:1', '--cluster', 'c', '--metrics-interval=-1'], {})).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/metricsIntervalSeconds/),
+    });
+  });
+
   it.each([
     [['--no-imds'], {}],
     [[], { BERTH_IMDS: 'off' }],
