@@ -3,7 +3,7 @@ import { validateContainerOptions } from './container-options-rules.ts';
 import { checkNetworkRules } from './network-rules.ts';
 import type { RegisterTaskDefinitionRequest, ContainerDefinition } from '../schemas/task-definition.ts';
 import type { TaskOverride } from '../schemas/task.ts';
-import { containerMessages } from '../schemas/container-messages.ts';
+import { containerMessages } from '../schemas/container-message-text.ts';
 
 /** What a task reserves on an instance. */
 export interface Demand {

@@ -8,24 +8,7 @@ import * as z from 'zod';
  * networking) are in shared/domain/container-options-rules.ts.
  */
 
-/** ECS's ulimit names (the model's UlimitName). */
-export const ULIMIT_NAMES = [
-  'core',
-  'cpu',
-  'data',
-  'fsize',
-  'locks',
-  'memlock',
-  'msgqueue',
-  'nice',
-  'nofile',
-  'nproc',
-  'rss',
-  'rtprio',
-  'rttime',
-  'sigpending',
-  'stack',
-] as const;
+export { ULIMIT_NAMES } from './ulimit-names.ts';
 
 export const restartPolicy = z.strictObject({
   enabled: z.boolean(),

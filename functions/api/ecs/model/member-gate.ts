@@ -3,7 +3,6 @@ import { ClientError, InvalidParameterError, type BerthError } from '#shared/dom
 import { fromSchemaError } from '../errors.ts';
 import { asksNothing, type RefusalError } from './answer.ts';
 import { declaredAnswers } from './answers.ts';
-import { memberTypes } from './model.ts';
 import { schemaPaths } from './zod-paths.ts';
 
 const DROP = Symbol('drop');
@@ -19,8 +18,7 @@ const DROP = Symbol('drop');
  */
 export function admitMembers(operation: string, schema: z.ZodType, body: unknown): unknown {
   const table = declaredAnswers[operation];
-  const types = memberTypes.get(operation);
-  if (!table || !types) return body;
+  if (!table) return body;
   const known = schemaPaths(schema);
 
   const visit = (value: unknown, path: string): unknown => {
@@ -36,7 +34,10 @@ export function admitMembers(operation: string, schema: z.ZodType, body: unknown
       throw refusal(answer.error);
     }
     if (Array.isArray(value)) return value.map((element) => visit(element, `${path}[]`));
-    if (value === null || typeof value !== 'object' || types.get(path) === 'map') return value;
+    // Walking into a map member (dockerLabels, options) is harmless: its keys
+    // are the user's, never a declared member path. Not reading the model
+    // here keeps its 100 KB member list out of the api bundle.
+    if (value === null || typeof value !== 'object') return value;
     const kept: Record<string, unknown> = {};
     for (const [key, member] of Object.entries(value)) {
       const next = visit(member, path === '' ? key : `${path}.${key}`);

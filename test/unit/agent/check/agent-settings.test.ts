@@ -19,6 +19,9 @@ const settings = z.strictObject({
   endpoint: z.url(),
   cluster: z.string().regex(/^[a-zA-Z0-9_-]{1,255}$/),
   registrationToken: z.string().optional(),
+  registrationTokenFile: z.string().optional(),
+  caFile: z.string().optional(),
+  allowInsecureHttp: z.boolean().default(false),
   allowTaskImds: z.boolean().optional(),
   stateDir: z.string().default('/var/lib/berth-agent'),
   dockerHost: z.string().optional(),
@@ -39,6 +42,11 @@ const settings = z.strictObject({
     ])
     .optional(),
   attributes: z.record(z.string(), z.string()).optional(),
+  hostAddress: z
+    .string()
+    .regex(/^[0-9a-fA-F:.]{2,45}$/)
+    .optional(),
+  metricsIntervalSeconds: z.number().nonnegative().optional(),
   registryCredentials: z
     .record(
       z.string(),
@@ -79,7 +87,7 @@ function expectSettingsAgreement(file: Record<string, unknown>): void {
   if (mine.ok && 'config' in mine && theirs.success) expect(mine.config).toStrictEqual(theirs.data);
 }
 
-const base = { endpoint: 'http://cp:1', cluster: 'c' };
+const base = { endpoint: 'https://cp:1', cluster: 'c' };
 
 describe("the agent's settings and identity (agent/config/cli.ts, agent/state/state-dir.ts)", () => {
   it.each<[string, Record<string, unknown>]>([
@@ -121,7 +129,7 @@ describe("the agent's settings and identity (agent/config/cli.ts, agent/state/st
 
   it('agree with zod on generated settings', () => {
     const file = someOf({
-      endpoint: noisy(fc.constantFrom('http://cp:1', 'https://x', 'cp', '')),
+      endpoint: noisy(fc.constantFrom('https://cp:1', 'https://x', 'cp', '')),
       cluster: noisy(fc.constantFrom('c', 'a b')),
       reservedPorts: noisy(fc.array(noisy(fc.integer({ min: -1, max: 65_536 })), { maxLength: 2 })),
       pollIntervalSeconds: noisy(fc.double({ min: -1, max: 5, noNaN: true })),

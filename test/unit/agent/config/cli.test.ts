@@ -116,11 +116,11 @@ describe('parseCli', () => {
     [[], { BERTH_METRICS_INTERVAL: '0' }, 0],
     [[], {}, undefined],
   ])('reads the metrics interval from %j %j', (argv, env, seconds) => {
-    expect(config(['--endpoint', 'http://cp:1', '--cluster', 'c', ...argv], env).metricsIntervalSeconds).toBe(seconds);
+    expect(config(['--endpoint', 'https://cp:1', '--cluster', 'c', ...argv], env).metricsIntervalSeconds).toBe(seconds);
   });
 
   it('refuses a negative metrics interval', () => {
-    expect(parseCli(['--endpoint', 'http://cp:1', '--cluster', 'c', '--metrics-interval=-1'], {})).toMatchObject({
+    expect(parseCli(['--endpoint', 'https://cp:1', '--cluster', 'c', '--metrics-interval=-1'], {})).toMatchObject({
       ok: false,
       message: expect.stringMatching(/metricsIntervalSeconds/),
     });
