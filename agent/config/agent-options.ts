@@ -16,6 +16,11 @@ export interface AgentOptions {
   readonly cluster: string;
   /** Registers the instance once (`berth agents token`); the instance credential it brings is kept in the state directory. */
   readonly registrationToken?: string;
+  /**
+   * The task metadata endpoint (docs/agent.md): on by default, listening on
+   * the engine's bridge gateway unless `address` says where; `false` turns it off.
+   */
+  readonly taskMetadata?: false | { readonly address?: string };
   /** Let task containers reach the instance metadata service; blocked by default (docs/security.md). */
   readonly allowTaskImds?: boolean;
   /**
