@@ -29,10 +29,14 @@ export interface EngineContainerView {
 /**
  * The unguessable path id of one container's endpoint: an HMAC of its task
  * and name under the agent's own key, so a restarted agent recomputes it from
- * its task records and nothing per container needs storing.
+ * its task records and nothing per container needs storing. The pair is
+ * encoded as JSON so no two pairs hash the same input.
  */
 export function metadataToken(key: Uint8Array, taskId: string, containerName: string): string {
-  return createHmac('sha256', key).update(`${taskId}\n${containerName}`).digest('hex').slice(0, 32);
+  return createHmac('sha256', key)
+    .update(JSON.stringify([taskId, containerName]))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /** The ECS engine times are RFC 3339; Berth keeps epoch milliseconds. */
