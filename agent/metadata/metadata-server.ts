@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   containerDocument,
@@ -48,6 +48,9 @@ async function taskStats(reader: EngineReader, task: AgentTask): Promise<Record<
   return Object.fromEntries(samples);
 }
 
+// Not `import ... from 'node:http'`: as an ES module import that reads node:http's lazy web-fetch getters (docs/agent.md, "Memory").
+const http = process.getBuiltinModule('node:http');
+
 const PATH = /^\/v[34]\/([0-9a-f]{32})(\/.*)?$/;
 
 export interface MetadataServerOptions {
@@ -72,7 +75,7 @@ export class MetadataServer {
 
   constructor(options: MetadataServerOptions) {
     this.options = options;
-    this.server = createServer((request, response) => {
+    this.server = http.createServer((request, response) => {
       this.answer(request, response).catch((error: unknown) => {
         options.logger.warn('Task metadata request failed', { error: String(error) });
         reply(response, 500, { error: 'internal error' });
