@@ -38,6 +38,7 @@ const fileSchema = strictObject({
   imds: optional(
     union(literal(false), strictObject({ endpoint: optional(url()), timeoutMs: optional(int({ above: 0 })) })),
   ),
+  taskMetadata: optional(union(literal(false), strictObject({ address: optional(string({ min: 1 })) }))),
   attributes: optional(record(string())),
   registryCredentials: optional(
     record(strictObject({ username: string(), password: string(), serverAddress: optional(string()) })),
@@ -70,6 +71,8 @@ export const USAGE = `Usage: berth-agent --endpoint URL --cluster NAME [options]
   --engine-timeout SECONDS   deadline of one Docker engine call (BERTH_ENGINE_TIMEOUT, 30)
   --imds-endpoint URL        EC2 metadata service (BERTH_IMDS_ENDPOINT)
   --no-imds                  skip EC2 metadata (BERTH_IMDS=off)
+  --task-metadata-address IP where the task metadata endpoint listens (BERTH_TASK_METADATA_ADDRESS, the bridge gateway)
+  --no-task-metadata         serve containers no task metadata endpoint (BERTH_TASK_METADATA=off)
   --attribute NAME=VALUE     custom attribute, repeatable
   --drain                    on SIGTERM, stop every task before exiting (BERTH_DRAIN=true)
   --log-level LEVEL          debug, info, warn or error (BERTH_LOG_LEVEL)`;
@@ -103,6 +106,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
         'engine-timeout': { type: 'string' },
         'imds-endpoint': { type: 'string' },
         'no-imds': { type: 'boolean' },
+        'task-metadata-address': { type: 'string' },
+        'no-task-metadata': { type: 'boolean' },
         attribute: { type: 'string', multiple: true },
         drain: { type: 'boolean' },
         'log-level': { type: 'string' },
@@ -133,6 +138,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
     text === undefined ? undefined : text.split(',').filter(Boolean).map(Number);
   const imdsOff = parsed['no-imds'] || env.BERTH_IMDS === 'off';
   const imdsEndpoint = given(parsed['imds-endpoint'], env.BERTH_IMDS_ENDPOINT);
+  const metadataOff = parsed['no-task-metadata'] || env.BERTH_TASK_METADATA === 'off';
+  const metadataAddress = given(parsed['task-metadata-address'], env.BERTH_TASK_METADATA_ADDRESS);
   const attributes = parsed.attribute?.map((a) => a.split('=')).map(([name = '', ...value]) => [name, value.join('=')]);
   const overrides = {
     endpoint: given(parsed.endpoint, env.BERTH_ENDPOINT),
@@ -153,6 +160,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
       number(given(parsed['engine-timeout'], env.BERTH_ENGINE_TIMEOUT)),
     ),
     imds: imdsOff ? false : imdsEndpoint ? { endpoint: imdsEndpoint } : undefined,
+    taskMetadata: metadataOff ? false : metadataAddress ? { address: metadataAddress } : undefined,
     attributes: attributes ? Object.fromEntries(attributes) : undefined,
     drain: parsed.drain || env.BERTH_DRAIN === 'true' ? true : undefined,
     logLevel: given(parsed['log-level'], env.BERTH_LOG_LEVEL),
