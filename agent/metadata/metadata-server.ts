@@ -81,6 +81,8 @@ export class MetadataServer {
         reply(response, 500, { error: 'internal error' });
       });
     });
+    // A listening server's own errors are logged, never allowed to end the agent.
+    this.server.on('error', (error) => options.logger.warn('Task metadata server error', { error: String(error) }));
   }
 
   /** Listens on `address:port`; resolves with the port it got. */

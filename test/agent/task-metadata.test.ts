@@ -118,6 +118,8 @@ describe('the task metadata endpoint v4', () => {
     expect(Date.parse(String(doc.CreatedAt))).toBeGreaterThan(0);
     expect(Date.parse(String(doc.StartedAt))).toBeGreaterThan(0);
     expect(JSON.stringify(doc)).not.toContain('metadata-secret-token');
+    // The version 3 variable answers the same document.
+    expect(await readJson(id, uri.replace('/v4/', '/v3/'))).toMatchObject({ DockerId: id, Name: 'app' });
   });
 
   it('answers the task document with every container', async () => {
