@@ -1,13 +1,9 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  containerDocument,
-  metadataToken,
-  taskDocument,
-  type EngineContainerView,
-} from '#shared/agent/task-metadata.ts';
+import { containerDocument, taskDocument, type EngineContainerView } from '#shared/agent/task-metadata.ts';
 import type { AgentTask, ContainerState } from '#shared/agent/task-model.ts';
 import type { AgentLogger } from '../log.ts';
+import { containerKey, type EndpointSettings } from './endpoint-settings.ts';
 import { containerStats, containerView, type EngineReader } from './engine-view.ts';
 
 /** A caller resolved from its path id: its task, its container, and what the engine says of it. */
@@ -54,7 +50,8 @@ const http = process.getBuiltinModule('node:http');
 const PATH = /^\/v[34]\/([0-9a-f]{32})(\/.*)?$/;
 
 export interface MetadataServerOptions {
-  readonly key: Uint8Array;
+  /** The path ids. */
+  readonly settings: EndpointSettings;
   readonly reader: EngineReader;
   /** The agent's tasks as it knows them now. */
   readonly tasks: () => readonly AgentTask[];
@@ -64,8 +61,8 @@ export interface MetadataServerOptions {
 /**
  * The task metadata endpoint: node's own http server (the agent's memory
  * budget has no room for a framework), documents built per request.
- * Isolation: a caller must know its container's path id (an HMAC only the
- * agent can compute) and, unless the container shares the host's network,
+ * Isolation: a caller must know its container's path id (128 random bits the agent
+ * kept in its state directory) and, unless the container shares the host's network,
  * connect from that container's own address. Anything else is 404 or 403,
  * with no body that says more.
  */
@@ -103,12 +100,13 @@ export class MetadataServer {
 
   /** The caller's container, if the id names a live one of this agent's tasks. */
   private find(token: string): { task: AgentTask; container: ContainerState } | undefined {
+    const owner = this.options.settings.ownerOf(token);
+    if (!owner) return undefined;
     for (const task of this.options.tasks()) {
       // A stopped task's endpoint goes away with it.
       if (task.status === 'STOPPED' || task.removedAt !== undefined) continue;
-      for (const container of task.containers) {
-        if (metadataToken(this.options.key, task.taskId, container.name) === token) return { task, container };
-      }
+      const container = task.containers.find((c) => containerKey(task.taskId, c.name) === owner);
+      if (container) return { task, container };
     }
     return undefined;
   }

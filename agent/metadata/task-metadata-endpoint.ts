@@ -1,8 +1,7 @@
-import { metadataToken } from '#shared/agent/task-metadata.ts';
 import type { AgentTask } from '#shared/agent/task-model.ts';
 import type { ContainerRuntime } from '#shared/ports/container-runtime.ts';
 import type { AgentLogger } from '../log.ts';
-import { loadEndpointSettings, saveEndpointSettings } from './endpoint-settings.ts';
+import { EndpointSettings } from './endpoint-settings.ts';
 import { bridgeGateway, type EngineReader } from './engine-view.ts';
 import { MetadataServer } from './metadata-server.ts';
 
@@ -38,8 +37,8 @@ export async function startTaskMetadata(options: TaskMetadataOptions): Promise<T
     logger.warn('No bridge gateway address: task containers get no metadata endpoint');
     return undefined;
   }
-  const settings = loadEndpointSettings(options.stateDir);
-  const server = new MetadataServer({ key: settings.key, reader: runtime, tasks: options.tasks, logger });
+  const settings = new EndpointSettings(options.stateDir);
+  const server = new MetadataServer({ settings, reader: runtime, tasks: options.tasks, logger });
   let port: number;
   try {
     port = await server.listen(address, settings.port ?? 0);
@@ -49,11 +48,13 @@ export async function startTaskMetadata(options: TaskMetadataOptions): Promise<T
     logger.warn('Task metadata port taken; choosing another', { port: settings.port, error: String(error) });
     port = await server.listen(address, 0);
   }
-  saveEndpointSettings(options.stateDir, settings.key, port);
+  settings.port = port;
+  settings.save();
   const base = `http://${address}:${port}`;
   return {
     uris: (taskId, containerName) => {
-      const token = metadataToken(settings.key, taskId, containerName);
+      const live = (id: string): boolean => options.tasks().some((t) => t.taskId === id);
+      const token = settings.tokenFor(taskId, containerName, live);
       return { v3: `${base}/v3/${token}`, v4: `${base}/v4/${token}` };
     },
     close: () => server.close(),

@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { effectiveDefinition, positive, taskLimits } from './container-config.ts';
 import type { AgentTask, ContainerState } from './task-model.ts';
 
@@ -24,19 +23,6 @@ export interface EngineContainerView {
   /** The engine's network mode (`bridge`, `host`, `none`, a network name). */
   readonly networkMode: string;
   readonly ipv4Addresses: readonly string[];
-}
-
-/**
- * The unguessable path id of one container's endpoint: an HMAC of its task
- * and name under the agent's own key, so a restarted agent recomputes it from
- * its task records and nothing per container needs storing. The pair is
- * encoded as JSON so no two pairs hash the same input.
- */
-export function metadataToken(key: Uint8Array, taskId: string, containerName: string): string {
-  return createHmac('sha256', key)
-    .update(JSON.stringify([taskId, containerName]))
-    .digest('hex')
-    .slice(0, 32);
 }
 
 /** The ECS engine times are RFC 3339; Berth keeps epoch milliseconds. */

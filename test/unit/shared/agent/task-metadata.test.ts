@@ -3,7 +3,6 @@ import { containerConfig } from '#shared/agent/container-config.ts';
 import {
   clusterArnOf,
   containerDocument,
-  metadataToken,
   taskDocument,
   type EngineContainerView,
 } from '#shared/agent/task-metadata.ts';
@@ -22,23 +21,6 @@ const view: EngineContainerView = {
 };
 
 const running = aContainer({ status: 'RUNNING', runtimeId: 'abc123', startedAt: Date.UTC(2026, 0, 2) });
-
-describe('metadataToken', () => {
-  const key = Buffer.alloc(32, 7);
-
-  it('is 32 hex digits, stable for one container, different for every other', () => {
-    const token = metadataToken(key, 't1', 'app');
-    expect(token).toMatch(/^[0-9a-f]{32}$/);
-    expect(metadataToken(key, 't1', 'app')).toBe(token);
-    expect(metadataToken(key, 't1', 'side')).not.toBe(token);
-    expect(metadataToken(key, 't2', 'app')).not.toBe(token);
-    expect(metadataToken(Buffer.alloc(32, 8), 't1', 'app')).not.toBe(token);
-  });
-
-  it('cannot be confused by a name that spans the separator', () => {
-    expect(metadataToken(key, 't1\napp', '')).not.toBe(metadataToken(key, 't1', 'app\n'));
-  });
-});
 
 describe('containerDocument', () => {
   it('has the v4 container fields Berth knows, with ECS types', () => {
