@@ -18,6 +18,7 @@ import { RuntimeSync, type EngineStatus } from './engine/runtime-sync.ts';
 import { StepRunner } from './engine/steps.ts';
 import { TaskEngine } from './engine/task-engine.ts';
 import { MetricsSampler } from './engine/metrics-sampler.ts';
+import { startTaskMetadata } from './metadata/task-metadata-endpoint.ts';
 import { prepareHost } from './host/prepare-host.ts';
 import { isPortFree } from './host/port-probe.ts';
 import { jsonLogger } from './log.ts';
@@ -86,6 +87,16 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     random,
     isFree: isPortFree,
   });
+  const taskMetadata =
+    options.taskMetadata === false
+      ? undefined
+      : await startTaskMetadata({
+          runtime,
+          stateDir: settings.stateDir,
+          logger,
+          tasks: () => engine.list(),
+          ...(options.taskMetadata?.address ? { address: options.taskMetadata.address } : {}),
+        });
   const secrets = options.secrets ?? defaultSecretResolver(options, { ec2, auth: credentials, instanceId });
   const steps = new StepRunner({
     // No container is created with a bind mount showing the state directory (and the credential in it).
@@ -94,6 +105,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     ports,
     instanceId,
     heldPorts: () => portsHeld(engine.list()),
+    ...(taskMetadata ? { metadataUris: taskMetadata.uris } : {}),
   });
   const carriedSpecs = new CarriedSpecs();
   const engine: TaskEngine = new TaskEngine({
@@ -224,6 +236,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       sampler.stop();
       reporter.stop();
       sync.stop();
+      taskMetadata?.close();
       runtime.close();
       logger.info('Agent stopped', { instanceId: instanceId(), drained: Boolean(stopOptions?.drain) });
     },

@@ -1,4 +1,4 @@
-import { ULIMIT_NAMES } from '#shared/schemas/container-options.ts';
+import { ULIMIT_NAMES } from '#shared/schemas/ulimit-names.ts';
 import { boolean, int, oneOf, string } from './check.ts';
 import { array, optional, record, strictObject } from './compose.ts';
 

@@ -18,6 +18,11 @@ export interface AgentOptions {
   readonly registrationToken?: string;
   /** PEM certificates trusted for an https:// endpoint instead of Node's bundled CAs (a private CA). */
   readonly tlsCa?: string;
+  /**
+   * The task metadata endpoint (docs/agent.md): on by default, listening on
+   * the engine's bridge gateway unless `address` says where; `false` turns it off.
+   */
+  readonly taskMetadata?: false | { readonly address?: string };
   /** Let task containers reach the instance metadata service; blocked by default (docs/security.md). */
   readonly allowTaskImds?: boolean;
   /**

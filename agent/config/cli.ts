@@ -43,6 +43,7 @@ const fileSchema = strictObject({
   imds: optional(
     union(literal(false), strictObject({ endpoint: optional(url()), timeoutMs: optional(int({ above: 0 })) })),
   ),
+  taskMetadata: optional(union(literal(false), strictObject({ address: optional(string({ min: 1 })) }))),
   attributes: optional(record(string())),
   hostAddress: optional(string({ pattern: /^[0-9a-fA-F:.]{2,45}$/ })),
   registryCredentials: optional(
@@ -82,6 +83,8 @@ export const USAGE = `Usage: berth-agent --endpoint URL --cluster NAME [options]
   --metrics-interval SECONDS sample task cpu and memory this often, 0 for never (BERTH_METRICS_INTERVAL, 20)
   --imds-endpoint URL        EC2 metadata service (BERTH_IMDS_ENDPOINT)
   --no-imds                  skip EC2 metadata (BERTH_IMDS=off)
+  --task-metadata-address IP where the task metadata endpoint listens (BERTH_TASK_METADATA_ADDRESS, the bridge gateway)
+  --no-task-metadata         serve containers no task metadata endpoint (BERTH_TASK_METADATA=off)
   --attribute NAME=VALUE     custom attribute, repeatable
   --host-address IP          address other hosts reach this one at, off EC2 (BERTH_HOST_ADDRESS)
   --drain                    on SIGTERM, stop every task before exiting (BERTH_DRAIN=true)
@@ -120,6 +123,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
         'metrics-interval': { type: 'string' },
         'imds-endpoint': { type: 'string' },
         'no-imds': { type: 'boolean' },
+        'task-metadata-address': { type: 'string' },
+        'no-task-metadata': { type: 'boolean' },
         attribute: { type: 'string', multiple: true },
         'host-address': { type: 'string' },
         drain: { type: 'boolean' },
@@ -151,6 +156,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
     text === undefined ? undefined : text.split(',').filter(Boolean).map(Number);
   const imdsOff = parsed['no-imds'] || env.BERTH_IMDS === 'off';
   const imdsEndpoint = given(parsed['imds-endpoint'], env.BERTH_IMDS_ENDPOINT);
+  const metadataOff = parsed['no-task-metadata'] || env.BERTH_TASK_METADATA === 'off';
+  const metadataAddress = given(parsed['task-metadata-address'], env.BERTH_TASK_METADATA_ADDRESS);
   const attributes = parsed.attribute?.map((a) => a.split('=')).map(([name = '', ...value]) => [name, value.join('=')]);
   const overrides = {
     endpoint: given(parsed.endpoint, env.BERTH_ENDPOINT),
@@ -175,6 +182,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
     ),
     metricsIntervalSeconds: number(given(parsed['metrics-interval'], env.BERTH_METRICS_INTERVAL)),
     imds: imdsOff ? false : imdsEndpoint ? { endpoint: imdsEndpoint } : undefined,
+    taskMetadata: metadataOff ? false : metadataAddress ? { address: metadataAddress } : undefined,
     attributes: attributes ? Object.fromEntries(attributes) : undefined,
     hostAddress: given(parsed['host-address'], env.BERTH_HOST_ADDRESS),
     drain: parsed.drain || env.BERTH_DRAIN === 'true' ? true : undefined,

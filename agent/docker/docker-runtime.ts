@@ -274,6 +274,13 @@ export class DockerRuntime implements ContainerRuntime {
     return done(toContainerStats(parsed.data));
   }
 
+  /** A read-only engine call answered as parsed JSON: the task metadata endpoint's view of containers and stats. */
+  async readJson(path: string): Promise<RuntimeResult<{ status: number; body: unknown }>> {
+    const answer = await this.call('GET', path);
+    if (!answer.ok) return answer;
+    return done({ status: answer.value.status, body: safeJson(answer.value.body) });
+  }
+
   watchEvents(labels: Readonly<Record<string, string>>, handlers: EventHandlers): EventWatch {
     return watchEngineEvents(this.transport, () => this.negotiated(), labels, handlers, this.callTimeoutMs);
   }

@@ -19,6 +19,8 @@ export interface StepDependencies {
   readonly instanceId: () => string;
   /** Host ports held by the agent's live containers, by protocol. */
   readonly heldPorts: () => { tcp: ReadonlySet<number>; udp: ReadonlySet<number> };
+  /** A container's task metadata URIs, when the agent serves the endpoint. */
+  readonly metadataUris?: (taskId: string, containerName: string) => { v3: string; v4: string };
 }
 
 /**
@@ -117,6 +119,7 @@ export class StepRunner {
       hostPorts,
       stopTimeoutSeconds: container.stopTimeoutSeconds,
       secrets: secrets.values,
+      ...(this.deps.metadataUris ? { metadataUris: this.deps.metadataUris(spec.taskId, definition.name) } : {}),
     });
     // The policy read the host paths as text; the host follows links. Checked and bound as they really are.
     const mounts = resolveBindMounts(config.security.mounts, spec.policy ?? DEFAULT_CLUSTER_POLICY);

@@ -37,6 +37,8 @@ export interface ContainerContext {
   readonly secrets?: readonly SecretValue[];
   /** The contents of the definition's environmentFiles, in its order, once fetched. */
   readonly environmentFiles?: readonly string[];
+  /** This container's task metadata endpoints (docs/agent.md), when the agent serves them. */
+  readonly metadataUris?: { readonly v3: string; readonly v4: string };
 }
 
 export interface SecretValue {
@@ -145,6 +147,11 @@ export function containerConfig(spec: TaskSpec, base: ContainerDefinition, conte
   const own = new Map((definition.environment ?? []).flatMap((e) => (e.name ? [[e.name, e.value ?? '']] : [])));
   const environment = mergeEnvironmentFiles(context.environmentFiles ?? [], own);
   for (const secret of context.secrets ?? []) environment.set(secret.name, secret.value);
+  // Set by the agent, as ECS does: a definition cannot point its containers at another endpoint.
+  if (context.metadataUris) {
+    environment.set('ECS_CONTAINER_METADATA_URI_V4', context.metadataUris.v4);
+    environment.set('ECS_CONTAINER_METADATA_URI', context.metadataUris.v3);
+  }
   const healthCheck = toRuntimeHealthCheck(definition.healthCheck);
   // awsvpc never gets this far (see host-policy.ts).
   const networkMode = definition.disableNetworking || spec.networkMode === 'awsvpc' ? 'none' : spec.networkMode;

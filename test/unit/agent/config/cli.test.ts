@@ -133,6 +133,16 @@ describe('parseCli', () => {
     expect(config(['--endpoint', 'https://cp:1', '--cluster', 'c', ...argv], env).imds).toBe(false);
   });
 
+  it.each([
+    [['--no-task-metadata'], {}, false],
+    [[], { BERTH_TASK_METADATA: 'off' }, false],
+    [['--task-metadata-address', '10.9.8.7'], {}, { address: '10.9.8.7' }],
+    [[], { BERTH_TASK_METADATA_ADDRESS: '10.9.8.7' }, { address: '10.9.8.7' }],
+    [[], {}, undefined],
+  ])('reads the task metadata setting from %j %j', (argv, env, expected) => {
+    expect(config(['--endpoint', 'http://cp:1', '--cluster', 'c', ...argv], env).taskMetadata).toEqual(expected);
+  });
+
   it.each<[string[], RegExp]>([
     [['--cluster', 'c'], /endpoint/],
     [['--endpoint', 'https://cp:1', '--cluster', 'bad name'], /cluster/],
