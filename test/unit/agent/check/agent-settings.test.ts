@@ -47,6 +47,7 @@ const settings = z.strictObject({
     .regex(/^[0-9a-fA-F:.]{2,45}$/)
     .optional(),
   metricsIntervalSeconds: z.number().nonnegative().optional(),
+  taskMetadata: z.union([z.literal(false), z.strictObject({ address: z.string().min(1).optional() })]).optional(),
   registryCredentials: z
     .record(
       z.string(),

@@ -140,7 +140,7 @@ describe('parseCli', () => {
     [[], { BERTH_TASK_METADATA_ADDRESS: '10.9.8.7' }, { address: '10.9.8.7' }],
     [[], {}, undefined],
   ])('reads the task metadata setting from %j %j', (argv, env, expected) => {
-    expect(config(['--endpoint', 'http://cp:1', '--cluster', 'c', ...argv], env).taskMetadata).toEqual(expected);
+    expect(config(['--endpoint', 'https://cp:1', '--cluster', 'c', ...argv], env).taskMetadata).toEqual(expected);
   });
 
   it.each<[string[], RegExp]>([
