@@ -31,6 +31,5 @@ export const containerOptionFields = {
   firelensConfiguration: optional(
     strictObject({ type: oneOf(['fluentd', 'fluentbit']), options: optional(record(string())) }),
   ),
-  credentialSpecs: optional(strings),
   versionConsistency: optional(oneOf(['enabled', 'disabled'])),
 };

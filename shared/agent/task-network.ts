@@ -26,9 +26,20 @@ export function taskNetworkName(taskId: string): string {
   return `berth-task-${taskId}`.replace(/[^a-zA-Z0-9_.-]/g, '-');
 }
 
-/** The task's own network, or undefined when its mode gives it none (host, none, awsvpc). */
+/**
+ * Only a bridge task with two or more networked containers gets a network
+ * of its own; a single container stays on the engine's default bridge, as
+ * in ECS. Docker carves every user-defined network from its address pools,
+ * which by default hold about 30 networks, so a network per task would cap a
+ * host at 30 tasks (docs/networking.md says how to widen the pools).
+ */
+export function sharesTaskNetwork(spec: TaskSpec): boolean {
+  return spec.networkMode === 'bridge' && spec.containerDefinitions.filter((c) => !c.disableNetworking).length > 1;
+}
+
+/** The task's own network, or undefined when it gets none (one container; host, none, awsvpc). */
 export function taskNetwork(spec: TaskSpec, instanceId: string): TaskNetwork | undefined {
-  if (spec.networkMode !== 'bridge') return undefined;
+  if (!sharesTaskNetwork(spec)) return undefined;
   return {
     name: taskNetworkName(spec.taskId),
     labels: {
@@ -51,7 +62,7 @@ export function parseLink(link: string): { container: string; alias: string } {
  * endpoint; on a shared network every container of the task sees it.
  */
 export function taskNetworkEndpoint(spec: TaskSpec, definition: ContainerDefinition): TaskNetworkEndpoint | undefined {
-  if (spec.networkMode !== 'bridge' || definition.disableNetworking) return undefined;
+  if (!sharesTaskNetwork(spec) || definition.disableNetworking) return undefined;
   const aliases = new Set([definition.name]);
   for (const other of spec.containerDefinitions) {
     for (const link of other.links ?? []) {

@@ -19,7 +19,6 @@ export function validateContainerOptions(request: RegisterTaskDefinitionRequest)
     checkSecurityOptions(container);
     checkResourceRequirements(container);
     checkEnvironmentFiles(container);
-    checkUnsupported(container);
   }
   refuseVolumesFromCycle(request.containerDefinitions);
 }
@@ -118,18 +117,5 @@ function checkEnvironmentFiles(container: ContainerDefinition): void {
         `environmentFiles value '${file.value}' must be the ARN of an S3 object with the .env extension`,
       );
     }
-  }
-}
-
-/** Members ECS honours with AWS services Berth does not run on its hosts. */
-function checkUnsupported(container: ContainerDefinition): void {
-  if (container.firelensConfiguration !== undefined) {
-    throw invalid(
-      container,
-      'firelensConfiguration (FireLens log routing) is not supported by Berth; use a logConfiguration driver such as fluentd',
-    );
-  }
-  if (container.credentialSpecs?.length) {
-    throw invalid(container, 'credentialSpecs (Active Directory gMSA) are not supported by Berth');
   }
 }

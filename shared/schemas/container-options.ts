@@ -56,7 +56,6 @@ export const containerOptionFields = {
   resourceRequirements: z.array(resourceRequirement).optional(),
   environmentFiles: z.array(environmentFile).max(10, 'a container takes at most 10 environment files').optional(),
   firelensConfiguration: firelensConfiguration.optional(),
-  credentialSpecs: z.array(z.string()).optional(),
   versionConsistency: z.enum(['enabled', 'disabled']).optional(),
 };
 

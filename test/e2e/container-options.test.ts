@@ -154,16 +154,10 @@ describe('container options', { timeout: 180_000 }, () => {
       /between 21 and 200/,
     ],
     [
-      'firelens',
-      { containerDefinitions: [app({ firelensConfiguration: { type: 'fluentbit' } })] },
-      'ClientException',
-      /not supported by Berth/,
-    ],
-    [
       'credential specs',
       { containerDefinitions: [app({ credentialSpecs: ['credentialspecdomainless:arn:aws:s3:::b/k.json'] })] },
       'ClientException',
-      /credentialSpecs \(Active Directory gMSA\) are not supported by Berth/,
+      /credentialSpecs is not supported by Berth/,
     ],
     [
       'an environment file that is not an S3 object',

@@ -74,4 +74,8 @@ export async function removeClusterContainers(cluster: string): Promise<void> {
     },
     { timeoutMs: 60_000, intervalMs: 250, what: `the containers of cluster ${cluster} to be removed` },
   );
+  // Task networks outlive an agent killed by a test; Docker's address pools hold only about 30.
+  const { stdout } = await run('docker', ['network', 'ls', '-q', '--filter', `label=com.berth.cluster=${cluster}`]);
+  const networks = stdout.split('\n').filter((id) => id !== '');
+  if (networks.length > 0) await run('docker', ['network', 'rm', ...networks]).catch(() => undefined);
 }

@@ -4,7 +4,7 @@ import {
   networkConfiguration,
   serviceRegistries,
 } from '#shared/schemas/traffic-requests.ts';
-import { notYet, platformOnly, supported, unsupported, type MemberAnswer } from './answer.ts';
+import { note, notYet, platformOnly, supported, unsupported, type MemberAnswer } from './answer.ts';
 
 /**
  * Berth's declared answer for the request members its operations' schemas do
@@ -26,14 +26,23 @@ const containerWork: Record<string, MemberAnswer> = Object.fromEntries(
     'containerDefinitions[].dockerSecurityOptions',
     'containerDefinitions[].systemControls',
     'containerDefinitions[].resourceRequirements',
-    'containerDefinitions[].firelensConfiguration',
-    'containerDefinitions[].credentialSpecs',
     'ephemeralStorage',
   ].map((path) => [path, supported]),
 );
 
 const taskDefinitionMembers: Record<string, MemberAnswer> = {
   ...containerWork,
+  'containerDefinitions[].credentialSpecs': unsupported(
+    'credentialSpecs',
+    'Active Directory gMSA needs a domain integration Berth hosts do not have',
+  ),
+  'containerDefinitions[].resourceRequirements[].sharingStrategy': unsupported(
+    'resourceRequirements.sharingStrategy',
+    'a GPU task gets whole GPUs; NVIDIA MPS sharing is not available',
+  ),
+  'containerDefinitions[].firelensConfiguration': note(
+    'accepted and returned as registered, so exported task definitions register unchanged; the agent refuses to run a task that needs a FireLens log router, which Berth does not run',
+  ),
   'containerDefinitions[].dnsSearchDomains': unsupported(
     'dnsSearchDomains',
     'the agent does not pass DNS search domains to Docker yet; set them in the image',

@@ -10,7 +10,11 @@ describe('the sweep of task networks', () => {
   it('removes the networks of tasks the agent no longer runs, and only its own', async () => {
     const runtime = new FakeContainerRuntime();
     const network = (taskId: string, instanceId = 'i-1') => {
-      const made = taskNetwork({ ...aSpec(), taskId }, instanceId);
+      const pair = [
+        { name: 'web', image: 'busybox' },
+        { name: 'db', image: 'busybox' },
+      ];
+      const made = taskNetwork({ ...aSpec(pair), taskId }, instanceId);
       if (!made) throw new Error('a bridge task has a network');
       return made;
     };

@@ -51,7 +51,7 @@ describe('the Docker options of a container definition', () => {
         'com.berth.instance-id': 'i-1',
       },
       StopTimeout: 30,
-      HostConfig: { RestartPolicy: { Name: 'no' }, Privileged: false, NetworkMode: 'berth-task-t1' },
+      HostConfig: { RestartPolicy: { Name: 'no' }, Privileged: false, NetworkMode: 'bridge' },
     });
   });
 
@@ -319,6 +319,7 @@ describe('what the host refuses', () => {
       { environmentFiles: [{ type: 's3', value: 'arn:aws:s3:::b/app.env' }] },
       {},
     ],
+    ['firelensConfiguration (Berth runs no FireLens log router)', { firelensConfiguration: { type: 'fluentbit' } }, {}],
     [
       "which cluster 'c1' does not allow (allowed: ghcr.io/acme/*)",
       {},

@@ -11,11 +11,17 @@ const client: ContainerDefinition = { name: 'client', image: 'busybox', memory: 
 
 describe('the network of a task', () => {
   it('is named from the task id and labelled with cluster, instance and task', () => {
-    expect(taskNetwork(aSpec([web]), 'i-1')).toEqual({
+    expect(taskNetwork(aSpec([web, db]), 'i-1')).toEqual({
       name: 'berth-task-t1',
       labels: { 'com.berth.cluster': 'c1', 'com.berth.instance-id': 'i-1', 'com.berth.task-id': 't1' },
     });
     expect(taskNetworkName('a/b')).toBe('berth-task-a-b');
+  });
+
+  it('does not exist for a task of one container, which stays on the default bridge', () => {
+    expect(taskNetwork(aSpec([web]), 'i-1')).toBeUndefined();
+    expect(taskNetworkEndpoint(aSpec([web]), web)).toBeUndefined();
+    expect(taskNetwork(aSpec([web, { ...db, disableNetworking: true }]), 'i-1')).toBeUndefined();
   });
 
   it.each(['host', 'none', 'awsvpc'] as const)('does not exist in %s mode', (networkMode) => {
