@@ -65,8 +65,11 @@ export function containerDocument(
     FinishedAt: container.status === 'STOPPED' ? (view?.finishedAt ?? isoTime(container.finishedAt)) : undefined,
     Type: 'NORMAL',
     Health: container.hasHealthCheck && container.health ? { status: HEALTH[container.health] } : undefined,
+    // ECS names the task's network mode here, not the engine network a bridge task's containers share.
     Networks: view
-      ? [{ NetworkMode: view.networkMode, IPv4Addresses: [...view.ipv4Addresses] }].filter((n) => n.NetworkMode)
+      ? [{ NetworkMode: task.spec?.networkMode ?? view.networkMode, IPv4Addresses: [...view.ipv4Addresses] }].filter(
+          (n) => n.NetworkMode,
+        )
       : undefined,
   });
 }

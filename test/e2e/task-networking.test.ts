@@ -125,19 +125,22 @@ describe('task networking on a real engine', { timeout: 180_000 }, () => {
   });
 
   it('keeps one task from resolving the containers of another', async () => {
-    const server = await runTask('lonely-server', [{ name: 'web', command: WEB }]);
+    // Two containers each, so each task has a network of its own (one container stays on the default bridge).
+    const idle = { name: 'peer', command: ['sleep', '600'], essential: false };
+    const server = await runTask('lonely-server', [{ name: 'web', command: WEB }, idle]);
     await until(server, (t) => t.lastStatus === 'RUNNING', 'the server RUNNING');
     const runtimeName = `berth-${server.split('/').pop() ?? ''}-web`;
-    // Its own name resolves (the control); the other task's names never do.
+    // Its own task's names resolve (the control); the other task's names never do.
     const probe = await runTask('prober', [
       {
         name: 'probe',
         command: [
           'sh',
           '-c',
-          `nslookup probe >/dev/null || exit 2; if nslookup web >/dev/null || nslookup ${runtimeName} >/dev/null; then exit 1; fi; exit 0`,
+          `nslookup peer >/dev/null || exit 2; if nslookup web >/dev/null || nslookup ${runtimeName} >/dev/null; then exit 1; fi; exit 0`,
         ],
       },
+      idle,
     ]);
     const task = await until(probe, (t) => t.lastStatus === 'STOPPED', 'the probe STOPPED');
     expect(exitOf('probe')(task)).toBe(0);
