@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSecureBerth, type SecureBerth } from './support/secure-berth.ts';
-import { ecsCaller, keyWithPolicy } from './support/policy-calls.ts';
+import type { SecureBerth } from './support/secure-berth.ts';
+import { ecsCaller, keyWithPolicy, startTwoClusterBerth } from './support/policy-calls.ts';
 import { sign, type Credentials } from './support/signing.ts';
 
 const ARN = 'arn:aws:ecs:us-east-1:000000000000';
@@ -14,13 +14,7 @@ describe('authorisation by policy', () => {
   let berth: SecureBerth;
 
   beforeAll(async () => {
-    berth = await startSecureBerth();
-    await call(berth.adminKey, 'CreateCluster', { clusterName: 'A', tags: [{ key: 'env', value: 'dev' }] });
-    await call(berth.adminKey, 'CreateCluster', { clusterName: 'B', tags: [{ key: 'env', value: 'prod' }] });
-    await call(berth.adminKey, 'RegisterTaskDefinition', {
-      family: 'web',
-      containerDefinitions: [{ name: 'web', image: 'busybox', memory: 64 }],
-    });
+    berth = await startTwoClusterBerth();
   });
   afterAll(async () => {
     await berth?.close();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusters } from '#shared/domain/collections.ts';
-import { startSecureBerth, type SecureBerth } from './support/secure-berth.ts';
-import { ecsCaller, keyWithPolicy } from './support/policy-calls.ts';
+import type { SecureBerth } from './support/secure-berth.ts';
+import { ecsCaller, keyWithPolicy, startTwoClusterBerth } from './support/policy-calls.ts';
 import type { Credentials } from './support/signing.ts';
 
 const ARN = 'arn:aws:ecs:us-east-1:000000000000';
@@ -16,13 +16,7 @@ describe('authorisation of tagging', () => {
   let berth: SecureBerth;
 
   beforeAll(async () => {
-    berth = await startSecureBerth();
-    await call(berth.adminKey, 'CreateCluster', { clusterName: 'A', tags: [{ key: 'env', value: 'dev' }] });
-    await call(berth.adminKey, 'CreateCluster', { clusterName: 'B', tags: [{ key: 'env', value: 'prod' }] });
-    await call(berth.adminKey, 'RegisterTaskDefinition', {
-      family: 'web',
-      containerDefinitions: [{ name: 'web', image: 'busybox', memory: 64 }],
-    });
+    berth = await startTwoClusterBerth();
   });
   afterAll(async () => {
     await berth?.close();
