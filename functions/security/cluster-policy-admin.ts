@@ -1,9 +1,8 @@
-import { clusters } from '#shared/domain/collections.ts';
-import { NotFoundError } from '#shared/domain/errors.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { Store } from '#shared/ports/store.ts';
 import { clusterPolicies, DEFAULT_CLUSTER_POLICY } from '#shared/security/cluster-policy.ts';
 import { policyView, type ClusterPolicyAdmin } from '#shared/security/cluster-policy-api.ts';
+import { requireActiveClusterNamed } from './active-cluster.ts';
 
 /**
  * Cluster policies behind the admin API. A policy belongs to an existing
@@ -13,11 +12,7 @@ import { policyView, type ClusterPolicyAdmin } from '#shared/security/cluster-po
 export function createClusterPolicyAdmin(deps: { store: Store; clock: Clock }): ClusterPolicyAdmin {
   const { store, clock } = deps;
 
-  async function requireCluster(name: string): Promise<void> {
-    const found = await store.get(clusters, clusters.key(name));
-    if (!found || found.value.status !== 'ACTIVE')
-      throw new NotFoundError('cluster', 'Cluster not found.', { cluster: name });
-  }
+  const requireCluster = (name: string) => requireActiveClusterNamed(store, name);
 
   return {
     async putClusterPolicy({ clusterName, policy }) {

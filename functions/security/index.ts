@@ -25,6 +25,7 @@ import { createSecretStore } from './secret-store.ts';
 import { storeScopeRefiner } from './scope-refiner.ts';
 import { createSecurityGuard } from './security-guard.ts';
 import { storeTagLookup } from './tag-lookup.ts';
+import { requireActiveClusterNamed } from './active-cluster.ts';
 
 export { kmsCipher } from './kms-cipher.ts';
 export { ephemeralCipher, loadOrCreateKeyFile, localCipher } from './local-cipher.ts';
@@ -120,7 +121,10 @@ export function createSecurity(options: SecurityOptions): Security {
     guard,
     admin: {
       ...createKeyAdmin({ deployment, keys, audit }),
-      createRegistrationToken: (request) => agents.createRegistrationToken(request),
+      async createRegistrationToken(request) {
+        await requireActiveClusterNamed(store, request.cluster);
+        return agents.createRegistrationToken(request);
+      },
       ...createClusterPolicyAdmin({ store, clock }),
       putSecret: (request) => secrets.putSecret(request),
       listSecrets: () => secrets.listSecrets(),

@@ -1,5 +1,6 @@
 import {
   CreateClusterCommand,
+  DeleteClusterCommand,
   DeregisterContainerInstanceCommand,
   DescribeTasksCommand,
   RegisterTaskDefinitionCommand,
@@ -13,6 +14,7 @@ import { agentRequest } from '../support/agent-request.ts';
 import { registerInstance, startBerth, type TestBerth } from '../support/berth.ts';
 import { waitFor } from '../support/wait.ts';
 import { registrationTokens } from '#shared/security/collections.ts';
+import { readAll } from '#shared/control/listing.ts';
 
 /**
  * Agent credentials against dev mode over HTTP: every /agent/v1 call needs
@@ -96,6 +98,27 @@ describe('agent credentials', () => {
     const stored = await berth.ctx.store.get(registrationTokens, registrationTokens.key(hashRegistrationToken(token)));
     expect(stored?.value).toMatchObject({ cluster: 'creds', uses: 1, maxUses: 1 });
     expect(JSON.stringify(stored)).not.toContain(token.slice('brt1_'.length));
+  });
+
+  it.each([
+    ['does not exist', 'no-such-cluster'],
+    ['was deleted', 'gone'],
+  ])('refuses a registration token for a cluster that %s, and stores none', async (_case, cluster) => {
+    if (cluster === 'gone') {
+      await berth.ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+      await berth.ecs.send(new DeleteClusterCommand({ cluster }));
+    }
+    const tokensBefore = await readAll(berth.ctx.store, registrationTokens, registrationTokens.partition());
+    const response = await berth.fetch(`${berth.endpoint}/admin/v1/registration-tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ cluster }),
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('x-amzn-errortype')).toMatch(/^ClusterNotFoundException/);
+    expect(await response.json()).toMatchObject({ __type: 'ClusterNotFoundException', message: 'Cluster not found.' });
+    const tokensAfter = await readAll(berth.ctx.store, registrationTokens, registrationTokens.partition());
+    expect(tokensAfter.length).toBe(tokensBefore.length);
   });
 
   it('refuses a token made for another cluster without spending it', async () => {
