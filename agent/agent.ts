@@ -96,6 +96,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
           logger,
           tasks: () => engine.list(),
           ...(options.taskMetadata?.address ? { address: options.taskMetadata.address } : {}),
+          protection: (task, change) => client.taskProtection(instanceId(), task.taskId, change),
         });
   const secrets = options.secrets ?? defaultSecretResolver(options, { ec2, auth: credentials, instanceId });
   const steps = new StepRunner({

@@ -7,6 +7,7 @@ import type {
 } from '#shared/schemas/agent-api.ts';
 import type { CredentialGrant, RegistrationAnswer, RotationAnswer } from '#shared/security/agent-credentials.ts';
 import type { TaskSecretsResponse } from '#shared/security/secret-api.ts';
+import type { AgentProtectionAnswer } from '#shared/schemas/agent-task-protection.ts';
 import { boolean, int, literal, number, string, type Check } from './check.ts';
 import { array, extend, object, optional, union } from './compose.ts';
 import { desiredStatus, taskSpec } from './task-spec.ts';
@@ -75,4 +76,12 @@ export const taskSecretsResponse: Check<TaskSecretsResponse> = object({
 
 export const foreignInstancesResponse: Check<ForeignInstancesResponse> = object({
   instances: array(object({ instanceId: string(), live: boolean() })),
+});
+
+/** GET/PUT .../tasks/{id}/protection (shared/schemas/agent-task-protection.ts). */
+export const agentProtectionAnswer: Check<AgentProtectionAnswer> = object({
+  protectedTasks: array(
+    object({ taskArn: string(), protectionEnabled: boolean(), expirationDate: optional(string()) }),
+  ),
+  failures: array(object({ arn: string(), reason: string(), detail: optional(string()) })),
 });

@@ -11,8 +11,10 @@ import type {
   TaskStateResponse,
 } from '#shared/schemas/agent-api.ts';
 import type { RegistrationAnswer, RotationAnswer } from '#shared/security/agent-credentials.ts';
+import type { AgentProtectionAnswer, AgentProtectionChange } from '#shared/schemas/agent-task-protection.ts';
 import {
   agentError,
+  agentProtectionAnswer,
   foreignInstancesResponse,
   pollResponse,
   registrationAnswer,
@@ -91,6 +93,22 @@ export class ControlClient {
     return this.call('GET', `/tasks/${encodeURIComponent(taskId)}?${query}`, undefined, taskSpec, {
       'x-berth-instance-id': instanceId,
     });
+  }
+
+  /** A task's scale-in protection, read (no change) or set, for its containers' ECS_AGENT_URI calls. */
+  taskProtection(
+    instanceId: string,
+    taskId: string,
+    change?: AgentProtectionChange,
+  ): Promise<ControlResult<AgentProtectionAnswer>> {
+    const query = new URLSearchParams({ instanceId });
+    return this.call(
+      change ? 'PUT' : 'GET',
+      `/tasks/${encodeURIComponent(taskId)}/protection?${query}`,
+      change,
+      agentProtectionAnswer,
+      { 'x-berth-instance-id': instanceId },
+    );
   }
 
   reportState(taskId: string, report: TaskStateReport): Promise<ControlResult<TaskStateResponse>> {

@@ -20,7 +20,7 @@ export interface StepDependencies {
   /** Host ports held by the agent's live containers, by protocol. */
   readonly heldPorts: () => { tcp: ReadonlySet<number>; udp: ReadonlySet<number> };
   /** A container's task metadata URIs, when the agent serves the endpoint. */
-  readonly metadataUris?: (taskId: string, containerName: string) => { v3: string; v4: string };
+  readonly metadataUris?: (taskId: string, containerName: string) => { v3: string; v4: string; agent?: string };
 }
 
 /**

@@ -2,6 +2,15 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { containerDocument, taskDocument, type EngineContainerView } from '#shared/agent/task-metadata.ts';
 import type { AgentTask, ContainerState } from '#shared/agent/task-model.ts';
+import {
+  controlPlaneError,
+  protectionAnswer,
+  protectionError,
+  readProtectionRequest,
+  type EndpointAnswer,
+} from '#shared/agent/task-protection-endpoint.ts';
+import type { AgentProtectionAnswer, AgentProtectionChange } from '#shared/schemas/agent-task-protection.ts';
+import type { ControlFailure } from '../control/control-client.ts';
 import type { AgentLogger } from '../log.ts';
 import { containerKey, type EndpointSettings } from './endpoint-settings.ts';
 import { containerStats, containerView, type EngineReader } from './engine-view.ts';
@@ -17,8 +26,9 @@ interface Caller {
 type Route = (caller: Caller) => Promise<unknown>;
 
 /**
- * The paths under a container's `/v4/<id>` (and `/v3/<id>`). One line per
- * route: ECS_AGENT_URI's task protection paths can join here.
+ * The paths under a container's `/v4/<id>` (and `/v3/<id>`), one line per
+ * route. ECS_AGENT_URI's paths (`/api/<id>/...`) are answered apart: they
+ * take PUTs and reach the control plane.
  */
 const ROUTES: Readonly<Record<string, Route>> = {
   '': async ({ task, container, view }) => containerDocument(task, container, view),
@@ -47,7 +57,13 @@ async function taskStats(reader: EngineReader, task: AgentTask): Promise<Record<
 // Not `import ... from 'node:http'`: as an ES module import that reads node:http's lazy web-fetch getters (docs/agent.md, "Memory").
 const http = process.getBuiltinModule('node:http');
 
-const PATH = /^\/v[34]\/([0-9a-f]{32})(\/.*)?$/;
+const PATH = /^\/(v[34]|api)\/([0-9a-f]{32})(\/.*)?$/;
+
+/** `${ECS_AGENT_URI}` is `/api/<id>`; its one path today. */
+const PROTECTION_PATH = '/task-protection/v1/state';
+
+/** A PUT body larger than this is not a protection request. */
+const MAX_BODY_BYTES = 4096;
 
 export interface MetadataServerOptions {
   /** The path ids. */
@@ -56,7 +72,14 @@ export interface MetadataServerOptions {
   /** The agent's tasks as it knows them now. */
   readonly tasks: () => readonly AgentTask[];
   readonly logger: AgentLogger;
+  /** Reads (no change) or sets a task's scale-in protection through the control plane; absent, the agent endpoint answers 404. */
+  readonly protection?: TaskProtectionRelay;
 }
+
+export type TaskProtectionRelay = (
+  task: AgentTask,
+  change?: AgentProtectionChange,
+) => Promise<{ ok: true; value: AgentProtectionAnswer } | { ok: false; failure: ControlFailure }>;
 
 /**
  * The task metadata endpoint: node's own http server (the agent's memory
@@ -113,8 +136,9 @@ export class MetadataServer {
 
   private async answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const match = PATH.exec((request.url ?? '').split('?')[0] ?? '');
-    const route = match ? ROUTES[match[2] ?? ''] : undefined;
-    const found = match?.[1] ? this.find(match[1]) : undefined;
+    const found = match?.[2] ? this.find(match[2]) : undefined;
+    if (match?.[1] === 'api') return this.answerAgent(request, response, match[3] ?? '', found);
+    const route = match ? ROUTES[match[3] ?? ''] : undefined;
     if (request.method !== 'GET' || !route || !found?.container.runtimeId) return reply(response, 404, notFound);
     const view = await containerView(this.options.reader, found.container.runtimeId);
     if (!view) return reply(response, 404, notFound);
@@ -122,6 +146,54 @@ export class MetadataServer {
     const body = await route({ ...found, view, reader: this.options.reader });
     reply(response, 200, body ?? {});
   }
+
+  /** `${ECS_AGENT_URI}/task-protection/v1/state`: GET reads, PUT sets, in the ECS agent's documents. */
+  private async answerAgent(
+    request: IncomingMessage,
+    response: ServerResponse,
+    path: string,
+    found: { task: AgentTask; container: ContainerState } | undefined,
+  ): Promise<void> {
+    const relay = this.options.protection;
+    const method = request.method ?? '';
+    if (!relay || path !== PROTECTION_PATH || !found?.container.runtimeId) {
+      return send(response, protectionError(404, 'ResourceNotFoundException', 'No task for this request'));
+    }
+    if (method !== 'GET' && method !== 'PUT') {
+      return send(response, protectionError(405, 'InvalidParameterException', 'Use GET or PUT'));
+    }
+    const view = await containerView(this.options.reader, found.container.runtimeId);
+    if (!view) return send(response, protectionError(404, 'ResourceNotFoundException', 'No task for this request'));
+    if (!fromContainer(request, view)) return reply(response, 403, { error: 'forbidden' });
+    const taskArn = found.task.spec?.taskArn ?? found.task.taskArn ?? found.task.taskId;
+    let change: AgentProtectionChange | undefined;
+    if (method === 'PUT') {
+      const asked = readProtectionRequest(await readBody(request), taskArn);
+      if (!asked.ok) return send(response, asked.answer);
+      change = {
+        protectionEnabled: asked.protectionEnabled,
+        ...(asked.expiresInMinutes !== undefined && { expiresInMinutes: asked.expiresInMinutes }),
+      };
+    }
+    const result = await relay(found.task, change);
+    send(response, result.ok ? protectionAnswer(result.value, taskArn) : controlPlaneError(result.failure, taskArn));
+  }
+}
+
+/** The request body as text, cut off past MAX_BODY_BYTES (then it does not parse). */
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) return '';
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function send(response: ServerResponse, answer: EndpointAnswer): void {
+  reply(response, answer.status, answer.body);
 }
 
 const notFound = { error: 'not found' };

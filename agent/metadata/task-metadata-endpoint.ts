@@ -3,12 +3,19 @@ import type { ContainerRuntime } from '#shared/ports/container-runtime.ts';
 import type { AgentLogger } from '../log.ts';
 import { EndpointSettings } from './endpoint-settings.ts';
 import { bridgeGateway, type EngineReader } from './engine-view.ts';
-import { MetadataServer } from './metadata-server.ts';
+import { MetadataServer, type TaskProtectionRelay } from './metadata-server.ts';
 
 export interface TaskMetadataEndpoint {
   /** The URIs set in a container's environment. */
-  uris(taskId: string, containerName: string): { v3: string; v4: string };
+  uris(taskId: string, containerName: string): MetadataUris;
   close(): void;
+}
+
+/** ECS_CONTAINER_METADATA_URI (v3), ECS_CONTAINER_METADATA_URI_V4 and ECS_AGENT_URI of one container. */
+export interface MetadataUris {
+  readonly v3: string;
+  readonly v4: string;
+  readonly agent: string;
 }
 
 export interface TaskMetadataOptions {
@@ -18,6 +25,8 @@ export interface TaskMetadataOptions {
   readonly tasks: () => readonly AgentTask[];
   /** Where to listen; default the engine's default bridge gateway. */
   readonly address?: string;
+  /** Task protection through the control plane, for ECS_AGENT_URI. */
+  readonly protection?: TaskProtectionRelay;
 }
 
 function isReader(runtime: ContainerRuntime): runtime is ContainerRuntime & EngineReader {
@@ -38,7 +47,13 @@ export async function startTaskMetadata(options: TaskMetadataOptions): Promise<T
     return undefined;
   }
   const settings = new EndpointSettings(options.stateDir);
-  const server = new MetadataServer({ settings, reader: runtime, tasks: options.tasks, logger });
+  const server = new MetadataServer({
+    settings,
+    reader: runtime,
+    tasks: options.tasks,
+    logger,
+    ...(options.protection && { protection: options.protection }),
+  });
   let port: number;
   try {
     port = await server.listen(address, settings.port ?? 0);
@@ -55,7 +70,7 @@ export async function startTaskMetadata(options: TaskMetadataOptions): Promise<T
     uris: (taskId, containerName) => {
       const live = (id: string): boolean => options.tasks().some((t) => t.taskId === id);
       const token = settings.tokenFor(taskId, containerName, live);
-      return { v3: `${base}/v3/${token}`, v4: `${base}/v4/${token}` };
+      return { v3: `${base}/v3/${token}`, v4: `${base}/v4/${token}`, agent: `${base}/api/${token}` };
     },
     close: () => server.close(),
   };

@@ -38,7 +38,7 @@ export interface ContainerContext {
   /** The contents of the definition's environmentFiles, in its order, once fetched. */
   readonly environmentFiles?: readonly string[];
   /** This container's task metadata endpoints (docs/agent.md), when the agent serves them. */
-  readonly metadataUris?: { readonly v3: string; readonly v4: string };
+  readonly metadataUris?: { readonly v3: string; readonly v4: string; readonly agent?: string };
 }
 
 export interface SecretValue {
@@ -151,6 +151,7 @@ export function containerConfig(spec: TaskSpec, base: ContainerDefinition, conte
   if (context.metadataUris) {
     environment.set('ECS_CONTAINER_METADATA_URI_V4', context.metadataUris.v4);
     environment.set('ECS_CONTAINER_METADATA_URI', context.metadataUris.v3);
+    if (context.metadataUris.agent) environment.set('ECS_AGENT_URI', context.metadataUris.agent);
   }
   const healthCheck = toRuntimeHealthCheck(definition.healthCheck);
   // awsvpc never gets this far (see host-policy.ts).

@@ -1,8 +1,8 @@
 import { AgentError } from '../domain/errors.ts';
+import { requireAssignedTask } from './assigned-task.ts';
 import { requireActiveCluster } from './clusters.ts';
 import type { ControlContext } from './context.ts';
 import { findTaskDefinition } from './task-definitions.ts';
-import { containerInstances, tasks } from '../domain/collections.ts';
 import type { TaskDefinition } from '../schemas/task-definition.ts';
 import type { SecretSource, TaskSecretsResponse } from '../security/secret-api.ts';
 import { berthSecretNames, BERTH_SECRET_PREFIX } from '../security/secret-reference.ts';
@@ -21,15 +21,7 @@ export async function taskSecrets(
   taskId: string,
 ): Promise<TaskSecretsResponse> {
   const cluster = (await requireActiveCluster(ctx, clusterRef)).value.clusterName;
-  const instance = await ctx.store.get(containerInstances, containerInstances.key(cluster, instanceId));
-  if (!instance || instance.value.status === 'INACTIVE') {
-    throw new AgentError(404, 'InstanceNotFound', `Container instance ${instanceId} is not registered`);
-  }
-  if (!instance.value.assignments[taskId]) {
-    throw new AgentError(403, 'TaskNotAssigned', `Task ${taskId} is not assigned to instance ${instanceId}`);
-  }
-  const task = await ctx.store.get(tasks, tasks.key(cluster, taskId));
-  if (!task) throw new AgentError(404, 'TaskNotFound', `Task ${taskId} does not exist`);
+  const task = await requireAssignedTask(ctx, cluster, instanceId, taskId);
   const definition = (await findTaskDefinition(ctx, task.value.taskDefinitionArn)).value;
   const names = berthSecretNames(secretReferences(definition));
   const { values, refused } =

@@ -66,6 +66,8 @@ describe('agent credentials', () => {
     ['fetch a task spec', 'GET', '/clusters/creds/tasks/t-1?instanceId=i-1', undefined],
     ['report task state', 'POST', '/clusters/creds/tasks/t-1/state', report('i-1', 1)],
     ['exchange a credential', 'POST', '/clusters/creds/instances/i-1/credentials', undefined],
+    ['read task protection', 'GET', '/clusters/creds/tasks/t-1/protection?instanceId=i-1', undefined],
+    ['set task protection', 'PUT', '/clusters/creds/tasks/t-1/protection?instanceId=i-1', { protectionEnabled: true }],
   ])('refuses to %s without a credential (401)', async (_name, method, path, body) => {
     const answer = await agentCall(method, path, undefined, body);
     expect(answer.status).toBe(401);
@@ -198,6 +200,21 @@ describe('agent credentials', () => {
       [
         'report Y’s task as itself',
         () => agentCall('POST', `/clusters/iso/tasks/${taskId}/state`, x(), report(intruder.instanceId, 1)),
+        403,
+        'TaskNotAssigned',
+      ],
+      [
+        'protect Y’s task naming Y',
+        () =>
+          agentCall('PUT', `/clusters/iso/tasks/${taskId}/protection?instanceId=${y()}`, x(), {
+            protectionEnabled: true,
+          }),
+        403,
+        'AccessDenied',
+      ],
+      [
+        'protect Y’s task as itself',
+        () => agentCall('PUT', `/clusters/iso/tasks/${taskId}/protection`, x(), { protectionEnabled: true }),
         403,
         'TaskNotAssigned',
       ],

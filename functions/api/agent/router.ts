@@ -23,6 +23,8 @@ import {
 } from '#shared/security/agent-credentials-access.ts';
 import type { SecretSource } from '#shared/security/secret-api.ts';
 import type { Logger } from '#functions/runtime/logger.ts';
+import { BadAgentRequest, parse } from './parse-body.ts';
+import { agentProtectionRouter } from './protection-router.ts';
 import { agentSecretsRouter } from './secrets-router.ts';
 import type { RequestGuard } from '../guard.ts';
 import { toEcsError } from '../ecs/errors.ts';
@@ -129,27 +131,9 @@ export function agentRouter(
     return c.json(await agent.reportTaskState(ctx, c.req.param('cluster'), c.req.param('taskId'), body));
   });
 
+  app.route('/', agentProtectionRouter(ctx));
   if (secrets) app.route('/', agentSecretsRouter(ctx, secrets, logger));
   return app;
-}
-
-class BadAgentRequest extends Error {
-  override readonly name = 'BadAgentRequest';
-}
-
-async function parse<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  let body: unknown;
-  try {
-    body = await c.req.json();
-  } catch {
-    throw new BadAgentRequest('The request body is not valid JSON');
-  }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new BadAgentRequest(`${issue?.path.join('.') || '(body)'}: ${issue?.message ?? 'invalid'}`);
-  }
-  return parsed.data;
 }
 
 function respondWithError(c: Context, error: unknown, logger: Logger): Response {
