@@ -5,6 +5,7 @@ import { disconnectInstance } from '#shared/control/disconnect.ts';
 import { readAll } from '#shared/control/listing.ts';
 import { evaluateScaling, type ScalingMetricSource } from '#shared/control/scaling-evaluation.ts';
 import { serviceMetrics } from '#shared/control/service-metrics.ts';
+import { finishDeletions } from '#shared/control/task-definition-deletion.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { fleetSilence, readFleetLeases } from './fleet-leases.ts';
 
@@ -57,5 +58,8 @@ export async function sweep(
   for (const cluster of active) await ctx.reconcile.requestReconcile(cluster, 'periodic sweep');
   const scaling = await evaluateScaling(ctx, metrics);
   for (const failure of scaling.failed) logger.warn('scaling evaluation failed', { ...failure });
+  // Deleted task definitions whose last task has stopped since (DeleteTaskDefinitions).
+  const removed = await finishDeletions(ctx);
+  if (removed > 0) logger.info('deleted task definitions removed', { removed });
   return { clusters: active.length, disconnected, scaled: scaling.scaled, activeClusters: active };
 }

@@ -1,6 +1,13 @@
 import { arns, taskDefinitionRef } from '../domain/arn.ts';
-import { clusters, services, taskDefinitionFamilies, taskDefinitions, tasks } from '../domain/collections.ts';
-import { InvalidParameterError, VersionConflictError } from '../domain/errors.ts';
+import {
+  clusters,
+  pendingTaskDefinitionDeletions,
+  services,
+  taskDefinitionFamilies,
+  taskDefinitions,
+  tasks,
+} from '../domain/collections.ts';
+import { InvalidParameterError } from '../domain/errors.ts';
 import type { TaskDefinition } from '../schemas/task-definition.ts';
 import type { DeleteTaskDefinitionsRequest } from '../schemas/task-definition-deletion.ts';
 import type { ControlContext } from './context.ts';
@@ -19,10 +26,13 @@ export const NO_SUCH_REVISION =
 
 /**
  * DeleteTaskDefinitions: an INACTIVE revision becomes DELETE_IN_PROGRESS at
- * once and is answered so; an ACTIVE or unknown one is a failure. A revision
- * no task or service uses is then removed; one still in use stays
- * DELETE_IN_PROGRESS until `finishDeletions` finds it unused. Every
- * identifier is checked before anything is written.
+ * once and is answered so; an ACTIVE or unknown one is a failure. Each
+ * DELETE_IN_PROGRESS revision gets a pending-deletion marker (written again
+ * when the call is repeated, so a call cut short between the two writes is
+ * healed by its retry). A revision no task or service uses is then removed;
+ * one still in use stays DELETE_IN_PROGRESS until the monitor's
+ * `finishDeletions` finds it unused. Every identifier is checked before
+ * anything is written.
  */
 export async function deleteTaskDefinitions(
   ctx: ControlContext,
@@ -49,37 +59,42 @@ export async function deleteTaskDefinitions(
     );
     if (!stored) failures.push({ arn, reason: NO_SUCH_REVISION });
     else if (stored.value.status === 'ACTIVE') failures.push({ arn, reason: STILL_ACTIVE });
-    else deleted.push(stored.value);
+    else {
+      deleted.push(stored.value);
+      await ctx.store.tryCreate(pendingTaskDefinitionDeletions, { family: ref.family, revision });
+    }
   }
   if (deleted.length > 0) await finishDeletions(ctx);
   return { taskDefinitions: deleted, failures };
 }
 
 /**
- * Removes every DELETE_IN_PROGRESS revision that no unstopped task and no
- * service deployment uses. The family keeps the highest revision removed, so
- * the next registration numbers past it.
+ * Removes every pending deletion whose revision no unstopped task and no
+ * service deployment uses, then its marker; a marker whose revision is gone
+ * or no longer DELETE_IN_PROGRESS is dropped. The family keeps the highest
+ * revision removed, so the next registration numbers past it. Reads only the
+ * markers when there are none (the monitor calls it every sweep).
  */
 export async function finishDeletions(ctx: ControlContext): Promise<number> {
-  const pending = (await readAll(ctx.store, taskDefinitions, taskDefinitions.partition())).filter(
-    (t) => t.value.status === 'DELETE_IN_PROGRESS',
-  );
+  const pending = await readAll(ctx.store, pendingTaskDefinitionDeletions, pendingTaskDefinitionDeletions.partition());
   if (pending.length === 0) return 0;
   const inUse = await taskDefinitionsInUse(ctx);
   let removed = 0;
-  for (const item of pending) {
-    const { family, revision } = item.value;
-    if (inUse.has(arns.taskDefinition(ctx.deployment, family, revision))) continue;
-    await updateWithRetry(ctx.store, taskDefinitionFamilies, taskDefinitionFamilies.key(family), (f) =>
-      (f.retiredRevision ?? 0) >= revision ? undefined : { ...f, retiredRevision: revision },
-    );
-    try {
-      await ctx.store.delete(taskDefinitions, taskDefinitions.key(family, revision), item.version);
-      removed++;
-    } catch (error) {
+  for (const marker of pending) {
+    const { family, revision } = marker.value;
+    const item = await ctx.store.get(taskDefinitions, taskDefinitions.key(family, revision));
+    if (item?.value.status === 'DELETE_IN_PROGRESS') {
+      if (inUse.has(arns.taskDefinition(ctx.deployment, family, revision))) continue;
+      await updateWithRetry(ctx.store, taskDefinitionFamilies, taskDefinitionFamilies.key(family), (f) =>
+        (f.retiredRevision ?? 0) >= revision ? undefined : { ...f, retiredRevision: revision },
+      );
       // Changed since it was read: the next pass decides on it again.
-      if (!(error instanceof VersionConflictError)) throw error;
+      if (!(await ctx.store.tryDelete(taskDefinitions, taskDefinitions.key(family, revision), item.version)).deleted)
+        continue;
+      removed++;
     }
+    const key = pendingTaskDefinitionDeletions.key(pendingTaskDefinitionDeletions.sortOf(marker.value));
+    await ctx.store.tryDelete(pendingTaskDefinitionDeletions, key, marker.version);
   }
   return removed;
 }

@@ -107,6 +107,19 @@ export const taskDefinitions: KeyedCollection<TaskDefinition, [], [family: strin
   sortOf: (t) => taskDefinitions.key(t.family, t.revision).sort,
 };
 
+/**
+ * A DELETE_IN_PROGRESS revision that something still used when it was
+ * deleted: the monitor's small work list (one query, usually empty), so it
+ * never scans every revision to finish deletions.
+ */
+export const pendingDeletion = z.object({ family: z.string(), revision: z.number().int().positive() });
+export type PendingDeletion = z.infer<typeof pendingDeletion>;
+export const pendingTaskDefinitionDeletions = inOnePartition<PendingDeletion>('TASKDEFDELETE', {
+  name: 'taskdef-pending-deletion',
+  schema: pendingDeletion,
+  sortOf: (p) => taskDefinitions.key(p.family, p.revision).sort,
+});
+
 export const containerInstances = perCluster<ContainerInstance>('INSTANCE', {
   name: 'instance',
   schema: containerInstance,

@@ -6,10 +6,13 @@ import {
   ListTaskDefinitionsCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
+  StopTaskCommand,
   type ListTaskDefinitionsCommandInput,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerInstance, startBerthWithCluster, type TestBerth } from '../support/berth.ts';
+import { waitFor } from '../support/wait.ts';
+import { agentRequest } from '../support/agent-request.ts';
 
 const STILL_ACTIVE =
   'The specified task definition is still in ACTIVE status. Please deregister the target and try again.';
@@ -102,21 +105,54 @@ describe('task definition listing and deletion', () => {
     expect(await register('gone')).toBe(4);
   });
 
-  it('keeps a revision a task still uses DELETE_IN_PROGRESS', async () => {
-    await registerInstance(berth, 'defs', { cpu: 1024, memory: 1024 });
-    await register('busy');
-    const run = await berth.ecs.send(new RunTaskCommand({ cluster: 'defs', taskDefinition: 'busy:1' }));
-    expect(run.tasks).toHaveLength(1);
-    await berth.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: 'busy:1' }));
-    const answer = await berth.ecs.send(new DeleteTaskDefinitionsCommand({ taskDefinitions: ['busy:1'] }));
-    expect(answer.taskDefinitions?.map((t) => t.status)).toEqual(['DELETE_IN_PROGRESS']);
-    const described = await berth.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'busy:1' }));
-    expect(described.taskDefinition?.status).toBe('DELETE_IN_PROGRESS');
-    expect(await listAll({ familyPrefix: 'busy', status: 'DELETE_IN_PROGRESS' })).toEqual(['busy:1']);
-    await expect(
-      berth.ecs.send(new RunTaskCommand({ cluster: 'defs', taskDefinition: 'busy:1' })),
-    ).rejects.toMatchObject({ name: expect.stringMatching(/ClientException|InvalidParameterException/) });
-  });
+  it(
+    'keeps a revision a task still uses DELETE_IN_PROGRESS, and removes it once the task has stopped',
+    { timeout: 60_000 },
+    async () => {
+      const instance = await registerInstance(berth, 'defs', { cpu: 1024, memory: 1024 });
+      await register('busy');
+      const run = await berth.ecs.send(new RunTaskCommand({ cluster: 'defs', taskDefinition: 'busy:1' }));
+      expect(run.tasks).toHaveLength(1);
+      await berth.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: 'busy:1' }));
+      const answer = await berth.ecs.send(new DeleteTaskDefinitionsCommand({ taskDefinitions: ['busy:1'] }));
+      expect(answer.taskDefinitions?.map((t) => t.status)).toEqual(['DELETE_IN_PROGRESS']);
+      const described = await berth.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'busy:1' }));
+      expect(described.taskDefinition?.status).toBe('DELETE_IN_PROGRESS');
+      expect(await listAll({ familyPrefix: 'busy', status: 'DELETE_IN_PROGRESS' })).toEqual(['busy:1']);
+      await expect(
+        berth.ecs.send(new RunTaskCommand({ cluster: 'defs', taskDefinition: 'busy:1' })),
+      ).rejects.toMatchObject({ name: expect.stringMatching(/ClientException|InvalidParameterException/) });
+
+      // Once its last task has stopped (reported as its agent would), the monitor's sweep removes it.
+      const taskArn = run.tasks?.[0]?.taskArn ?? '';
+      await berth.ecs.send(new StopTaskCommand({ cluster: 'defs', task: taskArn }));
+      const stopped = await agentRequest(
+        berth.endpoint,
+        'POST',
+        `/clusters/defs/tasks/${taskArn.slice(taskArn.lastIndexOf('/') + 1)}/state`,
+        instance.credential.token,
+        {
+          instanceId: instance.instanceId,
+          epoch: instance.epoch,
+          seq: 1,
+          lastStatus: 'STOPPED',
+          containers: [{ name: 'app', lastStatus: 'STOPPED', exitCode: 0 }],
+        },
+      );
+      expect(stopped.status).toBe(200);
+      await waitFor(
+        async () => {
+          const found = await berth.ecs
+            .send(new DescribeTaskDefinitionCommand({ taskDefinition: 'busy:1' }))
+            .catch((error: unknown) => error);
+          return found instanceof Error && found.name === 'ClientException' ? found : undefined;
+        },
+        { timeoutMs: 30_000, what: 'busy:1 removed' },
+      );
+      expect(await listAll({ familyPrefix: 'busy', status: 'DELETE_IN_PROGRESS' })).toEqual([]);
+      expect(await register('busy')).toBe(2);
+    },
+  );
 
   it.each([
     ['more than 10 revisions', Array.from({ length: 11 }, (_, i) => `ord-a:${i + 1}`), /taskDefinitions/],
