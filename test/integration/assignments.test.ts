@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoDbJsonClient, type DynamoDbJsonClient } from '#functions/adapters/dynamodb-json-client.ts';
-import { createDynamoDbStore } from '#functions/adapters/dynamodb-store.ts';
-import { ensureTable } from '#functions/adapters/dynamodb-table.ts';
 import { createInProcessQueue } from '#functions/adapters/in-process-queue.ts';
 import { queueReconciles } from '#functions/adapters/reconcile-queue.ts';
 import { controlContext } from '#functions/runtime/control-context.ts';
-import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '#functions/runtime/embedded-dynamodb.ts';
 import { parseEnvironment } from '#functions/runtime/env.ts';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   MAX_PLACEMENT_ROUNDS,
   commitPlacements,
@@ -21,6 +16,7 @@ import type { Versioned } from '#shared/ports/store.ts';
 import type { ContainerInstance } from '#shared/schemas/container-instance.ts';
 import type { PlacementDecision } from '#shared/scheduler/types.ts';
 import { anAssignment, anInstance } from '../fixtures/entities.ts';
+import { startEmbeddedStore, type EmbeddedStore } from '../support/embedded-store.ts';
 
 /**
  * The one placement commit over the real store (embedded DynamoDB): an
@@ -28,28 +24,21 @@ import { anAssignment, anInstance } from '../fixtures/entities.ts';
  * looks to it, and the commit must notice through its conditional write.
  */
 describe('assignments', () => {
-  let dynamo: EmbeddedDynamoDb;
-  let calls: DynamoDbJsonClient;
+  let table: EmbeddedStore;
   let ctx: ControlContext;
   const queue = createInProcessQueue({ visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
   let cluster = 0;
 
   beforeAll(async () => {
-    dynamo = await startEmbeddedDynamoDb();
-    const config = { endpoint: dynamo.endpoint, region: dynamo.region, credentials: dynamo.credentials };
-    const admin = new DynamoDBClient(config);
-    await ensureTable(admin, 'berth');
-    admin.destroy();
-    calls = createDynamoDbJsonClient(config);
+    table = await startEmbeddedStore();
     ctx = controlContext(parseEnvironment({}), {
-      store: createDynamoDbStore({ client: calls, tableName: 'berth' }),
+      store: table.newStore(),
       reconcile: queueReconciles(queue),
     });
   });
   afterAll(async () => {
     queue.close();
-    calls?.destroy();
-    await dynamo?.close();
+    await table?.close();
   });
 
   /** A fresh cluster per test, holding one instance with these assignments. */

@@ -1,10 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoDbJsonClient, type DynamoDbJsonClient } from '#functions/adapters/dynamodb-json-client.ts';
-import { createDynamoDbStore } from '#functions/adapters/dynamodb-store.ts';
-import { ensureTable } from '#functions/adapters/dynamodb-table.ts';
 import { controlContext } from '#functions/runtime/control-context.ts';
-import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '#functions/runtime/embedded-dynamodb.ts';
 import { parseEnvironment } from '#functions/runtime/env.ts';
 import {
   createCluster,
@@ -14,30 +9,24 @@ import {
 } from '#shared/control/clusters.ts';
 import type { ControlContext } from '#shared/control/context.ts';
 import { ManualClock } from '#shared/ports/clock.ts';
+import { startEmbeddedStore, type EmbeddedStore } from '../support/embedded-store.ts';
 
 /** A deleted cluster is describable as INACTIVE for its retention, then gone; a revived one never expires. */
 describe('a deleted cluster over time', () => {
-  let dynamo: EmbeddedDynamoDb;
-  let calls: DynamoDbJsonClient;
+  let table: EmbeddedStore;
   let ctx: ControlContext;
   const clock = new ManualClock(1_700_000_000_000);
 
   beforeAll(async () => {
-    dynamo = await startEmbeddedDynamoDb();
-    const config = { endpoint: dynamo.endpoint, region: dynamo.region, credentials: dynamo.credentials };
-    const admin = new DynamoDBClient(config);
-    await ensureTable(admin, 'berth');
-    admin.destroy();
-    calls = createDynamoDbJsonClient(config);
+    table = await startEmbeddedStore({ now: () => clock.now() });
     ctx = controlContext(parseEnvironment({}), {
-      store: createDynamoDbStore({ client: calls, tableName: 'berth', now: () => clock.now() }),
+      store: table.newStore(),
       reconcile: { requestReconcile: async () => {} },
       clock,
     });
   });
   afterAll(async () => {
-    calls?.destroy();
-    await dynamo?.close();
+    await table?.close();
   });
 
   const statusOf = async (name: string) => (await describeClusters(ctx, [name])).clusters[0]?.cluster.status;

@@ -1,19 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoDbJsonClient, type DynamoDbJsonClient } from '#functions/adapters/dynamodb-json-client.ts';
-import { createDynamoDbStore } from '#functions/adapters/dynamodb-store.ts';
-import { ensureTable } from '#functions/adapters/dynamodb-table.ts';
 import { createInProcessQueue } from '#functions/adapters/in-process-queue.ts';
 import { queueReconciles } from '#functions/adapters/reconcile-queue.ts';
 import { controlContext } from '#functions/runtime/control-context.ts';
-import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '#functions/runtime/embedded-dynamodb.ts';
 import { parseEnvironment } from '#functions/runtime/env.ts';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { containerInstances } from '#shared/domain/collections.ts';
 import { createCluster } from '#shared/control/clusters.ts';
 import type { ControlContext } from '#shared/control/context.ts';
 import { registerInstance } from '#shared/control/instances.ts';
 import { runTask } from '#shared/control/tasks.ts';
 import { registerTaskDefinition } from '#shared/control/task-definitions.ts';
+import { startEmbeddedStore, type EmbeddedStore } from '../support/embedded-store.ts';
 
 /**
  * Two control planes over one table, as two Lambda instances are: each
@@ -22,24 +18,18 @@ import { registerTaskDefinition } from '#shared/control/task-definitions.ts';
  * loses the race, the instance is read again, and the answer is the truth.
  */
 describe('direct placement from two processes over one table', () => {
-  let dynamo: EmbeddedDynamoDb;
-  let calls: DynamoDbJsonClient;
+  let table: EmbeddedStore;
   let first: ControlContext;
   let second: ControlContext;
   const queue = createInProcessQueue({ visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
 
   beforeAll(async () => {
-    dynamo = await startEmbeddedDynamoDb();
-    const config = { endpoint: dynamo.endpoint, region: dynamo.region, credentials: dynamo.credentials };
-    const admin = new DynamoDBClient(config);
-    await ensureTable(admin, 'berth');
-    admin.destroy();
-    calls = createDynamoDbJsonClient(config);
+    table = await startEmbeddedStore();
     const env = parseEnvironment({});
     // Two stores: two remembered fleets, as two processes have.
     const contextOver = () =>
       controlContext(env, {
-        store: createDynamoDbStore({ client: calls, tableName: 'berth' }),
+        store: table.newStore(),
         reconcile: queueReconciles(queue),
       });
     first = contextOver();
@@ -52,8 +42,7 @@ describe('direct placement from two processes over one table', () => {
   });
   afterAll(async () => {
     queue.close();
-    calls?.destroy();
-    await dynamo?.close();
+    await table?.close();
   });
 
   it('answers RESOURCE:CPU from a stale view instead of over-committing', async () => {
