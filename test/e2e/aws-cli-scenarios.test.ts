@@ -148,6 +148,72 @@ describe('AWS CLI scenarios against dev mode with an agent', { timeout: 240_000 
     expect(none.attributes).toEqual([]);
   });
 
+  it('protects a service task from scale-in and tags the service with the CLI', async () => {
+    await ecs().send(
+      new RegisterTaskDefinitionCommand({
+        family: 'cli-guard',
+        containerDefinitions: [{ name: 'app', image, memory: 16, command: SLEEP }],
+      }),
+    );
+    await ecs().send(
+      new CreateServiceCommand({
+        cluster: CLUSTER,
+        serviceName: 'cli-guarded',
+        taskDefinition: 'cli-guard',
+        desiredCount: 1,
+      }),
+    );
+    await serviceReaches('cli-guarded', (s) => s.runningCount === 1);
+    const listed = await aws('list-tasks', '--cluster', CLUSTER, '--service-name', 'cli-guarded');
+    const [taskArn = ''] = listed.taskArns as string[];
+
+    const protectedNow = await aws(
+      'update-task-protection',
+      '--cluster',
+      CLUSTER,
+      '--tasks',
+      taskArn,
+      '--protection-enabled',
+      '--expires-in-minutes',
+      '30',
+    );
+    expect(protectedNow).toMatchObject({
+      protectedTasks: [{ taskArn, protectionEnabled: true, expirationDate: expect.any(String) }],
+      failures: [],
+    });
+    const read = await aws('get-task-protection', '--cluster', CLUSTER, '--tasks', taskArn);
+    expect(read.protectedTasks).toMatchObject([{ taskArn, protectionEnabled: true }]);
+    const cleared = await aws(
+      'update-task-protection',
+      '--cluster',
+      CLUSTER,
+      '--tasks',
+      taskArn,
+      '--no-protection-enabled',
+    );
+    expect(cleared.protectedTasks).toEqual([{ taskArn, protectionEnabled: false }]);
+
+    const service = await aws('describe-services', '--cluster', CLUSTER, '--services', 'cli-guarded');
+    const [{ serviceArn }] = service.services as [{ serviceArn: string }];
+    await aws('tag-resource', '--resource-arn', serviceArn, '--tags', 'key=team,value=web', 'key=tier,value=front');
+    const tags = await aws('list-tags-for-resource', '--resource-arn', serviceArn);
+    expect(tags.tags).toEqual(
+      expect.arrayContaining([
+        { key: 'team', value: 'web' },
+        { key: 'tier', value: 'front' },
+      ]),
+    );
+    await aws('untag-resource', '--resource-arn', serviceArn, '--tag-keys', 'tier');
+    expect((await aws('list-tags-for-resource', '--resource-arn', serviceArn)).tags).toEqual([
+      { key: 'team', value: 'web' },
+    ]);
+    await expect(
+      aws('tag-resource', '--resource-arn', `${serviceArn}-missing`, '--tags', 'key=a,value=b'),
+    ).rejects.toThrow(/\(\w+Exception\)/);
+
+    await aws('delete-service', '--cluster', CLUSTER, '--service', 'cli-guarded', '--force');
+  });
+
   async function serviceReaches(
     name: string,
     ok: (s: { status?: string; runningCount?: number; deployments?: unknown[] }) => boolean,
