@@ -105,3 +105,12 @@ export const containerStatsResponse = object({
   networks: optional(nullish(record(object({ rx_bytes: optional(number()), tx_bytes: optional(number()) })))),
 });
 export type ContainerStatsResponse = Checked<typeof containerStatsResponse>;
+
+/** The engine's body as JSON, or undefined when it is not JSON (an error page, a truncated stream line). */
+export function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
