@@ -2,7 +2,9 @@ import type { Task } from '../schemas/task.ts';
 import type { TaskDefinition, PlacementConstraint } from '../schemas/task-definition.ts';
 import type { PlacementStrategy, TaskOverride } from '../schemas/task.ts';
 import type { Tag } from '../schemas/common.ts';
+import type { AwsvpcConfiguration } from '../schemas/task.ts';
 import { taskDemand } from './resources.ts';
+import { attachmentIdOf } from './task-attachment.ts';
 
 export interface NewTaskInput {
   readonly taskId: string;
@@ -18,6 +20,8 @@ export interface NewTaskInput {
   readonly tags: readonly Tag[];
   readonly now: number;
   readonly pinnedInstanceId?: string;
+  /** The checked awsvpcConfiguration it was launched with (network-configuration.ts). */
+  readonly awsvpcConfiguration?: AwsvpcConfiguration;
 }
 
 /** A task as RunTask creates it: PROVISIONING, wanted RUNNING, not yet placed. */
@@ -67,6 +71,12 @@ export function newTask(input: NewTaskInput): Task {
     ),
     ...(input.pinnedInstanceId !== undefined && { pinnedInstanceId: input.pinnedInstanceId }),
     placementSeed: seedOf(input.taskId),
+    ...(input.definition.networkMode === 'awsvpc' && {
+      networkInterface: {
+        attachmentId: attachmentIdOf(input.taskId),
+        ...(input.awsvpcConfiguration && { awsvpcConfiguration: input.awsvpcConfiguration }),
+      },
+    }),
   };
 }
 

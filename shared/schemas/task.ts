@@ -61,6 +61,28 @@ export const networkBinding = z.object({
 
 export const healthStatus = z.enum(['HEALTHY', 'UNHEALTHY', 'UNKNOWN']);
 
+/** The awsvpcConfiguration a task or service was started with, as ECS echoes it. */
+export const awsvpcConfiguration = z.object({
+  subnets: z.array(z.string()),
+  securityGroups: z.array(z.string()).optional(),
+  assignPublicIp: z.enum(['ENABLED', 'DISABLED']).optional(),
+});
+export type AwsvpcConfiguration = z.infer<typeof awsvpcConfiguration>;
+
+/**
+ * An awsvpc task's interface: the attachment id DescribeTasks shows from
+ * the start, the configuration it was launched with, and the address and
+ * MAC its host's agent reports once it runs. `privateIpv4Address` is the
+ * task's own address, reachable from its host.
+ */
+export const taskNetworkInterface = z.object({
+  attachmentId: z.string(),
+  awsvpcConfiguration: awsvpcConfiguration.optional(),
+  privateIpv4Address: z.string().optional(),
+  macAddress: z.string().optional(),
+});
+export type TaskNetworkInterface = z.infer<typeof taskNetworkInterface>;
+
 export const taskContainer = z.object({
   containerId: z.string(),
   name: z.string(),
@@ -122,5 +144,7 @@ export const task = z.object({
   placementSeed: z.number().int(),
   /** Task scale-in protection (UpdateTaskProtection): protected until this moment, then no longer. */
   protectedUntil: epochMs.optional(),
+  /** An awsvpc task's own interface (docs/networking.md); absent in every other network mode. */
+  networkInterface: taskNetworkInterface.optional(),
 });
 export type Task = z.infer<typeof task>;

@@ -43,10 +43,6 @@ const taskDefinitionMembers: Record<string, MemberAnswer> = {
   'containerDefinitions[].firelensConfiguration': note(
     'accepted and returned as registered, so exported task definitions register unchanged; the agent refuses to run a task that needs a FireLens log router, which Berth does not run',
   ),
-  'containerDefinitions[].dnsSearchDomains': unsupported(
-    'dnsSearchDomains',
-    'the agent does not pass DNS search domains to Docker yet; set them in the image',
-  ),
   'volumes[].efsVolumeConfiguration': unsupported(
     'efsVolumeConfiguration',
     'Amazon EFS volumes need the ECS volume plugin; use dockerVolumeConfiguration with a driver that mounts EFS',
@@ -73,7 +69,6 @@ const taskDefinitionMembers: Record<string, MemberAnswer> = {
 
 /** What RunTask and StartTask share: networking, volumes, and the overrides Berth cannot apply. */
 const launchMembers: Record<string, MemberAnswer> = {
-  networkConfiguration: notYet('networkConfiguration', networkConfiguration),
   volumeConfigurations: unsupported('volumeConfigurations', 'Berth does not create or attach Amazon EBS volumes'),
   'overrides.containerOverrides[].environmentFiles': unsupported(
     'containerOverrides.environmentFiles',
