@@ -40,7 +40,14 @@ export const containerInspect = object({
     Health: nullish(object({ Status: string() })),
   }),
   HostConfig: nullish(object({ PortBindings: portMap })),
-  NetworkSettings: nullish(object({ Ports: portMap })),
+  NetworkSettings: nullish(
+    object({
+      Ports: portMap,
+      Networks: optional(
+        nullish(record(object({ IPAddress: optional(nullish(string())), MacAddress: optional(nullish(string())) }))),
+      ),
+    }),
+  ),
 });
 export type ContainerInspect = Checked<typeof containerInspect>;
 

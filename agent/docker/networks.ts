@@ -24,7 +24,13 @@ export async function ensureNetwork(call: EngineCall, network: NetworkSpec): Pro
   if (!found.ok) return found;
   if (found.value.status === 200) return done(undefined);
   const created = await call('POST', '/networks/create', {
-    body: { Name: network.name, Driver: 'bridge', CheckDuplicate: true, Labels: { ...network.labels } },
+    body: {
+      Name: network.name,
+      Driver: 'bridge',
+      CheckDuplicate: true,
+      Labels: { ...network.labels },
+      ...(network.subnet ? { IPAM: { Driver: 'default', Config: [{ Subnet: network.subnet }] } } : {}),
+    },
   });
   if (!created.ok) return created;
   const { status, body } = created.value;
