@@ -3,7 +3,7 @@ import { newTask } from '../domain/new-task.ts';
 import { taskTags } from '../domain/tags.ts';
 import type { RunTaskRequest } from '../schemas/ecs-requests.ts';
 import type { TaskDefinition, PlacementConstraint } from '../schemas/task-definition.ts';
-import type { AwsvpcConfiguration, PlacementStrategy, Task } from '../schemas/task.ts';
+import type { PlacementStrategy, Task } from '../schemas/task.ts';
 import type { ControlContext } from './context.ts';
 
 /** What RunTask resolved from its request before building tasks (see resolveRunTask). */
@@ -12,7 +12,6 @@ export interface ResolvedRunTask {
   readonly definition: TaskDefinition;
   readonly constraints: readonly PlacementConstraint[];
   readonly strategy: readonly PlacementStrategy[];
-  readonly awsvpcConfiguration?: AwsvpcConfiguration | undefined;
 }
 
 /**
@@ -45,6 +44,7 @@ export function runTaskBuilder(
         ...(request.enableECSManagedTags === true && { managed: { cluster } }),
       }),
       now: ctx.clock.now(),
-      ...(resolved.awsvpcConfiguration && { awsvpcConfiguration: resolved.awsvpcConfiguration }),
+      // Checked against the task definition by resolveRunTask.
+      awsvpcConfiguration: request.networkConfiguration?.awsvpcConfiguration,
     });
 }

@@ -54,12 +54,12 @@ export async function resolveRunTask(ctx: ControlContext, request: RunTaskReques
     throw new ClientError(`TaskDefinition is inactive: ${definition.family}:${definition.revision}`);
   }
   validateOverrides(definition, request.overrides);
-  const awsvpcConfiguration = checkNetworkConfiguration(definition.networkMode, request.networkConfiguration);
+  checkNetworkConfiguration(definition.networkMode, request.networkConfiguration);
   checkRunTaskTags(request);
   const constraints = [...(definition.placementConstraints ?? []), ...(request.placementConstraints ?? [])];
   const strategy = request.placementStrategy ?? [];
   validatePlacement(strategy, constraints);
-  return { count, cluster, definition, constraints, strategy, awsvpcConfiguration };
+  return { count, cluster, definition, constraints, strategy };
 }
 
 /**

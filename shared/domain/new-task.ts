@@ -4,7 +4,6 @@ import type { PlacementStrategy, TaskOverride } from '../schemas/task.ts';
 import type { Tag } from '../schemas/common.ts';
 import type { AwsvpcConfiguration } from '../schemas/task.ts';
 import { taskDemand } from './resources.ts';
-import { attachmentIdOf } from './task-attachment.ts';
 
 export interface NewTaskInput {
   readonly taskId: string;
@@ -21,7 +20,7 @@ export interface NewTaskInput {
   readonly now: number;
   readonly pinnedInstanceId?: string;
   /** The checked awsvpcConfiguration it was launched with (network-configuration.ts). */
-  readonly awsvpcConfiguration?: AwsvpcConfiguration;
+  readonly awsvpcConfiguration?: AwsvpcConfiguration | undefined;
 }
 
 /** A task as RunTask creates it: PROVISIONING, wanted RUNNING, not yet placed. */
@@ -78,6 +77,14 @@ export function newTask(input: NewTaskInput): Task {
       },
     }),
   };
+}
+
+/**
+ * The task's ENI attachment id: its own id (32 hex digits) in UUID form,
+ * so a retried RunTask builds the same task and the core needs no random source.
+ */
+export function attachmentIdOf(taskId: string): string {
+  return taskId.replace(/^(\w{8})(\w{4})(\w{4})(\w{4})(\w{12})$/, '$1-$2-$3-$4-$5');
 }
 
 /** A stable 32-bit seed from an id, so a retried placement decides the same way. */

@@ -3,6 +3,7 @@ import { TASK_STATUSES } from './task-status.ts';
 import { epochMs, keyValue, name255, tags } from './common.ts';
 import { stopCode } from './stop-code-schemas.ts';
 import { containerDefinition, placementConstraint } from './task-definition.ts';
+import { networkConfiguration } from './traffic-requests.ts';
 
 export const taskStatus = z.enum(TASK_STATUSES);
 export const desiredStatus = z.enum(['RUNNING', 'STOPPED']);
@@ -62,11 +63,7 @@ export const networkBinding = z.object({
 export const healthStatus = z.enum(['HEALTHY', 'UNHEALTHY', 'UNKNOWN']);
 
 /** The awsvpcConfiguration a task or service was started with, as ECS echoes it. */
-export const awsvpcConfiguration = z.object({
-  subnets: z.array(z.string()),
-  securityGroups: z.array(z.string()).optional(),
-  assignPublicIp: z.enum(['ENABLED', 'DISABLED']).optional(),
-});
+export const awsvpcConfiguration = networkConfiguration.shape.awsvpcConfiguration.unwrap();
 export type AwsvpcConfiguration = z.infer<typeof awsvpcConfiguration>;
 
 /**

@@ -1,12 +1,14 @@
 import { arns, type Deployment } from '#shared/domain/arn.ts';
 import type { Task } from '#shared/schemas/task.ts';
-import { containerNetworkInterfaces, taskAttachment } from '#shared/domain/task-attachment.ts';
+import { taskAttachment } from '#shared/domain/task-attachment.ts';
 import { compact, seconds } from './time.ts';
 
 export function presentTask(d: Deployment, t: Task): Record<string, unknown> {
   const taskArn = arns.task(d, t.clusterName, t.taskId);
   const attachment = taskAttachment(t);
-  const networkInterfaces = containerNetworkInterfaces(t);
+  const eni = t.networkInterface;
+  // In awsvpc mode every container has the task's one interface.
+  const networkInterfaces = eni && [{ attachmentId: eni.attachmentId, privateIpv4Address: eni.privateIpv4Address }];
   return compact({
     taskArn,
     clusterArn: arns.cluster(d, t.clusterName),

@@ -16,22 +16,7 @@ export type DeclaredAnswers = Readonly<Record<string, Readonly<Record<string, Me
 
 const FARGATE = 'AWS Fargate';
 
-/** Container and task members being added to the task definition schema beside this table. */
-const containerWork: Record<string, MemberAnswer> = Object.fromEntries(
-  [
-    'containerDefinitions[].restartPolicy',
-    'containerDefinitions[].environmentFiles',
-    'containerDefinitions[].volumesFrom',
-    'containerDefinitions[].versionConsistency',
-    'containerDefinitions[].dockerSecurityOptions',
-    'containerDefinitions[].systemControls',
-    'containerDefinitions[].resourceRequirements',
-    'ephemeralStorage',
-  ].map((path) => [path, supported]),
-);
-
 const taskDefinitionMembers: Record<string, MemberAnswer> = {
-  ...containerWork,
   'containerDefinitions[].credentialSpecs': unsupported(
     'credentialSpecs',
     'Active Directory gMSA needs a domain integration Berth hosts do not have',

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidParameterError } from '#shared/domain/errors.ts';
-import { checkNetworkConfiguration, NOT_AWSVPC_MESSAGE } from '#shared/domain/network-configuration.ts';
+import { checkNetworkConfiguration } from '#shared/domain/network-configuration.ts';
+
+const NOT_AWSVPC_MESSAGE = 'Network Configuration is not valid for the given networkMode of this task definition.';
 import type { AwsvpcConfiguration } from '#shared/schemas/task.ts';
 
-type Mode = Parameters<typeof checkNetworkConfiguration>[0];
+type Mode = 'bridge' | 'host' | 'none' | 'awsvpc' | undefined;
 
 describe('a launch network configuration', () => {
   it('is optional for awsvpc and recorded when given', () => {

@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import {
-  attachmentIdOf,
-  containerNetworkInterfaces,
-  HOST_SUBNET_ID,
-  taskAttachment,
-} from '#shared/domain/task-attachment.ts';
+import { attachmentIdOf } from '#shared/domain/new-task.ts';
+import { taskAttachment } from '#shared/domain/task-attachment.ts';
 import type { Task } from '#shared/schemas/task.ts';
 
 const id = attachmentIdOf('0123456789abcdef0123456789abcdef');
 
 describe('the ENI attachment of an awsvpc task', () => {
-  it('has a stable UUID-shaped id of its own', () => {
-    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(attachmentIdOf('0123456789abcdef0123456789abcdef')).toBe(id);
-    expect(attachmentIdOf('another')).not.toBe(id);
+  it('has a stable UUID-shaped id, from the task id', () => {
+    expect(id).toBe('01234567-89ab-cdef-0123-456789abcdef');
   });
 
   it.each<[string, Pick<Task, 'lastStatus' | 'networkInterface'>, string, string[]]>([
@@ -60,17 +54,13 @@ describe('the ENI attachment of an awsvpc task', () => {
         },
       })?.details;
     expect(running(['subnet-9'])).toContainEqual({ name: 'subnetId', value: 'subnet-9' });
-    expect(running()).toContainEqual({ name: 'subnetId', value: HOST_SUBNET_ID });
+    expect(running()).toContainEqual({ name: 'subnetId', value: 'berth-host-local' });
     expect(running()).toContainEqual({ name: 'privateIPv4Address', value: '10.213.0.2' });
     expect(running()).toContainEqual({ name: 'privateDnsName', value: 'ip-10-213-0-2' });
     expect(running()?.find((d) => d.name === 'networkInterfaceId')?.value).toMatch(/^eni-[0-9a-f]{17}$/);
   });
 
-  it('is absent for a task in any other network mode, as are its containers’ interfaces', () => {
+  it('is absent for a task in any other network mode', () => {
     expect(taskAttachment({ lastStatus: 'RUNNING' })).toBeUndefined();
-    expect(containerNetworkInterfaces({})).toBeUndefined();
-    expect(
-      containerNetworkInterfaces({ networkInterface: { attachmentId: id, privateIpv4Address: '10.213.0.2' } }),
-    ).toEqual([{ attachmentId: id, privateIpv4Address: '10.213.0.2' }]);
   });
 });
