@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import {
-  DescribeTasksCommand,
   ListTaskDefinitionsCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
@@ -15,6 +14,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestBerth } from '../support/berth.ts';
 import { startContainerCluster, type ContainerCluster } from '../support/container-cluster.ts';
+import { taskWaiter } from '../support/task-wait.ts';
 import { waitFor } from '../support/wait.ts';
 
 const run = promisify(execFile);
@@ -74,16 +74,8 @@ describe('awsvpc task networking on a real engine', { timeout: 240_000 }, () => 
     );
   }
 
-  const describeTask = async (arn: string) =>
-    (await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [arn] }))).tasks?.[0];
   const until = (arn: string, ok: (t: Task) => boolean, what: string) =>
-    waitFor(
-      async () => {
-        const task = await describeTask(arn);
-        return task && ok(task) ? task : undefined;
-      },
-      { timeoutMs: 120_000, what },
-    );
+    taskWaiter(berth.ecs, CLUSTER).until(arn, ok, what);
   const exitOf = (name: string) => (t: Task) => t.containers?.find((c) => c.name === name)?.exitCode;
   const detail = (t: Task, name: string) => t.attachments?.[0]?.details?.find((d) => d.name === name)?.value;
 
