@@ -107,6 +107,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     instanceId,
     heldPorts: () => portsHeld(engine.list()),
     ...(taskMetadata ? { metadataUris: taskMetadata.uris } : {}),
+    ...(options.awsvpcSubnet ? { awsvpcSubnet: options.awsvpcSubnet } : {}),
   });
   const carriedSpecs = new CarriedSpecs();
   const engine: TaskEngine = new TaskEngine({

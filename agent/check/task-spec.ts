@@ -116,6 +116,7 @@ export const containerDefinition: Check<ContainerDefinition> = strictObject({
   interactive: optional(boolean()),
   pseudoTerminal: optional(boolean()),
   dnsServers: optional(strings),
+  dnsSearchDomains: optional(strings),
   extraHosts: optional(array(strictObject({ hostname: string(), ipAddress: string() }))),
   logConfiguration: optional(logConfiguration),
   ...containerOptionFields,

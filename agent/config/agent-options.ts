@@ -57,6 +57,8 @@ export interface AgentOptions {
   readonly attributes?: Readonly<Record<string, string>>;
   /** The address other hosts reach this one at, off EC2; default: the default route's interface address. */
   readonly hostAddress?: string;
+  /** The IPv4 subnet of the host's awsvpc network (docs/networking.md); default 10.213.0.0/16. */
+  readonly awsvpcSubnet?: string;
   /** Registry credentials by the name task definitions give in repositoryCredentials. */
   readonly registryCredentials?: Readonly<Record<string, RegistryAuth>>;
   /** Replaces the table above with another source of credentials. */

@@ -46,6 +46,7 @@ const fileSchema = strictObject({
   taskMetadata: optional(union(literal(false), strictObject({ address: optional(string({ min: 1 })) }))),
   attributes: optional(record(string())),
   hostAddress: optional(string({ pattern: /^[0-9a-fA-F:.]{2,45}$/ })),
+  awsvpcSubnet: optional(string({ pattern: /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/ })),
   registryCredentials: optional(
     record(strictObject({ username: string(), password: string(), serverAddress: optional(string()) })),
   ),
@@ -87,6 +88,7 @@ export const USAGE = `Usage: berth-agent --endpoint URL --cluster NAME [options]
   --no-task-metadata         serve containers no task metadata endpoint (BERTH_TASK_METADATA=off)
   --attribute NAME=VALUE     custom attribute, repeatable
   --host-address IP          address other hosts reach this one at, off EC2 (BERTH_HOST_ADDRESS)
+  --awsvpc-subnet CIDR       subnet of the host's awsvpc task network (BERTH_AWSVPC_SUBNET, 10.213.0.0/16)
   --drain                    on SIGTERM, stop every task before exiting (BERTH_DRAIN=true)
   --log-level LEVEL          debug, info, warn or error (BERTH_LOG_LEVEL)`;
 
@@ -127,6 +129,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
         'no-task-metadata': { type: 'boolean' },
         attribute: { type: 'string', multiple: true },
         'host-address': { type: 'string' },
+        'awsvpc-subnet': { type: 'string' },
         drain: { type: 'boolean' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -185,6 +188,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
     taskMetadata: metadataOff ? false : metadataAddress ? { address: metadataAddress } : undefined,
     attributes: attributes ? Object.fromEntries(attributes) : undefined,
     hostAddress: given(parsed['host-address'], env.BERTH_HOST_ADDRESS),
+    awsvpcSubnet: given(parsed['awsvpc-subnet'], env.BERTH_AWSVPC_SUBNET),
     drain: parsed.drain || env.BERTH_DRAIN === 'true' ? true : undefined,
     logLevel: given(parsed['log-level'], env.BERTH_LOG_LEVEL),
   };

@@ -26,8 +26,10 @@ export function createContainerBody(config: ContainerConfig): Record<string, unk
     Env: [...config.environment],
     ...(config.workingDirectory ? { WorkingDir: config.workingDirectory } : {}),
     ...(config.user ? { User: config.user } : {}),
-    // Docker refuses a hostname in host network mode.
-    ...(config.hostname && config.networkMode === 'bridge' ? { Hostname: config.hostname } : {}),
+    // Docker refuses a hostname in host network mode and in a joined namespace.
+    ...(config.hostname && config.networkMode === 'bridge' && !config.joinsNetworkOf
+      ? { Hostname: config.hostname }
+      : {}),
     Labels: { ...config.labels },
     Tty: config.tty,
     OpenStdin: config.openStdin,
@@ -49,8 +51,10 @@ export function createContainerBody(config: ContainerConfig): Record<string, unk
       ? { NetworkingConfig: { EndpointsConfig: { [config.network.name]: { Aliases: [...config.network.aliases] } } } }
       : {}),
     HostConfig: {
-      NetworkMode: config.network?.name ?? config.networkMode,
-      PortBindings: bindings,
+      NetworkMode: config.joinsNetworkOf
+        ? `container:${config.joinsNetworkOf}`
+        : (config.network?.name ?? config.networkMode),
+      PortBindings: config.joinsNetworkOf ? {} : bindings,
       CpuShares: config.cpuShares,
       ...(config.cpuQuota !== undefined ? { CpuQuota: config.cpuQuota, CpuPeriod: config.cpuPeriod } : {}),
       ...(config.memoryBytes !== undefined ? { Memory: config.memoryBytes } : {}),
@@ -61,8 +65,7 @@ export function createContainerBody(config: ContainerConfig): Record<string, unk
       ...(config.init ? { Init: true } : {}),
       ...(config.capDrop.length > 0 ? { CapDrop: [...config.capDrop] } : {}),
       ...(config.shmSizeBytes !== undefined ? { ShmSize: config.shmSizeBytes } : {}),
-      ...(config.dnsServers.length > 0 ? { Dns: [...config.dnsServers] } : {}),
-      ...(config.extraHosts.length > 0 ? { ExtraHosts: [...config.extraHosts] } : {}),
+      ...dnsOptions(config),
       ...containerOptions(config),
       // The agent restarts nothing behind the control plane's back.
       RestartPolicy: { Name: 'no' },
@@ -94,6 +97,16 @@ function hardening(security: ContainerSecurity): Record<string, unknown> {
           })),
         }
       : {}),
+  };
+}
+
+/** Docker refuses DNS and hosts settings on a container that joins another's namespace: it shares the holder's. */
+function dnsOptions(config: ContainerConfig): Record<string, unknown> {
+  if (config.joinsNetworkOf) return {};
+  return {
+    ...(config.dnsServers.length > 0 ? { Dns: [...config.dnsServers] } : {}),
+    ...(config.dnsSearchDomains?.length ? { DnsSearch: [...config.dnsSearchDomains] } : {}),
+    ...(config.extraHosts.length > 0 ? { ExtraHosts: [...config.extraHosts] } : {}),
   };
 }
 

@@ -24,6 +24,7 @@ import {
   imageInspect,
   infoResponse,
   pullProgress,
+  safeJson,
   versionResponse,
 } from './docker-schemas.ts';
 import { watchEngineEvents } from './event-watch.ts';
@@ -292,13 +293,5 @@ export class DockerRuntime implements ContainerRuntime {
   /** Drops idle keep-alive connections so the process can exit. */
   close(): void {
     this.transport.close();
-  }
-}
-
-export function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }

@@ -40,7 +40,14 @@ export const containerInspect = object({
     Health: nullish(object({ Status: string() })),
   }),
   HostConfig: nullish(object({ PortBindings: portMap })),
-  NetworkSettings: nullish(object({ Ports: portMap })),
+  NetworkSettings: nullish(
+    object({
+      Ports: portMap,
+      Networks: optional(
+        nullish(record(object({ IPAddress: optional(nullish(string())), MacAddress: optional(nullish(string())) }))),
+      ),
+    }),
+  ),
 });
 export type ContainerInspect = Checked<typeof containerInspect>;
 
@@ -105,3 +112,12 @@ export const containerStatsResponse = object({
   networks: optional(nullish(record(object({ rx_bytes: optional(number()), tx_bytes: optional(number()) })))),
 });
 export type ContainerStatsResponse = Checked<typeof containerStatsResponse>;
+
+/** The engine's body as JSON, or undefined when it is not JSON (an error page, a truncated stream line). */
+export function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

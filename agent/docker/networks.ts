@@ -1,6 +1,6 @@
 import type { NetworkObservation, NetworkSpec, RuntimeResult } from '#shared/ports/container-runtime.ts';
 import { safeParse } from '../check/check.ts';
-import { engineMessage, networkList } from './docker-schemas.ts';
+import { engineMessage, networkList, safeJson } from './docker-schemas.ts';
 import type { TransportResponse } from './http-transport.ts';
 
 /** One engine call, as DockerRuntime makes it (negotiated prefix, deadline, `unavailable` when unanswered). */
@@ -24,7 +24,13 @@ export async function ensureNetwork(call: EngineCall, network: NetworkSpec): Pro
   if (!found.ok) return found;
   if (found.value.status === 200) return done(undefined);
   const created = await call('POST', '/networks/create', {
-    body: { Name: network.name, Driver: 'bridge', CheckDuplicate: true, Labels: { ...network.labels } },
+    body: {
+      Name: network.name,
+      Driver: 'bridge',
+      CheckDuplicate: true,
+      Labels: { ...network.labels },
+      ...(network.subnet ? { IPAM: { Driver: 'default', Config: [{ Subnet: network.subnet }] } } : {}),
+    },
   });
   if (!created.ok) return created;
   const { status, body } = created.value;
@@ -54,12 +60,4 @@ export async function listNetworks(
   if (answer.value.status !== 200 || !listed.success)
     return rejected(`cannot list networks: ${engineMessage(answer.value.body)}`);
   return done(listed.data.map((n) => ({ name: n.Name, labels: n.Labels ?? {} })));
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -59,5 +59,20 @@ export function toObservation(inspect: ContainerInspect): ContainerObservation {
     ...(health ? { health } : {}),
     portBindings: bindings.length > 0 ? bindings : parsePorts(inspect.HostConfig?.PortBindings),
     ...(typeof inspect.Config.StopTimeout === 'number' ? { stopTimeoutSeconds: inspect.Config.StopTimeout } : {}),
+    ...networkAddress(inspect),
   };
+}
+
+/**
+ * The first network address the engine gives the container. A Berth
+ * container sits on one network at most (its task's, the awsvpc network or
+ * the default bridge), so the first is the only one.
+ */
+function networkAddress(inspect: ContainerInspect): Pick<ContainerObservation, 'address'> {
+  for (const network of Object.values(inspect.NetworkSettings?.Networks ?? {})) {
+    if (network.IPAddress) {
+      return { address: { ipv4: network.IPAddress, ...(network.MacAddress ? { mac: network.MacAddress } : {}) } };
+    }
+  }
+  return {};
 }

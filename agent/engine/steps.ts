@@ -4,8 +4,10 @@ import { LABELS } from '#shared/agent/labels.ts';
 import { hostModeBindings, observe, type Observed } from '#shared/agent/observe.ts';
 import type { TaskEvent } from '#shared/agent/task-events.ts';
 import { taskNetwork } from '#shared/agent/task-network.ts';
+import { awsvpcNetwork, awsvpcPlace } from '#shared/agent/awsvpc-network.ts';
+import type { TaskSpec } from '#shared/schemas/agent-api.ts';
 import type { AgentTask, ContainerState, ContainerStep } from '#shared/agent/task-model.ts';
-import type { ContainerRuntime, RuntimeFailure, RuntimeResult } from '#shared/ports/container-runtime.ts';
+import type { ContainerRuntime, NetworkSpec, RuntimeFailure, RuntimeResult } from '#shared/ports/container-runtime.ts';
 import type { ContainerDefinition } from '#shared/schemas/task-definition.ts';
 import { DEFAULT_CLUSTER_POLICY } from '#shared/security/cluster-policy-defaults.ts';
 import { resolveBindMounts } from '../host/bind-sources.ts';
@@ -21,6 +23,8 @@ export interface StepDependencies {
   readonly heldPorts: () => { tcp: ReadonlySet<number>; udp: ReadonlySet<number> };
   /** A container's task metadata URIs, when the agent serves the endpoint. */
   readonly metadataUris?: (taskId: string, containerName: string) => { v3: string; v4: string; agent?: string };
+  /** The subnet of the host's awsvpc network (awsvpc-network.ts), when not the default. */
+  readonly awsvpcSubnet?: string;
 }
 
 /**
@@ -97,7 +101,7 @@ export class StepRunner {
         : { type: 'step-failed', container: container.name, step: 'create', message: secrets.failure.message };
     }
     // The task's network exists before its first container, which is created onto it.
-    const network = taskNetwork(spec, this.deps.instanceId());
+    const network = taskNetwork(spec, this.deps.instanceId()) ?? this.awsvpcNetworkFor(spec, definition);
     const joined = network ? await this.deps.runtime.ensureNetwork(network) : undefined;
     if (joined && !joined.ok) return failed(container.name, 'create', joined.failure);
     const mappings = dynamicMappings(spec, definition);
@@ -137,6 +141,12 @@ export class StepRunner {
     this.deps.ports.release(hostPorts);
     if (created.failure.kind === 'conflict') return this.adoptByName(task, container, config.name);
     return failed(container.name, 'create', created.failure);
+  }
+
+  /** The host's awsvpc network, for the container that holds an awsvpc task's namespace. */
+  private awsvpcNetworkFor(spec: TaskSpec, definition: ContainerDefinition): NetworkSpec | undefined {
+    if (definition.disableNetworking || awsvpcPlace(spec, definition)?.kind !== 'holder') return undefined;
+    return awsvpcNetwork(this.deps.awsvpcSubnet);
   }
 
   /**

@@ -171,6 +171,9 @@ function withObserved(c: ContainerState, observed: Observed): ContainerState {
     next = { ...next, health: observed.health };
   }
   if (observed.networkBindings.length > 0) next = { ...next, networkBindings: [...observed.networkBindings] };
+  // Kept after it stops (the engine then gives none): the task's address is reported until the end.
+  if (observed.privateIpv4Address) next = { ...next, privateIpv4Address: observed.privateIpv4Address };
+  if (observed.macAddress) next = { ...next, macAddress: observed.macAddress };
   return next;
 }
 

@@ -9,6 +9,7 @@ import { mergeEnvironmentFiles } from './environment-files.ts';
 import { toRuntimeHealthCheck } from './health.ts';
 import { LABELS, runtimeContainerName } from './labels.ts';
 import { taskNetworkEndpoint } from './task-network.ts';
+import { AWSVPC_NETWORK, awsvpcPlace, taskDnsSettings } from './awsvpc-network.ts';
 
 const MIB = 1024 * 1024;
 /** The engine's default cpu period, in microseconds. */
@@ -154,8 +155,11 @@ export function containerConfig(spec: TaskSpec, base: ContainerDefinition, conte
     if (context.metadataUris.agent) environment.set('ECS_AGENT_URI', context.metadataUris.agent);
   }
   const healthCheck = toRuntimeHealthCheck(definition.healthCheck);
-  // awsvpc never gets this far (see host-policy.ts).
-  const networkMode = definition.disableNetworking || spec.networkMode === 'awsvpc' ? 'none' : spec.networkMode;
+  const networkMode = definition.disableNetworking
+    ? 'none'
+    : spec.networkMode === 'awsvpc'
+      ? 'bridge'
+      : spec.networkMode;
   return {
     name: runtimeContainerName(spec.taskId, definition.name),
     image: definition.image,
@@ -164,7 +168,7 @@ export function containerConfig(spec: TaskSpec, base: ContainerDefinition, conte
     environment: [...environment].map(([name, value]) => `${name}=${value}`),
     ...(definition.workingDirectory ? { workingDirectory: definition.workingDirectory } : {}),
     ...(definition.user ? { user: definition.user } : {}),
-    ...(definition.hostname ? { hostname: definition.hostname } : {}),
+    ...(definition.hostname && spec.networkMode !== 'awsvpc' ? { hostname: definition.hostname } : {}),
     labels: {
       ...definition.dockerLabels,
       [LABELS.cluster]: spec.clusterName,
@@ -195,14 +199,30 @@ export function containerConfig(spec: TaskSpec, base: ContainerDefinition, conte
       : {}),
     tty: definition.pseudoTerminal ?? false,
     openStdin: definition.interactive ?? false,
-    dnsServers: definition.dnsServers ?? [],
+    ...dnsSettings(spec, definition),
     extraHosts: (definition.extraHosts ?? []).map((h) => `${h.hostname}:${h.ipAddress}`),
     security: containerSecurity(spec, definition, policy),
     ...containerOptions(spec, definition),
   };
 }
 
-function networkEndpoint(spec: TaskSpec, definition: ContainerDefinition): Pick<ContainerConfig, 'network'> {
+function networkEndpoint(
+  spec: TaskSpec,
+  definition: ContainerDefinition,
+): Pick<ContainerConfig, 'network' | 'joinsNetworkOf'> {
+  if (definition.disableNetworking) return {};
+  const place = awsvpcPlace(spec, definition);
+  if (place?.kind === 'holder') return { network: { name: AWSVPC_NETWORK, aliases: [definition.name] } };
+  if (place?.kind === 'joins') return { joinsNetworkOf: place.runtimeName };
   const endpoint = taskNetworkEndpoint(spec, definition);
   return endpoint ? { network: { name: endpoint.network, aliases: endpoint.aliases } } : {};
+}
+
+/** In awsvpc mode the namespace holder carries the whole task's DNS settings (awsvpc-network.ts). */
+function dnsSettings(
+  spec: TaskSpec,
+  definition: ContainerDefinition,
+): Pick<ContainerConfig, 'dnsServers' | 'dnsSearchDomains'> {
+  if (spec.networkMode === 'awsvpc') return taskDnsSettings(spec);
+  return { dnsServers: definition.dnsServers ?? [], dnsSearchDomains: definition.dnsSearchDomains ?? [] };
 }

@@ -52,6 +52,5 @@ function unsupportedAsks(spec: TaskSpec, definition: ContainerDefinition, host: 
   // Accepted at registration, as ECS accepts it, so real task definitions
   // register unchanged; a task that needs the log router is refused here.
   if (definition.firelensConfiguration) asks.push('firelensConfiguration (Berth runs no FireLens log router)');
-  if (spec.networkMode === 'awsvpc') asks.push('awsvpc network mode');
   return asks;
 }

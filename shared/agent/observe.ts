@@ -21,6 +21,9 @@ export interface Observed {
   readonly startedAt?: number;
   readonly finishedAt?: number;
   readonly networkBindings: readonly NetworkBinding[];
+  /** Its address on its network while it runs: in awsvpc mode, the task's own. */
+  readonly privateIpv4Address?: string;
+  readonly macAddress?: string;
 }
 
 export const OUT_OF_MEMORY_REASON = 'OutOfMemoryError: Container killed due to memory usage';
@@ -44,6 +47,8 @@ export function observe(observation: ContainerObservation): Observed {
     ...(observation.health && status === 'RUNNING' ? { health: fromRuntimeHealth(observation.health) } : {}),
     ...(observation.startedAt !== undefined ? { startedAt: observation.startedAt } : {}),
     ...(observation.finishedAt !== undefined ? { finishedAt: observation.finishedAt } : {}),
+    ...(observation.address ? { privateIpv4Address: observation.address.ipv4 } : {}),
+    ...(observation.address?.mac ? { macAddress: observation.address.mac } : {}),
     networkBindings: observation.portBindings.map((b) => ({
       bindIP: b.hostIp ?? '0.0.0.0',
       containerPort: b.containerPort,

@@ -37,6 +37,23 @@ export function buildReport(task: TaskState, containers: readonly ContainerState
     ...(task.executionStoppedAt !== undefined ? { executionStoppedAt: task.executionStoppedAt } : {}),
     ...(task.stopCode ? { stopCode: task.stopCode } : {}),
     ...(task.stoppedReason ? { stoppedReason: clip(task.stoppedReason) } : {}),
+    ...networkInterface(task, containers),
+  };
+}
+
+/** An awsvpc task's address is its namespace holder's, the one container of the task with an address of its own. */
+function networkInterface(
+  task: TaskState,
+  containers: readonly ContainerState[],
+): Pick<ReportBody, 'networkInterface'> {
+  if (task.spec?.networkMode !== 'awsvpc') return {};
+  const holder = containers.find((c) => c.privateIpv4Address !== undefined);
+  if (!holder?.privateIpv4Address) return {};
+  return {
+    networkInterface: {
+      privateIpv4Address: holder.privateIpv4Address,
+      ...(holder.macAddress ? { macAddress: holder.macAddress } : {}),
+    },
   };
 }
 

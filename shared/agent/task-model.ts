@@ -35,6 +35,9 @@ export const containerState = z.object({
   startedAt: z.number().optional(),
   finishedAt: z.number().optional(),
   networkBindings: z.array(networkBinding).default([]),
+  /** Its address as last seen running; in awsvpc mode the namespace holder's is the task's. */
+  privateIpv4Address: z.string().optional(),
+  macAddress: z.string().optional(),
   /** Host ports the agent picked for dynamic mappings, kept so a re-create reuses them. */
   hostPorts: z
     .array(z.object({ containerPort: z.number().int(), protocol: z.enum(['tcp', 'udp']), hostPort: z.number().int() }))

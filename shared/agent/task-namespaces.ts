@@ -4,17 +4,22 @@ import type { ClusterPolicy } from '../security/cluster-policy.ts';
 import { runtimeContainerName } from './labels.ts';
 
 /**
- * pidMode and ipcMode `task`: the task's containers share one PID or IPC
- * namespace. The engine shares a namespace by naming a container that
- * holds it, so the task's first container that takes no volumes from
- * another is the holder: the others are created once it runs and join it.
- * (A volumesFrom cycle is refused at registration, so one always exists.)
+ * pidMode and ipcMode `task`, and awsvpc: the task's containers share one
+ * PID, IPC or network namespace. The engine shares a namespace by naming a
+ * container that holds it, so one container of the task is the holder: the
+ * others are created once it runs and join it. The holder takes no volumes
+ * from another (a volumesFrom cycle is refused at registration, so one
+ * always exists); an essential container that waits on no other is
+ * preferred, since the namespace ends with the holder and the others are
+ * created only once it runs.
  */
 export function namespaceHolder(
-  spec: Pick<TaskSpec, 'pidMode' | 'ipcMode' | 'containerDefinitions'>,
+  spec: Pick<TaskSpec, 'pidMode' | 'ipcMode' | 'containerDefinitions'> & { networkMode?: TaskSpec['networkMode'] },
 ): string | undefined {
-  if (spec.pidMode !== 'task' && spec.ipcMode !== 'task') return undefined;
-  const first = spec.containerDefinitions.find((c) => !c.volumesFrom?.length) ?? spec.containerDefinitions[0];
+  if (spec.pidMode !== 'task' && spec.ipcMode !== 'task' && spec.networkMode !== 'awsvpc') return undefined;
+  const free = spec.containerDefinitions.filter((c) => !c.volumesFrom?.length);
+  const first =
+    free.find((c) => c.essential !== false && !c.dependsOn?.length) ?? free[0] ?? spec.containerDefinitions[0];
   return first?.name;
 }
 
@@ -42,7 +47,7 @@ export function namespaceModes(
  * namespace when it creates the container.
  */
 export function createAfter(
-  spec: Pick<TaskSpec, 'pidMode' | 'ipcMode' | 'containerDefinitions'>,
+  spec: Pick<TaskSpec, 'pidMode' | 'ipcMode' | 'containerDefinitions'> & { networkMode?: TaskSpec['networkMode'] },
   definition: ContainerDefinition,
 ): string[] {
   const sources = (definition.volumesFrom ?? []).flatMap((v) => (v.sourceContainer ? [v.sourceContainer] : []));

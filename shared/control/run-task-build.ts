@@ -44,5 +44,7 @@ export function runTaskBuilder(
         ...(request.enableECSManagedTags === true && { managed: { cluster } }),
       }),
       now: ctx.clock.now(),
+      // Checked against the task definition by resolveRunTask.
+      awsvpcConfiguration: request.networkConfiguration?.awsvpcConfiguration,
     });
 }

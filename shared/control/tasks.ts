@@ -4,6 +4,7 @@ import { arns, resourceId } from '../domain/arn.ts';
 import { idempotencyRecords, tasks } from '../domain/collections.ts';
 import { ClientError, InvalidParameterError } from '../domain/errors.ts';
 import { validateOverrides } from '../domain/override-rules.ts';
+import { checkNetworkConfiguration } from '../domain/network-configuration.ts';
 import type { listTasksRequest, RunTaskRequest, stopTaskRequest } from '../schemas/ecs-requests.ts';
 import type { Task } from '../schemas/task.ts';
 import type { RequestedStopCode } from '../schemas/stop-codes.ts';
@@ -53,6 +54,7 @@ export async function resolveRunTask(ctx: ControlContext, request: RunTaskReques
     throw new ClientError(`TaskDefinition is inactive: ${definition.family}:${definition.revision}`);
   }
   validateOverrides(definition, request.overrides);
+  checkNetworkConfiguration(definition.networkMode, request.networkConfiguration);
   checkRunTaskTags(request);
   const constraints = [...(definition.placementConstraints ?? []), ...(request.placementConstraints ?? [])];
   const strategy = request.placementStrategy ?? [];

@@ -31,6 +31,12 @@ export function checkNetworkRules(request: RegisterTaskDefinitionRequest): void 
       }
     }
     if (mode !== 'awsvpc') continue;
+    // The task's containers share one namespace, whose name and hosts file belong to the task.
+    for (const member of ['hostname', 'extraHosts'] as const) {
+      if (c[member] !== undefined) {
+        throw new ClientError(`${member} is not supported on container when networkMode=awsvpc.`);
+      }
+    }
     for (const m of c.portMappings ?? []) {
       if (m.hostPort !== undefined && m.hostPort !== 0 && m.hostPort !== m.containerPort) {
         throw new ClientError(

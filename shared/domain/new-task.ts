@@ -2,6 +2,7 @@ import type { Task } from '../schemas/task.ts';
 import type { TaskDefinition, PlacementConstraint } from '../schemas/task-definition.ts';
 import type { PlacementStrategy, TaskOverride } from '../schemas/task.ts';
 import type { Tag } from '../schemas/common.ts';
+import type { AwsvpcConfiguration } from '../schemas/task.ts';
 import { taskDemand } from './resources.ts';
 
 export interface NewTaskInput {
@@ -18,6 +19,8 @@ export interface NewTaskInput {
   readonly tags: readonly Tag[];
   readonly now: number;
   readonly pinnedInstanceId?: string;
+  /** The checked awsvpcConfiguration it was launched with (network-configuration.ts). */
+  readonly awsvpcConfiguration?: AwsvpcConfiguration | undefined;
 }
 
 /** A task as RunTask creates it: PROVISIONING, wanted RUNNING, not yet placed. */
@@ -67,7 +70,21 @@ export function newTask(input: NewTaskInput): Task {
     ),
     ...(input.pinnedInstanceId !== undefined && { pinnedInstanceId: input.pinnedInstanceId }),
     placementSeed: seedOf(input.taskId),
+    ...(input.definition.networkMode === 'awsvpc' && {
+      networkInterface: {
+        attachmentId: attachmentIdOf(input.taskId),
+        ...(input.awsvpcConfiguration && { awsvpcConfiguration: input.awsvpcConfiguration }),
+      },
+    }),
   };
+}
+
+/**
+ * The task's ENI attachment id: its own id (32 hex digits) in UUID form,
+ * so a retried RunTask builds the same task and the core needs no random source.
+ */
+export function attachmentIdOf(taskId: string): string {
+  return taskId.replace(/^(\w{8})(\w{4})(\w{4})(\w{4})(\w{12})$/, '$1-$2-$3-$4-$5');
 }
 
 /** A stable 32-bit seed from an id, so a retried placement decides the same way. */

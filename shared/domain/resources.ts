@@ -48,6 +48,8 @@ type NetworkMode = 'bridge' | 'host' | 'none' | 'awsvpc';
 export function staticHostPorts(container: ContainerDefinition, mode: NetworkMode): { tcp: number[]; udp: number[] } {
   const tcp: number[] = [];
   const udp: number[] = [];
+  // An awsvpc task listens on its own address: its ports take nothing from the host's.
+  if (mode === 'awsvpc') return { tcp, udp };
   for (const mapping of container.portMappings ?? []) {
     const port = mode === 'host' ? (mapping.hostPort ?? mapping.containerPort) : mapping.hostPort;
     if (port === undefined || port === 0) continue;
@@ -62,9 +64,6 @@ export function staticHostPorts(container: ContainerDefinition, mode: NetworkMod
  */
 export function validateTaskDefinition(request: RegisterTaskDefinitionRequest): { cpu: number; memory: number } {
   const mode: NetworkMode = request.networkMode ?? 'bridge';
-  if (mode === 'awsvpc') {
-    throw new InvalidParameterError('networkMode awsvpc is not supported by Berth; use bridge, host or none');
-  }
   checkNetworkRules(request);
   const names = new Set<string>();
   for (const c of request.containerDefinitions) {

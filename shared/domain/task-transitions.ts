@@ -104,6 +104,8 @@ export function mergeReport(task: Task, report: TaskStateReport, now: number): T
     ...(task.startedAt === undefined && report.startedAt !== undefined && { startedAt: report.startedAt }),
     ...(task.executionStoppedAt === undefined &&
       report.executionStoppedAt !== undefined && { executionStoppedAt: report.executionStoppedAt }),
+    ...(task.networkInterface &&
+      report.networkInterface && { networkInterface: { ...task.networkInterface, ...report.networkInterface } }),
     ...(stopping && {
       // ECS sets desiredStatus STOPPED on a task that stops on its own
       // (an essential container exited, a start failed): ListTasks' default

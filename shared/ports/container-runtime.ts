@@ -59,6 +59,8 @@ export interface ContainerConfig {
   readonly networkMode: 'bridge' | 'host' | 'none';
   /** In bridge mode, the task's own network and the names this container answers to on it. */
   readonly network?: { readonly name: string; readonly aliases: readonly string[] };
+  /** Joins this container's network namespace (an awsvpc task's holder, by runtime name) instead of a network. */
+  readonly joinsNetworkOf?: string;
   readonly portBindings: readonly PortBinding[];
   readonly healthCheck?: RuntimeHealthCheck;
   readonly stopTimeoutSeconds: number;
@@ -71,6 +73,7 @@ export interface ContainerConfig {
   readonly tty: boolean;
   readonly openStdin: boolean;
   readonly dnsServers: readonly string[];
+  readonly dnsSearchDomains?: readonly string[];
   /** `hostname:ip` pairs. */
   readonly extraHosts: readonly string[];
   /** tmpfs mounts: container path to the engine's option string (`size=64m,noexec`). */
@@ -87,6 +90,8 @@ export interface ContainerConfig {
 export interface NetworkSpec {
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
+  /** An IPv4 CIDR the network's addresses come from; the engine's address pools otherwise. */
+  readonly subnet?: string;
 }
 
 export interface NetworkObservation {
@@ -114,6 +119,8 @@ export interface ContainerObservation {
   readonly portBindings: readonly PortBinding[];
   /** The stop timeout it was created with, if it has its own. */
   readonly stopTimeoutSeconds?: number;
+  /** Its IPv4 address on the network it is attached to, while it runs (the engine gives none before or after). */
+  readonly address?: { readonly ipv4: string; readonly mac?: string };
 }
 
 export interface RuntimeInfo {

@@ -176,6 +176,13 @@ export const taskStateReport = z.strictObject({
   executionStoppedAt: epochMs.optional(),
   stopCode: agentStopCode.optional(),
   stoppedReason: z.string().max(1024).optional(),
+  /**
+   * An awsvpc task's own address on its host, from its RUNNING report on.
+   * Absent from older agents and from tasks in other network modes.
+   */
+  networkInterface: z
+    .strictObject({ privateIpv4Address: z.string().min(1).max(64), macAddress: z.string().max(64).optional() })
+    .optional(),
 });
 export type TaskStateReport = z.infer<typeof taskStateReport>;
 

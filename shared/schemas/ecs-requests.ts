@@ -3,6 +3,7 @@ import { name255, tags } from './common.ts';
 import { clusterSetting } from './cluster.ts';
 import { placementConstraint } from './task-definition.ts';
 import { placementStrategy, taskOverrideRequest } from './task.ts';
+import { networkConfiguration } from './traffic-requests.ts';
 
 /**
  * Request shapes of the ECS operations Berth serves, as @aws-sdk/client-ecs
@@ -65,6 +66,7 @@ export const runTaskRequest = z.strictObject({
   propagateTags: z.enum(['TASK_DEFINITION', 'SERVICE', 'NONE']).optional(),
   referenceId: z.string().optional(),
   enableExecuteCommand: z.boolean().optional(),
+  networkConfiguration: networkConfiguration.optional(),
 });
 export type RunTaskRequest = z.infer<typeof runTaskRequest>;
 

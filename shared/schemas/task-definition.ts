@@ -116,6 +116,7 @@ export const containerDefinition = z.strictObject({
   interactive: z.boolean().optional(),
   pseudoTerminal: z.boolean().optional(),
   dnsServers: z.array(z.string()).optional(),
+  dnsSearchDomains: z.array(z.string()).optional(),
   extraHosts: z.array(z.strictObject({ hostname: z.string(), ipAddress: z.string() })).optional(),
   logConfiguration: logConfiguration.optional(),
   ...containerOptionFields,

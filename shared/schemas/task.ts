@@ -3,6 +3,7 @@ import { TASK_STATUSES } from './task-status.ts';
 import { epochMs, keyValue, name255, tags } from './common.ts';
 import { stopCode } from './stop-code-schemas.ts';
 import { containerDefinition, placementConstraint } from './task-definition.ts';
+import { networkConfiguration } from './traffic-requests.ts';
 
 export const taskStatus = z.enum(TASK_STATUSES);
 export const desiredStatus = z.enum(['RUNNING', 'STOPPED']);
@@ -60,6 +61,24 @@ export const networkBinding = z.object({
 });
 
 export const healthStatus = z.enum(['HEALTHY', 'UNHEALTHY', 'UNKNOWN']);
+
+/** The awsvpcConfiguration a task or service was started with, as ECS echoes it. */
+export const awsvpcConfiguration = networkConfiguration.shape.awsvpcConfiguration.unwrap();
+export type AwsvpcConfiguration = z.infer<typeof awsvpcConfiguration>;
+
+/**
+ * An awsvpc task's interface: the attachment id DescribeTasks shows from
+ * the start, the configuration it was launched with, and the address and
+ * MAC its host's agent reports once it runs. `privateIpv4Address` is the
+ * task's own address, reachable from its host.
+ */
+export const taskNetworkInterface = z.object({
+  attachmentId: z.string(),
+  awsvpcConfiguration: awsvpcConfiguration.optional(),
+  privateIpv4Address: z.string().optional(),
+  macAddress: z.string().optional(),
+});
+export type TaskNetworkInterface = z.infer<typeof taskNetworkInterface>;
 
 export const taskContainer = z.object({
   containerId: z.string(),
@@ -122,5 +141,7 @@ export const task = z.object({
   placementSeed: z.number().int(),
   /** Task scale-in protection (UpdateTaskProtection): protected until this moment, then no longer. */
   protectedUntil: epochMs.optional(),
+  /** An awsvpc task's own interface (docs/networking.md); absent in every other network mode. */
+  networkInterface: taskNetworkInterface.optional(),
 });
 export type Task = z.infer<typeof task>;

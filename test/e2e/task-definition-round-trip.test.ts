@@ -28,11 +28,6 @@ const OUTPUT_ONLY = [
 
 /** Fixtures Berth refuses: by the member whose declared answer they get, or by the error Berth gives a value. */
 const refusedBy: Record<string, string | { type: string; message: string }> = {
-  // Until awsvpc networking lands, the mode itself is refused (a value, not a member, so not in the answer table).
-  '06-awsvpc-task-size.json': {
-    type: 'InvalidParameterException',
-    message: 'networkMode awsvpc is not supported by Berth; use bridge, host or none',
-  },
   '09-refused-inference-accelerator.json': 'inferenceAccelerators',
   '10-refused-app-mesh-proxy.json': 'proxyConfiguration',
   '11-refused-efs-volume.json': 'volumes[].efsVolumeConfiguration',

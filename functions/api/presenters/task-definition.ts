@@ -11,8 +11,8 @@ export function presentTaskDefinition(d: Deployment, t: TaskDefinition): Record<
     volumes: t.volumes ?? [],
     placementConstraints: t.placementConstraints ?? [],
     // ECS's order for a definition that EC2 and ECS Anywhere (EXTERNAL) instances can run;
-    // Berth refuses awsvpc, the one network mode EXTERNAL cannot run.
-    compatibilities: ['EXTERNAL', 'EC2'],
+    // awsvpc is the one network mode EXTERNAL cannot run.
+    compatibilities: t.networkMode === 'awsvpc' ? ['EC2'] : ['EXTERNAL', 'EC2'],
     requiresAttributes: [],
     registeredAt: seconds(registeredAt),
     deregisteredAt: seconds(deregisteredAt),

@@ -1,9 +1,14 @@
 import { arns, type Deployment } from '#shared/domain/arn.ts';
 import type { Task } from '#shared/schemas/task.ts';
+import { taskAttachment } from '#shared/domain/task-attachment.ts';
 import { compact, seconds } from './time.ts';
 
 export function presentTask(d: Deployment, t: Task): Record<string, unknown> {
   const taskArn = arns.task(d, t.clusterName, t.taskId);
+  const attachment = taskAttachment(t);
+  const eni = t.networkInterface;
+  // In awsvpc mode every container has the task's one interface.
+  const networkInterfaces = eni && [{ attachmentId: eni.attachmentId, privateIpv4Address: eni.privateIpv4Address }];
   return compact({
     taskArn,
     clusterArn: arns.cluster(d, t.clusterName),
@@ -27,6 +32,7 @@ export function presentTask(d: Deployment, t: Task): Record<string, unknown> {
         exitCode: c.exitCode,
         reason: c.reason,
         networkBindings: c.networkBindings,
+        networkInterfaces,
         healthStatus: c.healthStatus ?? 'UNKNOWN',
         cpu: c.cpu === undefined ? undefined : String(c.cpu),
         memory: c.memory === undefined ? undefined : String(c.memory),
@@ -48,7 +54,7 @@ export function presentTask(d: Deployment, t: Task): Record<string, unknown> {
     stopCode: t.stopCode,
     stoppedReason: t.stoppedReason,
     tags: t.tags,
-    attachments: [],
+    attachments: attachment ? [attachment] : [],
     version: t.reportSeq + 1,
   });
 }

@@ -16,22 +16,7 @@ export type DeclaredAnswers = Readonly<Record<string, Readonly<Record<string, Me
 
 const FARGATE = 'AWS Fargate';
 
-/** Container and task members being added to the task definition schema beside this table. */
-const containerWork: Record<string, MemberAnswer> = Object.fromEntries(
-  [
-    'containerDefinitions[].restartPolicy',
-    'containerDefinitions[].environmentFiles',
-    'containerDefinitions[].volumesFrom',
-    'containerDefinitions[].versionConsistency',
-    'containerDefinitions[].dockerSecurityOptions',
-    'containerDefinitions[].systemControls',
-    'containerDefinitions[].resourceRequirements',
-    'ephemeralStorage',
-  ].map((path) => [path, supported]),
-);
-
 const taskDefinitionMembers: Record<string, MemberAnswer> = {
-  ...containerWork,
   'containerDefinitions[].credentialSpecs': unsupported(
     'credentialSpecs',
     'Active Directory gMSA needs a domain integration Berth hosts do not have',
@@ -42,10 +27,6 @@ const taskDefinitionMembers: Record<string, MemberAnswer> = {
   ),
   'containerDefinitions[].firelensConfiguration': note(
     'accepted and returned as registered, so exported task definitions register unchanged; the agent refuses to run a task that needs a FireLens log router, which Berth does not run',
-  ),
-  'containerDefinitions[].dnsSearchDomains': unsupported(
-    'dnsSearchDomains',
-    'the agent does not pass DNS search domains to Docker yet; set them in the image',
   ),
   'volumes[].efsVolumeConfiguration': unsupported(
     'efsVolumeConfiguration',
@@ -73,7 +54,6 @@ const taskDefinitionMembers: Record<string, MemberAnswer> = {
 
 /** What RunTask and StartTask share: networking, volumes, and the overrides Berth cannot apply. */
 const launchMembers: Record<string, MemberAnswer> = {
-  networkConfiguration: notYet('networkConfiguration', networkConfiguration),
   volumeConfigurations: unsupported('volumeConfigurations', 'Berth does not create or attach Amazon EBS volumes'),
   'overrides.containerOverrides[].environmentFiles': unsupported(
     'containerOverrides.environmentFiles',

@@ -311,7 +311,6 @@ describe('what the host refuses', () => {
       { secrets: [{ name: 'DB', valueFrom: 'arn:aws:ssm:us-east-1:1:parameter/db' }] },
       {},
     ],
-    ['awsvpc network mode', {}, { networkMode: 'awsvpc' }],
     ["the host's IPC namespace", {}, { ipcMode: 'host' }],
     ['the security options label:disable', { dockerSecurityOptions: ['label:disable'] }, {}],
     [

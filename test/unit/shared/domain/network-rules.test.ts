@@ -32,6 +32,18 @@ describe('the network rules of RegisterTaskDefinition', () => {
     ['links in awsvpc', [web, linked('web')], 'awsvpc', 'Links are not supported when networkMode=awsvpc'],
     ['links in host mode', [web, linked('web')], 'host', 'Links are not supported when networkMode=host'],
     [
+      'a hostname in awsvpc',
+      [{ ...web, hostname: 'web.local' }],
+      'awsvpc',
+      'hostname is not supported on container when networkMode=awsvpc.',
+    ],
+    [
+      'extraHosts in awsvpc',
+      [{ ...web, extraHosts: [{ hostname: 'db', ipAddress: '192.0.2.9' }] }],
+      'awsvpc',
+      'extraHosts is not supported on container when networkMode=awsvpc.',
+    ],
+    [
       'awsvpc with hostPort other than containerPort',
       [{ ...web, portMappings: [{ containerPort: 80, hostPort: 8080 }] }],
       'awsvpc',

@@ -118,7 +118,14 @@ describe('resources', () => {
     expect(() => validateTaskDefinition(request)).toThrow(ClientError);
   });
 
-  it('refuses awsvpc as unsupported', () => {
-    expect(() => validateTaskDefinition({ ...web, networkMode: 'awsvpc' })).toThrow(InvalidParameterError);
+  it('accepts awsvpc, whose ports take nothing from the host', () => {
+    const request = {
+      family: 'f',
+      networkMode: 'awsvpc' as const,
+      containerDefinitions: [{ name: 'a', image: 'a', memory: 8, portMappings: [{ containerPort: 80, hostPort: 80 }] }],
+    };
+    expect(() => validateTaskDefinition(request)).not.toThrow();
+    expect(taskDemand(request, {})).toMatchObject({ ports: [], portsUdp: [] });
+    expect(taskDemand({ ...request, networkMode: 'bridge' }, {})).toMatchObject({ ports: [80] });
   });
 });

@@ -48,7 +48,7 @@ describe('admitMembers', () => {
   it('validates a member not yet supported before refusing it, naming the member', () => {
     const subnets = Array.from({ length: 17 }, (_, i) => `subnet-${i}`);
     expect(() =>
-      admit('RunTask', { taskDefinition: 't', networkConfiguration: { awsvpcConfiguration: { subnets } } }),
+      admit('CreateService', { ...service, networkConfiguration: { awsvpcConfiguration: { subnets } } }),
     ).toThrow(/networkConfiguration\.awsvpcConfiguration\.subnets/);
     expect(() =>
       admit('CreateService', { ...service, loadBalancers: [{ containerName: 'web', containerPort: 80 }] }),
