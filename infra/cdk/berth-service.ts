@@ -12,7 +12,11 @@ export interface BerthLoadBalancer {
 }
 
 export interface BerthServiceProps {
-  readonly cluster: BerthCluster;
+  /**
+   * The cluster: one the stack declares, or the name or ARN of one it does
+   * not own (a cluster with hosts registered outside the stack).
+   */
+  readonly cluster: BerthCluster | string;
   readonly taskDefinition: BerthTaskDefinition;
   /** @default - a name unique to this construct's path */
   readonly serviceName?: string;
@@ -53,8 +57,8 @@ export class BerthService extends Construct {
     super(scope, id);
     const name = props.serviceName ?? Names.uniqueResourceName(this, { maxLength: 255 });
     const breaker = props.circuitBreaker ?? { enable: true, rollback: true };
-    const resource = berthResource(this, 'Custom::BerthService', props.cluster.connection, () => ({
-      cluster: props.cluster.clusterName,
+    const resource = berthResource(this, 'Custom::BerthService', props.taskDefinition.connection, () => ({
+      cluster: typeof props.cluster === 'string' ? props.cluster : props.cluster.clusterName,
       serviceName: name,
       taskDefinition: props.taskDefinition.taskDefinitionArn,
       desiredCount: props.desiredCount ?? 1,

@@ -162,6 +162,21 @@ describe('the berth/cdk constructs in a user stack', () => {
     expect(policies).not.toContain('"secretsmanager:*"');
   });
 
+  it('takes a cluster the stack does not own by name, the connection coming from the task definition', () => {
+    const app = new App();
+    const other = new Stack(app, 'ByName');
+    const connection = { endpoint: 'https://x.example/', credentials: new secretsmanager.Secret(other, 'Key') };
+    const task = new BerthTaskDefinition(other, 'Task', {
+      connection,
+      containers: { app: { image: 'busybox', memoryLimitMiB: 32 } },
+    });
+    new BerthService(other, 'Service', { cluster: 'prod', taskDefinition: task, serviceName: 'web' });
+    const found = Object.values(Template.fromStack(other).findResources('Custom::BerthService'));
+    const parts = joinSchema.parse(customResource.parse(found[0]).Properties.Request)['Fn::Join'][1];
+    expect(parts[0]).toBe('{"cluster":"prod","serviceName":"web","taskDefinition":"');
+    expect(customResource.parse(found[0]).Properties.Endpoint).toBe('https://x.example/');
+  });
+
   it('refuses a task definition without containers at synthesis', () => {
     const app = new App();
     const other = new Stack(app, 'Empty');
