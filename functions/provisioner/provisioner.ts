@@ -3,7 +3,7 @@ import { berthClient } from './berth-client.ts';
 import { clusterResource } from './cluster-resource.ts';
 import { ProvisionerError } from './errors.ts';
 import { customResourceEvent, isCompleteEvent, type IsCompleteResult, type OnEventResult } from './events.ts';
-import { parseProperties, parseRequest, sameProperties } from './properties.ts';
+import { parseProperties, parseRequest, resourceProperties, sameProperties } from './properties.ts';
 import type { ResourceHandler } from './resource-handler.ts';
 import { serviceResource } from './service-resource.ts';
 import { taskDefinitionResource } from './task-definition-resource.ts';
@@ -31,6 +31,11 @@ export function createProvisioner(deps: ProvisionerDeps) {
     async onEvent(raw: unknown): Promise<OnEventResult> {
       const event = parse(customResourceEvent, raw);
       const resource = handlerFor(event.ResourceType);
+      if (event.RequestType === 'Delete' && !createdAnything(event.ResourceProperties, event.PhysicalResourceId)) {
+        // The Create failed before any call (CloudFormation still deletes
+        // what it answered): succeed, so the stack can roll back.
+        return { PhysicalResourceId: event.PhysicalResourceId };
+      }
       // Properties are checked before any call, so a bad one writes nothing.
       const properties = parseProperties(event.ResourceProperties);
       if (event.RequestType === 'Delete') {
@@ -59,6 +64,17 @@ export function createProvisioner(deps: ProvisionerDeps) {
       return resource.isComplete(await berthClient(deps.secretsManager, properties, deps.region), pending);
     },
   };
+}
+
+/**
+ * Whether a resource with these properties and physical id can exist: not
+ * when the properties are unreadable (a Create with them made no call), nor
+ * when the physical id is the provider framework's stand-in for a failed
+ * Create (the request id, a UUID, which no Berth name or ARN takes here).
+ */
+function createdAnything(properties: Record<string, unknown>, physicalId: string): boolean {
+  if (!resourceProperties.safeParse(properties).success) return false;
+  return !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(physicalId);
 }
 
 function handlerFor(type: string): ResourceHandler {

@@ -314,6 +314,27 @@ describe('the CDK custom resource provider', { timeout: 240_000 }, () => {
       ).rejects.toThrow(/CreateCluster: could not reach the Berth endpoint http:\/\/127\.0\.0\.1:9/);
     });
 
+    it('lets CloudFormation delete what a failed Create left, so the stack rolls back', async () => {
+      const remove = (properties: Record<string, unknown>, physicalResourceId: string) =>
+        runCustomResourceEvent(
+          provider,
+          customResourceEvent({
+            requestType: 'Delete',
+            resourceType: 'Custom::BerthCluster',
+            properties,
+            physicalResourceId,
+          }),
+        );
+      const readOnly = { ...base, CredentialsSecretArn: 'no-such-secret', Request: '{"clusterName":"bad-6"}' };
+      await expect(remove({ Request: '{"clusterName":"bad-6"}' }, 'bad-6')).resolves.toMatchObject({
+        PhysicalResourceId: 'bad-6',
+      });
+      const standIn = randomUUID();
+      await expect(remove(readOnly, standIn)).resolves.toMatchObject({ PhysicalResourceId: standIn });
+      // A real delete with an unreadable key still fails, with the reason.
+      await expect(remove(readOnly, 'bad-6')).rejects.toThrow(/Could not read the Berth key/);
+    });
+
     it('refuses a resource type it does not know', async () => {
       await expect(create(props({ clusterName: 'bad-5' }), 'Custom::BerthQueue')).rejects.toThrow(
         /Unknown resource type Custom::BerthQueue/,
