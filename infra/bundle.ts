@@ -3,9 +3,9 @@
 // inspected, sized or run locally without synthesizing the stack.
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { berthHandlers, esbuildOptions, repoRoot } from './constructs/bundling.ts';
+import { berthHandlers, esbuildOptions, provisionerHandler, repoRoot } from './constructs/bundling.ts';
 
-for (const [name, entry] of Object.entries(berthHandlers)) {
+for (const [name, entry] of Object.entries({ ...berthHandlers, ...provisionerHandler })) {
   const outfile = join('dist', name, 'index.mjs');
   await build(esbuildOptions(entry, join(repoRoot, outfile)));
   console.log(`bundled ${entry} -> ${outfile}`);

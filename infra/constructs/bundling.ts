@@ -15,6 +15,14 @@ export const berthHandlers = {
 } as const;
 
 /**
+ * The custom resource provider behind the `berth/cdk` constructs: deployed in
+ * users' stacks, not the control plane's, and built with the AWS SDK (it runs
+ * once per stack change, so its size does not count against the budgets of
+ * the three handlers above).
+ */
+export const provisionerHandler = { provisioner: 'functions/provisioner/handler.ts' } as const;
+
+/**
  * A CommonJS dependency that calls `require` on a Node built-in fails inside
  * an ES module bundle ("Dynamic require is not supported") unless the banner
  * defines `require`. Today's dependencies resolve to their ES module builds

@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { BerthControlPlane } from '../constructs/berth-control-plane.ts';
 import { BerthState } from '../constructs/berth-state.ts';
@@ -43,5 +43,10 @@ export class BerthStack extends Stack {
       heartbeatTtlSeconds: props.heartbeatTtlSeconds,
       pollIntervalSeconds: props.pollIntervalSeconds,
     });
+    // `berth bootstrap --table` and docs/deploy.md read the table's name from here.
+    new CfnOutput(this, 'TableName', {
+      value: this.state.table.tableName,
+      description: 'The Berth table, for `berth bootstrap --table`',
+    }).overrideLogicalId('TableName');
   }
 }

@@ -130,6 +130,10 @@ describe('the Berth stack', () => {
     template.hasOutput('SecretsKeyArn', {});
   });
 
+  it('prints the table name operators pass to `berth bootstrap`', () => {
+    template.hasOutput('TableName', { Value: { Ref: logicalId(stack.state.table) } });
+  });
+
   it('keeps state in a retained, encrypted, point-in-time-recoverable table', () => {
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
     template.hasResource('AWS::DynamoDB::GlobalTable', {
