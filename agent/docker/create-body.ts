@@ -64,6 +64,9 @@ export function createContainerBody(config: ContainerConfig): Record<string, unk
       ...(config.dnsServers.length > 0 ? { Dns: [...config.dnsServers] } : {}),
       ...(config.extraHosts.length > 0 ? { ExtraHosts: [...config.extraHosts] } : {}),
       ...containerOptions(config),
+      ...(config.logConfig
+        ? { LogConfig: { Type: config.logConfig.type, Config: { ...config.logConfig.options } } }
+        : {}),
       // The agent restarts nothing behind the control plane's back.
       RestartPolicy: { Name: 'no' },
     },

@@ -8,6 +8,7 @@ import { containerSecurity } from './container-security.ts';
 import { mergeEnvironmentFiles } from './environment-files.ts';
 import { toRuntimeHealthCheck } from './health.ts';
 import { LABELS, runtimeContainerName } from './labels.ts';
+import { runtimeLogConfig, type AwslogsShipping } from './log-driver.ts';
 import { taskNetworkEndpoint } from './task-network.ts';
 
 const MIB = 1024 * 1024;
@@ -39,6 +40,8 @@ export interface ContainerContext {
   readonly environmentFiles?: readonly string[];
   /** This container's task metadata endpoints (docs/agent.md), when the agent serves them. */
   readonly metadataUris?: { readonly v3: string; readonly v4: string };
+  /** Who ships awslogs containers' output; the agent when absent. */
+  readonly awslogs?: AwslogsShipping;
 }
 
 export interface SecretValue {
@@ -198,6 +201,7 @@ export function containerConfig(spec: TaskSpec, base: ContainerDefinition, conte
     extraHosts: (definition.extraHosts ?? []).map((h) => `${h.hostname}:${h.ipAddress}`),
     security: containerSecurity(spec, definition, policy),
     ...containerOptions(spec, definition),
+    logConfig: runtimeLogConfig(definition, context.awslogs ?? 'agent'),
   };
 }
 

@@ -53,5 +53,8 @@ function unsupportedAsks(spec: TaskSpec, definition: ContainerDefinition, host: 
   // register unchanged; a task that needs the log router is refused here.
   if (definition.firelensConfiguration) asks.push('firelensConfiguration (Berth runs no FireLens log router)');
   if (spec.networkMode === 'awsvpc') asks.push('awsvpc network mode');
+  const log = definition.logConfiguration;
+  if (log?.logDriver === 'awsfirelens') asks.push('the awsfirelens log driver (Berth runs no FireLens log router)');
+  if (log?.logDriver === 'awslogs' && !log.options?.['awslogs-group']) asks.push('awslogs without awslogs-group');
   return asks;
 }

@@ -81,6 +81,8 @@ export interface ContainerConfig {
   readonly volumesFrom?: readonly string[];
   /** GPUs it asks the engine for (the NVIDIA driver). */
   readonly gpuCount?: number;
+  /** The engine's log driver and its options; the engine's default when absent. */
+  readonly logConfig?: { readonly type: string; readonly options: Readonly<Record<string, string>> };
 }
 
 /** A bridge network the agent makes for its tasks. */
