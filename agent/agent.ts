@@ -22,6 +22,7 @@ import { startTaskMetadata } from './metadata/task-metadata-endpoint.ts';
 import { prepareHost } from './host/prepare-host.ts';
 import { isPortFree } from './host/port-probe.ts';
 import { jsonLogger } from './log.ts';
+import { LogShipper } from './logs/log-shipper.ts';
 import { defaultSecretResolver } from './secrets/default-resolver.ts';
 import { drainTasks, DRAIN_REASON } from './drain.ts';
 import { registerWithRetry, waitForRuntime } from './startup.ts';
@@ -106,6 +107,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     instanceId,
     heldPorts: () => portsHeld(engine.list()),
     ...(taskMetadata ? { metadataUris: taskMetadata.uris } : {}),
+    ...(options.awslogs ? { awslogs: options.awslogs } : {}),
   });
   const carriedSpecs = new CarriedSpecs();
   const engine: TaskEngine = new TaskEngine({
@@ -196,6 +198,16 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     defaultStopTimeoutSeconds: settings.defaultStopTimeoutSeconds,
   });
 
+  const shipper =
+    options.awslogs === 'engine'
+      ? undefined
+      : new LogShipper({
+          runtime,
+          tasks: () => engine.list(),
+          logger,
+          send: async (body) => (await client.shipLogs(instanceId(), body)).ok,
+        });
+
   fencing.attach({ engine, poller, reporter, sync });
   const cleanup = new CleanupSweep({
     engine,
@@ -212,6 +224,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
   poller.start();
   foreign.start();
   sampler.start();
+  shipper?.start();
   logger.info('Agent started', {
     instanceId: instanceId(),
     cluster: options.cluster,
@@ -234,6 +247,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       foreign.stop();
       poller.stop();
       sampler.stop();
+      shipper?.stop();
       reporter.stop();
       sync.stop();
       taskMetadata?.close();

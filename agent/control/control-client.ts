@@ -11,9 +11,11 @@ import type {
   TaskStateResponse,
 } from '#shared/schemas/agent-api.ts';
 import type { RegistrationAnswer, RotationAnswer } from '#shared/security/agent-credentials.ts';
+import type { LogBatches } from '#shared/schemas/logs-requests.ts';
 import {
   agentError,
   foreignInstancesResponse,
+  logsAccepted,
   pollResponse,
   registrationAnswer,
   rotationAnswer,
@@ -105,6 +107,11 @@ export class ControlClient {
       batch,
       taskStateReportsResponse,
     );
+  }
+
+  /** Container output for dev mode's log store (functions/logs/agent-logs-router.ts). */
+  shipLogs(instanceId: string, body: LogBatches): Promise<ControlResult<{ accepted: number }>> {
+    return this.call('POST', `/instances/${encodeURIComponent(instanceId)}/logs`, body, logsAccepted);
   }
 
   /** Whether an agent still answers for each of these other instances (see shared/control/foreign-instances.ts). */
