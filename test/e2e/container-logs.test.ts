@@ -16,6 +16,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBerth } from '#cli/berth.ts';
 import { containersLabelled } from '#test/support/agents.ts';
+import { runBoto3Scenario } from '#test/support/boto3.ts';
 import { startContainerCluster, type ContainerCluster } from '#test/support/container-cluster.ts';
 import { waitFor } from '#test/support/wait.ts';
 
@@ -93,6 +94,9 @@ describe('awslogs containers in dev mode', () => {
     );
     expect(await lines('/ecs/printer', stream)).toEqual(['line-1', 'line-2', 'line-3', 'oops']);
 
+    expect(await runBoto3Scenario('logs.py', cluster.berth, { LOG_GROUP: '/ecs/printer', LOG_STREAM: stream })).toEqual(
+      { messages: ['line-1', 'line-2', 'line-3', 'oops'], missing: 'ResourceNotFoundException' },
+    );
     expect(await berthLogs(taskId)).toBe('line-1\nline-2\nline-3\noops\n');
     expect(await berthLogs(taskId, '--output', 'json')).toContain('"container":"web"');
 
