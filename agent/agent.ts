@@ -22,6 +22,7 @@ import { startTaskMetadata } from './metadata/task-metadata-endpoint.ts';
 import { prepareHost } from './host/prepare-host.ts';
 import { isPortFree } from './host/port-probe.ts';
 import { jsonLogger } from './log.ts';
+import { LogShipper } from './logs/log-shipper.ts';
 import { defaultSecretResolver } from './secrets/default-resolver.ts';
 import { drainTasks, DRAIN_REASON } from './drain.ts';
 import { registerWithRetry, waitForRuntime } from './startup.ts';
@@ -108,6 +109,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     heldPorts: () => portsHeld(engine.list()),
     ...(taskMetadata ? { metadataUris: taskMetadata.uris } : {}),
     ...(options.awsvpcSubnet ? { awsvpcSubnet: options.awsvpcSubnet } : {}),
+    ...(options.awslogs ? { awslogs: options.awslogs } : {}),
   });
   const carriedSpecs = new CarriedSpecs();
   const engine: TaskEngine = new TaskEngine({
@@ -198,6 +200,16 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     defaultStopTimeoutSeconds: settings.defaultStopTimeoutSeconds,
   });
 
+  const shipper =
+    options.awslogs === 'engine'
+      ? undefined
+      : new LogShipper({
+          runtime,
+          tasks: () => engine.list(),
+          logger,
+          send: async (body) => (await client.shipLogs(instanceId(), body)).ok,
+        });
+
   fencing.attach({ engine, poller, reporter, sync });
   const cleanup = new CleanupSweep({
     engine,
@@ -214,6 +226,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
   poller.start();
   foreign.start();
   sampler.start();
+  shipper?.start();
   logger.info('Agent started', {
     instanceId: instanceId(),
     cluster: options.cluster,
@@ -236,6 +249,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       foreign.stop();
       poller.stop();
       sampler.stop();
+      shipper?.stop();
       reporter.stop();
       sync.stop();
       taskMetadata?.close();

@@ -15,12 +15,18 @@ import { outputFormat } from './output-format.ts';
 import { keyMaterialOf, plainHttpRefusal } from './plain-http-guard.ts';
 import { signedFetch } from './signed-fetch.ts';
 import { statusCommand } from './status-command.ts';
+import { logsCommand } from './logs-command.ts';
 import { createTerminal, PLAIN_FACTS, type TerminalFacts } from './terminal.ts';
 import { commandUsage, helpText, usageErrorText } from './usage.ts';
 
 export { USAGE } from './usage.ts';
 
-export type BerthIo = CliIoWithStdin & { now?: () => number; terminal?: TerminalFacts };
+export type BerthIo = CliIoWithStdin & {
+  now?: () => number;
+  terminal?: TerminalFacts;
+  /** Ends a command that runs until interrupted (`berth logs --follow`). */
+  signal?: AbortSignal;
+};
 
 /**
  * The `berth` admin CLI. Every call is SigV4-signed with the key from the
@@ -66,6 +72,9 @@ export async function runBerth(argv: readonly string[], io: BerthIo): Promise<nu
         file: { type: 'string' },
         'value-stdin': { type: 'boolean', default: false },
         'allow-insecure-http': { type: 'boolean', default: false },
+        container: { type: 'string' },
+        follow: { type: 'boolean', default: false },
+        'logs-endpoint-url': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -146,6 +155,22 @@ export async function runBerth(argv: readonly string[], io: BerthIo): Promise<nu
         io,
         terminal,
       );
+    } else if (command === 'logs') {
+      await logsCommand(
+        {
+          positionals,
+          follow: values.follow === true,
+          json,
+          ...(values.cluster !== undefined && { cluster: values.cluster }),
+          ...(values.container !== undefined && { container: values.container }),
+          ...(values.since !== undefined && { since: values.since }),
+          ...(values['logs-endpoint-url'] !== undefined && { logsEndpoint: values['logs-endpoint-url'] }),
+        },
+        { ...connection, credentials },
+        ecs,
+        io,
+        (io.now ?? Date.now)(),
+      );
     } else if (command === 'cluster-policy' || command === 'secrets') {
       await clusterSecurityCommand(
         {
@@ -179,7 +204,12 @@ export async function runBerth(argv: readonly string[], io: BerthIo): Promise<nu
   } catch (error) {
     if (error instanceof UsageError) return usage(io, command, error.message);
     if (error instanceof AdminApiError) return fail(io, `${error.type}: ${error.message}`);
-    if (error instanceof ClusterRefusal || error instanceof EcsCallError || error instanceof ECSServiceException)
+    if (
+      error instanceof ClusterRefusal ||
+      error instanceof EcsCallError ||
+      error instanceof ECSServiceException ||
+      (error instanceof Error && error.name.endsWith('Exception') && '$metadata' in error)
+    )
       return fail(io, `${error.name}: ${error.message}`);
     return fail(io, `cannot reach ${connection.endpoint}: ${error instanceof Error ? error.message : String(error)}`);
   } finally {

@@ -7,6 +7,7 @@ import { EXPLAIN_USAGE } from './explain.ts';
 import { KEYS_USAGE } from './keys-command.ts';
 import { OUTPUT_USAGE } from './output-format.ts';
 import { STATUS_USAGE } from './status-command.ts';
+import { LOGS_USAGE } from './logs-command.ts';
 
 export const USAGE = `Usage: berth <command> [options]
 
@@ -16,6 +17,7 @@ Commands:
   agents token --cluster NAME [--ttl 15m] [--uses N]     a registration token for berth-agent
   keys create (--policy FILE | --admin) [--name NAME]   create an access key (its secret is shown once)
   keys list | disable ID | rotate ID                     list, disable or replace access keys
+  logs TASK [--container C] [--since 10m] [--follow]      a task's awslogs output (docs/logs.md)
   audit [--since TIME] [--limit N]                       read the audit log
   cluster-policy get|set CLUSTER [--file FILE]           a cluster's security policy (privilege, host access, images)
   secrets put NAME --value-stdin | list | delete NAME    Berth's secret store (valueFrom berth:secret:NAME)
@@ -34,6 +36,7 @@ const COMMAND_USAGE: Readonly<Record<string, string>> = {
   status: STATUS_USAGE,
   agents: AGENTS_USAGE,
   keys: KEYS_USAGE,
+  logs: LOGS_USAGE,
   audit: AUDIT_USAGE,
   'cluster-policy': CLUSTER_SECURITY_USAGE,
   secrets: CLUSTER_SECURITY_USAGE,

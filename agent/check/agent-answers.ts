@@ -60,6 +60,8 @@ export const taskStateResponse: Check<TaskStateResponse> = object({ applied: boo
 
 export const agentError = object({ code: string(), message: string() });
 
+export const logsAccepted: Check<{ accepted: number }> = object({ accepted: int({ min: 0 }) });
+
 export const taskStateReportsResponse: Check<TaskStateReportsResponse> = object({
   results: array(
     union(

@@ -1,11 +1,13 @@
 import type { ClusterPolicy } from '#shared/security/cluster-policy.ts';
 import {
+  DEFAULT_LOG_DRIVERS,
   DEFAULT_MEMORY_MIB,
+  LOG_DRIVERS,
   DEFAULT_PIDS_LIMIT,
   normalizeCapability,
   normalizeHostPath,
 } from '#shared/security/cluster-policy-defaults.ts';
-import { boolean, int, string, type Check } from './check.ts';
+import { boolean, int, oneOf, string, type Check } from './check.ts';
 import { array, map, object, prefault, refine, withDefault } from './compose.ts';
 
 /**
@@ -46,5 +48,6 @@ export const clusterPolicy: Check<ClusterPolicy> = object({
   allowTaskMetadataAccess: flag,
   pidsLimit: withDefault(int({ min: 16, max: 4_194_304 }), () => DEFAULT_PIDS_LIMIT),
   defaultMemoryMiB: withDefault(int({ min: 6, max: 16_777_216 }), () => DEFAULT_MEMORY_MIB),
+  allowedLogDrivers: withDefault(array(oneOf(LOG_DRIVERS), { max: 16 }), () => [...DEFAULT_LOG_DRIVERS]),
   images: prefault(images, {}),
 });

@@ -63,6 +63,13 @@ export interface AgentOptions {
   readonly registryCredentials?: Readonly<Record<string, RegistryAuth>>;
   /** Replaces the table above with another source of credentials. */
   readonly secrets?: SecretResolver;
+  /**
+   * Who writes awslogs containers' output: `agent` (the default) follows
+   * each container's bounded local log and ships it to the control plane
+   * (dev mode's log store); `engine` hands awslogs to the engine's own
+   * driver, which writes to CloudWatch Logs with the host's credentials.
+   */
+  readonly awslogs?: 'agent' | 'engine';
   readonly logger?: AgentLogger;
   readonly clock?: Clock;
   readonly random?: () => number;

@@ -55,6 +55,7 @@ const fileSchema = strictObject({
   ),
   foreignContainerCheckSeconds: optional(number({ above: 0 })),
   metricsIntervalSeconds: optional(number({ min: 0 })),
+  awslogs: optional(oneOf(['agent', 'engine'])),
   drain: withDefault(boolean(), () => false),
   logLevel: withDefault(oneOf(['debug', 'info', 'warn', 'error']), (): 'info' => 'info'),
 });
@@ -82,6 +83,8 @@ export const USAGE = `Usage: berth-agent --endpoint URL --cluster NAME [options]
   --stop-timeout SECONDS     default stop timeout (BERTH_STOP_TIMEOUT, 30)
   --engine-timeout SECONDS   deadline of one Docker engine call (BERTH_ENGINE_TIMEOUT, 30)
   --metrics-interval SECONDS sample task cpu and memory this often, 0 for never (BERTH_METRICS_INTERVAL, 20)
+  --awslogs agent|engine    who writes awslogs output: the agent ships it to the control plane (dev mode), or the
+                            engine's awslogs driver writes to CloudWatch Logs with the host's credentials (BERTH_AWSLOGS, agent)
   --imds-endpoint URL        EC2 metadata service (BERTH_IMDS_ENDPOINT)
   --no-imds                  skip EC2 metadata (BERTH_IMDS=off)
   --task-metadata-address IP where the task metadata endpoint listens (BERTH_TASK_METADATA_ADDRESS, the bridge gateway)
@@ -123,6 +126,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
         'stop-timeout': { type: 'string' },
         'engine-timeout': { type: 'string' },
         'metrics-interval': { type: 'string' },
+        awslogs: { type: 'string' },
         'imds-endpoint': { type: 'string' },
         'no-imds': { type: 'boolean' },
         'task-metadata-address': { type: 'string' },
@@ -184,6 +188,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
       number(given(parsed['engine-timeout'], env.BERTH_ENGINE_TIMEOUT)),
     ),
     metricsIntervalSeconds: number(given(parsed['metrics-interval'], env.BERTH_METRICS_INTERVAL)),
+    awslogs: given(parsed.awslogs, env.BERTH_AWSLOGS),
     imds: imdsOff ? false : imdsEndpoint ? { endpoint: imdsEndpoint } : undefined,
     taskMetadata: metadataOff ? false : metadataAddress ? { address: metadataAddress } : undefined,
     attributes: attributes ? Object.fromEntries(attributes) : undefined,

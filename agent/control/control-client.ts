@@ -12,10 +12,12 @@ import type {
 } from '#shared/schemas/agent-api.ts';
 import type { RegistrationAnswer, RotationAnswer } from '#shared/security/agent-credentials.ts';
 import type { AgentProtectionAnswer, AgentProtectionChange } from '#shared/schemas/agent-task-protection.ts';
+import type { LogBatches } from '#shared/schemas/logs-requests.ts';
 import {
   agentError,
   agentProtectionAnswer,
   foreignInstancesResponse,
+  logsAccepted,
   pollResponse,
   registrationAnswer,
   rotationAnswer,
@@ -123,6 +125,11 @@ export class ControlClient {
       batch,
       taskStateReportsResponse,
     );
+  }
+
+  /** Container output for dev mode's log store (functions/logs/agent-logs-router.ts). */
+  shipLogs(instanceId: string, body: LogBatches): Promise<ControlResult<{ accepted: number }>> {
+    return this.call('POST', `/instances/${encodeURIComponent(instanceId)}/logs`, body, logsAccepted);
   }
 
   /** Whether an agent still answers for each of these other instances (see shared/control/foreign-instances.ts). */

@@ -67,6 +67,9 @@ export function createContainerBody(config: ContainerConfig): Record<string, unk
       ...(config.shmSizeBytes !== undefined ? { ShmSize: config.shmSizeBytes } : {}),
       ...dnsOptions(config),
       ...containerOptions(config),
+      ...(config.logConfig
+        ? { LogConfig: { Type: config.logConfig.type, Config: { ...config.logConfig.options } } }
+        : {}),
       // The agent restarts nothing behind the control plane's back.
       RestartPolicy: { Name: 'no' },
     },

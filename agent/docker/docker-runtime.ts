@@ -5,6 +5,8 @@ import type {
   ContainerRuntime,
   EventHandlers,
   EventWatch,
+  LogFollow,
+  LogLine,
   NetworkObservation,
   NetworkSpec,
   RegistryAuth,
@@ -280,6 +282,16 @@ export class DockerRuntime implements ContainerRuntime {
     const answer = await this.call('GET', path);
     if (!answer.ok) return answer;
     return done({ status: answer.value.status, body: safeJson(answer.value.body) });
+  }
+
+  /** The follower module is loaded on first use: hosts whose tasks ship no logs never load it. */
+  async followLogs(runtimeId: string, sinceMs: number, onLine: (line: LogLine) => void): Promise<LogFollow> {
+    const base = await this.negotiated();
+    if (!base.ok) return { done: Promise.resolve(), close: () => {} };
+    const { followEngineLogs } = await import('./log-follow.ts');
+    const query = `follow=1&stdout=1&stderr=1&timestamps=1&since=${(sinceMs / 1000).toFixed(3)}`;
+    const path = `${base.value.prefix}/containers/${encodeURIComponent(runtimeId)}/logs?${query}`;
+    return followEngineLogs(this.transport.endpoint, path, onLine);
   }
 
   watchEvents(labels: Readonly<Record<string, string>>, handlers: EventHandlers): EventWatch {

@@ -25,6 +25,8 @@ export interface StepDependencies {
   readonly metadataUris?: (taskId: string, containerName: string) => { v3: string; v4: string; agent?: string };
   /** The subnet of the host's awsvpc network (awsvpc-network.ts), when not the default. */
   readonly awsvpcSubnet?: string;
+  /** Who ships awslogs containers' output (see AgentOptions.awslogs). */
+  readonly awslogs?: 'agent' | 'engine';
 }
 
 /**
@@ -124,6 +126,7 @@ export class StepRunner {
       stopTimeoutSeconds: container.stopTimeoutSeconds,
       secrets: secrets.values,
       ...(this.deps.metadataUris ? { metadataUris: this.deps.metadataUris(spec.taskId, definition.name) } : {}),
+      ...(this.deps.awslogs ? { awslogs: this.deps.awslogs } : {}),
     });
     // The policy read the host paths as text; the host follows links. Checked and bound as they really are.
     const mounts = resolveBindMounts(config.security.mounts, spec.policy ?? DEFAULT_CLUSTER_POLICY);

@@ -11,7 +11,7 @@ import type { BootstrapKey } from '../security/index.ts';
  * `npm start`: Berth on this machine. The control plane listens on loopback;
  * an agent joins it on the local Docker engine when one is reachable.
  */
-const USAGE = `usage: npm start -- [--port 7466] [--host 127.0.0.1] [--data-dir DIR] [--cluster default] [--no-agent] [--verbose]`;
+const USAGE = `usage: npm start -- [--port 7466] [--host 127.0.0.1] [--data-dir DIR] [--cluster default] [--no-agent] [--verbose] [--log-retention-days 7] [--log-max-mib 64]`;
 
 /**
  * Past this, a stop that hangs is cut short by exiting. Stopping takes the
@@ -32,6 +32,8 @@ async function main(): Promise<void> {
       cluster: { type: 'string', default: 'default' },
       'no-agent': { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
+      'log-retention-days': { type: 'string' },
+      'log-max-mib': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -43,11 +45,17 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new ConfigurationError(`Invalid --port ${values.port}`);
   const logger = values.verbose ? jsonLogger() : undefined;
+  const retentionDays = positiveOption('--log-retention-days', values['log-retention-days']);
+  const maxMiB = positiveOption('--log-max-mib', values['log-max-mib']);
   const server = await startDevServer({
     port,
     host: values.host,
     ...(values['data-dir'] !== undefined && { dataDir: values['data-dir'] }),
     ...(logger !== undefined && { logger }),
+    logs: {
+      ...(retentionDays !== undefined && { retentionDays }),
+      ...(maxMiB !== undefined && { maxMiB }),
+    },
   });
   const agent = values['no-agent']
     ? undefined
@@ -112,3 +120,12 @@ main().catch((error: unknown) => {
   process.stderr.write(`berth: ${known ? message : `failed to start: ${message}`}\n`);
   process.exit(1);
 });
+
+/** A whole number of at least 1 for a dev-mode bound, or undefined when the flag is absent. */
+function positiveOption(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new ConfigurationError(`Invalid ${flag} ${value}: a whole number of at least 1`);
+  return n;
+}

@@ -11,6 +11,8 @@ import { queueReconciles } from '../adapters/reconcile-queue.ts';
 import { createMonitorHandler } from '../monitor/handler.ts';
 import { createSchedulerHandler } from '../scheduler/handler.ts';
 import { withBodyLimit } from './body-limit.ts';
+import { withDevLogs, type DevLogsOptions } from './dev-logs.ts';
+import type { LogStore } from '#shared/ports/log-store.ts';
 import { controlContext } from './control-context.ts';
 import { closableHttpServer } from './http-shutdown.ts';
 import { inProcessInstanceChanges } from './instance-changes.ts';
@@ -34,6 +36,8 @@ export interface DevServerOptions {
   readonly expirySweepMs?: number;
   readonly env?: NodeJS.ProcessEnv;
   readonly logger?: Logger;
+  /** Retention and size of the container log store (docs/logs.md). */
+  readonly logs?: DevLogsOptions;
 }
 
 export interface DevServer {
@@ -42,6 +46,8 @@ export interface DevServer {
   readonly adminKey?: BootstrapKey;
   readonly ctx: ControlContext;
   readonly queue: InProcessQueue;
+  /** Dev mode's container log store (what the agent ships, what the CloudWatch Logs subset reads). */
+  readonly logStore: LogStore;
   /** A single-use agent registration token for the cluster (what `berth agents token` asks for). */
   registrationToken(cluster: string, options?: { uses?: number; ttlSeconds?: number }): Promise<string>;
   stop(): Promise<void>;
@@ -140,9 +146,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     logger,
   });
   const adminKey = await security.bootstrapAdminKey();
-  const app = withBodyLimit(
-    createApp({ ctx, logger, guard: security.guard, admin: security.admin, secrets: security.secrets }),
-  );
+  const api = createApp({ ctx, logger, guard: security.guard, admin: security.admin, secrets: security.secrets });
+  const devLogs = withDevLogs(api, {
+    guard: security.guard,
+    logger,
+    deployment: ctx.deployment,
+    ...(options.logs && { options: options.logs }),
+  });
+  const app = withBodyLimit(devLogs.app);
   let server: ServerType;
   const host = options.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) => {
@@ -175,6 +186,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ...(adminKey !== undefined && { adminKey }),
     ctx,
     queue,
+    logStore: devLogs.store,
     registrationToken: async (cluster, options = {}) =>
       (await security.agents.createRegistrationToken({ cluster, ...options })).registrationToken,
     async stop() {

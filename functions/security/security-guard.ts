@@ -64,7 +64,9 @@ export function createSecurityGuard(deps: SecurityGuardDependencies): RequestGua
   const expectationsFor = (action: string) =>
     action.startsWith('application-autoscaling:')
       ? { ...expectations, service: 'application-autoscaling' }
-      : expectations;
+      : action.startsWith('logs:')
+        ? { ...expectations, service: 'logs' }
+        : expectations;
 
   /**
    * Refusals before the signature checks out are throttled per source (anyone

@@ -8,6 +8,7 @@ import { containerSecurity } from './container-security.ts';
 import { mergeEnvironmentFiles } from './environment-files.ts';
 import { toRuntimeHealthCheck } from './health.ts';
 import { LABELS, runtimeContainerName } from './labels.ts';
+import { runtimeLogConfig, type AwslogsShipping } from './log-driver.ts';
 import { taskNetworkEndpoint } from './task-network.ts';
 import { AWSVPC_NETWORK, awsvpcPlace, taskDnsSettings } from './awsvpc-network.ts';
 
@@ -40,6 +41,8 @@ export interface ContainerContext {
   readonly environmentFiles?: readonly string[];
   /** This container's task metadata endpoints (docs/agent.md), when the agent serves them. */
   readonly metadataUris?: { readonly v3: string; readonly v4: string; readonly agent?: string };
+  /** Who ships awslogs containers' output; the agent when absent. */
+  readonly awslogs?: AwslogsShipping;
 }
 
 export interface SecretValue {
@@ -203,6 +206,7 @@ export function containerConfig(spec: TaskSpec, base: ContainerDefinition, conte
     extraHosts: (definition.extraHosts ?? []).map((h) => `${h.hostname}:${h.ipAddress}`),
     security: containerSecurity(spec, definition, policy),
     ...containerOptions(spec, definition),
+    logConfig: runtimeLogConfig(definition, context.awslogs ?? 'agent'),
   };
 }
 

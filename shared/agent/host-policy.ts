@@ -52,5 +52,8 @@ function unsupportedAsks(spec: TaskSpec, definition: ContainerDefinition, host: 
   // Accepted at registration, as ECS accepts it, so real task definitions
   // register unchanged; a task that needs the log router is refused here.
   if (definition.firelensConfiguration) asks.push('firelensConfiguration (Berth runs no FireLens log router)');
+  const log = definition.logConfiguration;
+  if (log?.logDriver === 'awsfirelens') asks.push('the awsfirelens log driver (Berth runs no FireLens log router)');
+  if (log?.logDriver === 'awslogs' && !log.options?.['awslogs-group']) asks.push('awslogs without awslogs-group');
   return asks;
 }

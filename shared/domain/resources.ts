@@ -1,4 +1,5 @@
 import { InvalidParameterError, ClientError } from './errors.ts';
+import { checkLogConfiguration } from './log-configuration.ts';
 import { validateContainerOptions } from './container-options-rules.ts';
 import { checkNetworkRules } from './network-rules.ts';
 import type { RegisterTaskDefinitionRequest, ContainerDefinition } from '../schemas/task-definition.ts';
@@ -71,6 +72,7 @@ export function validateTaskDefinition(request: RegisterTaskDefinitionRequest): 
       throw new ClientError(containerMessages.duplicateName);
     }
     names.add(c.name);
+    checkLogConfiguration(c);
     if (c.memory !== undefined && c.memoryReservation !== undefined && c.memoryReservation > c.memory) {
       throw new ClientError(
         `Invalid setting for container '${c.name}': memoryReservation (${c.memoryReservation}) must not exceed memory (${c.memory})`,

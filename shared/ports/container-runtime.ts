@@ -84,6 +84,21 @@ export interface ContainerConfig {
   readonly volumesFrom?: readonly string[];
   /** GPUs it asks the engine for (the NVIDIA driver). */
   readonly gpuCount?: number;
+  /** The engine's log driver and its options; the engine's default when absent. */
+  readonly logConfig?: { readonly type: string; readonly options: Readonly<Record<string, string>> };
+}
+
+/** One line of a container's output, with the engine's time for it. */
+export interface LogLine {
+  readonly timestamp: number;
+  readonly message: string;
+  readonly stream: 'stdout' | 'stderr';
+}
+
+export interface LogFollow {
+  /** Resolves when the output ends: the container stopped, the engine went away, or close(). */
+  readonly done: Promise<void>;
+  close(): void;
 }
 
 /** A bridge network the agent makes for its tasks. */
@@ -216,6 +231,11 @@ export interface ContainerRuntime {
   listNetworks(labels: Readonly<Record<string, string>>): Promise<RuntimeResult<NetworkObservation[]>>;
   /** One reading of a running container's counters; undefined when it is gone or not running. Optional: runtimes without stats give no metrics. */
   containerStats?(runtimeId: string): Promise<RuntimeResult<ContainerStats | undefined>>;
+  /**
+   * Follows a container's output from `sinceMs` (ms since the epoch) until it
+   * stops or the follow is closed. Optional: runtimes without it ship no logs.
+   */
+  followLogs?(runtimeId: string, sinceMs: number, onLine: (line: LogLine) => void): Promise<LogFollow>;
   /** Container events for containers carrying all of these labels. */
   watchEvents(labels: Readonly<Record<string, string>>, handlers: EventHandlers): EventWatch;
   /** Every call in flight fails at once as `unavailable`: the engine was found stuck, none will be answered. */

@@ -25,3 +25,19 @@ export function normalizeHostPath(path: string): string {
 export const DEFAULT_PIDS_LIMIT = 4096;
 /** The hard memory limit of a container for which neither the container nor the task sets one. */
 export const DEFAULT_MEMORY_MIB = 512;
+
+/** ECS's log drivers, as a task definition's logConfiguration names them. */
+export const LOG_DRIVERS = [
+  'json-file',
+  'syslog',
+  'journald',
+  'gelf',
+  'fluentd',
+  'awslogs',
+  'splunk',
+  'awsfirelens',
+] as const;
+export type LogDriver = (typeof LOG_DRIVERS)[number];
+
+/** What a cluster allows when its policy names no log drivers: Berth's own shipping and the rotated local file. */
+export const DEFAULT_LOG_DRIVERS: readonly LogDriver[] = ['awslogs', 'json-file'];

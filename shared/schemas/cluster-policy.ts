@@ -1,7 +1,9 @@
 import * as z from 'zod';
 import { epochMs, name255 } from './common.ts';
 import {
+  DEFAULT_LOG_DRIVERS,
   DEFAULT_MEMORY_MIB,
+  LOG_DRIVERS,
   DEFAULT_PIDS_LIMIT,
   normalizeCapability,
   normalizeHostPath,
@@ -62,6 +64,11 @@ const policyFields = {
   /** The most processes (threads included) one container may hold. */
   pidsLimit: z.number().int().min(16).max(4_194_304).default(DEFAULT_PIDS_LIMIT),
   defaultMemoryMiB: z.number().int().min(6).max(16_777_216).default(DEFAULT_MEMORY_MIB),
+  /** Log drivers task definitions may name (docs/logs.md): awslogs and json-file unless the operator says otherwise. */
+  allowedLogDrivers: z
+    .array(z.enum(LOG_DRIVERS))
+    .max(16)
+    .default([...DEFAULT_LOG_DRIVERS]),
 };
 
 /**

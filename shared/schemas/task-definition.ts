@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { epochMs, keyValue, name255, stringMap, tags } from './common.ts';
 import { containerImage, containerMessages, containerName } from './container-messages.ts';
+import { LOG_DRIVERS } from './cluster-policy-normalize.ts';
 import { containerOptionFields, ephemeralStorage, ULIMIT_NAMES } from './container-options.ts';
 
 const port = z.number().int().min(0).max(65535);
@@ -64,7 +65,7 @@ export const linuxParameters = z.strictObject({
 
 /** ECS's log drivers; `options` and `secretOptions` go to the driver as given. */
 export const logConfiguration = z.strictObject({
-  logDriver: z.enum(['json-file', 'syslog', 'journald', 'gelf', 'fluentd', 'awslogs', 'splunk', 'awsfirelens']),
+  logDriver: z.enum(LOG_DRIVERS),
   options: stringMap.optional(),
   secretOptions: z
     .array(z.strictObject({ name: z.string().min(1).max(255), valueFrom: z.string().min(1).max(2048) }))

@@ -4,7 +4,7 @@
  * operation Berth does not know yet, is treated as mutating.
  */
 const READ_ONLY =
-  /^(ecs:(Describe|List|Get)[A-Za-z]*|application-autoscaling:Describe[A-Za-z]*|ecs:ExplainPlacement|ecs:DiscoverPollEndpoint|berth:ListAccessKeys|berth:ReadAudit|berth:GetClusterPolicy|berth:ListSecrets)$/;
+  /^(ecs:(Describe|List|Get)[A-Za-z]*|application-autoscaling:Describe[A-Za-z]*|logs:(Describe|Get|Filter)[A-Za-z]*|ecs:ExplainPlacement|ecs:DiscoverPollEndpoint|berth:ListAccessKeys|berth:ReadAudit|berth:GetClusterPolicy|berth:ListSecrets)$/;
 
 export function isReadOnly(action: string): boolean {
   return READ_ONLY.test(action);

@@ -85,6 +85,9 @@ export function checkContainer(
     reasons.push(refused(`the security options ${unconfined.join(', ')}`));
   const image = checkImage(container.image, policy.images, clusterName, who);
   if (image) reasons.push(image);
+  const driver = container.logConfiguration?.logDriver;
+  if (driver !== undefined && !policy.allowedLogDrivers.includes(driver))
+    reasons.push(refused(`the log driver '${driver}'`));
   return reasons;
 }
 

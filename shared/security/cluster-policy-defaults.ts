@@ -1,5 +1,5 @@
 import type { ClusterPolicy } from '../schemas/cluster-policy.ts';
-import { DEFAULT_MEMORY_MIB, DEFAULT_PIDS_LIMIT } from '../schemas/cluster-policy-normalize.ts';
+import { DEFAULT_LOG_DRIVERS, DEFAULT_MEMORY_MIB, DEFAULT_PIDS_LIMIT } from '../schemas/cluster-policy-normalize.ts';
 
 /**
  * The parts of the cluster policy that need no schema: its secure defaults
@@ -9,7 +9,9 @@ import { DEFAULT_MEMORY_MIB, DEFAULT_PIDS_LIMIT } from '../schemas/cluster-polic
  * zod: the schema is imported here for its type only.
  */
 export {
+  DEFAULT_LOG_DRIVERS,
   DEFAULT_MEMORY_MIB,
+  LOG_DRIVERS,
   DEFAULT_PIDS_LIMIT,
   normalizeCapability,
   normalizeHostPath,
@@ -32,5 +34,6 @@ export const DEFAULT_CLUSTER_POLICY: ClusterPolicy = {
   allowTaskMetadataAccess: false,
   pidsLimit: DEFAULT_PIDS_LIMIT,
   defaultMemoryMiB: DEFAULT_MEMORY_MIB,
+  allowedLogDrivers: [...DEFAULT_LOG_DRIVERS],
   images: { allowedRegistries: [], requireDigest: false },
 };

@@ -33,6 +33,8 @@ const CLUSTER = 'agent-bench';
 // (long) poll, woken by the placement, not at the next interval.
 const POLL_SECONDS = 2;
 const RSS_ONLY = process.argv.includes('--rss-only');
+/** `--logs`: every task logs with awslogs and prints a line a second, so the agent ships all 50 tasks' output. */
+const WITH_LOGS = process.argv.includes('--logs');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
@@ -77,7 +79,21 @@ async function main(): Promise<void> {
   await ecs.send(
     new RegisterTaskDefinitionCommand({
       family: 'idle',
-      containerDefinitions: [{ name: 'app', image, memory: 8, command: ['sleep', '3600'], stopTimeout: 1 }],
+      containerDefinitions: [
+        WITH_LOGS
+          ? {
+              name: 'app',
+              image,
+              memory: 8,
+              command: ['sh', '-c', 'while true; do echo tick; sleep 1; done'],
+              stopTimeout: 1,
+              logConfiguration: {
+                logDriver: 'awslogs',
+                options: { 'awslogs-group': '/bench', 'awslogs-stream-prefix': 'b' },
+              },
+            }
+          : { name: 'app', image, memory: 8, command: ['sleep', '3600'], stopTimeout: 1 },
+      ],
     }),
   );
   const token = await server.registrationToken(CLUSTER);

@@ -18,8 +18,8 @@ const list = <T extends z.ZodType<string>>(item: T) =>
 const actionPattern = z
   .string()
   .regex(
-    /^(\*|(ecs|berth|application-autoscaling):[A-Za-z0-9*?]{1,128})$/i,
-    "must be '*', 'ecs:<Operation>', 'application-autoscaling:<Operation>' or 'berth:<Action>' (wildcards * and ? allowed)",
+    /^(\*|(ecs|berth|application-autoscaling|logs):[A-Za-z0-9*?]{1,128})$/i,
+    "must be '*', 'ecs:<Operation>', 'application-autoscaling:<Operation>', 'logs:<Operation>' or 'berth:<Action>' (wildcards * and ? allowed)",
   );
 
 const resourcePattern = z
@@ -106,7 +106,7 @@ export const ADMIN_POLICY: PolicyDocumentInput = {
     {
       Sid: 'BerthAdministrator',
       Effect: 'Allow',
-      Action: ['ecs:*', 'application-autoscaling:*', 'berth:*'],
+      Action: ['ecs:*', 'application-autoscaling:*', 'logs:*', 'berth:*'],
       Resource: '*',
     },
   ],

@@ -1,0 +1,156 @@
+import { awslogsDestination, type AwslogsDestination } from '#shared/agent/log-driver.ts';
+import type { AgentTask } from '#shared/agent/task-model.ts';
+import type { ContainerRuntime, LogFollow, LogLine } from '#shared/ports/container-runtime.ts';
+import type { LogBatches } from '#shared/schemas/logs-requests.ts';
+import type { AgentLogger } from '../log.ts';
+
+export interface LogShipperOptions {
+  readonly runtime: ContainerRuntime;
+  readonly tasks: () => readonly AgentTask[];
+  /** Sends batches to the control plane; false when they were not taken (kept and sent again). */
+  readonly send: (body: LogBatches) => Promise<boolean>;
+  readonly logger: AgentLogger;
+  /** Between rounds (follow new containers, send what was read); default 250 ms. */
+  readonly intervalMs?: number;
+  /** The most bytes kept unsent per container while the control plane is away; the oldest lines go first. */
+  readonly maxPendingBytes?: number;
+}
+
+interface Followed {
+  readonly destination: AwslogsDestination;
+  /** The engine time of the last line read, so a follow started again resumes there. */
+  lastTimestamp: number;
+  follow?: LogFollow;
+  following: boolean;
+  pending: { timestamp: number; message: string }[];
+  pendingBytes: number;
+}
+
+const MAX_EVENTS_PER_BATCH = 10_000;
+const MAX_BATCH_BYTES = 1024 * 1024;
+
+/**
+ * Ships the output of awslogs containers: follows each one's local log
+ * through the engine as soon as it has an engine id, and sends what it
+ * read every round, grouped per log stream. A follow ends when its
+ * container stops; it is started again (from the last line's time) only
+ * while the agent still sees the container running, so a restarted
+ * container keeps shipping and a stopped one costs nothing. Memory: the
+ * lines read and not yet sent, bounded per container.
+ */
+export class LogShipper {
+  private readonly options: LogShipperOptions;
+  private readonly followed = new Map<string, Followed>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private sending = false;
+
+  constructor(options: LogShipperOptions) {
+    this.options = options;
+  }
+
+  start(): void {
+    if (!this.options.runtime.followLogs) return;
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    for (const entry of this.followed.values()) entry.follow?.close();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      void this.round().finally(() => this.schedule());
+    }, this.options.intervalMs ?? 250);
+  }
+
+  /** One round: follow what should be followed, then send; exposed for tests. */
+  async round(): Promise<void> {
+    const live = new Set<string>();
+    for (const task of this.options.tasks()) {
+      if (!task.spec) continue;
+      for (const container of task.containers) {
+        const definition = task.spec.containerDefinitions.find((d) => d.name === container.name);
+        const id = container.runtimeId;
+        if (!definition || !id) continue;
+        const destination = awslogsDestination(task.spec, definition, id);
+        if (!destination) continue;
+        live.add(id);
+        let entry = this.followed.get(id);
+        if (!entry) {
+          entry = { destination, lastTimestamp: 0, following: false, pending: [], pendingBytes: 0 };
+          this.followed.set(id, entry);
+        }
+        if (!entry.following && (container.status === 'RUNNING' || entry.follow === undefined)) {
+          await this.follow(id, entry);
+        }
+      }
+    }
+    await this.send();
+    // Containers the agent no longer knows are done once their lines are sent.
+    for (const [id, entry] of this.followed) {
+      if (!live.has(id) && !entry.following && entry.pending.length === 0) this.followed.delete(id);
+    }
+  }
+
+  private async follow(runtimeId: string, entry: Followed): Promise<void> {
+    const followLogs = this.options.runtime.followLogs?.bind(this.options.runtime);
+    if (!followLogs) return;
+    entry.following = true;
+    const since = entry.lastTimestamp;
+    const follow = await followLogs(runtimeId, since, (line) => this.take(entry, line, since));
+    entry.follow = follow;
+    void follow.done.then(() => {
+      entry.following = false;
+    });
+  }
+
+  private take(entry: Followed, line: LogLine, since: number): void {
+    // A follow started again re-reads its last millisecond; what was read already is not sent twice.
+    if (since > 0 && line.timestamp <= since) return;
+    entry.lastTimestamp = Math.max(entry.lastTimestamp, line.timestamp);
+    entry.pending.push({ timestamp: line.timestamp, message: line.message });
+    entry.pendingBytes += line.message.length + 26;
+    const max = this.options.maxPendingBytes ?? 4 * 1024 * 1024;
+    while (entry.pendingBytes > max && entry.pending.length > 1) {
+      const dropped = entry.pending.shift();
+      entry.pendingBytes -= (dropped?.message.length ?? 0) + 26;
+    }
+  }
+
+  private async send(): Promise<void> {
+    if (this.sending) return;
+    const batches: LogBatches['batches'] = [];
+    const taken: { entry: Followed; count: number; bytes: number }[] = [];
+    let bytes = 0;
+    for (const entry of this.followed.values()) {
+      if (entry.pending.length === 0 || batches.length >= 100 || bytes >= MAX_BATCH_BYTES) continue;
+      const events: { timestamp: number; message: string }[] = [];
+      let size = 0;
+      for (const e of entry.pending) {
+        if (events.length >= MAX_EVENTS_PER_BATCH || bytes + size >= MAX_BATCH_BYTES) break;
+        events.push(e);
+        size += e.message.length + 26;
+      }
+      bytes += size;
+      batches.push({ logGroupName: entry.destination.group, logStreamName: entry.destination.stream, events });
+      taken.push({ entry, count: events.length, bytes: size });
+    }
+    if (batches.length === 0) return;
+    this.sending = true;
+    try {
+      if (!(await this.options.send({ batches }))) return;
+      for (const { entry, count, bytes: size } of taken) {
+        entry.pending.splice(0, count);
+        entry.pendingBytes -= size;
+      }
+    } catch (error) {
+      this.options.logger.warn('Shipping container logs failed; will retry', { error: String(error) });
+    } finally {
+      this.sending = false;
+    }
+  }
+}
