@@ -148,7 +148,18 @@ const serviceMembers: Record<string, MemberAnswer> = {
   monitoring: unsupported('monitoring', 'Berth publishes its own service metrics'),
 };
 
+const MANAGED_INSTANCES =
+  'Berth launches EC2 instances from a launch template (autoScalingGroupProvider), not ECS Managed Instances';
+const capacityProviderMembers: Record<string, MemberAnswer> = {
+  cluster: unsupported('cluster', MANAGED_INSTANCES),
+  managedInstancesProvider: unsupported('managedInstancesProvider', MANAGED_INSTANCES),
+};
+
 export const declaredAnswers: DeclaredAnswers = {
+  CreateCapacityProvider: capacityProviderMembers,
+  UpdateCapacityProvider: capacityProviderMembers,
+  DeleteCapacityProvider: { cluster: capacityProviderMembers.cluster! },
+  DescribeCapacityProviders: { cluster: capacityProviderMembers.cluster! },
   RegisterTaskDefinition: taskDefinitionMembers,
   RunTask: {
     ...launchMembers,
