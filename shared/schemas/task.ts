@@ -122,5 +122,7 @@ export const task = z.object({
   placementSeed: z.number().int(),
   /** Task scale-in protection (UpdateTaskProtection): protected until this moment, then no longer. */
   protectedUntil: epochMs.optional(),
+  /** The capacity provider whose instances run it (RunTask's or its service's strategy). */
+  capacityProviderName: z.string().optional(),
 });
 export type Task = z.infer<typeof task>;

@@ -99,7 +99,6 @@ const serviceMembers: Record<string, MemberAnswer> = {
   loadBalancers: notYet('loadBalancers', loadBalancers),
   serviceRegistries: notYet('serviceRegistries', serviceRegistries),
   networkConfiguration: notYet('networkConfiguration', networkConfiguration),
-  capacityProviderStrategy: notYet('capacityProviderStrategy', capacityProviderStrategy),
   platformVersion: platformOnly('platformVersion', FARGATE),
   availabilityZoneRebalancing: unsupported(
     'availabilityZoneRebalancing',
@@ -163,7 +162,6 @@ export const declaredAnswers: DeclaredAnswers = {
   RegisterTaskDefinition: taskDefinitionMembers,
   RunTask: {
     ...launchMembers,
-    capacityProviderStrategy: notYet('capacityProviderStrategy', capacityProviderStrategy),
     platformVersion: platformOnly('platformVersion', FARGATE),
   },
   StartTask: launchMembers,
