@@ -7,6 +7,7 @@ import { evaluateScaling, type ScalingMetricSource } from '#shared/control/scali
 import { serviceMetrics } from '#shared/control/service-metrics.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { fleetSilence, readFleetLeases } from './fleet-leases.ts';
+import { scaleCapacityLogged } from './capacity.ts';
 
 export interface SweepOutcome {
   readonly clusters: number;
@@ -57,5 +58,6 @@ export async function sweep(
   for (const cluster of active) await ctx.reconcile.requestReconcile(cluster, 'periodic sweep');
   const scaling = await evaluateScaling(ctx, metrics);
   for (const failure of scaling.failed) logger.warn('scaling evaluation failed', { ...failure });
+  if (ctx.ec2) await scaleCapacityLogged(ctx, ctx.ec2, logger);
   return { clusters: active.length, disconnected, scaled: scaling.scaled, activeClusters: active };
 }

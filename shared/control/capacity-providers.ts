@@ -74,6 +74,8 @@ export async function createCapacityProvider(
     ...fleetBounds(tags),
     tags,
     createdAt: ctx.clock.now(),
+    launches: [],
+    idleSince: {},
   };
   const outcome = await ctx.store.tryCreate(capacityProviders, provider);
   // ECS keeps a deleted provider's name taken too, so an INACTIVE one is refused alike.

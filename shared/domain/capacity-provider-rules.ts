@@ -31,9 +31,14 @@ export function launchTemplateIdOf(arn: string): string {
 /** Berth's fleet bounds ride on reserved tags, the one free-form member of ECS's shape. */
 export const MIN_INSTANCES_TAG = 'berth:min-instances';
 export const MAX_INSTANCES_TAG = 'berth:max-instances';
+export const SCALE_IN_TAG = 'berth:scale-in-after-seconds';
 const DEFAULT_MAX_INSTANCES = 10;
 
-export function fleetBounds(tags: readonly Tag[]): { minInstances: number; maxInstances: number } {
+export function fleetBounds(tags: readonly Tag[]): {
+  minInstances: number;
+  maxInstances: number;
+  scaleInAfterSeconds: number;
+} {
   const minInstances = boundTag(tags, MIN_INSTANCES_TAG) ?? 0;
   const maxInstances = boundTag(tags, MAX_INSTANCES_TAG) ?? Math.max(DEFAULT_MAX_INSTANCES, minInstances);
   if (minInstances > maxInstances) {
@@ -42,7 +47,7 @@ export function fleetBounds(tags: readonly Tag[]): { minInstances: number; maxIn
       { tags: MIN_INSTANCES_TAG },
     );
   }
-  return { minInstances, maxInstances };
+  return { minInstances, maxInstances, scaleInAfterSeconds: boundTag(tags, SCALE_IN_TAG) ?? 900 };
 }
 
 function boundTag(tags: readonly Tag[], key: string): number | undefined {

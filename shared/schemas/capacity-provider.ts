@@ -41,7 +41,13 @@ export const capacityProvider = z.object({
   managedDraining: onOff,
   minInstances: z.number().int().nonnegative(),
   maxInstances: z.number().int().nonnegative(),
+  /** An empty ACTIVE instance is drained after this long (tag berth:scale-in-after-seconds). */
+  scaleInAfterSeconds: z.number().int().nonnegative().default(900),
   tags: tags,
   createdAt: epochMs,
+  /** The monitor's launches, so a pass does not launch again while they warm up. */
+  launches: z.array(z.object({ at: epochMs, ec2InstanceIds: z.array(z.string()) })).default([]),
+  /** Since when each of its instances has been empty, by container instance id. */
+  idleSince: z.record(z.string(), epochMs).default({}),
 });
 export type CapacityProvider = z.infer<typeof capacityProvider>;
