@@ -58,6 +58,15 @@ export function createEc2QueryClient(options: AwsJsonClientOptions): Ec2Fleet {
       const params = Object.fromEntries(instanceIds.map((id, i) => [`InstanceId.${i + 1}`, id]));
       await call('TerminateInstances', params);
     },
+    async launchTemplateExists(launchTemplateId) {
+      try {
+        const answer = await call('DescribeLaunchTemplates', { 'LaunchTemplateId.1': launchTemplateId });
+        return answer.includes(`<launchTemplateId>${launchTemplateId}</launchTemplateId>`);
+      } catch (error) {
+        if (error instanceof AwsServiceError && /NotFound|Malformed/.test(error.name)) return false;
+        throw error;
+      }
+    },
   };
 }
 

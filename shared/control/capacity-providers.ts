@@ -77,6 +77,13 @@ export async function createCapacityProvider(
     launches: [],
     idleSince: {},
   };
+  // Where Berth can reach EC2, a template that does not exist is refused before anything is written.
+  if (ctx.ec2 && !(await ctx.ec2.launchTemplateExists(provider.launchTemplateId))) {
+    throw new ClientError(
+      `The launch template ${provider.launchTemplateId} named by autoScalingGroupProvider.autoScalingGroupArn does not exist.`,
+      { autoScalingGroupArn: group.autoScalingGroupArn },
+    );
+  }
   const outcome = await ctx.store.tryCreate(capacityProviders, provider);
   // ECS keeps a deleted provider's name taken too, so an INACTIVE one is refused alike.
   if (!outcome.written) {

@@ -11,4 +11,6 @@ export interface Ec2Fleet {
     readonly tags: Readonly<Record<string, string>>;
   }): Promise<string[]>;
   terminateInstances(instanceIds: readonly string[]): Promise<void>;
+  /** Whether a launch template of this id exists (CreateCapacityProvider checks before writing). */
+  launchTemplateExists(launchTemplateId: string): Promise<boolean>;
 }

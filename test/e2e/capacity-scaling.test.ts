@@ -2,6 +2,7 @@ import { CreateLaunchTemplateCommand, DescribeInstancesCommand, EC2Client, type 
 import {
   CreateCapacityProviderCommand,
   CreateClusterCommand,
+  DescribeCapacityProvidersCommand,
   DescribeContainerInstancesCommand,
   DescribeTasksCommand,
   ListContainerInstancesCommand,
@@ -107,6 +108,26 @@ describe('capacity provider managed scaling', () => {
     if ((listed.taskArns ?? []).length === 0) return [];
     return (await berth.ecs.send(new DescribeTasksCommand({ cluster: 'elastic', tasks: listed.taskArns }))).tasks ?? [];
   }
+
+  it('refuses a launch template that does not exist, writing nothing', async () => {
+    const refused = await berth.ecs
+      .send(
+        new CreateCapacityProviderCommand({
+          name: 'ghost',
+          autoScalingGroupProvider: {
+            autoScalingGroupArn: 'arn:aws:ec2:us-east-1:123456789012:launch-template/lt-0000000000000dead',
+          },
+        }),
+      )
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(refused).toMatchObject({ name: 'ClientException' });
+    expect((refused as Error).message).toContain('lt-0000000000000dead');
+    const described = await berth.ecs.send(new DescribeCapacityProvidersCommand({ capacityProviders: ['ghost'] }));
+    expect(described.failures).toEqual([expect.objectContaining({ reason: 'MISSING' })]);
+  });
 
   it('launches the minimum from the launch template as soon as a cluster uses the provider', async () => {
     await berth.ecs.send(
