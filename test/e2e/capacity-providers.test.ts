@@ -8,6 +8,7 @@ import {
   UpdateCapacityProviderCommand,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failureOf } from '../support/failure-of.ts';
 import { startBerth } from '../support/berth.ts';
 
 /**
@@ -26,16 +27,6 @@ describe('capacity providers', () => {
   afterAll(async () => {
     await berth?.stop();
   });
-
-  async function failureOf(send: () => Promise<unknown>): Promise<{ name: string; message: string }> {
-    try {
-      await send();
-    } catch (error) {
-      if (error instanceof Error) return { name: error.name, message: error.message };
-      throw error;
-    }
-    throw new Error('expected the call to fail');
-  }
 
   const create = (name: string, extra: Record<string, unknown> = {}) =>
     berth.ecs.send(

@@ -12,6 +12,7 @@ import {
   type ECSClient,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failureOf } from '../support/failure-of.ts';
 import { registerInstance, startBerth } from '../support/berth.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -52,16 +53,6 @@ describe('capacity provider strategies', () => {
   afterAll(async () => {
     await berth?.stop();
   });
-
-  async function failureOf(send: () => Promise<unknown>): Promise<{ name: string; message: string }> {
-    try {
-      await send();
-    } catch (error) {
-      if (error instanceof Error) return { name: error.name, message: error.message };
-      throw error;
-    }
-    throw new Error('expected the call to fail');
-  }
 
   async function tasksOf(cluster: string) {
     const listed = await ecs.send(new ListTasksCommand({ cluster }));
