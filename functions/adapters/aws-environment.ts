@@ -18,7 +18,7 @@ const lambdaEnvironmentSchema = z.object({
 });
 
 /** The SDK's environment name of a service's endpoint: its service id, upper case, spaces as underscores. */
-export type EndpointServiceId = 'DYNAMODB' | 'SQS' | 'KMS';
+export type EndpointServiceId = 'DYNAMODB' | 'SQS' | 'KMS' | 'EC2';
 
 export function endpointFromEnvironment(
   serviceId: EndpointServiceId,

@@ -8,6 +8,7 @@ import { serviceMetrics } from '#shared/control/service-metrics.ts';
 import { finishDeletions } from '#shared/control/task-definition-deletion.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { fleetSilence, readFleetLeases } from './fleet-leases.ts';
+import { scaleCapacityLogged } from './capacity.ts';
 
 export interface SweepOutcome {
   readonly clusters: number;
@@ -61,5 +62,6 @@ export async function sweep(
   // Deleted task definitions whose last task has stopped since (DeleteTaskDefinitions).
   const removed = await finishDeletions(ctx);
   if (removed > 0) logger.info('deleted task definitions removed', { removed });
+  if (ctx.ec2) await scaleCapacityLogged(ctx, ctx.ec2, logger);
   return { clusters: active.length, disconnected, scaled: scaling.scaled, activeClusters: active };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ControlContext, InstanceChanges, ReconcileQueue } from '#shared/control/context.ts';
 import { systemClock, type Clock } from '#shared/ports/clock.ts';
 import type { Store } from '#shared/ports/store.ts';
+import type { Ec2Fleet } from '#shared/ports/ec2-fleet.ts';
 import type { Environment } from './env.ts';
 
 export const randomIds = { next: () => randomUUID().replaceAll('-', '') };
@@ -9,7 +10,7 @@ export const randomIds = { next: () => randomUUID().replaceAll('-', '') };
 /** The one place a ControlContext is assembled, for Lambda, dev mode and tests alike. */
 export function controlContext(
   env: Environment,
-  parts: { store: Store; reconcile: ReconcileQueue; clock?: Clock; changes?: InstanceChanges },
+  parts: { store: Store; reconcile: ReconcileQueue; clock?: Clock; changes?: InstanceChanges; ec2?: Ec2Fleet },
 ): ControlContext {
   return {
     store: parts.store,
@@ -24,5 +25,6 @@ export function controlContext(
       monitorIntervalMs: env.BERTH_MONITOR_INTERVAL_SECONDS * 1000,
     },
     ...(parts.changes !== undefined && { changes: parts.changes }),
+    ...(parts.ec2 !== undefined && { ec2: parts.ec2 }),
   };
 }

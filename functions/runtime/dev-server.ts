@@ -19,6 +19,7 @@ import { inProcessInstanceChanges } from './instance-changes.ts';
 import { startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
 import { sweepExpired } from './expiry-sweep.ts';
 import { parseEnvironment } from './env.ts';
+import { devEc2, optionalEc2 } from './dev-ec2.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { makeDataDirPrivate } from './private-data-dir.ts';
 import { startQueuePoller } from './queue-poller.ts';
@@ -104,6 +105,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     reconcile: queueReconciles(queue),
     // One process: a poll can wait for its instance to change (long poll).
     changes,
+    ...optionalEc2(devEc2(options.env ?? process.env, env.AWS_REGION)),
   });
   const deps = () => ({ ctx, logger });
   const poller = startQueuePoller({

@@ -1,5 +1,6 @@
 import type { Clock } from '../ports/clock.ts';
 import type { Store } from '../ports/store.ts';
+import type { Ec2Fleet } from '../ports/ec2-fleet.ts';
 import type { Deployment } from '../domain/arn.ts';
 
 /** Sends "reconcile cluster C" to the scheduler. */
@@ -57,4 +58,6 @@ export interface ControlContext {
   readonly deployment: Deployment;
   readonly settings: ControlSettings;
   readonly changes?: InstanceChanges;
+  /** EC2, where capacity providers can launch instances (the monitor's; docs/scaling.md). */
+  readonly ec2?: Ec2Fleet;
 }

@@ -19,6 +19,8 @@ import { newDeployment } from '../scheduler/service-plan.ts';
 import { label, withEvent } from '../scheduler/service-events.ts';
 import type { ControlContext } from './context.ts';
 import { optionalAfter, requireActiveCluster } from './clusters.ts';
+import { chooseStrategy } from '../domain/capacity-strategy.ts';
+import { strategyUpdate, withStrategy } from './service-capacity.ts';
 import { listMatching, updateWithRetry } from './listing.ts';
 import { decodeToken, encodeToken, pageSize } from './pagination.ts';
 import { findTaskDefinition } from './task-definitions.ts';
@@ -42,7 +44,12 @@ export async function activeTaskDefinitionArn(ctx: ControlContext, ref: string):
 }
 
 export async function createService(ctx: ControlContext, request: CreateServiceRequest): Promise<Service> {
-  const cluster = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
+  const clusterItem = (await requireActiveCluster(ctx, request.cluster)).value;
+  const cluster = clusterItem.clusterName;
+  const capacity = chooseStrategy(
+    { launchType: request.launchType, given: request.capacityProviderStrategy },
+    clusterItem,
+  );
   const strategy = request.schedulingStrategy ?? 'REPLICA';
   const controller = deploymentControllerOf(request);
   const desired = strategy === 'DAEMON' ? 0 : (request.desiredCount ?? 0);
@@ -81,6 +88,7 @@ export async function createService(ctx: ControlContext, request: CreateServiceR
     circuitBreaker: request.deploymentConfiguration?.deploymentCircuitBreaker ?? { enable: false, rollback: false },
     placementStrategy: request.placementStrategy ?? [],
     placementConstraints: request.placementConstraints ?? [],
+    ...(capacity !== undefined && { capacityProviderStrategy: capacity }),
     healthCheckGracePeriodSeconds: request.healthCheckGracePeriodSeconds ?? 0,
     onDisconnect,
     tags: request.tags ?? [],
@@ -136,6 +144,7 @@ export async function updateService(ctx: ControlContext, request: UpdateServiceR
       request.placementConstraints ?? found.value.placementConstraints,
     );
   }
+  const capacity = await strategyUpdate(ctx, found.value.clusterName, request.capacityProviderStrategy);
   const now = ctx.clock.now();
   const newId = deploymentId(ctx);
   const updated = await updateWithRetry(
@@ -149,7 +158,7 @@ export async function updateService(ctx: ControlContext, request: UpdateServiceR
       }
       const limits = deploymentLimits(s.schedulingStrategy, request.deploymentConfiguration, s);
       let next: Service = {
-        ...s,
+        ...withStrategy(s, capacity),
         ...limits,
         desiredCount: request.desiredCount ?? s.desiredCount,
         circuitBreaker: request.deploymentConfiguration?.deploymentCircuitBreaker ?? s.circuitBreaker,

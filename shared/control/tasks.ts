@@ -23,6 +23,8 @@ import { assignmentOf, releaseAssignment } from './assignments.ts';
 import { conflictPause } from './conflict-pause.ts';
 import { checkRunTaskTags } from '../domain/tags.ts';
 import { runTaskBuilder } from './run-task-build.ts';
+import { chooseStrategy } from '../domain/capacity-strategy.ts';
+import { onProviders, waitForCapacity } from './capacity-placement.ts';
 
 // Its home is shared/scheduler/placement-request.ts (a pure mapping); kept
 // reachable here for the callers that still import it from tasks.ts.
@@ -46,7 +48,8 @@ export interface RunTaskResult {
  */
 export async function resolveRunTask(ctx: ControlContext, request: RunTaskRequest) {
   // As ECS: a missing cluster is the answer before anything else the body gets wrong.
-  const cluster = (await requireActiveCluster(ctx, request.cluster)).value.clusterName;
+  const clusterItem = (await requireActiveCluster(ctx, request.cluster)).value;
+  const cluster = clusterItem.clusterName;
   const count = request.count ?? 1;
   if (count < 1 || count > 10) throw new InvalidParameterError('count must be between 1 and 10');
   const definition = (await findTaskDefinition(ctx, request.taskDefinition)).value;
@@ -59,7 +62,11 @@ export async function resolveRunTask(ctx: ControlContext, request: RunTaskReques
   const constraints = [...(definition.placementConstraints ?? []), ...(request.placementConstraints ?? [])];
   const strategy = request.placementStrategy ?? [];
   validatePlacement(strategy, constraints);
-  return { count, cluster, definition, constraints, strategy };
+  const capacity = chooseStrategy(
+    { launchType: request.launchType, given: request.capacityProviderStrategy },
+    clusterItem,
+  );
+  return { count, cluster, definition, constraints, strategy, capacity };
 }
 
 /**
@@ -91,12 +98,17 @@ export async function runTask(ctx: ControlContext, request: RunTaskRequest): Pro
     }
   }
 
-  const candidates = Array.from({ length: count }, () => build(ctx.ids.next()));
-  const { decisions, liveInstances } = await placeDirectly(
+  const candidates = onProviders(
+    Array.from({ length: count }, () => build(ctx.ids.next())),
+    resolved.capacity,
+  );
+  const placed = await placeDirectly(
     ctx,
     name,
     candidates.map((task) => ({ request: placementRequestOf(task), assignment: assignmentOf(task) })),
   );
+  const { liveInstances } = placed;
+  const decisions = waitForCapacity(candidates, placed.decisions);
   const placedOn = (i: number) => {
     const decision = decisions[i];
     return decision?.kind === 'placed' ? decision.instanceId : undefined;
@@ -107,7 +119,7 @@ export async function runTask(ctx: ControlContext, request: RunTaskRequest): Pro
     return decisions[i]?.kind === 'deferred' ? [task] : [];
   });
   const instanceIds = new Set(candidates.flatMap((_, i) => placedOn(i) ?? []));
-  if (liveInstances === 0) {
+  if (liveInstances === 0 && resolved.capacity === undefined) {
     throw new InvalidParameterError('No Container Instances were found in your cluster.');
   }
   const failures = placementFailures(ctx, name, decisions);

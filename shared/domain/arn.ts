@@ -26,6 +26,7 @@ export const arns = {
   container: (d: Deployment, cluster: string, taskId: string, containerId: string) =>
     `${arnPrefix(d)}:container/${cluster}/${taskId}/${containerId}`,
   service: (d: Deployment, cluster: string, name: string) => `${arnPrefix(d)}:service/${cluster}/${name}`,
+  capacityProvider: (d: Deployment, name: string) => `${arnPrefix(d)}:capacity-provider/${name}`,
 };
 
 const ARN = /^arn:([^:]*):ecs:([^:]*):([^:]*):(.+)$/s;

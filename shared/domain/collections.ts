@@ -12,6 +12,7 @@ import { service, type Service } from '../schemas/service.ts';
 import { controlPlanePulse, type ControlPlanePulse } from '../schemas/control-plane-pulse.ts';
 import { accountSetting, type AccountSetting } from '../schemas/account-setting.ts';
 import { scalableTarget, type ScalableTarget } from '../schemas/scaling.ts';
+import { capacityProvider, type CapacityProvider } from '../schemas/capacity-provider.ts';
 import { instanceMetricsWindow, type InstanceMetricsWindow } from '../schemas/metrics-window.ts';
 import {
   taskDefinition,
@@ -206,4 +207,11 @@ export const instanceMetricsWindows = perCluster<InstanceMetricsWindow>('METRICS
   schema: instanceMetricsWindow,
   clusterOf: (w) => w.clusterName,
   sortOf: (w) => w.instanceId,
+});
+
+/** Capacity providers belong to the account, not a cluster, as in ECS: one partition, sorted by name. */
+export const capacityProviders = inOnePartition<CapacityProvider>('CAPACITYPROVIDER', {
+  name: 'capacity-provider',
+  schema: capacityProvider,
+  sortOf: (p) => p.name,
 });

@@ -38,6 +38,12 @@ export class ClientError extends BerthError {
   readonly code = 'Client';
 }
 
+/** A resource still used by another (a capacity provider by a service), as ECS's ResourceInUseException. */
+export class ResourceInUseError extends BerthError {
+  override readonly name = 'ResourceInUseError';
+  readonly code = 'ResourceInUse';
+}
+
 export class NotFoundError extends BerthError {
   override readonly name = 'NotFoundError';
   readonly code = 'NotFound';

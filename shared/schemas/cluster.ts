@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { epochMs, name255, tags } from './common.ts';
+import { capacityProviderStrategy } from './traffic-requests.ts';
 
 export const clusterSetting = z.strictObject({
   name: z.literal('containerInsights'),
@@ -38,6 +39,9 @@ export const cluster = z.object({
   tags: tags,
   settings: z.array(clusterSetting),
   configuration: clusterConfiguration.optional(),
+  /** PutClusterCapacityProviders: the providers the cluster may use and its default strategy. */
+  capacityProviders: z.array(z.string()).optional(),
+  defaultCapacityProviderStrategy: capacityProviderStrategy.optional(),
   createdAt: epochMs,
 });
 export type Cluster = z.infer<typeof cluster>;

@@ -3,7 +3,7 @@ import { name255, tags } from './common.ts';
 import { clusterSetting } from './cluster.ts';
 import { placementConstraint } from './task-definition.ts';
 import { placementStrategy, taskOverrideRequest } from './task.ts';
-import { networkConfiguration } from './traffic-requests.ts';
+import { capacityProviderStrategy, networkConfiguration } from './traffic-requests.ts';
 
 /**
  * Request shapes of the ECS operations Berth serves, as @aws-sdk/client-ecs
@@ -60,6 +60,7 @@ export const runTaskRequest = z.strictObject({
   placementStrategy: z.array(placementStrategy).max(5).optional(),
   placementConstraints: z.array(placementConstraint).max(10).optional(),
   launchType: z.enum(['EC2', 'EXTERNAL']).optional(),
+  capacityProviderStrategy: capacityProviderStrategy.optional(),
   tags: tags.optional(),
   clientToken: z.string().min(1).max(64).optional(),
   enableECSManagedTags: z.boolean().optional(),

@@ -3,6 +3,7 @@ import { name255, tags } from './common.ts';
 import { deploymentConfiguration } from './service.ts';
 import { placementConstraint } from './task-definition.ts';
 import { placementStrategy } from './task.ts';
+import { capacityProviderStrategy } from './traffic-requests.ts';
 
 const clusterRef = z.string().min(1).max(2048).optional();
 
@@ -13,6 +14,7 @@ export const createServiceRequest = z.strictObject({
   desiredCount: z.number().int().optional(),
   clientToken: z.string().min(1).max(36).optional(),
   launchType: z.enum(['EC2', 'EXTERNAL']).optional(),
+  capacityProviderStrategy: capacityProviderStrategy.optional(),
   deploymentConfiguration: deploymentConfiguration.optional(),
   placementConstraints: z.array(placementConstraint).max(10).optional(),
   placementStrategy: z.array(placementStrategy).max(5).optional(),
@@ -34,6 +36,7 @@ export const updateServiceRequest = z.strictObject({
   deploymentConfiguration: deploymentConfiguration.optional(),
   placementConstraints: z.array(placementConstraint).max(10).optional(),
   placementStrategy: z.array(placementStrategy).max(5).optional(),
+  capacityProviderStrategy: capacityProviderStrategy.optional(),
   forceNewDeployment: z.boolean().optional(),
   healthCheckGracePeriodSeconds: z.number().int().min(0).max(2147483647).optional(),
   enableExecuteCommand: z.boolean().optional(),

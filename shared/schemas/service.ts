@@ -3,6 +3,7 @@ import { epochMs, name255, tags } from './common.ts';
 import { placementConstraint } from './task-definition.ts';
 import { placementStrategy } from './task.ts';
 import { taskSet } from './task-set.ts';
+import { capacityProviderStrategy } from './traffic-requests.ts';
 
 export const circuitBreaker = z.strictObject({ enable: z.boolean(), rollback: z.boolean() });
 
@@ -101,5 +102,7 @@ export const service = z.object({
   lastPass: z
     .object({ at: epochMs, started: z.array(z.string()), stopped: z.array(z.string()) })
     .default({ at: 0, started: [], stopped: [] }),
+  /** The service's own capacity provider strategy (docs/scaling.md, Capacity providers). */
+  capacityProviderStrategy: capacityProviderStrategy.optional(),
 });
 export type Service = z.infer<typeof service>;

@@ -143,5 +143,7 @@ export const task = z.object({
   protectedUntil: epochMs.optional(),
   /** An awsvpc task's own interface (docs/networking.md); absent in every other network mode. */
   networkInterface: taskNetworkInterface.optional(),
+  /** The capacity provider whose instances run it (RunTask's or its service's strategy). */
+  capacityProviderName: z.string().optional(),
 });
 export type Task = z.infer<typeof task>;

@@ -36,6 +36,8 @@ export interface HollowFleetOptions {
   readonly resources: { readonly cpu: number; readonly memory: number };
   /** Attributes of the i-th agent (zones round-robin, say). */
   readonly attributes?: (index: number) => Attribute[];
+  /** The EC2 instance id the i-th agent registers with (say, one RunInstances answered). */
+  readonly ec2InstanceId?: (index: number) => string | undefined;
   readonly pollIntervalMs: number;
   /**
    * Long polls: each agent keeps one poll open for up to this long (asking
@@ -92,6 +94,7 @@ interface AgentState {
   instanceId: string;
   containerInstanceArn: string;
   attributes: Attribute[];
+  ec2InstanceId: string | undefined;
   epoch: number;
   /** The instance credential, sent on every call. */
   bearer: string | undefined;
@@ -123,12 +126,14 @@ export async function startHollowFleet(options: HollowFleetOptions): Promise<Hol
 
   const agents = await inBatches(options.count, 16, async (index): Promise<AgentState> => {
     const attributes = options.attributes?.(index) ?? [];
-    const registered = await register(attributes);
+    const ec2InstanceId = options.ec2InstanceId?.(index);
+    const registered = await register(attributes, undefined, options.registrationToken, ec2InstanceId);
     return {
       index,
       instanceId: registered.instanceId,
       containerInstanceArn: registered.containerInstanceArn,
       attributes,
+      ec2InstanceId,
       epoch: registered.epoch,
       bearer: registered.credential?.token,
       knownVersion: undefined,
@@ -139,9 +144,15 @@ export async function startHollowFleet(options: HollowFleetOptions): Promise<Hol
     };
   });
 
-  async function register(attributes: Attribute[], instanceId?: string, bearer = options.registrationToken) {
+  async function register(
+    attributes: Attribute[],
+    instanceId?: string,
+    bearer = options.registrationToken,
+    ec2InstanceId?: string,
+  ) {
     const body: RegisterInstanceRequest = {
       ...(instanceId !== undefined && { instanceId }),
+      ...(ec2InstanceId !== undefined && { ec2InstanceId }),
       resources: { ...options.resources, reservedPorts: [], reservedPortsUdp: [] },
       attributes,
       agentVersion: 'hollow',
@@ -173,7 +184,7 @@ export async function startHollowFleet(options: HollowFleetOptions): Promise<Hol
     if (!answer.ok) {
       if (answer.status === 409) {
         // Re-attaching: the instance credential, not the (spent) registration token.
-        const again = await register(agent.attributes, agent.instanceId, agent.bearer);
+        const again = await register(agent.attributes, agent.instanceId, agent.bearer, agent.ec2InstanceId);
         agent.epoch = again.epoch;
         agent.bearer = again.credential?.token ?? agent.bearer;
       }

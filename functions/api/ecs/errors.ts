@@ -6,6 +6,7 @@ import {
   InvalidParameterError,
   ItemTooLargeError,
   NotFoundError,
+  ResourceInUseError,
   ServiceNotActiveError,
   StateConflictError,
   VersionConflictError,
@@ -62,6 +63,8 @@ export function toEcsError(error: unknown): EcsErrorShape | undefined {
   if (error instanceof ClientError || error instanceof ItemTooLargeError) {
     return { type: 'ClientException', status: 400, message: error.message };
   }
+  if (error instanceof ResourceInUseError)
+    return { type: 'ResourceInUseException', status: 400, message: error.message };
   if (error instanceof NotFoundError) return { type: notFoundTypes[error.kind], status: 400, message: error.message };
   if (error instanceof ClusterNotEmptyError)
     return { type: notEmptyTypes[error.holds], status: 400, message: error.message };

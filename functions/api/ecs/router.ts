@@ -21,6 +21,7 @@ import { continueDeploymentOperations } from './continue-deployment.ts';
 import { settingsAndCleanupOperations } from './settings-and-cleanup.ts';
 import { tagOperations } from './tags.ts';
 import { taskSetOperations } from './task-sets.ts';
+import { capacityProviderOperations } from './capacity-providers.ts';
 
 const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113.';
 
@@ -38,6 +39,7 @@ export const ecsOperations: Record<string, Operation> = {
   ...settingsAndCleanupOperations,
   ...tagOperations,
   ...taskSetOperations,
+  ...capacityProviderOperations,
 };
 
 /** The action a call is admitted for; the signature is checked even for an operation Berth does not know. */

@@ -15,7 +15,7 @@ export function presentCluster(d: Deployment, view: ClusterView): Record<string,
     tags: c.tags,
     settings: c.settings,
     ...(c.configuration !== undefined && { configuration: c.configuration }),
-    capacityProviders: [],
-    defaultCapacityProviderStrategy: [],
+    capacityProviders: c.capacityProviders ?? [],
+    defaultCapacityProviderStrategy: c.defaultCapacityProviderStrategy ?? [],
   };
 }

@@ -29,7 +29,9 @@ export function presentService(a: Arns, s: Service): Record<string, unknown> {
     desiredCount: s.desiredCount,
     runningCount: s.runningCount,
     pendingCount: s.pendingCount,
-    launchType: 'EC2',
+    // As in ECS, a service on capacity providers names its strategy instead of a launch type.
+    launchType: s.capacityProviderStrategy === undefined ? 'EC2' : undefined,
+    capacityProviderStrategy: s.capacityProviderStrategy,
     // An EXTERNAL service has a task definition only through its PRIMARY task set.
     taskDefinition: s.taskDefinitionArn === '' ? undefined : s.taskDefinitionArn,
     deploymentConfiguration: {

@@ -20,6 +20,7 @@ export function presentTask(d: Deployment, t: Task): Record<string, unknown> {
     cpu: String(t.cpu),
     memory: String(t.memory),
     launchType: 'EC2',
+    capacityProviderName: t.capacityProviderName,
     containers: t.containers.map((c) =>
       compact({
         containerArn: arns.container(d, t.clusterName, t.taskId, c.containerId),

@@ -170,6 +170,9 @@ async function placeTasks(
       if (service !== undefined) {
         await park(task);
         await recordUnplaceable(ctx, cluster, service, decision.message);
+      } else if (task.capacityProviderName !== undefined) {
+        // Its provider's managed scaling launches capacity for it, as in ECS (docs/scaling.md).
+        await park(task);
       } else await stopUnplaceable(ctx, task, decision.message);
     },
     committed: async (instanceId, group) => {

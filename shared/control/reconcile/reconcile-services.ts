@@ -16,6 +16,7 @@ import { label, taskList, withEvent } from '#shared/scheduler/service-events.ts'
 import { planReplicaService, type ServicePlan } from '#shared/scheduler/service-plan.ts';
 import { isOccupying, serviceGroup } from '#shared/scheduler/service-tasks.ts';
 import { planTaskSets } from './task-set-plan.ts';
+import { onProviders } from '../capacity-placement.ts';
 
 export interface ServicesOutcome {
   /**
@@ -162,7 +163,7 @@ async function commit(
     });
     built.push(task);
   }
-  return built;
+  return onProviders(built, next.capacityProviderStrategy, mine);
 }
 
 /** How long a pass may take between announcing its actions and finishing them. */

@@ -79,7 +79,6 @@ const serviceMembers: Record<string, MemberAnswer> = {
   loadBalancers: notYet('loadBalancers', loadBalancers),
   serviceRegistries: notYet('serviceRegistries', serviceRegistries),
   networkConfiguration: notYet('networkConfiguration', networkConfiguration),
-  capacityProviderStrategy: notYet('capacityProviderStrategy', capacityProviderStrategy),
   platformVersion: platformOnly('platformVersion', FARGATE),
   availabilityZoneRebalancing: unsupported(
     'availabilityZoneRebalancing',
@@ -128,11 +127,21 @@ const serviceMembers: Record<string, MemberAnswer> = {
   monitoring: unsupported('monitoring', 'Berth publishes its own service metrics'),
 };
 
+const MANAGED_INSTANCES =
+  'Berth launches EC2 instances from a launch template (autoScalingGroupProvider), not ECS Managed Instances';
+const capacityProviderMembers: Record<string, MemberAnswer> = {
+  cluster: unsupported('cluster', MANAGED_INSTANCES),
+  managedInstancesProvider: unsupported('managedInstancesProvider', MANAGED_INSTANCES),
+};
+
 export const declaredAnswers: DeclaredAnswers = {
+  CreateCapacityProvider: capacityProviderMembers,
+  UpdateCapacityProvider: capacityProviderMembers,
+  DeleteCapacityProvider: { cluster: capacityProviderMembers.cluster! },
+  DescribeCapacityProviders: { cluster: capacityProviderMembers.cluster! },
   RegisterTaskDefinition: taskDefinitionMembers,
   RunTask: {
     ...launchMembers,
-    capacityProviderStrategy: notYet('capacityProviderStrategy', capacityProviderStrategy),
     platformVersion: platformOnly('platformVersion', FARGATE),
   },
   StartTask: launchMembers,

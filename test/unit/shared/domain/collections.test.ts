@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  capacityProviders,
   clusters,
   containerInstances,
   controlPlanePulses,
@@ -65,6 +66,7 @@ const rows = [
   row(instanceCredentials, { cluster: 'c', instanceId: 'i1' }, ['c'], ['c', 'i1']),
   row(clusterPolicies, { clusterName: 'c' }, [], ['c']),
   row(storedSecrets, { name: 's' }, [], ['s']),
+  row(capacityProviders, { name: 'web' }, [], ['web']),
 ];
 
 describe('the table layout', () => {
