@@ -10,7 +10,7 @@ import { isScalingCall, scalingRouter } from './autoscaling/router.ts';
 import { explainRouter } from './explain/router.ts';
 import { openGuard, type RequestGuard } from './guard.ts';
 import type { ConsoleAssets } from './console/assets.ts';
-import { consoleRouter } from './console/router.ts';
+import { consoleHandler } from './console/router.ts';
 
 export interface ApiDependencies {
   readonly ctx: ControlContext;
@@ -33,7 +33,7 @@ export function createApp(deps: ApiDependencies): Hono {
   const logger = deps.logger ?? silentLogger;
   const app = new Hono();
   app.get('/ping', (c) => c.json({ ok: true }));
-  if (deps.console) app.route('/console', consoleRouter(deps.console, logger));
+  if (deps.console) app.get('/console/*', consoleHandler(deps.console));
   app.route('/agent/v1', agentRouter(deps.ctx, guard, logger, deps.secrets));
   if (deps.admin) app.route('/admin/v1', adminRouter(deps.admin, guard, logger));
   app.route('/berth/v1', explainRouter(deps.ctx, guard, logger));

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { handle } from 'hono/aws-lambda';
 import { awsRuntime } from '../runtime/aws-runtime.ts';
 import { awsSecurity } from '../runtime/aws-security.ts';
@@ -17,6 +16,6 @@ export const handler = handle(
     admin: security.admin,
     secrets: security.secrets,
     // Shipped beside the bundle (infra/constructs/berth-function.ts), not inside it.
-    console: consoleAssetsFromFiles(fileURLToPath(new URL('./console/', import.meta.url))),
+    console: consoleAssetsFromFiles(new URL('console/', import.meta.url)),
   }),
 );

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 
 /** One file of the web console, ready to serve. */
 export interface ConsoleAsset {
@@ -13,53 +12,40 @@ export interface ConsoleAsset {
 /** Where the console's files come from: read (or built) once, then served from memory. */
 export type ConsoleAssets = () => Promise<ReadonlyMap<string, ConsoleAsset>>;
 
-export const CONSOLE_FILES = ['index.html', 'console.js', 'console.css'] as const;
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  html: 'text/html; charset=utf-8',
-  js: 'text/javascript; charset=utf-8',
-  css: 'text/css; charset=utf-8',
-};
-
-export function consoleAsset(name: string, body: Uint8Array): ConsoleAsset {
-  const extension = name.split('.').pop() ?? '';
-  const hash = createHash('sha256').update(body).digest('base64url').slice(0, 22);
-  // A copy the response can own (esbuild's outputs may be views into a larger buffer).
-  return {
-    body: new Uint8Array(body),
-    contentType: CONTENT_TYPES[extension] ?? 'application/octet-stream',
-    etag: `"${hash}"`,
-  };
-}
+/** The console's files by name, as console/build.ts makes them. */
+export type ConsoleFiles = Readonly<Record<string, Uint8Array>>;
 
 /**
- * Assets from files (the api Lambda ships them beside its bundle, not inside
- * it: docs/decisions.md, "The web console"). The first request reads them;
- * a failed read is not cached, so a later request tries again.
+ * Assets from the files in a folder (a file: URL ending in `/`; the api Lambda ships them beside its bundle, not inside
+ * it: docs/decisions.md, "The web console").
  */
-export function consoleAssetsFromFiles(dir: string): ConsoleAssets {
-  return once(async () => {
-    const entries = await Promise.all(
-      CONSOLE_FILES.map(async (name) => [name, consoleAsset(name, await readFile(join(dir, name)))] as const),
-    );
-    return new Map(entries);
+export function consoleAssetsFromFiles(dir: URL): ConsoleAssets {
+  return consoleAssetsFrom(async () => {
+    const names = ['index.html', 'console.js', 'console.css'];
+    return Object.fromEntries(await Promise.all(names.map(async (name) => [name, await readFile(new URL(name, dir))])));
   });
 }
 
-/** Assets from a function that makes the files (dev mode builds them with esbuild on first use). */
-export function consoleAssetsFrom(make: () => Promise<Readonly<Record<string, Uint8Array>>>): ConsoleAssets {
-  return once(
-    async () => new Map(Object.entries(await make()).map(([name, body]) => [name, consoleAsset(name, body)])),
-  );
+/**
+ * Assets from a function that makes the files (dev mode builds them with
+ * esbuild on first use). The first request makes them, once: the files of a
+ * deployment never change, and dev mode rebuilds at its next start.
+ */
+export function consoleAssetsFrom(make: () => Promise<ConsoleFiles>): ConsoleAssets {
+  let made: Promise<ReadonlyMap<string, ConsoleAsset>> | undefined;
+  return () =>
+    (made ??= make().then(
+      (files) => new Map(Object.entries(files).map(([name, body]) => [name, consoleAsset(name, body)])),
+    ));
 }
 
-function once<T>(load: () => Promise<T>): () => Promise<T> {
-  let pending: Promise<T> | undefined;
-  return () => {
-    pending ??= load().catch((error: unknown) => {
-      pending = undefined;
-      throw error;
-    });
-    return pending;
+function consoleAsset(name: string, body: Uint8Array): ConsoleAsset {
+  // html, js or css: the only kinds the console has.
+  const kind = name.split('.').pop();
+  return {
+    // A copy the response can own (esbuild's outputs may be views into a larger buffer).
+    body: new Uint8Array(body),
+    contentType: `text/${kind === 'js' ? 'javascript' : kind}; charset=utf-8`,
+    etag: `"${createHash('sha256').update(body).digest('base64url')}"`,
   };
 }
