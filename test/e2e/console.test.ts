@@ -112,6 +112,13 @@ describe('the web console', () => {
     );
     expect(await textsOf(page, 'h1')).toEqual([expect.stringContaining('web')]);
 
+    // A task's page: its container, and a clear word on logs where the endpoint serves none.
+    await page.evaluate(`location.hash = '#/clusters/${CLUSTER}/tasks/${taskIds[0]}'`);
+    const containers = await textsOf(page, 'section table.grid tbody tr');
+    expect(containers[0]).toContain('app');
+    const [logs] = await textsOf(page, 'section .note.empty');
+    expect(logs).toContain('Logs are not available');
+
     // The key signs; it never travels: no request carries the secret, every API call carries a signature.
     const calls = apiCalls();
     expect(calls.length).toBeGreaterThan(0);
@@ -125,4 +132,18 @@ describe('the web console', () => {
     expect(await page.evaluate('sessionStorage.length')).toBe(0);
     await page.close();
   }, 120_000);
+
+  it('gives up on a request the server does not answer, and says so', async () => {
+    const page = await (await browser.createBrowserContext()).newPage();
+    await page.setRequestInterception(true);
+    // The page loads; every API call is left hanging.
+    page.on('request', (request) => {
+      if (request.method() !== 'POST') void request.continue();
+    });
+    await page.goto(`${berth.endpoint}/console/`);
+    await submitKey(page, berth.credentials);
+    const [message] = await textsOf(page, '#sign-in-error', 1, 30_000);
+    expect(message).toContain('did not answer within 10 seconds');
+    await page.close();
+  }, 60_000);
 });
