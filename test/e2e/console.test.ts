@@ -99,7 +99,12 @@ describe('the web console', () => {
     const clusters = await textsOf(page, 'table.grid tbody tr');
     expect(clusters.some((row) => row.includes(CLUSTER))).toBe(true);
 
-    await page.evaluate(`location.hash = '#/clusters/${CLUSTER}/services/web'`);
+    // By keyboard: the first row of the clusters, then of the cluster's services.
+    await page.keyboard.press('j');
+    await page.keyboard.press('Enter');
+    await textsOf(page, `a[href="#/clusters/${CLUSTER}/services/web"]`);
+    await page.keyboard.press('j');
+    await page.keyboard.press('Enter');
     // Every running task of the service, by id, on a row that says RUNNING.
     await page.waitForFunction(
       `(() => {
@@ -111,6 +116,9 @@ describe('the web console', () => {
       { timeout: 30_000 },
     );
     expect(await textsOf(page, 'h1')).toEqual([expect.stringContaining('web')]);
+
+    await page.keyboard.press('p');
+    expect(await textsOf(page, 'button.live.paused')).toEqual([expect.stringContaining('Paused')]);
 
     // A task's page: its container, and a clear word on logs where the endpoint serves none.
     await page.evaluate(`location.hash = '#/clusters/${CLUSTER}/tasks/${taskIds[0]}'`);
