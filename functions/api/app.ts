@@ -9,6 +9,8 @@ import { ecsRouter } from './ecs/router.ts';
 import { isScalingCall, scalingRouter } from './autoscaling/router.ts';
 import { explainRouter } from './explain/router.ts';
 import { openGuard, type RequestGuard } from './guard.ts';
+import type { ConsoleAssets } from './console/assets.ts';
+import { consoleHandler } from './console/router.ts';
 
 export interface ApiDependencies {
   readonly ctx: ControlContext;
@@ -18,6 +20,8 @@ export interface ApiDependencies {
   readonly admin?: AdminService;
   /** Berth-stored task secrets, for the agent API's secrets route; the route is mounted only with it. */
   readonly secrets?: SecretSource;
+  /** The web console's static files, served unsigned under /console; not mounted without them. */
+  readonly console?: ConsoleAssets;
 }
 
 /**
@@ -29,6 +33,7 @@ export function createApp(deps: ApiDependencies): Hono {
   const logger = deps.logger ?? silentLogger;
   const app = new Hono();
   app.get('/ping', (c) => c.json({ ok: true }));
+  if (deps.console) app.get('/console/*', consoleHandler(deps.console));
   app.route('/agent/v1', agentRouter(deps.ctx, guard, logger, deps.secrets));
   if (deps.admin) app.route('/admin/v1', adminRouter(deps.admin, guard, logger));
   app.route('/berth/v1', explainRouter(deps.ctx, guard, logger));

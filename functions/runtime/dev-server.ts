@@ -3,6 +3,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Server } from 'node:http';
 import type { ControlContext } from '#shared/control/context.ts';
 import { createApp } from '../api/app.ts';
+import { consoleAssetsFrom } from '../api/console/assets.ts';
 import { createDynamoDbJsonClient } from '../adapters/dynamodb-json-client.ts';
 import { createDynamoDbStore } from '../adapters/dynamodb-store.ts';
 import { ensureTable } from '../adapters/dynamodb-table.ts';
@@ -148,7 +149,15 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     logger,
   });
   const adminKey = await security.bootstrapAdminKey();
-  const api = createApp({ ctx, logger, guard: security.guard, admin: security.admin, secrets: security.secrets });
+  const api = createApp({
+    ctx,
+    logger,
+    guard: security.guard,
+    admin: security.admin,
+    secrets: security.secrets,
+    // Built from console/src with esbuild on the first visit, so a fresh checkout serves it without a build step.
+    console: consoleAssetsFrom(async () => (await import('#console/build.ts')).buildConsole()),
+  });
   const devLogs = withDevLogs(api, {
     guard: security.guard,
     logger,

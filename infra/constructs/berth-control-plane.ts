@@ -12,7 +12,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { BerthFunction } from './berth-function.ts';
-import { berthHandlers } from './bundling.ts';
+import { berthHandlers, consoleBuildCommands } from './bundling.ts';
 import { ENVIRONMENT as ENV, SETTING_BOUNDS } from '#shared/deployment/names.ts';
 import { boundedSetting } from './setting-bounds.ts';
 
@@ -88,6 +88,7 @@ export class BerthControlPlane extends Construct {
       memorySize: 512,
       timeout: Duration.seconds(10),
       environment: { ...environment, [ENV.kmsKeyId]: props.secretsKey.keyArn },
+      afterBundling: consoleBuildCommands,
     });
     props.table.grantReadWriteData(this.api);
     // Creating a key encrypts its secret; verifying a signature decrypts it.

@@ -47,6 +47,13 @@ export interface BerthFunctionProps {
    * @default 2 (Lambda's own default)
    */
   readonly asyncRetryAttempts?: number;
+
+  /**
+   * Shell commands that write files beside the bundle once it is built,
+   * given the bundle's folder (the api ships the web console's files there).
+   * @default - none
+   */
+  readonly afterBundling?: (outputDir: string) => string[];
 }
 
 /**
@@ -87,9 +94,20 @@ export class BerthFunction extends Construct implements iam.IGrantable {
       role,
       logGroup,
       retryAttempts: props.asyncRetryAttempts,
-      bundling: nodejsBundlingOptions(),
+      bundling: {
+        ...nodejsBundlingOptions(),
+        ...(props.afterBundling && { commandHooks: afterHooks(props.afterBundling) }),
+      },
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
     });
     this.grantPrincipal = role;
   }
+}
+
+function afterHooks(after: (outputDir: string) => string[]): nodejs.ICommandHooks {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir, outputDir) => after(outputDir),
+  };
 }

@@ -114,3 +114,14 @@ function requireLocalEsbuild(): void {
     });
   }
 }
+
+/**
+ * The web console's files go beside the api bundle, not inside it: the page
+ * is served from files read once (docs/decisions.md, "The web console"), and
+ * the bundle stays within its budget. console/build.ts builds them with the
+ * local esbuild, offline.
+ */
+export function consoleBuildCommands(outputDir: string): string[] {
+  const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
+  return [`"${tsx}" "${join(repoRoot, 'console', 'build.ts')}" "${join(outputDir, 'console')}"`];
+}

@@ -72,13 +72,17 @@ export const SHARED_LAYERS: readonly LayerRule[] = [
 export const TOP_LEVEL: readonly LayerRule[] = [
   { folder: 'shared', mayImport: [], packages: PURE_PACKAGES },
   { folder: 'agent', mayImport: ['shared'] },
-  { folder: 'functions', mayImport: ['agent', 'shared'] },
+  // Dev mode builds the web console's assets (console/build.ts) on first use.
+  { folder: 'functions', mayImport: ['agent', 'shared', 'console'] },
   // The client CLI, when it lives at the top level rather than in functions/:
   // it runs `berth bootstrap` through the server's modules.
   { folder: 'cli', mayImport: ['functions', 'shared'] },
   { folder: 'bin', mayImport: ['cli', 'functions', 'agent', 'shared'] },
   { folder: 'infra', mayImport: ['shared'] },
-  { folder: 'test', mayImport: ['bin', 'cli', 'functions', 'agent', 'shared', 'infra'] },
+  // The web console runs in a browser: it takes nothing from the server's code, only its UI
+  // library; its build script uses esbuild and the file system.
+  { folder: 'console', mayImport: [], packages: ['preact', 'htm', 'esbuild', 'node:fs', 'node:path', 'node:url'] },
+  { folder: 'test', mayImport: ['bin', 'cli', 'functions', 'agent', 'shared', 'infra', 'console'] },
 ];
 
 /** A single file that may break a folder rule for a stated reason. */
@@ -92,4 +96,4 @@ export interface KnownException {
 export const KNOWN_EXCEPTIONS: readonly KnownException[] = [];
 
 /** Files in these folders are checked. */
-export const SOURCE_ROOTS = ['shared', 'functions', 'agent', 'cli', 'bin', 'infra', 'test'] as const;
+export const SOURCE_ROOTS = ['shared', 'functions', 'agent', 'cli', 'bin', 'infra', 'console', 'test'] as const;

@@ -237,7 +237,11 @@ describe('the Berth stack', () => {
       throw new Error(`the ${name} function's code is not a bundled asset`);
     }
     const assetDir = join(outdir, code.assetPath);
-    expect(readdirSync(assetDir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    // The api ships the web console's files beside its bundle.
+    const beside = name === 'api' ? ['console'] : [];
+    expect(readdirSync(assetDir).sort()).toEqual([...beside, 'index.mjs', 'index.mjs.map']);
+    if (name === 'api')
+      expect(readdirSync(join(assetDir, 'console')).sort()).toEqual(['console.css', 'console.js', 'index.html']);
 
     const local = await build({ ...esbuildOptions(berthHandlers[name], join(assetDir, 'index.mjs')), write: false });
     const localCode = local.outputFiles.find((file) => file.path.endsWith('index.mjs'));
