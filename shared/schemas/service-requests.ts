@@ -3,6 +3,7 @@ import { name255, tags } from './common.ts';
 import { deploymentConfiguration } from './service.ts';
 import { placementConstraint } from './task-definition.ts';
 import { placementStrategy } from './task.ts';
+import { loadBalancers } from './traffic-requests.ts';
 
 const clusterRef = z.string().min(1).max(2048).optional();
 
@@ -23,6 +24,7 @@ export const createServiceRequest = z.strictObject({
   enableECSManagedTags: z.boolean().optional(),
   propagateTags: z.enum(['TASK_DEFINITION', 'SERVICE', 'NONE']).optional(),
   enableExecuteCommand: z.boolean().optional(),
+  loadBalancers: loadBalancers.optional(),
 });
 export type CreateServiceRequest = z.infer<typeof createServiceRequest>;
 
@@ -39,6 +41,7 @@ export const updateServiceRequest = z.strictObject({
   enableExecuteCommand: z.boolean().optional(),
   enableECSManagedTags: z.boolean().optional(),
   propagateTags: z.enum(['TASK_DEFINITION', 'SERVICE', 'NONE']).optional(),
+  loadBalancers: loadBalancers.optional(),
 });
 export type UpdateServiceRequest = z.infer<typeof updateServiceRequest>;
 

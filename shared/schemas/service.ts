@@ -3,6 +3,7 @@ import { epochMs, name255, tags } from './common.ts';
 import { placementConstraint } from './task-definition.ts';
 import { placementStrategy } from './task.ts';
 import { taskSet } from './task-set.ts';
+import { serviceLoadBalancer } from './service-load-balancer.ts';
 
 export const circuitBreaker = z.strictObject({ enable: z.boolean(), rollback: z.boolean() });
 
@@ -43,6 +44,8 @@ export const deployment = z.object({
   rollbackOf: z.string().optional(),
   /** The deployments that were running when this one started. */
   sourceIds: z.array(z.string()),
+  /** The service's load balancers when this deployment started (its revision shows them). */
+  loadBalancers: z.array(serviceLoadBalancer).optional(),
   createdAt: epochMs,
   updatedAt: epochMs,
   finishedAt: epochMs.optional(),
@@ -72,6 +75,8 @@ export const service = z.object({
   placementStrategy: z.array(placementStrategy),
   placementConstraints: z.array(placementConstraint),
   healthCheckGracePeriodSeconds: z.number().int().nonnegative(),
+  /** ELBv2 target groups its tasks are registered in (docs/load-balancers.md). */
+  loadBalancers: z.array(serviceLoadBalancer).default([]),
   /**
    * What to do with tasks on an instance that stops heartbeating: replace
    * them elsewhere (the default), or wait for the instance to come back, so
