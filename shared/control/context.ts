@@ -1,6 +1,7 @@
 import type { Clock } from '../ports/clock.ts';
 import type { Store } from '../ports/store.ts';
 import type { Deployment } from '../domain/arn.ts';
+import type { LoadBalancerTargets } from '../ports/load-balancer-targets.ts';
 
 /** Sends "reconcile cluster C" to the scheduler. */
 export interface ReconcileQueue {
@@ -57,4 +58,6 @@ export interface ControlContext {
   readonly deployment: Deployment;
   readonly settings: ControlSettings;
   readonly changes?: InstanceChanges;
+  /** ELBv2, where the function that registers service tasks (the scheduler) has it. */
+  readonly targets?: LoadBalancerTargets;
 }

@@ -122,5 +122,11 @@ export const task = z.object({
   placementSeed: z.number().int(),
   /** Task scale-in protection (UpdateTaskProtection): protected until this moment, then no longer. */
   protectedUntil: epochMs.optional(),
+  /**
+   * Load balancer registration (docs/load-balancers.md): when the task was
+   * first registered in its service's target groups, and once it is stopping,
+   * until when it drains before its agent is told to stop it.
+   */
+  traffic: z.object({ registeredAt: epochMs, drainUntil: epochMs.optional() }).optional(),
 });
 export type Task = z.infer<typeof task>;

@@ -46,6 +46,8 @@ export interface HollowFleetOptions {
   readonly longPollSeconds?: number;
   /** Requests in flight across the whole fleet; default 32. */
   readonly maxInFlight?: number;
+  /** The i-th agent's EC2 instance id, for load balancer targets; none when absent. */
+  readonly ec2InstanceId?: (index: number) => string;
   /** Told of each task the fleet reports RUNNING. */
   readonly onRunning?: (taskId: string, instanceId: string) => void;
 }
@@ -103,6 +105,7 @@ interface AgentState {
 }
 
 export async function startHollowFleet(options: HollowFleetOptions): Promise<HollowFleet> {
+  let nextHostPort = 32768;
   const stats: HollowFleetStats = {
     requests: 0,
     polls: 0,
@@ -123,7 +126,7 @@ export async function startHollowFleet(options: HollowFleetOptions): Promise<Hol
 
   const agents = await inBatches(options.count, 16, async (index): Promise<AgentState> => {
     const attributes = options.attributes?.(index) ?? [];
-    const registered = await register(attributes);
+    const registered = await register(attributes, undefined, options.registrationToken, options.ec2InstanceId?.(index));
     return {
       index,
       instanceId: registered.instanceId,
@@ -139,9 +142,15 @@ export async function startHollowFleet(options: HollowFleetOptions): Promise<Hol
     };
   });
 
-  async function register(attributes: Attribute[], instanceId?: string, bearer = options.registrationToken) {
+  async function register(
+    attributes: Attribute[],
+    instanceId?: string,
+    bearer = options.registrationToken,
+    ec2InstanceId?: string,
+  ) {
     const body: RegisterInstanceRequest = {
       ...(instanceId !== undefined && { instanceId }),
+      ...(ec2InstanceId !== undefined && { ec2InstanceId }),
       resources: { ...options.resources, reservedPorts: [], reservedPortsUdp: [] },
       attributes,
       agentVersion: 'hollow',
@@ -259,6 +268,14 @@ export async function startHollowFleet(options: HollowFleetOptions): Promise<Hol
               name: c.name,
               lastStatus,
               runtimeId: `hollow-${taskId}-${c.name}`,
+              // Ports as Docker binds them: a fixed host port as asked, else one from the ephemeral range.
+              ...(lastStatus === 'RUNNING' && {
+                networkBindings: (c.portMappings ?? []).map((p) => ({
+                  containerPort: p.containerPort,
+                  hostPort: p.hostPort || nextHostPort++,
+                  protocol: p.protocol ?? 'tcp',
+                })),
+              }),
               ...(lastStatus === 'STOPPED' && { exitCode: 0 }),
             })),
             ...times,
