@@ -1,12 +1,3 @@
-import {
-  DeregisterTargetsCommand,
-  DescribeTargetGroupAttributesCommand,
-  DescribeTargetGroupsCommand,
-  DescribeTargetHealthCommand,
-  ElasticLoadBalancingV2Client,
-  RegisterTargetsCommand,
-  type ElasticLoadBalancingV2ClientConfig,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
 import type {
   LoadBalancerTargets,
   Target,
@@ -15,33 +6,32 @@ import type {
   TargetState,
   TargetType,
 } from '#shared/ports/load-balancer-targets.ts';
+import { elements, field, type Elbv2Call } from './elbv2-query-client.ts';
 
 /** ELBv2's default deregistration delay, used when the attribute is absent. */
 const DEFAULT_DELAY_SECONDS = 300;
 
 /** Errors that say the target group cannot be used, as opposed to a fault worth retrying. */
-const MISSING = new Set(['TargetGroupNotFoundException', 'TargetGroupNotFound', 'ValidationError']);
+const MISSING = new Set(['TargetGroupNotFound', 'TargetGroupNotFoundException', 'ValidationError']);
 
-/**
- * The LoadBalancerTargets port over the ELBv2 SDK client. The config is the
- * SDK's: region, credentials, and an endpoint, which the SDK otherwise takes
- * from AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2 / AWS_ENDPOINT_URL.
- */
-export function createElbv2Targets(config: ElasticLoadBalancingV2ClientConfig): LoadBalancerTargets {
-  const client = new ElasticLoadBalancingV2Client(config);
+/** The LoadBalancerTargets port over ELBv2's API (the five actions the scheduler's role is granted). */
+export function createElbv2Targets(call: Elbv2Call): LoadBalancerTargets {
   return {
     async describeTargetGroup(arn): Promise<TargetGroupLookup> {
       try {
-        const groups = await client.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [arn] }));
-        const group = groups.TargetGroups?.[0];
-        if (!group) return { found: false, reason: `target group ${arn} not found` };
-        const attributes = await client.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn }));
-        const delay = attributes.Attributes?.find((a) => a.Key === 'deregistration_delay.timeout_seconds')?.Value;
+        const groups = await call('DescribeTargetGroups', { 'TargetGroupArns.member.1': arn });
+        // One group was asked for, so its fields are the answer's (its members nest lists of their own).
+        if (!groups.includes('<TargetGroupArn>')) return { found: false, reason: `target group ${arn} not found` };
+        const attributes = await call('DescribeTargetGroupAttributes', { TargetGroupArn: arn });
+        const delay = elements(attributes, 'member').find(
+          (m) => field(m, 'Key') === 'deregistration_delay.timeout_seconds',
+        );
+        const seconds = delay === undefined ? undefined : field(delay, 'Value');
         return {
           found: true,
           group: {
-            targetType: (group.TargetType ?? 'instance') as TargetType,
-            deregistrationDelaySeconds: delay === undefined ? DEFAULT_DELAY_SECONDS : Number(delay),
+            targetType: (field(groups, 'TargetType') ?? 'instance') as TargetType,
+            deregistrationDelaySeconds: seconds === undefined ? DEFAULT_DELAY_SECONDS : Number(seconds),
           },
         };
       } catch (error) {
@@ -50,22 +40,23 @@ export function createElbv2Targets(config: ElasticLoadBalancingV2ClientConfig): 
       }
     },
     async register(arn, targets) {
-      if (targets.length === 0) return;
-      await client.send(new RegisterTargetsCommand({ TargetGroupArn: arn, Targets: targets.map(wire) }));
+      if (targets.length > 0) await call('RegisterTargets', { TargetGroupArn: arn, ...members(targets) });
     },
     async deregister(arn, targets) {
-      if (targets.length === 0) return;
-      await client.send(new DeregisterTargetsCommand({ TargetGroupArn: arn, Targets: targets.map(wire) }));
+      if (targets.length > 0) await call('DeregisterTargets', { TargetGroupArn: arn, ...members(targets) });
     },
     async health(arn): Promise<TargetHealth[]> {
-      const answer = await client.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
-      return (answer.TargetHealthDescriptions ?? []).flatMap((d) => {
-        if (d.Target?.Id === undefined) return [];
-        const reason = d.TargetHealth?.Reason;
+      const answer = await call('DescribeTargetHealth', { TargetGroupArn: arn });
+      return elements(answer, 'member').flatMap((d) => {
+        const target = elements(d, 'Target')[0];
+        const id = target === undefined ? undefined : field(target, 'Id');
+        if (target === undefined || id === undefined) return [];
+        const health = elements(d, 'TargetHealth')[0] ?? '';
+        const reason = field(health, 'Reason');
         return [
           {
-            target: { id: d.Target.Id, port: d.Target.Port ?? 0 },
-            state: (d.TargetHealth?.State ?? 'unavailable') as TargetState,
+            target: { id, port: Number(field(target, 'Port') ?? 0) },
+            state: (field(health, 'State') ?? 'unavailable') as TargetState,
             ...(reason !== undefined && { reason }),
           },
         ];
@@ -74,6 +65,11 @@ export function createElbv2Targets(config: ElasticLoadBalancingV2ClientConfig): 
   };
 }
 
-function wire(target: Target): { Id: string; Port: number } {
-  return { Id: target.id, Port: target.port };
+function members(targets: readonly Target[]): Record<string, string> {
+  return Object.fromEntries(
+    targets.flatMap((t, i) => [
+      [`Targets.member.${i + 1}.Id`, t.id],
+      [`Targets.member.${i + 1}.Port`, String(t.port)],
+    ]),
+  );
 }

@@ -1,4 +1,5 @@
 import { createElbv2Targets } from '../adapters/elbv2-targets.ts';
+import { createElbv2QueryClient } from '../adapters/elbv2-query-client.ts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { serve, type ServerType } from '@hono/node-server';
 import { Server } from 'node:http';
@@ -61,7 +62,7 @@ function withTargets(ctx: ControlContext, vars: NodeJS.ProcessEnv, region: strin
     secretAccessKey: vars.AWS_SECRET_ACCESS_KEY ?? 'berth-dev',
     ...(vars.AWS_SESSION_TOKEN !== undefined && { sessionToken: vars.AWS_SESSION_TOKEN }),
   };
-  return { ...ctx, targets: createElbv2Targets({ endpoint, region, credentials }) };
+  return { ...ctx, targets: createElbv2Targets(createElbv2QueryClient({ endpoint, region, credentials })) };
 }
 
 /** How long stop() lets requests in flight finish before it closes their connections. */

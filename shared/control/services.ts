@@ -25,7 +25,6 @@ import { findTaskDefinition } from './task-definitions.ts';
 import { assertClusterAllowsRef } from './cluster-policy-gate.ts';
 import { assertExternalUpdate, deploymentControllerOf } from './deployment-controller.ts';
 import { checkedLoadBalancers } from './service-load-balancers.ts';
-import { sameLoadBalancers } from '../domain/load-balancer-rules.ts';
 
 /** ECS's deployment ids look like `ecs-svc/` and 19 digits. */
 export function deploymentId(ctx: ControlContext): string {
@@ -92,7 +91,7 @@ export async function createService(ctx: ControlContext, request: CreateServiceR
     ...(request.enableECSManagedTags !== undefined && { enableECSManagedTags: request.enableECSManagedTags }),
     ...(request.clientToken !== undefined && { clientToken: `${request.clientToken}#${requestHash}` }),
     createdAt: now,
-    deployments: controller === 'ECS' ? [{ ...newDeployment(id, taskDefinitionArn, desired, now), loadBalancers }] : [],
+    deployments: controller === 'ECS' ? [newDeployment(id, taskDefinitionArn, desired, now)] : [],
     history: [],
     events: [],
     reconcileSeq: 0,
@@ -135,14 +134,11 @@ export async function updateService(ctx: ControlContext, request: UpdateServiceR
     request.taskDefinition !== undefined ? await activeTaskDefinitionArn(ctx, request.taskDefinition) : undefined;
   if (taskDefinitionArn !== undefined) await assertClusterAllowsRef(ctx, found.value.clusterName, taskDefinitionArn);
   // A new task definition must still have the ports the target groups are given.
-  const loadBalancers =
-    request.loadBalancers !== undefined || taskDefinitionArn !== undefined
-      ? await checkedLoadBalancers(
-          ctx,
-          request.loadBalancers ?? found.value.loadBalancers,
-          taskDefinitionArn ?? found.value.taskDefinitionArn,
-        )
-      : undefined;
+  const loadBalancers = await checkedLoadBalancers(
+    ctx,
+    request.loadBalancers ?? found.value.loadBalancers,
+    taskDefinitionArn ?? found.value.taskDefinitionArn,
+  );
   if (request.placementStrategy !== undefined || request.placementConstraints !== undefined) {
     validatePlacement(
       request.placementStrategy ?? found.value.placementStrategy,
@@ -169,13 +165,13 @@ export async function updateService(ctx: ControlContext, request: UpdateServiceR
         placementStrategy: request.placementStrategy ?? s.placementStrategy,
         placementConstraints: request.placementConstraints ?? s.placementConstraints,
         healthCheckGracePeriodSeconds: request.healthCheckGracePeriodSeconds ?? s.healthCheckGracePeriodSeconds,
-        loadBalancers: loadBalancers ?? s.loadBalancers,
+        loadBalancers: request.loadBalancers ? loadBalancers : s.loadBalancers,
         ...(request.propagateTags !== undefined && { propagateTags: request.propagateTags }),
         ...(request.enableECSManagedTags !== undefined && { enableECSManagedTags: request.enableECSManagedTags }),
       };
       const target = taskDefinitionArn ?? s.taskDefinitionArn;
       // ECS starts a new deployment when the load balancer configuration changes.
-      const trafficChanged = !sameLoadBalancers(next.loadBalancers, s.loadBalancers);
+      const trafficChanged = JSON.stringify(next.loadBalancers) !== JSON.stringify(s.loadBalancers);
       if (target !== s.taskDefinitionArn || request.forceNewDeployment === true || trafficChanged) {
         next = startDeployment(next, newId, target, now);
       } else if (next.deployments[0] && next.desiredCount !== s.desiredCount) {
@@ -215,7 +211,6 @@ export function startDeployment(
   const deployment: Deployment = {
     ...newDeployment(id, taskDefinitionArn, service.desiredCount, now),
     sourceIds: service.deployments.map((d) => d.id),
-    loadBalancers: service.loadBalancers,
     ...(rollbackOf !== undefined && { rollbackOf }),
   };
   return { ...service, taskDefinitionArn, deployments: [deployment, ...previous] };

@@ -4,6 +4,7 @@ import { deploymentConfiguration } from './service.ts';
 import { placementConstraint } from './task-definition.ts';
 import { placementStrategy } from './task.ts';
 import { loadBalancers } from './traffic-requests.ts';
+import { MAX_SERVICE_TARGET_GROUPS } from './service-load-balancer.ts';
 
 const clusterRef = z.string().min(1).max(2048).optional();
 
@@ -24,7 +25,7 @@ export const createServiceRequest = z.strictObject({
   enableECSManagedTags: z.boolean().optional(),
   propagateTags: z.enum(['TASK_DEFINITION', 'SERVICE', 'NONE']).optional(),
   enableExecuteCommand: z.boolean().optional(),
-  loadBalancers: loadBalancers.optional(),
+  loadBalancers: loadBalancers.max(MAX_SERVICE_TARGET_GROUPS).optional(),
 });
 export type CreateServiceRequest = z.infer<typeof createServiceRequest>;
 
@@ -41,7 +42,7 @@ export const updateServiceRequest = z.strictObject({
   enableExecuteCommand: z.boolean().optional(),
   enableECSManagedTags: z.boolean().optional(),
   propagateTags: z.enum(['TASK_DEFINITION', 'SERVICE', 'NONE']).optional(),
-  loadBalancers: loadBalancers.optional(),
+  loadBalancers: loadBalancers.max(MAX_SERVICE_TARGET_GROUPS).optional(),
 });
 export type UpdateServiceRequest = z.infer<typeof updateServiceRequest>;
 

@@ -44,8 +44,6 @@ export const deployment = z.object({
   rollbackOf: z.string().optional(),
   /** The deployments that were running when this one started. */
   sourceIds: z.array(z.string()),
-  /** The service's load balancers when this deployment started (its revision shows them). */
-  loadBalancers: z.array(serviceLoadBalancer).optional(),
   createdAt: epochMs,
   updatedAt: epochMs,
   finishedAt: epochMs.optional(),

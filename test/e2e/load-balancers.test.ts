@@ -117,7 +117,8 @@ describe('service load balancers (ELBv2)', () => {
           await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [leaving!.taskArn!] }))
         ).tasks!;
         const gone = !(await elb.targets(group)).includes(target);
-        return gone && task ? task : undefined;
+        // Deregistered first, then marked: wait for both.
+        return gone && task && task.lastStatus !== 'RUNNING' ? task : undefined;
       },
       { what: `target ${target} deregistered`, timeoutMs: 30_000 },
     );

@@ -96,12 +96,6 @@ const ecsController = (value: unknown): boolean =>
 
 /** What CreateService and UpdateService share. */
 const serviceMembers: Record<string, MemberAnswer> = {
-  'loadBalancers[].loadBalancerName': note(
-    'Classic Load Balancers are refused (InvalidParameterException); give the targetGroupArn of an ELBv2 target group',
-  ),
-  'loadBalancers[].advancedConfiguration': note(
-    'refused (InvalidParameterException): blue/green deployments are not run, only rolling ones',
-  ),
   serviceRegistries: notYet('serviceRegistries', serviceRegistries),
   networkConfiguration: notYet('networkConfiguration', networkConfiguration),
   capacityProviderStrategy: notYet('capacityProviderStrategy', capacityProviderStrategy),
@@ -163,7 +157,7 @@ export const declaredAnswers: DeclaredAnswers = {
   StartTask: launchMembers,
   CreateService: {
     ...serviceMembers,
-    role: unsupported('role', 'Berth calls Elastic Load Balancing with its own function role; leave role out'),
+    role: unsupported('role', 'Berth uses its own role'),
   },
   UpdateService: {
     ...serviceMembers,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkLoadBalancers, sameLoadBalancers } from '#shared/domain/load-balancer-rules.ts';
+import { checkLoadBalancers } from '#shared/domain/load-balancer-rules.ts';
 import { InvalidParameterError } from '#shared/domain/errors.ts';
 import type { TaskDefinition } from '#shared/schemas/task-definition.ts';
 
@@ -48,47 +48,34 @@ describe('checkLoadBalancers', () => {
     ],
     [
       { loadBalancerName: 'classic', containerName: 'web', containerPort: 80 },
-      /loadBalancerName \(a Classic Load Balancer\) is not supported/,
+      'loadBalancerName is not supported by Berth: use targetGroupArn.',
     ],
-    [{ containerName: 'web', containerPort: 80 }, 'Target group ARN can not be blank.'],
+    [{ containerName: 'web', containerPort: 80 }, 'targetGroupArn, containerName and containerPort are required.'],
+    [{ targetGroupArn: tg('a'), containerPort: 80 }, 'targetGroupArn, containerName and containerPort are required.'],
     [
-      { targetGroupArn: 'arn:aws:s3:::bucket', containerName: 'web', containerPort: 80 },
-      'Invalid target group ARN: arn:aws:s3:::bucket.',
+      { targetGroupArn: tg('a'), containerName: 'web' },
+      'targetGroupArn, containerName and containerPort are required.',
     ],
-    [{ targetGroupArn: tg('a'), containerPort: 80 }, 'Container Name can not be blank.'],
-    [{ targetGroupArn: tg('a'), containerName: 'web' }, 'Container Port can not be blank.'],
+    [
+      { targetGroupArn: tg('a'), containerName: 'web', containerPort: 80, advancedConfiguration: {} },
+      'advancedConfiguration is not supported.',
+    ],
   ])('refuses %o', (lb, message) => {
     expect(() => checkLoadBalancers([lb], definition)).toThrow(InvalidParameterError);
     expect(() => checkLoadBalancers([lb], definition)).toThrow(message);
   });
 
-  it('refuses the same target group twice and more than five', () => {
+  it('refuses the same target group twice', () => {
     const twice = [
       { targetGroupArn: tg('a'), containerName: 'web', containerPort: 80 },
       { targetGroupArn: tg('a'), containerName: 'web', containerPort: 8080 },
     ];
-    expect(() => checkLoadBalancers(twice, definition)).toThrow(`Target group ${tg('a')} appears more than once`);
-    const six = Array.from({ length: 6 }, (_, i) => ({
-      targetGroupArn: tg(`t${i}`),
-      containerName: 'web',
-      containerPort: 80,
-    }));
-    expect(() => checkLoadBalancers(six, definition)).toThrow(/at most 5 target groups/);
+    expect(() => checkLoadBalancers(twice, definition)).toThrow(`Target group ${tg('a')} is given twice.`);
   });
 
   it('checks only the shape when there is no task definition yet', () => {
     expect(
       checkLoadBalancers([{ targetGroupArn: tg('a'), containerName: 'any', containerPort: 9 }], undefined),
     ).toHaveLength(1);
-  });
-});
-
-describe('sameLoadBalancers', () => {
-  it('compares in order, member by member', () => {
-    const a = { targetGroupArn: tg('a'), containerName: 'web', containerPort: 80 };
-    const b = { targetGroupArn: tg('b'), containerName: 'web', containerPort: 80 };
-    expect(sameLoadBalancers([a, b], [a, b])).toBe(true);
-    expect(sameLoadBalancers([a], [a, b])).toBe(false);
-    expect(sameLoadBalancers([a], [{ ...a, containerPort: 8080 }])).toBe(false);
   });
 });
