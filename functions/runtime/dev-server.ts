@@ -1,3 +1,5 @@
+import { createElbv2Targets } from '../adapters/elbv2-targets.ts';
+import { createElbv2QueryClient } from '../adapters/elbv2-query-client.ts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { serve, type ServerType } from '@hono/node-server';
 import { Server } from 'node:http';
@@ -55,6 +57,22 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Dev mode calls ELBv2 only when told where: AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2
+ * (an emulator, or the real regional endpoint), with the usual AWS keys or
+ * an emulator's placeholders.
+ */
+function withTargets(ctx: ControlContext, vars: NodeJS.ProcessEnv, region: string): ControlContext {
+  const endpoint = vars.AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2;
+  if (endpoint === undefined || endpoint === '') return ctx;
+  const credentials = {
+    accessKeyId: vars.AWS_ACCESS_KEY_ID ?? 'berth-dev',
+    secretAccessKey: vars.AWS_SECRET_ACCESS_KEY ?? 'berth-dev',
+    ...(vars.AWS_SESSION_TOKEN !== undefined && { sessionToken: vars.AWS_SESSION_TOKEN }),
+  };
+  return { ...ctx, targets: createElbv2Targets(createElbv2QueryClient({ endpoint, region, credentials })) };
+}
+
 /** How long stop() lets requests in flight finish before it closes their connections. */
 const HTTP_CLOSE_GRACE_MS = 2_000;
 
@@ -109,9 +127,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ...optionalEc2(devEc2(options.env ?? process.env, env.AWS_REGION)),
   });
   const deps = () => ({ ctx, logger });
+  // Only the scheduler registers load balancer targets, and only where an ELBv2 endpoint is configured.
+  const scheduling = { ctx: withTargets(ctx, options.env ?? process.env, env.AWS_REGION), logger };
   const poller = startQueuePoller({
     queue,
-    handler: createSchedulerHandler(deps),
+    handler: createSchedulerHandler(() => scheduling),
     queueArn: `arn:aws:sqs:${env.AWS_REGION}:${env.BERTH_ACCOUNT_ID}:berth-reconcile.fifo`,
     waitSeconds: 1,
     onError: (error) => logger.error('scheduler poll failed', { error }),

@@ -1,5 +1,8 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { ControlContext } from '#shared/control/context.ts';
+import { createElbv2Targets } from '../adapters/elbv2-targets.ts';
+import { createElbv2QueryClient } from '../adapters/elbv2-query-client.ts';
+import { clientOptionsFromEnvironment } from '../adapters/aws-environment.ts';
 import { awsRuntime } from '../runtime/aws-runtime.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { processBatch } from './process-batch.ts';
@@ -11,5 +14,26 @@ export function createSchedulerHandler(deps: () => { ctx: ControlContext; logger
   };
 }
 
+let scheduling: { ctx: ControlContext; logger: Logger } | undefined;
+
+/**
+ * The scheduler is the one function that registers service tasks in ELBv2
+ * target groups, with its role's keys, at the regional endpoint or the
+ * AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2 (else AWS_ENDPOINT_URL) override.
+ */
+function schedulerRuntime(): { ctx: ControlContext; logger: Logger } {
+  if (scheduling) return scheduling;
+  const runtime = awsRuntime();
+  const region = runtime.env.AWS_REGION;
+  const { credentials } = clientOptionsFromEnvironment('DYNAMODB', region);
+  const endpoint =
+    process.env.AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2 ??
+    process.env.AWS_ENDPOINT_URL ??
+    `https://elasticloadbalancing.${region}.amazonaws.com`;
+  const targets = createElbv2Targets(createElbv2QueryClient({ endpoint, region, credentials }));
+  scheduling = { ctx: { ...runtime.ctx, targets }, logger: runtime.logger };
+  return scheduling;
+}
+
 /** Lambda entry for the SQS event source (ReportBatchItemFailures on). */
-export const handler = createSchedulerHandler(awsRuntime);
+export const handler = createSchedulerHandler(schedulerRuntime);

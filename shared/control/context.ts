@@ -2,6 +2,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { Store } from '../ports/store.ts';
 import type { Ec2Fleet } from '../ports/ec2-fleet.ts';
 import type { Deployment } from '../domain/arn.ts';
+import type { LoadBalancerTargets } from '../ports/load-balancer-targets.ts';
 
 /** Sends "reconcile cluster C" to the scheduler. */
 export interface ReconcileQueue {
@@ -60,4 +61,6 @@ export interface ControlContext {
   readonly changes?: InstanceChanges;
   /** EC2, where capacity providers can launch instances (the monitor's; docs/scaling.md). */
   readonly ec2?: Ec2Fleet;
+  /** ELBv2, where the function that registers service tasks (the scheduler) has it. */
+  readonly targets?: LoadBalancerTargets;
 }

@@ -26,6 +26,7 @@ import { decodeToken, encodeToken, pageSize } from './pagination.ts';
 import { findTaskDefinition } from './task-definitions.ts';
 import { assertClusterAllowsRef } from './cluster-policy-gate.ts';
 import { assertExternalUpdate, deploymentControllerOf } from './deployment-controller.ts';
+import { checkedLoadBalancers } from './service-load-balancers.ts';
 
 /** ECS's deployment ids look like `ecs-svc/` and 19 digits. */
 export function deploymentId(ctx: ControlContext): string {
@@ -66,6 +67,7 @@ export async function createService(ctx: ControlContext, request: CreateServiceR
   const taskDefinitionArn =
     request.taskDefinition === undefined ? '' : await activeTaskDefinitionArn(ctx, request.taskDefinition);
   if (taskDefinitionArn !== '') await assertClusterAllowsRef(ctx, cluster, taskDefinitionArn);
+  const loadBalancers = await checkedLoadBalancers(ctx, request.loadBalancers ?? [], taskDefinitionArn);
   const requestHash = createHash('sha256')
     .update(JSON.stringify({ ...request, clientToken: undefined }))
     .digest('hex');
@@ -90,6 +92,7 @@ export async function createService(ctx: ControlContext, request: CreateServiceR
     placementConstraints: request.placementConstraints ?? [],
     ...(capacity !== undefined && { capacityProviderStrategy: capacity }),
     healthCheckGracePeriodSeconds: request.healthCheckGracePeriodSeconds ?? 0,
+    loadBalancers,
     onDisconnect,
     tags: request.tags ?? [],
     ...(request.propagateTags !== undefined && { propagateTags: request.propagateTags }),
@@ -138,6 +141,12 @@ export async function updateService(ctx: ControlContext, request: UpdateServiceR
   const taskDefinitionArn =
     request.taskDefinition !== undefined ? await activeTaskDefinitionArn(ctx, request.taskDefinition) : undefined;
   if (taskDefinitionArn !== undefined) await assertClusterAllowsRef(ctx, found.value.clusterName, taskDefinitionArn);
+  // A new task definition must still have the ports the target groups are given.
+  const loadBalancers = await checkedLoadBalancers(
+    ctx,
+    request.loadBalancers ?? found.value.loadBalancers,
+    taskDefinitionArn ?? found.value.taskDefinitionArn,
+  );
   if (request.placementStrategy !== undefined || request.placementConstraints !== undefined) {
     validatePlacement(
       request.placementStrategy ?? found.value.placementStrategy,
@@ -165,11 +174,14 @@ export async function updateService(ctx: ControlContext, request: UpdateServiceR
         placementStrategy: request.placementStrategy ?? s.placementStrategy,
         placementConstraints: request.placementConstraints ?? s.placementConstraints,
         healthCheckGracePeriodSeconds: request.healthCheckGracePeriodSeconds ?? s.healthCheckGracePeriodSeconds,
+        loadBalancers: request.loadBalancers ? loadBalancers : s.loadBalancers,
         ...(request.propagateTags !== undefined && { propagateTags: request.propagateTags }),
         ...(request.enableECSManagedTags !== undefined && { enableECSManagedTags: request.enableECSManagedTags }),
       };
       const target = taskDefinitionArn ?? s.taskDefinitionArn;
-      if (target !== s.taskDefinitionArn || request.forceNewDeployment === true) {
+      // ECS starts a new deployment when the load balancer configuration changes.
+      const trafficChanged = JSON.stringify(next.loadBalancers) !== JSON.stringify(s.loadBalancers);
+      if (target !== s.taskDefinitionArn || request.forceNewDeployment === true || trafficChanged) {
         next = startDeployment(next, newId, target, now);
       } else if (next.deployments[0] && next.desiredCount !== s.desiredCount) {
         next = {

@@ -1,5 +1,6 @@
 import type { ContainerInstance } from '../schemas/container-instance.ts';
 import type { Task } from '../schemas/task.ts';
+import { heldForDrain } from '../domain/traffic-drain.ts';
 
 /**
  * The level-triggered half of the scheduler: given everything stored for one
@@ -69,7 +70,8 @@ export function planReconcile(
       if (task.containerInstanceId === undefined) {
         repairs.push({ kind: 'bind', taskId: task.taskId, instanceId: instance.id });
       }
-      if (task.desiredStatus === 'STOPPED' && assignment.desiredStatus === 'RUNNING') {
+      // A task registered in a load balancer is told to stop only once it has drained.
+      if (task.desiredStatus === 'STOPPED' && assignment.desiredStatus === 'RUNNING' && !heldForDrain(task, now)) {
         repairs.push({ kind: 'propagateStop', taskId: task.taskId, instanceId: instance.id });
       }
       if (task.desiredStatus === 'STOPPED' && !instance.agentConnected) {

@@ -3,7 +3,8 @@ import { name255, tags } from './common.ts';
 import { deploymentConfiguration } from './service.ts';
 import { placementConstraint } from './task-definition.ts';
 import { placementStrategy } from './task.ts';
-import { capacityProviderStrategy } from './traffic-requests.ts';
+import { capacityProviderStrategy, loadBalancers } from './traffic-requests.ts';
+import { MAX_SERVICE_TARGET_GROUPS } from './service-load-balancer.ts';
 
 const clusterRef = z.string().min(1).max(2048).optional();
 
@@ -25,6 +26,7 @@ export const createServiceRequest = z.strictObject({
   enableECSManagedTags: z.boolean().optional(),
   propagateTags: z.enum(['TASK_DEFINITION', 'SERVICE', 'NONE']).optional(),
   enableExecuteCommand: z.boolean().optional(),
+  loadBalancers: loadBalancers.max(MAX_SERVICE_TARGET_GROUPS).optional(),
 });
 export type CreateServiceRequest = z.infer<typeof createServiceRequest>;
 
@@ -42,6 +44,7 @@ export const updateServiceRequest = z.strictObject({
   enableExecuteCommand: z.boolean().optional(),
   enableECSManagedTags: z.boolean().optional(),
   propagateTags: z.enum(['TASK_DEFINITION', 'SERVICE', 'NONE']).optional(),
+  loadBalancers: loadBalancers.max(MAX_SERVICE_TARGET_GROUPS).optional(),
 });
 export type UpdateServiceRequest = z.infer<typeof updateServiceRequest>;
 

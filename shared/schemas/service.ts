@@ -4,6 +4,7 @@ import { placementConstraint } from './task-definition.ts';
 import { placementStrategy } from './task.ts';
 import { taskSet } from './task-set.ts';
 import { capacityProviderStrategy } from './traffic-requests.ts';
+import { serviceLoadBalancer } from './service-load-balancer.ts';
 
 export const circuitBreaker = z.strictObject({ enable: z.boolean(), rollback: z.boolean() });
 
@@ -73,6 +74,8 @@ export const service = z.object({
   placementStrategy: z.array(placementStrategy),
   placementConstraints: z.array(placementConstraint),
   healthCheckGracePeriodSeconds: z.number().int().nonnegative(),
+  /** ELBv2 target groups its tasks are registered in (docs/load-balancers.md). */
+  loadBalancers: z.array(serviceLoadBalancer).default([]),
   /**
    * What to do with tasks on an instance that stops heartbeating: replace
    * them elsewhere (the default), or wait for the instance to come back, so

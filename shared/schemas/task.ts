@@ -145,5 +145,11 @@ export const task = z.object({
   networkInterface: taskNetworkInterface.optional(),
   /** The capacity provider whose instances run it (RunTask's or its service's strategy). */
   capacityProviderName: z.string().optional(),
+  /**
+   * Load balancer registration (docs/load-balancers.md): when the task was
+   * first registered in its service's target groups, and once it is stopping,
+   * until when it drains before its agent is told to stop it.
+   */
+  traffic: z.object({ registeredAt: epochMs, drainUntil: epochMs.optional() }).optional(),
 });
 export type Task = z.infer<typeof task>;

@@ -79,6 +79,7 @@ async function main(): Promise<void> {
       placementStrategy: [],
       placementConstraints: [],
       healthCheckGracePeriodSeconds: 0,
+      loadBalancers: [],
       onDisconnect: 'replace',
       tags: [],
       createdAt: now,

@@ -36,7 +36,7 @@ export interface HollowFleetOptions {
   readonly resources: { readonly cpu: number; readonly memory: number };
   /** Attributes of the i-th agent (zones round-robin, say). */
   readonly attributes?: (index: number) => Attribute[];
-  /** The EC2 instance id the i-th agent registers with (say, one RunInstances answered). */
+  /** The EC2 instance id the i-th agent registers with (one RunInstances answered, a load balancer target); none when absent. */
   readonly ec2InstanceId?: (index: number) => string | undefined;
   readonly pollIntervalMs: number;
   /**
@@ -106,6 +106,7 @@ interface AgentState {
 }
 
 export async function startHollowFleet(options: HollowFleetOptions): Promise<HollowFleet> {
+  let nextHostPort = 32768;
   const stats: HollowFleetStats = {
     requests: 0,
     polls: 0,
@@ -270,6 +271,14 @@ export async function startHollowFleet(options: HollowFleetOptions): Promise<Hol
               name: c.name,
               lastStatus,
               runtimeId: `hollow-${taskId}-${c.name}`,
+              // Ports as Docker binds them: a fixed host port as asked, else one from the ephemeral range.
+              ...(lastStatus === 'RUNNING' && {
+                networkBindings: (c.portMappings ?? []).map((p) => ({
+                  containerPort: p.containerPort,
+                  hostPort: p.hostPort || nextHostPort++,
+                  protocol: p.protocol ?? 'tcp',
+                })),
+              }),
               ...(lastStatus === 'STOPPED' && { exitCode: 0 }),
             })),
             ...times,

@@ -24,9 +24,9 @@ export function presentSourceRevisions(d: BerthDeployment, s: Service, deploymen
 }
 
 /**
- * ECS's ServiceRevision. Berth's services run on EC2-style container
- * instances without load balancer or registry configuration of their own,
- * so those lists are empty; images are the task definition's as registered.
+ * ECS's ServiceRevision. Load balancers are the service's current ones (the
+ * api bundle has no room to keep them per deployment); Berth has no service
+ * registries yet, so that list is empty; images are the task definition's as registered.
  */
 export function presentServiceRevision(d: BerthDeployment, revision: ServiceRevision): Record<string, unknown> {
   const { service: s, deployment, definition } = revision;
@@ -36,7 +36,7 @@ export function presentServiceRevision(d: BerthDeployment, revision: ServiceRevi
     clusterArn: arns.cluster(d, s.clusterName),
     taskDefinition: deployment.taskDefinitionArn,
     launchType: 'EC2',
-    loadBalancers: [],
+    loadBalancers: s.loadBalancers,
     serviceRegistries: [],
     containerImages: (definition?.containerDefinitions ?? []).map((c) => ({ containerName: c.name, image: c.image })),
     guardDutyEnabled: false,

@@ -45,6 +45,7 @@ export function presentService(a: Arns, s: Service): Record<string, unknown> {
     placementConstraints: s.placementConstraints,
     placementStrategy: s.placementStrategy,
     healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds,
+    loadBalancers: s.loadBalancers,
     schedulingStrategy: s.schedulingStrategy,
     deploymentController: { type: s.deploymentController },
     ...(s.deploymentController === 'EXTERNAL' && { taskSets: s.taskSets.map((t) => presentTaskSet(a, s, t)) }),

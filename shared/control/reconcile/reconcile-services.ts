@@ -5,6 +5,7 @@ import { newTask } from '#shared/domain/new-task.ts';
 import type { ControlContext } from '../context.ts';
 import { requestStop } from '../tasks.ts';
 import { markAssignmentStopping } from '../assignments.ts';
+import { heldForDrain } from '#shared/domain/traffic-drain.ts';
 import { findTaskDefinition } from '../task-definitions.ts';
 import type { ContainerInstance } from '#shared/schemas/container-instance.ts';
 import type { Service } from '#shared/schemas/service.ts';
@@ -131,8 +132,11 @@ async function commit(
 
   for (const s of plan.stop) {
     const stopping = await requestStop(ctx, next.clusterName, s.taskId, 'ServiceSchedulerInitiated', s.reason);
-    // This pass is the scheduler: it tells the instance now rather than on the next pass.
-    if (stopping?.containerInstanceId !== undefined && stopping.lastStatus !== 'STOPPED') {
+    // This pass is the scheduler: it tells the instance now rather than on the next pass,
+    // unless the task drains from its load balancers first (reconcile-traffic.ts).
+    if (stopping && heldForDrain(stopping, now)) {
+      await ctx.reconcile.requestReconcile(next.clusterName, 'task draining');
+    } else if (stopping?.containerInstanceId !== undefined && stopping.lastStatus !== 'STOPPED') {
       await markAssignmentStopping(ctx, next.clusterName, stopping.containerInstanceId, s.taskId);
     }
   }

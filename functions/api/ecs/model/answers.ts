@@ -76,7 +76,6 @@ const ecsController = (value: unknown): boolean =>
 
 /** What CreateService and UpdateService share. */
 const serviceMembers: Record<string, MemberAnswer> = {
-  loadBalancers: notYet('loadBalancers', loadBalancers),
   serviceRegistries: notYet('serviceRegistries', serviceRegistries),
   networkConfiguration: notYet('networkConfiguration', networkConfiguration),
   platformVersion: platformOnly('platformVersion', FARGATE),
@@ -147,7 +146,7 @@ export const declaredAnswers: DeclaredAnswers = {
   StartTask: launchMembers,
   CreateService: {
     ...serviceMembers,
-    role: unsupported('role', 'Berth registers no load balancer targets, so it needs no service role yet'),
+    role: unsupported('role', 'Berth uses its own role'),
   },
   UpdateService: {
     ...serviceMembers,

@@ -29,9 +29,9 @@ describe('admitMembers', () => {
   });
 
   it('keeps the members the schema declares and changes nothing in the body it was given', () => {
-    const body = { ...service, desiredCount: 2, loadBalancers: [] };
+    const body = { ...service, desiredCount: 2, serviceRegistries: [] };
     expect(admit('CreateService', body)).toEqual({ ...service, desiredCount: 2 });
-    expect(body.loadBalancers).toEqual([]);
+    expect(body.serviceRegistries).toEqual([]);
   });
 
   it('refuses a member Berth cannot honour with its declared error', () => {
@@ -51,8 +51,8 @@ describe('admitMembers', () => {
       admit('CreateService', { ...service, networkConfiguration: { awsvpcConfiguration: { subnets } } }),
     ).toThrow(/networkConfiguration\.awsvpcConfiguration\.subnets/);
     expect(() =>
-      admit('CreateService', { ...service, loadBalancers: [{ containerName: 'web', containerPort: 80 }] }),
-    ).toThrow(new ClientError('loadBalancers is not yet supported by Berth'));
+      admit('CreateService', { ...service, serviceRegistries: [{ registryArn: 'arn:r', port: 80 }] }),
+    ).toThrow(new ClientError('serviceRegistries is not yet supported by Berth'));
   });
 
   it('leaves keys outside the model to the schema, which names them as unknown', () => {

@@ -1,0 +1,163 @@
+import {
+  CreateServiceCommand,
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+  type Task,
+} from '@aws-sdk/client-ecs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBerthWithCluster } from '../support/berth.ts';
+import { elbv2Fixture } from '../support/elbv2.ts';
+import { startHollowFleet, type HollowFleet } from '../support/hollow-fleet.ts';
+import { waitFor } from '../support/wait.ts';
+
+const CLUSTER = 'traffic';
+const DELAY_SECONDS = 3;
+
+/**
+ * A service's tasks in ELBv2 target groups (moto server), through dev mode
+ * with hollow agents: registered once RUNNING, deregistered and drained for
+ * the target group's delay before their agent is told to stop them.
+ */
+describe('service load balancers (ELBv2)', () => {
+  let berth: Awaited<ReturnType<typeof startBerthWithCluster>>;
+  let fleet: HollowFleet;
+  let elb: Awaited<ReturnType<typeof elbv2Fixture>>;
+  let group: string;
+
+  beforeAll(async () => {
+    elb = await elbv2Fixture();
+    group = await elb.targetGroup('berth-web', { delaySeconds: DELAY_SECONDS });
+    berth = await startBerthWithCluster(CLUSTER, {
+      AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: elb.config.endpoint,
+      AWS_ACCESS_KEY_ID: elb.config.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: elb.config.credentials.secretAccessKey,
+      BERTH_MONITOR_INTERVAL_SECONDS: '1',
+    });
+    fleet = await startHollowFleet({
+      endpoint: berth.endpoint,
+      cluster: CLUSTER,
+      count: 3,
+      registrationToken: await berth.registrationToken(CLUSTER, { uses: 3 }),
+      resources: { cpu: 1024, memory: 1024 },
+      pollIntervalMs: 200,
+      longPollSeconds: 5,
+      ec2InstanceId: (i) => `i-0b3a7c0000000000${i}`,
+    });
+    await berth.ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'web',
+        containerDefinitions: [
+          { name: 'web', image: 'busybox', memory: 64, portMappings: [{ containerPort: 80, hostPort: 0 }] },
+        ],
+      }),
+    );
+  });
+  afterAll(async () => {
+    await fleet?.stop();
+    await berth?.stop();
+    elb?.destroy();
+  });
+
+  async function tasksOf(desiredStatus: 'RUNNING' | 'STOPPED' = 'RUNNING'): Promise<Task[]> {
+    const listed = await berth.ecs.send(new ListTasksCommand({ cluster: CLUSTER, serviceName: 'web', desiredStatus }));
+    if ((listed.taskArns ?? []).length === 0) return [];
+    const described = await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: listed.taskArns }));
+    return described.tasks ?? [];
+  }
+
+  function targetOf(task: Task): string {
+    const instance = fleet.instances.find((i) => task.containerInstanceArn === i.containerInstanceArn)!;
+    const port = task.containers?.[0]?.networkBindings?.[0]?.hostPort;
+    return `i-0b3a7c0000000000${instance.index}:${port}`;
+  }
+
+  it('registers each RUNNING task in the target group with its host port', async () => {
+    await berth.ecs.send(
+      new CreateServiceCommand({
+        cluster: CLUSTER,
+        serviceName: 'web',
+        taskDefinition: 'web',
+        desiredCount: 2,
+        // moto keys a group's targets by instance id alone: one task per instance keeps them apart.
+        placementConstraints: [{ type: 'distinctInstance' }],
+        loadBalancers: [{ targetGroupArn: group, containerName: 'web', containerPort: 80 }],
+      }),
+    );
+    const running = await waitFor(
+      async () => {
+        const tasks = await tasksOf();
+        return tasks.length === 2 && tasks.every((t) => t.lastStatus === 'RUNNING') ? tasks : undefined;
+      },
+      { what: 'two RUNNING tasks', timeoutMs: 30_000 },
+    );
+    const expected = running.map(targetOf).sort();
+    await waitFor(async () => ((await elb.targets(group)).join() === expected.join() ? true : undefined), {
+      what: `targets ${expected.join(', ')}`,
+      timeoutMs: 30_000,
+    });
+  });
+
+  it('deregisters a task on scale-in and stops it only after the deregistration delay', async () => {
+    const before = await tasksOf();
+    await berth.ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'web', desiredCount: 1 }));
+    const [leaving] = await waitFor(
+      async () => {
+        const stopping = (await tasksOf('STOPPED')).filter((t) => before.some((b) => b.taskArn === t.taskArn));
+        return stopping.length === 1 ? stopping : undefined;
+      },
+      { what: 'a task being stopped', timeoutMs: 30_000 },
+    );
+    const target = targetOf(before.find((t) => t.taskArn === leaving!.taskArn)!);
+    const draining = await waitFor(
+      async () => {
+        const [task] = (
+          await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [leaving!.taskArn!] }))
+        ).tasks!;
+        const gone = !(await elb.targets(group)).includes(target);
+        // Deregistered first, then marked: wait for both.
+        return gone && task && task.lastStatus !== 'RUNNING' ? task : undefined;
+      },
+      { what: `target ${target} deregistered`, timeoutMs: 30_000 },
+    );
+    // Deregistered, and not yet stopped: the agent is still running it while it drains.
+    expect(['DEACTIVATING', 'STOPPING', 'STOPPED']).toContain(draining.lastStatus);
+    const stopped = await waitFor(
+      async () => {
+        const [task] = (
+          await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [leaving!.taskArn!] }))
+        ).tasks!;
+        return task?.lastStatus === 'STOPPED' ? task : undefined;
+      },
+      { what: 'the drained task stopped', timeoutMs: 30_000 },
+    );
+    // The agent stopped it no sooner than the delay after the stop was asked for.
+    const drainedMs = stopped.executionStoppedAt!.getTime() - stopped.stoppingAt!.getTime();
+    expect(drainedMs).toBeGreaterThanOrEqual(DELAY_SECONDS * 1000);
+    const remaining = (await tasksOf()).map(targetOf);
+    expect(await elb.targets(group)).toEqual(remaining);
+  });
+
+  it('names a target group that does not exist in a service event', async () => {
+    const missing = group.replace('berth-web', 'berth-none');
+    await berth.ecs.send(
+      new CreateServiceCommand({
+        cluster: CLUSTER,
+        serviceName: 'lost',
+        taskDefinition: 'web',
+        desiredCount: 1,
+        loadBalancers: [{ targetGroupArn: missing, containerName: 'web', containerPort: 80 }],
+      }),
+    );
+    await waitFor(
+      async () => {
+        const described = await berth.ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['lost'] }));
+        const events = described.services?.[0]?.events ?? [];
+        return events.some((e) => e.message?.includes(`target group ${missing} cannot be used`)) ? true : undefined;
+      },
+      { what: 'an event naming the missing target group', timeoutMs: 30_000 },
+    );
+  });
+});
