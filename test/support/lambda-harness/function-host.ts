@@ -45,6 +45,7 @@ export class FunctionHost {
   private readonly waiting: (() => void)[] = [];
   private readonly startListeners = new Set<(start: InvocationStart) => void>();
   private stopped = false;
+  private crashBeforeResponse: ((event: unknown) => boolean) | undefined;
   /** The last output of every environment of the function (its CloudWatch log, roughly). */
   logs = '';
   /** Every line the function wrote, for callers that follow the log (start:aws-local prints them). */
@@ -72,6 +73,16 @@ export class FunctionHost {
       environment.busy = false;
       this.waiting.shift()?.();
     }
+  }
+
+  /**
+   * A fault, once: the next invocation whose event `matches` runs to the end,
+   * and its process is killed -9 as it answers, so the caller never hears
+   * back. Whatever the handler wrote stays written; what it was handed (an
+   * SQS batch) is neither acknowledged nor reported failed.
+   */
+  crashBeforeNextResponse(matches: (event: unknown) => boolean): void {
+    this.crashBeforeResponse = matches;
   }
 
   /** kill -9 every execution environment: invocations in flight end as Lambda reports a crashed runtime. */
@@ -167,6 +178,11 @@ export class FunctionHost {
         error?: { errorType: string; errorMessage: string };
       }) => {
         if (message.requestId !== requestId) return;
+        if (this.crashBeforeResponse?.(event)) {
+          this.crashBeforeResponse = undefined;
+          child.kill('SIGKILL'); // the exit below ends the invocation as a crashed runtime
+          return;
+        }
         if (message.type === 'result') finish({ ok: true, result: message.result });
         if (message.type === 'error' && message.error) finish({ ok: false, ...message.error });
       };

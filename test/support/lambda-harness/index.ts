@@ -218,3 +218,6 @@ function closeServer(server: Server): Promise<void> {
 
 export { FUNCTION_NAMES, type FunctionName };
 export type { FunctionHost, InvocationStart } from './function-host.ts';
+
+/** The short name other suites import: `start({...})` -> `{ endpoint, env, stop() }`. */
+export const start = startLambdaHarness;
