@@ -4,6 +4,7 @@ import { standardRetry } from '../adapters/aws-json-client.ts';
 import { createDynamoDbJsonClient, type DynamoDbJsonClient } from '../adapters/dynamodb-json-client.ts';
 import { createDynamoDbStore } from '../adapters/dynamodb-store.ts';
 import { queueReconciles } from '../adapters/reconcile-queue.ts';
+import type { SqsCalls } from '../adapters/sqs-calls.ts';
 import { createSqsJsonClient } from '../adapters/sqs-json-client.ts';
 import { createSqsQueue } from '../adapters/sqs-queue.ts';
 import { controlContext } from './control-context.ts';
@@ -16,6 +17,8 @@ export interface AwsRuntime {
   /** The parsed environment, for the parts only one function builds (the api's security, aws-security.ts). */
   readonly env: Environment;
   readonly dynamo: DynamoDbJsonClient;
+  /** The queue's client, for the monitor's look at the dead-letter queue. */
+  readonly sqs: SqsCalls;
 }
 
 let cached: AwsRuntime | undefined;
@@ -40,12 +43,13 @@ export function awsRuntime(): AwsRuntime {
     ...standardRetry,
   });
   const store = createDynamoDbStore({ client: dynamo, tableName: env.BERTH_TABLE_NAME });
+  const sqs = createSqsJsonClient({ ...clientOptionsFromEnvironment('SQS', env.AWS_REGION), ...standardRetry });
   const queue = createSqsQueue({
-    client: createSqsJsonClient({ ...clientOptionsFromEnvironment('SQS', env.AWS_REGION), ...standardRetry }),
+    client: sqs,
     queueUrl: env.BERTH_QUEUE_URL,
     ...(env.BERTH_DLQ_URL !== undefined && { deadLetterQueueUrl: env.BERTH_DLQ_URL }),
   });
   const ctx = controlContext(env, { store, reconcile: queueReconciles(queue) });
-  cached = { ctx, logger: jsonLogger(), env, dynamo };
+  cached = { ctx, logger: jsonLogger(), env, dynamo, sqs };
   return cached;
 }

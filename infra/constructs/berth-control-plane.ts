@@ -138,6 +138,8 @@ export class BerthControlPlane extends Construct {
     });
     props.table.grantReadWriteData(this.monitor);
     props.reconcileQueue.grantSendMessages(this.monitor);
+    // Each sweep reports the dead-letter queue's depth (the DeadLetteredReconcileRequests metric).
+    props.deadLetterQueue.grant(this.monitor, 'sqs:GetQueueAttributes');
     new events.Rule(this, 'MonitorSchedule', {
       description: 'Runs the Berth monitor every minute',
       schedule: events.Schedule.rate(Duration.minutes(1)),

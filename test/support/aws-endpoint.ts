@@ -47,7 +47,7 @@ async function waitForHttp(url: string, deadlineMs: number): Promise<void> {
   }
 }
 
-async function startMoto(): Promise<AwsEndpoint> {
+export async function startMoto(): Promise<AwsEndpoint> {
   const port = await freePort();
   const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
