@@ -12,6 +12,7 @@ import { service, type Service } from '../schemas/service.ts';
 import { controlPlanePulse, type ControlPlanePulse } from '../schemas/control-plane-pulse.ts';
 import { accountSetting, type AccountSetting } from '../schemas/account-setting.ts';
 import { scalableTarget, type ScalableTarget } from '../schemas/scaling.ts';
+import { dnsView, type DnsView } from '../schemas/dns-view.ts';
 import { instanceMetricsWindow, type InstanceMetricsWindow } from '../schemas/metrics-window.ts';
 import {
   taskDefinition,
@@ -193,4 +194,11 @@ export const instanceMetricsWindows = perCluster<InstanceMetricsWindow>('METRICS
   schema: instanceMetricsWindow,
   clusterOf: (w) => w.clusterName,
   sortOf: (w) => w.instanceId,
+});
+
+/** Each cluster's DNS view (docs/networking.md): one item, so a poll reads it with one GetItem. */
+export const dnsViews = inOnePartition<DnsView>('DNSVIEW', {
+  name: 'dns-view',
+  schema: dnsView,
+  sortOf: (v) => v.clusterName,
 });

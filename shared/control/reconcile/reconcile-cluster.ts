@@ -13,6 +13,7 @@ import { placeTask, planPlacements, reserve } from '#shared/scheduler/pipeline.t
 import type { PlacementDecision } from '#shared/scheduler/types.ts';
 import { planReconcile, type Repair } from '#shared/scheduler/reconcile.ts';
 import { reconcileServices, recordUnplaceable } from './reconcile-services.ts';
+import { publishDnsView } from '../dns-view.ts';
 
 export interface ReconcileOutcome {
   readonly placed: number;
@@ -60,6 +61,12 @@ export async function reconcileCluster(ctx: ControlContext, cluster: string): Pr
       : plan.toPlace;
   const versions = new Map(taskItems.map((t) => [t.value.taskId, t]));
   const placement = await placeTasks(ctx, cluster, instanceItems, waiting, servicesOutcome.fresh, versions);
+  await publishDnsView(ctx, cluster, {
+    services: serviceItems.map((s) => s.value),
+    instances: instanceItems.map((i) => i.value),
+    tasks: taskItems.map((t) => t.value),
+    stopping: servicesOutcome.stoppedTaskIds,
+  });
   return {
     ...placement,
     repairs: plan.repairs.length,
