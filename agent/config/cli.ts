@@ -46,6 +46,9 @@ const fileSchema = strictObject({
   taskMetadata: optional(union(literal(false), strictObject({ address: optional(string({ min: 1 })) }))),
   attributes: optional(record(string())),
   hostAddress: optional(string({ pattern: /^[0-9a-fA-F:.]{2,45}$/ })),
+  dns: optional(
+    strictObject({ address: string({ pattern: /^[0-9.]{7,15}$/ }), port: optional(int({ min: 0, max: 65535 })) }),
+  ),
   registryCredentials: optional(
     record(strictObject({ username: string(), password: string(), serverAddress: optional(string()) })),
   ),
@@ -87,6 +90,7 @@ export const USAGE = `Usage: berth-agent --endpoint URL --cluster NAME [options]
   --no-task-metadata         serve containers no task metadata endpoint (BERTH_TASK_METADATA=off)
   --attribute NAME=VALUE     custom attribute, repeatable
   --host-address IP          address other hosts reach this one at, off EC2 (BERTH_HOST_ADDRESS)
+  --dns-address IP[:PORT]    serve the cluster's DNS view here, port 53 by default (BERTH_DNS_ADDRESS; off)
   --drain                    on SIGTERM, stop every task before exiting (BERTH_DRAIN=true)
   --log-level LEVEL          debug, info, warn or error (BERTH_LOG_LEVEL)`;
 
@@ -127,6 +131,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
         'no-task-metadata': { type: 'boolean' },
         attribute: { type: 'string', multiple: true },
         'host-address': { type: 'string' },
+        'dns-address': { type: 'string' },
         drain: { type: 'boolean' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -185,6 +190,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
     taskMetadata: metadataOff ? false : metadataAddress ? { address: metadataAddress } : undefined,
     attributes: attributes ? Object.fromEntries(attributes) : undefined,
     hostAddress: given(parsed['host-address'], env.BERTH_HOST_ADDRESS),
+    dns: dnsAddress(given(parsed['dns-address'], env.BERTH_DNS_ADDRESS)),
     drain: parsed.drain || env.BERTH_DRAIN === 'true' ? true : undefined,
     logLevel: given(parsed['log-level'], env.BERTH_LOG_LEVEL),
   };
@@ -230,4 +236,11 @@ export function toAgentOptions(config: CliConfig): AgentOptions {
     ...options
   } = config;
   return options;
+}
+
+/** `IP` or `IP:PORT`; the schema checks the parts. */
+function dnsAddress(text: string | undefined): { address: string; port?: number } | undefined {
+  if (text === undefined) return undefined;
+  const [address = '', port] = text.split(':');
+  return port === undefined ? { address } : { address, port: Number(port) };
 }

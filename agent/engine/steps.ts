@@ -21,6 +21,8 @@ export interface StepDependencies {
   readonly heldPorts: () => { tcp: ReadonlySet<number>; udp: ReadonlySet<number> };
   /** A container's task metadata URIs, when the agent serves the endpoint. */
   readonly metadataUris?: (taskId: string, containerName: string) => { v3: string; v4: string };
+  /** The agent's DNS server address, when it serves the DNS view on port 53. */
+  readonly resolvers?: readonly string[];
 }
 
 /**
@@ -120,6 +122,7 @@ export class StepRunner {
       stopTimeoutSeconds: container.stopTimeoutSeconds,
       secrets: secrets.values,
       ...(this.deps.metadataUris ? { metadataUris: this.deps.metadataUris(spec.taskId, definition.name) } : {}),
+      ...(this.deps.resolvers ? { resolvers: this.deps.resolvers } : {}),
     });
     // The policy read the host paths as text; the host follows links. Checked and bound as they really are.
     const mounts = resolveBindMounts(config.security.mounts, spec.policy ?? DEFAULT_CLUSTER_POLICY);

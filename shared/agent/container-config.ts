@@ -39,6 +39,8 @@ export interface ContainerContext {
   readonly environmentFiles?: readonly string[];
   /** This container's task metadata endpoints (docs/agent.md), when the agent serves them. */
   readonly metadataUris?: { readonly v3: string; readonly v4: string };
+  /** The agent's DNS server, the resolver of bridge-mode containers whose definition names none. */
+  readonly resolvers?: readonly string[];
 }
 
 export interface SecretValue {
@@ -194,7 +196,8 @@ export function containerConfig(spec: TaskSpec, base: ContainerDefinition, conte
       : {}),
     tty: definition.pseudoTerminal ?? false,
     openStdin: definition.interactive ?? false,
-    dnsServers: definition.dnsServers ?? [],
+    // Docker refuses resolvers for host-mode containers; on a task network its embedded DNS forwards to them.
+    dnsServers: definition.dnsServers ?? (spec.networkMode === 'bridge' ? (context.resolvers ?? []) : []),
     extraHosts: (definition.extraHosts ?? []).map((h) => `${h.hostname}:${h.ipAddress}`),
     security: containerSecurity(spec, definition, policy),
     ...containerOptions(spec, definition),

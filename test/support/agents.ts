@@ -26,6 +26,7 @@ export async function startTestAgent(
     attributes?: Record<string, string>;
     hostAddress?: string;
     metricsIntervalSeconds?: number;
+    dns?: { address: string; port?: number };
   } = {},
 ): Promise<AgentHandle & { stateDir: string }> {
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'berth-agent-test-'));
@@ -40,6 +41,7 @@ export async function startTestAgent(
     ...(options.attributes !== undefined && { attributes: options.attributes }),
     ...(options.hostAddress !== undefined && { hostAddress: options.hostAddress }),
     ...(options.metricsIntervalSeconds !== undefined && { metricsIntervalSeconds: options.metricsIntervalSeconds }),
+    ...(options.dns !== undefined && { dns: options.dns }),
   });
   return Object.assign(agent, { stateDir });
 }
