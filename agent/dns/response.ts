@@ -58,22 +58,25 @@ function hostsOf(found: Extract<ZoneAnswer, { kind: 'answers' }>): packet.Answer
 
 function ednsOf(query: packet.Packet): packet.Answer[] {
   const asked = (query.additionals ?? []).some((a) => a.type === 'OPT');
-  if (!asked) return [];
-  const opt: packet.OptAnswer = {
-    type: 'OPT',
-    name: '.',
-    udpPayloadSize: 4096,
-    extendedRcode: 0,
-    ednsVersion: 0,
-    flags: 0,
-    flag_do: false,
-    options: [],
-  };
-  return [opt];
+  return asked ? [ednsOption(4096)] : [];
 }
 
 function limitOf(query: packet.Packet): number {
   const opt = (query.additionals ?? []).find((a): a is packet.OptAnswer => a.type === 'OPT');
   const size = opt?.udpPayloadSize ?? 0;
   return Math.max(CLASSIC_UDP_BYTES, size);
+}
+
+/** An EDNS0 OPT record offering UDP answers of up to `udpPayloadSize` bytes. */
+export function ednsOption(udpPayloadSize: number): packet.OptAnswer {
+  return {
+    type: 'OPT',
+    name: '.',
+    udpPayloadSize,
+    extendedRcode: 0,
+    ednsVersion: 0,
+    flags: 0,
+    flag_do: false,
+    options: [],
+  };
 }

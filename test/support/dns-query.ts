@@ -2,6 +2,7 @@ import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import * as packet from 'dns-packet';
 import * as z from 'zod';
+import { ednsOption } from '../../agent/dns/response.ts';
 
 const record = z.object({
   type: z.string(),
@@ -33,20 +34,7 @@ export function askDns(
     id: Math.floor(Math.random() * 65535),
     flags: packet.RECURSION_DESIRED,
     questions: [{ type, name }],
-    ...(options.edns !== false && {
-      additionals: [
-        {
-          type: 'OPT',
-          name: '.',
-          udpPayloadSize: 4096,
-          extendedRcode: 0,
-          ednsVersion: 0,
-          flags: 0,
-          flag_do: false,
-          options: [],
-        },
-      ],
-    }),
+    ...(options.edns !== false && { additionals: [ednsOption(4096)] }),
   });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -8,24 +8,7 @@ import { hostResolvers } from '../../../../agent/dns/upstream.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as z from 'zod';
-
-const record = z.object({
-  type: z.string(),
-  name: z.string(),
-  ttl: z.number().optional(),
-  data: z.unknown().optional(),
-});
-/** The parts of a decoded reply the tests read (dns-packet's types leave rcode out). */
-const reply = z.object({
-  rcode: z.string(),
-  flag_aa: z.boolean(),
-  flag_tc: z.boolean(),
-  answers: z.array(record),
-  additionals: z.array(record),
-});
-type Reply = z.infer<typeof reply>;
-const srvData = z.object({ target: z.string(), port: z.number() });
+import { askDns, dnsReply, srvTargets, type DnsReply } from '../../../support/dns-query.ts';
 
 const silent = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
 
@@ -57,39 +40,7 @@ async function fakeUpstream() {
   return socket;
 }
 
-function askUdp(port: number, name: string, type: packet.RecordType, edns = false): Promise<Reply> {
-  const socket = createSocket('udp4');
-  const id = Math.floor(Math.random() * 65535);
-  const query = packet.encode({
-    type: 'query',
-    id,
-    flags: packet.RECURSION_DESIRED,
-    questions: [{ type, name }],
-    ...(edns && {
-      additionals: [
-        {
-          type: 'OPT',
-          name: '.',
-          udpPayloadSize: 4096,
-          extendedRcode: 0,
-          ednsVersion: 0,
-          flags: 0,
-          flag_do: false,
-          options: [],
-        },
-      ],
-    }),
-  });
-  return new Promise((resolve) => {
-    socket.on('message', (answer) => {
-      socket.close();
-      resolve(reply.parse(packet.decode(answer)));
-    });
-    socket.send(query, port, '127.0.0.1');
-  });
-}
-
-function askTcp(port: number, name: string, type: packet.RecordType): Promise<Reply> {
+function askTcp(port: number, name: string, type: packet.RecordType): Promise<DnsReply> {
   const socket = connect(port, '127.0.0.1');
   socket.write(packet.streamEncode({ type: 'query', id: 42, questions: [{ type, name }] }));
   let got = Buffer.alloc(0);
@@ -98,7 +49,7 @@ function askTcp(port: number, name: string, type: packet.RecordType): Promise<Re
       got = Buffer.concat([got, chunk]);
       if (got.length >= 2 && got.length >= 2 + got.readUInt16BE(0)) {
         socket.end();
-        resolve(reply.parse(packet.streamDecode(got)));
+        resolve(dnsReply.parse(packet.streamDecode(got)));
       }
     });
   });
@@ -126,24 +77,19 @@ describe('the agent DNS server', () => {
 
   it('answers NXDOMAIN in the zone before any view arrives, and holds serial 0', async () => {
     expect(zone.serial).toBe(0);
-    const reply = await askUdp(server.port, 'web.prod.berth', 'A');
+    const reply = await askDns(server.port, 'web.prod.berth', 'A', { edns: false });
     expect(reply.rcode).toBe('NXDOMAIN');
     expect(reply.flag_aa).toBe(true);
   });
 
   it('answers A and SRV records of the view, with the targets as additionals, case-insensitively', async () => {
     zone.replace(srvView(2));
-    const a = await askUdp(server.port, 'WEB.Prod.berth', 'A');
+    const a = await askDns(server.port, 'WEB.Prod.berth', 'A', { edns: false });
     expect(a.rcode).toBe('NOERROR');
     expect(a.answers.map((r) => r.data).sort()).toEqual(['10.0.0.1', '10.0.0.2']);
     expect(a.answers[0]?.ttl).toBe(2);
-    const srv = await askUdp(server.port, '_web._tcp.prod.berth', 'SRV');
-    expect(
-      srv.answers
-        .map((r) => srvData.parse(r.data))
-        .map((d) => `${d.target}:${d.port}`)
-        .sort(),
-    ).toEqual(['10-0-0-1.hosts.prod.berth:32001', '10-0-0-2.hosts.prod.berth:32002']);
+    const srv = await askDns(server.port, '_web._tcp.prod.berth', 'SRV', { edns: false });
+    expect(srvTargets(srv)).toEqual(['10-0-0-1.hosts.prod.berth:32001', '10-0-0-2.hosts.prod.berth:32002']);
     expect(
       srv.additionals
         ?.filter((r) => r.type === 'A')
@@ -154,22 +100,22 @@ describe('the agent DNS server', () => {
 
   it('answers NXDOMAIN for an unknown name in the zone and no data for a known name of another type', async () => {
     zone.replace(srvView(1));
-    expect((await askUdp(server.port, 'nope.prod.berth', 'A')).rcode).toBe('NXDOMAIN');
-    const other = await askUdp(server.port, 'web.prod.berth', 'AAAA');
+    expect((await askDns(server.port, 'nope.prod.berth', 'A', { edns: false })).rcode).toBe('NXDOMAIN');
+    const other = await askDns(server.port, 'web.prod.berth', 'AAAA', { edns: false });
     expect(other.rcode).toBe('NOERROR');
     expect(other.answers).toEqual([]);
   });
 
   it('truncates a UDP answer too large for a client without EDNS, and answers it whole over TCP or EDNS', async () => {
     zone.replace(srvView(10));
-    const udp = await askUdp(server.port, '_web._tcp.prod.berth', 'SRV');
+    const udp = await askDns(server.port, '_web._tcp.prod.berth', 'SRV', { edns: false });
     expect(udp.flag_tc).toBe(true);
-    expect((await askUdp(server.port, '_web._tcp.prod.berth', 'SRV', true)).answers).toHaveLength(10);
+    expect((await askDns(server.port, '_web._tcp.prod.berth', 'SRV')).answers).toHaveLength(10);
     expect((await askTcp(server.port, '_web._tcp.prod.berth', 'SRV')).answers).toHaveLength(10);
   });
 
   it('forwards names outside the zone to the upstream resolvers, over UDP and TCP', async () => {
-    const udp = await askUdp(server.port, 'example.com', 'A');
+    const udp = await askDns(server.port, 'example.com', 'A', { edns: false });
     expect(udp.answers[0]?.data).toBe('192.0.2.1');
     const tcp = await askTcp(server.port, 'example.org', 'A');
     expect(tcp.answers[0]?.data).toBe('192.0.2.1');
