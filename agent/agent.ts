@@ -99,6 +99,8 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
           ...(options.taskMetadata?.address ? { address: options.taskMetadata.address } : {}),
           protection: (task, change) => client.taskProtection(instanceId(), task.taskId, change),
         });
+  // Loaded only when asked for: most hosts serve no DNS view, and the agent's memory is counted.
+  const dns = options.dns && (await (await import('./dns/agent-dns.ts')).startAgentDns(options.dns, logger));
   const secrets = options.secrets ?? defaultSecretResolver(options, { ec2, auth: credentials, instanceId });
   const steps = new StepRunner({
     // No container is created with a bind mount showing the state directory (and the credential in it).
@@ -110,6 +112,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     ...(taskMetadata ? { metadataUris: taskMetadata.uris } : {}),
     ...(options.awsvpcSubnet ? { awsvpcSubnet: options.awsvpcSubnet } : {}),
     ...(options.awslogs ? { awslogs: options.awslogs } : {}),
+    ...(dns && dns.containerResolvers && { resolvers: dns.containerResolvers }),
   });
   const carriedSpecs = new CarriedSpecs();
   const engine: TaskEngine = new TaskEngine({
@@ -157,6 +160,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     backoff: settings.backoff,
     intervalSeconds: () => settings.pollIntervalSeconds ?? session.interval ?? DEFAULT_POLL_INTERVAL_SECONDS,
     onResponse: (response) => {
+      if (response.dns) dns?.zone.replace(response.dns);
       if (!response.changed) return engine.retryMissingSpecs();
       carriedSpecs.follow(response.assignments, response.specs ?? []);
       const draining = localDraining || response.status !== 'ACTIVE';
@@ -170,6 +174,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     beforePoll: () => session.rotateIfDue(),
     engineStatus: () => engineStatus,
     metrics: () => sampler.take(),
+    ...(dns && { dnsSerial: () => dns.zone.serial }),
   });
   const sync: RuntimeSync = new RuntimeSync({
     runtime,
@@ -253,6 +258,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       reporter.stop();
       sync.stop();
       taskMetadata?.close();
+      dns?.server.close();
       runtime.close();
       logger.info('Agent stopped', { instanceId: instanceId(), drained: Boolean(stopOptions?.drain) });
     },

@@ -11,6 +11,7 @@ import type { AgentProtectionAnswer } from '#shared/schemas/agent-task-protectio
 import { boolean, int, literal, number, string, type Check } from './check.ts';
 import { array, extend, object, optional, union } from './compose.ts';
 import { desiredStatus, taskSpec } from './task-spec.ts';
+import { dnsRecords } from './dns-records.ts';
 import { CREDENTIAL_PREFIX } from '#shared/security/agent-credential-prefixes.ts';
 
 /**
@@ -46,13 +47,14 @@ export const rotationAnswer: Check<RotationAnswer> = object({ credential: creden
 const assignmentView = object({ taskId: string(), taskArn: string(), taskDefinitionArn: string(), desiredStatus });
 
 export const pollResponse: Check<PollResponse> = union(
-  object({ changed: literal(false), version: int(), status: string() }),
+  object({ changed: literal(false), version: int(), status: string(), dns: optional(dnsRecords) }),
   object({
     changed: literal(true),
     version: int(),
     status: string(),
     assignments: array(assignmentView),
     specs: optional(array(taskSpec)),
+    dns: optional(dnsRecords),
   }),
 );
 

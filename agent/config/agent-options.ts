@@ -88,6 +88,13 @@ export interface AgentOptions {
   readonly foreignContainerCheckSeconds?: number;
   /** Between samples of running tasks' cpu and memory, carried on the next poll; 0 turns them off. Default 20 s. */
   readonly metricsIntervalSeconds?: number;
+  /**
+   * The DNS view (docs/networking.md): off unless given. The agent answers
+   * the cluster's `.berth` names on `address`:`port` (default 53) and
+   * forwards the rest to the host's resolvers; on port 53 it is also the
+   * resolver of bridge-mode task containers.
+   */
+  readonly dns?: { readonly address: string; readonly port?: number };
 }
 
 export interface AgentSettings {

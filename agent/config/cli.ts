@@ -47,6 +47,9 @@ const fileSchema = strictObject({
   attributes: optional(record(string())),
   hostAddress: optional(string({ pattern: /^[0-9a-fA-F:.]{2,45}$/ })),
   awsvpcSubnet: optional(string({ pattern: /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/ })),
+  dns: optional(
+    strictObject({ address: string({ pattern: /^[0-9.]{7,15}$/ }), port: optional(int({ min: 0, max: 65535 })) }),
+  ),
   registryCredentials: optional(
     record(strictObject({ username: string(), password: string(), serverAddress: optional(string()) })),
   ),
@@ -92,6 +95,7 @@ export const USAGE = `Usage: berth-agent --endpoint URL --cluster NAME [options]
   --attribute NAME=VALUE     custom attribute, repeatable
   --host-address IP          address other hosts reach this one at, off EC2 (BERTH_HOST_ADDRESS)
   --awsvpc-subnet CIDR       subnet of the host's awsvpc task network (BERTH_AWSVPC_SUBNET, 10.213.0.0/16)
+  --dns-address IP[:PORT]    serve the cluster's DNS view here, port 53 by default (BERTH_DNS_ADDRESS; off)
   --drain                    on SIGTERM, stop every task before exiting (BERTH_DRAIN=true)
   --log-level LEVEL          debug, info, warn or error (BERTH_LOG_LEVEL)`;
 
@@ -134,6 +138,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
         attribute: { type: 'string', multiple: true },
         'host-address': { type: 'string' },
         'awsvpc-subnet': { type: 'string' },
+        'dns-address': { type: 'string' },
         drain: { type: 'boolean' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -194,6 +199,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
     attributes: attributes ? Object.fromEntries(attributes) : undefined,
     hostAddress: given(parsed['host-address'], env.BERTH_HOST_ADDRESS),
     awsvpcSubnet: given(parsed['awsvpc-subnet'], env.BERTH_AWSVPC_SUBNET),
+    dns: dnsAddress(given(parsed['dns-address'], env.BERTH_DNS_ADDRESS)),
     drain: parsed.drain || env.BERTH_DRAIN === 'true' ? true : undefined,
     logLevel: given(parsed['log-level'], env.BERTH_LOG_LEVEL),
   };
@@ -239,4 +245,11 @@ export function toAgentOptions(config: CliConfig): AgentOptions {
     ...options
   } = config;
   return options;
+}
+
+/** `IP` or `IP:PORT`; the schema checks the parts. */
+function dnsAddress(text: string | undefined): { address: string; port?: number } | undefined {
+  if (text === undefined) return undefined;
+  const [address = '', port] = text.split(':');
+  return port === undefined ? { address } : { address, port: Number(port) };
 }

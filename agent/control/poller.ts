@@ -33,6 +33,8 @@ export interface PollerOptions {
   engineStatus?(): PollRequest['engineStatus'];
   /** The task samples taken since the last poll, carried on this one (no request of their own). */
   metrics?(): TaskMetrics[] | undefined;
+  /** The DNS view serial held, when the agent serves the view: the answer then carries a newer one. */
+  dnsSerial?(): number;
 }
 
 export const DEFAULT_LONG_POLL_SECONDS = 5;
@@ -99,12 +101,14 @@ export class Poller {
     const sent = Date.now();
     const engineStatus = this.options.engineStatus?.();
     const metrics = this.options.metrics?.();
+    const dnsSerial = this.options.dnsSerial?.();
     const result = await this.options.client.poll(identity.instanceId, {
       epoch: identity.epoch,
       ...(this.knownVersion !== undefined ? { knownVersion: this.knownVersion } : {}),
       ...(waitSeconds > 0 && { waitSeconds, withSpecs: true }),
       ...(engineStatus !== undefined && { engineStatus }),
       ...(metrics !== undefined && { metrics }),
+      ...(dnsSerial !== undefined && { dnsSerial }),
     });
     if (this.stopped) return;
     const intervalMs = this.options.intervalSeconds() * 1000;
@@ -114,7 +118,7 @@ export class Poller {
     if (result.ok) {
       // A change, or a poll the control plane held: the next one goes out at once.
       const held = waitSeconds > 0 && Date.now() - sent >= (waitSeconds * 1000) / 2;
-      if (waitSeconds > 0 && (result.value.changed || held)) delayMs = 0;
+      if (waitSeconds > 0 && (result.value.changed || held || result.value.dns)) delayMs = 0;
       if (this.failures > 0) this.options.logger.info('The control plane is reachable again');
       this.failures = 0;
       this.knownVersion = result.value.version;

@@ -27,6 +27,8 @@ export interface StepDependencies {
   readonly awsvpcSubnet?: string;
   /** Who ships awslogs containers' output (see AgentOptions.awslogs). */
   readonly awslogs?: 'agent' | 'engine';
+  /** The agent's DNS server address, when it serves the DNS view on port 53. */
+  readonly resolvers?: readonly string[];
 }
 
 /**
@@ -127,6 +129,7 @@ export class StepRunner {
       secrets: secrets.values,
       ...(this.deps.metadataUris ? { metadataUris: this.deps.metadataUris(spec.taskId, definition.name) } : {}),
       ...(this.deps.awslogs ? { awslogs: this.deps.awslogs } : {}),
+      ...(this.deps.resolvers ? { resolvers: this.deps.resolvers } : {}),
     });
     // The policy read the host paths as text; the host follows links. Checked and bound as they really are.
     const mounts = resolveBindMounts(config.security.mounts, spec.policy ?? DEFAULT_CLUSTER_POLICY);

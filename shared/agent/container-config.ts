@@ -43,6 +43,8 @@ export interface ContainerContext {
   readonly metadataUris?: { readonly v3: string; readonly v4: string; readonly agent?: string };
   /** Who ships awslogs containers' output; the agent when absent. */
   readonly awslogs?: AwslogsShipping;
+  /** The agent's DNS server, the resolver of bridge-mode containers whose definition names none. */
+  readonly resolvers?: readonly string[];
 }
 
 export interface SecretValue {
@@ -202,7 +204,7 @@ export function containerConfig(spec: TaskSpec, base: ContainerDefinition, conte
       : {}),
     tty: definition.pseudoTerminal ?? false,
     openStdin: definition.interactive ?? false,
-    ...dnsSettings(spec, definition),
+    ...dnsSettings(spec, definition, context.resolvers),
     extraHosts: (definition.extraHosts ?? []).map((h) => `${h.hostname}:${h.ipAddress}`),
     security: containerSecurity(spec, definition, policy),
     ...containerOptions(spec, definition),
@@ -226,7 +228,10 @@ function networkEndpoint(
 function dnsSettings(
   spec: TaskSpec,
   definition: ContainerDefinition,
+  resolvers: readonly string[] = [],
 ): Pick<ContainerConfig, 'dnsServers' | 'dnsSearchDomains'> {
   if (spec.networkMode === 'awsvpc') return taskDnsSettings(spec);
-  return { dnsServers: definition.dnsServers ?? [], dnsSearchDomains: definition.dnsSearchDomains ?? [] };
+  // Docker refuses resolvers for host-mode containers; on a task network its embedded DNS forwards to them.
+  const fallback = spec.networkMode === 'bridge' ? [...resolvers] : [];
+  return { dnsServers: definition.dnsServers ?? fallback, dnsSearchDomains: definition.dnsSearchDomains ?? [] };
 }

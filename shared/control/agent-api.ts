@@ -24,6 +24,7 @@ import { stoppedTaskExpiry } from './task-expiry.ts';
 import { clusterPolicyOf } from './cluster-policy-gate.ts';
 import { recordMetrics } from './metrics-intake.ts';
 import type { TaskMetrics } from '../schemas/task-metrics.ts';
+import { dnsUpdate } from './dns-delivery.ts';
 
 export interface PollOptions {
   /** Hold an unchanged answer up to this long for a change (where the deployment can). */
@@ -34,6 +35,8 @@ export interface PollOptions {
   readonly engineStatus?: EngineStatus;
   /** The agent's latest task samples, folded into the instance's metrics window. */
   readonly metrics?: readonly TaskMetrics[];
+  /** The DNS view serial the agent holds: the answer carries the view when it is newer. */
+  readonly dnsSerial?: number;
 }
 
 /** Specs carried in one poll answer: one BatchGetItem of tasks. */
@@ -56,15 +59,18 @@ export async function poll(
   let instance = await heartbeat(ctx, clusterRef, instanceId, epoch);
   if (options.engineStatus !== undefined) instance = await recordEngineStatus(ctx, instance, options.engineStatus);
   if (options.metrics !== undefined && options.metrics.length > 0) await recordMetrics(ctx, instance, options.metrics);
-  if (watch && knownVersion === instance.generation) {
+  const dnsOf = () => (options.dnsSerial === undefined ? undefined : dnsUpdate(ctx, cluster, options.dnsSerial));
+  let dns = await dnsOf();
+  if (watch && knownVersion === instance.generation && !dns) {
     await watch.next;
     // The lease was renewed above if due, and the wait is under a third of
-    // its TTL: after it, the instance alone is read again.
+    // its TTL: after it, the instance alone is read again (and the DNS view, which also wakes the wait).
     instance = await requireInstance(ctx, cluster, instanceId, epoch);
+    dns = await dnsOf();
   }
   watch?.cancel();
   if (knownVersion === instance.generation) {
-    return { changed: false, version: instance.generation, status: instance.status };
+    return { changed: false, version: instance.generation, status: instance.status, ...(dns && { dns }) };
   }
   const since = knownVersion ?? 0;
   const fresh = Object.values(instance.assignments)
@@ -81,6 +87,7 @@ export async function poll(
       desiredStatus: a.desiredStatus,
     })),
     ...(options.withSpecs === true && fresh.length > 0 && { specs: await specsOf(ctx, cluster, fresh) }),
+    ...(dns && { dns }),
   };
 }
 

@@ -13,6 +13,7 @@ import { controlPlanePulse, type ControlPlanePulse } from '../schemas/control-pl
 import { accountSetting, type AccountSetting } from '../schemas/account-setting.ts';
 import { scalableTarget, type ScalableTarget } from '../schemas/scaling.ts';
 import { capacityProvider, type CapacityProvider } from '../schemas/capacity-provider.ts';
+import { dnsView, type DnsView } from '../schemas/dns-view.ts';
 import { instanceMetricsWindow, type InstanceMetricsWindow } from '../schemas/metrics-window.ts';
 import {
   taskDefinition,
@@ -214,4 +215,11 @@ export const capacityProviders = inOnePartition<CapacityProvider>('CAPACITYPROVI
   name: 'capacity-provider',
   schema: capacityProvider,
   sortOf: (p) => p.name,
+});
+
+/** Each cluster's DNS view (docs/networking.md): one item, so a poll reads it with one GetItem. */
+export const dnsViews = inOnePartition<DnsView>('DNSVIEW', {
+  name: 'dns-view',
+  schema: dnsView,
+  sortOf: (v) => v.clusterName,
 });

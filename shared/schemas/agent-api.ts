@@ -7,6 +7,7 @@ import { containerDefinition, networkMode, volume } from './task-definition.ts';
 import { clusterPolicy } from './cluster-policy.ts';
 import { MAX_REPORTS_PER_REQUEST } from './agent-api-limits.ts';
 import { pollMetrics } from './task-metrics.ts';
+import { dnsRecords } from './dns-view.ts';
 
 /**
  * The agent's own JSON API, under /agent/v1/. It is small on purpose: one
@@ -100,6 +101,8 @@ export const pollRequest = z.strictObject({
   engineStatus: z.enum(['RESPONSIVE', 'UNRESPONSIVE']).optional(),
   /** The latest resource sample of each running task, riding on the poll (docs/services.md, Metrics). */
   metrics: pollMetrics.optional(),
+  /** The DNS view serial the agent holds (0: none); sent only by agents serving the view. */
+  dnsSerial: z.number().int().nonnegative().optional(),
 });
 export type PollRequest = z.infer<typeof pollRequest>;
 
@@ -132,7 +135,13 @@ export const assignmentView = z.object({
 export type AssignmentView = z.infer<typeof assignmentView>;
 
 export const pollResponse = z.discriminatedUnion('changed', [
-  z.object({ changed: z.literal(false), version: z.number().int(), status: z.string() }),
+  z.object({
+    changed: z.literal(false),
+    version: z.number().int(),
+    status: z.string(),
+    /** With `dnsSerial`: the cluster's DNS view, when it is newer than the agent's. */
+    dns: dnsRecords.optional(),
+  }),
   z.object({
     changed: z.literal(true),
     version: z.number().int(),
@@ -146,6 +155,7 @@ export const pollResponse = z.discriminatedUnion('changed', [
      * agent fetches those as before.
      */
     specs: z.array(taskSpec).optional(),
+    dns: dnsRecords.optional(),
   }),
 ]);
 export type PollResponse = z.infer<typeof pollResponse>;

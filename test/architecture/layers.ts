@@ -50,9 +50,12 @@ export const SHARED_LAYERS: readonly LayerRule[] = [
     mayImport: ['shared/schemas', 'shared/domain', 'shared/agent'],
     packages: PURE_PACKAGES,
   },
+  // The DNS view's names and records: pure, from snapshots of the schemas' entities.
+  { folder: 'shared/dns', mayImport: ['shared/schemas'], packages: PURE_PACKAGES },
   {
     folder: 'shared/control',
     mayImport: [
+      'shared/dns',
       'shared/schemas',
       'shared/ports',
       'shared/domain',

@@ -27,6 +27,7 @@ export async function startTestAgent(
     hostAddress?: string;
     metricsIntervalSeconds?: number;
     awsvpcSubnet?: string;
+    dns?: { address: string; port?: number };
   } = {},
 ): Promise<AgentHandle & { stateDir: string }> {
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'berth-agent-test-'));
@@ -42,6 +43,7 @@ export async function startTestAgent(
     ...(options.hostAddress !== undefined && { hostAddress: options.hostAddress }),
     ...(options.metricsIntervalSeconds !== undefined && { metricsIntervalSeconds: options.metricsIntervalSeconds }),
     ...(options.awsvpcSubnet !== undefined && { awsvpcSubnet: options.awsvpcSubnet }),
+    ...(options.dns !== undefined && { dns: options.dns }),
   });
   return Object.assign(agent, { stateDir });
 }

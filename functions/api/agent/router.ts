@@ -95,6 +95,7 @@ export function agentRouter(
         ...(body.withSpecs !== undefined && { withSpecs: body.withSpecs }),
         ...(body.engineStatus !== undefined && { engineStatus: body.engineStatus }),
         ...(body.metrics !== undefined && { metrics: body.metrics }),
+        ...(body.dnsSerial !== undefined && { dnsSerial: body.dnsSerial }),
       }),
     );
   });

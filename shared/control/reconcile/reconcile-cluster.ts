@@ -14,6 +14,7 @@ import type { PlacementDecision } from '#shared/scheduler/types.ts';
 import { planReconcile, type Repair } from '#shared/scheduler/reconcile.ts';
 import { reconcileServices, recordUnplaceable } from './reconcile-services.ts';
 import { reconcileTraffic } from './reconcile-traffic.ts';
+import { publishDnsView } from '../dns-view.ts';
 
 export interface ReconcileOutcome {
   readonly placed: number;
@@ -67,6 +68,12 @@ export async function reconcileCluster(ctx: ControlContext, cluster: string): Pr
     instanceItems.map((i) => i.value),
     taskItems.map((t) => t.value),
   );
+  await publishDnsView(ctx, cluster, {
+    services: serviceItems.map((s) => s.value),
+    instances: instanceItems.map((i) => i.value),
+    tasks: taskItems.map((t) => t.value),
+    stopping: servicesOutcome.stoppedTaskIds,
+  });
   return {
     ...placement,
     repairs: plan.repairs.length,

@@ -28,6 +28,8 @@ export interface ServicesOutcome {
   readonly fresh: Task[];
   readonly started: number;
   readonly stopped: number;
+  /** The tasks this pass asked to stop (the DNS view drops them at once). */
+  readonly stoppedTaskIds: string[];
   /** Services whose write lost a race; the next pass takes them up again. */
   readonly conflicts: number;
 }
@@ -48,7 +50,7 @@ export async function reconcileServices(
 ): Promise<ServicesOutcome> {
   const instanceMap = new Map(instances.map((i) => [i.id, i]));
   const definitions = new Map<string, TaskDefinition>();
-  const outcome = { fresh: [] as Task[], started: 0, stopped: 0, conflicts: 0 };
+  const outcome = { fresh: [] as Task[], started: 0, stopped: 0, stoppedTaskIds: [] as string[], conflicts: 0 };
   for (const item of items) {
     if (item.value.status === 'INACTIVE') continue;
     const group = serviceGroup(item.value.serviceName);
@@ -77,6 +79,7 @@ export async function reconcileServices(
     outcome.fresh.push(...built);
     outcome.started += built.length;
     outcome.stopped += plan.stop.length;
+    outcome.stoppedTaskIds.push(...plan.stop.map((s) => s.taskId));
   }
   if (outcome.conflicts > 0) await ctx.reconcile.requestReconcile(cluster, 'service write conflicts');
   return outcome;
