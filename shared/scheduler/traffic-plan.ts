@@ -138,9 +138,9 @@ export function targetOf(
   return { id: instance.ec2InstanceId, port: binding.hostPort };
 }
 
-/** The task's own IP address; awsvpc tasks have one, other network modes share their host's. */
-export function taskAddress(_task: Task): string | undefined {
-  return undefined;
+/** An awsvpc task's own address (its namespace holder's, docs/networking.md); none in other modes. */
+export function taskAddress(task: Task): string | undefined {
+  return task.networkInterface?.privateIpv4Address;
 }
 
 function holds(current: readonly TargetHealth[], target: Target): boolean {

@@ -57,6 +57,17 @@ describe('planTraffic', () => {
     expect(plan.registered).toEqual(['a']);
   });
 
+  it('registers an awsvpc task in an ip target group by its own address and the container port', () => {
+    const ipGroup = new Map<string, GroupView>([
+      [TG, { found: true, group: { targetType: 'ip', deregistrationDelaySeconds: 10 }, current: [] }],
+    ]);
+    const awsvpc = webTask('v', {
+      networkInterface: { attachmentId: 'eni-v', privateIpv4Address: '10.213.0.7' },
+    });
+    const plan = planTraffic({ service, tasks: [awsvpc], instances, groups: ipGroup, now: NOW });
+    expect(plan.register).toEqual([{ targetGroupArn: TG, targets: [{ id: '10.213.0.7', port: 80 }] }]);
+  });
+
   it('waits for HEALTHY when the task is health-checked', () => {
     const task = webTask('a', { healthChecked: true, healthStatus: 'UNKNOWN' });
     expect(planTraffic({ service, tasks: [task], instances, groups: group(), now: NOW }).register).toEqual([]);
