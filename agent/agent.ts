@@ -212,7 +212,13 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
           runtime,
           tasks: () => engine.list(),
           logger,
-          send: async (body) => (await client.shipLogs(instanceId(), body)).ok,
+          send: async (body) => {
+            const result = await client.shipLogs(instanceId(), body);
+            if (result.ok) return 'sent';
+            // A control plane with no log route (the Lambda one) answers 404 to it.
+            const { failure } = result;
+            return failure.kind === 'rejected' && failure.status === 404 ? 'unsupported' : 'retry';
+          },
         });
 
   fencing.attach({ engine, poller, reporter, sync });

@@ -7,14 +7,22 @@ import type { AgentLogger } from '../log.ts';
 export interface LogShipperOptions {
   readonly runtime: ContainerRuntime;
   readonly tasks: () => readonly AgentTask[];
-  /** Sends batches to the control plane; false when they were not taken (kept and sent again). */
-  readonly send: (body: LogBatches) => Promise<boolean>;
+  /** Sends batches to the control plane (see ShipOutcome). */
+  readonly send: (body: LogBatches) => Promise<ShipOutcome>;
   readonly logger: AgentLogger;
   /** Between rounds (follow new containers, send what was read); default 250 ms. */
   readonly intervalMs?: number;
   /** The most bytes kept unsent per container while the control plane is away; the oldest lines go first. */
   readonly maxPendingBytes?: number;
 }
+
+/**
+ * What became of a send: `sent`; `retry` (not taken now: kept and sent
+ * again); `unsupported` (the control plane keeps no logs, as a Lambda one
+ * does not: its logs go to CloudWatch Logs through the engine, `--awslogs
+ * engine`), after which the shipper stops for good.
+ */
+export type ShipOutcome = 'sent' | 'retry' | 'unsupported';
 
 interface Followed {
   readonly destination: AwslogsDestination;
@@ -69,6 +77,7 @@ export class LogShipper {
 
   /** One round: follow what should be followed, then send; exposed for tests. */
   async round(): Promise<void> {
+    if (this.stopped) return;
     const live = new Set<string>();
     for (const task of this.options.tasks()) {
       if (!task.spec) continue;
@@ -121,6 +130,15 @@ export class LogShipper {
     }
   }
 
+  /** A control plane without a log store: nothing is followed or kept, and the operator is told once. */
+  private giveUp(): void {
+    this.options.logger.warn(
+      'The control plane keeps no container logs; run the agent with --awslogs engine to send awslogs containers to CloudWatch Logs',
+    );
+    this.stop();
+    this.followed.clear();
+  }
+
   private async send(): Promise<void> {
     if (this.sending) return;
     const batches: LogBatches['batches'] = [];
@@ -142,7 +160,9 @@ export class LogShipper {
     if (batches.length === 0) return;
     this.sending = true;
     try {
-      if (!(await this.options.send({ batches }))) return;
+      const outcome = await this.options.send({ batches });
+      if (outcome === 'unsupported') return this.giveUp();
+      if (outcome === 'retry') return;
       for (const { entry, count, bytes: size } of taken) {
         entry.pending.splice(0, count);
         entry.pendingBytes -= size;
