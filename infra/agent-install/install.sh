@@ -17,6 +17,9 @@ Usage: install.sh --endpoint URL --cluster NAME [--token-file FILE] [options] [-
   --token-file FILE       registration token (berth agents token); needed until the first registration
   --ca-file FILE          PEM CA bundle for an https endpoint signed by a private CA
   --allow-insecure-http   allow a plain http:// endpoint that is not loopback
+  --awslogs agent|engine  who writes awslogs containers' output: engine (the Docker awslogs driver, with
+                          the host's credentials; for a control plane in AWS) or agent (to Berth's own log
+                          store; dev mode). Default: the agent's (agent)
   --bundle FILE           the agent bundle (default: berth-agent.mjs beside this script, or dist/agent/)
   --node FILE             the Node.js binary (default: node on PATH; version 22 or later)
   --prefix DIR            install under DIR instead of / (tests, images)
@@ -30,7 +33,7 @@ fail() {
   exit 1
 }
 
-endpoint='' cluster='' token_file='' ca_file='' insecure='' bundle='' node_bin='' prefix='' mode=service
+endpoint='' cluster='' token_file='' ca_file='' insecure='' awslogs='' bundle='' node_bin='' prefix='' mode=service
 while [ $# -gt 0 ]; do
   case "$1" in
     --endpoint) [ $# -ge 2 ] || fail "--endpoint needs a URL"; endpoint=$2; shift 2 ;;
@@ -38,6 +41,11 @@ while [ $# -gt 0 ]; do
     --token-file) [ $# -ge 2 ] || fail "--token-file needs a file"; token_file=$2; shift 2 ;;
     --ca-file) [ $# -ge 2 ] || fail "--ca-file needs a file"; ca_file=$2; shift 2 ;;
     --allow-insecure-http) insecure=yes; shift ;;
+    --awslogs)
+      [ $# -ge 2 ] || fail "--awslogs needs agent or engine"
+      case "$2" in agent | engine) awslogs=$2 ;; *) fail "--awslogs must be agent or engine: $2" ;; esac
+      shift 2
+      ;;
     --bundle) [ $# -ge 2 ] || fail "--bundle needs a file"; bundle=$2; shift 2 ;;
     --node) [ $# -ge 2 ] || fail "--node needs a file"; node_bin=$2; shift 2 ;;
     --prefix) [ $# -ge 2 ] || fail "--prefix needs a directory"; prefix=$2; shift 2 ;;
@@ -121,6 +129,7 @@ json_string() { "$node_bin" -p 'JSON.stringify(process.argv[1])' "$1"; }
     printf ',\n  "caFile": %s' "$(json_string "$etc/ca.pem")"
   fi
   [ -z "$insecure" ] || printf ',\n  "allowInsecureHttp": true'
+  [ -z "$awslogs" ] || printf ',\n  "awslogs": "%s"' "$awslogs"
   printf '\n}\n'
 } >"$etc/agent.json.new"
 mv -f "$etc/agent.json.new" "$etc/agent.json"

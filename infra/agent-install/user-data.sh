@@ -62,5 +62,6 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 curl -fsSL "$AGENT_RELEASE_URL" | tar -xz -C "$work" --strip-components=1
 (umask 077 && fetch_token >"$work/token")
+# A control plane in AWS keeps no logs: awslogs containers write to CloudWatch Logs through the engine.
 sh "$work/install.sh" --endpoint "$ENDPOINT" --cluster "$CLUSTER" --token-file "$work/token" \
-  --node "$(command -v node)"
+  --node "$(command -v node)" --awslogs engine

@@ -209,10 +209,13 @@ describe('installing berth-agent on a host with install.sh', { timeout: 300_000 
       prefix,
       '--bundle',
       bundleV2,
+      '--awslogs',
+      'engine',
       '--no-start',
     ]);
     expect(upgraded).toMatchObject({ code: 0, stderr: '' });
     expect(readFileSync(join(prefix, 'opt', 'berth-agent', 'berth-agent.mjs'))).toEqual(readFileSync(bundleV2));
+    expect(JSON.parse(readFileSync(join(etc, 'agent.json'), 'utf8'))).toMatchObject({ awslogs: 'engine' });
     expect(readFileSync(join(etc, 'registration-token'), 'utf8')).toBe('');
 
     // What `systemctl restart berth-agent` does: stop the old agent (containers keep running), start the new one.
@@ -238,6 +241,10 @@ describe('installing berth-agent on a host with install.sh', { timeout: 300_000 
       [['--endpoint', 'http://127.0.0.1:1', '--cluster', CLUSTER, '--frobnicate'], 'unknown argument: --frobnicate'],
       [['--endpoint', 'http://127.0.0.1:1', '--cluster', CLUSTER, '--no-start'], 'missing --token-file FILE'],
       [['--endpoint', 'http://127.0.0.1:1', '--cluster', CLUSTER, '--token-file'], '--token-file needs a file'],
+      [
+        ['--endpoint', 'http://127.0.0.1:1', '--cluster', CLUSTER, '--awslogs', 'cloudwatch'],
+        '--awslogs must be agent or engine: cloudwatch',
+      ],
       [
         ['--endpoint', 'http://10.1.2.3:4566', '--cluster', CLUSTER, '--token-file', tokenFile],
         'would send the token in clear text; use https:// or add --allow-insecure-http',
