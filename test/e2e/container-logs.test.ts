@@ -79,7 +79,12 @@ afterAll(async () => {
 
 describe('awslogs containers in dev mode', () => {
   it('ship their lines to the log group and stream ECS names, kept after the container is removed', async () => {
-    const taskId = await runTask('printer', 'for i in 1 2 3; do echo line-$i; done; echo oops >&2', '/ecs/printer');
+    // A second apart: the engine orders each stream, not stdout against stderr within the same moment.
+    const taskId = await runTask(
+      'printer',
+      'for i in 1 2 3; do echo line-$i; done; sleep 1; echo oops >&2',
+      '/ecs/printer',
+    );
     const stream = `app/web/${taskId}`;
     await waitFor(async () => ((await lines('/ecs/printer', stream)).length >= 4 ? true : undefined), {
       timeoutMs: 60_000,
