@@ -11,7 +11,7 @@ import type { ContainerRuntime, NetworkSpec, RuntimeFailure, RuntimeResult } fro
 import type { ContainerDefinition } from '#shared/schemas/task-definition.ts';
 import { DEFAULT_CLUSTER_POLICY } from '#shared/security/cluster-policy-defaults.ts';
 import { resolveBindMounts } from '../host/bind-sources.ts';
-import type { SecretResolver } from '../secrets/secret-resolver.ts';
+import type { EnvironmentFilesResult, SecretResolver } from '../secrets/secret-resolver.ts';
 import type { HostPortAllocator } from './host-ports.ts';
 
 export interface StepDependencies {
@@ -104,6 +104,12 @@ export class StepRunner {
         ? { type: 'step-deferred', container: container.name }
         : { type: 'step-failed', container: container.name, step: 'create', message: secrets.failure.message };
     }
+    const files = await this.environmentFiles(definition);
+    if (!files.ok) {
+      return files.failure.kind === 'unavailable'
+        ? { type: 'step-deferred', container: container.name }
+        : { type: 'step-failed', container: container.name, step: 'create', message: files.failure.message };
+    }
     // The task's network exists before its first container, which is created onto it.
     const network = taskNetwork(spec, this.deps.instanceId()) ?? this.awsvpcNetworkFor(spec, definition);
     const joined = network ? await this.deps.runtime.ensureNetwork(network) : undefined;
@@ -127,6 +133,7 @@ export class StepRunner {
       hostPorts,
       stopTimeoutSeconds: container.stopTimeoutSeconds,
       secrets: secrets.values,
+      environmentFiles: files.values,
       ...(this.deps.metadataUris ? { metadataUris: this.deps.metadataUris(spec.taskId, definition.name) } : {}),
       ...(this.deps.awslogs ? { awslogs: this.deps.awslogs } : {}),
       ...(this.deps.resolvers ? { resolvers: this.deps.resolvers } : {}),
@@ -150,6 +157,16 @@ export class StepRunner {
   }
 
   /** The host's awsvpc network, for the container that holds an awsvpc task's namespace. */
+  /** A container's environment files, read like its secrets at each create; none asked, none read. */
+  private environmentFiles(definition: ContainerDefinition): Promise<EnvironmentFilesResult> {
+    if (!definition.environmentFiles?.length) return Promise.resolve({ ok: true, values: [] });
+    if (!this.deps.secrets.environmentFiles) {
+      const failure = { kind: 'rejected' as const, message: 'this agent cannot read environment files' };
+      return Promise.resolve({ ok: false, failure });
+    }
+    return this.deps.secrets.environmentFiles(definition);
+  }
+
   private awsvpcNetworkFor(spec: TaskSpec, definition: ContainerDefinition): NetworkSpec | undefined {
     if (definition.disableNetworking || awsvpcPlace(spec, definition)?.kind !== 'holder') return undefined;
     return awsvpcNetwork(this.deps.awsvpcSubnet);

@@ -1,3 +1,4 @@
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { SecretReference } from '#shared/security/secret-reference.ts';
@@ -12,7 +13,16 @@ type SecretsManagerReference = Extract<SecretReference, { kind: 'secrets-manager
 export interface AwsSecretSource {
   parameter(reference: SsmReference): Promise<SourceResult>;
   secretValue(reference: SecretsManagerReference): Promise<SourceResult>;
+  /** The text of an S3 object named by its ARN (`arn:aws:s3:::bucket/key`): a task's environment file. */
+  objectText(arn: string): Promise<SourceResult>;
 }
+
+/**
+ * Berth's bound on one environment file. ECS sets none (the file goes to
+ * disk); Berth's agent holds it in memory while it creates the container,
+ * and the kernel refuses one variable over 128 KiB anyway.
+ */
+export const MAX_ENVIRONMENT_FILE_BYTES = 256 * 1024;
 
 export interface AwsSecretSourceOptions {
   /** For parameters named without an ARN; default: the SDK's own (AWS_REGION, profile). */
@@ -31,6 +41,7 @@ export interface AwsSecretSourceOptions {
 export function awsSecretSource(options: AwsSecretSourceOptions = {}): AwsSecretSource {
   const ssm = new Map<string, Promise<SSMClient>>();
   const secretsManager = new Map<string, Promise<SecretsManagerClient>>();
+  const s3 = new Map<string, Promise<S3Client>>();
   const config = (region: string | undefined) => ({
     ...(options.clientConfig?.endpoint !== undefined && { endpoint: options.clientConfig.endpoint }),
     ...(options.clientConfig?.credentials !== undefined && { credentials: { ...options.clientConfig.credentials } }),
@@ -88,6 +99,33 @@ export function awsSecretSource(options: AwsSecretSourceOptions = {}): AwsSecret
         if (text === undefined)
           return failed('rejected', `${what} holds no string (binary secrets cannot be environment variables)`);
         return reference.jsonKey === undefined ? { ok: true, value: text } : jsonKey(text, reference.jsonKey, what);
+      } catch (error) {
+        return sdkFailure(what, error);
+      }
+    },
+
+    async objectText(arn) {
+      const what = `environment file ${arn}`;
+      const match = /^arn:aws[a-z-]*:s3:::([^/]+)\/(.+)$/.exec(arn);
+      if (!match) return failed('rejected', `${what} is not an S3 object ARN (arn:aws:s3:::bucket/key)`);
+      try {
+        const sdk = await import('@aws-sdk/client-s3');
+        const client = await clientFor(s3, options.region, async () => {
+          // Emulators serve buckets by path, not as host names.
+          const made = config(options.region);
+          return new sdk.S3Client({ ...made, forcePathStyle: made.endpoint !== undefined });
+        });
+        const answer = await client.send(new sdk.GetObjectCommand({ Bucket: match[1], Key: match[2] }));
+        if ((answer.ContentLength ?? 0) > MAX_ENVIRONMENT_FILE_BYTES) {
+          answer.Body?.transformToWebStream()
+            .cancel()
+            .catch(() => {});
+          return failed('rejected', `${what} is larger than ${MAX_ENVIRONMENT_FILE_BYTES / 1024} KiB`);
+        }
+        const text = (await answer.Body?.transformToString('utf8')) ?? '';
+        if (Buffer.byteLength(text) > MAX_ENVIRONMENT_FILE_BYTES)
+          return failed('rejected', `${what} is larger than ${MAX_ENVIRONMENT_FILE_BYTES / 1024} KiB`);
+        return { ok: true, value: text };
       } catch (error) {
         return sdkFailure(what, error);
       }

@@ -33,7 +33,12 @@ export interface SecretResolver {
   registryAuth(credentialsParameter: string): Promise<SecretResult>;
   /** The values of a container's `secrets`, by environment variable name; all or nothing. */
   containerSecrets(taskId: string, definition: ContainerDefinition): Promise<ContainerSecretsResult>;
+  /** The texts of a container's `environmentFiles` (S3 objects, read with the host's credentials), in order; all or nothing. */
+  environmentFiles?(definition: ContainerDefinition): Promise<EnvironmentFilesResult>;
 }
+
+export type EnvironmentFilesResult =
+  { readonly ok: true; readonly values: readonly string[] } | { readonly ok: false; readonly failure: SecretFailure };
 
 export interface SecretSources {
   /** Registry credentials by the name task definitions give in repositoryCredentials. */
@@ -104,6 +109,23 @@ export function createSecretResolver(sources: SecretSources): SecretResolver {
         const fetched = await fromAws(reference, what);
         if (!fetched.ok) return { ok: false, failure: fetched.failure };
         values.push({ name, value: fetched.value });
+      }
+      return { ok: true, values };
+    },
+
+    async environmentFiles(definition) {
+      const files = definition.environmentFiles ?? [];
+      const values: string[] = [];
+      for (const file of files) {
+        if (!sources.aws) {
+          return failed(
+            'rejected',
+            `environment file ${file.value} needs AWS credentials, and this agent has no AWS source`,
+          );
+        }
+        const fetched = await sources.aws.objectText(file.value);
+        if (!fetched.ok) return { ok: false, failure: fetched.failure };
+        values.push(fetched.value);
       }
       return { ok: true, values };
     },

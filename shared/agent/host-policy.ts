@@ -48,7 +48,6 @@ function unsupportedAsks(spec: TaskSpec, definition: ContainerDefinition, host: 
   }
   if (definition.secrets?.length && !host.resolvesSecrets) asks.push('secrets (this agent has no secret resolver)');
   if (definition.links?.length && spec.networkMode !== 'bridge') asks.push('links outside bridge network mode');
-  if (definition.environmentFiles?.length) asks.push('environmentFiles (this agent has no S3 client to fetch them)');
   // Accepted at registration, as ECS accepts it, so real task definitions
   // register unchanged; a task that needs the log router is refused here.
   if (definition.firelensConfiguration) asks.push('firelensConfiguration (Berth runs no FireLens log router)');

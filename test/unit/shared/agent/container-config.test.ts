@@ -313,11 +313,6 @@ describe('what the host refuses', () => {
     ],
     ["the host's IPC namespace", {}, { ipcMode: 'host' }],
     ['the security options label:disable', { dockerSecurityOptions: ['label:disable'] }, {}],
-    [
-      'environmentFiles (this agent has no S3 client to fetch them)',
-      { environmentFiles: [{ type: 's3', value: 'arn:aws:s3:::b/app.env' }] },
-      {},
-    ],
     ['firelensConfiguration (Berth runs no FireLens log router)', { firelensConfiguration: { type: 'fluentbit' } }, {}],
     [
       "which cluster 'c1' does not allow (allowed: ghcr.io/acme/*)",
