@@ -42,6 +42,11 @@ describe('boto3 against dev mode', { timeout: 120_000 }, () => {
     expect(out).toMatchObject({ services: expect.arrayContaining(['py-web']) });
   });
 
+  it('protects a service task from scale-in', async () => {
+    const out = await runBoto3Scenario('task_protection.py', cluster.berth, env);
+    expect(out).toMatchObject({ kept: expect.stringMatching(/:task\/py\//) });
+  });
+
   it('describes container instances and manages their attributes', async () => {
     const out = await runBoto3Scenario('instances_and_attributes.py', cluster.berth, env);
     expect(out).toMatchObject({ instance: expect.stringMatching(/:container-instance\/py\//) });
