@@ -9,6 +9,9 @@ import { array, optional, record, strictObject } from './compose.ts';
 
 const strings = array(string());
 
+/** A container's (or a container override's) environment files. */
+export const environmentFiles = array(strictObject({ value: string({ min: 1 }), type: oneOf(['s3']) }), { max: 10 });
+
 export const ulimit = strictObject({ name: oneOf(ULIMIT_NAMES), softLimit: int(), hardLimit: int() });
 
 export const containerOptionFields = {
@@ -27,7 +30,7 @@ export const containerOptionFields = {
   resourceRequirements: optional(
     array(strictObject({ type: oneOf(['GPU', 'InferenceAccelerator']), value: string({ min: 1 }) })),
   ),
-  environmentFiles: optional(array(strictObject({ value: string({ min: 1 }), type: oneOf(['s3']) }), { max: 10 })),
+  environmentFiles: optional(environmentFiles),
   firelensConfiguration: optional(
     strictObject({ type: oneOf(['fluentd', 'fluentbit']), options: optional(record(string())) }),
   ),

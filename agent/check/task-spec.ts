@@ -3,7 +3,7 @@ import type { ContainerDefinition } from '#shared/schemas/task-definition.ts';
 import { boolean, int, oneOf, string, type Check } from './check.ts';
 import { array, object, optional, record, refine, strictObject, withDefault } from './compose.ts';
 import { clusterPolicy } from './cluster-policy.ts';
-import { containerOptionFields, ulimit } from './container-options.ts';
+import { containerOptionFields, environmentFiles, ulimit } from './container-options.ts';
 
 /**
  * The task spec the control plane sends (shared/schemas/agent-api.ts's
@@ -144,6 +144,7 @@ const containerOverride = strictObject({
   cpu: optional(count),
   memory: optional(count),
   memoryReservation: optional(count),
+  environmentFiles: optional(environmentFiles),
 });
 
 const taskOverride = strictObject({

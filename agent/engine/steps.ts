@@ -1,4 +1,4 @@
-import { containerConfig, dynamicMappings } from '#shared/agent/container-config.ts';
+import { containerConfig, dynamicMappings, effectiveDefinition } from '#shared/agent/container-config.ts';
 import { refusal } from '#shared/agent/host-policy.ts';
 import { LABELS } from '#shared/agent/labels.ts';
 import { hostModeBindings, observe, type Observed } from '#shared/agent/observe.ts';
@@ -104,7 +104,7 @@ export class StepRunner {
         ? { type: 'step-deferred', container: container.name }
         : { type: 'step-failed', container: container.name, step: 'create', message: secrets.failure.message };
     }
-    const files = await this.environmentFiles(definition);
+    const files = await this.environmentFiles(effectiveDefinition(spec, definition));
     if (!files.ok) {
       return files.failure.kind === 'unavailable'
         ? { type: 'step-deferred', container: container.name }

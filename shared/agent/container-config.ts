@@ -65,6 +65,7 @@ export function effectiveDefinition(spec: TaskSpec, definition: ContainerDefinit
     cpu: positive(override.cpu) ?? definition.cpu,
     memory: positive(override.memory) ?? definition.memory,
     memoryReservation: positive(override.memoryReservation) ?? definition.memoryReservation,
+    environmentFiles: override.environmentFiles ?? definition.environmentFiles,
   };
 }
 

@@ -21,6 +21,8 @@ export const containerOverride = z.strictObject({
   cpu: z.number().int().nonnegative().optional(),
   memory: z.number().int().nonnegative().optional(),
   memoryReservation: z.number().int().nonnegative().optional(),
+  /** Instead of the definition's, as ECS applies them. */
+  environmentFiles: containerDefinition.shape.environmentFiles,
 });
 
 export const taskOverride = z.strictObject({

@@ -74,6 +74,23 @@ describe('environment files from S3', () => {
     expect(env.get('EXTRA')).toBe('from-definition');
   });
 
+  it('takes a container override’s files instead of the definition’s', async () => {
+    const spec = fake.runTask(
+      agent.instanceId,
+      [busybox('app', ['sleep', '600'], { environmentFiles: [{ type: 's3', value: arn('app.env') }] })],
+      {
+        overrides: {
+          containerOverrides: [{ name: 'app', environmentFiles: [{ type: 's3', value: arn('more.env') }] }],
+        },
+      },
+    );
+    agent.pollNow();
+    const running = await fake.waitForTask(spec.taskId, (t) => t.last?.lastStatus === 'RUNNING');
+    const env = await docker('exec', running.last?.containers?.[0]?.runtimeId ?? '', 'env');
+    expect(env).toContain('SHARED=second-file');
+    expect(env).not.toContain('MODE=from-file');
+  });
+
   it.each([
     [
       'an object that does not exist',

@@ -55,10 +55,6 @@ const taskDefinitionMembers: Record<string, MemberAnswer> = {
 /** What RunTask and StartTask share: networking, volumes, and the overrides Berth cannot apply. */
 const launchMembers: Record<string, MemberAnswer> = {
   volumeConfigurations: unsupported('volumeConfigurations', 'Berth does not create or attach Amazon EBS volumes'),
-  'overrides.containerOverrides[].environmentFiles': unsupported(
-    'containerOverrides.environmentFiles',
-    'Berth does not apply environment file overrides yet; use environment',
-  ),
   'overrides.containerOverrides[].resourceRequirements': unsupported(
     'containerOverrides.resourceRequirements',
     'Berth does not apply GPU overrides yet; declare them in the task definition',
