@@ -19,7 +19,7 @@ import { evaluateScaling } from '#shared/control/scaling-evaluation.ts';
 import { serviceMetrics } from '#shared/control/service-metrics.ts';
 import { instanceMetricsWindows, scalableTargets } from '#shared/domain/collections.ts';
 import { emitServiceMetrics } from '#functions/monitor/service-metrics-emf.ts';
-import { awsCli } from '../support/aws-cli.ts';
+import { trackCpuAtHalf } from '../support/service-scaling.ts';
 import { startBerth } from '../support/berth.ts';
 import { ensureBusyboxImage } from '../support/busybox-image.ts';
 import { removeClusterContainers, startTestAgent } from '../support/agents.ts';
@@ -67,35 +67,7 @@ try {
     await berth.ecs.send(
       new CreateServiceCommand({ cluster: CLUSTER, serviceName: service, taskDefinition: 'idle', desiredCount: 1 }),
     );
-    const target = ['--service-namespace', 'ecs', '--resource-id', `service/${CLUSTER}/${service}`];
-    const dimension = ['--scalable-dimension', 'ecs:service:DesiredCount'];
-    await awsCli(
-      berth,
-      'application-autoscaling',
-      'register-scalable-target',
-      ...target,
-      ...dimension,
-      '--min-capacity',
-      '1',
-      '--max-capacity',
-      '4',
-    );
-    await awsCli(
-      berth,
-      'application-autoscaling',
-      'put-scaling-policy',
-      ...target,
-      ...dimension,
-      '--policy-name',
-      'cpu50',
-      '--policy-type',
-      'TargetTrackingScaling',
-      '--target-tracking-scaling-policy-configuration',
-      JSON.stringify({
-        TargetValue: 50,
-        PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
-      }),
-    );
+    await trackCpuAtHalf(berth, CLUSTER, service, { min: 1, max: 4 });
   }
   for (let i = 1; i <= SERVICES; i++) {
     await waitFor(

@@ -32,6 +32,7 @@ import { adminCall } from '#cli/admin-client.ts';
 import { serviceMetrics } from '#shared/control/service-metrics.ts';
 import { clusterPolicyResponse } from '#shared/security/cluster-policy-api.ts';
 import { awsCli } from '../support/aws-cli.ts';
+import { scalableTargetArgs, trackCpuAtHalf } from '../support/service-scaling.ts';
 import { startBerth } from '../support/berth.ts';
 import { ensureBusyboxImage } from '../support/busybox-image.ts';
 import { removeClusterContainers, startTestAgent } from '../support/agents.ts';
@@ -101,36 +102,8 @@ async function trial(i: number): Promise<Trial> {
   await berth.ecs.send(
     new CreateServiceCommand({ cluster: CLUSTER, serviceName: service, taskDefinition: service, desiredCount: 1 }),
   );
-  const target = ['--service-namespace', 'ecs', '--resource-id', `service/${CLUSTER}/${service}`];
-  const dimension = ['--scalable-dimension', 'ecs:service:DesiredCount'];
-  await awsCli(
-    berth,
-    'application-autoscaling',
-    'register-scalable-target',
-    ...target,
-    ...dimension,
-    '--min-capacity',
-    '1',
-    '--max-capacity',
-    '2',
-  );
-  await awsCli(
-    berth,
-    'application-autoscaling',
-    'put-scaling-policy',
-    ...target,
-    ...dimension,
-    '--policy-name',
-    'cpu50',
-    '--policy-type',
-    'TargetTrackingScaling',
-    '--target-tracking-scaling-policy-configuration',
-    JSON.stringify({
-      TargetValue: 50,
-      PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
-      ScaleOutCooldown: 0,
-    }),
-  );
+  const target = scalableTargetArgs(CLUSTER, service).slice(0, 4);
+  await trackCpuAtHalf(berth, CLUSTER, service, { min: 1, max: 2 }, { ScaleOutCooldown: 0 });
   const metrics = () => serviceMetrics(berth.ctx, CLUSTER, service, 60);
   const deadline = { timeoutMs: DEADLINE_MS, intervalMs: 250 };
   await waitFor(async () => ((await metrics()).cpuUtilization !== undefined ? true : undefined), {
