@@ -13,19 +13,13 @@ import { join } from 'node:path';
 import { adminCall } from '#cli/admin-client.ts';
 import { clusterPolicyResponse } from '#shared/security/cluster-policy-api.ts';
 import { awsCli } from '#test/support/aws-cli.ts';
+import { scalableTargetArgs, trackCpuAtHalf } from '#test/support/service-scaling.ts';
 import { startContainerCluster, type ContainerCluster } from '#test/support/container-cluster.ts';
 import { waitFor } from '#test/support/wait.ts';
 
 const CLUSTER = 'scale-load';
 const SERVICE = 'burner';
-const TARGET = [
-  '--service-namespace',
-  'ecs',
-  '--resource-id',
-  `service/${CLUSTER}/${SERVICE}`,
-  '--scalable-dimension',
-  'ecs:service:DesiredCount',
-];
+const TARGET = scalableTargetArgs(CLUSTER, SERVICE);
 /** Metrics are kept a minute at a time and read over the last minute: a change of load shows within about two. */
 const METRIC_SETTLE_MS = 240_000;
 
@@ -104,21 +98,12 @@ describe('service auto scaling under real container load', { timeout: 900_000 },
     await cluster.berth.ecs.send(
       new CreateServiceCommand({ cluster: CLUSTER, serviceName: SERVICE, taskDefinition: SERVICE, desiredCount: 1 }),
     );
-    await autoScaling('register-scalable-target', ...TARGET, '--min-capacity', '1', '--max-capacity', '2');
-    await autoScaling(
-      'put-scaling-policy',
-      ...TARGET,
-      '--policy-name',
-      'cpu50',
-      '--policy-type',
-      'TargetTrackingScaling',
-      '--target-tracking-scaling-policy-configuration',
-      JSON.stringify({
-        TargetValue: 50,
-        PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
-        ScaleOutCooldown: 0,
-        ScaleInCooldown: 20,
-      }),
+    await trackCpuAtHalf(
+      cluster.berth,
+      CLUSTER,
+      SERVICE,
+      { min: 1, max: 2 },
+      { ScaleOutCooldown: 0, ScaleInCooldown: 20 },
     );
   });
   afterAll(async () => {
