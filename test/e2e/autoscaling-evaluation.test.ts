@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ControlContext } from '#shared/control/context.ts';
 import { evaluateScaling, type ScalingMetricSource } from '#shared/control/scaling-evaluation.ts';
 import { awsCli } from '#test/support/aws-cli.ts';
+import { trackCpuAtHalf } from '#test/support/service-scaling.ts';
 import { startBerthWithCluster, type TestBerth } from '#test/support/berth.ts';
 import { startHollowFleet, type HollowFleet } from '#test/support/hollow-fleet.ts';
 import { waitFor } from '#test/support/wait.ts';
@@ -57,23 +58,7 @@ describe('target tracking through the AWS CLI on a running service', () => {
     await berth.ecs.send(
       new CreateServiceCommand({ cluster: CLUSTER, serviceName: 'web', taskDefinition: 'web', desiredCount: 2 }),
     );
-    await awsAutoScaling(berth, 'register-scalable-target', ...TARGET, '--min-capacity', '2', '--max-capacity', '4');
-    await awsAutoScaling(
-      berth,
-      'put-scaling-policy',
-      ...TARGET,
-      '--policy-name',
-      'cpu50',
-      '--policy-type',
-      'TargetTrackingScaling',
-      '--target-tracking-scaling-policy-configuration',
-      JSON.stringify({
-        TargetValue: 50,
-        PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
-        ScaleOutCooldown: 0,
-        ScaleInCooldown: 60,
-      }),
-    );
+    await trackCpuAtHalf(berth, CLUSTER, 'web', { min: 2, max: 4 }, { ScaleOutCooldown: 0, ScaleInCooldown: 60 });
   });
   afterAll(async () => {
     await fleet?.stop();
