@@ -75,12 +75,12 @@ export interface FleetGrantOptions {
 /**
  * The monitor launches capacity providers' instances from their launch
  * templates, tagged with the provider, and terminates only instances with
- * that tag. DescribeLaunchTemplates supports no resource-level permissions.
+ * that tag. It never calls DescribeLaunchTemplates: only CreateCapacityProvider
+ * does, in the api, and only where the api has an EC2 client (dev mode).
  */
 export function grantCapacityFleet(role: iam.IRole, options: FleetGrantOptions): void {
   const fromTemplate = { ArnLike: { 'ec2:LaunchTemplate': arn(role, 'ec2', 'launch-template') } };
   const instances = arn(role, 'ec2', 'instance');
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeLaunchTemplates'], resources: ['*'] }));
   // The instance only with Berth's tag in the request, and only from a launch template.
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({
@@ -125,10 +125,9 @@ export function grantCapacityFleet(role: iam.IRole, options: FleetGrantOptions):
   accept(
     role,
     [
-      'Resource::*',
       ...['instance', ...LAUNCH_RESOURCES].map((type) => `Resource::${account}:${type}/*`),
       'Resource::arn:<AWS::Partition>:ec2:<AWS::Region>::image/*',
     ],
-    'DescribeLaunchTemplates takes no resource; launches only from a launch template, with the provider tag, and terminates only instances carrying it',
+    'launches only from a launch template, with the provider tag, and terminates only instances carrying it',
   );
 }

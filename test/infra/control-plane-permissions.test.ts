@@ -103,11 +103,10 @@ describe('the functions’ ELBv2, EC2 and IAM permissions', () => {
     );
   });
 
-  it('lets the monitor launch tagged instances from launch templates and terminate only instances with that tag', () => {
+  it('lets the monitor launch tagged instances from launch templates and terminate only instances with that tag, nothing on *', () => {
     const parts = ['launch-template', 'subnet', 'security-group', 'network-interface', 'volume', 'key-pair'];
     expect(sorted(statementsOf('monitor', services))).toEqual(
       sorted([
-        { action: 'ec2:DescribeLaunchTemplates', resources: ['*'] },
         {
           action: 'ec2:RunInstances',
           resources: [`${ec2}:instance/*`],

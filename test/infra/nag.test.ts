@@ -25,7 +25,6 @@ const ec2Arn = 'arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>';
 const acceptedFindings: readonly string[] = [
   'Berth/ControlPlane/Scheduler/Role: AwsSolutions-IAM5[Resource::*]',
   'Berth/ControlPlane/Scheduler/Role: AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:elasticloadbalancing:<AWS::Region>:<AWS::AccountId>:targetgroup/*/*]',
-  'Berth/ControlPlane/Monitor/Role: AwsSolutions-IAM5[Resource::*]',
   ...[
     'instance',
     'launch-template',
