@@ -4,8 +4,6 @@ import {
   Stack,
   aws_cloudwatch as cloudwatch,
   aws_cloudwatch_actions as actions,
-  aws_iam as iam,
-  aws_kms as kms,
   aws_sns as sns,
   aws_sns_subscriptions as subscriptions,
   aws_sqs as sqs,
@@ -104,14 +102,10 @@ export class BerthAlarms extends Construct {
     }
     if (props.topicArn !== undefined) return sns.Topic.fromTopicArn(this, 'Topic', props.topicArn);
     if (props.email === undefined) return undefined;
-    // SNS encrypts at rest only with a key CloudWatch may use, which the AWS
-    // managed aws/sns key is not; this one costs $1 a month, only with e-mail.
-    const key = new kms.Key(this, 'TopicKey', {
-      description: 'Encrypts the Berth alarm topic',
-      enableKeyRotation: true,
-    });
-    key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey');
-    const topic = new sns.Topic(this, 'Topic', { masterKey: key, enforceSSL: true, displayName: 'Berth alarms' });
+    // TLS only (the topic policy denies plain HTTP). Not encrypted at rest: it
+    // carries alarm names, and CloudWatch cannot publish under the AWS managed
+    // aws/sns key, so encryption would take a key of Berth's own ($1 a month).
+    const topic = new sns.Topic(this, 'Topic', { enforceSSL: true, displayName: 'Berth alarms' });
     topic.addSubscription(new subscriptions.EmailSubscription(props.email));
     new CfnOutput(this, 'TopicArn', {
       value: topic.topicArn,

@@ -107,14 +107,20 @@ describe('the Berth alarms', () => {
     template.resourceCountIs('AWS::SNS::Topic', 0);
   });
 
-  it('e-mail an address through an encrypted topic of their own', () => {
+  it('e-mail an address through a TLS-only topic of their own', () => {
     const { stack: mailedStack, template: mailed } = synth({ alarmEmail: 'ops@example.com' });
     // The topic and its key pass the same cdk-nag pack as the rest of the stack.
     const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(mailedStack);
     expect(report.violations.map((v) => `${v.ruleName} at ${v.violatingResources[0]?.constructPath}`)).toEqual([]);
     const topics = Object.keys(mailed.findResources('AWS::SNS::Topic'));
     expect(topics).toHaveLength(1);
-    mailed.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    mailed.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
     mailed.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
     mailed.hasOutput('AlarmTopicArn', { Value: { Ref: topics[0] } });
     const alarms = Object.values(mailed.findResources('AWS::CloudWatch::Alarm'));
