@@ -2,6 +2,7 @@ import type { ControlContext } from '#shared/control/context.ts';
 import { awsRuntime } from '../runtime/aws-runtime.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { deadLetterDepth, reportDeadLetters } from './dead-letter-signal.ts';
+import { monitorRuntime } from './monitor-runtime.ts';
 import { emitServiceMetrics } from './service-metrics-emf.ts';
 import { sweep, type SweepOutcome } from './sweep.ts';
 
@@ -32,7 +33,7 @@ function readDeadLetterDepth(): Promise<number> {
 
 /** Lambda entry for the one-minute schedule. */
 export const handler = createMonitorHandler(
-  awsRuntime,
+  monitorRuntime,
   (line) => process.stdout.write(`${line}\n`),
   readDeadLetterDepth,
 );

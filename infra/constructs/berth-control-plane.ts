@@ -15,6 +15,7 @@ import { BerthFunction } from './berth-function.ts';
 import { berthHandlers, consoleBuildCommands } from './bundling.ts';
 import { ENVIRONMENT as ENV, SETTING_BOUNDS } from '#shared/deployment/names.ts';
 import { boundedSetting } from './setting-bounds.ts';
+import { grantCapacityFleet, grantTargetRegistration } from './control-plane-permissions.ts';
 
 export interface BerthControlPlaneProps {
   /** The table every function reads and writes. */
@@ -48,6 +49,14 @@ export interface BerthControlPlaneProps {
    * @default 20
    */
   readonly pollIntervalSeconds?: number;
+
+  /**
+   * The roles of the instance profiles that capacity providers' launch
+   * templates name: launching such a template passes the role, so the
+   * monitor may pass these (to EC2 only) and no other.
+   * @default - none: launch templates without an instance profile
+   */
+  readonly hostRoleArns?: readonly string[];
 }
 
 /**
@@ -122,6 +131,7 @@ export class BerthControlPlane extends Construct {
     props.table.grantReadWriteData(this.scheduler);
     // A pass that loses placement races asks for another pass of its cluster.
     props.reconcileQueue.grantSendMessages(this.scheduler);
+    grantTargetRegistration(this.scheduler.role);
     // The event source grants the scheduler receive, delete and visibility changes.
     this.scheduler.handler.addEventSource(
       new sources.SqsEventSource(props.reconcileQueue, { batchSize: 10, reportBatchItemFailures: true }),
@@ -140,6 +150,7 @@ export class BerthControlPlane extends Construct {
     props.reconcileQueue.grantSendMessages(this.monitor);
     // Each sweep reports the dead-letter queue's depth (the DeadLetteredReconcileRequests metric).
     props.deadLetterQueue.grant(this.monitor, 'sqs:GetQueueAttributes');
+    grantCapacityFleet(this.monitor.role, { hostRoleArns: props.hostRoleArns ?? [] });
     new events.Rule(this, 'MonitorSchedule', {
       description: 'Runs the Berth monitor every minute',
       schedule: events.Schedule.rate(Duration.minutes(1)),

@@ -65,6 +65,8 @@ export interface BerthFunctionProps {
 export class BerthFunction extends Construct implements iam.IGrantable {
   readonly handler: nodejs.NodejsFunction;
   readonly grantPrincipal: iam.IPrincipal;
+  /** The execution role, for grants no L2 construct offers (control-plane-permissions.ts). */
+  readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: BerthFunctionProps) {
     super(scope, id);
@@ -101,6 +103,7 @@ export class BerthFunction extends Construct implements iam.IGrantable {
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
     });
     this.grantPrincipal = role;
+    this.role = role;
   }
 }
 

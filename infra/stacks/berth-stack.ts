@@ -1,5 +1,6 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { BerthAlarms } from '../constructs/berth-alarms.ts';
 import { BerthControlPlane } from '../constructs/berth-control-plane.ts';
 import { BerthState } from '../constructs/berth-state.ts';
 
@@ -16,6 +17,22 @@ export interface BerthStackProps extends StackProps {
    * @default 20
    */
   readonly pollIntervalSeconds?: number;
+  /**
+   * The roles of the instance profiles capacity providers' launch templates
+   * name, which the monitor passes to EC2 when it launches them.
+   * @default - none
+   */
+  readonly hostRoleArns?: readonly string[];
+  /**
+   * An address the alarms e-mail, through an SNS topic the stack creates.
+   * @default - none
+   */
+  readonly alarmEmail?: string;
+  /**
+   * An existing SNS topic the alarms notify instead.
+   * @default - none
+   */
+  readonly alarmTopicArn?: string;
 }
 
 /**
@@ -26,6 +43,7 @@ export interface BerthStackProps extends StackProps {
 export class BerthStack extends Stack {
   readonly state: BerthState;
   readonly controlPlane: BerthControlPlane;
+  readonly alarms: BerthAlarms;
 
   constructor(scope: Construct, id: string, props: BerthStackProps = {}) {
     super(scope, id, props);
@@ -42,6 +60,18 @@ export class BerthStack extends Stack {
       schedulerTimeout,
       heartbeatTtlSeconds: props.heartbeatTtlSeconds,
       pollIntervalSeconds: props.pollIntervalSeconds,
+      hostRoleArns: props.hostRoleArns,
+    });
+    this.alarms = new BerthAlarms(this, 'Alarms', {
+      functions: {
+        api: this.controlPlane.api,
+        scheduler: this.controlPlane.scheduler,
+        monitor: this.controlPlane.monitor,
+      },
+      reconcileQueue: this.state.reconcileQueue,
+      deadLetterQueue: this.state.deadLetterQueue,
+      email: props.alarmEmail,
+      topicArn: props.alarmTopicArn,
     });
     // `berth bootstrap --table` and docs/deploy.md read the table's name from here.
     new CfnOutput(this, 'TableName', {

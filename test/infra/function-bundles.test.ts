@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +43,17 @@ describe('the Lambda function bundles', () => {
     const bundle = bundles.find((candidate) => candidate.name === name);
     expect(bundle?.packages).toContain('zod'); // the metafile was read
     expect(bundle?.packages.filter((pkg) => pkg.startsWith('@aws-sdk/') || pkg.startsWith('@smithy/'))).toEqual([]);
+  });
+
+  // Each AWS client rides only in the function that calls it: EC2 (capacity
+  // providers' instances) in the monitor, ELBv2 (target registration) in the scheduler.
+  it.each(Object.keys(berthHandlers))('carries the EC2 and ELBv2 clients only where they are called: %s', (name) => {
+    const bundle = bundles.find((candidate) => candidate.name === name);
+    const code = readFileSync(bundle!.file, 'utf8');
+    expect({ ec2: code.includes('TerminateInstances'), elbv2: code.includes('DeregisterTargets') }).toEqual({
+      ec2: name === 'monitor',
+      elbv2: name === 'scheduler',
+    });
   });
 
   it.each(Object.keys(berthHandlers))(

@@ -15,11 +15,28 @@ const context = z
   .parse(JSON.parse(readFileSync(join(repoRoot, 'cdk.json'), 'utf8'))).context;
 const acknowledgedRulesSchema = z.record(z.string(), z.string());
 
+const ec2Arn = 'arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>';
+
 /**
  * `<construct path>: <finding id>` of every finding Berth accepts, as listed
- * with its reason under "Accepted findings" in infra/README.md. None today.
+ * with its reason under "Accepted findings" in infra/README.md: the wildcard
+ * resources of ELBv2 and EC2 actions that take no narrower one.
  */
-const acceptedFindings: readonly string[] = [];
+const acceptedFindings: readonly string[] = [
+  'Berth/ControlPlane/Scheduler/Role: AwsSolutions-IAM5[Resource::*]',
+  'Berth/ControlPlane/Scheduler/Role: AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:elasticloadbalancing:<AWS::Region>:<AWS::AccountId>:targetgroup/*/*]',
+  ...[
+    'instance',
+    'launch-template',
+    'subnet',
+    'security-group',
+    'network-interface',
+    'volume',
+    'key-pair',
+    'placement-group',
+  ].map((type) => `Berth/ControlPlane/Monitor/Role: AwsSolutions-IAM5[Resource::${ec2Arn}:${type}/*]`),
+  'Berth/ControlPlane/Monitor/Role: AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>::image/*]',
+];
 
 const outdirs: string[] = [];
 
