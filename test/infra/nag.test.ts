@@ -90,7 +90,8 @@ describe('the Berth stack under cdk-nag AwsSolutions', () => {
     expect(report.success).toBe(true);
   });
 
-  it('synthesizes with the checks registered', () => {
+  // Synthesis runs every check over the whole stack: seconds alone, far more on a busy machine.
+  it('synthesizes with the checks registered', { timeout: 120_000 }, () => {
     expect(app.synth().getStackByName('Berth').template).toHaveProperty('Resources');
   });
 
