@@ -140,7 +140,7 @@ describe('service load balancers (ELBv2)', () => {
     expect(await elb.targets(group)).toEqual(remaining);
   });
 
-  it('names a target group that does not exist in a service event', async () => {
+  it('names a target group that does not exist in a service event and starts no task for it', async () => {
     const missing = group.replace('berth-web', 'berth-none');
     await berth.ecs.send(
       new CreateServiceCommand({
@@ -155,9 +155,19 @@ describe('service load balancers (ELBv2)', () => {
       async () => {
         const described = await berth.ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['lost'] }));
         const events = described.services?.[0]?.events ?? [];
-        return events.some((e) => e.message?.includes(`target group ${missing} cannot be used`)) ? true : undefined;
+        const said = (text: string) => events.some((e) => e.message?.includes(text));
+        return said(`target group ${missing} cannot be used`) && said('is not starting tasks') ? true : undefined;
       },
-      { what: 'an event naming the missing target group', timeoutMs: 30_000 },
+      { what: 'events naming the missing target group', timeoutMs: 30_000 },
     );
+    for (const desiredStatus of ['RUNNING', 'STOPPED'] as const) {
+      const listed = await berth.ecs.send(
+        new ListTasksCommand({ cluster: CLUSTER, serviceName: 'lost', desiredStatus }),
+      );
+      expect(listed.taskArns).toEqual([]);
+    }
+    const [lost] = (await berth.ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['lost'] })))
+      .services!;
+    expect(lost?.deployments?.[0]?.rolloutState).toBe('IN_PROGRESS');
   });
 });
