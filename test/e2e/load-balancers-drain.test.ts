@@ -2,16 +2,12 @@ import {
   CreateServiceCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
-  ListTasksCommand,
-  RegisterTaskDefinitionCommand,
   StopTaskCommand,
   UpdateServiceCommand,
   type Task,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBerthWithCluster } from '../support/berth.ts';
-import { elbv2Fixture } from '../support/elbv2.ts';
-import { startHollowFleet, type HollowFleet } from '../support/hollow-fleet.ts';
+import { startBalancedFleet, type BalancedFleet } from '../support/balanced-fleet.ts';
 import { waitFor } from '../support/wait.ts';
 
 const CLUSTER = 'drain';
@@ -23,38 +19,19 @@ const DELAY_SECONDS = 3;
  * and a deployment replacing them. Hollow agents, through dev mode.
  */
 describe('service load balancers: draining on StopTask and on deployment', () => {
-  let berth: Awaited<ReturnType<typeof startBerthWithCluster>>;
-  let fleet: HollowFleet;
-  let elb: Awaited<ReturnType<typeof elbv2Fixture>>;
+  let lb: BalancedFleet;
+  let berth: BalancedFleet['berth'];
+  let elb: BalancedFleet['elb'];
   let group: string;
 
   beforeAll(async () => {
-    elb = await elbv2Fixture();
-    group = await elb.targetGroup('berth-drain', { delaySeconds: DELAY_SECONDS });
-    berth = await startBerthWithCluster(CLUSTER, {
-      AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: elb.config.endpoint,
-      AWS_ACCESS_KEY_ID: elb.config.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: elb.config.credentials.secretAccessKey,
-      BERTH_MONITOR_INTERVAL_SECONDS: '1',
-    });
-    fleet = await startHollowFleet({
-      endpoint: berth.endpoint,
+    lb = await startBalancedFleet({
       cluster: CLUSTER,
-      count: 3,
-      registrationToken: await berth.registrationToken(CLUSTER, { uses: 3 }),
-      resources: { cpu: 1024, memory: 1024 },
-      pollIntervalMs: 200,
-      longPollSeconds: 5,
-      ec2InstanceId: (i) => `i-0d4a1e0000000000${i}`,
+      groupName: 'berth-drain',
+      delaySeconds: DELAY_SECONDS,
+      ec2Prefix: 'i-0d4a1e0000000000',
     });
-    await berth.ecs.send(
-      new RegisterTaskDefinitionCommand({
-        family: 'web',
-        containerDefinitions: [
-          { name: 'web', image: 'busybox', memory: 64, portMappings: [{ containerPort: 80, hostPort: 0 }] },
-        ],
-      }),
-    );
+    ({ berth, elb, group } = lb);
     await berth.ecs.send(
       new CreateServiceCommand({
         cluster: CLUSTER,
@@ -70,26 +47,14 @@ describe('service load balancers: draining on StopTask and on deployment', () =>
     await registered(await runningTasks(2));
   });
   afterAll(async () => {
-    await fleet?.stop();
-    await berth?.stop();
-    elb?.destroy();
+    await lb?.stop();
   });
 
-  async function tasksOf(desiredStatus: 'RUNNING' | 'STOPPED'): Promise<Task[]> {
-    const listed = await berth.ecs.send(new ListTasksCommand({ cluster: CLUSTER, serviceName: 'web', desiredStatus }));
-    if ((listed.taskArns ?? []).length === 0) return [];
-    const described = await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: listed.taskArns }));
-    return described.tasks ?? [];
-  }
+  const tasksOf = (desiredStatus: 'RUNNING' | 'STOPPED') => lb.tasksOf('web', desiredStatus);
+  const targetOf = (task: Task) => lb.targetOf(task);
 
   async function describeTask(arn: string): Promise<Task | undefined> {
     return (await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [arn] }))).tasks?.[0];
-  }
-
-  function targetOf(task: Task): string {
-    const instance = fleet.instances.find((i) => task.containerInstanceArn === i.containerInstanceArn)!;
-    const port = task.containers?.[0]?.networkBindings?.[0]?.hostPort;
-    return `i-0d4a1e0000000000${instance.index}:${port}`;
   }
 
   function runningTasks(count: number, except: readonly string[] = []): Promise<Task[]> {
