@@ -4,6 +4,7 @@ import type { Task } from '../schemas/task.ts';
 import { circuitBreakerThreshold, maximumRunning, minimumHealthy } from '../domain/service-rules.ts';
 import { BACKOFF_MESSAGE, launchBackoff } from './launch-backoff.ts';
 import {
+  ELB_HEALTH_FAILURE,
   HEALTH_CHECK_FAILURE,
   isFailure,
   isHealthy,
@@ -13,6 +14,7 @@ import {
   stopOrder,
 } from './service-tasks.ts';
 import { label, withEvent } from './service-events.ts';
+import { countsHealthy, failsTargetHealth } from './target-health.ts';
 import { heldByProtection, scaleInChoice, unableToScaleIn, waitingForProtected } from './scale-protection.ts';
 
 export interface TaskStart {
@@ -40,13 +42,16 @@ export interface PlanInput {
   readonly instances: ReadonlyMap<string, ContainerInstance>;
   readonly now: number;
   readonly newId: () => string;
+  /** Berth reads ELBv2 target health (it has an endpoint): load-balanced tasks then count healthy only by it. */
+  readonly targetsWatched?: boolean;
 }
 
 /**
  * One reconcile step of a REPLICA service, as a pure function. The rules, in
  * the order they apply:
  *
- * 1. Unhealthy tasks past the grace period are stopped.
+ * 1. Unhealthy tasks past the grace period are stopped: a container health
+ *    check's UNHEALTHY, or a target a load balancer reports unhealthy.
  * 2. The circuit breaker fails the PRIMARY deployment after too many task
  *    failures and, with rollback, makes the last good one PRIMARY again.
  * 3. New tasks for the PRIMARY deployment start while the total of tasks not
@@ -72,8 +77,12 @@ export function planReplicaService(input: PlanInput): ServicePlan {
   for (const task of input.tasks) {
     if (isLive(task) && task.healthStatus === 'UNHEALTHY' && now - (task.startedAt ?? task.createdAt) > grace) {
       markStop(task, `${HEALTH_CHECK_FAILURE} (container health status UNHEALTHY)`);
+    } else if (failsTargetHealth(task, grace, now)) {
+      markStop(task, `${ELB_HEALTH_FAILURE} (target-group ${task.traffic?.unhealthyIn ?? ''})`);
     }
   }
+  const balanced = input.targetsWatched === true && service.loadBalancers.length > 0;
+  const healthyNow = (t: Task) => countsHealthy(t, balanced);
 
   service = applyCircuitBreaker(service, input.tasks, now, input.newId);
   const primary = service.deployments[0];
@@ -121,9 +130,9 @@ export function planReplicaService(input: PlanInput): ServicePlan {
     const held = others.length - replaceable.length;
     service = withEvent(service, waitingForProtected(service, primary.id, held), now, input.newId());
   }
-  let healthy = live.filter((t) => isHealthy(t) && !stopping.has(t.taskId)).length;
+  let healthy = live.filter((t) => healthyNow(t) && !stopping.has(t.taskId)).length;
   for (const task of stopOrder(replaceable, instances)) {
-    if (isHealthy(task)) {
+    if (healthyNow(task)) {
       if (healthy - 1 < minHealthy) continue;
       healthy--;
     }
@@ -139,6 +148,7 @@ export function planReplicaService(input: PlanInput): ServicePlan {
     now,
     input.newId,
     start.length + stop.length,
+    healthyNow,
   );
   return { service, start, stop };
 }
@@ -235,6 +245,7 @@ export function settleDeployments(
   now: number,
   newId: () => string,
   actions: number,
+  healthy: (task: Task) => boolean = isHealthy,
 ): Service {
   const remaining = live.filter((t) => !stopping.has(t.taskId));
   const stillOccupying = (d: Deployment) => tasks.some((t) => t.startedBy === d.id && isOccupying(t));
@@ -270,7 +281,7 @@ export function settleDeployments(
       history: [...finished, ...next.history].slice(0, 20),
     };
   }
-  const healthyPrimary = remaining.filter((t) => t.startedBy === primary.id && isHealthy(t)).length;
+  const healthyPrimary = remaining.filter((t) => t.startedBy === primary.id && healthy(t)).length;
   const steady =
     actions === 0 && next.deployments.length === 1 && healthyPrimary === desired && primary.pendingCount === 0;
   if (steady && primary.rolloutState === 'IN_PROGRESS') {

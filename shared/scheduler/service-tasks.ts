@@ -28,10 +28,14 @@ export function isPending(task: Task): boolean {
 
 export const HEALTH_CHECK_FAILURE = 'Task failed container health checks';
 
+/** How ECS words the stop of a task its load balancer reports unhealthy (the target group follows). */
+export const ELB_HEALTH_FAILURE = 'Task failed ELB health checks in';
+
 /**
  * A task that stopped on its own account (its essential container exited,
- * it could not start, or it failed its health checks) counts as a failure
- * for the circuit breaker and for launch backoff; one stopped by a user or
+ * it could not start, or it failed its container or load balancer health
+ * checks) counts as a failure for the circuit breaker and for launch
+ * backoff; one stopped by a user or
  * by a scale-down does not, nor one whose containers were killed from
  * outside (`docker kill`, an operator, a host shutting down).
  */
@@ -39,7 +43,8 @@ export function isFailure(task: Task): boolean {
   if (task.lastStatus !== 'STOPPED') return false;
   if (task.stopCode === 'TaskFailedToStart') return true;
   if (task.stopCode === 'EssentialContainerExited') return !wasKilled(task);
-  return task.stoppedReason?.startsWith(HEALTH_CHECK_FAILURE) === true;
+  const reason = task.stoppedReason ?? '';
+  return reason.startsWith(HEALTH_CHECK_FAILURE) || reason.startsWith(ELB_HEALTH_FAILURE);
 }
 
 /** 128 + the signal: how a process ended by SIGKILL or SIGTERM exits. */

@@ -150,8 +150,17 @@ export const task = z.object({
   /**
    * Load balancer registration (docs/load-balancers.md): when the task was
    * first registered in its service's target groups, and once it is stopping,
-   * until when it drains before its agent is told to stop it.
+   * until when it drains before its agent is told to stop it; and what the
+   * load balancer last said of its targets (target-health.ts).
    */
-  traffic: z.object({ registeredAt: epochMs, drainUntil: epochMs.optional() }).optional(),
+  traffic: z
+    .object({
+      registeredAt: epochMs,
+      drainUntil: epochMs.optional(),
+      targets: z.enum(['healthy', 'unhealthy', 'pending']).optional(),
+      /** The target group that reports it unhealthy, when `targets` is unhealthy. */
+      unhealthyIn: z.string().optional(),
+    })
+    .optional(),
 });
 export type Task = z.infer<typeof task>;

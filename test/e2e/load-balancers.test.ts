@@ -3,14 +3,11 @@ import {
   DescribeServicesCommand,
   DescribeTasksCommand,
   ListTasksCommand,
-  RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
   type Task,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBerthWithCluster } from '../support/berth.ts';
-import { elbv2Fixture } from '../support/elbv2.ts';
-import { startHollowFleet, type HollowFleet } from '../support/hollow-fleet.ts';
+import { startBalancedFleet, type BalancedFleet } from '../support/balanced-fleet.ts';
 import { waitFor } from '../support/wait.ts';
 
 const CLUSTER = 'traffic';
@@ -22,57 +19,26 @@ const DELAY_SECONDS = 3;
  * the target group's delay before their agent is told to stop them.
  */
 describe('service load balancers (ELBv2)', () => {
-  let berth: Awaited<ReturnType<typeof startBerthWithCluster>>;
-  let fleet: HollowFleet;
-  let elb: Awaited<ReturnType<typeof elbv2Fixture>>;
+  let lb: BalancedFleet;
+  let berth: BalancedFleet['berth'];
+  let elb: BalancedFleet['elb'];
   let group: string;
 
   beforeAll(async () => {
-    elb = await elbv2Fixture();
-    group = await elb.targetGroup('berth-web', { delaySeconds: DELAY_SECONDS });
-    berth = await startBerthWithCluster(CLUSTER, {
-      AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: elb.config.endpoint,
-      AWS_ACCESS_KEY_ID: elb.config.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: elb.config.credentials.secretAccessKey,
-      BERTH_MONITOR_INTERVAL_SECONDS: '1',
-    });
-    fleet = await startHollowFleet({
-      endpoint: berth.endpoint,
+    lb = await startBalancedFleet({
       cluster: CLUSTER,
-      count: 3,
-      registrationToken: await berth.registrationToken(CLUSTER, { uses: 3 }),
-      resources: { cpu: 1024, memory: 1024 },
-      pollIntervalMs: 200,
-      longPollSeconds: 5,
-      ec2InstanceId: (i) => `i-0b3a7c0000000000${i}`,
+      groupName: 'berth-web',
+      delaySeconds: DELAY_SECONDS,
+      ec2Prefix: 'i-0b3a7c0000000000',
     });
-    await berth.ecs.send(
-      new RegisterTaskDefinitionCommand({
-        family: 'web',
-        containerDefinitions: [
-          { name: 'web', image: 'busybox', memory: 64, portMappings: [{ containerPort: 80, hostPort: 0 }] },
-        ],
-      }),
-    );
+    ({ berth, elb, group } = lb);
   });
   afterAll(async () => {
-    await fleet?.stop();
-    await berth?.stop();
-    elb?.destroy();
+    await lb?.stop();
   });
 
-  async function tasksOf(desiredStatus: 'RUNNING' | 'STOPPED' = 'RUNNING'): Promise<Task[]> {
-    const listed = await berth.ecs.send(new ListTasksCommand({ cluster: CLUSTER, serviceName: 'web', desiredStatus }));
-    if ((listed.taskArns ?? []).length === 0) return [];
-    const described = await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: listed.taskArns }));
-    return described.tasks ?? [];
-  }
-
-  function targetOf(task: Task): string {
-    const instance = fleet.instances.find((i) => task.containerInstanceArn === i.containerInstanceArn)!;
-    const port = task.containers?.[0]?.networkBindings?.[0]?.hostPort;
-    return `i-0b3a7c0000000000${instance.index}:${port}`;
-  }
+  const tasksOf = (desiredStatus: 'RUNNING' | 'STOPPED' = 'RUNNING') => lb.tasksOf('web', desiredStatus);
+  const targetOf = (task: Task) => lb.targetOf(task);
 
   it('registers each RUNNING task in the target group with its host port', async () => {
     await berth.ecs.send(
@@ -140,7 +106,7 @@ describe('service load balancers (ELBv2)', () => {
     expect(await elb.targets(group)).toEqual(remaining);
   });
 
-  it('names a target group that does not exist in a service event', async () => {
+  it('names a target group that does not exist in a service event and starts no task for it', async () => {
     const missing = group.replace('berth-web', 'berth-none');
     await berth.ecs.send(
       new CreateServiceCommand({
@@ -155,9 +121,19 @@ describe('service load balancers (ELBv2)', () => {
       async () => {
         const described = await berth.ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['lost'] }));
         const events = described.services?.[0]?.events ?? [];
-        return events.some((e) => e.message?.includes(`target group ${missing} cannot be used`)) ? true : undefined;
+        const said = (text: string) => events.some((e) => e.message?.includes(text));
+        return said(`target group ${missing} cannot be used`) && said('is not starting tasks') ? true : undefined;
       },
-      { what: 'an event naming the missing target group', timeoutMs: 30_000 },
+      { what: 'events naming the missing target group', timeoutMs: 30_000 },
     );
+    for (const desiredStatus of ['RUNNING', 'STOPPED'] as const) {
+      const listed = await berth.ecs.send(
+        new ListTasksCommand({ cluster: CLUSTER, serviceName: 'lost', desiredStatus }),
+      );
+      expect(listed.taskArns).toEqual([]);
+    }
+    const [lost] = (await berth.ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['lost'] })))
+      .services!;
+    expect(lost?.deployments?.[0]?.rolloutState).toBe('IN_PROGRESS');
   });
 });

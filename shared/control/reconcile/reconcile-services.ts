@@ -18,6 +18,7 @@ import { planReplicaService, type ServicePlan } from '#shared/scheduler/service-
 import { isOccupying, serviceGroup } from '#shared/scheduler/service-tasks.ts';
 import { planTaskSets } from './task-set-plan.ts';
 import { onProviders } from '../capacity-placement.ts';
+import { checkTargetGroups } from './target-group-check.ts';
 
 export interface ServicesOutcome {
   /**
@@ -64,13 +65,15 @@ export async function reconcileServices(
       instances: instanceMap,
       now: ctx.clock.now(),
       newId: () => ctx.ids.next(),
+      targetsWatched: ctx.targets !== undefined,
     };
-    const plan =
+    const planned =
       item.value.deploymentController === 'EXTERNAL'
         ? planTaskSets(input)
         : item.value.schedulingStrategy === 'DAEMON'
           ? planDaemonService(input)
           : planReplicaService(input);
+    const plan = await checkTargetGroups(ctx, planned);
     const built = await commit(ctx, item, plan, mine, definitions);
     if (built === 'lost') {
       outcome.conflicts++;

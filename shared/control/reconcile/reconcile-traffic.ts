@@ -10,6 +10,7 @@ import { serviceGroup } from '#shared/scheduler/service-tasks.ts';
 import { planTraffic, type GroupView } from '#shared/scheduler/traffic-plan.ts';
 import type { ControlContext } from '../context.ts';
 import { updateWithRetry } from '../listing.ts';
+import { recordTargetHealth } from './record-target-health.ts';
 
 /** Said when a service has load balancers but this control plane has no ELBv2 to call. */
 export const NO_ELBV2 =
@@ -71,6 +72,7 @@ async function serviceStep(
   for (const taskId of plan.registered) {
     await updateWithRetry(ctx.store, tasks, tasks.key(service.clusterName, taskId), markRegistered(now));
   }
+  await recordTargetHealth(ctx, service, mine, groups, instances);
   for (const problem of plan.problems) await sayOnce(ctx, service, `${label(service)} ${problem}.`);
   // A drain that ends now (a lost task's) or later is acted on by a pass:
   // now, or the monitor's sweep after the delay.
