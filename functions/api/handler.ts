@@ -1,14 +1,18 @@
-import { handle } from 'hono/aws-lambda';
+import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda';
 import { awsRuntime } from '../runtime/aws-runtime.ts';
 import { awsSecurity } from '../runtime/aws-security.ts';
+import { invocationMetrics } from '../runtime/invocation-metrics.ts';
+import { lambdaEntry } from '../runtime/lambda-entry.ts';
 import { createApp } from './app.ts';
+import { withCallMetrics } from './call-metrics.ts';
 import { consoleAssetsFromFiles } from './console/assets.ts';
 
 const runtime = awsRuntime();
 const security = awsSecurity(runtime);
+const metrics = invocationMetrics('api');
 
 /** Lambda entry behind the function URL: the same app dev mode serves, every call signed. */
-export const handler = handle(
+const serve = handle(
   createApp({
     ctx: runtime.ctx,
     logger: runtime.logger,
@@ -19,3 +23,7 @@ export const handler = handle(
     console: consoleAssetsFromFiles(new URL('console/', import.meta.url)),
   }),
 );
+
+const serveEvent = (event: LambdaEvent, context: LambdaContext) => serve(event, context);
+
+export const handler = lambdaEntry(() => runtime.logger, metrics, withCallMetrics(serveEvent, metrics));

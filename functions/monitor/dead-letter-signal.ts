@@ -1,8 +1,9 @@
+import { emfLine } from '#shared/domain/metrics-emf.ts';
 import type { SqsCalls } from '../adapters/sqs-calls.ts';
+import { HEALTH_NAMESPACE } from '../runtime/invocation-metrics.ts';
 import type { Logger } from '../runtime/logger.ts';
 
-/** Where Berth's own health metrics land in CloudWatch (the service metrics have Berth/ECS). */
-export const HEALTH_NAMESPACE = 'Berth';
+export { HEALTH_NAMESPACE };
 
 /** The metric an operator alarms on: reconcile requests SQS gave up on (maxReceiveCount receives, all failed). */
 export const DEAD_LETTERED_METRIC = 'DeadLetteredReconcileRequests';
@@ -12,15 +13,7 @@ export const DEAD_LETTERED_METRIC = 'DeadLetteredReconcileRequests';
  * sweep, zero included, so an alarm on `> 0` sees data rather than a gap.
  */
 export function deadLetterEmf(depth: number, timestamp: number): string {
-  return JSON.stringify({
-    _aws: {
-      Timestamp: timestamp,
-      CloudWatchMetrics: [
-        { Namespace: HEALTH_NAMESPACE, Dimensions: [[]], Metrics: [{ Name: DEAD_LETTERED_METRIC, Unit: 'Count' }] },
-      ],
-    },
-    [DEAD_LETTERED_METRIC]: depth,
-  });
+  return emfLine(HEALTH_NAMESPACE, {}, [{ name: DEAD_LETTERED_METRIC, unit: 'Count', value: depth }], timestamp);
 }
 
 /** Visible plus in-flight messages: an operator reading the queue does not make the count drop. */

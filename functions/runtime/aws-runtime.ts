@@ -9,11 +9,12 @@ import { createSqsJsonClient } from '../adapters/sqs-json-client.ts';
 import { createSqsQueue } from '../adapters/sqs-queue.ts';
 import { controlContext } from './control-context.ts';
 import { ConfigurationError, parseLambdaEnvironment, type Environment } from './env.ts';
-import { jsonLogger, type Logger } from './logger.ts';
+import { lambdaLogger, type LambdaLogger } from './lambda-logger.ts';
 
 export interface AwsRuntime {
   readonly ctx: ControlContext;
-  readonly logger: Logger;
+  /** Bound to each invocation by lambda-entry.ts. */
+  readonly logger: LambdaLogger;
   /** The parsed environment, for the parts only one function builds (the api's security, aws-security.ts). */
   readonly env: Environment;
   readonly dynamo: DynamoDbJsonClient;
@@ -50,6 +51,6 @@ export function awsRuntime(): AwsRuntime {
     ...(env.BERTH_DLQ_URL !== undefined && { deadLetterQueueUrl: env.BERTH_DLQ_URL }),
   });
   const ctx = controlContext(env, { store, reconcile: queueReconciles(queue) });
-  cached = { ctx, logger: jsonLogger(), env, dynamo, sqs };
+  cached = { ctx, logger: lambdaLogger(), env, dynamo, sqs };
   return cached;
 }

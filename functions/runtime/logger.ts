@@ -8,7 +8,7 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-function serialise(fields: Record<string, unknown> | undefined): Record<string, unknown> {
+export function serialise(fields: Record<string, unknown> | undefined): Record<string, unknown> {
   if (!fields) return {};
   return Object.fromEntries(
     Object.entries(fields).map(([k, v]) => [

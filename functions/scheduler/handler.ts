@@ -4,24 +4,34 @@ import { createElbv2Targets } from '../adapters/elbv2-targets.ts';
 import { createElbv2QueryClient } from '../adapters/elbv2-query-client.ts';
 import { clientOptionsFromEnvironment } from '../adapters/aws-environment.ts';
 import { awsRuntime } from '../runtime/aws-runtime.ts';
+import { invocationMetrics, type MetricsRecorder } from '../runtime/invocation-metrics.ts';
+import { lambdaEntry } from '../runtime/lambda-entry.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { processBatch } from './process-batch.ts';
 
-export function createSchedulerHandler(deps: () => { ctx: ControlContext; logger: Logger }) {
+interface SchedulerDeps {
+  readonly ctx: ControlContext;
+  readonly logger: Logger;
+  /** Dev mode records none. */
+  readonly metrics?: MetricsRecorder;
+}
+
+export function createSchedulerHandler(deps: () => SchedulerDeps) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
-    const { ctx, logger } = deps();
-    return processBatch(ctx, event, logger);
+    const { ctx, logger, metrics } = deps();
+    return processBatch(ctx, event, logger, metrics);
   };
 }
 
-let scheduling: { ctx: ControlContext; logger: Logger } | undefined;
+const metrics = invocationMetrics('scheduler');
+let scheduling: SchedulerDeps | undefined;
 
 /**
  * The scheduler is the one function that registers service tasks in ELBv2
  * target groups, with its role's keys, at the regional endpoint or the
  * AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2 (else AWS_ENDPOINT_URL) override.
  */
-function schedulerRuntime(): { ctx: ControlContext; logger: Logger } {
+function schedulerRuntime(): SchedulerDeps {
   if (scheduling) return scheduling;
   const runtime = awsRuntime();
   const region = runtime.env.AWS_REGION;
@@ -31,9 +41,9 @@ function schedulerRuntime(): { ctx: ControlContext; logger: Logger } {
     process.env.AWS_ENDPOINT_URL ??
     `https://elasticloadbalancing.${region}.amazonaws.com`;
   const targets = createElbv2Targets(createElbv2QueryClient({ endpoint, region, credentials }));
-  scheduling = { ctx: { ...runtime.ctx, targets }, logger: runtime.logger };
+  scheduling = { ctx: { ...runtime.ctx, targets }, logger: runtime.logger, metrics };
   return scheduling;
 }
 
 /** Lambda entry for the SQS event source (ReportBatchItemFailures on). */
-export const handler = createSchedulerHandler(schedulerRuntime);
+export const handler = lambdaEntry(() => awsRuntime().logger, metrics, createSchedulerHandler(schedulerRuntime));

@@ -163,7 +163,14 @@ describe('the scheduler under faults, on the production path', { timeout: 240_00
     const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(parsed).toContainEqual(expect.objectContaining({ DeadLetteredReconcileRequests: 1 }));
     expect(parsed).toContainEqual(
-      expect.objectContaining({ level: 'error', message: 'reconcile requests in the dead-letter queue', count: 1 }),
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'reconcile requests in the dead-letter queue',
+        count: 1,
+        cold_start: expect.any(Boolean),
+        function_request_id: expect.any(String),
+      }),
     );
+    expect(parsed).toContainEqual(expect.objectContaining({ Function: 'monitor', SweepDuration: expect.any(Number) }));
   });
 });

@@ -74,4 +74,25 @@ describe('the scheduler', () => {
     );
     expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['a', 'b']);
   });
+
+  it('records each record’s queue age and each cluster pass’s duration and placements', async () => {
+    const body = JSON.stringify({ cluster: 'sched', reason: 'test', requestedAt: 1 });
+    const sentAt = berth.ctx.clock.now() - 2_000;
+    const sent = (id: string) => {
+      const base = record(id, body, 'sched');
+      return { ...base, attributes: { ...base.attributes, SentTimestamp: String(sentAt) } };
+    };
+    const recorded: [string, number][] = [];
+    await processBatch(berth.ctx, { Records: [sent('q1'), sent('q2')] }, silentLogger, {
+      add: (name, _unit, value) => recorded.push([name, value]),
+    });
+    expect(recorded.map(([name]) => name)).toEqual([
+      'QueueAge',
+      'QueueAge',
+      'ReconcileDuration',
+      'ReconcilePlacements',
+    ]);
+    expect(recorded.filter(([name]) => name === 'QueueAge').every(([, age]) => age >= 2_000)).toBe(true);
+    expect(recorded.every(([, value]) => Number.isFinite(value) && value >= 0)).toBe(true);
+  });
 });
