@@ -12,3 +12,18 @@ export const serviceRegistry = z.object({
   containerPort: z.number().int().min(0).max(65535).optional(),
 });
 export type ServiceRegistry = z.infer<typeof serviceRegistry>;
+
+/** What the scheduler read of one Cloud Map service, or why it cannot be used. */
+export type RegistryLookup =
+  | {
+      readonly found: true;
+      /** The service has HealthCheckCustomConfig: Berth reports its instances' health itself. */
+      readonly customHealth: boolean;
+    }
+  | { readonly found: false; readonly reason: string };
+
+/** One instance a Cloud Map service holds: its id and its attributes. */
+export interface RegisteredInstance {
+  readonly id: string;
+  readonly attributes: Readonly<Record<string, string>>;
+}
