@@ -27,6 +27,8 @@ export interface DiscoveryPlan {
   readonly health: { readonly id: string; readonly status: 'HEALTHY' | 'UNHEALTHY' }[];
   /** Tasks in the registry for the first time: their stop waits for their deregistration. */
   readonly registered: string[];
+  /** Leaving tasks being deregistered: shown DEACTIVATING until a pass sees them gone. */
+  readonly deactivating: string[];
   /** Leaving tasks no longer in the registry: their stop can go ahead. */
   readonly released: string[];
   /** Why something could not be registered, as service event messages. */
@@ -46,7 +48,15 @@ export function registryServiceId(registryArn: string): string {
  * deregistered. Pure: the caller calls Cloud Map and writes the task marks.
  */
 export function planDiscovery(input: DiscoveryInput): DiscoveryPlan {
-  const plan: DiscoveryPlan = { register: [], deregister: [], health: [], registered: [], released: [], problems: [] };
+  const plan: DiscoveryPlan = {
+    register: [],
+    deregister: [],
+    health: [],
+    registered: [],
+    deactivating: [],
+    released: [],
+    problems: [],
+  };
   const { lookup } = input;
   if (!lookup.found) {
     plan.problems.push(`service registry ${input.registry.registryArn} cannot be used: ${lookup.reason}`);
@@ -59,7 +69,7 @@ export function planDiscovery(input: DiscoveryInput): DiscoveryPlan {
     const present = held.get(task.taskId);
     if (!member(task, lookup.customHealth)) {
       if (present) plan.deregister.push(task.taskId);
-      else if (isLeaving(task)) plan.released.push(task.taskId);
+      if (isLeaving(task)) (present ? plan.deactivating : plan.released).push(task.taskId);
       continue;
     }
     const wanted = instanceOf(task, input);

@@ -38,10 +38,18 @@ export async function reconcileDiscovery(
   for (const service of registered) {
     const mine = taskList.filter((t) => t.group === serviceGroup(service.serviceName));
     for (const registry of service.serviceRegistries ?? []) {
-      const plan = ctx.discovery
-        ? await planFor(ctx.discovery, service, registry, mine, byId)
-        : withoutCloudMap(service, mine);
-      await apply(ctx, service, registry, plan);
+      try {
+        const plan = ctx.discovery
+          ? await planFor(ctx.discovery, service, registry, mine, byId)
+          : withoutCloudMap(service, mine);
+        await apply(ctx, service, registry, plan);
+      } catch (error) {
+        // A Cloud Map fault must not fail the pass: a failed pass holds the
+        // cluster's queue group for the visibility timeout. The next pass
+        // (the monitor's sweep) tries again; stops stay held meanwhile.
+        const reason = error instanceof Error ? error.message : String(error);
+        await sayOnce(ctx, service, `service registry ${registry.registryArn} could not be reached: ${reason}`);
+      }
     }
   }
 }
@@ -84,6 +92,7 @@ async function apply(ctx: ControlContext, service: Service, registry: ServiceReg
     for (const change of plan.health) await ctx.discovery.setHealth(id, change.id, change.status);
   }
   for (const taskId of plan.registered) await updateWithRetry(ctx.store, tasks, key(taskId), markRegistered(now));
+  for (const taskId of plan.deactivating) await updateWithRetry(ctx.store, tasks, key(taskId), deactivating);
   // With load balancers, their step drains the task (for longer): it releases the stop.
   const releasing = service.loadBalancers.length === 0 ? plan.released : [];
   for (const taskId of releasing) await updateWithRetry(ctx.store, tasks, key(taskId), markDraining(now));
@@ -92,6 +101,11 @@ async function apply(ctx: ControlContext, service: Service, registry: ServiceReg
   if (plan.deregister.length > 0 || releasing.length > 0) {
     await ctx.reconcile.requestReconcile(service.clusterName, 'service registry changed');
   }
+}
+
+/** Shown as ECS shows a task being taken out of service discovery; the stop is still held. */
+function deactivating(task: Task): Task | undefined {
+  return task.lastStatus === 'RUNNING' ? { ...task, lastStatus: 'DEACTIVATING' } : undefined;
 }
 
 async function sayOnce(ctx: ControlContext, service: Service, problem: string): Promise<void> {
