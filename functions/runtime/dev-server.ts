@@ -1,5 +1,6 @@
 import { createElbv2Targets } from '../adapters/elbv2-targets.ts';
 import { createElbv2QueryClient } from '../adapters/elbv2-query-client.ts';
+import { withDiscovery } from './dev-cloud-map.ts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { serve, type ServerType } from '@hono/node-server';
 import { Server } from 'node:http';
@@ -127,8 +128,15 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ...optionalEc2(devEc2(options.env ?? process.env, env.AWS_REGION)),
   });
   const deps = () => ({ ctx, logger });
-  // Only the scheduler registers load balancer targets, and only where an ELBv2 endpoint is configured.
-  const scheduling = { ctx: withTargets(ctx, options.env ?? process.env, env.AWS_REGION), logger };
+  // Only the scheduler registers load balancer targets and Cloud Map instances, and only where their endpoints are configured.
+  const scheduling = {
+    ctx: withDiscovery(
+      withTargets(ctx, options.env ?? process.env, env.AWS_REGION),
+      options.env ?? process.env,
+      env.AWS_REGION,
+    ),
+    logger,
+  };
   const poller = startQueuePoller({
     queue,
     handler: createSchedulerHandler(() => scheduling),

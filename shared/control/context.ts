@@ -3,6 +3,7 @@ import type { Store } from '../ports/store.ts';
 import type { Ec2Fleet } from '../ports/ec2-fleet.ts';
 import type { Deployment } from '../domain/arn.ts';
 import type { LoadBalancerTargets } from '../ports/load-balancer-targets.ts';
+import type { ServiceDiscovery } from '../ports/service-discovery.ts';
 
 /** Sends "reconcile cluster C" to the scheduler. */
 export interface ReconcileQueue {
@@ -63,4 +64,6 @@ export interface ControlContext {
   readonly ec2?: Ec2Fleet;
   /** ELBv2, where the function that registers service tasks (the scheduler) has it. */
   readonly targets?: LoadBalancerTargets;
+  /** AWS Cloud Map, where the scheduler has it (docs/networking.md, Cloud Map). */
+  readonly discovery?: ServiceDiscovery;
 }

@@ -27,6 +27,7 @@ import { findTaskDefinition } from './task-definitions.ts';
 import { assertClusterAllowsRef } from './cluster-policy-gate.ts';
 import { assertExternalUpdate, deploymentControllerOf } from './deployment-controller.ts';
 import { checkedLoadBalancers } from './service-load-balancers.ts';
+import { checkedServiceRegistries } from './service-registries.ts';
 
 /** ECS's deployment ids look like `ecs-svc/` and 19 digits. */
 export function deploymentId(ctx: ControlContext): string {
@@ -68,6 +69,7 @@ export async function createService(ctx: ControlContext, request: CreateServiceR
     request.taskDefinition === undefined ? '' : await activeTaskDefinitionArn(ctx, request.taskDefinition);
   if (taskDefinitionArn !== '') await assertClusterAllowsRef(ctx, cluster, taskDefinitionArn);
   const loadBalancers = await checkedLoadBalancers(ctx, request.loadBalancers ?? [], taskDefinitionArn);
+  const serviceRegistries = await checkedServiceRegistries(ctx, request.serviceRegistries ?? [], taskDefinitionArn);
   const requestHash = createHash('sha256')
     .update(JSON.stringify({ ...request, clientToken: undefined }))
     .digest('hex');
@@ -93,6 +95,7 @@ export async function createService(ctx: ControlContext, request: CreateServiceR
     ...(capacity !== undefined && { capacityProviderStrategy: capacity }),
     healthCheckGracePeriodSeconds: request.healthCheckGracePeriodSeconds ?? 0,
     loadBalancers,
+    serviceRegistries,
     onDisconnect,
     tags: request.tags ?? [],
     ...(request.propagateTags !== undefined && { propagateTags: request.propagateTags }),
@@ -147,6 +150,11 @@ export async function updateService(ctx: ControlContext, request: UpdateServiceR
     request.loadBalancers ?? found.value.loadBalancers,
     taskDefinitionArn ?? found.value.taskDefinitionArn,
   );
+  const registries = await checkedServiceRegistries(
+    ctx,
+    request.serviceRegistries ?? found.value.serviceRegistries ?? [],
+    taskDefinitionArn ?? found.value.taskDefinitionArn,
+  );
   if (request.placementStrategy !== undefined || request.placementConstraints !== undefined) {
     validatePlacement(
       request.placementStrategy ?? found.value.placementStrategy,
@@ -175,12 +183,15 @@ export async function updateService(ctx: ControlContext, request: UpdateServiceR
         placementConstraints: request.placementConstraints ?? s.placementConstraints,
         healthCheckGracePeriodSeconds: request.healthCheckGracePeriodSeconds ?? s.healthCheckGracePeriodSeconds,
         loadBalancers: request.loadBalancers ? loadBalancers : s.loadBalancers,
+        serviceRegistries: request.serviceRegistries ? registries : s.serviceRegistries,
         ...(request.propagateTags !== undefined && { propagateTags: request.propagateTags }),
         ...(request.enableECSManagedTags !== undefined && { enableECSManagedTags: request.enableECSManagedTags }),
       };
       const target = taskDefinitionArn ?? s.taskDefinitionArn;
-      // ECS starts a new deployment when the load balancer configuration changes.
-      const trafficChanged = JSON.stringify(next.loadBalancers) !== JSON.stringify(s.loadBalancers);
+      // ECS starts a new deployment when the load balancer or service registry configuration changes.
+      const trafficChanged =
+        JSON.stringify([next.loadBalancers, next.serviceRegistries ?? []]) !==
+        JSON.stringify([s.loadBalancers, s.serviceRegistries ?? []]);
       if (target !== s.taskDefinitionArn || request.forceNewDeployment === true || trafficChanged) {
         next = startDeployment(next, newId, target, now);
       } else if (next.deployments[0] && next.desiredCount !== s.desiredCount) {

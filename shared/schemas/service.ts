@@ -5,6 +5,7 @@ import { placementStrategy } from './task.ts';
 import { taskSet } from './task-set.ts';
 import { capacityProviderStrategy } from './traffic-requests.ts';
 import { serviceLoadBalancer } from './service-load-balancer.ts';
+import { serviceRegistry } from './service-registry.ts';
 
 export const circuitBreaker = z.strictObject({ enable: z.boolean(), rollback: z.boolean() });
 
@@ -76,6 +77,8 @@ export const service = z.object({
   healthCheckGracePeriodSeconds: z.number().int().nonnegative(),
   /** ELBv2 target groups its tasks are registered in (docs/load-balancers.md). */
   loadBalancers: z.array(serviceLoadBalancer).default([]),
+  /** Cloud Map services its tasks are registered in (docs/networking.md, Cloud Map). */
+  serviceRegistries: z.array(serviceRegistry).optional(),
   /**
    * What to do with tasks on an instance that stops heartbeating: replace
    * them elsewhere (the default), or wait for the instance to come back, so

@@ -37,7 +37,7 @@ export function presentServiceRevision(d: BerthDeployment, revision: ServiceRevi
     taskDefinition: deployment.taskDefinitionArn,
     launchType: 'EC2',
     loadBalancers: s.loadBalancers,
-    serviceRegistries: [],
+    serviceRegistries: s.serviceRegistries ?? [],
     containerImages: (definition?.containerDefinitions ?? []).map((c) => ({ containerName: c.name, image: c.image })),
     guardDutyEnabled: false,
     createdAt: seconds(deployment.createdAt),

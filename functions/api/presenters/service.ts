@@ -46,6 +46,7 @@ export function presentService(a: Arns, s: Service): Record<string, unknown> {
     placementStrategy: s.placementStrategy,
     healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds,
     loadBalancers: s.loadBalancers,
+    serviceRegistries: s.serviceRegistries ?? [],
     schedulingStrategy: s.schedulingStrategy,
     deploymentController: { type: s.deploymentController },
     ...(s.deploymentController === 'EXTERNAL' && { taskSets: s.taskSets.map((t) => presentTaskSet(a, s, t)) }),

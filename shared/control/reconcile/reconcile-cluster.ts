@@ -14,6 +14,7 @@ import type { PlacementDecision } from '#shared/scheduler/types.ts';
 import { planReconcile, type Repair } from '#shared/scheduler/reconcile.ts';
 import { reconcileServices, recordUnplaceable } from './reconcile-services.ts';
 import { reconcileTraffic } from './reconcile-traffic.ts';
+import { reconcileDiscovery } from './reconcile-discovery.ts';
 import { publishDnsView } from '../dns-view.ts';
 
 export interface ReconcileOutcome {
@@ -63,6 +64,12 @@ export async function reconcileCluster(ctx: ControlContext, cluster: string): Pr
   const versions = new Map(taskItems.map((t) => [t.value.taskId, t]));
   const placement = await placeTasks(ctx, cluster, instanceItems, waiting, servicesOutcome.fresh, versions);
   await reconcileTraffic(
+    ctx,
+    serviceItems,
+    instanceItems.map((i) => i.value),
+    taskItems.map((t) => t.value),
+  );
+  await reconcileDiscovery(
     ctx,
     serviceItems,
     instanceItems.map((i) => i.value),

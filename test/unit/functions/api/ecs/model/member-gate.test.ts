@@ -29,9 +29,9 @@ describe('admitMembers', () => {
   });
 
   it('keeps the members the schema declares and changes nothing in the body it was given', () => {
-    const body = { ...service, desiredCount: 2, serviceRegistries: [] };
+    const body = { ...service, desiredCount: 2, volumeConfigurations: [] };
     expect(admit('CreateService', body)).toEqual({ ...service, desiredCount: 2 });
-    expect(body.serviceRegistries).toEqual([]);
+    expect(body.volumeConfigurations).toEqual([]);
   });
 
   it('refuses a member Berth cannot honour with its declared error', () => {
@@ -51,7 +51,12 @@ describe('admitMembers', () => {
       admit('CreateService', { ...service, networkConfiguration: { awsvpcConfiguration: { subnets } } }),
     ).toThrow(/networkConfiguration\.awsvpcConfiguration\.subnets/);
     expect(() =>
-      admit('CreateService', { ...service, serviceRegistries: [{ registryArn: 'arn:r', port: 80 }] }),
+      admit('CreateTaskSet', {
+        service: 'web',
+        cluster: 'c',
+        taskDefinition: 't',
+        serviceRegistries: [{ registryArn: 'arn:r', port: 80 }],
+      }),
     ).toThrow(new ClientError('serviceRegistries is not yet supported by Berth'));
   });
 
