@@ -27,6 +27,7 @@ import { findTaskDefinition } from './task-definitions.ts';
 import { assertClusterAllowsRef } from './cluster-policy-gate.ts';
 import { assertExternalUpdate, deploymentControllerOf } from './deployment-controller.ts';
 import { checkedLoadBalancers } from './service-load-balancers.ts';
+import { serviceNetwork } from './service-network.ts';
 
 /** ECS's deployment ids look like `ecs-svc/` and 19 digits. */
 export function deploymentId(ctx: ControlContext): string {
@@ -68,6 +69,7 @@ export async function createService(ctx: ControlContext, request: CreateServiceR
     request.taskDefinition === undefined ? '' : await activeTaskDefinitionArn(ctx, request.taskDefinition);
   if (taskDefinitionArn !== '') await assertClusterAllowsRef(ctx, cluster, taskDefinitionArn);
   const loadBalancers = await checkedLoadBalancers(ctx, request.loadBalancers ?? [], taskDefinitionArn);
+  const network = await serviceNetwork(ctx, taskDefinitionArn, request.networkConfiguration);
   const requestHash = createHash('sha256')
     .update(JSON.stringify({ ...request, clientToken: undefined }))
     .digest('hex');
@@ -93,13 +95,17 @@ export async function createService(ctx: ControlContext, request: CreateServiceR
     ...(capacity !== undefined && { capacityProviderStrategy: capacity }),
     healthCheckGracePeriodSeconds: request.healthCheckGracePeriodSeconds ?? 0,
     loadBalancers,
+    ...(network && { networkConfiguration: network }),
     onDisconnect,
     tags: request.tags ?? [],
     ...(request.propagateTags !== undefined && { propagateTags: request.propagateTags }),
     ...(request.enableECSManagedTags !== undefined && { enableECSManagedTags: request.enableECSManagedTags }),
     ...(request.clientToken !== undefined && { clientToken: `${request.clientToken}#${requestHash}` }),
     createdAt: now,
-    deployments: controller === 'ECS' ? [newDeployment(id, taskDefinitionArn, desired, now)] : [],
+    deployments:
+      controller === 'ECS'
+        ? [{ ...newDeployment(id, taskDefinitionArn, desired, now), ...(network && { networkConfiguration: network }) }]
+        : [],
     history: [],
     events: [],
     reconcileSeq: 0,
@@ -147,6 +153,15 @@ export async function updateService(ctx: ControlContext, request: UpdateServiceR
     request.loadBalancers ?? found.value.loadBalancers,
     taskDefinitionArn ?? found.value.taskDefinitionArn,
   );
+  // A new task definition must still suit the configuration the service keeps.
+  const network =
+    request.networkConfiguration !== undefined || taskDefinitionArn !== undefined
+      ? await serviceNetwork(
+          ctx,
+          taskDefinitionArn ?? found.value.taskDefinitionArn,
+          request.networkConfiguration ?? found.value.networkConfiguration,
+        )
+      : found.value.networkConfiguration;
   if (request.placementStrategy !== undefined || request.placementConstraints !== undefined) {
     validatePlacement(
       request.placementStrategy ?? found.value.placementStrategy,
@@ -175,12 +190,15 @@ export async function updateService(ctx: ControlContext, request: UpdateServiceR
         placementConstraints: request.placementConstraints ?? s.placementConstraints,
         healthCheckGracePeriodSeconds: request.healthCheckGracePeriodSeconds ?? s.healthCheckGracePeriodSeconds,
         loadBalancers: request.loadBalancers ? loadBalancers : s.loadBalancers,
+        ...(request.networkConfiguration !== undefined && { networkConfiguration: network }),
         ...(request.propagateTags !== undefined && { propagateTags: request.propagateTags }),
         ...(request.enableECSManagedTags !== undefined && { enableECSManagedTags: request.enableECSManagedTags }),
       };
       const target = taskDefinitionArn ?? s.taskDefinitionArn;
-      // ECS starts a new deployment when the load balancer configuration changes.
-      const trafficChanged = JSON.stringify(next.loadBalancers) !== JSON.stringify(s.loadBalancers);
+      // ECS starts a new deployment when the load balancer or network configuration changes.
+      const trafficChanged =
+        JSON.stringify([next.loadBalancers, next.networkConfiguration]) !==
+        JSON.stringify([s.loadBalancers, s.networkConfiguration]);
       if (target !== s.taskDefinitionArn || request.forceNewDeployment === true || trafficChanged) {
         next = startDeployment(next, newId, target, now);
       } else if (next.deployments[0] && next.desiredCount !== s.desiredCount) {
@@ -220,6 +238,7 @@ export function startDeployment(
   const deployment: Deployment = {
     ...newDeployment(id, taskDefinitionArn, service.desiredCount, now),
     sourceIds: service.deployments.map((d) => d.id),
+    ...(service.networkConfiguration && { networkConfiguration: service.networkConfiguration }),
     ...(rollbackOf !== undefined && { rollbackOf }),
   };
   return { ...service, taskDefinitionArn, deployments: [deployment, ...previous] };

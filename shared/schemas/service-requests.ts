@@ -3,7 +3,7 @@ import { name255, tags } from './common.ts';
 import { deploymentConfiguration } from './service.ts';
 import { placementConstraint } from './task-definition.ts';
 import { placementStrategy } from './task.ts';
-import { capacityProviderStrategy, loadBalancers } from './traffic-requests.ts';
+import { capacityProviderStrategy, loadBalancers, networkConfiguration } from './traffic-requests.ts';
 import { MAX_SERVICE_TARGET_GROUPS } from './service-load-balancer.ts';
 
 const clusterRef = z.string().min(1).max(2048).optional();
@@ -27,6 +27,7 @@ export const createServiceRequest = z.strictObject({
   propagateTags: z.enum(['TASK_DEFINITION', 'SERVICE', 'NONE']).optional(),
   enableExecuteCommand: z.boolean().optional(),
   loadBalancers: loadBalancers.max(MAX_SERVICE_TARGET_GROUPS).optional(),
+  networkConfiguration: networkConfiguration.optional(),
 });
 export type CreateServiceRequest = z.infer<typeof createServiceRequest>;
 
@@ -45,6 +46,7 @@ export const updateServiceRequest = z.strictObject({
   enableECSManagedTags: z.boolean().optional(),
   propagateTags: z.enum(['TASK_DEFINITION', 'SERVICE', 'NONE']).optional(),
   loadBalancers: loadBalancers.max(MAX_SERVICE_TARGET_GROUPS).optional(),
+  networkConfiguration: networkConfiguration.optional(),
 });
 export type UpdateServiceRequest = z.infer<typeof updateServiceRequest>;
 

@@ -3,7 +3,7 @@ import { epochMs, name255, tags } from './common.ts';
 import { placementConstraint } from './task-definition.ts';
 import { placementStrategy } from './task.ts';
 import { taskSet } from './task-set.ts';
-import { capacityProviderStrategy } from './traffic-requests.ts';
+import { capacityProviderStrategy, networkConfiguration } from './traffic-requests.ts';
 import { serviceLoadBalancer } from './service-load-balancer.ts';
 
 export const circuitBreaker = z.strictObject({ enable: z.boolean(), rollback: z.boolean() });
@@ -45,6 +45,8 @@ export const deployment = z.object({
   rollbackOf: z.string().optional(),
   /** The deployments that were running when this one started. */
   sourceIds: z.array(z.string()),
+  /** awsvpc: the configuration this deployment's tasks are launched with. */
+  networkConfiguration: networkConfiguration.optional(),
   createdAt: epochMs,
   updatedAt: epochMs,
   finishedAt: epochMs.optional(),
@@ -76,6 +78,8 @@ export const service = z.object({
   healthCheckGracePeriodSeconds: z.number().int().nonnegative(),
   /** ELBv2 target groups its tasks are registered in (docs/load-balancers.md). */
   loadBalancers: z.array(serviceLoadBalancer).default([]),
+  /** awsvpc: the checked configuration new deployments take (docs/networking.md). */
+  networkConfiguration: networkConfiguration.optional(),
   /**
    * What to do with tasks on an instance that stops heartbeating: replace
    * them elsewhere (the default), or wait for the instance to come back, so

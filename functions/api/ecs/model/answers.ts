@@ -77,7 +77,6 @@ const ecsController = (value: unknown): boolean =>
 /** What CreateService and UpdateService share. */
 const serviceMembers: Record<string, MemberAnswer> = {
   serviceRegistries: notYet('serviceRegistries', serviceRegistries),
-  networkConfiguration: notYet('networkConfiguration', networkConfiguration),
   platformVersion: platformOnly('platformVersion', FARGATE),
   availabilityZoneRebalancing: unsupported(
     'availabilityZoneRebalancing',
