@@ -218,13 +218,17 @@ export async function updateService(ctx: ControlContext, request: UpdateServiceR
   return updated.value;
 }
 
-/** Makes a new PRIMARY deployment; the previous ones keep their tasks until replaced. */
+/**
+ * Makes a new PRIMARY deployment; the previous ones keep their tasks until
+ * replaced. A rollback names the deployment it restores, whose network
+ * configuration becomes the service's again.
+ */
 export function startDeployment(
   service: Service,
   id: string,
   taskDefinitionArn: string,
   now: number,
-  rollbackOf?: string,
+  rollback?: { of: string; to: Deployment },
 ): Service {
   const previous = service.deployments.map((d): Deployment => ({
     ...d,
@@ -235,13 +239,20 @@ export function startDeployment(
     }),
     updatedAt: now,
   }));
+  const { networkConfiguration: current, ...rest } = service;
+  const network = rollback ? rollback.to.networkConfiguration : current;
   const deployment: Deployment = {
     ...newDeployment(id, taskDefinitionArn, service.desiredCount, now),
     sourceIds: service.deployments.map((d) => d.id),
-    ...(service.networkConfiguration && { networkConfiguration: service.networkConfiguration }),
-    ...(rollbackOf !== undefined && { rollbackOf }),
+    ...(network && { networkConfiguration: network }),
+    ...(rollback && { rollbackOf: rollback.of }),
   };
-  return { ...service, taskDefinitionArn, deployments: [deployment, ...previous] };
+  return {
+    ...rest,
+    ...(network && { networkConfiguration: network }),
+    taskDefinitionArn,
+    deployments: [deployment, ...previous],
+  };
 }
 
 export async function deleteService(

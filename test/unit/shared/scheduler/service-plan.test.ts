@@ -128,6 +128,36 @@ describe('planReplicaService', () => {
     expect(result.service.events.some((e) => /rolling back to deployment d1/.test(e.message))).toBe(true);
   });
 
+  it('rolls an awsvpc service back to the network configuration of the deployment it restores', () => {
+    const net = (subnet: string) => ({
+      awsvpcConfiguration: { subnets: [subnet], assignPublicIp: 'DISABLED' as const },
+    });
+    const base = deploying();
+    const [d2, d1] = base.deployments;
+    const service: Service = {
+      ...base,
+      networkConfiguration: net('subnet-new'),
+      deployments: [
+        { ...d2!, networkConfiguration: net('subnet-new') },
+        { ...d1!, networkConfiguration: net('subnet-old') },
+      ],
+    };
+    const failed = [1, 2, 3].map((i) =>
+      aTask({
+        taskId: `f${i}`,
+        startedBy: 'd2',
+        group: 'service:web',
+        lastStatus: 'STOPPED',
+        desiredStatus: 'STOPPED',
+        stopCode: 'EssentialContainerExited',
+        stoppedAt: NOW - 1000,
+      }),
+    );
+    const result = plan(service, [...[1, 2, 3, 4].map((i) => running(`o${i}`, 'd1')), ...failed]);
+    expect(result.service.deployments[0]).toMatchObject({ rollbackOf: 'd2', networkConfiguration: net('subnet-old') });
+    expect(result.service.networkConfiguration).toEqual(net('subnet-old'));
+  });
+
   it('backs off starting tasks after repeated failures and says why', () => {
     const failed = [1, 2, 3].map((i) =>
       aTask({
