@@ -95,7 +95,7 @@ export async function stopServiceDeployment(
     }
     const target = lastGood(s);
     if (!target) throw new StateConflictError(`The service has no completed deployment to roll back to`);
-    const rolled = startDeployment(s, newId, target.taskDefinitionArn, now, id);
+    const rolled = startDeployment(s, newId, target.taskDefinitionArn, now, { of: id, to: target });
     const marked = rolled.deployments.map((d): Deployment =>
       d.id === id
         ? {

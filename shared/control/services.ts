@@ -28,6 +28,7 @@ import { assertClusterAllowsRef } from './cluster-policy-gate.ts';
 import { assertExternalUpdate, deploymentControllerOf } from './deployment-controller.ts';
 import { checkedLoadBalancers } from './service-load-balancers.ts';
 import { checkedServiceRegistries } from './service-registries.ts';
+import { serviceNetwork } from './service-network.ts';
 
 /** ECS's deployment ids look like `ecs-svc/` and 19 digits. */
 export function deploymentId(ctx: ControlContext): string {
@@ -70,6 +71,7 @@ export async function createService(ctx: ControlContext, request: CreateServiceR
   if (taskDefinitionArn !== '') await assertClusterAllowsRef(ctx, cluster, taskDefinitionArn);
   const loadBalancers = await checkedLoadBalancers(ctx, request.loadBalancers ?? [], taskDefinitionArn);
   const serviceRegistries = await checkedServiceRegistries(ctx, request.serviceRegistries ?? [], taskDefinitionArn);
+  const network = await serviceNetwork(ctx, taskDefinitionArn, request.networkConfiguration);
   const requestHash = createHash('sha256')
     .update(JSON.stringify({ ...request, clientToken: undefined }))
     .digest('hex');
@@ -96,13 +98,17 @@ export async function createService(ctx: ControlContext, request: CreateServiceR
     healthCheckGracePeriodSeconds: request.healthCheckGracePeriodSeconds ?? 0,
     loadBalancers,
     serviceRegistries,
+    ...(network && { networkConfiguration: network }),
     onDisconnect,
     tags: request.tags ?? [],
     ...(request.propagateTags !== undefined && { propagateTags: request.propagateTags }),
     ...(request.enableECSManagedTags !== undefined && { enableECSManagedTags: request.enableECSManagedTags }),
     ...(request.clientToken !== undefined && { clientToken: `${request.clientToken}#${requestHash}` }),
     createdAt: now,
-    deployments: controller === 'ECS' ? [newDeployment(id, taskDefinitionArn, desired, now)] : [],
+    deployments:
+      controller === 'ECS'
+        ? [{ ...newDeployment(id, taskDefinitionArn, desired, now), ...(network && { networkConfiguration: network }) }]
+        : [],
     history: [],
     events: [],
     reconcileSeq: 0,
@@ -155,6 +161,15 @@ export async function updateService(ctx: ControlContext, request: UpdateServiceR
     request.serviceRegistries ?? found.value.serviceRegistries ?? [],
     taskDefinitionArn ?? found.value.taskDefinitionArn,
   );
+  // A new task definition must still suit the configuration the service keeps.
+  const network =
+    request.networkConfiguration !== undefined || taskDefinitionArn !== undefined
+      ? await serviceNetwork(
+          ctx,
+          taskDefinitionArn ?? found.value.taskDefinitionArn,
+          request.networkConfiguration ?? found.value.networkConfiguration,
+        )
+      : found.value.networkConfiguration;
   if (request.placementStrategy !== undefined || request.placementConstraints !== undefined) {
     validatePlacement(
       request.placementStrategy ?? found.value.placementStrategy,
@@ -184,14 +199,15 @@ export async function updateService(ctx: ControlContext, request: UpdateServiceR
         healthCheckGracePeriodSeconds: request.healthCheckGracePeriodSeconds ?? s.healthCheckGracePeriodSeconds,
         loadBalancers: request.loadBalancers ? loadBalancers : s.loadBalancers,
         serviceRegistries: request.serviceRegistries ? registries : s.serviceRegistries,
+        ...(request.networkConfiguration !== undefined && { networkConfiguration: network }),
         ...(request.propagateTags !== undefined && { propagateTags: request.propagateTags }),
         ...(request.enableECSManagedTags !== undefined && { enableECSManagedTags: request.enableECSManagedTags }),
       };
       const target = taskDefinitionArn ?? s.taskDefinitionArn;
-      // ECS starts a new deployment when the load balancer or service registry configuration changes.
+      // ECS starts a new deployment when the load balancer, service registry or network configuration changes.
       const trafficChanged =
-        JSON.stringify([next.loadBalancers, next.serviceRegistries ?? []]) !==
-        JSON.stringify([s.loadBalancers, s.serviceRegistries ?? []]);
+        JSON.stringify([next.loadBalancers, next.serviceRegistries ?? [], next.networkConfiguration]) !==
+        JSON.stringify([s.loadBalancers, s.serviceRegistries ?? [], s.networkConfiguration]);
       if (target !== s.taskDefinitionArn || request.forceNewDeployment === true || trafficChanged) {
         next = startDeployment(next, newId, target, now);
       } else if (next.deployments[0] && next.desiredCount !== s.desiredCount) {
@@ -211,13 +227,17 @@ export async function updateService(ctx: ControlContext, request: UpdateServiceR
   return updated.value;
 }
 
-/** Makes a new PRIMARY deployment; the previous ones keep their tasks until replaced. */
+/**
+ * Makes a new PRIMARY deployment; the previous ones keep their tasks until
+ * replaced. A rollback names the deployment it restores, whose network
+ * configuration becomes the service's again.
+ */
 export function startDeployment(
   service: Service,
   id: string,
   taskDefinitionArn: string,
   now: number,
-  rollbackOf?: string,
+  rollback?: { of: string; to: Deployment },
 ): Service {
   const previous = service.deployments.map((d): Deployment => ({
     ...d,
@@ -228,12 +248,20 @@ export function startDeployment(
     }),
     updatedAt: now,
   }));
+  const { networkConfiguration: current, ...rest } = service;
+  const network = rollback ? rollback.to.networkConfiguration : current;
   const deployment: Deployment = {
     ...newDeployment(id, taskDefinitionArn, service.desiredCount, now),
     sourceIds: service.deployments.map((d) => d.id),
-    ...(rollbackOf !== undefined && { rollbackOf }),
+    ...(network && { networkConfiguration: network }),
+    ...(rollback && { rollbackOf: rollback.of }),
   };
-  return { ...service, taskDefinitionArn, deployments: [deployment, ...previous] };
+  return {
+    ...rest,
+    ...(network && { networkConfiguration: network }),
+    taskDefinitionArn,
+    deployments: [deployment, ...previous],
+  };
 }
 
 export async function deleteService(

@@ -2,7 +2,7 @@ import type { ContainerInstance } from '../schemas/container-instance.ts';
 import type { DnsRecord } from '../schemas/dns-view.ts';
 import type { Task } from '../schemas/task.ts';
 import { dnsLabel, hostName, serviceName, srvName } from './names.ts';
-import { taskEndpoint, type PortChoice } from './task-endpoint.ts';
+import { taskAddress, taskEndpoint, type PortChoice } from './task-endpoint.ts';
 
 /** The instance attribute an agent reports its reachable address in (docs/networking.md). */
 export const HOST_ADDRESS_ATTRIBUTE = 'berth.host.address';
@@ -58,7 +58,7 @@ export function clusterDnsRecords(input: DnsInput): ClusterDnsRecords {
   for (const task of input.tasks) {
     const service = task.group?.startsWith('service:') ? labelled.get(task.group.slice(8)) : undefined;
     if (!service || !serving(task) || task.containerInstanceId === undefined) continue;
-    const address = addresses.get(task.containerInstanceId);
+    const address = taskAddress(task, addresses.get(task.containerInstanceId));
     if (address === undefined) continue;
     add({ type: 'A', name: serviceName(service.label, cluster), address });
     const endpoint = taskEndpoint(task, address, service.service.serviceRegistries?.[0] ?? {});

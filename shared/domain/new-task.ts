@@ -74,9 +74,21 @@ export function newTask(input: NewTaskInput): Task {
       networkInterface: {
         attachmentId: attachmentIdOf(input.taskId),
         ...(input.awsvpcConfiguration && { awsvpcConfiguration: input.awsvpcConfiguration }),
+        ports: containerPorts(input.definition),
       },
     }),
   };
+}
+
+/** The TCP container ports an awsvpc task listens on at its own address, in definition order. */
+function containerPorts(definition: TaskDefinition) {
+  return definition.containerDefinitions.flatMap((c) =>
+    (c.portMappings ?? []).flatMap((m) =>
+      m.containerPort !== undefined && (m.protocol ?? 'tcp') === 'tcp'
+        ? [{ containerName: c.name, containerPort: m.containerPort }]
+        : [],
+    ),
+  );
 }
 
 /**

@@ -199,6 +199,8 @@ export function applyCircuitBreaker(
     ...newDeployment(newId(), target.taskDefinitionArn, service.desiredCount, now),
     rollbackOf: primary.id,
     sourceIds: service.deployments.map((d) => d.id),
+    // The rollback restores the revision it returns to, its network included.
+    ...(target.networkConfiguration && { networkConfiguration: target.networkConfiguration }),
   };
   next = withEvent(
     next,
@@ -206,7 +208,13 @@ export function applyCircuitBreaker(
     now,
     newId(),
   );
-  return { ...next, taskDefinitionArn: target.taskDefinitionArn, deployments: [rollback, failedDeployment, ...rest] };
+  const { networkConfiguration: _failed, ...kept } = next;
+  return {
+    ...kept,
+    ...(target.networkConfiguration && { networkConfiguration: target.networkConfiguration }),
+    taskDefinitionArn: target.taskDefinitionArn,
+    deployments: [rollback, failedDeployment, ...rest],
+  };
 }
 
 /** The most recent deployment that completed, current or past. */

@@ -3,7 +3,12 @@ import { name255, tags } from './common.ts';
 import { deploymentConfiguration } from './service.ts';
 import { placementConstraint } from './task-definition.ts';
 import { placementStrategy } from './task.ts';
-import { capacityProviderStrategy, loadBalancers, serviceRegistries } from './traffic-requests.ts';
+import {
+  capacityProviderStrategy,
+  loadBalancers,
+  networkConfiguration,
+  serviceRegistries,
+} from './traffic-requests.ts';
 import { MAX_SERVICE_TARGET_GROUPS } from './service-load-balancer.ts';
 
 const clusterRef = z.string().min(1).max(2048).optional();
@@ -28,6 +33,7 @@ export const createServiceRequest = z.strictObject({
   enableExecuteCommand: z.boolean().optional(),
   loadBalancers: loadBalancers.max(MAX_SERVICE_TARGET_GROUPS).optional(),
   serviceRegistries: serviceRegistries.optional(),
+  networkConfiguration: networkConfiguration.optional(),
 });
 export type CreateServiceRequest = z.infer<typeof createServiceRequest>;
 
@@ -47,6 +53,7 @@ export const updateServiceRequest = z.strictObject({
   propagateTags: z.enum(['TASK_DEFINITION', 'SERVICE', 'NONE']).optional(),
   loadBalancers: loadBalancers.max(MAX_SERVICE_TARGET_GROUPS).optional(),
   serviceRegistries: serviceRegistries.optional(),
+  networkConfiguration: networkConfiguration.optional(),
 });
 export type UpdateServiceRequest = z.infer<typeof updateServiceRequest>;
 

@@ -3,7 +3,7 @@ import { epochMs, name255, tags } from './common.ts';
 import { placementConstraint } from './task-definition.ts';
 import { placementStrategy } from './task.ts';
 import { taskSet } from './task-set.ts';
-import { capacityProviderStrategy } from './traffic-requests.ts';
+import { capacityProviderStrategy, networkConfiguration } from './traffic-requests.ts';
 import { serviceLoadBalancer } from './service-load-balancer.ts';
 import { serviceRegistry } from './service-registry.ts';
 
@@ -46,6 +46,8 @@ export const deployment = z.object({
   rollbackOf: z.string().optional(),
   /** The deployments that were running when this one started. */
   sourceIds: z.array(z.string()),
+  /** awsvpc: the configuration this deployment's tasks are launched with. */
+  networkConfiguration: networkConfiguration.optional(),
   createdAt: epochMs,
   updatedAt: epochMs,
   finishedAt: epochMs.optional(),
@@ -79,6 +81,8 @@ export const service = z.object({
   loadBalancers: z.array(serviceLoadBalancer).default([]),
   /** Cloud Map services its tasks are registered in (docs/networking.md, Cloud Map). */
   serviceRegistries: z.array(serviceRegistry).optional(),
+  /** awsvpc: the checked configuration new deployments take (docs/networking.md). */
+  networkConfiguration: networkConfiguration.optional(),
   /**
    * What to do with tasks on an instance that stops heartbeating: replace
    * them elsewhere (the default), or wait for the instance to come back, so

@@ -79,6 +79,12 @@ export const taskNetworkInterface = z.object({
   awsvpcConfiguration: awsvpcConfiguration.optional(),
   privateIpv4Address: z.string().optional(),
   macAddress: z.string().optional(),
+  /**
+   * The definition's TCP container ports, in definition order. The task is
+   * reached at its own address on these, and its containers report no host
+   * bindings, so the DNS view takes its SRV ports from here (shared/dns/).
+   */
+  ports: z.array(z.object({ containerName: z.string(), containerPort: z.number().int() })).optional(),
 });
 export type TaskNetworkInterface = z.infer<typeof taskNetworkInterface>;
 

@@ -38,6 +38,7 @@ export function presentServiceRevision(d: BerthDeployment, revision: ServiceRevi
     launchType: 'EC2',
     loadBalancers: s.loadBalancers,
     serviceRegistries: s.serviceRegistries ?? [],
+    networkConfiguration: deployment.networkConfiguration,
     containerImages: (definition?.containerDefinitions ?? []).map((c) => ({ containerName: c.name, image: c.image })),
     guardDutyEnabled: false,
     createdAt: seconds(deployment.createdAt),

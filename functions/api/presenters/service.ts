@@ -17,6 +17,7 @@ export function presentDeployment(d: Deployment): Record<string, unknown> {
     launchType: 'EC2',
     rolloutState: d.rolloutState,
     rolloutStateReason: d.rolloutStateReason,
+    networkConfiguration: d.networkConfiguration,
   });
 }
 
@@ -47,6 +48,7 @@ export function presentService(a: Arns, s: Service): Record<string, unknown> {
     healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds,
     loadBalancers: s.loadBalancers,
     serviceRegistries: s.serviceRegistries ?? [],
+    networkConfiguration: s.networkConfiguration,
     schedulingStrategy: s.schedulingStrategy,
     deploymentController: { type: s.deploymentController },
     ...(s.deploymentController === 'EXTERNAL' && { taskSets: s.taskSets.map((t) => presentTaskSet(a, s, t)) }),

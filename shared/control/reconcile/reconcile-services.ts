@@ -170,10 +170,17 @@ async function commit(
       }),
       now,
       ...(start.pinnedInstanceId !== undefined && { pinnedInstanceId: start.pinnedInstanceId }),
+      awsvpcConfiguration: launchNetwork(next, start.deploymentId),
     });
     built.push(task);
   }
   return onProviders(built, next.capacityProviderStrategy, mine);
+}
+
+/** The awsvpcConfiguration of the deployment a task is started for; the service's for one no longer held. */
+function launchNetwork(service: Service, deploymentId: string) {
+  const deployment = service.deployments.find((d) => d.id === deploymentId);
+  return (deployment ?? service).networkConfiguration?.awsvpcConfiguration;
 }
 
 /** How long a pass may take between announcing its actions and finishing them. */

@@ -72,7 +72,6 @@ const ecsController = (value: unknown): boolean =>
 
 /** What CreateService and UpdateService share. */
 const serviceMembers: Record<string, MemberAnswer> = {
-  networkConfiguration: notYet('networkConfiguration', networkConfiguration),
   platformVersion: platformOnly('platformVersion', FARGATE),
   availabilityZoneRebalancing: unsupported(
     'availabilityZoneRebalancing',

@@ -97,6 +97,64 @@ describe('clusterDnsRecords', () => {
     ]);
   });
 
+  describe('an awsvpc task', () => {
+    const awsvpcTask = (taskId: string, privateIpv4Address?: string) =>
+      webTask(taskId, 'i1', 0, {
+        containers: [
+          { containerId: 'c', name: 'app', image: 'app', lastStatus: 'RUNNING', essential: true, networkBindings: [] },
+        ],
+        networkInterface: {
+          attachmentId: taskId,
+          ...(privateIpv4Address !== undefined && { privateIpv4Address }),
+          ports: [
+            { containerName: 'app', containerPort: 8080 },
+            { containerName: 'app', containerPort: 9000 },
+          ],
+        },
+      });
+
+    it('is reached at its own address and its first container port, not at its host', () => {
+      const view = clusterDnsRecords({
+        clusterName: 'c',
+        services: [aService()],
+        instances,
+        tasks: [awsvpcTask('t1', '10.214.0.5'), awsvpcTask('t2', '10.214.0.6')],
+      });
+      expect(view.records).toEqual(
+        expect.arrayContaining([
+          { type: 'A', name: 'web.c.berth', address: '10.214.0.5' },
+          { type: 'A', name: 'web.c.berth', address: '10.214.0.6' },
+          { type: 'A', name: '10-214-0-5.hosts.c.berth', address: '10.214.0.5' },
+          { type: 'SRV', name: '_web._tcp.c.berth', target: '10-214-0-5.hosts.c.berth', port: 8080 },
+          { type: 'SRV', name: '_web._tcp.c.berth', target: '10-214-0-6.hosts.c.berth', port: 8080 },
+        ]),
+      );
+      expect(view.records).toHaveLength(6);
+    });
+
+    it('takes the container port its serviceRegistries entry names', () => {
+      const view = clusterDnsRecords({
+        clusterName: 'c',
+        services: [{ ...aService(), serviceRegistries: [{ containerName: 'app', containerPort: 9000 }] }],
+        instances,
+        tasks: [awsvpcTask('t1', '10.214.0.5')],
+      });
+      expect(view.records.filter((r) => r.type === 'SRV')).toEqual([
+        { type: 'SRV', name: '_web._tcp.c.berth', target: '10-214-0-5.hosts.c.berth', port: 9000 },
+      ]);
+    });
+
+    it('has no records until its agent reports its address', () => {
+      const view = clusterDnsRecords({
+        clusterName: 'c',
+        services: [aService()],
+        instances,
+        tasks: [awsvpcTask('t1')],
+      });
+      expect(view.records).toEqual([]);
+    });
+  });
+
   it('gives a task on a host without an address no records, and a task without ports only its A record', () => {
     const view = clusterDnsRecords({
       clusterName: 'c',

@@ -25,6 +25,21 @@ function plan(service: Service, tasks: Task[]) {
   return planReplicaService({ service, tasks, instances: new Map(), now: NOW, newId });
 }
 
+/** Three tasks of a deployment whose essential container exited: enough to trip the circuit breaker. */
+function failedTasks(deployment: string): Task[] {
+  return [1, 2, 3].map((i) =>
+    aTask({
+      taskId: `f${i}`,
+      startedBy: deployment,
+      group: 'service:web',
+      lastStatus: 'STOPPED',
+      desiredStatus: 'STOPPED',
+      stopCode: 'EssentialContainerExited',
+      stoppedAt: NOW - 1000,
+    }),
+  );
+}
+
 /** A service mid-deployment: d2 (PRIMARY) replacing d1 (ACTIVE, completed earlier). */
 function deploying(desired = 4): Service {
   const old = { ...newDeployment('d1', 'td:1', 0, 0), status: 'ACTIVE' as const, rolloutState: 'COMPLETED' as const };
@@ -105,17 +120,7 @@ describe('planReplicaService', () => {
   });
 
   it('trips the circuit breaker and rolls back to the last completed deployment', () => {
-    const failed = [1, 2, 3].map((i) =>
-      aTask({
-        taskId: `f${i}`,
-        startedBy: 'd2',
-        group: 'service:web',
-        lastStatus: 'STOPPED',
-        desiredStatus: 'STOPPED',
-        stopCode: 'EssentialContainerExited',
-        stoppedAt: NOW - 1000,
-      }),
-    );
+    const failed = failedTasks('d2');
     const old = [1, 2, 3, 4].map((i) => running(`o${i}`, 'd1'));
     const result = plan(deploying(), [...old, ...failed]);
     const [primary, ...rest] = result.service.deployments;
@@ -126,6 +131,26 @@ describe('planReplicaService', () => {
     expect(result.service.taskDefinitionArn).toBe('td:1');
     expect(result.service.events.some((e) => /deployment failed/.test(e.message))).toBe(true);
     expect(result.service.events.some((e) => /rolling back to deployment d1/.test(e.message))).toBe(true);
+  });
+
+  it('rolls an awsvpc service back to the network configuration of the deployment it restores', () => {
+    const net = (subnet: string) => ({
+      awsvpcConfiguration: { subnets: [subnet], assignPublicIp: 'DISABLED' as const },
+    });
+    const base = deploying();
+    const [d2, d1] = base.deployments;
+    const service: Service = {
+      ...base,
+      networkConfiguration: net('subnet-new'),
+      deployments: [
+        { ...d2!, networkConfiguration: net('subnet-new') },
+        { ...d1!, networkConfiguration: net('subnet-old') },
+      ],
+    };
+    const failed = failedTasks('d2');
+    const result = plan(service, [...[1, 2, 3, 4].map((i) => running(`o${i}`, 'd1')), ...failed]);
+    expect(result.service.deployments[0]).toMatchObject({ rollbackOf: 'd2', networkConfiguration: net('subnet-old') });
+    expect(result.service.networkConfiguration).toEqual(net('subnet-old'));
   });
 
   it('backs off starting tasks after repeated failures and says why', () => {

@@ -48,7 +48,12 @@ describe('admitMembers', () => {
   it('validates a member not yet supported before refusing it, naming the member', () => {
     const subnets = Array.from({ length: 17 }, (_, i) => `subnet-${i}`);
     expect(() =>
-      admit('CreateService', { ...service, networkConfiguration: { awsvpcConfiguration: { subnets } } }),
+      admit('CreateTaskSet', {
+        service: 's',
+        cluster: 'c',
+        taskDefinition: 'td',
+        networkConfiguration: { awsvpcConfiguration: { subnets } },
+      }),
     ).toThrow(/networkConfiguration\.awsvpcConfiguration\.subnets/);
     expect(() =>
       admit('CreateTaskSet', {
