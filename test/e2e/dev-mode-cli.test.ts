@@ -46,12 +46,13 @@ describe('dev mode entry point', () => {
     }
   });
 
-  it('prints its endpoint and serves the ECS API there', async () => {
+  // Starting dev mode compiles its sources with tsx: seconds alone, much longer on a busy machine.
+  it('prints its endpoint and serves the ECS API there', { timeout: 120_000 }, async () => {
     const port = await freePort();
     const run = startMain(['--port', String(port), '--no-agent']);
     running.push(run);
     await waitFor(() => (run.stdout.includes('Berth is running') ? true : undefined), {
-      timeoutMs: 30_000,
+      timeoutMs: 90_000,
       what: 'the banner',
     });
     expect(run.stdout).toContain(`endpoint: http://127.0.0.1:${port}`);

@@ -17,7 +17,8 @@ import { waitFor } from '../support/wait.ts';
 describe('service API', () => {
   let berth: Awaited<ReturnType<typeof startBerth>>;
   beforeAll(async () => {
-    berth = await startBerth();
+    // No periodic sweep: its writes (the control plane's pulse) would land in the "writes nothing" checks.
+    berth = await startBerth({ BERTH_MONITOR_INTERVAL_SECONDS: '3600' });
     await berth.ecs.send(new CreateClusterCommand({ clusterName: 'svc' }));
     await berth.ecs.send(
       new RegisterTaskDefinitionCommand({
