@@ -1,4 +1,5 @@
-import { services, tasks } from '#shared/domain/collections.ts';
+import { recordServiceEvent } from '../service-event.ts';
+import { tasks } from '#shared/domain/collections.ts';
 import { markDraining, markRegistered } from '#shared/domain/traffic-drain.ts';
 import type { ServiceDiscovery } from '#shared/ports/service-discovery.ts';
 import type { Versioned } from '#shared/ports/store.ts';
@@ -7,7 +8,7 @@ import type { Service } from '#shared/schemas/service.ts';
 import type { ServiceRegistry } from '#shared/schemas/service-registry.ts';
 import type { Task } from '#shared/schemas/task.ts';
 import { planDiscovery, registryServiceId, type DiscoveryPlan } from '#shared/scheduler/discovery-plan.ts';
-import { label, withEvent } from '#shared/scheduler/service-events.ts';
+import { label } from '#shared/scheduler/service-events.ts';
 import { serviceGroup } from '#shared/scheduler/service-tasks.ts';
 import type { ControlContext } from '../context.ts';
 import { updateWithRetry } from '../listing.ts';
@@ -108,12 +109,6 @@ function deactivating(task: Task): Task | undefined {
   return task.lastStatus === 'RUNNING' ? { ...task, lastStatus: 'DEACTIVATING' } : undefined;
 }
 
-async function sayOnce(ctx: ControlContext, service: Service, problem: string): Promise<void> {
-  const message = `${label(service)} ${problem.endsWith('.') ? problem : `${problem}.`}`;
-  const now = ctx.clock.now();
-  const id = ctx.ids.next();
-  await updateWithRetry(ctx.store, services, services.key(service.clusterName, service.serviceName), (s) => {
-    const next = withEvent(s, message, now, id);
-    return next === s ? undefined : next;
-  });
+function sayOnce(ctx: ControlContext, service: Service, problem: string): Promise<void> {
+  return recordServiceEvent(ctx, service, `${label(service)} ${problem.endsWith('.') ? problem : `${problem}.`}`);
 }

@@ -1,11 +1,12 @@
-import { services, tasks } from '#shared/domain/collections.ts';
+import { recordServiceEvent } from '../service-event.ts';
+import { tasks } from '#shared/domain/collections.ts';
 import { markDraining, markRegistered } from '#shared/domain/traffic-drain.ts';
 import type { LoadBalancerTargets } from '#shared/ports/load-balancer-targets.ts';
 import type { Versioned } from '#shared/ports/store.ts';
 import type { ContainerInstance } from '#shared/schemas/container-instance.ts';
 import type { Service } from '#shared/schemas/service.ts';
 import type { Task } from '#shared/schemas/task.ts';
-import { label, withEvent } from '#shared/scheduler/service-events.ts';
+import { label } from '#shared/scheduler/service-events.ts';
 import { serviceGroup } from '#shared/scheduler/service-tasks.ts';
 import { planTraffic, type GroupView } from '#shared/scheduler/traffic-plan.ts';
 import type { ControlContext } from '../context.ts';
@@ -96,11 +97,6 @@ function needsTraffic(task: Task): boolean {
   return task.traffic.drainUntil === undefined;
 }
 
-async function sayOnce(ctx: ControlContext, service: Service, message: string): Promise<void> {
-  const now = ctx.clock.now();
-  const id = ctx.ids.next();
-  await updateWithRetry(ctx.store, services, services.key(service.clusterName, service.serviceName), (s) => {
-    const next = withEvent(s, message, now, id);
-    return next === s ? undefined : next;
-  });
+function sayOnce(ctx: ControlContext, service: Service, message: string): Promise<void> {
+  return recordServiceEvent(ctx, service, message);
 }

@@ -1,8 +1,9 @@
-import { services, tasks } from '#shared/domain/collections.ts';
+import { recordServiceEvent } from '../service-event.ts';
+import { tasks } from '#shared/domain/collections.ts';
 import type { ContainerInstance } from '#shared/schemas/container-instance.ts';
 import type { Service } from '#shared/schemas/service.ts';
 import type { Task } from '#shared/schemas/task.ts';
-import { label, withEvent } from '#shared/scheduler/service-events.ts';
+import { label } from '#shared/scheduler/service-events.ts';
 import { judgeTargets, markTargets, targetGroupName, type TargetsChange } from '#shared/scheduler/target-health.ts';
 import type { GroupView } from '#shared/scheduler/traffic-plan.ts';
 import type { ControlContext } from '../context.ts';
@@ -44,10 +45,5 @@ async function sayUnhealthy(
   const message =
     `${label(service)} (task ${change.taskId})${instance} (port ${verdict.port}) is unhealthy in ` +
     `(target-group ${targetGroupName(verdict.unhealthyIn)}) due to (reason ${verdict.reason || 'unknown'}).`;
-  const now = ctx.clock.now();
-  const id = ctx.ids.next();
-  await updateWithRetry(ctx.store, services, services.key(service.clusterName, service.serviceName), (s) => {
-    const next = withEvent(s, message, now, id);
-    return next === s ? undefined : next;
-  });
+  await recordServiceEvent(ctx, service, message);
 }
