@@ -21,17 +21,10 @@ const run = promisify(execFile);
 const CLUSTER = 'haproxy-e2e';
 /** Load loops: enough for well over 100 requests a second through HAProxy to busybox httpd. */
 const CONCURRENCY = 16;
-/**
- * busybox httpd that shuts down gracefully: on SIGTERM it keeps serving 3 s
- * (the task has already left the DNS view, and HAProxy re-resolves every
- * second), then stops. Berth holds a stop for a load balancer's draining,
- * not yet for the DNS view (docs/networking.md), so the app drains itself,
- * as a production service behind DNS-based balancing does.
- */
 const web = (answer: string) => [
   'sh',
   '-c',
-  `echo "${answer} $(hostname)" > /tmp/index.html; httpd -f -p 8080 -h /tmp & pid=$!; trap 'sleep 3; kill $pid; exit 0' TERM; wait $pid`,
+  `echo "${answer} $(hostname)" > /tmp/index.html && exec httpd -f -p 8080 -h /tmp`,
 ];
 
 /** The configuration docs/networking.md shows, on the test's ports. */
@@ -116,7 +109,7 @@ describe('HAProxy in front of a service, through the DNS view', { timeout: 300_0
             memory: 32,
             cpu: 64,
             command: web(answer),
-            stopTimeout: 6,
+            stopTimeout: 1,
             portMappings: [{ containerPort: 8080, hostPort: 0 }],
           },
         ],

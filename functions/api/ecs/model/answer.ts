@@ -56,10 +56,19 @@ export function notYet(member: string, shape: z.ZodType): MemberAnswer {
   };
 }
 
-/** A value that asks for nothing: what ECS's describe output carries for an unused member. */
+/**
+ * A value that asks for nothing: what ECS's describe output carries for an
+ * unused member (`[]`, `false`, objects of those). A null member is nothing;
+ * a null inside an object is not (it names a key, perhaps one outside the
+ * model, which must not pass unseen).
+ */
 export function asksNothing(value: unknown): boolean {
-  if (value === false || value === null || value === undefined) return true;
+  return value === null || value === undefined || isEmpty(value);
+}
+
+function isEmpty(value: unknown): boolean {
+  if (value === false) return true;
   if (Array.isArray(value)) return value.length === 0;
-  if (typeof value === 'object') return Object.values(value).every(asksNothing);
+  if (value !== null && typeof value === 'object') return Object.values(value).every(isEmpty);
   return false;
 }

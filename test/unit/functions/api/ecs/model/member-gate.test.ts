@@ -65,6 +65,13 @@ describe('admitMembers', () => {
     ).toThrow(new ClientError('serviceRegistries is not yet supported by Berth'));
   });
 
+  it('refuses a refused member whose object names a key, even with a null value', () => {
+    const configuration = { executeCommandConfiguration: { logConfiguration: { 'x ': null } } };
+    expect(() => admit('CreateCluster', { configuration })).toThrow(ClientError);
+    expect(admit('CreateCluster', { configuration: null })).toEqual({});
+    expect(admit('CreateCluster', { configuration: { executeCommandConfiguration: {} } })).toEqual({});
+  });
+
   it('leaves keys outside the model to the schema, which names them as unknown', () => {
     const admitted = admit('RegisterTaskDefinition', { family: 'f', taskDefinitionArn: 'arn' });
     expect(admitted).toEqual({ family: 'f', taskDefinitionArn: 'arn' });
