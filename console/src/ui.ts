@@ -62,13 +62,14 @@ export function resource(resources: Resource[] | undefined, name: string): numbe
   return resources?.find((r) => r.name === name)?.integerValue;
 }
 
-/** Reserved against registered: a bar and the numbers. */
+/** Reserved against registered (a bar and the numbers), and what is still free. */
 export function Usage({ registered, remaining, unit }: { registered?: number; remaining?: number; unit: string }) {
   if (registered === undefined || remaining === undefined) return html`<span>—</span>`;
   const used = registered - remaining;
   const share = registered > 0 ? Math.min(100, Math.round((used / registered) * 100)) : 0;
   return html`<span class="usage" title="${used} of ${registered} ${unit} reserved, ${remaining} free">
-    <span class="bar"><span class="fill" style=${{ width: `${share}%` }}></span></span>
-    <span class="num">${used}/${registered}</span>
+    <span class="bar"><span class="fill ${share >= 90 ? 'full' : ''}" style=${{ width: `${share}%` }}></span></span>
+    <span class="num">${used} / ${registered} ${unit}</span>
+    <span class="free">${remaining} free</span>
   </span>`;
 }

@@ -26,7 +26,7 @@ export function InstancesTable({ cluster }: { cluster: string }) {
                 <th class="n">Running</th>
                 <th class="n">Pending</th>
                 <th>CPU reserved</th>
-                <th>Memory reserved (MiB)</th>
+                <th>Memory reserved</th>
               </tr>
             </thead>
             <tbody>
@@ -40,7 +40,7 @@ export function InstancesTable({ cluster }: { cluster: string }) {
                   <td><${Status} value=${instance.agentConnected ? 'CONNECTED' : 'DISCONNECTED'} /></td>
                   <td class="n">${instance.runningTasksCount ?? 0}</td>
                   <td class="n">${instance.pendingTasksCount ?? 0}</td>
-                  <td>${usage(instance, 'CPU', 'cpu units')}</td>
+                  <td>${usage(instance, 'CPU', 'units')}</td>
                   <td>${usage(instance, 'MEMORY', 'MiB')}</td>
                 </tr>`;
               })}
@@ -75,7 +75,7 @@ export function InstanceView({ cluster, id }: { cluster: string; id: string }) {
               ['Agent version', instance.versionInfo?.agentVersion],
               ['Docker version', instance.versionInfo?.dockerVersion],
               ['Registered', when(instance.registeredAt)],
-              ['CPU reserved', usage(instance, 'CPU', 'cpu units')],
+              ['CPU reserved', usage(instance, 'CPU', 'units')],
               ['Memory reserved', usage(instance, 'MEMORY', 'MiB')],
               ['Ports in use', ports.length === 0 ? 'none' : ports.join(', ')],
             ]}

@@ -42,45 +42,57 @@ export function PlacementView({ cluster, task }: { cluster: string; task: Task }
     >${(answer: Explanation) => {
       const plan = answer.tasks?.[0];
       if (!plan) return html`<${Empty}>No explanation came back.<//>`;
-      const demand = `needs ${answer.demand?.cpu ?? 0} cpu units, ${answer.demand?.memory ?? 0} MiB${
-        answer.demand?.ports?.length ? `, ports ${answer.demand.ports.join(', ')}` : ''
-      }; ${answer.instances ?? 0} instances considered`;
+      const demand = `A task of this definition reserves ${answer.demand?.cpu ?? 0} cpu units and ${answer.demand?.memory ?? 0} MiB${
+        answer.demand?.ports?.length ? `, host ports ${answer.demand.ports.join(', ')}` : ''
+      }; ${plural(answer.instances ?? 0, 'instance')} considered.`;
       const reasons = (plan.placed ? plan.rejected : plan.reasons) ?? [];
       return html`<div class="explain">
         <p>
           ${
             plan.placed
               ? html`A task like this one would now go to
-                  <span class="mono">${shortName(plan.containerInstanceArn)}</span> (${plan.candidates} candidates).`
-              : html`<strong>Not placeable now:</strong> ${plan.message}`
+                  <span class="mono">${shortName(plan.containerInstanceArn)}</span>
+                  (${plural(plan.candidates ?? 0, 'candidate')}).`
+              : html`<strong class="bad">Not placeable now.</strong> ${plan.message}.`
           }
-          <span class="dim"> ${demand}</span>
         </p>
-        ${
-          reasons.length > 0 &&
-          html`<table class="grid compact">
-            <thead>
-              <tr>
-                <th>Reason</th>
-                <th class="n">Instances</th>
-                <th>Detail</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${reasons.map(
-                (r) =>
-                  html`<tr>
-                    <td class="mono">${r.reason}</td>
-                    <td class="n">${r.count}</td>
-                    <td>
-                      ${(r.instances ?? []).map((i) => html`<div>${shortName(i.containerInstanceArn)}: ${i.detail}</div>`)}
-                    </td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`
-        }
+        <p class="dim">${demand}</p>
+        ${reasons.length > 0 && html`<${Rejections} reasons=${reasons} />`}
       </div>`;
     }}<//
   >`;
+}
+
+/** One row per rejected instance (the API lists at most 10 per reason; the count says how many in all). */
+function Rejections({ reasons }: { reasons: ReasonExplanation[] }) {
+  return html`<table class="grid compact rejections">
+    <thead>
+      <tr>
+        <th>Reason</th>
+        <th>Instance</th>
+        <th>Why</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${reasons.flatMap((r) => [
+        ...(r.instances ?? []).map(
+          (i) =>
+            html`<tr>
+              <td class="mono">${r.reason}</td>
+              <td class="mono">${shortName(i.containerInstanceArn)}</td>
+              <td>${i.detail}</td>
+            </tr>`,
+        ),
+        (r.count ?? 0) > (r.instances ?? []).length &&
+          html`<tr>
+            <td class="mono">${r.reason}</td>
+            <td colspan="2" class="dim">and ${(r.count ?? 0) - (r.instances ?? []).length} more instances</td>
+          </tr>`,
+      ])}
+    </tbody>
+  </table>`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

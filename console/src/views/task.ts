@@ -61,7 +61,9 @@ export function TaskView({ cluster, id }: { cluster: string; id: string }) {
                     <td class="mono">${c.image}</td>
                     <td><${Status} value=${c.lastStatus} /></td>
                     <td><${Status} value=${c.healthStatus} /></td>
-                    <td class="n ${c.exitCode !== undefined && c.exitCode !== 0 ? 'bad' : ''}">${c.exitCode ?? '—'}</td>
+                    <td class="n exit ${c.exitCode !== undefined && c.exitCode !== 0 ? 'bad' : ''}">
+                      ${c.exitCode ?? '—'}
+                    </td>
                     <td class="reason">${c.reason ?? ''}</td>
                   </tr>`,
               )}
