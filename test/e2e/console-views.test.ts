@@ -108,7 +108,8 @@ describe('the web console views', () => {
     // The instance by id on a row of its own, with the reason and the filter's own words on what it lacks.
     const row = await waitForText(page, `(text) => text.includes('${instanceId}')`, 'table.rejections tbody tr');
     expect(row).toContain('RESOURCE:MEMORY');
-    expect(row).toMatch(/has \d+ MiB free, the task needs 4000000/);
+    const why = await page.evaluate(`document.querySelector('table.rejections tbody tr td:last-child').textContent`);
+    expect(why).toMatch(/^has \d+ MiB free, the task needs 4000000/);
     expect(await factOf(page, 'Last status')).toBe('PROVISIONING');
     await noReload();
   }, 120_000);
@@ -130,6 +131,14 @@ describe('the web console views', () => {
     // Later lines than any on screen: the page re-read the stream on its own.
     const later = await waitForText(page, `(text) => text.includes('tick-${seen + 3}')`, 'pre.logs');
     expect(later).toContain(`tick-${seen}`);
+    // Once the lines overflow the box, the newest stays in view as more arrive.
+    await page.waitForFunction(
+      `(() => { const pre = document.querySelector('pre.logs'); return pre.scrollHeight > pre.clientHeight + 50; })()`,
+      { timeout: 90_000, polling: 250 },
+    );
+    const atBottom = `(() => { const pre = document.querySelector('pre.logs');
+      return pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4; })()`;
+    expect(await page.evaluate(atBottom)).toBe(true);
     await noReload();
 
     await waitFor(async () => ((await described(id))?.healthStatus === 'HEALTHY' ? true : undefined), {

@@ -1,3 +1,4 @@
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import { ApiError, type Api } from '../api.ts';
 import { html } from '../html.ts';
 import { usePolled } from '../poll.ts';
@@ -45,12 +46,30 @@ export function ContainerLogsView({ task, container }: { task: Task; container: 
         ? html`<div class="note empty">Logs are not available. <span class="dim">${logs.reason}</span></div>`
         : logs.events.length === 0
           ? html`<div class="note empty">No log events yet.</div>`
-          : html`<pre class="logs">
-${logs.events
-                .map(
-                  (event) =>
-                    `${when(event.timestamp === undefined ? undefined : event.timestamp / 1000)}  ${event.message ?? ''}`,
-                )
-                .join('\n')}</pre>`}<//
+          : html`<${LogLines} events=${logs.events} />`}<//
   >`;
+}
+
+/**
+ * The lines, oldest first. Each refresh keeps the newest line in view
+ * while the reader is at the bottom, as `tail -f` does, and leaves the
+ * scroll alone when they have scrolled up to read.
+ */
+function LogLines({ events }: { events: ReadonlyArray<{ timestamp?: number; message?: string }> }) {
+  const box = useRef<HTMLPreElement>(null);
+  const following = useRef(true);
+  useLayoutEffect(() => {
+    if (following.current && box.current) box.current.scrollTop = box.current.scrollHeight;
+  }, [events]);
+  const onScroll = () => {
+    const pre = box.current;
+    if (pre) following.current = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
+  };
+  return html`<pre class="logs" ref=${box} onScroll=${onScroll}>
+${events
+      .map(
+        (event) =>
+          `${when(event.timestamp === undefined ? undefined : event.timestamp / 1000)}  ${event.message ?? ''}`,
+      )
+      .join('\n')}</pre>`;
 }

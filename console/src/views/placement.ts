@@ -80,7 +80,7 @@ function Rejections({ reasons }: { reasons: ReasonExplanation[] }) {
             html`<tr>
               <td class="mono">${r.reason}</td>
               <td class="mono">${shortName(i.containerInstanceArn)}</td>
-              <td>${i.detail}</td>
+              <td>${withoutId(i.detail, shortName(i.containerInstanceArn))}</td>
             </tr>`,
         ),
         (r.count ?? 0) > (r.instances ?? []).length &&
@@ -95,4 +95,9 @@ function Rejections({ reasons }: { reasons: ReasonExplanation[] }) {
 
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** The filter's words start with the instance's id, already in the row's own column. */
+function withoutId(detail: string | undefined, id: string): string {
+  return detail?.startsWith(`${id} `) ? detail.slice(id.length + 1) : (detail ?? '');
 }
