@@ -24,6 +24,7 @@ import {
   waitForText,
 } from '#test/support/console-browser.ts';
 import { startContainerCluster, type ContainerCluster } from '#test/support/container-cluster.ts';
+import { tickerContainer } from '#test/support/ticker-container.ts';
 import { waitFor } from '#test/support/wait.ts';
 
 const CLUSTER = 'views';
@@ -115,14 +116,7 @@ describe('the web console views', () => {
   }, 120_000);
 
   it("shows an awslogs task's lines and its health, and new lines arrive without a reload", async () => {
-    await register('ticker', {
-      command: ['sh', '-c', 'i=0; while true; do i=$((i+1)); echo tick-$i; sleep 1; done'],
-      logConfiguration: {
-        logDriver: 'awslogs',
-        options: { 'awslogs-group': '/ecs/ticker', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'con' },
-      },
-      healthCheck: { command: ['CMD-SHELL', 'true'], interval: 5, timeout: 2, retries: 2 },
-    });
+    await register('ticker', tickerContainer('/ecs/ticker'));
     const id = await run('ticker');
     await visit(page, `#/clusters/${CLUSTER}/tasks/${id}`);
 

@@ -21,6 +21,7 @@ import { startBerthWithCluster } from './berth.ts';
 import { ensureBusyboxImage } from './busybox-image.ts';
 import { launchChromium, submitKey, textsOf, waitForText } from './console-browser.ts';
 import { startHollowFleet } from './hollow-fleet.ts';
+import { tickerContainer } from './ticker-container.ts';
 import { waitFor } from './wait.ts';
 
 const CLUSTER = 'default';
@@ -128,14 +129,7 @@ async function realAgentTasks(): Promise<{ logs: string; stopped: string; pendin
     );
     return answer.tasks?.[0]?.taskArn?.split('/').pop() ?? '';
   };
-  await define('ticker', {
-    command: ['sh', '-c', 'i=0; while true; do i=$((i+1)); echo "tick-$i served /healthz in 3 ms"; sleep 1; done'],
-    logConfiguration: {
-      logDriver: 'awslogs',
-      options: { 'awslogs-group': '/ecs/ticker', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'ecs' },
-    },
-    healthCheck: { command: ['CMD-SHELL', 'true'], interval: 5, timeout: 2, retries: 2 },
-  });
+  await define('ticker', tickerContainer('/ecs/ticker', ' served /healthz in 3 ms'));
   await define('migrate', { command: ['sh', '-c', 'echo "schema 41 -> 42"; exit 3'] });
   await define('batch-large', { memory: 65_536, command: ['sleep', '3600'] });
   await berth.ecs.send(
