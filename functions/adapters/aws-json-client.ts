@@ -103,7 +103,11 @@ function transport(secure: boolean, maxSockets: number) {
 
 export function createAwsJsonClient(service: AwsJsonService, options: AwsJsonClientOptions): AwsJsonClient {
   const url = new URL(options.endpoint);
-  const { pool, send } = transport(url.protocol === 'https:', options.maxSockets ?? 32);
+  // Made on the first call, not with the client: loading node:https (TLS and
+  // its crypto) was 10 to 15 ms of the api's import CPU, and a cold start
+  // that never calls the service need not pay it (docs/performance.md).
+  let connection: ReturnType<typeof transport> | undefined;
+  const connect = () => (connection ??= transport(url.protocol === 'https:', options.maxSockets ?? 32));
   const path = url.pathname || '/';
   const maxAttempts = options.maxAttempts ?? standardRetry.maxAttempts;
   const backoff = options.backoff ?? standardRetry.backoff;
@@ -133,6 +137,7 @@ export function createAwsJsonClient(service: AwsJsonService, options: AwsJsonCli
       service: service.signingName,
       now: Date.now() + clockOffsetMs,
     });
+    const { pool, send } = connect();
     return new Promise((resolve, reject) => {
       const outgoing = send(
         {
@@ -180,7 +185,7 @@ export function createAwsJsonClient(service: AwsJsonService, options: AwsJsonCli
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     },
-    destroy: () => pool.destroy(),
+    destroy: () => connection?.pool.destroy(),
   };
 }
 

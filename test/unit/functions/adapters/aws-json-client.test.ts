@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAwsJsonClient } from '#functions/adapters/aws-json-client.ts';
 import { AwsServiceError } from '#functions/adapters/aws-json-errors.ts';
 
@@ -54,6 +54,27 @@ function signedAt(seen: Seen | undefined): number {
 }
 
 describe('the lean AWS JSON client', () => {
+  it('loads node:https for its connection pool on the first call, not when it is made (a cold start need not pay it)', async () => {
+    const builtins = vi.spyOn(process, 'getBuiltinModule');
+    try {
+      const idle = createAwsJsonClient(kms, {
+        endpoint: 'https://kms.eu-west-1.amazonaws.com',
+        region: 'eu-west-1',
+        credentials,
+      });
+      idle.destroy();
+      expect(builtins).not.toHaveBeenCalled();
+      const { endpoint } = await scripted([{ status: 200, body: '{}' }]);
+      const client = createAwsJsonClient(kms, { endpoint, region: 'eu-west-1', credentials });
+      await client.call('ListKeys', {});
+      await client.call('ListKeys', {});
+      client.destroy();
+      expect(builtins.mock.calls).toEqual([['node:http']]);
+    } finally {
+      builtins.mockRestore();
+    }
+  });
+
   it('posts the target, the JSON version, the session token and a signature for the service', async () => {
     const { endpoint, seen } = await scripted([{ status: 200, body: '{"KeyId":"k"}' }]);
     const client = createAwsJsonClient(kms, { endpoint, region: 'eu-west-1', credentials });
