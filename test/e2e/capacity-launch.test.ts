@@ -1,9 +1,4 @@
-import {
-  CreateLaunchTemplateCommand,
-  DescribeInstanceAttributeCommand,
-  DescribeInstancesCommand,
-  EC2Client,
-} from '@aws-sdk/client-ec2';
+import { DescribeInstanceAttributeCommand, DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import {
   CreateCapacityProviderCommand,
   CreateClusterCommand,
@@ -12,8 +7,8 @@ import {
   PutClusterCapacityProvidersCommand,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBerth } from '../support/berth.ts';
-import { testAwsClientConfig, testAwsEndpoint } from '../support/aws-endpoint.ts';
+import type { TestBerth } from '../support/berth.ts';
+import { startBerthWithEc2 } from '../support/ec2-berth.ts';
 import { startHollowFleet, type HollowFleet } from '../support/hollow-fleet.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -25,30 +20,14 @@ import { waitFor } from '../support/wait.ts';
  * the token read back from the instance's user data.
  */
 describe('hosts launched by a capacity provider', () => {
-  let berth: Awaited<ReturnType<typeof startBerth>>;
+  let berth: TestBerth;
   let ec2: EC2Client;
-  let templateId: string;
+  let templateArn: string;
   const fleets: HollowFleet[] = [];
   const release = 'https://releases.example.com/berth-agent.tar.gz';
 
   beforeAll(async () => {
-    const aws = testAwsClientConfig();
-    ec2 = new EC2Client(aws);
-    const template = await ec2.send(
-      new CreateLaunchTemplateCommand({
-        LaunchTemplateName: `berth-launch-${Date.now()}`,
-        LaunchTemplateData: { ImageId: 'ami-12c6146b', InstanceType: 't3.micro' },
-      }),
-    );
-    templateId = template.LaunchTemplate?.LaunchTemplateId ?? '';
-    berth = await startBerth({
-      AWS_ENDPOINT_URL_EC2: testAwsEndpoint(),
-      AWS_ACCESS_KEY_ID: aws.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: aws.credentials.secretAccessKey,
-      AWS_REGION: aws.region,
-      BERTH_MONITOR_INTERVAL_SECONDS: '0.5',
-      BERTH_AGENT_RELEASE_URL: release,
-    });
+    ({ berth, ec2, templateArn } = await startBerthWithEc2({ BERTH_AGENT_RELEASE_URL: release }));
   });
   afterAll(async () => {
     for (const fleet of fleets) await fleet.stop();
@@ -62,7 +41,7 @@ describe('hosts launched by a capacity provider', () => {
       new CreateCapacityProviderCommand({
         name,
         autoScalingGroupProvider: {
-          autoScalingGroupArn: `arn:aws:ec2:us-east-1:123456789012:launch-template/${templateId}`,
+          autoScalingGroupArn: templateArn,
           managedScaling: { status: 'ENABLED', targetCapacity: 100, instanceWarmupPeriod: 300 },
         },
         tags: [{ key: 'berth:min-instances', value: String(min) }, ...tags],
