@@ -19,6 +19,8 @@ const context = (name: string): string | undefined => {
 new BerthStack(app, 'Berth', {
   alarmEmail: context('berth:alarmEmail'),
   alarmTopicArn: context('berth:alarmTopicArn'),
+  // `-c berth:agentReleaseUrl=https://.../berth-agent.tar.gz`: launched hosts install the agent by themselves.
+  agentReleaseUrl: context('berth:agentReleaseUrl'),
   stackName: typeof stackName === 'string' ? stackName : undefined,
   hostRoleArns: typeof hostRoleArns === 'string' ? hostRoleArns.split(',').filter((arn) => arn !== '') : undefined,
   description: 'Berth: a serverless container orchestrator that speaks the Amazon ECS API',

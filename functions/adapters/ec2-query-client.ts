@@ -38,12 +38,13 @@ export function createEc2QueryClient(options: AwsJsonClientOptions): Ec2Fleet {
   }
 
   return {
-    async runInstances({ launchTemplateId, count, tags }) {
+    async runInstances({ launchTemplateId, count, tags, userData }) {
       const params: Record<string, string> = {
         'LaunchTemplate.LaunchTemplateId': launchTemplateId,
         MinCount: String(count),
         MaxCount: String(count),
         'TagSpecification.1.ResourceType': 'instance',
+        ...(userData !== undefined && { UserData: userData }),
       };
       Object.entries(tags).forEach(([key, value], i) => {
         params[`TagSpecification.1.Tag.${i + 1}.Key`] = key;

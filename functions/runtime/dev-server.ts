@@ -23,7 +23,7 @@ import { inProcessInstanceChanges } from './instance-changes.ts';
 import { startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
 import { sweepExpired } from './expiry-sweep.ts';
 import { parseEnvironment } from './env.ts';
-import { devEc2, optionalEc2 } from './dev-ec2.ts';
+import { devEc2, optionalEc2, withDevHostBootstrap } from './dev-ec2.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { makeDataDirPrivate } from './private-data-dir.ts';
 import { startQueuePoller } from './queue-poller.ts';
@@ -127,7 +127,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     changes,
     ...optionalEc2(devEc2(options.env ?? process.env, env.AWS_REGION)),
   });
-  const deps = () => ({ ctx, logger });
+  // The monitor's launches may carry user data naming dev mode's own address, known once it listens.
+  let endpoint = '';
+  const monitorCtx = withDevHostBootstrap(ctx, options.env ?? process.env, () => endpoint);
+  const deps = () => ({ ctx: monitorCtx, logger });
   // Only the scheduler registers load balancer targets and Cloud Map instances, and only where their endpoints are configured.
   const scheduling = {
     ctx: withDiscovery(
@@ -219,9 +222,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
   if (!(server! instanceof Server)) throw new DevServerError('The API server is not an HTTP/1.1 server');
   const http = closableHttpServer(server);
+  endpoint = `http://${host}:${port}`;
 
   return {
-    endpoint: `http://${host}:${port}`,
+    endpoint,
     ...(adminKey !== undefined && { adminKey }),
     ctx,
     queue,

@@ -16,6 +16,7 @@ import { berthHandlers, consoleBuildCommands } from './bundling.ts';
 import { ENVIRONMENT as ENV, SETTING_BOUNDS } from '#shared/deployment/names.ts';
 import { boundedSetting } from './setting-bounds.ts';
 import { grantCapacityFleet, grantTargetRegistration } from './control-plane-permissions.ts';
+import { userDataParams } from '#shared/domain/host-user-data.ts';
 
 export interface BerthControlPlaneProps {
   /** The table every function reads and writes. */
@@ -57,6 +58,15 @@ export interface BerthControlPlaneProps {
    * @default - none: launch templates without an instance profile
    */
   readonly hostRoleArns?: readonly string[];
+
+  /**
+   * An https:// URL of the berth-agent release (a tar.gz of install.sh,
+   * berth-agent.service and berth-agent.mjs). With it, the hosts capacity
+   * providers launch install the agent from it and join their cluster at
+   * this control plane's endpoint by themselves (docs/scaling.md).
+   * @default - none: launched hosts run their launch template's own user data
+   */
+  readonly agentReleaseUrl?: string;
 }
 
 /**
@@ -142,7 +152,7 @@ export class BerthControlPlane extends Construct {
       description: 'Berth monitor: heartbeat expiry and the periodic resync of every cluster',
       memorySize: 256,
       timeout: Duration.seconds(50),
-      environment,
+      environment: { ...environment, ...this.hostBootstrap(props.agentReleaseUrl) },
       // The next sweep a minute later does what a retry would.
       asyncRetryAttempts: 0,
     });
@@ -156,5 +166,13 @@ export class BerthControlPlane extends Construct {
       schedule: events.Schedule.rate(Duration.minutes(1)),
       targets: [new targets.LambdaFunction(this.monitor.handler, { retryAttempts: 0 })],
     });
+  }
+
+  /** What the monitor writes into launched hosts' user data: where to fetch the agent, and this endpoint. */
+  private hostBootstrap(agentReleaseUrl: string | undefined): Record<string, string> {
+    if (agentReleaseUrl === undefined) return {};
+    const checked = userDataParams.shape.agentReleaseUrl.safeParse(agentReleaseUrl);
+    if (!checked.success) throw new Error(`agentReleaseUrl: ${checked.error.issues.map((i) => i.message).join('; ')}`);
+    return { [ENV.agentEndpoint]: this.apiUrl.url, [ENV.agentReleaseUrl]: agentReleaseUrl };
   }
 }

@@ -24,6 +24,12 @@ export interface BerthStackProps extends StackProps {
    */
   readonly hostRoleArns?: readonly string[];
   /**
+   * The berth-agent release (an https:// tar.gz) that hosts capacity
+   * providers launch install, joining their cluster by themselves.
+   * @default - none: launched hosts run their launch template's own user data
+   */
+  readonly agentReleaseUrl?: string;
+  /**
    * An address the alarms e-mail, through an SNS topic the stack creates.
    * @default - none
    */
@@ -61,6 +67,7 @@ export class BerthStack extends Stack {
       heartbeatTtlSeconds: props.heartbeatTtlSeconds,
       pollIntervalSeconds: props.pollIntervalSeconds,
       hostRoleArns: props.hostRoleArns,
+      agentReleaseUrl: props.agentReleaseUrl,
     });
     this.alarms = new BerthAlarms(this, 'Alarms', {
       functions: {

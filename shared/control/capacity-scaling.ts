@@ -159,6 +159,16 @@ function nextIdleSince(
   return next;
 }
 
+/**
+ * Launched hosts get Berth's user data (install the agent, join the cluster)
+ * unless the provider is tagged berth:agent-user-data=false: then its launch
+ * template's own user data runs, as on ECS (docs/scaling.md).
+ */
+export const AGENT_USER_DATA_TAG = 'berth:agent-user-data';
+function joinsByItself(provider: CapacityProvider): boolean {
+  return provider.tags.find((t) => t.key === AGENT_USER_DATA_TAG)?.value !== 'false';
+}
+
 async function act(
   ctx: ControlContext,
   ec2: Ec2Fleet,
@@ -175,6 +185,7 @@ async function act(
       launchTemplateId: provider.launchTemplateId,
       count: decision.launch,
       tags: { 'berth:capacity-provider': provider.name, 'berth:cluster': cluster },
+      ...(joinsByItself(provider) && { joinCluster: cluster }),
     });
   }
   if (decision.drain.length > 0) await updateContainerInstancesState(ctx, cluster, decision.drain, 'DRAINING');

@@ -8,6 +8,7 @@ import type { createClusterRequest, listClustersRequest } from '../schemas/ecs-r
 import type { Versioned } from '../ports/store.ts';
 import { clusterPolicies } from '../security/cluster-policy.ts';
 import { accountDefault } from './account-settings.ts';
+import { checkedAssociation } from './capacity-association.ts';
 import { countCluster, type ClusterCounts } from './cluster-counts.ts';
 import type { ControlContext } from './context.ts';
 import { listMatching, readAll } from './listing.ts';
@@ -38,7 +39,12 @@ export async function createCluster(
 ): Promise<ClusterView> {
   const name = request.clusterName ?? 'default';
   refuseReservedKeys((request.tags ?? []).map((t) => t.key));
+  const association =
+    request.capacityProviders || request.defaultCapacityProviderStrategy
+      ? await checkedAssociation(ctx, request.capacityProviders ?? [], request.defaultCapacityProviderStrategy ?? [])
+      : {};
   const fresh: Cluster = {
+    ...association,
     clusterName: name,
     status: 'ACTIVE',
     tags: request.tags ?? [],

@@ -24,6 +24,9 @@ export const ENVIRONMENT = {
   pollIntervalSeconds: 'BERTH_POLL_INTERVAL_SECONDS',
   stoppedTaskRetentionSeconds: 'BERTH_STOPPED_TASK_RETENTION_SECONDS',
   monitorIntervalSeconds: 'BERTH_MONITOR_INTERVAL_SECONDS',
+  /** The monitor's: the endpoint and agent release the hosts capacity providers launch install from. */
+  agentEndpoint: 'BERTH_AGENT_ENDPOINT',
+  agentReleaseUrl: 'BERTH_AGENT_RELEASE_URL',
 } as const;
 
 /** The range a numeric setting may take, and its default in AWS. */

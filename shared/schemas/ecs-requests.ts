@@ -20,6 +20,8 @@ export const createClusterRequest = z.strictObject({
   clusterName: name255.optional(),
   tags: tags.optional(),
   settings: z.array(clusterSetting).max(1).optional(),
+  capacityProviders: z.array(z.string().min(1)).max(20).optional(),
+  defaultCapacityProviderStrategy: capacityProviderStrategy.optional(),
 });
 
 export const deleteClusterRequest = z.strictObject({ cluster: z.string().min(1) });

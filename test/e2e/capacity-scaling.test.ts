@@ -1,4 +1,4 @@
-import { CreateLaunchTemplateCommand, DescribeInstancesCommand, EC2Client, type Instance } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, type EC2Client, type Instance } from '@aws-sdk/client-ec2';
 import {
   CreateCapacityProviderCommand,
   CreateClusterCommand,
@@ -13,8 +13,8 @@ import {
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBerth } from '../support/berth.ts';
-import { testAwsClientConfig, testAwsEndpoint } from '../support/aws-endpoint.ts';
+import type { TestBerth } from '../support/berth.ts';
+import { startBerthWithEc2 } from '../support/ec2-berth.ts';
 import { startHollowFleet, type HollowFleet } from '../support/hollow-fleet.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -27,34 +27,19 @@ import { waitFor } from '../support/wait.ts';
  * min and never while they run tasks.
  */
 describe('capacity provider managed scaling', () => {
-  let berth: Awaited<ReturnType<typeof startBerth>>;
+  let berth: TestBerth;
   let ec2: EC2Client;
-  let templateId: string;
+  let templateArn: string;
   const fleets: HollowFleet[] = [];
   const joined = new Set<string>();
 
   beforeAll(async () => {
-    const aws = testAwsClientConfig();
-    ec2 = new EC2Client(aws);
-    const template = await ec2.send(
-      new CreateLaunchTemplateCommand({
-        LaunchTemplateName: `berth-capacity-${Date.now()}`,
-        LaunchTemplateData: { ImageId: 'ami-12c6146b', InstanceType: 't3.micro' },
-      }),
-    );
-    templateId = template.LaunchTemplate?.LaunchTemplateId ?? '';
-    berth = await startBerth({
-      AWS_ENDPOINT_URL_EC2: testAwsEndpoint(),
-      AWS_ACCESS_KEY_ID: aws.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: aws.credentials.secretAccessKey,
-      AWS_REGION: aws.region,
-      BERTH_MONITOR_INTERVAL_SECONDS: '0.5',
-    });
+    ({ berth, ec2, templateArn } = await startBerthWithEc2());
     await berth.ecs.send(
       new CreateCapacityProviderCommand({
         name: 'elastic',
         autoScalingGroupProvider: {
-          autoScalingGroupArn: `arn:aws:ec2:us-east-1:123456789012:launch-template/${templateId}`,
+          autoScalingGroupArn: templateArn,
           managedScaling: { status: 'ENABLED', targetCapacity: 100, instanceWarmupPeriod: 300 },
           managedTerminationProtection: 'ENABLED',
         },

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { renderUserData, type UserDataParams } from '#infra/agent-install/user-data.ts';
+import { HOST_USER_DATA_TEMPLATE, renderUserData, type UserDataParams } from '#infra/agent-install/user-data.ts';
 
 const run = promisify(execFile);
 const folder = join(process.cwd(), 'infra', 'agent-install');
@@ -41,6 +41,13 @@ async function shellcheck(file: string): Promise<string> {
     () => '',
     (error: { stdout: string }) => error.stdout,
   );
+}
+
+/** The script's variables and its fetch_token function, without the installing it goes on to do. */
+function fetchToken(script: string): string {
+  const vars = script.split('\n').filter((line) => /^[A-Z_]+='/.test(line));
+  const fn = /fetch_token\(\) \{[\s\S]*?\n\}/.exec(script)?.[0] ?? '';
+  return [...vars, fn].join('\n');
 }
 
 const params: UserDataParams = {
@@ -82,8 +89,14 @@ describe('the systemd unit', () => {
 });
 
 describe('the install scripts', () => {
-  it.each(['install.sh', 'user-data.sh'])('%s passes shellcheck', async (name) => {
-    expect(await shellcheck(join(folder, name))).toBe('');
+  it('install.sh passes shellcheck', async () => {
+    expect(await shellcheck(join(folder, 'install.sh'))).toBe('');
+  });
+
+  it('the user data template passes shellcheck', async () => {
+    const file = join(scratch, 'user-data-template.sh');
+    writeFileSync(file, HOST_USER_DATA_TEMPLATE);
+    expect(await shellcheck(file)).toBe('');
   });
 
   it('shellcheck is checked for real: a script with an unquoted variable fails', async () => {
@@ -110,6 +123,18 @@ describe('renderUserData', () => {
   it('reads the token from Secrets Manager when asked', () => {
     const rendered = renderUserData({ ...params, tokenSource: 'secretsmanager', tokenName: 'berth/token' });
     expect(rendered.ok && rendered.script).toContain("TOKEN_SOURCE='secretsmanager'");
+  });
+
+  it('carries an inline token for hosts the monitor launches', async () => {
+    const rendered = renderUserData({ ...params, tokenSource: 'inline', tokenName: 'brt1_abc-DEF_123' });
+    if (!rendered.ok) throw new Error(rendered.message);
+    expect(rendered.script).toContain("TOKEN_SOURCE='inline'");
+    const file = join(scratch, 'inline-user-data.sh');
+    writeFileSync(file, rendered.script);
+    expect(await shellcheck(file)).toBe('');
+    // The boot script's own fetch_token answers the token as given.
+    const fetched = await run('bash', ['-c', `${fetchToken(rendered.script)}; fetch_token`]);
+    expect(fetched.stdout).toBe('brt1_abc-DEF_123\n');
   });
 
   it.each([

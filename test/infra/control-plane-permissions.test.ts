@@ -29,6 +29,7 @@ const policySchema = z.object({
   }),
 });
 const hostRole = 'arn:aws:iam::123456789012:role/berth-host';
+const agentReleaseUrl = 'https://releases.example.com/berth-agent.tar.gz';
 
 let outdir: string;
 let stack: BerthStack;
@@ -36,7 +37,8 @@ let template: Template;
 
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'berth-permissions-'));
-  stack = new BerthStack(new App({ outdir, context }), 'Berth', { hostRoleArns: [hostRole] });
+  // With an agent release, so the permissions are checked with launched hosts joining by themselves.
+  stack = new BerthStack(new App({ outdir, context }), 'Berth', { hostRoleArns: [hostRole], agentReleaseUrl });
   template = Template.fromStack(stack);
 });
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -148,5 +150,32 @@ describe('the functions’ ELBv2, EC2 and IAM permissions', () => {
         .filter((action) => action.startsWith('iam:')),
     );
     expect(passRole).toEqual([]);
+  });
+
+  it('gives the monitor, and no other function, the endpoint and agent release that launched hosts install from', () => {
+    const variables = (name: 'api' | 'scheduler' | 'monitor') => {
+      const resource = stack.controlPlane[name].handler.node.defaultChild;
+      if (!(resource instanceof CfnElement)) throw new Error(`${name} has no function resource`);
+      const fn = z
+        .object({ Properties: z.object({ Environment: z.object({ Variables: z.record(z.string(), z.unknown()) }) }) })
+        .parse(template.findResources('AWS::Lambda::Function')[stack.getLogicalId(resource)]);
+      return fn.Properties.Environment.Variables;
+    };
+    const url = stack.controlPlane.apiUrl.node.defaultChild;
+    if (!(url instanceof CfnElement)) throw new Error('the api has no function URL resource');
+    expect(variables('monitor')).toMatchObject({
+      BERTH_AGENT_RELEASE_URL: agentReleaseUrl,
+      BERTH_AGENT_ENDPOINT: { 'Fn::GetAtt': [stack.getLogicalId(url), 'FunctionUrl'] },
+    });
+    for (const name of ['api', 'scheduler'] as const) {
+      expect(Object.keys(variables(name)).filter((v) => v.startsWith('BERTH_AGENT_'))).toEqual([]);
+    }
+  });
+
+  it('refuses an agent release that is not an https:// URL at synthesis', () => {
+    const app = new App({ outdir: mkdtempSync(join(outdir, 'release-')), context });
+    expect(() => new BerthStack(app, 'Plain', { agentReleaseUrl: 'http://releases.example.com/a.tgz' })).toThrow(
+      'agentReleaseUrl: agentReleaseUrl must be an https:// URL',
+    );
   });
 });

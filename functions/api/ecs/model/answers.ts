@@ -158,8 +158,6 @@ export const declaredAnswers: DeclaredAnswers = {
     platformVersion: platformOnly('platformVersion', FARGATE),
   },
   CreateCluster: {
-    capacityProviders: notYet('capacityProviders', capacityProviderNames()),
-    defaultCapacityProviderStrategy: notYet('defaultCapacityProviderStrategy', capacityProviderStrategy),
     configuration: unsupported(
       'configuration',
       'ECS Exec logging and Fargate storage encryption are not available on Berth clusters',
@@ -179,7 +177,3 @@ export const declaredAnswers: DeclaredAnswers = {
     ),
   },
 };
-
-function capacityProviderNames() {
-  return capacityProviderStrategy.element.shape.capacityProvider.array().max(20);
-}
