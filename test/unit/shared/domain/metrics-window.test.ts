@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   METRICS_BUCKET_MS,
+  METRICS_REWRITE_SPACING_MS,
   METRICS_WINDOW_BUCKETS,
   bucketStart,
   foldIntoWindow,
@@ -62,14 +63,49 @@ describe('foldIntoWindow', () => {
   const sums = { web: { cpuSum: 50, cpuCount: 1, memorySum: 10, memoryCount: 1 } };
   const now = 10 * MINUTE + 5_000;
 
+  const web = (cpuSum: number, cpuCount = 1) => ({ web: { cpuSum, cpuCount, memorySum: 10, memoryCount: cpuCount } });
+  const once = foldIntoWindow(empty, now, sums)!;
+  const later = now + METRICS_REWRITE_SPACING_MS;
+
   it('opens a bucket for the minute', () => {
-    expect(foldIntoWindow(empty, now, sums)?.buckets).toEqual([{ start: 10 * MINUTE, services: sums }]);
+    expect(foldIntoWindow(empty, now, sums)?.buckets).toEqual([{ start: 10 * MINUTE, at: now, services: sums }]);
   });
 
-  it('writes nothing twice in one minute', () => {
-    const once = foldIntoWindow(empty, now, sums);
-    expect(once).toBeDefined();
-    expect(foldIntoWindow(once!, now + 30_000, sums)).toBeUndefined();
+  it('writes nothing again in the minute while the load holds steady', () => {
+    expect(foldIntoWindow(once, now + 30_000, sums)).toBeUndefined();
+    expect(foldIntoWindow(once, later, web(55))).toBeUndefined();
+  });
+
+  it.each([
+    ['the cpu average rose by 15 points', web(65)],
+    ['it fell by 10 points', web(40)],
+    ['a task more', web(100, 2)],
+    ['a service the bucket lacks', { ...sums, api: { cpuSum: 0, cpuCount: 0, memorySum: 5, memoryCount: 1 } }],
+  ])("replaces the minute's bucket when %s", (_name, next) => {
+    const written = foldIntoWindow(once, later, next);
+    expect(written?.buckets).toEqual([{ start: 10 * MINUTE, at: later, services: next }]);
+  });
+
+  it('waits out the spacing before a rewrite', () => {
+    expect(foldIntoWindow(once, later - 1, web(1600))).toBeUndefined();
+  });
+
+  it('counts a share of the value, not noise, as a move at high utilisation', () => {
+    const busy = foldIntoWindow(empty, now, web(1600))!;
+    expect(foldIntoWindow(busy, later, web(1400))).toBeUndefined();
+    expect(foldIntoWindow(busy, later, web(1100))?.buckets[0]?.services).toEqual(web(1100));
+  });
+
+  it('keeps a service a poll did not carry', () => {
+    const api = { api: { cpuSum: 20, cpuCount: 1, memorySum: 5, memoryCount: 1 } };
+    const both = foldIntoWindow(empty, now, { ...sums, ...api })!;
+    expect(foldIntoWindow(both, later, {})).toBeUndefined();
+    expect(foldIntoWindow(both, later, web(90))?.buckets[0]?.services).toEqual({ ...web(90), ...api });
+  });
+
+  it("opens the next minute's bucket at its first samples, whatever the spacing", () => {
+    const next = foldIntoWindow(once, 11 * MINUTE, sums);
+    expect(next?.buckets.map((b) => b.start)).toEqual([10 * MINUTE, 11 * MINUTE]);
   });
 
   it('writes nothing for an empty first sample', () => {
