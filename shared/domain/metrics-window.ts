@@ -106,22 +106,34 @@ export interface ServiceAverage {
   readonly samples: number;
 }
 
-/** A service's average utilisation over the buckets of every instance's window that start within the last `windowSeconds`. */
+/**
+ * A service's average utilisation over the last `windowSeconds`, each
+ * sample weighing the same: from every instance's window, the newest
+ * `windowSeconds / 60` (rounded up) of the minutes that overlap it and
+ * sampled the service, one sample per task each, the minute's latest
+ * material one. Over 60 s that is the latest minute alone: its bucket
+ * follows the load within seconds, where adding the minute before it (as
+ * rounding the window out to whole minutes did) would weigh a load from
+ * before a change as much as the load since, and could hold a load above
+ * the target below it for a further minute. Until a minute's first poll,
+ * the minute before stands.
+ */
 export function serviceAverage(
   windows: readonly InstanceMetricsWindow[],
   service: string,
   now: number,
   windowSeconds: number,
 ): ServiceAverage {
-  const since = bucketStart(now - windowSeconds * 1000);
+  const since = now - windowSeconds * 1000;
+  const minutes = Math.ceil((windowSeconds * 1000) / METRICS_BUCKET_MS);
   const total: ServiceBucket = { cpuSum: 0, cpuCount: 0, memorySum: 0, memoryCount: 0 };
-  for (const bucket of windows.flatMap((w) => w.buckets)) {
-    const sums = bucketFor(bucket, service, since);
-    if (!sums) continue;
-    total.cpuSum += sums.cpuSum;
-    total.cpuCount += sums.cpuCount;
-    total.memorySum += sums.memorySum;
-    total.memoryCount += sums.memoryCount;
+  for (const window of windows) {
+    for (const sums of newestSums(window.buckets, service, since, minutes)) {
+      total.cpuSum += sums.cpuSum;
+      total.cpuCount += sums.cpuCount;
+      total.memorySum += sums.memorySum;
+      total.memoryCount += sums.memoryCount;
+    }
   }
   return {
     ...(total.cpuCount > 0 && { cpuUtilization: total.cpuSum / total.cpuCount }),
@@ -130,6 +142,11 @@ export function serviceAverage(
   };
 }
 
-function bucketFor(bucket: MetricsBucket, service: string, since: number): ServiceBucket | undefined {
-  return bucket.start >= since ? bucket.services[service] : undefined;
+/** The service's sums in the newest `count` buckets whose minute ends after `since`. */
+function newestSums(buckets: readonly MetricsBucket[], service: string, since: number, count: number): ServiceBucket[] {
+  return buckets
+    .filter((b) => b.start + METRICS_BUCKET_MS > since && b.services[service] !== undefined)
+    .sort((x, y) => y.start - x.start)
+    .slice(0, count)
+    .map((b) => b.services[service]!);
 }

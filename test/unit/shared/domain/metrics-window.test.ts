@@ -138,6 +138,18 @@ describe('serviceAverage', () => {
     expect(serviceAverage(windows, 'web', now, seconds)).toEqual(expected);
   });
 
+  it('reads over 60 s the latest minute alone, the load since a change, not the minute before it', () => {
+    const loadNow = [{ clusterName: 'c1', instanceId: 'i1', buckets: [bucket(8, 0, 1), bucket(9, 80, 1)] }];
+    expect(serviceAverage(loadNow, 'web', now, 60).cpuUtilization).toBe(80);
+    expect(serviceAverage(loadNow, 'web', now, 120).cpuUtilization).toBe(40);
+  });
+
+  it("lets the minute before stand until the minute's first samples", () => {
+    const early = [{ clusterName: 'c1', instanceId: 'i1', buckets: [bucket(8, 70, 1)] }];
+    expect(serviceAverage(early, 'web', 9 * MINUTE + 2_000, 60).cpuUtilization).toBe(70);
+    expect(serviceAverage(early, 'web', 10 * MINUTE, 60)).toEqual({ samples: 0 });
+  });
+
   it('has no utilisation without samples', () => {
     expect(serviceAverage(windows, 'api', now, 300)).toEqual({ samples: 0 });
   });
