@@ -79,7 +79,8 @@ export function foldIntoWindow(
   if (current && !(now - (current.at ?? start) >= spacingMs && moved(current.services, sums))) return undefined;
   if (Object.keys(sums).length === 0 && window.buckets.length === 0) return undefined;
   const oldest = start - (METRICS_WINDOW_BUCKETS - 1) * METRICS_BUCKET_MS;
-  const kept = window.buckets.filter((b) => b.start >= oldest && b.start < start);
+  // A past minute's write time spaces nothing any more: dropping it keeps the item under a write unit longer.
+  const kept = window.buckets.filter((b) => b.start >= oldest && b.start < start).map(({ at: _at, ...b }) => b);
   return { ...window, buckets: [...kept, { start, at: now, services: { ...current?.services, ...sums } }] };
 }
 

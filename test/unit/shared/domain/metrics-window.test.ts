@@ -103,9 +103,12 @@ describe('foldIntoWindow', () => {
     expect(foldIntoWindow(both, later, web(90))?.buckets[0]?.services).toEqual({ ...web(90), ...api });
   });
 
-  it("opens the next minute's bucket at its first samples, whatever the spacing", () => {
+  it("opens the next minute's bucket at its first samples, whatever the spacing, the past one losing its write time", () => {
     const next = foldIntoWindow(once, 11 * MINUTE, sums);
-    expect(next?.buckets.map((b) => b.start)).toEqual([10 * MINUTE, 11 * MINUTE]);
+    expect(next?.buckets).toEqual([
+      { start: 10 * MINUTE, services: sums },
+      { start: 11 * MINUTE, at: 11 * MINUTE, services: sums },
+    ]);
   });
 
   it('writes nothing for an empty first sample', () => {
