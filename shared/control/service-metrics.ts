@@ -14,7 +14,7 @@ export interface ServiceMetrics {
 
 /**
  * A service's average CPU and memory utilisation over the last
- * `windowSeconds` (rounded out to whole minutes), as ECS's
+ * `windowSeconds` (the samples written within it), as ECS's
  * ECSServiceAverageCPUUtilization and ECSServiceAverageMemoryUtilization:
  * every task sample of the window weighs the same. One query of the
  * cluster's metrics windows, one item per instance.

@@ -15,14 +15,17 @@ export type ServiceBucket = z.infer<typeof serviceBucket>;
 export const metricsBucket = z.object({
   /** Epoch milliseconds at the start of the bucket's minute. */
   start: z.number().int().nonnegative(),
+  /** Epoch milliseconds of the bucket's last write; absent on items written before buckets could be rewritten. */
+  at: z.number().int().nonnegative().optional(),
   services: z.record(z.string(), serviceBucket),
 });
 export type MetricsBucket = z.infer<typeof metricsBucket>;
 
 /**
  * An instance's rolling window of its tasks' utilisation, per service. One
- * item per instance, written by that instance's polls only and at most once
- * per bucket, so it sees no contention and costs one write per agent-minute.
+ * item per instance, written by that instance's polls only: once a minute
+ * while the load holds steady, and again (at most every 10 s) when it moves,
+ * so it sees no contention (shared/domain/metrics-window.ts).
  */
 export const instanceMetricsWindow = z.object({
   clusterName: z.string(),

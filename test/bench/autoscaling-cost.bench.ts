@@ -2,8 +2,12 @@
  * What the metric pipeline behind service auto scaling costs, per agent-hour
  * and per service-hour, at AWS list prices.
  *
- *   npx tsx test/bench/autoscaling-cost.bench.ts [--services 3] [--measure-seconds 120]
+ *   npx tsx test/bench/autoscaling-cost.bench.ts [--services 3] [--measure-seconds 120] [--flapping]
  *
+ * `--flapping` makes the first service's task spin a core for 15 s and rest
+ * for 15 s, over and over: a load that moves all the time, the metrics
+ * item's most written case (a rewrite per material change, at most one per
+ * 10 s spacing).
  * Dev mode with one real agent sampling every second and `--services`
  * services of one idle task each, every one with a scalable target and a
  * target tracking policy. Measured: the writes of the agent's metrics item
@@ -29,6 +33,7 @@ const { values: args } = parseArgs({
   options: {
     services: { type: 'string', default: '3' },
     'measure-seconds': { type: 'string', default: '120' },
+    flapping: { type: 'boolean', default: false },
   },
 });
 const CLUSTER = 'scale-cost';
@@ -51,6 +56,8 @@ const image = await ensureBusyboxImage();
 const berth = await startBerth({ BERTH_MONITOR_INTERVAL_SECONDS: '3600' });
 await berth.ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
 const agent = await startTestAgent(berth, CLUSTER, { metricsIntervalSeconds: 1 });
+/** Spins a core for 15 s, sleeps 15 s, and again (busybox sh). */
+const FLAP = 'while :; do end=$(($(date +%s)+15)); while [ $(date +%s) -lt $end ]; do :; done; sleep 15; done';
 const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
 
 try {
@@ -62,12 +69,26 @@ try {
       containerDefinitions: [{ name: 'app', image, command: ['sleep', '3600'], stopTimeout: 1 }],
     }),
   );
+  await berth.ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: 'flapping',
+      cpu: '64',
+      memory: '32',
+      containerDefinitions: [{ name: 'app', image, command: ['sh', '-c', FLAP], stopTimeout: 1 }],
+    }),
+  );
   for (let i = 1; i <= SERVICES; i++) {
     const service = `svc${i}`;
     await berth.ecs.send(
-      new CreateServiceCommand({ cluster: CLUSTER, serviceName: service, taskDefinition: 'idle', desiredCount: 1 }),
+      new CreateServiceCommand({
+        cluster: CLUSTER,
+        serviceName: service,
+        taskDefinition: args.flapping && i === 1 ? 'flapping' : 'idle',
+        desiredCount: 1,
+      }),
     );
-    await trackCpuAtHalf(berth, CLUSTER, service, { min: 1, max: 4 });
+    // A maximum of one: the flapping service's load must not scale it out (that would be a second task, not the cost).
+    await trackCpuAtHalf(berth, CLUSTER, service, { min: 1, max: 1 });
   }
   for (let i = 1; i <= SERVICES; i++) {
     await waitFor(
@@ -98,10 +119,11 @@ try {
   const readUnits = (n: number) => Math.ceil(n / 4096);
   const writeUnits = (n: number) => Math.ceil(n / 1024);
   const emfBytesPerService = lines.reduce((sum, l) => sum + Buffer.byteLength(l) + 1, 0) / Math.max(1, lines.length);
-  // Per agent-hour: one metrics item written a minute, and read once a minute by a warm API function.
+  // Per agent-hour: the metrics item's writes as measured; its reads, one per poll carrying samples once the
+  // 10 s spacing has passed (shared/control/metrics-intake.ts): at most six a minute, counted as six.
   const agentHour = {
     writes: windowWritesPerMinute * 60 * writeUnits(windowBytes) * PRICES.writeUnit,
-    reads: 60 * readUnits(windowBytes) * PRICES.readUnit,
+    reads: 6 * 60 * readUnits(windowBytes) * PRICES.readUnit,
   };
   // Per service-hour: its share of each sweep's calls (the metrics query reads one item per instance, here one),
   // one EMF line a minute, and the two custom metrics the lines create.
@@ -112,7 +134,10 @@ try {
     customMetrics: (2 * PRICES.customMetricMonth) / HOURS_PER_MONTH,
   };
   const dollars = (n: number) => `$${n.toFixed(6)}`;
-  console.log(`\n${SERVICES} services with target tracking on one agent, measured over ${MEASURE_MS / 1000} s`);
+  const flapping = args.flapping ? ' (svc1 flapping: 15 s busy, 15 s idle)' : '';
+  console.log(
+    `\n${SERVICES} services with target tracking on one agent${flapping}, measured over ${MEASURE_MS / 1000} s`,
+  );
   console.table({
     'metrics item writes per agent-minute': windowWritesPerMinute.toFixed(2),
     'metrics item (bytes)': windowBytes,

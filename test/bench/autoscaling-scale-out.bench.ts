@@ -45,7 +45,8 @@ const { values: args } = parseArgs({
     'metrics-seconds': { type: 'string', default: '1' },
   },
 });
-const CLUSTER = 'scale-bench';
+// One cluster per run: two runs side by side (dev mode and AWS's intervals) keep their containers apart.
+const CLUSTER = `scale-bench-${process.pid}`;
 /** Long enough for a sample to wait out a minute's bucket and a 60 s sweep. */
 const DEADLINE_MS = 300_000;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   METRICS_BUCKET_MS,
+  METRICS_REWRITE_SPACING_MS,
   METRICS_WINDOW_BUCKETS,
   bucketStart,
   foldIntoWindow,
@@ -62,14 +63,52 @@ describe('foldIntoWindow', () => {
   const sums = { web: { cpuSum: 50, cpuCount: 1, memorySum: 10, memoryCount: 1 } };
   const now = 10 * MINUTE + 5_000;
 
+  const web = (cpuSum: number, cpuCount = 1) => ({ web: { cpuSum, cpuCount, memorySum: 10, memoryCount: cpuCount } });
+  const once = foldIntoWindow(empty, now, sums)!;
+  const later = now + METRICS_REWRITE_SPACING_MS;
+
   it('opens a bucket for the minute', () => {
-    expect(foldIntoWindow(empty, now, sums)?.buckets).toEqual([{ start: 10 * MINUTE, services: sums }]);
+    expect(foldIntoWindow(empty, now, sums)?.buckets).toEqual([{ start: 10 * MINUTE, at: now, services: sums }]);
   });
 
-  it('writes nothing twice in one minute', () => {
-    const once = foldIntoWindow(empty, now, sums);
-    expect(once).toBeDefined();
-    expect(foldIntoWindow(once!, now + 30_000, sums)).toBeUndefined();
+  it('writes nothing again in the minute while the load holds steady', () => {
+    expect(foldIntoWindow(once, now + 30_000, sums)).toBeUndefined();
+    expect(foldIntoWindow(once, later, web(55))).toBeUndefined();
+  });
+
+  it.each([
+    ['the cpu average rose by 15 points', web(65)],
+    ['it fell by 10 points', web(40)],
+    ['a task more', web(100, 2)],
+    ['a service the bucket lacks', { ...sums, api: { cpuSum: 0, cpuCount: 0, memorySum: 5, memoryCount: 1 } }],
+  ])("replaces the minute's bucket when %s", (_name, next) => {
+    const written = foldIntoWindow(once, later, next);
+    expect(written?.buckets).toEqual([{ start: 10 * MINUTE, at: later, services: next }]);
+  });
+
+  it('waits out the spacing before a rewrite', () => {
+    expect(foldIntoWindow(once, later - 1, web(1600))).toBeUndefined();
+  });
+
+  it('counts a share of the value, not noise, as a move at high utilisation', () => {
+    const busy = foldIntoWindow(empty, now, web(1600))!;
+    expect(foldIntoWindow(busy, later, web(1400))).toBeUndefined();
+    expect(foldIntoWindow(busy, later, web(1100))?.buckets[0]?.services).toEqual(web(1100));
+  });
+
+  it('keeps a service a poll did not carry', () => {
+    const api = { api: { cpuSum: 20, cpuCount: 1, memorySum: 5, memoryCount: 1 } };
+    const both = foldIntoWindow(empty, now, { ...sums, ...api })!;
+    expect(foldIntoWindow(both, later, {})).toBeUndefined();
+    expect(foldIntoWindow(both, later, web(90))?.buckets[0]?.services).toEqual({ ...web(90), ...api });
+  });
+
+  it("opens the next minute's bucket at its first samples, whatever the spacing, the past one losing its write time", () => {
+    const next = foldIntoWindow(once, 11 * MINUTE, sums);
+    expect(next?.buckets).toEqual([
+      { start: 10 * MINUTE, services: sums },
+      { start: 11 * MINUTE, at: 11 * MINUTE, services: sums },
+    ]);
   });
 
   it('writes nothing for an empty first sample', () => {
@@ -100,6 +139,18 @@ describe('serviceAverage', () => {
     ['three minutes, every sample weighing the same', 180, { cpuUtilization: 84, memoryUtilization: 10, samples: 5 }],
   ])('%s', (_name, seconds, expected) => {
     expect(serviceAverage(windows, 'web', now, seconds)).toEqual(expected);
+  });
+
+  it('reads over 60 s the latest minute alone, the load since a change, not the minute before it', () => {
+    const loadNow = [{ clusterName: 'c1', instanceId: 'i1', buckets: [bucket(8, 0, 1), bucket(9, 80, 1)] }];
+    expect(serviceAverage(loadNow, 'web', now, 60).cpuUtilization).toBe(80);
+    expect(serviceAverage(loadNow, 'web', now, 120).cpuUtilization).toBe(40);
+  });
+
+  it("lets the minute before stand until the minute's first samples", () => {
+    const early = [{ clusterName: 'c1', instanceId: 'i1', buckets: [bucket(8, 70, 1)] }];
+    expect(serviceAverage(early, 'web', 9 * MINUTE + 2_000, 60).cpuUtilization).toBe(70);
+    expect(serviceAverage(early, 'web', 10 * MINUTE, 60)).toEqual({ samples: 0 });
   });
 
   it('has no utilisation without samples', () => {
