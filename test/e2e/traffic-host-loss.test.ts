@@ -35,7 +35,8 @@ describe('load balancers and Cloud Map after a host loss', { timeout: 180_000 },
   let elb: Awaited<ReturnType<typeof elbv2Fixture>>;
   let cloudMap: Awaited<ReturnType<typeof cloudMapFixture>>;
   let imds: Awaited<ReturnType<typeof startFakeImds>>[];
-  let agents: Agent[] = [];
+  const agents: Agent[] = [];
+  const dead = new Set<Agent>();
   let group: string;
   let registry: string;
 
@@ -76,7 +77,7 @@ describe('load balancers and Cloud Map after a host loss', { timeout: 180_000 },
     );
   });
   afterAll(async () => {
-    for (const agent of agents) await agent.stop();
+    for (const agent of agents) if (!dead.has(agent)) await agent.stop();
     await berth?.stop();
     await removeClusterContainers(CLUSTER);
     for (const metadata of imds ?? []) await metadata.close();
@@ -132,17 +133,18 @@ describe('load balancers and Cloud Map after a host loss', { timeout: 180_000 },
     await servedBy(first!, 'the first task in the target group and the registry');
     const victim = agents[agentOf(first!)]!;
     const survivor = agents.find((a) => a !== victim)!;
+    const lostTarget = targetOf(first!);
 
     // The host dies: its agent stops without a word and its containers are killed.
     await victim.stop();
-    agents = agents.filter((a) => a !== victim);
-    const containers = await containersLabelled({ 'com.berth.instance-id': victim.instanceId });
-    if (containers.length > 0) await run('docker', ['kill', ...containers]);
-
+    dead.add(victim);
     const [lost] = (await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [first!.taskArn!] })))
       .tasks!;
-    // Still RUNNING as far as Berth knows: nothing is deregistered before the monitor declares the host lost.
+    // Until the monitor declares the host lost (TTL 10 s), Berth still counts the task RUNNING and keeps its target.
     expect(lost?.lastStatus).toBe('RUNNING');
+    expect(await liveTargets()).toContain(lostTarget);
+    const containers = await containersLabelled({ 'com.berth.instance-id': victim.instanceId });
+    if (containers.length > 0) await run('docker', ['kill', ...containers]);
 
     const replacement = await waitFor(
       async () => {
@@ -154,11 +156,11 @@ describe('load balancers and Cloud Map after a host loss', { timeout: 180_000 },
       { what: 'a replacement RUNNING on the survivor', timeoutMs: 90_000, intervalMs: 250 },
     );
     await servedBy(replacement, 'only the replacement in the target group and the registry');
-    expect(await liveTargets()).not.toContain(targetOf(first!));
+    expect(await liveTargets()).not.toContain(lostTarget);
     expect((await cloudMap.instances(registry)).has(taskId(first!))).toBe(false);
-    const [stopped] = (await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [first!.taskArn!] })))
+    const [gone] = (await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [first!.taskArn!] })))
       .tasks!;
-    expect(stopped?.lastStatus).toBe('STOPPED');
-    expect(stopped?.stoppedReason).toMatch(/Task lost: container instance .* sent no heartbeat/);
+    expect(gone?.lastStatus).toBe('STOPPED');
+    expect(gone?.stoppedReason).toMatch(/Task lost: container instance .* sent no heartbeat/);
   });
 });
