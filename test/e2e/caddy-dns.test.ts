@@ -2,15 +2,13 @@ import {
   CreateServiceCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
-  ListTasksCommand,
-  RegisterTaskDefinitionCommand,
   StopTaskCommand,
   UpdateServiceCommand,
-  type Task,
 } from '@aws-sdk/client-ecs';
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containersLabelled } from '../support/agents.ts';
+import { registerAnsweringWeb, runningServiceTasks } from '../support/answering-service.ts';
 import { startCaddy, type TestCaddy } from '../support/caddy.ts';
 import { startContainerCluster, type ContainerCluster } from '../support/container-cluster.ts';
 import { freePort } from '../support/dns-query.ts';
@@ -20,11 +18,6 @@ import { waitFor } from '../support/wait.ts';
 const CLUSTER = 'caddy-e2e';
 const COUNT = 3;
 const CONCURRENCY = 8;
-const web = (answer: string) => [
-  'sh',
-  '-c',
-  `echo "${answer} $(hostname)" > /tmp/index.html && exec httpd -f -p 8080 -h /tmp`,
-];
 
 /** The configuration docs/networking.md shows, on the test's ports. */
 function caddyfile(dnsPorts: readonly number[], sitePort: number): string {
@@ -86,33 +79,8 @@ describe('Caddy in front of a service, through the DNS view', { timeout: 300_000
     await cluster?.stop();
   });
 
-  async function register(answer: string): Promise<string> {
-    const out = await cluster.berth.ecs.send(
-      new RegisterTaskDefinitionCommand({
-        family: 'web',
-        containerDefinitions: [
-          {
-            name: 'app',
-            image: cluster.image,
-            memory: 32,
-            cpu: 64,
-            command: web(answer),
-            stopTimeout: 1,
-            portMappings: [{ containerPort: 8080, hostPort: 0 }],
-          },
-        ],
-      }),
-    );
-    return out.taskDefinition?.taskDefinitionArn ?? '';
-  }
-
-  async function runningTasks(): Promise<Task[]> {
-    const arns =
-      (await cluster.berth.ecs.send(new ListTasksCommand({ cluster: CLUSTER, serviceName: 'web' }))).taskArns ?? [];
-    if (arns.length === 0) return [];
-    const out = await cluster.berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: arns }));
-    return (out.tasks ?? []).filter((t) => t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING');
-  }
+  const register = (answer: string) => registerAnsweringWeb(cluster, answer);
+  const runningTasks = () => runningServiceTasks(cluster.berth.ecs, CLUSTER, 'web');
 
   /** The answers to `n` requests through Caddy, one after another (failures as undefined). */
   async function answers(n: number): Promise<(string | undefined)[]> {
