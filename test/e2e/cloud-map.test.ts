@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBerthWithCluster } from '../support/berth.ts';
 import { cloudMapFixture, cloudMapGate } from '../support/cloud-map.ts';
 import { startHollowFleet, type HollowFleet } from '../support/hollow-fleet.ts';
+import { serviceEventMatching } from '../support/service-events.ts';
 import { waitFor } from '../support/wait.ts';
 
 const CLUSTER = 'discovery';
@@ -211,13 +212,11 @@ describe('service discovery (AWS Cloud Map)', () => {
         serviceRegistries: [{ registryArn: missing, containerName: 'web', containerPort: 80 }],
       }),
     );
-    await waitFor(
-      async () => {
-        const described = await berth.ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['lost'] }));
-        const events = described.services?.[0]?.events ?? [];
-        return events.some((e) => e.message?.includes(`service registry ${missing} cannot be used`)) ? true : undefined;
-      },
-      { what: 'an event naming the missing registry', timeoutMs: 30_000 },
+    const [event] = await serviceEventMatching(
+      berth.ecs,
+      { cluster: CLUSTER, service: 'lost' },
+      `service registry ${missing} cannot be used`,
     );
+    expect(event?.message).toContain(missing);
   });
 });

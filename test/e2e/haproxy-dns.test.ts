@@ -1,16 +1,9 @@
-import {
-  CreateServiceCommand,
-  DescribeServicesCommand,
-  DescribeTasksCommand,
-  ListTasksCommand,
-  RegisterTaskDefinitionCommand,
-  UpdateServiceCommand,
-  type Task,
-} from '@aws-sdk/client-ecs';
+import { CreateServiceCommand, DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containersLabelled } from '../support/agents.ts';
+import { registerAnsweringWeb, runningServiceTasks } from '../support/answering-service.ts';
 import { startContainerCluster, type ContainerCluster } from '../support/container-cluster.ts';
 import { freePort } from '../support/dns-query.ts';
 import { startHaproxy, type TestHaproxy } from '../support/haproxy.ts';
@@ -21,11 +14,6 @@ const run = promisify(execFile);
 const CLUSTER = 'haproxy-e2e';
 /** Load loops: enough for well over 100 requests a second through HAProxy to busybox httpd. */
 const CONCURRENCY = 16;
-const web = (answer: string) => [
-  'sh',
-  '-c',
-  `echo "${answer} $(hostname)" > /tmp/index.html && exec httpd -f -p 8080 -h /tmp`,
-];
 
 /** The configuration docs/networking.md shows, on the test's ports. */
 function haproxyConfig(dnsPorts: readonly number[], frontendPort: number, statsPort: number): string {
@@ -98,33 +86,8 @@ describe('HAProxy in front of a service, through the DNS view', { timeout: 300_0
     await cluster?.stop();
   });
 
-  async function register(answer: string): Promise<string> {
-    const out = await cluster.berth.ecs.send(
-      new RegisterTaskDefinitionCommand({
-        family: 'web',
-        containerDefinitions: [
-          {
-            name: 'app',
-            image: cluster.image,
-            memory: 32,
-            cpu: 64,
-            command: web(answer),
-            stopTimeout: 1,
-            portMappings: [{ containerPort: 8080, hostPort: 0 }],
-          },
-        ],
-      }),
-    );
-    return out.taskDefinition?.taskDefinitionArn ?? '';
-  }
-
-  async function runningTasks(): Promise<Task[]> {
-    const arns =
-      (await cluster.berth.ecs.send(new ListTasksCommand({ cluster: CLUSTER, serviceName: 'web' }))).taskArns ?? [];
-    if (arns.length === 0) return [];
-    const out = await cluster.berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: arns }));
-    return (out.tasks ?? []).filter((t) => t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING');
-  }
+  const register = (answer: string) => registerAnsweringWeb(cluster, answer);
+  const runningTasks = () => runningServiceTasks(cluster.berth.ecs, CLUSTER, 'web');
 
   /** Until HAProxy has `count` servers UP answering `answer`, and the service is steady. */
   async function untilServing(answer: string, count: number): Promise<void> {

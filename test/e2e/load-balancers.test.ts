@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBalancedFleet, type BalancedFleet } from '../support/balanced-fleet.ts';
+import { serviceEventMatching } from '../support/service-events.ts';
 import { waitFor } from '../support/wait.ts';
 
 const CLUSTER = 'traffic';
@@ -117,14 +118,11 @@ describe('service load balancers (ELBv2)', () => {
         loadBalancers: [{ targetGroupArn: missing, containerName: 'web', containerPort: 80 }],
       }),
     );
-    await waitFor(
-      async () => {
-        const described = await berth.ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['lost'] }));
-        const events = described.services?.[0]?.events ?? [];
-        const said = (text: string) => events.some((e) => e.message?.includes(text));
-        return said(`target group ${missing} cannot be used`) && said('is not starting tasks') ? true : undefined;
-      },
-      { what: 'events naming the missing target group', timeoutMs: 30_000 },
+    await serviceEventMatching(
+      berth.ecs,
+      { cluster: CLUSTER, service: 'lost' },
+      `target group ${missing} cannot be used`,
+      'is not starting tasks',
     );
     for (const desiredStatus of ['RUNNING', 'STOPPED'] as const) {
       const listed = await berth.ecs.send(

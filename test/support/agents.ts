@@ -28,6 +28,8 @@ export async function startTestAgent(
     metricsIntervalSeconds?: number;
     awsvpcSubnet?: string;
     dns?: { address: string; port?: number };
+    /** An instance metadata endpoint to read the EC2 identity from (none by default). */
+    imdsEndpoint?: string;
   } = {},
 ): Promise<AgentHandle & { stateDir: string }> {
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'berth-agent-test-'));
@@ -36,7 +38,7 @@ export async function startTestAgent(
     cluster,
     registrationToken: await berth.registrationToken(cluster),
     stateDir,
-    imds: false,
+    imds: options.imdsEndpoint !== undefined ? { endpoint: options.imdsEndpoint } : false,
     logger: quiet,
     cleanupDelaySeconds: 5,
     ...(options.attributes !== undefined && { attributes: options.attributes }),
