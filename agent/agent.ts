@@ -24,6 +24,7 @@ import { isPortFree } from './host/port-probe.ts';
 import { jsonLogger } from './log.ts';
 import { LogShipper } from './logs/log-shipper.ts';
 import type { AwslogsDestination } from '#shared/agent/log-driver.ts';
+import type { CloudWatchSink } from './logs/cloudwatch-sink.ts';
 import { defaultSecretResolver } from './secrets/default-resolver.ts';
 import { drainTasks, DRAIN_REASON } from './drain.ts';
 import { registerWithRetry, waitForRuntime } from './startup.ts';
@@ -102,10 +103,11 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
         });
   // Loaded only when asked for: most hosts serve no DNS view, and the agent's memory is counted.
   const dns = options.dns && (await (await import('./dns/agent-dns.ts')).startAgentDns(options.dns, logger));
-  // Loaded only in that mode, for the same reason: the CloudWatch Logs SDK is a few MB of heap.
+  // Loaded in that mode only, at the first awslogs container: the CloudWatch Logs SDK is a few MB of heap.
+  let sinkLoaded: Promise<CloudWatchSink> | undefined;
   const cloudwatch =
     options.awslogs === 'cloudwatch'
-      ? new (await import('./logs/cloudwatch-sink.ts')).CloudWatchSink(logger)
+      ? () => (sinkLoaded ??= import('./logs/cloudwatch-sink.ts').then((m) => new m.CloudWatchSink(logger)))
       : undefined;
   const secrets = options.secrets ?? defaultSecretResolver(options, { ec2, auth: credentials, instanceId });
   const steps = new StepRunner({
@@ -118,7 +120,9 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     ...(taskMetadata ? { metadataUris: taskMetadata.uris } : {}),
     ...(options.awsvpcSubnet ? { awsvpcSubnet: options.awsvpcSubnet } : {}),
     ...(options.awslogs ? { awslogs: options.awslogs } : {}),
-    ...(cloudwatch && { prepareLogs: (destination: AwslogsDestination) => cloudwatch.prepare(destination) }),
+    ...(cloudwatch && {
+      prepareLogs: async (destination: AwslogsDestination) => (await cloudwatch()).prepare(destination),
+    }),
     ...(dns && dns.containerResolvers && { resolvers: dns.containerResolvers }),
   });
   const carriedSpecs = new CarriedSpecs();
@@ -220,10 +224,10 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
           tasks: () => engine.list(),
           logger,
           ...(cloudwatch && {
-            resumeAfter: (destination: AwslogsDestination) => cloudwatch.lastTimestamp(destination),
+            resumeAfter: async (destination: AwslogsDestination) => (await cloudwatch()).lastTimestamp(destination),
           }),
           send: async (body, destinations) => {
-            if (cloudwatch) return cloudwatch.send(body, destinations);
+            if (cloudwatch) return (await cloudwatch()).send(body, destinations);
             const result = await client.shipLogs(instanceId(), body);
             if (result.ok) return 'sent';
             // A control plane with no log route (the Lambda one) answers 404 to it.
@@ -272,7 +276,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       poller.stop();
       sampler.stop();
       shipper?.stop();
-      cloudwatch?.destroy();
+      void sinkLoaded?.then((sink) => sink.destroy());
       reporter.stop();
       sync.stop();
       taskMetadata?.close();

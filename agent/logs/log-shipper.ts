@@ -88,7 +88,10 @@ export class LogShipper {
       for (const container of task.containers) {
         const definition = task.spec.containerDefinitions.find((d) => d.name === container.name);
         const id = container.runtimeId;
-        if (!definition || !id) continue;
+        // Not before it started: the engine ends a follow of a created container at once, and one
+        // that then runs and exits between two rounds would never be followed again.
+        const started = container.status === 'RUNNING' || container.status === 'STOPPED';
+        if (!definition || !id || !started) continue;
         const destination = awslogsDestination(task.spec, definition, id);
         if (!destination) continue;
         live.add(id);

@@ -170,3 +170,24 @@ describe('the log shipper writing to CloudWatch Logs', () => {
     shipper.stop();
   });
 });
+
+describe('the log shipper and a container not yet started', () => {
+  it('waits for it to start: the engine would end that follow at once', async () => {
+    const fake = fakeRuntime();
+    const status = { value: 'CREATED' };
+    const created = () =>
+      ({ ...task, containers: [{ name: 'web', runtimeId: 'r-1', status: status.value }] }) as unknown as AgentTask;
+    const shipper = new LogShipper({
+      runtime: fake.runtime,
+      tasks: () => [created()],
+      send: async () => 'sent',
+      logger: { info: () => {}, warn: () => {}, error: () => {} } as never,
+    });
+    await shipper.round();
+    expect(fake.follows()).toBe(0);
+    status.value = 'STOPPED';
+    await shipper.round();
+    expect(fake.follows()).toBe(1);
+    shipper.stop();
+  });
+});
