@@ -107,7 +107,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
   let sinkLoaded: Promise<CloudWatchSink> | undefined;
   const cloudwatch =
     options.awslogs === 'cloudwatch'
-      ? () => (sinkLoaded ??= import('./logs/cloudwatch-sink.ts').then((m) => new m.CloudWatchSink(logger)))
+      ? () => (sinkLoaded ??= import('./logs/cloudwatch-sink.ts').then((m) => m.loadCloudWatchSink(logger)))
       : undefined;
   const secrets = options.secrets ?? defaultSecretResolver(options, { ec2, auth: credentials, instanceId });
   const steps = new StepRunner({

@@ -1,14 +1,17 @@
-import {
-  CloudWatchLogsClient,
-  CreateLogGroupCommand,
-  CreateLogStreamCommand,
-  GetLogEventsCommand,
-  PutLogEventsCommand,
-} from '@aws-sdk/client-cloudwatch-logs';
+import type * as Sdk from '@aws-sdk/client-cloudwatch-logs';
 import type { AwslogsDestination } from '#shared/agent/log-driver.ts';
 import type { LogBatches } from '#shared/schemas/logs-requests.ts';
 import type { AgentLogger } from '../log.ts';
 import type { ShipOutcome } from './log-shipper.ts';
+
+/**
+ * The SDK is imported here, at run time: the agent's bundle keeps
+ * `@aws-sdk/*` external, and a static import would load it with the agent
+ * (and fail on a host installed without it).
+ */
+export async function loadCloudWatchSink(logger: AgentLogger): Promise<CloudWatchSink> {
+  return new CloudWatchSink(await import('@aws-sdk/client-cloudwatch-logs'), logger);
+}
 
 /**
  * Writes awslogs containers' lines to CloudWatch Logs with the host's
@@ -17,12 +20,14 @@ import type { ShipOutcome } from './log-shipper.ts';
  * agent started with `--awslogs cloudwatch`: the SDK costs memory.
  */
 export class CloudWatchSink {
-  private readonly clients = new Map<string, CloudWatchLogsClient>();
+  private readonly sdk: typeof Sdk;
+  private readonly clients = new Map<string, Sdk.CloudWatchLogsClient>();
   /** Streams known to exist, so each is created once per agent run. */
   private readonly streams = new Set<string>();
   private readonly logger: AgentLogger;
 
-  constructor(logger: AgentLogger) {
+  constructor(sdk: typeof Sdk, logger: AgentLogger) {
+    this.sdk = sdk;
     this.logger = logger;
   }
 
@@ -33,6 +38,7 @@ export class CloudWatchSink {
    */
   async prepare(destination: AwslogsDestination): Promise<string | undefined> {
     const client = this.client(destination.region);
+    const { CreateLogGroupCommand, CreateLogStreamCommand } = this.sdk;
     const { group, stream } = destination;
     try {
       if (destination.createGroup)
@@ -53,7 +59,7 @@ export class CloudWatchSink {
   async lastTimestamp(destination: AwslogsDestination): Promise<number> {
     try {
       const answer = await this.client(destination.region).send(
-        new GetLogEventsCommand({
+        new this.sdk.GetLogEventsCommand({
           logGroupName: destination.group,
           logStreamName: destination.stream,
           startFromHead: false,
@@ -78,7 +84,7 @@ export class CloudWatchSink {
           if (failure) throw new Error(failure);
         }
         const answer = await this.client(region).send(
-          new PutLogEventsCommand({
+          new this.sdk.PutLogEventsCommand({
             logGroupName: destination.group,
             logStreamName: destination.stream,
             logEvents: [...batch.events],
@@ -110,12 +116,12 @@ export class CloudWatchSink {
     for (const client of this.clients.values()) client.destroy();
   }
 
-  private client(region: string | undefined): CloudWatchLogsClient {
+  private client(region: string | undefined): Sdk.CloudWatchLogsClient {
     const name = region ?? '';
     let client = this.clients.get(name);
     if (!client) {
       // The SDK's standard retry: exponential backoff with jitter on throttling and 5xx, 8 attempts.
-      client = new CloudWatchLogsClient({ ...(region !== undefined && { region }), maxAttempts: 8 });
+      client = new this.sdk.CloudWatchLogsClient({ ...(region !== undefined && { region }), maxAttempts: 8 });
       this.clients.set(name, client);
     }
     return client;
