@@ -23,6 +23,8 @@ import { prepareHost } from './host/prepare-host.ts';
 import { isPortFree } from './host/port-probe.ts';
 import { jsonLogger } from './log.ts';
 import { LogShipper } from './logs/log-shipper.ts';
+import type { AwslogsDestination } from '#shared/agent/log-driver.ts';
+import type { CloudWatchSink } from './logs/cloudwatch-sink.ts';
 import { defaultSecretResolver } from './secrets/default-resolver.ts';
 import { drainTasks, DRAIN_REASON } from './drain.ts';
 import { registerWithRetry, waitForRuntime } from './startup.ts';
@@ -101,6 +103,12 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
         });
   // Loaded only when asked for: most hosts serve no DNS view, and the agent's memory is counted.
   const dns = options.dns && (await (await import('./dns/agent-dns.ts')).startAgentDns(options.dns, logger));
+  // Loaded in that mode only, at the first awslogs container: the CloudWatch Logs SDK is a few MB of heap.
+  let sinkLoaded: Promise<CloudWatchSink> | undefined;
+  const cloudwatch =
+    options.awslogs === 'cloudwatch'
+      ? () => (sinkLoaded ??= import('./logs/cloudwatch-sink.ts').then((m) => m.loadCloudWatchSink(logger)))
+      : undefined;
   const secrets = options.secrets ?? defaultSecretResolver(options, { ec2, auth: credentials, instanceId });
   const steps = new StepRunner({
     // No container is created with a bind mount showing the state directory (and the credential in it).
@@ -112,6 +120,9 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     ...(taskMetadata ? { metadataUris: taskMetadata.uris } : {}),
     ...(options.awsvpcSubnet ? { awsvpcSubnet: options.awsvpcSubnet } : {}),
     ...(options.awslogs ? { awslogs: options.awslogs } : {}),
+    ...(cloudwatch && {
+      prepareLogs: async (destination: AwslogsDestination) => (await cloudwatch()).prepare(destination),
+    }),
     ...(dns && dns.containerResolvers && { resolvers: dns.containerResolvers }),
   });
   const carriedSpecs = new CarriedSpecs();
@@ -212,7 +223,11 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
           runtime,
           tasks: () => engine.list(),
           logger,
-          send: async (body) => {
+          ...(cloudwatch && {
+            resumeAfter: async (destination: AwslogsDestination) => (await cloudwatch()).lastTimestamp(destination),
+          }),
+          send: async (body, destinations) => {
+            if (cloudwatch) return (await cloudwatch()).send(body, destinations);
             const result = await client.shipLogs(instanceId(), body);
             if (result.ok) return 'sent';
             // A control plane with no log route (the Lambda one) answers 404 to it.
@@ -261,6 +276,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       poller.stop();
       sampler.stop();
       shipper?.stop();
+      void sinkLoaded?.then((sink) => sink.destroy());
       reporter.stop();
       sync.stop();
       taskMetadata?.close();

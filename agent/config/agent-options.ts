@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_DYNAMIC_PORT_RANGE, parsePortRange, type PortRange } from '#shared/agent/port-picker.ts';
+import type { AwslogsShipping } from '#shared/agent/log-driver.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { ContainerRuntime, RegistryAuth } from '#shared/ports/container-runtime.ts';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from '../control/backoff.ts';
@@ -67,9 +68,11 @@ export interface AgentOptions {
    * Who writes awslogs containers' output: `agent` (the default) follows
    * each container's bounded local log and ships it to the control plane
    * (dev mode's log store); `engine` hands awslogs to the engine's own
-   * driver, which writes to CloudWatch Logs with the host's credentials.
+   * driver, which writes to CloudWatch Logs with the host's credentials;
+   * `cloudwatch` follows the local log as `agent` does and writes it to
+   * CloudWatch Logs itself (PutLogEvents, the host's credentials).
    */
-  readonly awslogs?: 'agent' | 'engine';
+  readonly awslogs?: AwslogsShipping;
   readonly logger?: AgentLogger;
   readonly clock?: Clock;
   readonly random?: () => number;

@@ -58,7 +58,7 @@ const fileSchema = strictObject({
   ),
   foreignContainerCheckSeconds: optional(number({ above: 0 })),
   metricsIntervalSeconds: optional(number({ min: 0 })),
-  awslogs: optional(oneOf(['agent', 'engine'])),
+  awslogs: optional(oneOf(['agent', 'engine', 'cloudwatch'])),
   drain: withDefault(boolean(), () => false),
   logLevel: withDefault(oneOf(['debug', 'info', 'warn', 'error']), (): 'info' => 'info'),
 });
@@ -86,8 +86,9 @@ export const USAGE = `Usage: berth-agent --endpoint URL --cluster NAME [options]
   --stop-timeout SECONDS     default stop timeout (BERTH_STOP_TIMEOUT, 30)
   --engine-timeout SECONDS   deadline of one Docker engine call (BERTH_ENGINE_TIMEOUT, 30)
   --metrics-interval SECONDS sample task cpu and memory this often, 0 for never (BERTH_METRICS_INTERVAL, 20)
-  --awslogs agent|engine    who writes awslogs output: the agent ships it to the control plane (dev mode), or the
-                            engine's awslogs driver writes to CloudWatch Logs with the host's credentials (BERTH_AWSLOGS, agent)
+  --awslogs agent|cloudwatch|engine  who writes awslogs output: the agent ships it to the control plane (dev mode),
+                            the agent writes it to CloudWatch Logs (AWS hosts), or the engine's awslogs driver does;
+                            both with the host's credentials (BERTH_AWSLOGS, agent)
   --imds-endpoint URL        EC2 metadata service (BERTH_IMDS_ENDPOINT)
   --no-imds                  skip EC2 metadata (BERTH_IMDS=off)
   --task-metadata-address IP where the task metadata endpoint listens (BERTH_TASK_METADATA_ADDRESS, the bridge gateway)

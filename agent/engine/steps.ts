@@ -1,5 +1,6 @@
 import { containerConfig, dynamicMappings, effectiveDefinition } from '#shared/agent/container-config.ts';
 import { refusal } from '#shared/agent/host-policy.ts';
+import { awslogsDestination, type AwslogsDestination, type AwslogsShipping } from '#shared/agent/log-driver.ts';
 import { LABELS } from '#shared/agent/labels.ts';
 import { hostModeBindings, observe, type Observed } from '#shared/agent/observe.ts';
 import type { TaskEvent } from '#shared/agent/task-events.ts';
@@ -26,7 +27,9 @@ export interface StepDependencies {
   /** The subnet of the host's awsvpc network (awsvpc-network.ts), when not the default. */
   readonly awsvpcSubnet?: string;
   /** Who ships awslogs containers' output (see AgentOptions.awslogs). */
-  readonly awslogs?: 'agent' | 'engine';
+  readonly awslogs?: AwslogsShipping;
+  /** Makes ready where an awslogs container's lines go, before it starts; a message when that failed. */
+  readonly prepareLogs?: (destination: AwslogsDestination) => Promise<string | undefined>;
   /** The agent's DNS server address, when it serves the DNS view on port 53. */
   readonly resolvers?: readonly string[];
 }
@@ -200,11 +203,21 @@ export class StepRunner {
   }
 
   private async start(task: AgentTask, container: ContainerState): Promise<TaskEvent> {
+    const unready = await this.prepareLogs(task, container);
+    if (unready) return { type: 'step-failed', container: container.name, step: 'start', message: unready };
     const run = await this.startCreated(container, 'start');
     if (run.type === 'failed') return run.event;
     const bindings = task.spec ? hostModeBindings(task.spec, container.name) : [];
     const observed = run.observed;
     return { type: 'started', container: container.name, ...(observed ? { observed } : {}), networkBindings: bindings };
+  }
+
+  /** The engine's awslogs driver creates its stream when the container starts; an agent that ships does it here. */
+  private async prepareLogs(task: AgentTask, container: ContainerState): Promise<string | undefined> {
+    const definition = task.spec?.containerDefinitions.find((d) => d.name === container.name);
+    if (!this.deps.prepareLogs || !task.spec || !definition || !container.runtimeId) return undefined;
+    const destination = awslogsDestination(task.spec, definition, container.runtimeId);
+    return destination ? this.deps.prepareLogs(destination) : undefined;
   }
 
   /** The same container, started again: its task, name, ports and volumes stay as they are. */

@@ -1,3 +1,4 @@
+import { eventBytes, nextBatch } from '#shared/agent/log-batch.ts';
 import { awslogsDestination, type AwslogsDestination } from '#shared/agent/log-driver.ts';
 import type { AgentTask } from '#shared/agent/task-model.ts';
 import type { ContainerRuntime, LogFollow, LogLine } from '#shared/ports/container-runtime.ts';
@@ -7,8 +8,10 @@ import type { AgentLogger } from '../log.ts';
 export interface LogShipperOptions {
   readonly runtime: ContainerRuntime;
   readonly tasks: () => readonly AgentTask[];
-  /** Sends batches to the control plane (see ShipOutcome). */
-  readonly send: (body: LogBatches) => Promise<ShipOutcome>;
+  /** Sends batches (to the control plane, or CloudWatch Logs), with each batch's destination (see ShipOutcome). */
+  readonly send: (body: LogBatches, destinations: readonly AwslogsDestination[]) => Promise<ShipOutcome>;
+  /** Where a newly seen container's lines resume (after an agent restart: its stream's last event); default 0. */
+  readonly resumeAfter?: (destination: AwslogsDestination) => Promise<number>;
   readonly logger: AgentLogger;
   /** Between rounds (follow new containers, send what was read); default 250 ms. */
   readonly intervalMs?: number;
@@ -20,9 +23,11 @@ export interface LogShipperOptions {
  * What became of a send: `sent`; `retry` (not taken now: kept and sent
  * again); `unsupported` (the control plane keeps no logs, as a Lambda one
  * does not: its logs go to CloudWatch Logs through the engine, `--awslogs
- * engine`), after which the shipper stops for good.
+ * engine`), after which the shipper stops for good; `{ sent: n }`: the
+ * first n batches were taken and the rest are kept, as CloudWatch Logs
+ * answers one stream's call at a time.
  */
-export type ShipOutcome = 'sent' | 'retry' | 'unsupported';
+export type ShipOutcome = 'sent' | 'retry' | 'unsupported' | { readonly sent: number };
 
 interface Followed {
   readonly destination: AwslogsDestination;
@@ -34,7 +39,6 @@ interface Followed {
   pendingBytes: number;
 }
 
-const MAX_EVENTS_PER_BATCH = 10_000;
 const MAX_BATCH_BYTES = 1024 * 1024;
 
 /**
@@ -84,13 +88,17 @@ export class LogShipper {
       for (const container of task.containers) {
         const definition = task.spec.containerDefinitions.find((d) => d.name === container.name);
         const id = container.runtimeId;
-        if (!definition || !id) continue;
+        // Not before it started: the engine ends a follow of a created container at once, and one
+        // that then runs and exits between two rounds would never be followed again.
+        const started = container.status === 'RUNNING' || container.status === 'STOPPED';
+        if (!definition || !id || !started) continue;
         const destination = awslogsDestination(task.spec, definition, id);
         if (!destination) continue;
         live.add(id);
         let entry = this.followed.get(id);
         if (!entry) {
-          entry = { destination, lastTimestamp: 0, following: false, pending: [], pendingBytes: 0 };
+          const lastTimestamp = (await this.options.resumeAfter?.(destination)) ?? 0;
+          entry = { destination, lastTimestamp, following: false, pending: [], pendingBytes: 0 };
           this.followed.set(id, entry);
         }
         if (!entry.following && (container.status === 'RUNNING' || entry.follow === undefined)) {
@@ -146,24 +154,28 @@ export class LogShipper {
     let bytes = 0;
     for (const entry of this.followed.values()) {
       if (entry.pending.length === 0 || batches.length >= 100 || bytes >= MAX_BATCH_BYTES) continue;
-      const events: { timestamp: number; message: string }[] = [];
-      let size = 0;
-      for (const e of entry.pending) {
-        if (events.length >= MAX_EVENTS_PER_BATCH || bytes + size >= MAX_BATCH_BYTES) break;
-        events.push(e);
-        size += e.message.length + 26;
-      }
+      // Each batch is one PutLogEvents call's worth (log-batch.ts), in time order.
+      const { events, count } = nextBatch(entry.pending);
+      const size = events.reduce((sum, e) => sum + eventBytes(e.message), 0);
+      if (batches.length > 0 && bytes + size > MAX_BATCH_BYTES) continue;
       bytes += size;
-      batches.push({ logGroupName: entry.destination.group, logStreamName: entry.destination.stream, events });
-      taken.push({ entry, count: events.length, bytes: size });
+      batches.push({
+        logGroupName: entry.destination.group,
+        logStreamName: entry.destination.stream,
+        events: [...events],
+      });
+      const kept = entry.pending.slice(0, count).reduce((sum, e) => sum + e.message.length + 26, 0);
+      taken.push({ entry, count, bytes: kept });
     }
     if (batches.length === 0) return;
     this.sending = true;
     try {
-      const outcome = await this.options.send({ batches });
+      const destinations = taken.map((t) => t.entry.destination);
+      const outcome = await this.options.send({ batches }, destinations);
       if (outcome === 'unsupported') return this.giveUp();
       if (outcome === 'retry') return;
-      for (const { entry, count, bytes: size } of taken) {
+      const sent = outcome === 'sent' ? taken : taken.slice(0, outcome.sent);
+      for (const { entry, count, bytes: size } of sent) {
         entry.pending.splice(0, count);
         entry.pendingBytes -= size;
       }

@@ -17,9 +17,10 @@ Usage: install.sh --endpoint URL --cluster NAME [--token-file FILE] [options] [-
   --token-file FILE       registration token (berth agents token); needed until the first registration
   --ca-file FILE          PEM CA bundle for an https endpoint signed by a private CA
   --allow-insecure-http   allow a plain http:// endpoint that is not loopback
-  --awslogs agent|engine  who writes awslogs containers' output: engine (the Docker awslogs driver, with
-                          the host's credentials; for a control plane in AWS) or agent (to Berth's own log
-                          store; dev mode). Default: the agent's (agent)
+  --awslogs agent|cloudwatch|engine  who writes awslogs containers' output: cloudwatch (the agent, to
+                          CloudWatch Logs with the host's credentials; for a control plane in AWS), engine
+                          (the Docker awslogs driver, the same; untested) or agent (to Berth's own log store;
+                          dev mode). Default: the agent's (agent)
   --bundle FILE           the agent bundle (default: berth-agent.mjs beside this script, or dist/agent/)
   --node FILE             the Node.js binary (default: node on PATH; version 22 or later)
   --prefix DIR            install under DIR instead of / (tests, images)
@@ -42,8 +43,8 @@ while [ $# -gt 0 ]; do
     --ca-file) [ $# -ge 2 ] || fail "--ca-file needs a file"; ca_file=$2; shift 2 ;;
     --allow-insecure-http) insecure=yes; shift ;;
     --awslogs)
-      [ $# -ge 2 ] || fail "--awslogs needs agent or engine"
-      case "$2" in agent | engine) awslogs=$2 ;; *) fail "--awslogs must be agent or engine: $2" ;; esac
+      [ $# -ge 2 ] || fail "--awslogs needs agent, cloudwatch or engine"
+      case "$2" in agent | cloudwatch | engine) awslogs=$2 ;; *) fail "--awslogs must be agent, cloudwatch or engine: $2" ;; esac
       shift 2
       ;;
     --bundle) [ $# -ge 2 ] || fail "--bundle needs a file"; bundle=$2; shift 2 ;;

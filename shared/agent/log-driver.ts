@@ -11,9 +11,11 @@ export interface RuntimeLogConfig {
  * Who writes an awslogs container's output to its log group: the agent,
  * which follows the engine's local log and ships it (to Berth's log store in
  * dev mode), or the engine's own awslogs driver with the host's credentials
- * (on an AWS host, where CloudWatch Logs is the store). docs/decisions.md.
+ * (on an AWS host, where CloudWatch Logs is the store), or the agent,
+ * following the same local log, with PutLogEvents (`cloudwatch`; AWS
+ * hosts). docs/decisions.md, docs/logs.md.
  */
-export type AwslogsShipping = 'agent' | 'engine';
+export type AwslogsShipping = 'agent' | 'engine' | 'cloudwatch';
 
 /**
  * Bounds of the local log the engine keeps, when the task definition sets
@@ -32,7 +34,7 @@ export const LOCAL_LOG_LIMITS: Readonly<Record<string, string>> = { 'max-size': 
 export function runtimeLogConfig(definition: ContainerDefinition, awslogs: AwslogsShipping): RuntimeLogConfig {
   const config = definition.logConfiguration;
   const options = config?.options ?? {};
-  if (!config || (config.logDriver === 'awslogs' && awslogs === 'agent')) {
+  if (!config || (config.logDriver === 'awslogs' && awslogs !== 'engine')) {
     return { type: 'json-file', options: LOCAL_LOG_LIMITS };
   }
   if (config.logDriver === 'json-file') return { type: 'json-file', options: { ...LOCAL_LOG_LIMITS, ...options } };

@@ -72,7 +72,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 curl -fsSL "$AGENT_RELEASE_URL" | tar -xz -C "$work" --strip-components=1
 (umask 077 && fetch_token >"$work/token")
-# A control plane in AWS keeps no logs: awslogs containers write to CloudWatch Logs through the engine.
+# A control plane in AWS keeps no logs: the agent writes awslogs containers' output to CloudWatch Logs.
 sh "$work/install.sh" --endpoint "$ENDPOINT" --cluster "$CLUSTER" --token-file "$work/token" \\
-  --node "$(command -v node)" --awslogs engine
+  --node "$(command -v node)" --awslogs cloudwatch
 `;

@@ -18,6 +18,9 @@ describe('the agent bundle (npm run build:agent)', () => {
     // an idle agent's memory) must not come back in through an import.
     const code = readFileSync(outfile, 'utf8');
     expect(code).not.toMatch(/\$ZodType|node_modules\/zod\//);
+    // The AWS SDK clients stay external and are imported when used: a static
+    // import would load them at start and fail on a host installed without them.
+    expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
 
     const help = await run(process.execPath, ['--lite-mode', outfile, '--help']);
     expect(help.stdout).toMatch(/^Usage: berth-agent --endpoint URL --cluster NAME/);

@@ -9,7 +9,9 @@
  * RunTask-to-RUNNING includes no poll wait. Run: npm run bench:agent, which
  * builds the agent bundle first (bin/berth-agent.js runs it when fresh);
  * `npm run bench:agent -- --rss-only` measures idle RSS and CPU only (0 and
- * 50 tasks, no latency runs).
+ * 50 tasks, no latency runs); `--logs` makes every task an awslogs one
+ * printing a line a second, `--cloudwatch` also runs the agent with
+ * `--awslogs cloudwatch` against a moto server.
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -34,7 +36,9 @@ const CLUSTER = 'agent-bench';
 const POLL_SECONDS = 2;
 const RSS_ONLY = process.argv.includes('--rss-only');
 /** `--logs`: every task logs with awslogs and prints a line a second, so the agent ships all 50 tasks' output. */
-const WITH_LOGS = process.argv.includes('--logs');
+/** `--cloudwatch`: the same tasks, and the agent writes their output to CloudWatch Logs (a moto server started here). */
+const CLOUDWATCH = process.argv.includes('--cloudwatch');
+const WITH_LOGS = CLOUDWATCH || process.argv.includes('--logs');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
@@ -69,6 +73,25 @@ async function cleanup(): Promise<void> {
   if (plainIds.length) await run('docker', ['rm', '-f', ...plainIds]);
 }
 
+/** moto_server on a free loopback port, answered once it serves. */
+async function startMotoServer(): Promise<{ url: string; child: ReturnType<typeof spawn> }> {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (
+      await fetch(`${url}/moto-api/`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { url, child };
+    await sleep(100);
+  }
+  child.kill();
+  throw new Error('moto_server did not answer within 30 s');
+}
+
 async function main(): Promise<void> {
   const image = await ensureBusyboxImage();
   await cleanup();
@@ -89,7 +112,12 @@ async function main(): Promise<void> {
               stopTimeout: 1,
               logConfiguration: {
                 logDriver: 'awslogs',
-                options: { 'awslogs-group': '/bench', 'awslogs-stream-prefix': 'b' },
+                options: {
+                  'awslogs-group': '/bench',
+                  'awslogs-stream-prefix': 'b',
+                  'awslogs-region': 'us-east-1',
+                  'awslogs-create-group': 'true',
+                },
               },
             }
           : { name: 'app', image, memory: 8, command: ['sleep', '3600'], stopTimeout: 1 },
@@ -97,6 +125,7 @@ async function main(): Promise<void> {
     }),
   );
   const token = await server.registrationToken(CLUSTER);
+  const moto = CLOUDWATCH ? await startMotoServer() : undefined;
   const agent = spawn(
     process.execPath,
     [
@@ -114,8 +143,21 @@ async function main(): Promise<void> {
       'warn',
       '--poll-interval',
       String(POLL_SECONDS),
+      ...(moto ? ['--awslogs', 'cloudwatch'] : []),
     ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      // A host's credentials and region; CloudWatch Logs' endpoint the SDK's standard way.
+      env: moto
+        ? {
+            ...process.env,
+            AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: moto.url,
+            AWS_REGION: 'us-east-1',
+            AWS_ACCESS_KEY_ID: 'bench',
+            AWS_SECRET_ACCESS_KEY: 'bench',
+          }
+        : process.env,
+    },
   );
   const pid = agent.pid ?? 0;
   try {
@@ -199,6 +241,7 @@ async function main(): Promise<void> {
     await cleanup();
     ecs.destroy();
     await server.stop();
+    moto?.child.kill();
   }
 }
 

@@ -242,8 +242,8 @@ describe('installing berth-agent on a host with install.sh', { timeout: 300_000 
       [['--endpoint', 'http://127.0.0.1:1', '--cluster', CLUSTER, '--no-start'], 'missing --token-file FILE'],
       [['--endpoint', 'http://127.0.0.1:1', '--cluster', CLUSTER, '--token-file'], '--token-file needs a file'],
       [
-        ['--endpoint', 'http://127.0.0.1:1', '--cluster', CLUSTER, '--awslogs', 'cloudwatch'],
-        '--awslogs must be agent or engine: cloudwatch',
+        ['--endpoint', 'http://127.0.0.1:1', '--cluster', CLUSTER, '--awslogs', 'firelens'],
+        '--awslogs must be agent, cloudwatch or engine: firelens',
       ],
       [
         ['--endpoint', 'http://10.1.2.3:4566', '--cluster', CLUSTER, '--token-file', tokenFile],

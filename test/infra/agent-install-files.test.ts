@@ -114,7 +114,7 @@ describe('renderUserData', () => {
     expect(rendered.script).toContain("ENDPOINT='https://berth.example.com'");
     expect(rendered.script).toContain("TOKEN_NAME='/berth/prod/registration-token'");
     expect(rendered.script).toContain("NODE_VERSION='22.12.0'");
-    expect(rendered.script).toContain('--awslogs engine');
+    expect(rendered.script).toContain('--awslogs cloudwatch');
     const file = join(scratch, 'user-data.sh');
     writeFileSync(file, rendered.script);
     expect(await shellcheck(file)).toBe('');

@@ -17,6 +17,10 @@ export interface AgentProcessOptions {
   readonly registrationToken: () => Promise<string>;
   /** e.g. `unix:///tmp/x.sock` to put a fault injector between the agent and the engine. */
   readonly dockerHost?: string;
+  /** More agent options, e.g. `['--awslogs', 'cloudwatch']`. */
+  readonly args?: readonly string[];
+  /** More environment, e.g. the host's AWS credentials and endpoint. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -53,9 +57,10 @@ export class AgentProcess {
     args.push('--cleanup-delay', '5', '--log-level', 'warn');
     if (this.instanceId === undefined) args.push('--registration-token', await this.options.registrationToken());
     if (dockerHost) args.push('--docker-host', dockerHost);
+    args.push(...(this.options.args ?? []));
     const child = spawn(process.execPath, [...TSX_LOADER, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, AWS_ENDPOINT_URL: '' },
+      env: { ...process.env, AWS_ENDPOINT_URL: '', ...this.options.env },
     });
     this.child = child;
     const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-16_000));

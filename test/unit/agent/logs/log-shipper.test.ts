@@ -98,3 +98,96 @@ describe('the log shipper', () => {
     expect(warnings).toEqual([expect.stringContaining('--awslogs engine')]);
   });
 });
+
+/** Two awslogs containers of one task: two streams, so two batches a send. */
+const twoContainers = {
+  taskId: 't-2',
+  containers: [
+    { name: 'a', runtimeId: 'r-a', status: 'RUNNING' },
+    { name: 'b', runtimeId: 'r-b', status: 'RUNNING' },
+  ],
+  spec: {
+    taskId: 't-2',
+    containerDefinitions: ['a', 'b'].map((name) => ({
+      name,
+      logConfiguration: {
+        logDriver: 'awslogs',
+        options: { 'awslogs-group': '/ecs/two', 'awslogs-stream-prefix': 'p' },
+      },
+    })),
+  },
+} as unknown as AgentTask;
+
+describe('the log shipper writing to CloudWatch Logs', () => {
+  it('keeps only the batches after the ones a partial send took, and names each batch’s destination', async () => {
+    const answers: ShipOutcome[] = [{ sent: 1 }, 'sent'];
+    const sent: { streams: string[]; destinations: string[] }[] = [];
+    const shipper = new LogShipper({
+      runtime: fakeRuntime().runtime,
+      tasks: () => [twoContainers],
+      send: async (body, destinations) => {
+        sent.push({
+          streams: body.batches.map((b) => b.logStreamName),
+          destinations: destinations.map((d) => d.stream),
+        });
+        return answers.shift() ?? 'sent';
+      },
+      logger: { info: () => {}, warn: () => {}, error: () => {} } as never,
+    });
+    await shipper.round();
+    await shipper.round();
+    await shipper.round();
+    expect(sent).toEqual([
+      { streams: ['p/a/t-2', 'p/b/t-2'], destinations: ['p/a/t-2', 'p/b/t-2'] },
+      { streams: ['p/b/t-2'], destinations: ['p/b/t-2'] },
+    ]);
+    shipper.stop();
+  });
+
+  it('resumes a newly seen container after its stream’s last event, sending nothing from before', async () => {
+    const sinces: number[] = [];
+    const runtime = {
+      async followLogs(_id: string, since: number, onLine: (line: LogLine) => void): Promise<LogFollow> {
+        sinces.push(since);
+        for (const timestamp of [100, 200, 300]) onLine({ timestamp, message: `at ${timestamp}`, stream: 'stdout' });
+        return { done: new Promise<void>(() => {}), close: () => {} };
+      },
+    } as unknown as ContainerRuntime;
+    const sent: string[] = [];
+    const shipper = new LogShipper({
+      runtime,
+      tasks: () => [task],
+      resumeAfter: async (destination) => (destination.stream === 'app/web/t-1' ? 200 : 0),
+      send: async (body) => {
+        sent.push(...body.batches.flatMap((b) => b.events.map((e) => e.message)));
+        return 'sent';
+      },
+      logger: { info: () => {}, warn: () => {}, error: () => {} } as never,
+    });
+    await shipper.round();
+    expect(sinces).toEqual([200]);
+    expect(sent).toEqual(['at 300']);
+    shipper.stop();
+  });
+});
+
+describe('the log shipper and a container not yet started', () => {
+  it('waits for it to start: the engine would end that follow at once', async () => {
+    const fake = fakeRuntime();
+    const status = { value: 'CREATED' };
+    const created = () =>
+      ({ ...task, containers: [{ name: 'web', runtimeId: 'r-1', status: status.value }] }) as unknown as AgentTask;
+    const shipper = new LogShipper({
+      runtime: fake.runtime,
+      tasks: () => [created()],
+      send: async () => 'sent',
+      logger: { info: () => {}, warn: () => {}, error: () => {} } as never,
+    });
+    await shipper.round();
+    expect(fake.follows()).toBe(0);
+    status.value = 'STOPPED';
+    await shipper.round();
+    expect(fake.follows()).toBe(1);
+    shipper.stop();
+  });
+});
