@@ -48,7 +48,7 @@ const cfnValue: z.ZodType<CfnValue> = z.union([
   z.object({ 'Fn::GetAtt': z.tuple([z.string(), z.string()]) }).strict(),
 ]);
 
-const functionResource = z.object({
+export const functionResource = z.object({
   Properties: z.object({
     Code: z.object({ S3Key: z.string() }),
     Handler: z.string(),
@@ -151,7 +151,7 @@ export function synthesizeBlueprint(options: BlueprintOptions): StackBlueprint {
   };
 }
 
-function logicalIdOf(stack: Stack, resource: unknown): string {
+export function logicalIdOf(stack: Stack, resource: unknown): string {
   if (!(resource instanceof CfnElement)) throw new Error('a Berth construct has no CloudFormation resource');
   return stack.getLogicalId(resource);
 }

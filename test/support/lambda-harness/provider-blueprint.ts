@@ -1,0 +1,53 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack, aws_secretsmanager as secretsmanager } from 'aws-cdk-lib';
+import { BerthCluster } from '#infra/cdk/index.ts';
+import { functionResource, logicalIdOf, type CfnValue } from './blueprint.ts';
+
+export interface ProviderFunctionBlueprint {
+  readonly logicalId: string;
+  /** The synthesized asset: the bundle `cdk deploy` uploads for the provider. */
+  readonly codeDir: string;
+  readonly handler: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  readonly environment: Readonly<Record<string, CfnValue>>;
+}
+
+export interface ProviderBlueprint {
+  readonly outdir: string;
+  readonly onEvent: ProviderFunctionBlueprint;
+  readonly isComplete: ProviderFunctionBlueprint;
+}
+
+/**
+ * Synthesizes a user's stack declaring one `BerthCluster` (which brings the
+ * stack's provider) and reads the provider's two functions from the template:
+ * their bundles, handlers, timeouts and environment, as CloudFormation would
+ * create them.
+ */
+export function synthesizeProviderBlueprint(region: string): ProviderBlueprint {
+  const outdir = mkdtempSync(join(tmpdir(), 'berth-provider-harness-'));
+  const app = new App({ outdir });
+  const stack = new Stack(app, 'UserStack', { env: { account: '123456789012', region } });
+  const credentials = new secretsmanager.Secret(stack, 'BerthKey');
+  new BerthCluster(stack, 'Cluster', { connection: { endpoint: 'http://127.0.0.1', credentials }, clusterName: 'x' });
+  const template = app.synth().getStackByName('UserStack').template as {
+    Resources: Record<string, { Properties?: unknown }>;
+  };
+  const provider = stack.node.findChild('BerthProvider');
+  const fn = (id: 'OnEvent' | 'IsComplete'): ProviderFunctionBlueprint => {
+    const logicalId = logicalIdOf(stack, provider.node.findChild(id).node.defaultChild);
+    const { Properties: p } = functionResource.parse(template.Resources[logicalId]);
+    return {
+      logicalId,
+      codeDir: join(outdir, `asset.${p.Code.S3Key.replace(/\.zip$/, '')}`),
+      handler: p.Handler,
+      timeoutSeconds: p.Timeout,
+      memoryMb: p.MemorySize,
+      environment: p.Environment.Variables,
+    };
+  };
+  return { outdir, onEvent: fn('OnEvent'), isComplete: fn('IsComplete') };
+}
