@@ -223,6 +223,18 @@ describe('the CDK provider as Lambda runs it, against the Lambda-shaped control 
       const answer = await createCluster({ Request: JSON.stringify({ clusterName: 'bad-1' }) });
       expect(answer).toMatchObject({ Status: 'FAILED', PhysicalResourceId: CREATE_FAILED_PHYSICAL_ID });
       expect(answer.Reason).toMatch(/Invalid resource properties: Endpoint.*CredentialsSecretArn/s);
+      // CloudFormation's rollback then deletes it: the framework answers that itself.
+      const calls = provider.onEvent.invocations;
+      const rollback = await send(
+        customResourceEvent({
+          requestType: 'Delete',
+          resourceType: 'Custom::BerthCluster',
+          properties: { Request: JSON.stringify({ clusterName: 'bad-1' }) },
+          physicalResourceId: CREATE_FAILED_PHYSICAL_ID,
+        }),
+      );
+      expect(rollback.Status).toBe('SUCCESS');
+      expect(provider.onEvent.invocations).toBe(calls);
       const noName = await createCluster(props({}));
       expect(noName.Reason).toMatch(/Request\.clusterName/);
       expect(await clusterExists('bad-1')).toBe(false);

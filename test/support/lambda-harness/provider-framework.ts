@@ -75,6 +75,10 @@ export class ProviderFramework {
           cfnRequest.PhysicalResourceId ?? (cfnRequest.RequestType === 'Create' ? CREATE_FAILED_PHYSICAL_ID : ''),
       },
     });
+    if (cfnRequest.RequestType === 'Delete' && cfnRequest.PhysicalResourceId === CREATE_FAILED_PHYSICAL_ID) {
+      // The framework answers the Delete of a failed Create itself, calling neither function.
+      return { status: 'SUCCESS', body: cfnRequest };
+    }
     try {
       const started = await this.invoke(this.options.onEvent, cfnRequest);
       const event: Event = {
