@@ -3,17 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack, aws_secretsmanager as secretsmanager } from 'aws-cdk-lib';
 import { BerthCluster } from '#infra/cdk/index.ts';
-import { functionResource, logicalIdOf, type CfnValue } from './blueprint.ts';
+import { functionAt, logicalIdOf, type FunctionBlueprint } from './blueprint.ts';
 
-export interface ProviderFunctionBlueprint {
-  readonly logicalId: string;
-  /** The synthesized asset: the bundle `cdk deploy` uploads for the provider. */
-  readonly codeDir: string;
-  readonly handler: string;
-  readonly timeoutSeconds: number;
-  readonly memoryMb: number;
-  readonly environment: Readonly<Record<string, CfnValue>>;
-}
+/** One of the provider's functions, as the harness reads the control plane's. */
+export type ProviderFunctionBlueprint = Omit<FunctionBlueprint, 'name'>;
 
 export interface ProviderBlueprint {
   readonly outdir: string;
@@ -37,17 +30,7 @@ export function synthesizeProviderBlueprint(region: string): ProviderBlueprint {
     Resources: Record<string, { Properties?: unknown }>;
   };
   const provider = stack.node.findChild('BerthProvider');
-  const fn = (id: 'OnEvent' | 'IsComplete'): ProviderFunctionBlueprint => {
-    const logicalId = logicalIdOf(stack, provider.node.findChild(id).node.defaultChild);
-    const { Properties: p } = functionResource.parse(template.Resources[logicalId]);
-    return {
-      logicalId,
-      codeDir: join(outdir, `asset.${p.Code.S3Key.replace(/\.zip$/, '')}`),
-      handler: p.Handler,
-      timeoutSeconds: p.Timeout,
-      memoryMb: p.MemorySize,
-      environment: p.Environment.Variables,
-    };
-  };
+  const fn = (id: 'OnEvent' | 'IsComplete'): ProviderFunctionBlueprint =>
+    functionAt(template, outdir, logicalIdOf(stack, provider.node.findChild(id).node.defaultChild));
   return { outdir, onEvent: fn('OnEvent'), isComplete: fn('IsComplete') };
 }
