@@ -5,14 +5,19 @@ import { AgentProcess } from '../support/agent-process.ts';
 import { removeClusterContainers } from '../support/agents.ts';
 import { testAwsClientConfig, testAwsEndpoint } from '../support/aws-endpoint.ts';
 import { ensureBusyboxImage } from '../support/busybox-image.ts';
-import { keyWithPolicy, providerRequests, secretHolding } from '../support/cdk-provider-fixture.ts';
+import {
+  CIRCUIT_BREAKER_REASON,
+  keyWithPolicy,
+  providerRequests,
+  rolledBackTo,
+  secretHolding,
+} from '../support/cdk-provider-fixture.ts';
 import { customResourceEvent } from '../support/custom-resource-events.ts';
 import { bootstrapFirstKey } from '../support/lambda-harness/bootstrap.ts';
 import { startLambdaHarness, type LambdaHarness } from '../support/lambda-harness/index.ts';
 import { startProviderHarness, type ProviderHarness } from '../support/lambda-harness/provider.ts';
 import { CREATE_FAILED_PHYSICAL_ID } from '../support/lambda-harness/provider-framework.ts';
 import { requestRegistrationToken } from '../support/registration-token.ts';
-import { waitFor } from '../support/wait.ts';
 
 const CLUSTER = 'cfn-lambda';
 
@@ -176,17 +181,8 @@ describe('the CDK provider as Lambda runs it, against the Lambda-shaped control 
       }),
     );
     expect(answer).toMatchObject({ Status: 'FAILED', PhysicalResourceId: serviceArn });
-    expect(answer.Reason).toMatch(
-      /ended (FAILED|ROLLBACK_\w+|STOPPED): ECS deployment circuit breaker: tasks failed to start/,
-    );
-    const rolledBack = await waitFor(
-      async () => {
-        const s = await describeService();
-        const primary = s.deployments?.[0];
-        return primary?.taskDefinition === revision2 && primary.rolloutState === 'COMPLETED' ? s : undefined;
-      },
-      { timeoutMs: 120_000, what: 'the rollback to complete' },
-    );
+    expect(answer.Reason).toMatch(CIRCUIT_BREAKER_REASON);
+    const rolledBack = await rolledBackTo(describeService, revision2);
     expect(rolledBack.taskDefinition).toBe(revision2);
   });
 

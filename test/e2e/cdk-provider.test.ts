@@ -12,8 +12,10 @@ import { createProvisioner } from '#functions/provisioner/provisioner.ts';
 import { testAwsClientConfig } from '../support/aws-endpoint.ts';
 import type { TestBerth } from '../support/berth.ts';
 import {
+  CIRCUIT_BREAKER_REASON,
   keyWithPolicy,
   providerRequests,
+  rolledBackTo,
   secretHolding as sharedSecretHolding,
 } from '../support/cdk-provider-fixture.ts';
 import { startContainerCluster, type ContainerCluster } from '../support/container-cluster.ts';
@@ -22,7 +24,6 @@ import {
   runCustomResourceEvent,
   type ProviderFunctions,
 } from '../support/custom-resource-events.ts';
-import { waitFor } from '../support/wait.ts';
 
 const CLUSTER = 'cfn-e2e';
 
@@ -202,17 +203,8 @@ describe('the CDK custom resource provider', { timeout: 240_000 }, () => {
         }),
         180_000,
       );
-      await expect(update).rejects.toThrow(
-        /ended (FAILED|ROLLBACK_\w+|STOPPED): ECS deployment circuit breaker: tasks failed to start/,
-      );
-      const rolledBack = await waitFor(
-        async () => {
-          const s = await describeService();
-          const primary = s.deployments?.[0];
-          return primary?.taskDefinition === revision2 && primary.rolloutState === 'COMPLETED' ? s : undefined;
-        },
-        { timeoutMs: 120_000, what: 'the rollback to complete' },
-      );
+      await expect(update).rejects.toThrow(CIRCUIT_BREAKER_REASON);
+      const rolledBack = await rolledBackTo(describeService, revision2);
       expect(rolledBack.taskDefinition).toBe(revision2);
     });
 

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { Service } from '@aws-sdk/client-ecs';
 import { CreateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { adminCall } from '#cli/admin-client.ts';
 import { createAccessKeyResponse } from '#shared/security/admin-api.ts';
+import { waitFor } from './wait.ts';
 
 type Key = { accessKeyId: string; secretAccessKey: string };
 
@@ -51,4 +53,20 @@ export function providerRequests(cluster: string, image: string) {
       },
     }),
   };
+}
+
+/** What the provider fails a service event with when the circuit breaker stops its deployment. */
+export const CIRCUIT_BREAKER_REASON =
+  /ended (FAILED|ROLLBACK_\w+|STOPPED): ECS deployment circuit breaker: tasks failed to start/;
+
+/** Waits for the service's primary deployment to be `revision` again, COMPLETED (a finished rollback). */
+export function rolledBackTo(describeService: () => Promise<Service>, revision: string): Promise<Service> {
+  return waitFor(
+    async () => {
+      const service = await describeService();
+      const primary = service.deployments?.[0];
+      return primary?.taskDefinition === revision && primary.rolloutState === 'COMPLETED' ? service : undefined;
+    },
+    { timeoutMs: 120_000, what: 'the rollback to complete' },
+  );
 }
