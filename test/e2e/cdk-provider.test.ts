@@ -6,19 +6,24 @@ import {
   ListTaskDefinitionsCommand,
   type Service,
 } from '@aws-sdk/client-ecs';
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProvisioner } from '#functions/provisioner/provisioner.ts';
-import { createAccessKeyResponse } from '#shared/security/admin-api.ts';
 import { testAwsClientConfig } from '../support/aws-endpoint.ts';
 import type { TestBerth } from '../support/berth.ts';
+import {
+  CIRCUIT_BREAKER_REASON,
+  keyWithPolicy,
+  providerRequests,
+  rolledBackTo,
+  secretHolding as sharedSecretHolding,
+} from '../support/cdk-provider-fixture.ts';
 import { startContainerCluster, type ContainerCluster } from '../support/container-cluster.ts';
 import {
   customResourceEvent,
   runCustomResourceEvent,
   type ProviderFunctions,
 } from '../support/custom-resource-events.ts';
-import { waitFor } from '../support/wait.ts';
 
 const CLUSTER = 'cfn-e2e';
 
@@ -36,18 +41,15 @@ describe('the CDK custom resource provider', { timeout: 240_000 }, () => {
   let adminSecret = '';
   let base: Record<string, unknown> = {};
 
-  async function secretHolding(value: unknown): Promise<string> {
-    const out = await secretsManager.send(
-      new CreateSecretCommand({ Name: `berth-key-${randomUUID()}`, SecretString: JSON.stringify(value) }),
-    );
-    return out.ARN ?? '';
-  }
+  let requests: ReturnType<typeof providerRequests>;
+  const secretHolding = (value: unknown) => sharedSecretHolding(secretsManager, value);
 
   beforeAll(async () => {
     cluster = await startContainerCluster(CLUSTER, 1);
     berth = cluster.berth;
     secretsManager = new SecretsManagerClient(testAwsClientConfig());
     provider = createProvisioner({ secretsManager, region: 'us-east-1' });
+    requests = providerRequests(CLUSTER, cluster.image);
     adminSecret = await secretHolding(berth.credentials);
     base = { Endpoint: berth.endpoint, CredentialsSecretArn: adminSecret };
   });
@@ -57,21 +59,8 @@ describe('the CDK custom resource provider', { timeout: 240_000 }, () => {
   });
 
   const props = (request: unknown) => ({ ...base, Request: JSON.stringify(request) });
-  const taskDefinition = (command: string[]) => ({
-    family: 'cfn-web',
-    containerDefinitions: [{ name: 'app', image: cluster.image, cpu: 64, memory: 32, command, stopTimeout: 1 }],
-  });
-  const service = (taskDefinitionArn: string) => ({
-    cluster: CLUSTER,
-    serviceName: 'cfn-web',
-    taskDefinition: taskDefinitionArn,
-    desiredCount: 2,
-    deploymentConfiguration: {
-      minimumHealthyPercent: 50,
-      maximumPercent: 200,
-      deploymentCircuitBreaker: { enable: true, rollback: true },
-    },
-  });
+  const taskDefinition = (command: string[]) => requests.taskDefinition(command);
+  const service = (taskDefinitionArn: string) => requests.service(taskDefinitionArn);
 
   async function describeService(): Promise<Service> {
     const out = await berth.ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['cfn-web'] }));
@@ -214,17 +203,8 @@ describe('the CDK custom resource provider', { timeout: 240_000 }, () => {
         }),
         180_000,
       );
-      await expect(update).rejects.toThrow(
-        /ended (FAILED|ROLLBACK_\w+|STOPPED): ECS deployment circuit breaker: tasks failed to start/,
-      );
-      const rolledBack = await waitFor(
-        async () => {
-          const s = await describeService();
-          const primary = s.deployments?.[0];
-          return primary?.taskDefinition === revision2 && primary.rolloutState === 'COMPLETED' ? s : undefined;
-        },
-        { timeoutMs: 120_000, what: 'the rollback to complete' },
-      );
+      await expect(update).rejects.toThrow(CIRCUIT_BREAKER_REASON);
+      const rolledBack = await rolledBackTo(describeService, revision2);
       expect(rolledBack.taskDefinition).toBe(revision2);
     });
 
@@ -281,15 +261,9 @@ describe('the CDK custom resource provider', { timeout: 240_000 }, () => {
     });
 
     it('reports a key without permission', async () => {
-      const response = await berth.fetch(`${berth.endpoint}/admin/v1/access-keys`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          name: 'read-only',
-          policy: { Statement: [{ Effect: 'Allow', Action: ['ecs:Describe*', 'ecs:List*'], Resource: ['*'] }] },
-        }),
-      });
-      const { accessKey } = createAccessKeyResponse.parse(await response.json());
+      const accessKey = await keyWithPolicy(berth.endpoint, berth.credentials, 'read-only', [
+        { Effect: 'Allow', Action: ['ecs:Describe*', 'ecs:List*'], Resource: ['*'] },
+      ]);
       const secret = await secretHolding(accessKey);
       await expect(
         create({ ...base, CredentialsSecretArn: secret, Request: JSON.stringify({ clusterName: 'bad-2' }) }),

@@ -107,19 +107,10 @@ export function synthesizeBlueprint(options: BlueprintOptions): StackBlueprint {
   const properties = <T>(schema: z.ZodType<T>, logicalId: string): T =>
     schema.parse(template.Resources[logicalId]?.Properties);
 
-  const fn = (name: FunctionName): FunctionBlueprint => {
-    const logicalId = logicalIdOf(stack, stack.controlPlane[name].handler.node.defaultChild);
-    const { Properties: p } = functionResource.parse(template.Resources[logicalId]);
-    return {
-      name,
-      logicalId,
-      codeDir: join(outdir, `asset.${p.Code.S3Key.replace(/\.zip$/, '')}`),
-      handler: p.Handler,
-      timeoutSeconds: p.Timeout,
-      memoryMb: p.MemorySize,
-      environment: p.Environment.Variables,
-    };
-  };
+  const fn = (name: FunctionName): FunctionBlueprint => ({
+    name,
+    ...functionAt(template, outdir, logicalIdOf(stack, stack.controlPlane[name].handler.node.defaultChild)),
+  });
   const ofType = (type: string) =>
     Object.entries(template.Resources).filter(([, resource]) => (resource as { Type?: string }).Type === type);
   const only = (type: string): [string, { Properties?: unknown }] => {
@@ -151,7 +142,24 @@ export function synthesizeBlueprint(options: BlueprintOptions): StackBlueprint {
   };
 }
 
-function logicalIdOf(stack: Stack, resource: unknown): string {
+/** One function of a synthesized template: its asset directory under `outdir`, handler, limits and environment. */
+export function functionAt(
+  template: { Resources: Record<string, unknown> },
+  outdir: string,
+  logicalId: string,
+): Omit<FunctionBlueprint, 'name'> {
+  const { Properties: p } = functionResource.parse(template.Resources[logicalId]);
+  return {
+    logicalId,
+    codeDir: join(outdir, `asset.${p.Code.S3Key.replace(/\.zip$/, '')}`),
+    handler: p.Handler,
+    timeoutSeconds: p.Timeout,
+    memoryMb: p.MemorySize,
+    environment: p.Environment.Variables,
+  };
+}
+
+export function logicalIdOf(stack: Stack, resource: unknown): string {
   if (!(resource instanceof CfnElement)) throw new Error('a Berth construct has no CloudFormation resource');
   return stack.getLogicalId(resource);
 }

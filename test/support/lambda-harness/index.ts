@@ -75,11 +75,11 @@ const roleCredentials = {
  * the deployed resources, and Lambda's reserved ones. One addition Lambda
  * does not make: AWS_ENDPOINT_URL, which points the functions at the emulator.
  */
-function functionEnvironment(
-  fn: FunctionBlueprint,
+export function functionEnvironment(
+  fn: Pick<FunctionBlueprint, 'environment' | 'memoryMb' | 'codeDir' | 'handler'>,
   functionName: string,
-  state: DeployedState,
-  target: AwsTarget,
+  state: Pick<DeployedState, 'resolve'>,
+  target: Pick<AwsTarget, 'endpoint' | 'region'>,
 ): Record<string, string> {
   const variables = Object.fromEntries(
     Object.entries(fn.environment).map(([name, value]) => [name, state.resolve(value)]),
