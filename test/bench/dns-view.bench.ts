@@ -12,17 +12,12 @@
  * stopped task's disappearance is. Results go in docs/performance.md.
  */
 import { parseArgs } from 'node:util';
-import {
-  CreateServiceCommand,
-  DescribeTasksCommand,
-  ListTasksCommand,
-  RegisterTaskDefinitionCommand,
-  StopTaskCommand,
-  type Task,
-} from '@aws-sdk/client-ecs';
+import { CreateServiceCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
+import { registerAnsweringWeb, runningServiceTasks } from '../support/answering-service.ts';
 import { startContainerCluster } from '../support/container-cluster.ts';
 import { askDns, freePort, srvTargets } from '../support/dns-query.ts';
 import { waitFor } from '../support/wait.ts';
+import { trialSummary } from './trial-summary.ts';
 
 const { values: args } = parseArgs({ options: { trials: { type: 'string', default: '5' } } });
 
@@ -63,11 +58,8 @@ async function untilEveryAgent(endpoint: string, present: boolean): Promise<void
 }
 
 async function newRunningTask(seen: ReadonlySet<string>): Promise<Task | undefined> {
-  const listed = await berth.ecs.send(new ListTasksCommand({ cluster: CLUSTER, desiredStatus: 'RUNNING' }));
-  const fresh = (listed.taskArns ?? []).filter((arn) => !seen.has(arn));
-  if (fresh.length === 0) return undefined;
-  const described = await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: fresh }));
-  return described.tasks?.find((t) => t.lastStatus === 'RUNNING');
+  const running = await runningServiceTasks(berth.ecs, CLUSTER, 'web');
+  return running.find((t) => !seen.has(t.taskArn ?? ''));
 }
 
 /** The service's next task: from DescribeTasks first showing it RUNNING to both agents answering it. */
@@ -91,37 +83,13 @@ async function disappearance(task: Task): Promise<number> {
   return Date.now() - stopAsked;
 }
 
-function summary(times: readonly number[]) {
-  const sorted = [...times].sort((a, b) => a - b);
-  return {
-    trialsMs: times.map(Math.round),
-    medianMs: Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0),
-    maxMs: Math.round(sorted[sorted.length - 1] ?? 0),
-  };
-}
-
 try {
-  const registered = await berth.ecs.send(
-    new RegisterTaskDefinitionCommand({
-      family: 'web',
-      containerDefinitions: [
-        {
-          name: 'app',
-          image: cluster.image,
-          memory: 32,
-          cpu: 64,
-          command: ['sh', '-c', 'echo bench > /tmp/index.html && exec httpd -f -p 8080 -h /tmp'],
-          stopTimeout: 1,
-          portMappings: [{ containerPort: 8080, hostPort: 0 }],
-        },
-      ],
-    }),
-  );
+  const taskDefinition = await registerAnsweringWeb(cluster, 'bench');
   await berth.ecs.send(
     new CreateServiceCommand({
       cluster: CLUSTER,
       serviceName: 'web',
-      taskDefinition: registered.taskDefinition?.taskDefinitionArn ?? '',
+      taskDefinition,
       desiredCount: 1,
     }),
   );
@@ -143,8 +111,8 @@ try {
   console.log(
     JSON.stringify({
       agents: HOSTS.length,
-      runningToAnswered: summary(appeared),
-      stopTaskToGone: summary(left),
+      runningToAnswered: trialSummary(appeared),
+      stopTaskToGone: trialSummary(left),
     }),
   );
 } finally {

@@ -29,6 +29,7 @@ import {
 import { resolveAwsEndpoint } from '../support/aws-endpoint.ts';
 import { startBerthWithCluster } from '../support/berth.ts';
 import { startHollowFleet } from '../support/hollow-fleet.ts';
+import { trialSummary } from './trial-summary.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -105,15 +106,6 @@ async function trial(group: string, seen: Set<string>): Promise<{ registerMs: nu
   return { registerMs, deregisterMs: Date.now() - stopAsked };
 }
 
-function summary(times: readonly number[]) {
-  const sorted = [...times].sort((a, b) => a - b);
-  return {
-    trialsMs: times.map(Math.round),
-    medianMs: Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0),
-    maxMs: Math.round(sorted[sorted.length - 1] ?? 0),
-  };
-}
-
 try {
   const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }));
   const created = await elb.send(
@@ -156,8 +148,8 @@ try {
   console.log(
     JSON.stringify({
       monitorSeconds: Number(args['monitor-seconds']),
-      runningToRegistered: summary(results.map((r) => r.registerMs)),
-      stopTaskToDeregistered: summary(results.map((r) => r.deregisterMs)),
+      runningToRegistered: trialSummary(results.map((r) => r.registerMs)),
+      stopTaskToDeregistered: trialSummary(results.map((r) => r.deregisterMs)),
     }),
   );
 } finally {
