@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { startScriptedAwsServer, type ScriptedAnswer, type SeenRequest } from '#test/support/scripted-aws-server.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cloudWatchLogsEndpoint, createCloudWatchLogsCall } from '#agent/logs/cloudwatch-logs-client.ts';
 import { AwsServiceError } from '#shared/aws/aws-json-errors.ts';
@@ -10,42 +10,16 @@ import { AwsServiceError } from '#shared/aws/aws-json-errors.ts';
  * The e2e suite (test/e2e/container-logs-cloudwatch.test.ts) runs it
  * against moto.
  */
-interface Seen {
-  readonly method: string | undefined;
-  readonly url: string | undefined;
-  readonly headers: IncomingMessage['headers'];
-  readonly body: string;
-}
-
-interface Scripted {
-  readonly status: number;
-  readonly body: string;
-}
-
 let server: Server | undefined;
 afterEach(async () => {
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   server = undefined;
 });
 
-async function scripted(answers: Scripted[]): Promise<{ endpoint: string; seen: Seen[] }> {
-  const seen: Seen[] = [];
-  async function answerWith(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    seen.push({
-      method: request.method,
-      url: request.url,
-      headers: request.headers,
-      body: Buffer.concat(chunks).toString('utf8'),
-    });
-    const answer = answers[Math.min(seen.length - 1, answers.length - 1)] ?? { status: 500, body: '' };
-    response.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.1' }).end(answer.body);
-  }
-  server = createServer((request: IncomingMessage, response) => void answerWith(request, response));
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { endpoint: `http://127.0.0.1:${port}`, seen };
+async function scripted(answers: ScriptedAnswer[]): Promise<{ endpoint: string; seen: SeenRequest[] }> {
+  const started = await startScriptedAwsServer(answers);
+  server = started.server;
+  return started;
 }
 
 const roleKeys = { accessKeyId: 'ASIAROLE', secretAccessKey: 'secret', sessionToken: 'the-session' };
