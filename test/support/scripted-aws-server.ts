@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { afterEach } from 'vitest';
 import type { AddressInfo } from 'node:net';
 
 /** A request the scripted server received. */
@@ -38,4 +39,23 @@ export async function startScriptedAwsServer(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { endpoint: `http://127.0.0.1:${port}`, seen, server };
+}
+
+/**
+ * A `scripted(answers)` for one test file: each call starts a server, and
+ * every server started is closed after each test.
+ */
+export function scriptedAwsServers(): (
+  answers: readonly ScriptedAnswer[],
+) => Promise<{ endpoint: string; seen: SeenRequest[] }> {
+  const open: Server[] = [];
+  afterEach(async () => {
+    const closing = open.splice(0).map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+    await Promise.all(closing);
+  });
+  return async (answers) => {
+    const started = await startScriptedAwsServer(answers);
+    open.push(started.server);
+    return started;
+  };
 }

@@ -1,6 +1,5 @@
-import type { Server } from 'node:http';
-import { startScriptedAwsServer, type ScriptedAnswer, type SeenRequest } from '#test/support/scripted-aws-server.ts';
-import { afterEach, describe, expect, it } from 'vitest';
+import { scriptedAwsServers } from '#test/support/scripted-aws-server.ts';
+import { describe, expect, it } from 'vitest';
 import { cloudWatchLogsEndpoint, createCloudWatchLogsCall } from '#agent/logs/cloudwatch-logs-client.ts';
 import { AwsServiceError } from '#shared/aws/aws-json-errors.ts';
 
@@ -10,17 +9,7 @@ import { AwsServiceError } from '#shared/aws/aws-json-errors.ts';
  * The e2e suite (test/e2e/container-logs-cloudwatch.test.ts) runs it
  * against moto.
  */
-let server: Server | undefined;
-afterEach(async () => {
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  server = undefined;
-});
-
-async function scripted(answers: ScriptedAnswer[]): Promise<{ endpoint: string; seen: SeenRequest[] }> {
-  const started = await startScriptedAwsServer(answers);
-  server = started.server;
-  return started;
-}
+const scripted = scriptedAwsServers();
 
 const roleKeys = { accessKeyId: 'ASIAROLE', secretAccessKey: 'secret', sessionToken: 'the-session' };
 

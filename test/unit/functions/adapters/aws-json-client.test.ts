@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startScriptedAwsServer, type ScriptedAnswer, type SeenRequest } from '#test/support/scripted-aws-server.ts';
+import { scriptedAwsServers, type SeenRequest } from '#test/support/scripted-aws-server.ts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAwsJsonClient } from '#functions/adapters/aws-json-client.ts';
 import { AwsServiceError } from '#functions/adapters/aws-json-errors.ts';
@@ -16,11 +16,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function scripted(answers: ScriptedAnswer[]): Promise<{ endpoint: string; seen: SeenRequest[] }> {
-  const started = await startScriptedAwsServer(answers);
-  server = started.server;
-  return started;
-}
+const scripted = scriptedAwsServers();
 
 const kms = { signingName: 'kms', targetPrefix: 'TrentService', jsonVersion: '1.1' } as const;
 const credentials = { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret', sessionToken: 'the-session' };
