@@ -89,7 +89,7 @@ export function createAwsJsonClient(service: AwsJsonService, options: AwsJsonCli
           host: url.hostname,
           port: url.port,
           method: 'POST',
-          path: url.pathname || '/',
+          path: url.pathname,
           agent: pool,
           headers: { ...request.headers, 'content-length': request.body.length },
         },
@@ -100,13 +100,8 @@ export function createAwsJsonClient(service: AwsJsonService, options: AwsJsonCli
     });
   }
 
-  const call = createAwsJsonCall(service, {
-    url,
-    region: options.region,
-    credentials: options.credentials,
-    send: post,
-    ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
-    ...(options.backoff !== undefined && { backoff: options.backoff }),
-  });
-  return { call, destroy: () => connection?.pool.destroy() };
+  return {
+    call: createAwsJsonCall(service, { ...options, url, send: post }),
+    destroy: () => connection?.pool.destroy(),
+  };
 }

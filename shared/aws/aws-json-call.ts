@@ -76,7 +76,7 @@ export function createAwsJsonCall(service: AwsJsonService, options: AwsJsonCallO
   const maxAttempts = options.maxAttempts ?? standardRetry.maxAttempts;
   const backoff = options.backoff ?? standardRetry.backoff;
   const contentType = `application/x-amz-json-${service.jsonVersion}`;
-  const path = options.url.pathname || '/';
+  const path = options.url.pathname;
   /** Added to the local clock when signing, learnt from the service's `Date` header. */
   let clockOffsetMs = 0;
 
