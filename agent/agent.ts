@@ -103,11 +103,14 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
         });
   // Loaded only when asked for: most hosts serve no DNS view, and the agent's memory is counted.
   const dns = options.dns && (await (await import('./dns/agent-dns.ts')).startAgentDns(options.dns, logger));
-  // Loaded in that mode only, at the first awslogs container: the CloudWatch Logs SDK is a few MB of heap.
+  // Loaded in that mode only, at the first awslogs container: most hosts ship logs otherwise.
   let sinkLoaded: Promise<CloudWatchSink> | undefined;
   const cloudwatch =
     options.awslogs === 'cloudwatch'
-      ? () => (sinkLoaded ??= import('./logs/cloudwatch-sink.ts').then((m) => m.loadCloudWatchSink(logger)))
+      ? () =>
+          (sinkLoaded ??= import('./logs/cloudwatch-sink.ts').then((m) =>
+            m.loadCloudWatchSink(logger, { env: process.env, imds: settings.imds }),
+          ))
       : undefined;
   const secrets = options.secrets ?? defaultSecretResolver(options, { ec2, auth: credentials, instanceId });
   const steps = new StepRunner({

@@ -16,24 +16,37 @@ export interface Ec2Identity {
 
 export const DEFAULT_IMDS_ENDPOINT = 'http://169.254.169.254';
 
-export async function readEc2Identity(endpoint: string, timeoutMs = 1_000): Promise<Ec2Identity | undefined> {
+/** Reads one metadata path (undefined when absent or empty); rejects on a transport failure or timeout. */
+export type ImdsRead = (path: string) => Promise<string | undefined>;
+
+/** An IMDSv2 session: the token PUT, then reads with it; undefined when the service refuses a token. */
+export async function openImdsSession(
+  endpoint: string,
+  timeoutMs: number,
+  tokenTtlSeconds = 60,
+): Promise<ImdsRead | undefined> {
   const base = endpoint.replace(/\/+$/, '');
-  try {
-    const tokenResponse = await httpRequest(`${base}/latest/api/token`, {
-      method: 'PUT',
-      headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' },
+  const tokenResponse = await httpRequest(`${base}/latest/api/token`, {
+    method: 'PUT',
+    headers: { 'x-aws-ec2-metadata-token-ttl-seconds': String(tokenTtlSeconds) },
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  if (!tokenResponse.ok) return undefined;
+  const token = tokenResponse.body;
+  return async (path) => {
+    const response = await httpRequest(`${base}/latest/meta-data/${path}`, {
+      headers: { 'x-aws-ec2-metadata-token': token },
       signal: AbortSignal.timeout(timeoutMs),
     });
-    if (!tokenResponse.ok) return undefined;
-    const token = tokenResponse.body;
-    const read = async (path: string): Promise<string | undefined> => {
-      const response = await httpRequest(`${base}/latest/meta-data/${path}`, {
-        headers: { 'x-aws-ec2-metadata-token': token },
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const text = response.body.trim();
-      return response.ok && text !== '' ? text : undefined;
-    };
+    const text = response.body.trim();
+    return response.ok && text !== '' ? text : undefined;
+  };
+}
+
+export async function readEc2Identity(endpoint: string, timeoutMs = 1_000): Promise<Ec2Identity | undefined> {
+  try {
+    const read = await openImdsSession(endpoint, timeoutMs);
+    if (!read) return undefined;
     const [instanceId, instanceType, availabilityZone, amiId, privateIpv4] = await Promise.all([
       read('instance-id'),
       read('instance-type'),

@@ -1,34 +1,38 @@
-import type * as Sdk from '@aws-sdk/client-cloudwatch-logs';
+import type { AwsJsonCall } from '#shared/aws/aws-json-call.ts';
 import type { AwslogsDestination } from '#shared/agent/log-driver.ts';
 import type { LogBatches } from '#shared/schemas/logs-requests.ts';
+import { getLogEventsAnswer, putLogEventsAnswer } from '../check/aws-answers.ts';
+import { parse } from '../check/check.ts';
+import { hostCredentials, hostRegion, type HostAwsOptions } from '../host/aws-credentials.ts';
 import type { AgentLogger } from '../log.ts';
+import { cloudWatchLogsEndpoint, createCloudWatchLogsCall } from './cloudwatch-logs-client.ts';
 import type { ShipOutcome } from './log-shipper.ts';
 
-/**
- * The SDK is imported here, at run time: the agent's bundle keeps
- * `@aws-sdk/*` external, and a static import would load it with the agent
- * (and fail on a host installed without it).
- */
-export async function loadCloudWatchSink(logger: AgentLogger): Promise<CloudWatchSink> {
-  return new CloudWatchSink(await import('@aws-sdk/client-cloudwatch-logs'), logger);
+export function loadCloudWatchSink(logger: AgentLogger, host: HostAwsOptions): CloudWatchSink {
+  return new CloudWatchSink(logger, host);
 }
 
 /**
  * Writes awslogs containers' lines to CloudWatch Logs with the host's
- * credentials and region (the SDK's standard chain; the endpoint from
- * AWS_ENDPOINT_URL_CLOUDWATCH_LOGS or AWS_ENDPOINT_URL). Loaded only by an
- * agent started with `--awslogs cloudwatch`: the SDK costs memory.
+ * credentials and region (environment, then the instance role:
+ * ../host/aws-credentials.ts; the endpoint from
+ * AWS_ENDPOINT_URL_CLOUDWATCH_LOGS or AWS_ENDPOINT_URL), over Berth's lean
+ * AWS JSON client rather than the SDK, which cost the agent 14 MiB.
  */
 export class CloudWatchSink {
-  private readonly sdk: typeof Sdk;
-  private readonly clients = new Map<string, Sdk.CloudWatchLogsClient>();
+  private readonly calls = new Map<string, AwsJsonCall>();
   /** Streams known to exist, so each is created once per agent run. */
   private readonly streams = new Set<string>();
   private readonly logger: AgentLogger;
+  private readonly host: HostAwsOptions;
+  private readonly credentials: ReturnType<typeof hostCredentials>;
+  private readonly region: ReturnType<typeof hostRegion>;
 
-  constructor(sdk: typeof Sdk, logger: AgentLogger) {
-    this.sdk = sdk;
+  constructor(logger: AgentLogger, host: HostAwsOptions) {
     this.logger = logger;
+    this.host = host;
+    this.credentials = hostCredentials(host);
+    this.region = hostRegion(host);
   }
 
   /**
@@ -37,17 +41,17 @@ export class CloudWatchSink {
    * keeps the container from starting, with the reason ECS gives.
    */
   async prepare(destination: AwslogsDestination): Promise<string | undefined> {
-    const client = this.client(destination.region);
-    const { CreateLogGroupCommand, CreateLogStreamCommand } = this.sdk;
     const { group, stream } = destination;
     try {
       if (destination.createGroup)
-        await ignoreExisting(client.send(new CreateLogGroupCommand({ logGroupName: group })));
+        await ignoreExisting(this.call(destination.region, 'CreateLogGroup', { logGroupName: group }));
     } catch (error) {
       return `failed to initialize logging driver: failed to create Cloudwatch log group: ${describe(error)}`;
     }
     try {
-      await ignoreExisting(client.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: stream })));
+      await ignoreExisting(
+        this.call(destination.region, 'CreateLogStream', { logGroupName: group, logStreamName: stream }),
+      );
     } catch (error) {
       return `failed to initialize logging driver: failed to create Cloudwatch log stream: ${describe(error)}`;
     }
@@ -58,8 +62,9 @@ export class CloudWatchSink {
   /** The time of the stream's last event (0 for none), so an agent started again sends no line twice. */
   async lastTimestamp(destination: AwslogsDestination): Promise<number> {
     try {
-      const answer = await this.client(destination.region).send(
-        new this.sdk.GetLogEventsCommand({
+      const answer = parse(
+        getLogEventsAnswer,
+        await this.call(destination.region, 'GetLogEvents', {
           logGroupName: destination.group,
           logStreamName: destination.stream,
           startFromHead: false,
@@ -83,11 +88,12 @@ export class CloudWatchSink {
           const failure = await this.prepare(destination);
           if (failure) throw new Error(failure);
         }
-        const answer = await this.client(region).send(
-          new this.sdk.PutLogEventsCommand({
+        const answer = parse(
+          putLogEventsAnswer,
+          await this.call(region, 'PutLogEvents', {
             logGroupName: destination.group,
             logStreamName: destination.stream,
-            logEvents: [...batch.events],
+            logEvents: batch.events,
           }),
         );
         if (answer.rejectedLogEventsInfo) {
@@ -112,19 +118,23 @@ export class CloudWatchSink {
     return 'sent';
   }
 
-  destroy(): void {
-    for (const client of this.clients.values()) client.destroy();
-  }
+  /** Nothing to close: the exchanges share the agent's keep-alive pool. */
+  destroy(): void {}
 
-  private client(region: string | undefined): Sdk.CloudWatchLogsClient {
-    const name = region ?? '';
-    let client = this.clients.get(name);
-    if (!client) {
-      // The SDK's standard retry: exponential backoff with jitter on throttling and 5xx, 8 attempts.
-      client = new this.sdk.CloudWatchLogsClient({ ...(region !== undefined && { region }), maxAttempts: 8 });
-      this.clients.set(name, client);
+  private async call(destinationRegion: string | undefined, operation: string, input: unknown): Promise<unknown> {
+    const region = destinationRegion ?? (await this.region());
+    if (region === undefined)
+      throw new Error('no AWS region: set awslogs-region, AWS_REGION, or run on EC2 with IMDS reachable');
+    let call = this.calls.get(region);
+    if (!call) {
+      call = createCloudWatchLogsCall({
+        endpoint: cloudWatchLogsEndpoint(this.host.env, region),
+        region,
+        credentials: this.credentials,
+      });
+      this.calls.set(region, call);
     }
-    return client;
+    return call(operation, input);
   }
 }
 

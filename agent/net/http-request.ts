@@ -1,4 +1,4 @@
-import type { Agent, ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
+import type { Agent, ClientRequest, IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http';
 
 /**
  * A whole-body HTTP(S) exchange for the agent's calls to the control plane
@@ -14,7 +14,7 @@ import type { Agent, ClientRequest, IncomingMessage, RequestOptions } from 'node
 export interface HttpExchange {
   readonly method?: string;
   readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: string | undefined;
+  readonly body?: string | Buffer | undefined;
   /** Ends the exchange with an error when aborted (AbortSignal.timeout for a deadline). */
   readonly signal?: AbortSignal;
   /** PEM CAs trusted for https instead of Node's bundled ones; certificates are always verified. */
@@ -26,6 +26,8 @@ export interface HttpAnswer {
   /** 2xx. */
   readonly ok: boolean;
   readonly body: string;
+  /** Read by the CloudWatch Logs client: `date` (clock skew) and `x-amzn-errortype`. */
+  readonly headers: IncomingHttpHeaders;
 }
 
 /** One keep-alive pool per scheme and CA bundle: the control plane is called every few seconds. */
@@ -70,7 +72,12 @@ export function httpRequest(url: string, exchange: HttpExchange = {}): Promise<H
         response.on('error', reject);
         response.on('end', () => {
           const status = response.statusCode ?? 0;
-          resolve({ status, ok: status >= 200 && status <= 299, body: Buffer.concat(chunks).toString('utf8') });
+          resolve({
+            status,
+            ok: status >= 200 && status <= 299,
+            body: Buffer.concat(chunks).toString('utf8'),
+            headers: response.headers,
+          });
         });
         response.on('close', () => {
           if (!response.complete) reject(new Error('the connection closed before the answer was complete'));

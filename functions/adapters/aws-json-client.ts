@@ -1,49 +1,31 @@
 import type { IncomingMessage } from 'node:http';
-import { signRequest, type SigningCredentials } from '#shared/security/sigv4/sign.ts';
-import { AwsServiceError, isClockSkewError, retryOf, serviceError } from './aws-json-errors.ts';
+import {
+  createAwsJsonCall,
+  type AwsCredentials,
+  type AwsJsonAnswer,
+  type AwsJsonRequest,
+  type AwsJsonService,
+  type Backoff,
+} from '#shared/aws/aws-json-call.ts';
+
+export { standardRetry, type AwsJsonService, type Backoff } from '#shared/aws/aws-json-call.ts';
 
 /**
  * Berth's lean client for the AWS services that speak a JSON protocol
- * (DynamoDB, SQS, KMS): one SigV4-signed POST per call, the operation in
- * `x-amz-target`, over a keep-alive connection pool. It replaces the AWS
- * SDK in the Lambda functions, whose bundles the SDK's request pipeline
- * tripled (docs/decisions.md, "Lambda bundles"), and in dev mode, where that
+ * (DynamoDB, SQS, KMS): the signed call of shared/aws/aws-json-call.ts
+ * over a keep-alive connection pool. It replaces the AWS SDK in the Lambda
+ * functions, whose bundles the SDK's request pipeline tripled
+ * (docs/decisions.md, "Lambda bundles"), and in dev mode, where that
  * pipeline cost four times what the embedded emulator spends answering.
  *
- * What it keeps of the SDK: retries in the shape of its standard mode
- * (attempts, which errors, capped exponential backoff with full jitter),
- * the clock-skew correction from a `Date` header, errors named by the
- * service's type. What it leaves out: credential providers other than
- * static keys (a Lambda function has them in its environment), request
+ * What it leaves out of the SDK: credential providers other than static
+ * keys (a Lambda function has them in its environment), request
  * compression, endpoint discovery, checksums of responses.
  */
-export interface AwsJsonService {
-  /** The SigV4 signing name: `dynamodb`, `sqs`, `kms`. */
-  readonly signingName: string;
-  /** The `x-amz-target` prefix: `DynamoDB_20120810`, `AmazonSQS`, `TrentService`. */
-  readonly targetPrefix: string;
-  readonly jsonVersion: '1.0' | '1.1';
-}
-
-export interface Backoff {
-  /** Base delay of the first retry; it doubles with each attempt. */
-  readonly baseMs: number;
-  /** Base delay when the service throttled. */
-  readonly throttledBaseMs: number;
-  /** No retry waits longer. */
-  readonly capMs: number;
-}
-
-/** The SDK's standard retry mode: three attempts, 100 ms (throttled: 500 ms) doubling, at most 20 s. */
-export const standardRetry = {
-  maxAttempts: 3,
-  backoff: { baseMs: 100, throttledBaseMs: 500, capMs: 20_000 } satisfies Backoff,
-} as const;
-
 export interface AwsJsonClientOptions {
   readonly endpoint: string;
   readonly region: string;
-  readonly credentials: SigningCredentials & { readonly sessionToken?: string };
+  readonly credentials: AwsCredentials;
   /** Connections kept per endpoint; default 32. */
   readonly maxSockets?: number;
   /** Attempts for throttling, 5xx, clock skew and dropped connections; default the SDK's 3. */
@@ -58,17 +40,7 @@ export interface AwsJsonClient {
   destroy(): void;
 }
 
-/** The SDK's threshold: a `Date` this far from the client's clock resets the offset. */
-const SKEW_THRESHOLD_MS = 5 * 60 * 1000;
-
-interface Answer {
-  readonly status: number;
-  readonly text: string;
-  readonly date: string | undefined;
-  readonly errorType: string | undefined;
-}
-
-function readAnswer(response: IncomingMessage): Promise<Answer> {
+function readAnswer(response: IncomingMessage): Promise<AwsJsonAnswer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -108,35 +80,8 @@ export function createAwsJsonClient(service: AwsJsonService, options: AwsJsonCli
   // that never calls the service need not pay it (docs/performance.md).
   let connection: ReturnType<typeof transport> | undefined;
   const connect = () => (connection ??= transport(url.protocol === 'https:', options.maxSockets ?? 32));
-  const path = url.pathname || '/';
-  const maxAttempts = options.maxAttempts ?? standardRetry.maxAttempts;
-  const backoff = options.backoff ?? standardRetry.backoff;
-  const contentType = `application/x-amz-json-${service.jsonVersion}`;
-  /** Added to the local clock when signing, learnt from the service's `Date` header. */
-  let clockOffsetMs = 0;
 
-  /** Returns whether the offset changed. */
-  function correctClock(date: string | undefined): boolean {
-    const serverTime = date === undefined ? Number.NaN : Date.parse(date);
-    if (Number.isNaN(serverTime) || Math.abs(serverTime - (Date.now() + clockOffsetMs)) < SKEW_THRESHOLD_MS)
-      return false;
-    clockOffsetMs = serverTime - Date.now();
-    return true;
-  }
-
-  function post(operation: string, body: Buffer): Promise<Answer> {
-    const headers = new Map<string, string>([
-      ['host', url.host],
-      ['content-type', contentType],
-      ['x-amz-target', `${service.targetPrefix}.${operation}`],
-    ]);
-    if (options.credentials.sessionToken !== undefined)
-      headers.set('x-amz-security-token', options.credentials.sessionToken);
-    const signed = signRequest({ method: 'POST', path, query: '', headers, body }, options.credentials, {
-      region: options.region,
-      service: service.signingName,
-      now: Date.now() + clockOffsetMs,
-    });
+  function post(request: AwsJsonRequest): Promise<AwsJsonAnswer> {
     const { pool, send } = connect();
     return new Promise((resolve, reject) => {
       const outgoing = send(
@@ -144,59 +89,19 @@ export function createAwsJsonClient(service: AwsJsonService, options: AwsJsonCli
           host: url.hostname,
           port: url.port,
           method: 'POST',
-          path,
+          path: url.pathname,
           agent: pool,
-          headers: { ...Object.fromEntries(headers), ...signed, 'content-length': body.length },
+          headers: { ...request.headers, 'content-length': request.body.length },
         },
         (response) => void readAnswer(response).then(resolve, reject),
       );
       outgoing.on('error', reject);
-      outgoing.end(body);
+      outgoing.end(request.body);
     });
   }
 
-  async function once(
-    operation: string,
-    body: Buffer,
-  ): Promise<{ value: unknown } | { error: unknown; skewCorrected: boolean }> {
-    let answer: Answer;
-    try {
-      answer = await post(operation, body);
-    } catch (error) {
-      return { error, skewCorrected: false };
-    }
-    const skewCorrected = correctClock(answer.date);
-    if (answer.status === 200) return { value: parseJson(answer.text, service.signingName, operation) };
-    const error = serviceError(answer.text, answer.status, answer.errorType);
-    return { error, skewCorrected: skewCorrected && isClockSkewError(error) };
-  }
-
   return {
-    async call(operation, input) {
-      const body = Buffer.from(JSON.stringify(input));
-      for (let attempt = 1; ; attempt++) {
-        const outcome = await once(operation, body);
-        if ('value' in outcome) return outcome.value;
-        const retry = retryOf(outcome.error, outcome.skewCorrected);
-        if (attempt >= maxAttempts || retry === 'no') throw outcome.error;
-        const base = retry === 'throttled' ? backoff.throttledBaseMs : backoff.baseMs;
-        // Full jitter, as the SDK: a random delay up to the capped exponential.
-        const delay = Math.random() * Math.min(backoff.capMs, base * 2 ** (attempt - 1));
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    },
+    call: createAwsJsonCall(service, { ...options, url, send: post }),
     destroy: () => connection?.pool.destroy(),
   };
-}
-
-function parseJson(text: string, service: string, operation: string): unknown {
-  try {
-    return text === '' ? {} : JSON.parse(text);
-  } catch {
-    throw new AwsServiceError(
-      'InvalidResponse',
-      `${service} answered ${operation} with something that is not JSON`,
-      200,
-    );
-  }
 }

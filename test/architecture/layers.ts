@@ -50,6 +50,8 @@ export const SHARED_LAYERS: readonly LayerRule[] = [
     mayImport: ['shared/schemas', 'shared/domain', 'shared/agent'],
     packages: PURE_PACKAGES,
   },
+  // The AWS JSON protocol's pure half (request signing, error naming, retries), shared by the functions and the agent.
+  { folder: 'shared/aws', mayImport: ['shared/security'], packages: PURE_PACKAGES },
   // The DNS view's names and records: pure, from snapshots of the schemas' entities.
   { folder: 'shared/dns', mayImport: ['shared/schemas'], packages: PURE_PACKAGES },
   {

@@ -21,6 +21,7 @@ import { AgentProcess } from '../support/agent-process.ts';
 import { removeClusterContainers } from '../support/agents.ts';
 import { testAwsEndpoint } from '../support/aws-endpoint.ts';
 import { ensureBusyboxImage } from '../support/busybox-image.ts';
+import { startFakeImds } from '../support/fake-imds.ts';
 import { bootstrapFirstKey } from '../support/lambda-harness/bootstrap.ts';
 import { startLambdaHarness, type LambdaHarness } from '../support/lambda-harness/index.ts';
 import { requestRegistrationToken } from '../support/registration-token.ts';
@@ -28,6 +29,8 @@ import { waitFor } from '../support/wait.ts';
 
 const run = promisify(execFile);
 const CLUSTER = 'cwlogs';
+/** The cluster of the agent whose host has an instance role and no keys in its environment. */
+const ROLE_CLUSTER = 'cwlogs-role';
 /** Log groups of this run: moto's state is shared by every suite of the test run. */
 const RUN = randomUUID().slice(0, 8);
 
@@ -43,6 +46,8 @@ describe('awslogs containers in CloudWatch Logs, written by the agent', { timeou
   let ecs: ECSClient;
   let logs: CloudWatchLogsClient;
   let agent: AgentProcess;
+  let roleImds: Awaited<ReturnType<typeof startFakeImds>> | undefined;
+  let roleAgent: AgentProcess | undefined;
 
   beforeAll(async () => {
     image = await ensureBusyboxImage();
@@ -75,13 +80,21 @@ describe('awslogs containers in CloudWatch Logs, written by the agent', { timeou
 
   afterAll(async () => {
     await agent?.destroy().catch(() => undefined);
+    await roleAgent?.destroy().catch(() => undefined);
+    await roleImds?.close();
+    await removeClusterContainers(ROLE_CLUSTER);
     ecs?.destroy();
     logs?.destroy();
     await harness?.stop();
     await removeClusterContainers(CLUSTER);
   });
 
-  async function runTask(family: string, command: string, options: Record<string, string>): Promise<string> {
+  async function runTask(
+    family: string,
+    command: string,
+    options: Record<string, string>,
+    cluster = CLUSTER,
+  ): Promise<string> {
     await ecs.send(
       new RegisterTaskDefinitionCommand({
         family,
@@ -100,7 +113,7 @@ describe('awslogs containers in CloudWatch Logs, written by the agent', { timeou
         ],
       }),
     );
-    const started = await ecs.send(new RunTaskCommand({ cluster: CLUSTER, taskDefinition: family }));
+    const started = await ecs.send(new RunTaskCommand({ cluster, taskDefinition: family }));
     const arn = started.tasks?.[0]?.taskArn;
     if (!arn) throw new Error(`RunTask placed nothing: ${JSON.stringify(started.failures)}`);
     return arn.split('/').at(-1) ?? '';
@@ -152,7 +165,9 @@ describe('awslogs containers in CloudWatch Logs, written by the agent', { timeou
     try {
       return await wait();
     } catch (error) {
-      throw new Error(`${String(error)}\nagent output:\n${agent.output}`);
+      throw new Error(
+        `${String(error)}\nagent output:\n${agent.output}${roleAgent ? `\nrole agent output:\n${roleAgent.output}` : ''}`,
+      );
     }
   }
 
@@ -251,5 +266,51 @@ describe('awslogs containers in CloudWatch Logs, written by the agent', { timeou
     await agent.start();
     await ecs.send(new StopTaskCommand({ cluster: CLUSTER, task: taskId }));
     expect(await awaitMessages(group, stream, 20_001)).toEqual([...expected, 'bye']);
+  });
+  it('ships with the instance role from IMDSv2 when the host has no keys in its environment', async () => {
+    const { AWS_ENDPOINT_URL, AWS_SECRET_ACCESS_KEY } = harness.env;
+    roleImds = await startFakeImds({
+      instanceId: 'i-0c10d0a1e5b0e7a11',
+      region: 'us-east-1',
+      role: {
+        name: 'berth-agent-host',
+        // moto takes any key id; the secret is what the test's client signs with.
+        credentials: () => ({
+          AccessKeyId: 'ASIAROLEFROMIMDS',
+          SecretAccessKey: AWS_SECRET_ACCESS_KEY,
+          Token: 'role-session-token',
+          Expiration: new Date(Date.now() + 60 * 60 * 1000).toISOString(),
+        }),
+      },
+    });
+    await ecs.send(new CreateClusterCommand({ clusterName: ROLE_CLUSTER }));
+    const credentials = await ecs.config.credentials();
+    roleAgent = new AgentProcess({
+      endpoint: harness.endpoint,
+      cluster: ROLE_CLUSTER,
+      registrationToken: () => requestRegistrationToken(harness.endpoint, credentials, ROLE_CLUSTER),
+      args: ['--awslogs', 'cloudwatch'],
+      imdsEndpoint: roleImds.endpoint,
+      // No keys and no region in the environment: both come from the metadata service.
+      env: {
+        AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: AWS_ENDPOINT_URL,
+        AWS_ACCESS_KEY_ID: '',
+        AWS_SECRET_ACCESS_KEY: '',
+        AWS_SESSION_TOKEN: '',
+        AWS_REGION: '',
+        AWS_DEFAULT_REGION: '',
+      },
+    });
+    await roleAgent.start();
+
+    const group = `/ecs/cw-${RUN}/role`;
+    const taskId = await runTask(
+      'cw-role',
+      'echo from-role-1; echo from-role-2',
+      { 'awslogs-group': group, 'awslogs-create-group': 'true' },
+      ROLE_CLUSTER,
+    );
+    expect(await awaitMessages(group, `app/web/${taskId}`, 2)).toEqual(['from-role-1', 'from-role-2']);
+    expect(roleImds.served.credentials).toBeGreaterThanOrEqual(1);
   });
 });

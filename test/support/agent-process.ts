@@ -21,6 +21,8 @@ export interface AgentProcessOptions {
   readonly args?: readonly string[];
   /** More environment, e.g. the host's AWS credentials and endpoint. */
   readonly env?: Readonly<Record<string, string>>;
+  /** The EC2 metadata service to read (a fake one); by default the agent runs with IMDS off. */
+  readonly imdsEndpoint?: string;
 }
 
 /**
@@ -53,7 +55,9 @@ export class AgentProcess {
   async start(): Promise<string> {
     if (this.child) throw new Error('the agent is running already');
     const { endpoint, cluster, dockerHost } = this.options;
-    const args = [MAIN, '--endpoint', endpoint, '--cluster', cluster, '--state-dir', this.stateDir, '--no-imds'];
+    const imds =
+      this.options.imdsEndpoint === undefined ? ['--no-imds'] : ['--imds-endpoint', this.options.imdsEndpoint];
+    const args = [MAIN, '--endpoint', endpoint, '--cluster', cluster, '--state-dir', this.stateDir, ...imds];
     args.push('--cleanup-delay', '5', '--log-level', 'warn');
     if (this.instanceId === undefined) args.push('--registration-token', await this.options.registrationToken());
     if (dockerHost) args.push('--docker-host', dockerHost);

@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { scriptedAwsServers, type SeenRequest } from '#test/support/scripted-aws-server.ts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAwsJsonClient } from '#functions/adapters/aws-json-client.ts';
 import { AwsServiceError } from '#functions/adapters/aws-json-errors.ts';
@@ -9,45 +10,20 @@ import { AwsServiceError } from '#functions/adapters/aws-json-errors.ts';
  * headers, retries and the clock-skew correction. The contract suites cover
  * the services themselves against moto.
  */
-interface Seen {
-  readonly headers: IncomingMessage['headers'];
-  readonly body: string;
-}
-
-interface Scripted {
-  readonly status: number;
-  readonly body: string;
-  readonly headers?: Record<string, string>;
-}
-
 let server: Server | undefined;
 afterEach(async () => {
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   server = undefined;
 });
 
-async function scripted(answers: Scripted[]): Promise<{ endpoint: string; seen: Seen[] }> {
-  const seen: Seen[] = [];
-  async function answerWith(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    seen.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
-    const answer = answers[Math.min(seen.length - 1, answers.length - 1)] ?? { status: 500, body: '' };
-    response.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.1', ...answer.headers });
-    response.end(answer.body);
-  }
-  server = createServer((request: IncomingMessage, response) => void answerWith(request, response));
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { endpoint: `http://127.0.0.1:${port}`, seen };
-}
+const scripted = scriptedAwsServers();
 
 const kms = { signingName: 'kms', targetPrefix: 'TrentService', jsonVersion: '1.1' } as const;
 const credentials = { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret', sessionToken: 'the-session' };
 const quickBackoff = { baseMs: 1, throttledBaseMs: 1, capMs: 5 };
 
 /** The x-amz-date a request was signed with, as milliseconds since the epoch. */
-function signedAt(seen: Seen | undefined): number {
+function signedAt(seen: SeenRequest | undefined): number {
   const stamp = String(seen?.headers['x-amz-date']);
   const iso = `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}Z`;
   return Date.parse(iso);
