@@ -115,6 +115,24 @@ describe('the web console views', () => {
     await noReload();
   }, 120_000);
 
+  it("explains a pending task by its own placement constraints, not only its definition's", async () => {
+    await register('picky', { command: ['sleep', '3600'] });
+    const expression = 'attribute:stage == elsewhere';
+    const id = await run('picky', {
+      capacityProviderStrategy: [{ capacityProvider: PROVIDER, weight: 1 }],
+      placementConstraints: [{ type: 'memberOf', expression }],
+    });
+    expect((await described(id))?.lastStatus).toBe('PROVISIONING');
+
+    await visit(page, `#/clusters/${CLUSTER}/tasks/${id}`);
+    // Its definition alone fits the one instance; the task's own constraint is what keeps it off.
+    const placement = await waitForText(page, '(text) => text.includes("ATTRIBUTE")', 'section .explain');
+    expect(placement).toContain('Not placeable now');
+    const why = await page.evaluate(`document.querySelector('table.rejections tbody tr td:last-child').textContent`);
+    expect(why).toBe(`does not match memberOf '${expression}'`);
+    await noReload();
+  }, 120_000);
+
   it("shows an awslogs task's lines and its health, and new lines arrive without a reload", async () => {
     await register('ticker', tickerContainer('/ecs/ticker'));
     const id = await run('ticker');
