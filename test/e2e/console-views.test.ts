@@ -105,7 +105,9 @@ describe('the web console views', () => {
     await visit(page, `#/clusters/${CLUSTER}/tasks/${id}`);
     const placement = await waitForText(page, '(text) => text.includes("RESOURCE:MEMORY")', 'section .explain');
     expect(placement).toContain('Not placeable now');
-    expect(placement).toContain('reserves 0 cpu units and 4000000 MiB; 1 instance considered');
+    expect(placement).toContain('This task reserves no cpu units and 4000000 MiB; 1 instance considered');
+    // Neither the task nor its container reserves cpu: nothing, rather than a 0 that reads as a value.
+    expect(await factOf(page, 'CPU / memory')).toBe('— / 4000000');
     // The instance by id on a row of its own, with the reason and the filter's own words on what it lacks.
     const row = await waitForText(page, `(text) => text.includes('${instanceId}')`, 'table.rejections tbody tr');
     expect(row).toContain('RESOURCE:MEMORY');
@@ -162,6 +164,21 @@ describe('the web console views', () => {
     expect(row).toContain('app');
     expect(row).toContain('RUNNING');
   }, 180_000);
+
+  it("reads a task that stopped before it ran as never started, and shows its containers' cpu", async () => {
+    await register('unstartable', { cpu: 64, command: ['/no/such/program'] });
+    const id = await run('unstartable');
+    await waitFor(async () => ((await described(id))?.lastStatus === 'STOPPED' ? true : undefined), {
+      timeoutMs: 60_000,
+      what: 'the task to stop',
+    });
+    expect((await described(id))?.startedAt).toBeUndefined();
+
+    await visit(page, `#/clusters/${CLUSTER}/tasks/${id}`);
+    await waitForText(page, '(text) => text.includes("STOPPED")', 'dl.facts');
+    expect(await factOf(page, 'Started')).toBe('never started');
+    expect(await factOf(page, 'CPU / memory')).toBe('64 / 16');
+  }, 120_000);
 
   it("shows a stopped task's exit code and stopped reason", async () => {
     await register('failing', { command: ['sh', '-c', 'echo bye; exit 3'] });

@@ -37,7 +37,8 @@ export function PlacementView({ cluster, task }: { cluster: string; task: Task }
     >${(answer: Explanation) => {
       const plan = answer.tasks?.[0];
       if (!plan) return html`<${Empty}>No explanation came back.<//>`;
-      const demand = `A task of this definition reserves ${answer.demand?.cpu ?? 0} cpu units and ${answer.demand?.memory ?? 0} MiB${
+      const cpu = answer.demand?.cpu ? `${answer.demand.cpu} cpu units` : 'no cpu units';
+      const demand = `This task reserves ${cpu} and ${answer.demand?.memory ?? 0} MiB${
         answer.demand?.ports?.length ? `, host ports ${answer.demand.ports.join(', ')}` : ''
       }; ${plural(answer.instances ?? 0, 'instance')} considered.`;
       const reasons = (plan.placed ? plan.rejected : plan.reasons) ?? [];
