@@ -50,6 +50,7 @@ export interface Service {
 
 export interface Container {
   name?: string;
+  cpu?: string;
   image?: string;
   lastStatus?: string;
   healthStatus?: string;
@@ -143,4 +144,21 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/**
+ * The cpu units a task reserves, as ECS accounts them: the task-level value,
+ * else the sum of its containers' (an EC2 task may set cpu on containers
+ * only); undefined when nothing is reserved, so a page shows "—", not 0.
+ */
+export function reservedCpu(task: Task): number | undefined {
+  const own = Number(task.cpu ?? 0);
+  const units = own > 0 ? own : (task.containers ?? []).reduce((sum, c) => sum + Number(c.cpu ?? 0), 0);
+  return units > 0 ? units : undefined;
+}
+
+/** When a task started; one that stopped without ever running reads as the ECS console has it. */
+export function startedText(task: Task): string {
+  if (task.startedAt !== undefined) return `${when(task.startedAt)} (${ago(task.startedAt)})`;
+  return task.lastStatus === 'STOPPED' ? 'never started' : '—';
 }

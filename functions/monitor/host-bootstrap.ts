@@ -70,7 +70,8 @@ function render(config: HostBootstrapConfig, cluster: string, token: string) {
  * An Ec2Fleet whose launches for a cluster carry Berth's user data: one
  * registration token per launch, good for as many registrations as
  * instances launched and for LAUNCH_TOKEN_TTL_MS, so user data read back
- * from EC2 later admits no further host.
+ * from EC2 later admits no further host. A launch that fails deletes its
+ * token before the failure is reported, so failed sweeps leave none behind.
  */
 export function withHostBootstrap(
   ec2: Ec2Fleet,
@@ -82,9 +83,15 @@ export function withHostBootstrap(
       const cluster = input.joinCluster;
       if (cluster === undefined) return ec2.runInstances(input);
       const { token } = await tokens.create({ cluster, ttlMs: LAUNCH_TOKEN_TTL_MS, uses: input.count });
-      const rendered = render(options.config, cluster, token);
-      if (!rendered.ok) throw new ConfigurationError(`The launched hosts' user data: ${rendered.message}`);
-      return ec2.runInstances({ ...input, userData: Buffer.from(rendered.script).toString('base64') });
+      try {
+        const rendered = render(options.config, cluster, token);
+        if (!rendered.ok) throw new ConfigurationError(`The launched hosts' user data: ${rendered.message}`);
+        return await ec2.runInstances({ ...input, userData: Buffer.from(rendered.script).toString('base64') });
+      } catch (error) {
+        // No host got the token (a missing launch template, a refused launch): none may use it later.
+        await tokens.revoke(token);
+        throw error;
+      }
     },
     terminateInstances: (ids) => ec2.terminateInstances(ids),
     launchTemplateExists: (id) => ec2.launchTemplateExists(id),

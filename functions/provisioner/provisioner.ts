@@ -67,14 +67,21 @@ export function createProvisioner(deps: ProvisionerDeps) {
 }
 
 /**
+ * CDK's provider framework answers a failed Create with this physical id,
+ * and answers the Delete that follows it itself, calling neither function.
+ */
+const CREATE_FAILED_PHYSICAL_ID = 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED';
+
+/**
  * Whether a resource with these properties and physical id can exist: not
  * when the properties are unreadable (a Create with them made no call), nor
- * when the physical id is the provider framework's stand-in for a failed
- * Create (the request id, a UUID, which no Berth name or ARN takes here).
+ * for the framework's failed-Create marker (should a Delete with it reach
+ * us, say through a framework that forwards it). Any other id is a name or
+ * ARN Berth answered, a UUID-shaped cluster name included, and is deleted.
  */
 function createdAnything(properties: Record<string, unknown>, physicalId: string): boolean {
   if (!resourceProperties.safeParse(properties).success) return false;
-  return !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(physicalId);
+  return physicalId !== CREATE_FAILED_PHYSICAL_ID;
 }
 
 function handlerFor(type: string): ResourceHandler {

@@ -36,6 +36,8 @@ export interface RegistrationTokenRepository {
    * it is spent: what it throws refuses the registration and spends nothing.
    */
   consume(token: string, cluster: string, admit?: () => Promise<void>): Promise<TokenUse>;
+  /** Deletes the token, so it registers nothing more (a launch that failed hands it to no host). */
+  revoke(token: string): Promise<void>;
 }
 
 export function newRegistrationToken(): string {
@@ -98,6 +100,15 @@ export function createRegistrationTokenRepository(options: {
         if (attempt >= MAX_ATTEMPTS)
           throw lostTooOften(registrationTokens, keyOf(registrationTokens, spent), attempt + 1);
         await pause(attempt);
+      }
+    },
+
+    async revoke(token) {
+      const key = registrationTokens.key(hashRegistrationToken(token));
+      for (let attempt = 0; ; attempt++) {
+        const found = await store.get(registrationTokens, key);
+        if (!found || (await store.tryDelete(registrationTokens, key, found.version)).deleted) return;
+        if (attempt >= MAX_ATTEMPTS) throw lostTooOften(registrationTokens, key, attempt + 1);
       }
     },
   };

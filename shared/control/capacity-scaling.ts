@@ -16,12 +16,22 @@ export interface CapacityOutcome {
   readonly terminated: number;
 }
 
+/** A provider whose pass failed (its launch template deleted, a refused launch); retried next sweep. */
+export interface ProviderFailure {
+  readonly cluster: string;
+  readonly provider: string;
+  readonly error: unknown;
+}
+
 /**
  * The monitor's managed scaling pass over every ACTIVE provider a cluster
  * uses: tag the instances it launched with the provider, then decide
  * (shared/scheduler/capacity-decision.ts) and act: launch, drain, terminate.
  */
-export async function scaleCapacity(ctx: ControlContext, ec2: Ec2Fleet): Promise<CapacityOutcome> {
+export async function scaleCapacity(
+  ctx: ControlContext,
+  ec2: Ec2Fleet,
+): Promise<CapacityOutcome & { readonly failures: ProviderFailure[] }> {
   const providers = (await readAll(ctx.store, capacityProviders, capacityProviders.partition())).filter(
     (p) => p.value.status === 'ACTIVE',
   );
@@ -29,6 +39,7 @@ export async function scaleCapacity(ctx: ControlContext, ec2: Ec2Fleet): Promise
     (c) => c.value.status === 'ACTIVE' && (c.value.capacityProviders ?? []).length > 0,
   );
   const total = { launched: 0, drained: 0, terminated: 0 };
+  const failures: ProviderFailure[] = [];
   for (const { value: cluster } of using) {
     const [instances, clusterTasks] = await Promise.all([
       readAll(ctx.store, containerInstances, containerInstances.partition(cluster.clusterName)),
@@ -36,21 +47,26 @@ export async function scaleCapacity(ctx: ControlContext, ec2: Ec2Fleet): Promise
     ]);
     for (const provider of providers.filter((p) => cluster.capacityProviders?.includes(p.value.name))) {
       const fleet = instances.map((i) => i.value).filter((i) => i.status === 'ACTIVE' || i.status === 'DRAINING');
-      await tagLaunched(ctx, cluster.clusterName, provider.value, fleet);
-      const outcome = await scaleProvider(
-        ctx,
-        ec2,
-        cluster.clusterName,
-        provider.value,
-        fleet,
-        clusterTasks.map((t) => t.value),
-      );
-      total.launched += outcome.launched;
-      total.drained += outcome.drained;
-      total.terminated += outcome.terminated;
+      // One provider's failure is its own: the others still scale in this pass.
+      try {
+        await tagLaunched(ctx, cluster.clusterName, provider.value, fleet);
+        const outcome = await scaleProvider(
+          ctx,
+          ec2,
+          cluster.clusterName,
+          provider.value,
+          fleet,
+          clusterTasks.map((t) => t.value),
+        );
+        total.launched += outcome.launched;
+        total.drained += outcome.drained;
+        total.terminated += outcome.terminated;
+      } catch (error) {
+        failures.push({ cluster: cluster.clusterName, provider: provider.value.name, error });
+      }
     }
   }
-  return total;
+  return { ...total, failures };
 }
 
 function launchedIds(provider: CapacityProvider): Set<string> {

@@ -3,8 +3,9 @@ import { containerInstances } from '../domain/collections.ts';
 import { InvalidParameterError } from '../domain/errors.ts';
 import type { RunTaskRequest } from '../schemas/ecs-requests.ts';
 import type { ExplainPlacementResponse, ReasonExplanation, TaskExplanation } from '../schemas/explain-placement.ts';
-import type { PlacementStrategy } from '../schemas/task.ts';
+import type { PlacementStrategy, Task } from '../schemas/task.ts';
 import { buildFleet, type Fleet } from '../scheduler/fleet.ts';
+import { placementRequestOf } from '../scheduler/placement-request.ts';
 import { placeTask, planPlacements } from '../scheduler/pipeline.ts';
 import { compareScores } from '../scheduler/scoring.ts';
 import type { PlacementRequest, ReasonCount } from '../scheduler/types.ts';
@@ -12,7 +13,8 @@ import { Verdicts } from '../scheduler/verdicts.ts';
 import type { ControlContext } from './context.ts';
 import { readAll } from './listing.ts';
 import { runTaskBuilder } from './run-task-build.ts';
-import { placementRequestOf, resolveRunTask } from './tasks.ts';
+import { onProviders } from './capacity-placement.ts';
+import { resolveRunTask } from './tasks.ts';
 
 /**
  * "Where would this RunTask put its tasks, and why": the same checks as
@@ -29,26 +31,39 @@ export async function explainPlacement(
   request: RunTaskRequest,
 ): Promise<ExplainPlacementResponse> {
   const resolved = await resolveRunTask(ctx, request);
-  const { count, cluster, definition, strategy } = resolved;
+  const build = runTaskBuilder(ctx, request, resolved);
+  // As RunTask: each task on the provider its strategy gives it, bound to that provider's instances.
+  const built = Array.from({ length: resolved.count }, () => build(ctx.ids.next()));
+  return explainTasks(ctx, resolved.cluster, onProviders(built, resolved.capacity));
+}
+
+/**
+ * The plan for tasks already built (a dry run's, or a pending task as it is
+ * stored), each placed as the scheduler places it: by its own constraints,
+ * strategy, group and seed.
+ */
+export async function explainTasks(
+  ctx: ControlContext,
+  cluster: string,
+  built: readonly Task[],
+): Promise<ExplainPlacementResponse> {
   const instances = (await readAll(ctx.store, containerInstances, containerInstances.partition(cluster)))
     .map((i) => i.value)
     .filter((i) => i.status !== 'INACTIVE');
   if (instances.length === 0) throw new InvalidParameterError('No Container Instances were found in your cluster.');
 
-  const taskDefinitionArn = arns.taskDefinition(ctx.deployment, definition.family, definition.revision);
-  const group = request.group ?? `family:${definition.family}`;
-  const build = runTaskBuilder(ctx, request, resolved);
-  const requests = Array.from({ length: count }, () => placementRequestOf(build(ctx.ids.next())));
+  const first = built[0] as Task;
+  const requests = built.map(placementRequestOf);
   const fleet = buildFleet(instances);
   const arnOf = (id: string) => arns.containerInstance(ctx.deployment, cluster, id);
   // One request at a time on one fleet: planPlacements reserves as it goes,
   // so this is the plan a batch would make, with a look at each step.
-  const tasks = requests.map((placement, index) => explainOne(placement, index, fleet, strategy, arnOf));
+  const tasks = requests.map((placement, index) => explainOne(placement, index, fleet, first.placementStrategy, arnOf));
   const demand = requests[0]?.demand ?? { cpu: 0, memory: 0, ports: [], portsUdp: [] };
   return {
     cluster,
-    taskDefinitionArn,
-    group,
+    taskDefinitionArn: first.taskDefinitionArn,
+    group: first.group ?? `family:${first.family}`,
     demand: { cpu: demand.cpu, memory: demand.memory, ports: [...demand.ports], portsUdp: [...demand.portsUdp] },
     instances: instances.length,
     tasks,

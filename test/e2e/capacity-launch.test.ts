@@ -1,4 +1,10 @@
-import { DescribeInstanceAttributeCommand, DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CreateLaunchTemplateCommand,
+  DeleteLaunchTemplateCommand,
+  DescribeInstanceAttributeCommand,
+  DescribeInstancesCommand,
+  type EC2Client,
+} from '@aws-sdk/client-ec2';
 import {
   CreateCapacityProviderCommand,
   CreateClusterCommand,
@@ -7,6 +13,8 @@ import {
   PutClusterCapacityProvidersCommand,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readAll } from '#shared/control/listing.ts';
+import { registrationTokens } from '#shared/security/collections.ts';
 import type { TestBerth } from '../support/berth.ts';
 import { startBerthWithEc2 } from '../support/ec2-berth.ts';
 import { startHollowFleet, type HollowFleet } from '../support/hollow-fleet.ts';
@@ -36,12 +44,17 @@ describe('hosts launched by a capacity provider', () => {
   });
 
   /** A provider of `min` instances used by a cluster of the same name. */
-  async function providerFor(name: string, min: number, tags: { key: string; value: string }[] = []) {
+  async function providerFor(
+    name: string,
+    min: number,
+    tags: { key: string; value: string }[] = [],
+    template = templateArn,
+  ) {
     await berth.ecs.send(
       new CreateCapacityProviderCommand({
         name,
         autoScalingGroupProvider: {
-          autoScalingGroupArn: templateArn,
+          autoScalingGroupArn: template,
           managedScaling: { status: 'ENABLED', targetCapacity: 100, instanceWarmupPeriod: 300 },
         },
         tags: [{ key: 'berth:min-instances', value: String(min) }, ...tags],
@@ -132,5 +145,28 @@ describe('hosts launched by a capacity provider', () => {
     await providerFor('templated', 1, [{ key: 'berth:agent-user-data', value: 'false' }]);
     const [id] = await launchedBy('templated', 1);
     expect(await userData(id ?? '')).toBe('');
+  });
+
+  it('a launch that fails leaves no registration token behind, and other providers still launch', async () => {
+    const created = await ec2.send(
+      new CreateLaunchTemplateCommand({
+        LaunchTemplateName: `berth-deleted-${Date.now()}`,
+        LaunchTemplateData: { ImageId: 'ami-12c6146b', InstanceType: 't3.micro' },
+      }),
+    );
+    const templateId = created.LaunchTemplate?.LaunchTemplateId ?? '';
+    const deletedArn = `arn:aws:ec2:us-east-1:123456789012:launch-template/${templateId}`;
+    // The provider is made while its template exists; the template goes afterwards, so every launch fails.
+    await providerFor('broken', 1, [], deletedArn);
+    await ec2.send(new DeleteLaunchTemplateCommand({ LaunchTemplateId: templateId }));
+    // Clusters are swept in name order: once 'later' has launched, a pass has tried 'broken' before it.
+    await providerFor('later', 1);
+    await launchedBy('later', 1);
+    const launches = await launchedBy('broken', 0);
+    expect(launches).toEqual([]);
+
+    const tokens = await readAll(berth.ctx.store, registrationTokens, registrationTokens.partition());
+    expect(tokens.filter((t) => t.value.cluster === 'later')).toHaveLength(1);
+    expect(tokens.filter((t) => t.value.cluster === 'broken')).toEqual([]);
   });
 });

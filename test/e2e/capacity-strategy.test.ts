@@ -173,7 +173,7 @@ describe('capacity provider strategies', () => {
     expect(created.service?.launchType).toBeUndefined();
     expect(created.service?.capacityProviderStrategy).toEqual([
       { capacityProvider: 'alpha', base: 1, weight: 1 },
-      { capacityProvider: 'beta', weight: 1 },
+      { capacityProvider: 'beta', weight: 1, base: 0 },
     ]);
     const tasks = await waitFor(async () => {
       const all = (await tasksOf('split')).filter((t) => t.group === 'service:web');
@@ -199,7 +199,12 @@ describe('capacity provider strategies', () => {
         capacityProviderStrategy: [{ capacityProvider: 'beta', weight: 1 }],
       }),
     );
-    expect(updated.service?.capacityProviderStrategy).toEqual([{ capacityProvider: 'beta', weight: 1 }]);
+    // The base left out reads 0, as ECS answers it.
+    expect(updated.service?.capacityProviderStrategy).toEqual([{ capacityProvider: 'beta', weight: 1, base: 0 }]);
+    const described = await ecs.send(new DescribeServicesCommand({ cluster: 'split', services: ['web'] }));
+    expect(described.services?.[0]?.capacityProviderStrategy).toEqual([
+      { capacityProvider: 'beta', weight: 1, base: 0 },
+    ]);
   });
 
   it('refuses to drop a provider from the cluster while a service uses it', async () => {

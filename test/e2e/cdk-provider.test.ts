@@ -19,6 +19,7 @@ import {
   secretHolding as sharedSecretHolding,
 } from '../support/cdk-provider-fixture.ts';
 import { startContainerCluster, type ContainerCluster } from '../support/container-cluster.ts';
+import { CREATE_FAILED_PHYSICAL_ID } from '../support/lambda-harness/provider-framework.ts';
 import {
   customResourceEvent,
   runCustomResourceEvent,
@@ -98,6 +99,27 @@ describe('the CDK custom resource provider', { timeout: 240_000 }, () => {
       const described = await berth.ecs.send(new DescribeClustersCommand({ clusters: ['cfn-other'] }));
       expect(described.clusters?.[0]?.status ?? 'MISSING').not.toBe('ACTIVE');
     });
+  });
+
+  it('deletes a cluster whose name has the shape of a UUID', async () => {
+    const name = randomUUID();
+    const properties = props({ clusterName: name });
+    const created = await runCustomResourceEvent(
+      provider,
+      customResourceEvent({ requestType: 'Create', resourceType: 'Custom::BerthCluster', properties }),
+    );
+    expect(created.PhysicalResourceId).toBe(name);
+    await runCustomResourceEvent(
+      provider,
+      customResourceEvent({
+        requestType: 'Delete',
+        resourceType: 'Custom::BerthCluster',
+        properties,
+        physicalResourceId: name,
+      }),
+    );
+    const described = await berth.ecs.send(new DescribeClustersCommand({ clusters: [name] }));
+    expect(described.clusters?.[0]?.status ?? 'MISSING').not.toBe('ACTIVE');
   });
 
   describe('a service through its life', () => {
@@ -303,8 +325,9 @@ describe('the CDK custom resource provider', { timeout: 240_000 }, () => {
       await expect(remove({ Request: '{"clusterName":"bad-6"}' }, 'bad-6')).resolves.toMatchObject({
         PhysicalResourceId: 'bad-6',
       });
-      const standIn = randomUUID();
-      await expect(remove(readOnly, standIn)).resolves.toMatchObject({ PhysicalResourceId: standIn });
+      await expect(remove(readOnly, CREATE_FAILED_PHYSICAL_ID)).resolves.toMatchObject({
+        PhysicalResourceId: CREATE_FAILED_PHYSICAL_ID,
+      });
       // A real delete with an unreadable key still fails, with the reason.
       await expect(remove(readOnly, 'bad-6')).rejects.toThrow(/Could not read the Berth key/);
     });

@@ -105,13 +105,33 @@ describe('the web console views', () => {
     await visit(page, `#/clusters/${CLUSTER}/tasks/${id}`);
     const placement = await waitForText(page, '(text) => text.includes("RESOURCE:MEMORY")', 'section .explain');
     expect(placement).toContain('Not placeable now');
-    expect(placement).toContain('reserves 0 cpu units and 4000000 MiB; 1 instance considered');
+    expect(placement).toContain('This task reserves no cpu units and 4000000 MiB; 1 instance considered');
+    // Neither the task nor its container reserves cpu: nothing, rather than a 0 that reads as a value.
+    expect(await factOf(page, 'CPU / memory')).toBe('— / 4000000');
     // The instance by id on a row of its own, with the reason and the filter's own words on what it lacks.
     const row = await waitForText(page, `(text) => text.includes('${instanceId}')`, 'table.rejections tbody tr');
     expect(row).toContain('RESOURCE:MEMORY');
     const why = await page.evaluate(`document.querySelector('table.rejections tbody tr td:last-child').textContent`);
     expect(why).toMatch(/^has \d+ MiB free, the task needs 4000000/);
     expect(await factOf(page, 'Last status')).toBe('PROVISIONING');
+    await noReload();
+  }, 120_000);
+
+  it("explains a pending task by its own placement constraints, not only its definition's", async () => {
+    await register('picky', { command: ['sleep', '3600'] });
+    const expression = 'attribute:stage == elsewhere';
+    const id = await run('picky', {
+      capacityProviderStrategy: [{ capacityProvider: PROVIDER, weight: 1 }],
+      placementConstraints: [{ type: 'memberOf', expression }],
+    });
+    expect((await described(id))?.lastStatus).toBe('PROVISIONING');
+
+    await visit(page, `#/clusters/${CLUSTER}/tasks/${id}`);
+    // Its definition alone fits the one instance; the task's own constraint is what keeps it off.
+    const placement = await waitForText(page, '(text) => text.includes("ATTRIBUTE")', 'section .explain');
+    expect(placement).toContain('Not placeable now');
+    const why = await page.evaluate(`document.querySelector('table.rejections tbody tr td:last-child').textContent`);
+    expect(why).toBe(`does not match memberOf '${expression}'`);
     await noReload();
   }, 120_000);
 
@@ -144,6 +164,21 @@ describe('the web console views', () => {
     expect(row).toContain('app');
     expect(row).toContain('RUNNING');
   }, 180_000);
+
+  it("reads a task that stopped before it ran as never started, and shows its containers' cpu", async () => {
+    await register('unstartable', { cpu: 64, command: ['/no/such/program'] });
+    const id = await run('unstartable');
+    await waitFor(async () => ((await described(id))?.lastStatus === 'STOPPED' ? true : undefined), {
+      timeoutMs: 60_000,
+      what: 'the task to stop',
+    });
+    expect((await described(id))?.startedAt).toBeUndefined();
+
+    await visit(page, `#/clusters/${CLUSTER}/tasks/${id}`);
+    await waitForText(page, '(text) => text.includes("STOPPED")', 'dl.facts');
+    expect(await factOf(page, 'Started')).toBe('never started');
+    expect(await factOf(page, 'CPU / memory')).toBe('64 / 16');
+  }, 120_000);
 
   it("shows a stopped task's exit code and stopped reason", async () => {
     await register('failing', { command: ['sh', '-c', 'echo bye; exit 3'] });

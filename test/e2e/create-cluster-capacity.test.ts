@@ -3,6 +3,7 @@ import {
   CreateClusterCommand,
   DeleteCapacityProviderCommand,
   DescribeClustersCommand,
+  PutClusterCapacityProvidersCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
 } from '@aws-sdk/client-ecs';
@@ -121,5 +122,41 @@ describe('CreateCluster with capacity providers', () => {
         defaultCapacityProviderStrategy: [{ capacityProvider: 'spare', weight: 2 }],
       },
     });
+    // As ECS answers it: the base the caller left out reads 0.
+    expect((created.cluster as Record<string, unknown>).defaultCapacityProviderStrategy).toEqual([
+      { capacityProvider: 'spare', weight: 2, base: 0 },
+    ]);
+  });
+
+  it('answers weight and base as 0 where the strategy left them out, as ECS does', async () => {
+    const created = await berth.ecs.send(
+      new CreateClusterCommand({
+        clusterName: 'defaults',
+        capacityProviders: ['ondemand', 'spare'],
+        defaultCapacityProviderStrategy: [
+          { capacityProvider: 'ondemand', base: 1 },
+          { capacityProvider: 'spare', weight: 1 },
+        ],
+      }),
+    );
+    const both = [
+      { capacityProvider: 'ondemand', weight: 0, base: 1 },
+      { capacityProvider: 'spare', weight: 1, base: 0 },
+    ];
+    expect(created.cluster?.defaultCapacityProviderStrategy).toEqual(both);
+    const described = await berth.ecs.send(new DescribeClustersCommand({ clusters: ['defaults'] }));
+    expect(described.clusters?.[0]?.defaultCapacityProviderStrategy).toEqual(both);
+
+    const put = await berth.ecs.send(
+      new PutClusterCapacityProvidersCommand({
+        cluster: 'defaults',
+        capacityProviders: ['spare'],
+        defaultCapacityProviderStrategy: [{ capacityProvider: 'spare', weight: 2 }],
+      }),
+    );
+    const spare = [{ capacityProvider: 'spare', weight: 2, base: 0 }];
+    expect(put.cluster?.defaultCapacityProviderStrategy).toEqual(spare);
+    const after = await berth.ecs.send(new DescribeClustersCommand({ clusters: ['defaults'] }));
+    expect(after.clusters?.[0]?.defaultCapacityProviderStrategy).toEqual(spare);
   });
 });

@@ -152,6 +152,13 @@ describe('explain-placement', () => {
       'InvalidParameterException',
     ],
     ['too many tasks', { cluster: 'dry', taskDefinition: 'web', count: 11 }, 'InvalidParameterException'],
+    ['a task that does not exist', { cluster: 'dry', task: '0123456789abcdef' }, 'InvalidParameterException'],
+    [
+      'a task in a cluster that does not exist',
+      { cluster: 'nowhere', task: '0123456789abcdef' },
+      'ClusterNotFoundException',
+    ],
+    ['a task with RunTask members beside it', { cluster: 'dry', task: 'abc', count: 1 }, 'ClientException'],
   ])('refuses %s as the ECS endpoint would', async (_what, body, type) => {
     const { status, json } = await explain(body);
     expect(status).toBe(400);

@@ -25,24 +25,20 @@ interface Explanation {
 
 /**
  * Why a pending task is not placed: Berth's dry run
- * (`POST /berth/v1/explain-placement`, as `berth explain` asks it) of one
- * task of the same definition in the same cluster, against the fleet as it
- * is now.
+ * (`POST /berth/v1/explain-placement` with the task's ARN) of this very
+ * task as it is stored, against the fleet as it is now.
  */
 export function PlacementView({ cluster, task }: { cluster: string; task: Task }) {
   const polled = usePolled(`explain:${task.taskArn}`, (api) =>
-    api.berth<Explanation>('explain-placement', {
-      cluster,
-      taskDefinition: task.taskDefinitionArn,
-      count: 1,
-      ...(task.group !== undefined && { group: task.group }),
-    }),
+    // The stored task, with its own constraints, strategy and capacity provider, not just its definition.
+    api.berth<Explanation>('explain-placement', { cluster, task: task.taskArn }),
   );
   return html`<${Loaded} polled=${polled}
     >${(answer: Explanation) => {
       const plan = answer.tasks?.[0];
       if (!plan) return html`<${Empty}>No explanation came back.<//>`;
-      const demand = `A task of this definition reserves ${answer.demand?.cpu ?? 0} cpu units and ${answer.demand?.memory ?? 0} MiB${
+      const cpu = answer.demand?.cpu ? `${answer.demand.cpu} cpu units` : 'no cpu units';
+      const demand = `This task reserves ${cpu} and ${answer.demand?.memory ?? 0} MiB${
         answer.demand?.ports?.length ? `, host ports ${answer.demand.ports.join(', ')}` : ''
       }; ${plural(answer.instances ?? 0, 'instance')} considered.`;
       const reasons = (plan.placed ? plan.rejected : plan.reasons) ?? [];

@@ -3,7 +3,7 @@ import { usePolled } from '../poll.ts';
 import { task } from '../queries.ts';
 import { href } from '../route.ts';
 import { Facts, Loaded, Section, Status } from '../ui.ts';
-import { ago, shortName, when, type Task } from '../ecs.ts';
+import { reservedCpu, shortName, startedText, when, type Task } from '../ecs.ts';
 import { ContainerLogsView } from './logs.ts';
 import { PlacementView } from './placement.ts';
 
@@ -28,9 +28,9 @@ export function TaskView({ cluster, id }: { cluster: string; id: string }) {
                   >`
                 : '—',
             ],
-            ['CPU / memory', `${found.cpu ?? '—'} / ${found.memory ?? '—'}`],
+            ['CPU / memory', `${reservedCpu(found) ?? '—'} / ${found.memory ?? '—'}`],
             ['Created', when(found.createdAt)],
-            ['Started', found.startedAt === undefined ? '—' : `${when(found.startedAt)} (${ago(found.startedAt)})`],
+            ['Started', startedText(found)],
             ['Stopped', when(found.stoppedAt)],
             ['Stop code', found.stopCode],
             ['Stopped reason', found.stoppedReason],

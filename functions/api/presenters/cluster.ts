@@ -1,5 +1,6 @@
 import { arns, type Deployment } from '#shared/domain/arn.ts';
 import type { ClusterView } from '#shared/control/clusters.ts';
+import { presentStrategy } from './capacity-strategy.ts';
 
 export function presentCluster(d: Deployment, view: ClusterView): Record<string, unknown> {
   const c = view.cluster;
@@ -16,6 +17,6 @@ export function presentCluster(d: Deployment, view: ClusterView): Record<string,
     settings: c.settings,
     ...(c.configuration !== undefined && { configuration: c.configuration }),
     capacityProviders: c.capacityProviders ?? [],
-    defaultCapacityProviderStrategy: c.defaultCapacityProviderStrategy ?? [],
+    defaultCapacityProviderStrategy: presentStrategy(c.defaultCapacityProviderStrategy ?? []),
   };
 }

@@ -1,6 +1,7 @@
 import { arns, type Deployment as Arns } from '#shared/domain/arn.ts';
 import type { Deployment, Service } from '#shared/schemas/service.ts';
 import { compact, seconds } from './time.ts';
+import { presentStrategy } from './capacity-strategy.ts';
 import { presentTaskSet } from './task-set.ts';
 
 export function presentDeployment(d: Deployment): Record<string, unknown> {
@@ -32,7 +33,7 @@ export function presentService(a: Arns, s: Service): Record<string, unknown> {
     pendingCount: s.pendingCount,
     // As in ECS, a service on capacity providers names its strategy instead of a launch type.
     launchType: s.capacityProviderStrategy === undefined ? 'EC2' : undefined,
-    capacityProviderStrategy: s.capacityProviderStrategy,
+    capacityProviderStrategy: s.capacityProviderStrategy && presentStrategy(s.capacityProviderStrategy),
     // An EXTERNAL service has a task definition only through its PRIMARY task set.
     taskDefinition: s.taskDefinitionArn === '' ? undefined : s.taskDefinitionArn,
     deploymentConfiguration: {
