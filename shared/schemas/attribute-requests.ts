@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazySchema } from './lazy-schema.ts';
 
 /**
  * Request shapes of PutAttributes, DeleteAttributes and ListAttributes, as
@@ -30,36 +31,44 @@ export const attributeValue = z
 
 export const targetType = z.literal('container-instance');
 
-export const attributeRequestItem = z.strictObject({
-  name: attributeName,
-  value: attributeValue.optional(),
-  targetType: targetType.optional(),
-  /** A container instance id or ARN; an id needs `targetType`. */
-  targetId: z.string().min(1).max(1600).optional(),
-});
+export const attributeRequestItem = lazySchema(() =>
+  z.strictObject({
+    name: attributeName,
+    value: attributeValue.optional(),
+    targetType: targetType.optional(),
+    /** A container instance id or ARN; an id needs `targetType`. */
+    targetId: z.string().min(1).max(1600).optional(),
+  }),
+);
 export type AttributeRequestItem = z.infer<typeof attributeRequestItem>;
 
-const attributeList = z.array(attributeRequestItem).min(1).max(MAX_ATTRIBUTES_PER_CALL);
+const attributeList = lazySchema(() => z.array(attributeRequestItem).min(1).max(MAX_ATTRIBUTES_PER_CALL));
 
-export const putAttributesRequest = z.strictObject({
-  cluster: z.string().min(1).max(2048).optional(),
-  attributes: attributeList,
-});
+export const putAttributesRequest = lazySchema(() =>
+  z.strictObject({
+    cluster: z.string().min(1).max(2048).optional(),
+    attributes: attributeList,
+  }),
+);
 export type PutAttributesRequest = z.infer<typeof putAttributesRequest>;
 
-export const deleteAttributesRequest = z.strictObject({
-  cluster: z.string().min(1).max(2048).optional(),
-  attributes: attributeList,
-});
+export const deleteAttributesRequest = lazySchema(() =>
+  z.strictObject({
+    cluster: z.string().min(1).max(2048).optional(),
+    attributes: attributeList,
+  }),
+);
 export type DeleteAttributesRequest = z.infer<typeof deleteAttributesRequest>;
 
-export const listAttributesRequest = z.strictObject({
-  cluster: z.string().min(1).max(2048).optional(),
-  targetType,
-  attributeName: attributeName.optional(),
-  /** Needs `attributeName`, as in ECS. */
-  attributeValue: attributeValue.optional(),
-  maxResults: z.number().int().optional(),
-  nextToken: z.string().max(4096).optional(),
-});
+export const listAttributesRequest = lazySchema(() =>
+  z.strictObject({
+    cluster: z.string().min(1).max(2048).optional(),
+    targetType,
+    attributeName: attributeName.optional(),
+    /** Needs `attributeName`, as in ECS. */
+    attributeValue: attributeValue.optional(),
+    maxResults: z.number().int().optional(),
+    nextToken: z.string().max(4096).optional(),
+  }),
+);
 export type ListAttributesRequest = z.infer<typeof listAttributesRequest>;

@@ -8,6 +8,7 @@ import {
   normalizeCapability,
   normalizeHostPath,
 } from './cluster-policy-normalize.ts';
+import { lazySchema } from './lazy-schema.ts';
 
 /**
  * A cluster's security policy: what its tasks may ask of the host beyond a
@@ -20,18 +21,22 @@ import {
  */
 
 /** Linux capabilities as the engine takes them: upper case, without `CAP_`; `ALL` means every one. */
-export const capabilityName = z
-  .string()
-  .regex(/^(CAP_)?[A-Za-z_]{1,64}$/, 'a Linux capability name such as NET_ADMIN')
-  .transform(normalizeCapability);
+export const capabilityName = lazySchema(() =>
+  z
+    .string()
+    .regex(/^(CAP_)?[A-Za-z_]{1,64}$/, 'a Linux capability name such as NET_ADMIN')
+    .transform(normalizeCapability),
+);
 
 /** An absolute host path, normalised (no `..`, no trailing slash) so prefixes compare safely. */
-export const hostPath = z
-  .string()
-  .min(1)
-  .max(4096)
-  .refine((p) => p.startsWith('/') && !p.includes('\0'), 'an absolute host path')
-  .transform(normalizeHostPath);
+export const hostPath = lazySchema(() =>
+  z
+    .string()
+    .min(1)
+    .max(4096)
+    .refine((p) => p.startsWith('/') && !p.includes('\0'), 'an absolute host path')
+    .transform(normalizeHostPath),
+);
 
 /** `registry.example.com`, `*.dkr.ecr.*.amazonaws.com`, `docker.io/library/*` (see image-policy.ts). */
 export const registryPattern = z
@@ -75,16 +80,22 @@ const policyFields = {
  * The policy as stored and as sent to agents. Unknown fields are dropped,
  * not refused, so an agent older than the control plane still reads it.
  */
-export const clusterPolicy = z.object({ ...policyFields, images: z.object(imageFields).prefault({}) });
+export const clusterPolicy = lazySchema(() =>
+  z.object({ ...policyFields, images: z.object(imageFields).prefault({}) }),
+);
 export type ClusterPolicy = z.infer<typeof clusterPolicy>;
 
 /** The policy as an administrator writes it: a misspelt field is an error, missing ones take their default. */
-export const clusterPolicyInput = z.strictObject({ ...policyFields, images: z.strictObject(imageFields).prefault({}) });
+export const clusterPolicyInput = lazySchema(() =>
+  z.strictObject({ ...policyFields, images: z.strictObject(imageFields).prefault({}) }),
+);
 export type ClusterPolicyInput = z.input<typeof clusterPolicyInput>;
 
-export const storedClusterPolicy = z.object({
-  clusterName: name255,
-  policy: clusterPolicy,
-  updatedAt: epochMs,
-});
+export const storedClusterPolicy = lazySchema(() =>
+  z.object({
+    clusterName: name255,
+    policy: clusterPolicy,
+    updatedAt: epochMs,
+  }),
+);
 export type StoredClusterPolicy = z.infer<typeof storedClusterPolicy>;

@@ -10,6 +10,7 @@ import {
   type StoredSigningKey,
 } from './agent-credentials.ts';
 import { auditDay, auditRecord, type AuditRecord } from './audit-record.ts';
+import { lazySchema } from '../schemas/lazy-schema.ts';
 
 /**
  * Where the security items live in the one table. Partition names are
@@ -31,11 +32,13 @@ export const accessKeys = inOnePartition<StoredAccessKey>('ACCESSKEY', {
   sortOf: (k) => k.accessKeyId,
 });
 
-export const signatureClaim = z.object({
-  signature: z.string().regex(/^[0-9a-f]{64}$/),
-  accessKeyId: z.string(),
-  claimedAt: z.number().int(),
-});
+export const signatureClaim = lazySchema(() =>
+  z.object({
+    signature: z.string().regex(/^[0-9a-f]{64}$/),
+    accessKeyId: z.string(),
+    claimedAt: z.number().int(),
+  }),
+);
 export type SignatureClaimRecord = z.infer<typeof signatureClaim>;
 
 /** One partition per signature: claims spread over the table instead of heating one partition. */

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazySchema } from '../../schemas/lazy-schema.ts';
 
 /**
  * Berth's policies: IAM's identity-based policy language, the subset that
@@ -15,19 +16,23 @@ const noVariables = (value: string) => !value.includes('${');
 const list = <T extends z.ZodType<string>>(item: T) =>
   z.union([item, z.array(item).min(1).max(100)]).transform((v) => (Array.isArray(v) ? v : [v]));
 
-const actionPattern = z
-  .string()
-  .regex(
-    /^(\*|(ecs|berth|application-autoscaling|logs):[A-Za-z0-9*?]{1,128})$/i,
-    "must be '*', 'ecs:<Operation>', 'application-autoscaling:<Operation>', 'logs:<Operation>' or 'berth:<Action>' (wildcards * and ? allowed)",
-  );
+const actionPattern = lazySchema(() =>
+  z
+    .string()
+    .regex(
+      /^(\*|(ecs|berth|application-autoscaling|logs):[A-Za-z0-9*?]{1,128})$/i,
+      "must be '*', 'ecs:<Operation>', 'application-autoscaling:<Operation>', 'logs:<Operation>' or 'berth:<Action>' (wildcards * and ? allowed)",
+    ),
+);
 
-const resourcePattern = z
-  .string()
-  .min(1)
-  .max(2048)
-  .refine((v) => v === '*' || v.startsWith('arn:'), "must be '*' or an ARN (wildcards * and ? allowed)")
-  .refine(noVariables, 'policy variables (${...}) are not supported');
+const resourcePattern = lazySchema(() =>
+  z
+    .string()
+    .min(1)
+    .max(2048)
+    .refine((v) => v === '*' || v.startsWith('arn:'), "must be '*' or an ARN (wildcards * and ? allowed)")
+    .refine(noVariables, 'policy variables (${...}) are not supported'),
+);
 
 export const CONDITION_OPERATORS = [
   'StringEquals',
@@ -49,52 +54,60 @@ export const OPERATOR_SYNTAX = new RegExp(
   `^(ForAnyValue:|ForAllValues:)?(${CONDITION_OPERATORS.join('|')})(IfExists)?$`,
 );
 
-const conditionValue = z
-  .union([z.string(), z.number(), z.boolean()])
-  .transform(String)
-  .refine(noVariables, 'policy variables (${...}) are not supported');
-
-const conditionValues = z
-  .union([conditionValue, z.array(conditionValue).min(1).max(100)])
-  .transform((v) => (Array.isArray(v) ? v : [v]));
-
-const conditionBlock = z.record(
+const conditionValue = lazySchema(() =>
   z
-    .string()
-    .regex(
-      OPERATOR_SYNTAX,
-      `must be a supported condition operator (${CONDITION_OPERATORS.join(', ')}, with optional IfExists, ForAnyValue: or ForAllValues:)`,
-    ),
-  z.record(z.string().min(1).max(256), conditionValues),
+    .union([z.string(), z.number(), z.boolean()])
+    .transform(String)
+    .refine(noVariables, 'policy variables (${...}) are not supported'),
 );
 
-export const policyStatement = z
-  .strictObject({
-    Sid: z.string().max(128).optional(),
-    Effect: z.enum(['Allow', 'Deny']),
-    Action: list(actionPattern).optional(),
-    NotAction: list(actionPattern).optional(),
-    Resource: list(resourcePattern).optional(),
-    NotResource: list(resourcePattern).optional(),
-    Condition: conditionBlock.optional(),
-  })
-  .refine(
-    (s) => (s.Action === undefined) !== (s.NotAction === undefined),
-    'a statement has exactly one of Action or NotAction',
-  )
-  .refine(
-    (s) => (s.Resource === undefined) !== (s.NotResource === undefined),
-    'a statement has exactly one of Resource or NotResource',
-  );
+const conditionValues = lazySchema(() =>
+  z.union([conditionValue, z.array(conditionValue).min(1).max(100)]).transform((v) => (Array.isArray(v) ? v : [v])),
+);
+
+const conditionBlock = lazySchema(() =>
+  z.record(
+    z
+      .string()
+      .regex(
+        OPERATOR_SYNTAX,
+        `must be a supported condition operator (${CONDITION_OPERATORS.join(', ')}, with optional IfExists, ForAnyValue: or ForAllValues:)`,
+      ),
+    z.record(z.string().min(1).max(256), conditionValues),
+  ),
+);
+
+export const policyStatement = lazySchema(() =>
+  z
+    .strictObject({
+      Sid: z.string().max(128).optional(),
+      Effect: z.enum(['Allow', 'Deny']),
+      Action: list(actionPattern).optional(),
+      NotAction: list(actionPattern).optional(),
+      Resource: list(resourcePattern).optional(),
+      NotResource: list(resourcePattern).optional(),
+      Condition: conditionBlock.optional(),
+    })
+    .refine(
+      (s) => (s.Action === undefined) !== (s.NotAction === undefined),
+      'a statement has exactly one of Action or NotAction',
+    )
+    .refine(
+      (s) => (s.Resource === undefined) !== (s.NotResource === undefined),
+      'a statement has exactly one of Resource or NotResource',
+    ),
+);
 export type PolicyStatement = z.infer<typeof policyStatement>;
 
-export const policyDocument = z.strictObject({
-  Version: z.enum(['2012-10-17', '2008-10-17']).optional(),
-  Id: z.string().max(128).optional(),
-  Statement: z
-    .union([policyStatement, z.array(policyStatement).min(1).max(100)])
-    .transform((v) => (Array.isArray(v) ? v : [v])),
-});
+export const policyDocument = lazySchema(() =>
+  z.strictObject({
+    Version: z.enum(['2012-10-17', '2008-10-17']).optional(),
+    Id: z.string().max(128).optional(),
+    Statement: z
+      .union([policyStatement, z.array(policyStatement).min(1).max(100)])
+      .transform((v) => (Array.isArray(v) ? v : [v])),
+  }),
+);
 export type PolicyDocument = z.infer<typeof policyDocument>;
 /** What a policy looks like before normalisation, as written in a file. */
 export type PolicyDocumentInput = z.input<typeof policyDocument>;

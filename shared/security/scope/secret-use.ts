@@ -3,6 +3,7 @@ import type { Deployment } from '#shared/domain/arn.ts';
 import { berthArns } from '../principal.ts';
 import { parseSecretReference } from '../secret-reference.ts';
 import type { RequestScope } from './scope.ts';
+import { lazySchema } from '../../schemas/lazy-schema.ts';
 
 /**
  * Using a secret is a permission of its own: a task definition that names a
@@ -48,14 +49,16 @@ export function secretUseScope(
   return resources.length === 0 ? undefined : { action: USE_SECRET, resources, keys };
 }
 
-const namedSecrets = z.object({
-  containerDefinitions: z.array(
-    z.object({
-      secrets: z.array(z.object({ valueFrom: z.string() })).optional(),
-      repositoryCredentials: z.object({ credentialsParameter: z.string() }).optional(),
-    }),
-  ),
-});
+const namedSecrets = lazySchema(() =>
+  z.object({
+    containerDefinitions: z.array(
+      z.object({
+        secrets: z.array(z.object({ valueFrom: z.string() })).optional(),
+        repositoryCredentials: z.object({ credentialsParameter: z.string() }).optional(),
+      }),
+    ),
+  }),
+);
 
 /**
  * Every `valueFrom` a task definition (registered or being registered)
