@@ -1,8 +1,12 @@
 // `npm run build`: bundles each Lambda handler to dist/<name>/index.mjs with
 // exactly the esbuild options the CDK functions use, so a bundle can be
 // inspected, sized or run locally without synthesizing the stack.
+//
+// `tsx infra/bundle.ts <entry> <outdir>` bundles one handler into a folder:
+// the CDK functions' local bundling runs it (constructs/bundling.ts,
+// `bundledCode`), so the deployed code is this script's output.
 import { execSync } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import {
   berthHandlers,
@@ -12,11 +16,16 @@ import {
   repoRoot,
 } from './constructs/bundling.ts';
 
-for (const [name, entry] of Object.entries({ ...berthHandlers, ...provisionerHandler })) {
-  const outfile = join('dist', name, 'index.mjs');
-  await build(esbuildOptions(entry, join(repoRoot, outfile)));
-  console.log(`bundled ${entry} -> ${outfile}`);
+const [entry, outdir] = process.argv.slice(2);
+if (entry !== undefined && outdir !== undefined) {
+  await build(esbuildOptions(entry, join(resolve(outdir), 'index.mjs')));
+} else {
+  for (const [name, handler] of Object.entries({ ...berthHandlers, ...provisionerHandler })) {
+    const outfile = join('dist', name, 'index.mjs');
+    await build(esbuildOptions(handler, join(repoRoot, outfile)));
+    console.log(`bundled ${handler} -> ${outfile}`);
+  }
+  // The api serves the web console from files beside its bundle, as in Lambda.
+  for (const command of consoleBuildCommands(join(repoRoot, 'dist', 'api'))) execSync(command, { stdio: 'inherit' });
+  console.log('built the web console -> dist/api/console');
 }
-// The api serves the web console from files beside its bundle, as in Lambda.
-for (const command of consoleBuildCommands(join(repoRoot, 'dist', 'api'))) execSync(command, { stdio: 'inherit' });
-console.log('built the web console -> dist/api/console');

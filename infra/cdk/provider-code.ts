@@ -1,14 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  Duration,
-  RemovalPolicy,
-  aws_lambda as lambda,
-  aws_lambda_nodejs as nodejs,
-  aws_logs as logs,
-} from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, aws_lambda as lambda, aws_logs as logs } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { nodejsBundlingOptions, provisionerHandler, repoRoot } from '../constructs/bundling.ts';
+import { bundledCode, provisionerHandler, repoRoot } from '../constructs/bundling.ts';
 
 /** The bundle `npm pack` ships (`prepack` runs `npm run build`), for stacks that install Berth as a package. */
 const prebuilt = join(repoRoot, 'dist', 'provisioner');
@@ -39,13 +33,10 @@ export function provisionerFunction(
   };
   const lockFile = join(repoRoot, 'package-lock.json');
   if (existsSync(lockFile)) {
-    return new nodejs.NodejsFunction(scope, id, {
+    return new lambda.Function(scope, id, {
       ...common,
-      entry: join(repoRoot, provisionerHandler.provisioner),
-      handler: exportName,
-      projectRoot: repoRoot,
-      depsLockFilePath: lockFile,
-      bundling: nodejsBundlingOptions(),
+      code: bundledCode(provisionerHandler.provisioner),
+      handler: `index.${exportName}`,
     });
   }
   if (!existsSync(join(prebuilt, 'index.mjs'))) {

@@ -1,14 +1,6 @@
-import { join } from 'node:path';
-import {
-  Duration,
-  RemovalPolicy,
-  aws_iam as iam,
-  aws_lambda as lambda,
-  aws_lambda_nodejs as nodejs,
-  aws_logs as logs,
-} from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, aws_iam as iam, aws_lambda as lambda, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { nodejsBundlingOptions, repoRoot } from './bundling.ts';
+import { bundledCode } from './bundling.ts';
 
 export interface BerthFunctionProps {
   /** The handler module, relative to the repository root; it exports `handler`. */
@@ -63,7 +55,7 @@ export interface BerthFunctionProps {
  * that log group. Callers grant the rest, one resource at a time.
  */
 export class BerthFunction extends Construct implements iam.IGrantable {
-  readonly handler: nodejs.NodejsFunction;
+  readonly handler: lambda.Function;
   readonly grantPrincipal: iam.IPrincipal;
   /** The execution role, for grants no L2 construct offers (control-plane-permissions.ts). */
   readonly role: iam.Role;
@@ -83,11 +75,9 @@ export class BerthFunction extends Construct implements iam.IGrantable {
     });
     logGroup.grantWrite(role);
 
-    this.handler = new nodejs.NodejsFunction(this, 'Handler', {
-      entry: join(repoRoot, props.entry),
-      handler: 'handler',
-      projectRoot: repoRoot,
-      depsLockFilePath: join(repoRoot, 'package-lock.json'),
+    this.handler = new lambda.Function(this, 'Handler', {
+      code: bundledCode(props.entry, props.afterBundling),
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
@@ -96,21 +86,9 @@ export class BerthFunction extends Construct implements iam.IGrantable {
       role,
       logGroup,
       retryAttempts: props.asyncRetryAttempts,
-      bundling: {
-        ...nodejsBundlingOptions(),
-        ...(props.afterBundling && { commandHooks: afterHooks(props.afterBundling) }),
-      },
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
     });
     this.grantPrincipal = role;
     this.role = role;
   }
-}
-
-function afterHooks(after: (outputDir: string) => string[]): nodejs.ICommandHooks {
-  return {
-    beforeBundling: () => [],
-    beforeInstall: () => [],
-    afterBundling: (_inputDir, outputDir) => after(outputDir),
-  };
 }

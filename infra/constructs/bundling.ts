@@ -1,8 +1,10 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { aws_lambda_nodejs as nodejs } from 'aws-cdk-lib';
+import { execFileSync, execSync } from 'node:child_process';
+import { AssetHashType, DockerImage, aws_lambda as lambda } from 'aws-cdk-lib';
 import type { BuildOptions } from 'esbuild';
+import { zodWithoutJsonSchema } from './zod-without-json-schema.ts';
 
 /** The repository root: bundling resolves handlers and node_modules from here. */
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -55,12 +57,6 @@ export const berthBundling = {
   /** Prefer ES module entry points: they tree-shake better than CommonJS. */
   mainFields: ['module', 'main'],
   banner: createRequireBanner,
-  /**
-   * The AWS SDK v3 is bundled rather than taken from the runtime: the
-   * handlers then run the exact version the tests ran, and esbuild keeps only
-   * the commands they use.
-   */
-  bundleAwsSdk: true,
 } as const;
 
 /** esbuild options for one handler, as `npm run build` uses them. */
@@ -78,27 +74,39 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
     keepNames: berthBundling.keepNames,
     mainFields: [...berthBundling.mainFields],
     banner: { js: berthBundling.banner },
+    plugins: [zodWithoutJsonSchema],
     logLevel: 'warning',
   };
 }
 
-/** The same options in the shape `NodejsFunction` takes. */
-export function nodejsBundlingOptions(): nodejs.BundlingOptions {
+/**
+ * A handler's code as the CDK deploys it: the local esbuild with the options
+ * above (plugins included, which `NodejsFunction`'s command-line bundling
+ * cannot take), run by `infra/bundle.ts` into the asset folder, then
+ * `afterBundling`'s commands (the api's console files). The asset's hash is
+ * the output's, so an unchanged bundle is not uploaded again.
+ */
+export function bundledCode(entry: string, afterBundling?: (outputDir: string) => string[]): lambda.Code {
   requireLocalEsbuild();
-  return {
-    target: berthBundling.target,
-    format: nodejs.OutputFormat.ESM,
-    minify: berthBundling.minify,
-    sourceMap: berthBundling.sourcemap,
-    sourcesContent: berthBundling.sourcesContent,
-    keepNames: berthBundling.keepNames,
-    mainFields: [...berthBundling.mainFields],
-    banner: berthBundling.banner,
-    bundleAwsSDK: berthBundling.bundleAwsSdk,
-    // Without a local esbuild the CDK would quietly build a Docker image from
-    // a public registry; Berth synthesizes offline, so it never does.
-    forceDockerBundling: false,
-  };
+  return lambda.Code.fromAsset(repoRoot, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never used: local bundling always succeeds or throws. Berth
+      // synthesizes offline and never pulls a bundling image.
+      image: DockerImage.fromRegistry('berth-bundles-locally-only'),
+      // Names the entry: the CDK caches a bundle by its options, functions
+      // left out, so two handlers must differ here to get bundles of their own.
+      command: ['tsx', 'infra/bundle.ts', entry, ...(afterBundling ? ['--with-console'] : [])],
+      local: {
+        tryBundle(outputDir) {
+          const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
+          execFileSync(tsx, [join(repoRoot, 'infra', 'bundle.ts'), entry, outputDir], { stdio: 'inherit' });
+          for (const command of afterBundling?.(outputDir) ?? []) execSync(command, { stdio: 'inherit' });
+          return true;
+        },
+      },
+    },
+  });
 }
 
 /**
