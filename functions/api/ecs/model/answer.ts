@@ -58,17 +58,22 @@ export function notYet(member: string, shape: z.ZodType): MemberAnswer {
 
 /**
  * A value that asks for nothing: what ECS's describe output carries for an
- * unused member (`[]`, `false`, objects of those). A null member is nothing;
- * a null inside an object is not (it names a key, perhaps one outside the
- * model, which must not pass unseen).
+ * unused member (`[]`, `false`, `{}`, or an object whose members are those).
+ * A null member is nothing. Deeper down only `[]`, `false` and `{}` are:
+ * an object there that names a key, even with a null or empty value, may
+ * name one outside the model, which must not pass unseen.
  */
 export function asksNothing(value: unknown): boolean {
-  return value === null || value === undefined || isEmpty(value);
+  if (value === null || value === undefined) return true;
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.values(value).every(isEmpty);
+  }
+  return isEmpty(value);
 }
 
 function isEmpty(value: unknown): boolean {
   if (value === false) return true;
   if (Array.isArray(value)) return value.length === 0;
-  if (value !== null && typeof value === 'object') return Object.values(value).every(isEmpty);
+  if (value !== null && typeof value === 'object') return Object.keys(value).length === 0;
   return false;
 }

@@ -72,6 +72,14 @@ describe('admitMembers', () => {
     expect(admit('CreateCluster', { configuration: { executeCommandConfiguration: {} } })).toEqual({});
   });
 
+  it('refuses a refused member whose nested object names a key, even with an empty value', () => {
+    for (const empty of [[], false, {}]) {
+      const configuration = { executeCommandConfiguration: { logConfiguration: { 'x ': empty } } };
+      expect(() => admit('CreateCluster', { configuration })).toThrow(ClientError);
+    }
+    expect(admit('CreateCluster', { configuration: { executeCommandConfiguration: {}, other: [] } })).toEqual({});
+  });
+
   it('leaves keys outside the model to the schema, which names them as unknown', () => {
     const admitted = admit('RegisterTaskDefinition', { family: 'f', taskDefinitionArn: 'arn' });
     expect(admitted).toEqual({ family: 'f', taskDefinitionArn: 'arn' });
