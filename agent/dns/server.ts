@@ -1,4 +1,5 @@
-import { createSocket, type Socket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
+import { udpSocket } from '../net/builtins.ts';
 import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
 import * as packet from 'dns-packet';
 import type { AgentLogger } from '../log.ts';
@@ -28,7 +29,7 @@ export interface DnsServer {
  * and TCP on one address and port.
  */
 export async function startDnsServer(options: DnsServerOptions): Promise<DnsServer> {
-  const udp = createSocket(options.address.includes(':') ? 'udp6' : 'udp4');
+  const udp = udpSocket(options.address.includes(':') ? 'udp6' : 'udp4');
   await new Promise<void>((resolve, reject) => {
     udp.once('error', reject);
     udp.bind(options.port, options.address, () => {

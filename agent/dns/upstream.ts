@@ -1,4 +1,4 @@
-import { createSocket } from 'node:dgram';
+import { udpSocket } from '../net/builtins.ts';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 
@@ -42,7 +42,7 @@ export async function forward(query: Buffer, resolvers: readonly Resolver[]): Pr
 }
 
 function askOne(query: Buffer, resolver: Resolver): Promise<Buffer | undefined> {
-  const socket = createSocket(isIP(resolver.address) === 6 ? 'udp6' : 'udp4');
+  const socket = udpSocket(isIP(resolver.address) === 6 ? 'udp6' : 'udp4');
   return new Promise<Buffer | undefined>((resolve, reject) => {
     const done = (reply: Buffer | undefined) => {
       clearTimeout(timer);

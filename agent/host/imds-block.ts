@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import type { AgentLogger } from '../log.ts';
 
 /**
@@ -104,14 +103,18 @@ function firstLine(text: string): string {
   return text.trim().split('\n')[0] ?? '';
 }
 
+// node:child_process is taken when a rule is first applied, not imported:
+// most agents never run a command, and every import is loaded at start.
 export const runCommand: CommandRunner = (command, args) =>
   new Promise((resolve) => {
-    execFile(command, [...args], { timeout: 15_000 }, (error, _stdout, stderr) => {
-      if (error && 'code' in error && error.code === 'ENOENT')
-        return resolve({ code: undefined, stderr: String(stderr) });
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stderr: String(stderr) });
-    });
+    process
+      .getBuiltinModule('node:child_process')
+      .execFile(command, [...args], { timeout: 15_000 }, (error, _stdout, stderr) => {
+        if (error && 'code' in error && error.code === 'ENOENT')
+          return resolve({ code: undefined, stderr: String(stderr) });
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stderr: String(stderr) });
+      });
   });
 
 /**

@@ -1,4 +1,4 @@
-import { createSocket } from 'node:dgram';
+import { udpSocket } from '../net/builtins.ts';
 import { createServer } from 'node:net';
 
 /**
@@ -21,7 +21,7 @@ function tcpFree(port: number): Promise<boolean> {
 
 function udpFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = createSocket('udp4');
+    const socket = udpSocket('udp4');
     socket.once('error', () => {
       try {
         socket.close();

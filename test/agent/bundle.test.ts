@@ -21,6 +21,9 @@ describe('the agent bundle (npm run build:agent)', () => {
     // The AWS SDK clients stay external and are imported when used: a static
     // import would load them at start and fail on a host installed without them.
     expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
+    // Built-ins only some agents use are taken on first use: a static import
+    // is loaded at start and costs every agent resident memory.
+    expect(code.match(/from\s*["']node:(crypto|dgram|child_process|https|tls)["']/g) ?? []).toEqual([]);
 
     const help = await run(process.execPath, ['--lite-mode', outfile, '--help']);
     expect(help.stdout).toMatch(/^Usage: berth-agent --endpoint URL --cluster NAME/);

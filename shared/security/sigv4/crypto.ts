@@ -1,13 +1,22 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-
-/** The hash primitives SigV4 is built from; node:crypto does no I/O. */
+/**
+ * The hash primitives SigV4 is built from; node:crypto does no I/O. It is
+ * taken on first use rather than imported: the agent's bundle carries the
+ * signer for its CloudWatch Logs calls, and loading node:crypto (OpenSSL's
+ * state) at start costs every agent about 4 MiB of resident memory, whether
+ * it ever signs or not.
+ */
+let loaded: typeof import('node:crypto') | undefined;
+function crypto(): typeof import('node:crypto') {
+  loaded ??= process.getBuiltinModule('node:crypto');
+  return loaded;
+}
 
 export function sha256Hex(data: Uint8Array | string): string {
-  return createHash('sha256').update(data).digest('hex');
+  return crypto().createHash('sha256').update(data).digest('hex');
 }
 
 export function hmac(key: Uint8Array | string, data: string): Buffer {
-  return createHmac('sha256', key).update(data, 'utf8').digest();
+  return crypto().createHmac('sha256', key).update(data, 'utf8').digest();
 }
 
 /**
@@ -41,5 +50,5 @@ const MAX_DERIVED_KEYS = 1024;
 export function signaturesEqual(expected: string, provided: string): boolean {
   const a = Buffer.from(expected, 'utf8');
   const b = Buffer.from(provided, 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
+  return a.length === b.length && crypto().timingSafeEqual(a, b);
 }
