@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containersLabelled } from '../support/agents.ts';
 import { registerAnsweringWeb, runningServiceTasks } from '../support/answering-service.ts';
 import { startCaddy, type TestCaddy } from '../support/caddy.ts';
-import { startContainerCluster, type ContainerCluster } from '../support/container-cluster.ts';
+import type { ContainerCluster } from '../support/container-cluster.ts';
+import { startDnsViewCluster } from '../support/dns-view-cluster.ts';
 import { freePort } from '../support/dns-query.ts';
 import { startLoad } from '../support/load-generator.ts';
 import { waitFor } from '../support/wait.ts';
@@ -64,13 +65,9 @@ describe('Caddy in front of a service, through the DNS view', { timeout: 300_000
   let caddy: TestCaddy;
 
   beforeAll(async () => {
-    cluster = await startContainerCluster(CLUSTER, 0);
-    const dnsPorts: number[] = [];
-    for (const host of ['127.0.0.1', '127.0.0.2']) {
-      const port = await freePort();
-      dnsPorts.push(port);
-      await cluster.addAgent({ hostAddress: host, dns: { address: '127.0.0.1', port } });
-    }
+    const started = await startDnsViewCluster(CLUSTER);
+    cluster = started.cluster;
+    const dnsPorts = started.dnsPorts;
     const site = await freePort();
     caddy = await startCaddy(caddyfile(dnsPorts, site), site);
   });

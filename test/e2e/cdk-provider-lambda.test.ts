@@ -13,8 +13,8 @@ import {
   secretHolding,
 } from '../support/cdk-provider-fixture.ts';
 import { customResourceEvent } from '../support/custom-resource-events.ts';
-import { bootstrapFirstKey } from '../support/lambda-harness/bootstrap.ts';
-import { startLambdaHarness, type LambdaHarness } from '../support/lambda-harness/index.ts';
+import { startHarnessWithAdmin } from '../support/lambda-harness/bootstrap.ts';
+import type { LambdaHarness } from '../support/lambda-harness/index.ts';
 import { startProviderHarness, type ProviderHarness } from '../support/lambda-harness/provider.ts';
 import { CREATE_FAILED_PHYSICAL_ID } from '../support/lambda-harness/provider-framework.ts';
 import { requestRegistrationToken } from '../support/registration-token.ts';
@@ -42,14 +42,7 @@ describe('the CDK provider as Lambda runs it, against the Lambda-shaped control 
   beforeAll(async () => {
     const image = await ensureBusyboxImage();
     requests = providerRequests(CLUSTER, image);
-    harness = await startLambdaHarness({
-      awsEndpoint: testAwsEndpoint(),
-      stackProps: { heartbeatTtlSeconds: 5, pollIntervalSeconds: 1 },
-      monitorIntervalMs: 2_000,
-    });
-    const created = await bootstrapFirstKey(harness);
-    if (!created.accessKey) throw new Error(`bootstrap created no key: ${created.stdout}`);
-    admin = created.accessKey;
+    ({ harness, admin } = await startHarnessWithAdmin());
     sdk = new ECSClient({ endpoint: harness.endpoint, region: 'us-east-1', credentials: admin });
     agent = new AgentProcess({
       endpoint: harness.endpoint,

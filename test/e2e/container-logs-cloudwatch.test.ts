@@ -19,11 +19,10 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentProcess } from '../support/agent-process.ts';
 import { removeClusterContainers } from '../support/agents.ts';
-import { testAwsEndpoint } from '../support/aws-endpoint.ts';
 import { ensureBusyboxImage } from '../support/busybox-image.ts';
 import { startFakeImds } from '../support/fake-imds.ts';
-import { bootstrapFirstKey } from '../support/lambda-harness/bootstrap.ts';
-import { startLambdaHarness, type LambdaHarness } from '../support/lambda-harness/index.ts';
+import { startHarnessWithAdmin } from '../support/lambda-harness/bootstrap.ts';
+import type { LambdaHarness } from '../support/lambda-harness/index.ts';
 import { requestRegistrationToken } from '../support/registration-token.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -51,14 +50,8 @@ describe('awslogs containers in CloudWatch Logs, written by the agent', { timeou
 
   beforeAll(async () => {
     image = await ensureBusyboxImage();
-    harness = await startLambdaHarness({
-      awsEndpoint: testAwsEndpoint(),
-      stackProps: { heartbeatTtlSeconds: 5, pollIntervalSeconds: 1 },
-      monitorIntervalMs: 2_000,
-    });
-    const created = await bootstrapFirstKey(harness);
-    if (!created.accessKey) throw new Error(`bootstrap created no key: ${created.stdout}`);
-    const credentials = created.accessKey;
+    let credentials: { accessKeyId: string; secretAccessKey: string };
+    ({ harness, admin: credentials } = await startHarnessWithAdmin());
     ecs = new ECSClient({ endpoint: harness.endpoint, region: 'us-east-1', credentials });
     const { AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY } = harness.env;
     logs = new CloudWatchLogsClient({

@@ -4,7 +4,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containersLabelled } from '../support/agents.ts';
 import { registerAnsweringWeb, runningServiceTasks } from '../support/answering-service.ts';
-import { startContainerCluster, type ContainerCluster } from '../support/container-cluster.ts';
+import type { ContainerCluster } from '../support/container-cluster.ts';
+import { startDnsViewCluster } from '../support/dns-view-cluster.ts';
 import { freePort } from '../support/dns-query.ts';
 import { startHaproxy, type TestHaproxy } from '../support/haproxy.ts';
 import { startLoad } from '../support/load-generator.ts';
@@ -71,13 +72,9 @@ describe('HAProxy in front of a service, through the DNS view', { timeout: 300_0
   let haproxy: TestHaproxy;
 
   beforeAll(async () => {
-    cluster = await startContainerCluster(CLUSTER, 0);
-    const dnsPorts: number[] = [];
-    for (const host of ['127.0.0.1', '127.0.0.2']) {
-      const port = await freePort();
-      dnsPorts.push(port);
-      await cluster.addAgent({ hostAddress: host, dns: { address: '127.0.0.1', port } });
-    }
+    const started = await startDnsViewCluster(CLUSTER);
+    cluster = started.cluster;
+    const dnsPorts = started.dnsPorts;
     const [frontend, stats] = [await freePort(), await freePort()];
     haproxy = await startHaproxy(haproxyConfig(dnsPorts, frontend, stats), frontend, stats);
   });

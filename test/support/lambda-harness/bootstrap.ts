@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { LambdaHarness } from './index.ts';
+import { testAwsEndpoint } from '../aws-endpoint.ts';
+import { startLambdaHarness, type LambdaHarness } from './index.ts';
 
 const run = promisify(execFile);
 
@@ -25,4 +26,23 @@ export async function bootstrapFirstKey(harness: LambdaHarness): Promise<Bootstr
     ? (JSON.parse(stdout) as { accessKey?: { accessKeyId: string; secretAccessKey: string } })
     : {};
   return { stdout, ...(parsed.accessKey && { accessKey: parsed.accessKey }) };
+}
+
+/**
+ * The harness over the test emulator with fast heartbeats, polls and
+ * sweeps (what a suite with a real agent wants), and its first
+ * administrator key from `berth bootstrap`.
+ */
+export async function startHarnessWithAdmin(): Promise<{
+  harness: LambdaHarness;
+  admin: { accessKeyId: string; secretAccessKey: string };
+}> {
+  const harness = await startLambdaHarness({
+    awsEndpoint: testAwsEndpoint(),
+    stackProps: { heartbeatTtlSeconds: 5, pollIntervalSeconds: 1 },
+    monitorIntervalMs: 2_000,
+  });
+  const created = await bootstrapFirstKey(harness);
+  if (!created.accessKey) throw new Error(`bootstrap created no key: ${created.stdout}`);
+  return { harness, admin: created.accessKey };
 }
