@@ -12,7 +12,9 @@ describe('bad input at the ECS endpoint', () => {
   let berth: Awaited<ReturnType<typeof startBerth>>;
 
   beforeAll(async () => {
-    berth = await startBerth();
+    // No background sweep: the instance below has no agent, and a sweep that
+    // declared it lost mid-test would be a write the checks did not cause.
+    berth = await startBerth({ BERTH_MONITOR_INTERVAL_SECONDS: '3600' });
     await call('CreateCluster', { clusterName: 'bad' });
     await call('RegisterTaskDefinition', {
       family: 'big',
