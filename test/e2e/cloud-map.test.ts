@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBerthWithCluster } from '../support/berth.ts';
 import { cloudMapFixture, cloudMapGate } from '../support/cloud-map.ts';
 import { startHollowFleet, type HollowFleet } from '../support/hollow-fleet.ts';
+import { theTaskScaledIn } from '../support/scale-in.ts';
 import { serviceEventMatching } from '../support/service-events.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -170,29 +171,22 @@ describe('service discovery (AWS Cloud Map)', () => {
     gate.hold('DeregisterInstance');
     const attempted = gate.attempts('DeregisterInstance');
     await berth.ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'web', desiredCount: 1 }));
-    const [leaving] = await waitFor(
-      async () => {
-        const stopping = (await tasksOf('STOPPED')).filter((t) => before.some((b) => b.taskArn === t.taskArn));
-        return stopping.length === 1 ? stopping : undefined;
-      },
-      { what: 'a task being stopped', timeoutMs: 30_000 },
-    );
-    const id = taskId(leaving!);
+    const leaving = await theTaskScaledIn(before, tasksOf);
+    const id = taskId(leaving);
     // Several passes tried to deregister it and could not: its agent must still be running it.
     await waitFor(async () => (gate.attempts('DeregisterInstance') >= attempted + 6 ? true : undefined), {
       what: 'repeated deregistration attempts',
       timeoutMs: 30_000,
     });
-    const held = await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [leaving!.taskArn!] }));
+    const held = await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [leaving.taskArn!] }));
     expect(['RUNNING', 'DEACTIVATING']).toContain(held.tasks?.[0]?.lastStatus);
     expect(fleet.instances.some((i) => i.running.has(id))).toBe(true);
     expect((await cloudMap.instances(registry)).has(id)).toBe(true);
     gate.release('DeregisterInstance');
     await waitFor(
       async () => {
-        const [task] = (
-          await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [leaving!.taskArn!] }))
-        ).tasks!;
+        const [task] = (await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [leaving.taskArn!] })))
+          .tasks!;
         return task?.lastStatus === 'STOPPED' ? true : undefined;
       },
       { what: 'the deregistered task stopped', timeoutMs: 30_000 },

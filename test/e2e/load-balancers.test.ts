@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBalancedFleet, type BalancedFleet } from '../support/balanced-fleet.ts';
+import { theTaskScaledIn } from '../support/scale-in.ts';
 import { serviceEventMatching } from '../support/service-events.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -70,19 +71,12 @@ describe('service load balancers (ELBv2)', () => {
   it('deregisters a task on scale-in and stops it only after the deregistration delay', async () => {
     const before = await tasksOf();
     await berth.ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'web', desiredCount: 1 }));
-    const [leaving] = await waitFor(
-      async () => {
-        const stopping = (await tasksOf('STOPPED')).filter((t) => before.some((b) => b.taskArn === t.taskArn));
-        return stopping.length === 1 ? stopping : undefined;
-      },
-      { what: 'a task being stopped', timeoutMs: 30_000 },
-    );
-    const target = targetOf(before.find((t) => t.taskArn === leaving!.taskArn)!);
+    const leaving = await theTaskScaledIn(before, tasksOf);
+    const target = targetOf(before.find((t) => t.taskArn === leaving.taskArn)!);
     const draining = await waitFor(
       async () => {
-        const [task] = (
-          await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [leaving!.taskArn!] }))
-        ).tasks!;
+        const [task] = (await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [leaving.taskArn!] })))
+          .tasks!;
         const gone = !(await elb.targets(group)).includes(target);
         // Deregistered first, then marked: wait for both.
         return gone && task && task.lastStatus !== 'RUNNING' ? task : undefined;
@@ -93,9 +87,8 @@ describe('service load balancers (ELBv2)', () => {
     expect(['DEACTIVATING', 'STOPPING', 'STOPPED']).toContain(draining.lastStatus);
     const stopped = await waitFor(
       async () => {
-        const [task] = (
-          await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [leaving!.taskArn!] }))
-        ).tasks!;
+        const [task] = (await berth.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [leaving.taskArn!] })))
+          .tasks!;
         return task?.lastStatus === 'STOPPED' ? task : undefined;
       },
       { what: 'the drained task stopped', timeoutMs: 30_000 },

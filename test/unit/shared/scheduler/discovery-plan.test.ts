@@ -2,34 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { planDiscovery, registryServiceId, type DiscoveryInput } from '#shared/scheduler/discovery-plan.ts';
 import type { RegisteredInstance } from '#shared/schemas/service-registry.ts';
 import type { Task } from '#shared/schemas/task.ts';
-import { aTask, anInstance } from '../../../fixtures/entities.ts';
+import { anInstance, aWebServiceTask as webTask } from '../../../fixtures/entities.ts';
 import { aService } from '../../../fixtures/services.ts';
 
 const ARN = 'arn:aws:servicediscovery:us-east-1:123456789012:service/srv-abc123';
 const registry = { registryArn: ARN, containerName: 'web', containerPort: 80 };
 const service = aService({ serviceName: 'web', serviceRegistries: [registry] });
 const host = anInstance({ id: 'ci-1', attributes: [{ name: 'berth.host.address', value: '10.1.2.3' }] });
-
-function webTask(id: string, overrides: Partial<Task> = {}): Task {
-  return aTask({
-    taskId: id,
-    group: 'service:web',
-    containerInstanceId: 'ci-1',
-    lastStatus: 'RUNNING',
-    desiredStatus: 'RUNNING',
-    containers: [
-      {
-        containerId: `c-${id}`,
-        name: 'web',
-        image: 'busybox',
-        lastStatus: 'RUNNING',
-        essential: true,
-        networkBindings: [{ containerPort: 80, hostPort: 32768 }],
-      },
-    ],
-    ...overrides,
-  });
-}
 
 function input(tasks: Task[], current: string[] = [], more: Partial<DiscoveryInput> = {}): DiscoveryInput {
   const held: RegisteredInstance[] = current.map((id) => ({

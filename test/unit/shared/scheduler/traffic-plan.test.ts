@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { heldForDrain, markDraining } from '#shared/domain/traffic-drain.ts';
 import { planTraffic, type GroupView } from '#shared/scheduler/traffic-plan.ts';
 import type { Task } from '#shared/schemas/task.ts';
-import { aTask, anInstance } from '../../../fixtures/entities.ts';
+import { anInstance, aWebServiceTask as webTask } from '../../../fixtures/entities.ts';
 import { aService } from '../../../fixtures/services.ts';
 
 const TG = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123abcd';
@@ -12,27 +12,6 @@ const service = aService({
 });
 const instances = new Map([['ci-1', anInstance({ id: 'ci-1', ec2InstanceId: 'i-1' })]]);
 const NOW = 1_000_000;
-
-function webTask(id: string, overrides: Partial<Task> = {}): Task {
-  return aTask({
-    taskId: id,
-    group: 'service:web',
-    containerInstanceId: 'ci-1',
-    lastStatus: 'RUNNING',
-    desiredStatus: 'RUNNING',
-    containers: [
-      {
-        containerId: `c-${id}`,
-        name: 'web',
-        image: 'busybox',
-        lastStatus: 'RUNNING',
-        essential: true,
-        networkBindings: [{ containerPort: 80, hostPort: 32768 }],
-      },
-    ],
-    ...overrides,
-  });
-}
 
 function group(current: string[] = [], delaySeconds = 10): Map<string, GroupView> {
   return new Map([
