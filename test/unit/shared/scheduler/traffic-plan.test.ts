@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { heldForDrain, markDraining } from '#shared/domain/traffic-drain.ts';
 import { planTraffic, type GroupView } from '#shared/scheduler/traffic-plan.ts';
-import type { Task } from '#shared/schemas/task.ts';
 import { anInstance, aWebServiceTask as webTask } from '../../../fixtures/entities.ts';
 import { aService } from '../../../fixtures/services.ts';
 
