@@ -50,6 +50,17 @@ describe('hosts launched by a capacity provider', () => {
     tags: { key: string; value: string }[] = [],
     template = templateArn,
   ) {
+    await createProvider(name, min, tags, template);
+    await useProvider(name);
+  }
+
+  /** A provider no cluster uses yet, so nothing launches for it. */
+  async function createProvider(
+    name: string,
+    min: number,
+    tags: { key: string; value: string }[] = [],
+    template = templateArn,
+  ) {
     await berth.ecs.send(
       new CreateCapacityProviderCommand({
         name,
@@ -60,6 +71,10 @@ describe('hosts launched by a capacity provider', () => {
         tags: [{ key: 'berth:min-instances', value: String(min) }, ...tags],
       }),
     );
+  }
+
+  /** A cluster named after the provider, using it by default. */
+  async function useProvider(name: string) {
     await berth.ecs.send(new CreateClusterCommand({ clusterName: name }));
     await berth.ecs.send(
       new PutClusterCapacityProvidersCommand({
@@ -156,9 +171,11 @@ describe('hosts launched by a capacity provider', () => {
     );
     const templateId = created.LaunchTemplate?.LaunchTemplateId ?? '';
     const deletedArn = `arn:aws:ec2:us-east-1:123456789012:launch-template/${templateId}`;
-    // The provider is made while its template exists; the template goes afterwards, so every launch fails.
-    await providerFor('broken', 1, [], deletedArn);
+    // The provider is made while its template exists; the template goes before any cluster uses the provider,
+    // so no monitor pass can launch from it and every launch fails.
+    await createProvider('broken', 1, [], deletedArn);
     await ec2.send(new DeleteLaunchTemplateCommand({ LaunchTemplateId: templateId }));
+    await useProvider('broken');
     // Clusters are swept in name order: once 'later' has launched, a pass has tried 'broken' before it.
     await providerFor('later', 1);
     await launchedBy('later', 1);
