@@ -245,7 +245,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     runtime,
     now: () => clock.now(),
     delayMs: settings.cleanupDelayMs,
-    reportPending: (taskId) => reporter.has(taskId),
+    held: (task) => reporter.has(task.taskId) || (shipper?.unread(task) ?? false),
     paused: () => fencing.deregistered,
     networks: () => networkSelector(options.cluster, instanceId()),
   });

@@ -1,3 +1,4 @@
+import type { AgentTask } from '#shared/agent/task-model.ts';
 import type { ContainerRuntime } from '#shared/ports/container-runtime.ts';
 import { taskNetworkName } from '#shared/agent/task-network.ts';
 import type { TaskEngine } from './task-engine.ts';
@@ -5,19 +6,20 @@ import { removeOrphanNetworks } from './network-sweep.ts';
 
 /**
  * Removes the containers of tasks that stopped more than `delayMs` ago and
- * whose last report has been handed over. Only containers the agent
- * recorded as its own are touched; a failed removal is tried again on the
- * next sweep.
+ * that nothing holds (`held`: the last report not yet handed over, or
+ * output the log shipper has not read to its end, which a removal would
+ * take with it). Only containers the agent recorded as its own are
+ * touched; a failed removal is tried again on the next sweep.
  */
 export async function removeStoppedTasks(
   engine: TaskEngine,
   runtime: ContainerRuntime,
-  options: { readonly now: number; readonly delayMs: number; readonly reportPending: (taskId: string) => boolean },
+  options: { readonly now: number; readonly delayMs: number; readonly held: (task: AgentTask) => boolean },
 ): Promise<void> {
   for (const task of engine.list()) {
     if (task.status !== 'STOPPED' || task.removedAt !== undefined) continue;
     if ((task.executionStoppedAt ?? 0) + options.delayMs > options.now) continue;
-    if (options.reportPending(task.taskId)) continue;
+    if (options.held(task)) continue;
     let removed = true;
     for (const c of task.containers) {
       if (!c.runtimeId) continue;
@@ -57,7 +59,8 @@ export interface CleanupSweepOptions {
   readonly now: () => number;
   /** How long a stopped task's containers stay; the sweep runs at most a minute and at least a second apart. */
   readonly delayMs: number;
-  readonly reportPending: (taskId: string) => boolean;
+  /** A stopped task whose containers must stay a while longer (see removeStoppedTasks). */
+  readonly held: (task: AgentTask) => boolean;
   /** While true (the instance was deregistered), containers are left as they are. */
   readonly paused: () => boolean;
   /** The labels of this agent's task networks; those of tasks it no longer runs are swept. */
@@ -85,10 +88,10 @@ export class CleanupSweep {
   }
 
   private sweep(): void {
-    const { engine, runtime, now, delayMs, reportPending, paused } = this.options;
+    const { engine, runtime, now, delayMs, held, paused } = this.options;
     if (this.sweeping || paused()) return;
     this.sweeping = true;
-    void removeStoppedTasks(engine, runtime, { now: now(), delayMs, reportPending })
+    void removeStoppedTasks(engine, runtime, { now: now(), delayMs, held })
       .then(() => this.sweepNetworks())
       .finally(() => {
         this.sweeping = false;

@@ -35,6 +35,8 @@ interface Followed {
   lastTimestamp: number;
   follow?: LogFollow;
   following: boolean;
+  /** A follow begun after the container stopped has ended: everything it wrote has been read. */
+  readToEnd: boolean;
   pending: { timestamp: number; message: string }[];
   pendingBytes: number;
 }
@@ -43,12 +45,14 @@ const MAX_BATCH_BYTES = 1024 * 1024;
 
 /**
  * Ships the output of awslogs containers: follows each one's local log
- * through the engine as soon as it has an engine id, and sends what it
- * read every round, grouped per log stream. A follow ends when its
- * container stops; it is started again (from the last line's time) only
- * while the agent still sees the container running, so a restarted
- * container keeps shipping and a stopped one costs nothing. Memory: the
- * lines read and not yet sent, bounded per container.
+ * through the engine once it has started, and sends what it read every
+ * round, grouped per log stream. A follow ends when its container stops;
+ * it is started again (from the last line's time) while the agent sees the
+ * container running, so a restarted container keeps shipping, and once
+ * more after it stopped, which reads its last lines to the end however
+ * the earlier follow ended. Until then the task is `unread`, and the
+ * cleanup sweep keeps its containers. Memory: the lines read and not yet
+ * sent, bounded per container.
  */
 export class LogShipper {
   private readonly options: LogShipperOptions;
@@ -56,6 +60,7 @@ export class LogShipper {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private sending = false;
+  private started = false;
 
   constructor(options: LogShipperOptions) {
     this.options = options;
@@ -63,7 +68,34 @@ export class LogShipper {
 
   start(): void {
     if (!this.options.runtime.followLogs) return;
+    this.started = true;
     this.schedule();
+  }
+
+  /**
+   * Whether a task has awslogs output not yet read to its end: a started
+   * container not yet followed since it stopped. Removing such a container
+   * would take its last lines with it (an agent restarted just before its
+   * task stopped has not followed it yet). Read, not sent: what was read is
+   * kept in memory until it is sent.
+   */
+  unread(task: AgentTask): boolean {
+    if (!this.started || this.stopped) return false;
+    return task.containers.some((container) => {
+      const id = container.runtimeId;
+      if (!id || !this.destinationOf(task, container)) return false;
+      return !this.followed.get(id)?.readToEnd;
+    });
+  }
+
+  /** Where a container's lines go: only an awslogs one that has started (see round). */
+  private destinationOf(task: AgentTask, container: AgentTask['containers'][number]): AwslogsDestination | undefined {
+    // Not before it started: the engine ends a follow of a created container at once, and one
+    // that then runs and exits between two rounds would never be followed again.
+    const started = container.status === 'RUNNING' || container.status === 'STOPPED';
+    if (!task.spec || !container.runtimeId || !started) return undefined;
+    const definition = task.spec.containerDefinitions.find((d) => d.name === container.name);
+    return definition && awslogsDestination(task.spec, definition, container.runtimeId);
   }
 
   stop(): void {
@@ -84,26 +116,20 @@ export class LogShipper {
     if (this.stopped) return;
     const live = new Set<string>();
     for (const task of this.options.tasks()) {
-      if (!task.spec) continue;
       for (const container of task.containers) {
-        const definition = task.spec.containerDefinitions.find((d) => d.name === container.name);
+        const destination = this.destinationOf(task, container);
         const id = container.runtimeId;
-        // Not before it started: the engine ends a follow of a created container at once, and one
-        // that then runs and exits between two rounds would never be followed again.
-        const started = container.status === 'RUNNING' || container.status === 'STOPPED';
-        if (!definition || !id || !started) continue;
-        const destination = awslogsDestination(task.spec, definition, id);
-        if (!destination) continue;
+        if (!destination || !id) continue;
         live.add(id);
         let entry = this.followed.get(id);
         if (!entry) {
           const lastTimestamp = (await this.options.resumeAfter?.(destination)) ?? 0;
-          entry = { destination, lastTimestamp, following: false, pending: [], pendingBytes: 0 };
+          entry = { destination, lastTimestamp, following: false, readToEnd: false, pending: [], pendingBytes: 0 };
           this.followed.set(id, entry);
         }
-        if (!entry.following && (container.status === 'RUNNING' || entry.follow === undefined)) {
-          await this.follow(id, entry);
-        }
+        // Seen stopped before the follow began, so the follow reads to the end; one begun while the container
+        // ran (or stopped while resumeAfter was asked) is followed by another once the agent sees it stopped.
+        if (!entry.following && !entry.readToEnd) await this.follow(id, entry, container.status === 'STOPPED');
       }
     }
     await this.send();
@@ -113,7 +139,8 @@ export class LogShipper {
     }
   }
 
-  private async follow(runtimeId: string, entry: Followed): Promise<void> {
+  /** `afterStop`: the container had stopped before this follow began, so its end is the log's end. */
+  private async follow(runtimeId: string, entry: Followed, afterStop: boolean): Promise<void> {
     const followLogs = this.options.runtime.followLogs?.bind(this.options.runtime);
     if (!followLogs) return;
     entry.following = true;
@@ -122,6 +149,7 @@ export class LogShipper {
     entry.follow = follow;
     void follow.done.then(() => {
       entry.following = false;
+      if (afterStop) entry.readToEnd = true;
     });
   }
 

@@ -191,3 +191,99 @@ describe('the log shipper and a container not yet started', () => {
     shipper.stop();
   });
 });
+
+describe('the log shipper and a container that stops', () => {
+  /** A fake engine holding what the container wrote; each follow reads from `since` and ends when told. */
+  function endingRuntime() {
+    const written: LogLine[] = [];
+    const follows: { since: number; end: () => void }[] = [];
+    const runtime = {
+      async followLogs(_id: string, since: number, onLine: (line: LogLine) => void): Promise<LogFollow> {
+        for (const line of written) if (line.timestamp >= since) onLine(line);
+        let end: () => void = () => {};
+        const done = new Promise<void>((resolve) => (end = resolve));
+        follows.push({ since, end });
+        return { done, close: end };
+      },
+    } as unknown as ContainerRuntime;
+    return { runtime, written, follows };
+  }
+
+  function shipperOf(runtime: ContainerRuntime, status: { value: string }) {
+    const current = () =>
+      ({ ...task, containers: [{ name: 'web', runtimeId: 'r-1', status: status.value }] }) as unknown as AgentTask;
+    const sent: string[] = [];
+    const shipper = new LogShipper({
+      runtime,
+      tasks: () => [current()],
+      send: async (body) => {
+        sent.push(...body.batches.flatMap((b) => b.events.map((e) => e.message)));
+        return 'sent';
+      },
+      logger: { info: () => {}, warn: () => {}, error: () => {} } as never,
+      intervalMs: 3_600_000,
+    });
+    shipper.start();
+    return { shipper, sent, current };
+  }
+
+  const settled = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('follows it once more after it stopped, so lines its last follow missed are sent, and holds its task till then', async () => {
+    const engine = endingRuntime();
+    const status = { value: 'RUNNING' };
+    const { shipper, sent, current } = shipperOf(engine.runtime, status);
+    engine.written.push({ timestamp: 100, message: 'one', stream: 'stdout' });
+    await shipper.round();
+    expect(sent).toEqual(['one']);
+
+    // The follow ends before the container's last line is read; then the container stops.
+    engine.follows[0]?.end();
+    engine.written.push({ timestamp: 200, message: 'bye', stream: 'stdout' });
+    status.value = 'STOPPED';
+    await settled();
+    expect(shipper.unread(current())).toBe(true);
+
+    await shipper.round();
+    expect(engine.follows.map((f) => f.since)).toEqual([0, 100]);
+    expect(sent).toEqual(['one', 'bye']);
+    expect(shipper.unread(current())).toBe(true);
+    engine.follows[1]?.end();
+    await settled();
+    expect(shipper.unread(current())).toBe(false);
+
+    // Read to the end: no further follow.
+    await shipper.round();
+    expect(engine.follows).toHaveLength(2);
+    shipper.stop();
+  });
+
+  it('holds a task that stopped before the shipper first saw it (an agent just restarted) until it is read', async () => {
+    const engine = endingRuntime();
+    engine.written.push({ timestamp: 300, message: 'bye', stream: 'stdout' });
+    const { shipper, sent, current } = shipperOf(engine.runtime, { value: 'STOPPED' });
+    expect(shipper.unread(current())).toBe(true);
+    await shipper.round();
+    engine.follows[0]?.end();
+    await settled();
+    expect(sent).toEqual(['bye']);
+    expect(shipper.unread(current())).toBe(false);
+    shipper.stop();
+  });
+
+  it('holds nothing once stopped, or when the engine cannot follow logs', async () => {
+    const engine = endingRuntime();
+    const { shipper, current } = shipperOf(engine.runtime, { value: 'STOPPED' });
+    shipper.stop();
+    expect(shipper.unread(current())).toBe(false);
+
+    const blind = new LogShipper({
+      runtime: {} as ContainerRuntime,
+      tasks: () => [current()],
+      send: async () => 'sent',
+      logger: { info: () => {}, warn: () => {}, error: () => {} } as never,
+    });
+    blind.start();
+    expect(blind.unread(current())).toBe(false);
+  });
+});
