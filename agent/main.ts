@@ -20,15 +20,24 @@ async function main(): Promise<number> {
   }
   const logger = jsonLogger(cli.config.logLevel);
   const options = toAgentOptions(cli.config);
-  const agent = await startAgent({ ...options, logger, runtime: dockerRuntimeFor(options) });
-  await new Promise<void>((resolve) => {
-    const onSignal = (signal: string): void => {
-      logger.info('Stopping on signal', { signal, drain: cli.config.drain });
-      void agent.stop({ drain: cli.config.drain }).then(resolve);
-    };
-    process.once('SIGTERM', () => onSignal('SIGTERM'));
-    process.once('SIGINT', () => onSignal('SIGINT'));
+  // Heard from the start. A signal while the agent is still starting (registering, reaching the engine, which
+  // may take long or hang) ends it at once: nothing this run started needs stopping, and the next agent adopts
+  // what runs. With --drain it stops, draining, as soon as it has started.
+  const signalled = new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
   });
+  const starting = startAgent({ ...options, logger, runtime: dockerRuntimeFor(options) });
+  starting.catch(() => undefined);
+  const first = await Promise.race([starting, signalled]);
+  if (typeof first === 'string' && !cli.config.drain) {
+    logger.info('Stopping on signal during start-up', { signal: first });
+    return 0;
+  }
+  const agent = await starting;
+  const signal = await signalled;
+  logger.info('Stopping on signal', { signal, drain: cli.config.drain });
+  await agent.stop({ drain: cli.config.drain });
   return 0;
 }
 

@@ -65,7 +65,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (child && child.exitCode === null) await killHard(child);
+  if (child && child.exitCode === null && child.signalCode === null) await killHard(child);
   for (const agent of inProcess) await agent.stop();
   await fake?.close();
   await removeClusterContainers(cluster);

@@ -94,10 +94,10 @@ describe('berth-agent and the control plane’s certificate', { timeout: 120_000
     token,
   ];
   afterAll(async () => {
-    const exits = children
-      .filter((child) => child.exitCode === null)
-      .map((child) => new Promise((resolve) => child.once('exit', resolve)));
-    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    // A child that ended on a signal has no exit code, only a signal code.
+    const running = children.filter((child) => child.exitCode === null && child.signalCode === null);
+    const exits = running.map((child) => new Promise((resolve) => child.once('exit', resolve)));
+    for (const child of running) child.kill('SIGKILL');
     await Promise.all(exits);
     proxy?.close();
     await berth?.stop();
