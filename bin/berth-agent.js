@@ -10,8 +10,11 @@
 // launcher replaces itself (process.execve: same process id, no parent left
 // behind) with `node <flags> bin/berth-agent.js ...` once. On a Node without
 // process.execve, or when the flags are already given, it runs as it is.
-import { readdirSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// Built-ins as process.getBuiltinModule gives them, not ES imports: an ES
+// import of node:fs builds its namespace, which loads fs.promises and the
+// streams and readline behind it into every agent (docs/performance.md).
+const { readdirSync, statSync } = process.getBuiltinModule('node:fs');
+const { fileURLToPath } = process.getBuiltinModule('node:url');
 
 // BERTH_AGENT_NODE_FLAGS replaces the list (space separated; empty for none).
 const NODE_FLAGS = (process.env.BERTH_AGENT_NODE_FLAGS ?? '--lite-mode --max-semi-space-size=1')

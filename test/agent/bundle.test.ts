@@ -24,6 +24,13 @@ describe('the agent bundle (npm run build:agent)', () => {
     // Built-ins only some agents use are taken on first use: a static import
     // is loaded at start and costs every agent resident memory.
     expect(code.match(/from\s*["']node:(crypto|dgram|child_process|https|tls)["']/g) ?? []).toEqual([]);
+    // Built-ins every agent loads are read through process.getBuiltinModule, never an ES import, whose
+    // namespace would load what their lazy exports stand for (fs.promises, util's diff, worker_threads).
+    expect(code.match(/from\s*["']node:[a-z_/]+["']/g) ?? []).toEqual([]);
+    expect(code).toMatch(/process\.getBuiltinModule\("node:fs"\)/);
+    // The launcher that runs the bundle, in the same process, imports none either.
+    const launcher = readFileSync(new URL('../../bin/berth-agent.js', import.meta.url), 'utf8');
+    expect(launcher).not.toMatch(/^import .* from 'node:/m);
 
     const help = await run(process.execPath, ['--lite-mode', outfile, '--help']);
     expect(help.stdout).toMatch(/^Usage: berth-agent --endpoint URL --cluster NAME/);

@@ -42,9 +42,10 @@ const WITH_LOGS = CLOUDWATCH || process.argv.includes('--logs');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
-function rssMiB(pid: number): number {
+/** A line of /proc/PID/status in MiB: VmRSS, or its parts RssAnon (heaps) and RssFile (mapped files, mostly node). */
+function statusMiB(pid: number, field: 'VmRSS' | 'RssAnon' | 'RssFile'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN) / 1024;
 }
 
 /** CPU seconds (user + system) the process has used so far. */
@@ -53,15 +54,23 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-async function idle(pid: number, seconds: number): Promise<{ rss: number; cpuPercent: number }> {
+async function idle(
+  pid: number,
+  seconds: number,
+): Promise<{ rss: number; anon: number; file: number; cpuPercent: number }> {
   await sleep(3_000);
   const cpu0 = cpuSeconds(pid);
   const rss: number[] = [];
   for (let i = 0; i < seconds; i++) {
     await sleep(1_000);
-    rss.push(rssMiB(pid));
+    rss.push(statusMiB(pid, 'VmRSS'));
   }
-  return { rss: median(rss), cpuPercent: ((cpuSeconds(pid) - cpu0) / seconds) * 100 };
+  return {
+    rss: median(rss),
+    anon: statusMiB(pid, 'RssAnon'),
+    file: statusMiB(pid, 'RssFile'),
+    cpuPercent: ((cpuSeconds(pid) - cpu0) / seconds) * 100,
+  };
 }
 
 async function cleanup(): Promise<void> {
@@ -219,8 +228,16 @@ async function main(): Promise<void> {
     );
     const idleRows = [
       { measure: 'idle RSS, 0 tasks (MiB)', value: idle0.rss.toFixed(1) },
+      {
+        measure: '  of which anonymous / file-backed (MiB)',
+        value: `${idle0.anon.toFixed(1)} / ${idle0.file.toFixed(1)}`,
+      },
       { measure: 'idle CPU, 0 tasks (% of one core)', value: idle0.cpuPercent.toFixed(2) },
       { measure: 'idle RSS, 50 tasks (MiB)', value: idle50.rss.toFixed(1) },
+      {
+        measure: '  of which anonymous / file-backed (MiB)',
+        value: `${idle50.anon.toFixed(1)} / ${idle50.file.toFixed(1)}`,
+      },
       { measure: 'idle CPU, 50 tasks (% of one core)', value: idle50.cpuPercent.toFixed(2) },
     ];
     if (RSS_ONLY) {
