@@ -1,6 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,6 +8,7 @@ import { promisify } from 'node:util';
 import { ListContainerInstancesCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBerthWithCluster, type TestBerth } from '../support/berth.ts';
+import { forward } from '../support/forward.ts';
 import { waitFor } from '../support/wait.ts';
 
 const run = promisify(execFile);
@@ -20,18 +20,9 @@ const keyFile = join(scratch, 'key.pem');
 
 /** A TLS front for dev mode with a self-signed certificate for localhost and 127.0.0.1. */
 function tlsProxy(target: string): Promise<Server> {
-  const server = createServer({ key: readFileSync(keyFile), cert: readFileSync(certFile) }, (req, res) => {
-    const forward = httpRequest(
-      new URL(req.url ?? '/', target),
-      { method: req.method, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    forward.on('error', () => res.destroy());
-    req.pipe(forward);
-  });
+  const server = createServer({ key: readFileSync(keyFile), cert: readFileSync(certFile) }, (req, res) =>
+    forward(target, req, res),
+  );
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 

@@ -4,10 +4,13 @@ import {
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBerthWithCluster, type TestBerth } from '#test/support/berth.ts';
 import { launchChromium, submitKey, textsOf } from '#test/support/console-browser.ts';
+import { forward } from '#test/support/forward.ts';
 import { startHollowFleet, type HollowFleet } from '#test/support/hollow-fleet.ts';
 import { waitFor } from '#test/support/wait.ts';
 
@@ -142,16 +145,28 @@ describe('the web console', () => {
   }, 120_000);
 
   it('gives up on a request the server does not answer, and says so', async () => {
-    const page = await (await browser.createBrowserContext()).newPage();
-    await page.setRequestInterception(true);
-    // The page loads; every API call is left hanging.
-    page.on('request', (request) => {
-      if (request.method() !== 'POST') void request.continue();
+    // A front that serves the console's files and leaves every API call (a POST) unanswered. A real server,
+    // not the browser's request interception, which can stall a page's own loads on a busy machine.
+    const held: ServerResponse[] = [];
+    const front = createServer((req, res) => {
+      if (req.method === 'POST') {
+        held.push(res);
+        return;
+      }
+      forward(berth.endpoint, req, res);
     });
-    await page.goto(`${berth.endpoint}/console/`);
-    await submitKey(page, berth.credentials);
-    const [message] = await textsOf(page, '#sign-in-error', 1, 30_000);
-    expect(message).toContain('did not answer within 10 seconds');
-    await page.close();
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    try {
+      const page = await (await browser.createBrowserContext()).newPage();
+      await page.goto(`http://127.0.0.1:${(front.address() as AddressInfo).port}/console/`);
+      await submitKey(page, berth.credentials);
+      const [message] = await textsOf(page, '#sign-in-error', 1, 30_000);
+      expect(message).toContain('did not answer within 10 seconds');
+      expect(held.length).toBeGreaterThan(0);
+      await page.close();
+    } finally {
+      front.closeAllConnections();
+      front.close();
+    }
   }, 60_000);
 });
