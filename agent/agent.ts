@@ -31,6 +31,9 @@ import { registerWithRetry, waitForRuntime } from './startup.ts';
 import { guardStateDir } from './state/protected-mounts.ts';
 import { StateDir } from './state/state-dir.ts';
 
+/** How long awslogs lines wait to go to CloudWatch Logs together: the engine's awslogs driver's 5 s. */
+const CLOUDWATCH_FLUSH_MS = 5_000;
+
 export interface AgentHandle {
   readonly instanceId: string;
   readonly containerInstanceArn: string | undefined;
@@ -228,6 +231,8 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
           logger,
           ...(cloudwatch && {
             resumeAfter: async (destination: AwslogsDestination) => (await cloudwatch()).lastTimestamp(destination),
+            // As the engine's awslogs driver batches: one PutLogEvents a stream every 5 s, not one each round.
+            flushIntervalMs: CLOUDWATCH_FLUSH_MS,
           }),
           send: async (body, destinations) => {
             if (cloudwatch) return (await cloudwatch()).send(body, destinations);

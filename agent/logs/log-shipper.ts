@@ -1,4 +1,4 @@
-import { eventBytes, nextBatch } from '#shared/agent/log-batch.ts';
+import { eventBytes, nextBatch, PUT_LOG_EVENTS_LIMITS } from '#shared/agent/log-batch.ts';
 import { awslogsDestination, type AwslogsDestination } from '#shared/agent/log-driver.ts';
 import type { AgentTask } from '#shared/agent/task-model.ts';
 import type { ContainerRuntime, LogFollow, LogLine } from '#shared/ports/container-runtime.ts';
@@ -13,8 +13,13 @@ export interface LogShipperOptions {
   /** Where a newly seen container's lines resume (after an agent restart: its stream's last event); default 0. */
   readonly resumeAfter?: (destination: AwslogsDestination) => Promise<number>;
   readonly logger: AgentLogger;
-  /** Between rounds (follow new containers, send what was read); default 250 ms. */
+  /** Between rounds (follow new containers, send what is due); default 250 ms. */
   readonly intervalMs?: number;
+  /**
+   * How long read lines may wait to be sent, so that each send carries more; default every round. A
+   * container with a full call's worth waiting is sent at once.
+   */
+  readonly flushIntervalMs?: number;
   /** The most bytes kept unsent per container while the control plane is away; the oldest lines go first. */
   readonly maxPendingBytes?: number;
 }
@@ -61,6 +66,7 @@ export class LogShipper {
   private stopped = false;
   private sending = false;
   private started = false;
+  private lastSend = 0;
 
   constructor(options: LogShipperOptions) {
     this.options = options;
@@ -132,7 +138,7 @@ export class LogShipper {
         if (!entry.following && !entry.readToEnd) await this.follow(id, entry, container.status === 'STOPPED');
       }
     }
-    await this.send();
+    if (this.due()) await this.send();
     // Containers the agent no longer knows are done once their lines are sent.
     for (const [id, entry] of this.followed) {
       if (!live.has(id) && !entry.following && entry.pending.length === 0) this.followed.delete(id);
@@ -175,8 +181,19 @@ export class LogShipper {
     this.followed.clear();
   }
 
+  /** Whether this round sends: the flush interval has passed, or a container has a full call's worth waiting. */
+  private due(): boolean {
+    const { flushIntervalMs } = this.options;
+    if (flushIntervalMs === undefined || Date.now() - this.lastSend >= flushIntervalMs) return true;
+    for (const entry of this.followed.values()) {
+      if (entry.pending.length >= PUT_LOG_EVENTS_LIMITS.maxEvents || entry.pendingBytes >= MAX_BATCH_BYTES) return true;
+    }
+    return false;
+  }
+
   private async send(): Promise<void> {
     if (this.sending) return;
+    this.lastSend = Date.now();
     const batches: LogBatches['batches'] = [];
     const taken: { entry: Followed; count: number; bytes: number }[] = [];
     let bytes = 0;

@@ -287,3 +287,47 @@ describe('the log shipper and a container that stops', () => {
     expect(blind.unread(current())).toBe(false);
   });
 });
+
+describe('the log shipper with a flush interval (CloudWatch Logs)', () => {
+  /** A container that has written `count` more lines each time the test calls `write`. */
+  function chattyRuntime() {
+    let emit: (line: LogLine) => void = () => {};
+    let next = 1;
+    const runtime = {
+      async followLogs(_id: string, _since: number, onLine: (line: LogLine) => void): Promise<LogFollow> {
+        emit = onLine;
+        return { done: new Promise<void>(() => {}), close: () => {} };
+      },
+    } as unknown as ContainerRuntime;
+    const write = (count: number) => {
+      for (let i = 0; i < count; i++) emit({ timestamp: next, message: `line ${next++}`, stream: 'stdout' });
+    };
+    return { runtime, write };
+  }
+
+  it('holds lines until the interval has passed, but sends a full call’s worth at once', async () => {
+    const engine = chattyRuntime();
+    const sends: number[] = [];
+    const shipper = new LogShipper({
+      runtime: engine.runtime,
+      tasks: () => [task],
+      send: async (body) => {
+        sends.push(body.batches.reduce((sum, b) => sum + b.events.length, 0));
+        return 'sent';
+      },
+      logger: { info: () => {}, warn: () => {}, error: () => {} } as never,
+      flushIntervalMs: 3_600_000,
+    });
+    await shipper.round();
+    engine.write(3);
+    // The first round sends what is there (nothing yet); within the interval, rounds send nothing.
+    await shipper.round();
+    await shipper.round();
+    expect(sends).toEqual([]);
+    // A full PutLogEvents call's worth waiting (10,000 events) goes at once.
+    engine.write(9_997);
+    await shipper.round();
+    expect(sends).toEqual([10_000]);
+    shipper.stop();
+  });
+});
