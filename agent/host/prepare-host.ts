@@ -1,3 +1,4 @@
+import { DNS_VIEW_ATTRIBUTE } from '#shared/dns/view-attribute.ts';
 import type { RuntimeInfo } from '#shared/ports/container-runtime.ts';
 import type { RegisterInstanceRequest } from '#shared/schemas/agent-api.ts';
 import type { AgentOptions, AgentSettings } from '../config/agent-options.ts';
@@ -23,7 +24,7 @@ export interface PreparedHost {
  */
 export async function prepareHost(
   info: RuntimeInfo,
-  options: Pick<AgentOptions, 'allowTaskImds' | 'attributes' | 'hostAddress'>,
+  options: Pick<AgentOptions, 'allowTaskImds' | 'attributes' | 'hostAddress' | 'dns'>,
   settings: AgentSettings,
   logger: AgentLogger,
 ): Promise<PreparedHost> {
@@ -40,7 +41,8 @@ export async function prepareHost(
     reservedMemoryMiB: settings.reservedMemoryMiB,
     reservedPorts: settings.reservedPorts,
     reservedPortsUdp: settings.reservedPortsUdp,
-    attributes: options.attributes ?? {},
+    // An agent serving the DNS view says so: the control plane then lets a leaving task drain from it.
+    attributes: { ...options.attributes, ...(options.dns && { [DNS_VIEW_ATTRIBUTE]: 'true' }) },
     hostAddress: chooseHostAddress({
       ec2PrivateIp: ec2?.privateIpv4,
       configured: options.hostAddress,

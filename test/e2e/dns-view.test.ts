@@ -1,12 +1,15 @@
 import {
   CreateServiceCommand,
+  DescribeContainerInstancesCommand,
   DescribeTasksCommand,
+  ListContainerInstancesCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   StopTaskCommand,
   type Task,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DNS_VIEW_ATTRIBUTE } from '#shared/dns/view-attribute.ts';
 import { startContainerCluster, type ContainerCluster } from '../support/container-cluster.ts';
 import { askDns, freePort, srvTargets } from '../support/dns-query.ts';
 import { waitFor } from '../support/wait.ts';
@@ -64,6 +67,18 @@ describe('the DNS view on two agents', { timeout: 180_000 }, () => {
     }
     return Date.now() - since;
   }
+
+  it('registers agents serving the view with its attribute, so stopping tasks drain from it', async () => {
+    const { berth } = cluster;
+    const arns = (await berth.ecs.send(new ListContainerInstancesCommand({ cluster: CLUSTER }))).containerInstanceArns;
+    const described = await berth.ecs.send(
+      new DescribeContainerInstancesCommand({ cluster: CLUSTER, containerInstances: arns }),
+    );
+    const marked = (described.containerInstances ?? []).map(
+      (i) => i.attributes?.find((a) => a.name === DNS_VIEW_ATTRIBUTE)?.value,
+    );
+    expect(marked).toEqual(['true', 'true']);
+  });
 
   it('answers NXDOMAIN for the service before it exists', async () => {
     const reply = await askDns(dnsPorts[0] ?? 0, `web.${CLUSTER}.berth`, 'A');

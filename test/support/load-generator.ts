@@ -8,6 +8,8 @@ export interface LoadCounts {
   readonly answers: readonly string[];
   /** When each failure happened (ms since the epoch). */
   readonly failedAt: readonly number[];
+  /** What each failure was: the status of an answer other than 200, or the network error's code. */
+  readonly failures: readonly string[];
 }
 
 /**
@@ -17,22 +19,35 @@ export interface LoadCounts {
  */
 export function startLoad(url: string, concurrency: number): { stop(): Promise<LoadCounts>; counts(): LoadCounts } {
   let running = true;
-  const counts = { sent: 0, ok: 0, failed: 0, answers: [] as string[], failedAt: [] as number[] };
+  const counts = {
+    sent: 0,
+    ok: 0,
+    failed: 0,
+    answers: [] as string[],
+    failedAt: [] as number[],
+    failures: [] as string[],
+  };
   const loops = Array.from({ length: concurrency }, async () => {
     while (running) {
       counts.sent++;
       const answer = await get(url);
-      if (answer === undefined) {
+      if ('failure' in answer) {
         counts.failed++;
         counts.failedAt.push(Date.now());
+        counts.failures.push(answer.failure);
       } else {
         counts.ok++;
-        counts.answers.push(answer);
+        counts.answers.push(answer.body);
       }
     }
   });
   return {
-    counts: () => ({ ...counts, answers: [...counts.answers], failedAt: [...counts.failedAt] }),
+    counts: () => ({
+      ...counts,
+      answers: [...counts.answers],
+      failedAt: [...counts.failedAt],
+      failures: [...counts.failures],
+    }),
     async stop() {
       running = false;
       await Promise.all(loops);
@@ -41,17 +56,19 @@ export function startLoad(url: string, concurrency: number): { stop(): Promise<L
   };
 }
 
-function get(url: string): Promise<string | undefined> {
+function get(url: string): Promise<{ body: string } | { failure: string }> {
   return new Promise((resolve) => {
     const req = request(url, { agent: false, timeout: 5_000 }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve(res.statusCode === 200 ? body.trim() : undefined));
-      res.on('error', () => resolve(undefined));
+      res.on('end', () =>
+        resolve(res.statusCode === 200 ? { body: body.trim() } : { failure: `HTTP ${res.statusCode}: ${body.trim()}` }),
+      );
+      res.on('error', (error: NodeJS.ErrnoException) => resolve({ failure: error.code ?? error.message }));
     });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(undefined));
+    req.on('timeout', () => req.destroy(new Error('no answer within 5 s')));
+    req.on('error', (error: NodeJS.ErrnoException) => resolve({ failure: error.code ?? error.message }));
     req.end();
   });
 }

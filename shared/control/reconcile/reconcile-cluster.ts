@@ -15,6 +15,7 @@ import { planReconcile, type Repair } from '#shared/scheduler/reconcile.ts';
 import { reconcileServices, recordUnplaceable } from './reconcile-services.ts';
 import { reconcileTraffic } from './reconcile-traffic.ts';
 import { reconcileDiscovery } from './reconcile-discovery.ts';
+import { reconcileDnsDrain } from './reconcile-dns-drain.ts';
 import { publishDnsView } from '../dns-view.ts';
 
 export interface ReconcileOutcome {
@@ -70,6 +71,12 @@ export async function reconcileCluster(ctx: ControlContext, cluster: string): Pr
     taskItems.map((t) => t.value),
   );
   await reconcileDiscovery(
+    ctx,
+    serviceItems,
+    instanceItems.map((i) => i.value),
+    taskItems.map((t) => t.value),
+  );
+  await reconcileDnsDrain(
     ctx,
     serviceItems,
     instanceItems.map((i) => i.value),
