@@ -151,7 +151,15 @@ export class LogShipper {
     if (!followLogs) return;
     entry.following = true;
     const since = entry.lastTimestamp;
-    const follow = await followLogs(runtimeId, since, (line) => this.take(entry, line, since));
+    let follow: LogFollow;
+    try {
+      follow = await followLogs(runtimeId, since, (line) => this.take(entry, line, since));
+    } catch (error) {
+      // Tried again next round: a follow that never began must not hold the container (unread) for good.
+      entry.following = false;
+      this.options.logger.warn('Following container logs failed; will retry', { error: String(error) });
+      return;
+    }
     entry.follow = follow;
     void follow.done.then(() => {
       entry.following = false;

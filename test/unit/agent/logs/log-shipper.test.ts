@@ -331,3 +331,37 @@ describe('the log shipper with a flush interval (CloudWatch Logs)', () => {
     shipper.stop();
   });
 });
+
+describe('the log shipper when the engine refuses a follow', () => {
+  it('tries again next round, and does not hold the task meanwhile for good', async () => {
+    let calls = 0;
+    const runtime = {
+      async followLogs(): Promise<LogFollow> {
+        calls++;
+        if (calls === 1) throw new Error('engine away');
+        return { done: Promise.resolve(), close: () => {} };
+      },
+    } as unknown as ContainerRuntime;
+    const stopped = {
+      ...task,
+      containers: [{ name: 'web', runtimeId: 'r-1', status: 'STOPPED' }],
+    } as unknown as AgentTask;
+    const warnings: string[] = [];
+    const shipper = new LogShipper({
+      runtime,
+      tasks: () => [stopped],
+      send: async () => 'sent',
+      logger: { info: () => {}, warn: (message: string) => warnings.push(message), error: () => {} } as never,
+      intervalMs: 3_600_000,
+    });
+    shipper.start();
+    await shipper.round();
+    expect(warnings).toEqual(['Following container logs failed; will retry']);
+    expect(shipper.unread(stopped)).toBe(true);
+    await shipper.round();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toBe(2);
+    expect(shipper.unread(stopped)).toBe(false);
+    shipper.stop();
+  });
+});
