@@ -113,7 +113,12 @@ export class LogShipper {
   private schedule(): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      void this.round().finally(() => this.schedule());
+      void this.round()
+        // A round's fault is logged and the next round goes on: a rejection left unhandled would end the agent.
+        .catch((error: unknown) =>
+          this.options.logger.warn('Shipping container logs failed; will retry', { error: String(error) }),
+        )
+        .finally(() => this.schedule());
     }, this.options.intervalMs ?? 250);
   }
 
