@@ -3,6 +3,7 @@ import { LogShipper, type ShipOutcome } from '#agent/logs/log-shipper.ts';
 import type { AgentTask } from '#shared/agent/task-model.ts';
 import type { ContainerRuntime, LogFollow, LogLine } from '#shared/ports/container-runtime.ts';
 import type { LogBatches } from '#shared/schemas/logs-requests.ts';
+import { waitFor } from '#test/support/wait.ts';
 
 /** One running awslogs container, as much of an agent task as the shipper reads. */
 const task = {
@@ -362,6 +363,29 @@ describe('the log shipper when the engine refuses a follow', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(calls).toBe(2);
     expect(shipper.unread(stopped)).toBe(false);
+    shipper.stop();
+  });
+});
+
+describe('the log shipper on its timer', () => {
+  it('logs a round that fails and goes on with the next', async () => {
+    const fake = fakeRuntime();
+    let asked = 0;
+    const warnings: string[] = [];
+    const shipper = new LogShipper({
+      runtime: fake.runtime,
+      tasks: () => {
+        asked++;
+        if (asked === 1) throw new Error('state unreadable');
+        return [task];
+      },
+      send: async () => 'sent',
+      logger: { info: () => {}, warn: (message: string) => warnings.push(message), error: () => {} } as never,
+      intervalMs: 5,
+    });
+    shipper.start();
+    await waitFor(() => (fake.follows() > 0 ? true : undefined), { timeoutMs: 5_000 });
+    expect(warnings).toEqual(['Shipping container logs failed; will retry']);
     shipper.stop();
   });
 });
