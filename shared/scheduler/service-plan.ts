@@ -44,6 +44,11 @@ export interface PlanInput {
   readonly newId: () => string;
   /** Berth reads ELBv2 target health (it has an endpoint): load-balanced tasks then count healthy only by it. */
   readonly targetsWatched?: boolean;
+  /**
+   * The cluster's DNS view is served and the service's tasks go through it: a task counts healthy only
+   * this long after it joined the view (`traffic.registeredAt`), so proxies have found it first.
+   */
+  readonly dnsWarmupMs?: number;
 }
 
 /**
@@ -82,7 +87,6 @@ export function planReplicaService(input: PlanInput): ServicePlan {
     }
   }
   const balanced = input.targetsWatched === true && service.loadBalancers.length > 0;
-  const healthyNow = (t: Task) => countsHealthy(t, balanced);
 
   service = applyCircuitBreaker(service, input.tasks, now, input.newId);
   const primary = service.deployments[0];
@@ -93,6 +97,14 @@ export function planReplicaService(input: PlanInput): ServicePlan {
     const instance = t.containerInstanceId === undefined ? undefined : instances.get(t.containerInstanceId);
     return t.startedBy !== primary.id || instance?.status === 'DRAINING';
   };
+  // A new task joining the served DNS view counts once proxies have had the warm-up to find it; a
+  // task being replaced is serving already, and must not be stopped as if it were not.
+  const warmup = input.dnsWarmupMs;
+  const warm = (t: Task) =>
+    warmup === undefined ||
+    outgoing(t) ||
+    (t.traffic?.registeredAt !== undefined && now - t.traffic.registeredAt >= warmup);
+  const healthyNow = (t: Task) => countsHealthy(t, balanced) && warm(t);
   const primaryLive = live.filter((t) => !outgoing(t));
   const others = live.filter(outgoing);
   const desired = service.status === 'ACTIVE' ? service.desiredCount : 0;

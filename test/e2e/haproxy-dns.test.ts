@@ -52,7 +52,7 @@ frontend web
 backend web
   balance roundrobin
   option httpchk GET /
-  server-template web 10 _web._tcp.${CLUSTER}.berth resolvers berth check inter 500ms fall 2 rise 1
+  server-template web 10 _web._tcp.${CLUSTER}.berth resolvers berth resolve-opts allow-dup-ip check inter 500ms fall 2 rise 1
 
 listen stats
   bind 127.0.0.1:${statsPort}

@@ -1,7 +1,7 @@
 import { tasks } from '#shared/domain/collections.ts';
 import { markDraining, markRegistered } from '#shared/domain/traffic-drain.ts';
 import { serving } from '#shared/dns/records.ts';
-import { DNS_VIEW_ATTRIBUTE } from '#shared/dns/view-attribute.ts';
+import { drainsThroughDnsView, servesDnsView } from '#shared/dns/view-attribute.ts';
 import type { Versioned } from '#shared/ports/store.ts';
 import type { ContainerInstance } from '#shared/schemas/container-instance.ts';
 import type { Service } from '#shared/schemas/service.ts';
@@ -24,10 +24,13 @@ export const DNS_DRAIN_MS = (2 * DNS_TTL_SECONDS + 1) * 1000;
  * works (reconcile-traffic.ts), for services with neither load balancers
  * nor service registries, whose steps drain their own tasks. While an agent
  * of the cluster serves the view (DNS_VIEW_ATTRIBUTE), a task in the view
- * is marked as taking traffic; once it is to stop, it is out of the view at
- * once and held DEACTIVATING for DNS_DRAIN_MS before its containers get
- * SIGTERM. With no agent serving the view, nothing is held, and a mark left
- * from before is released at once.
+ * is marked as taking traffic (`traffic.registeredAt`); a rolling
+ * deployment counts it healthy only DNS_DRAIN_MS after that (warm-up, in
+ * service-plan.ts), so proxies have found and checked it before the tasks
+ * it replaces leave. Once it is to stop, it is out of the view at once and
+ * held DEACTIVATING for DNS_DRAIN_MS before its containers get SIGTERM.
+ * With no agent serving the view, nothing is held, and a mark left from
+ * before is released at once.
  */
 export async function reconcileDnsDrain(
   ctx: ControlContext,
@@ -35,13 +38,11 @@ export async function reconcileDnsDrain(
   instances: readonly ContainerInstance[],
   taskList: readonly Task[],
 ): Promise<void> {
-  const served = instances.some(
-    (i) => i.status !== 'INACTIVE' && i.attributes.some((a) => a.name === DNS_VIEW_ATTRIBUTE && a.value === 'true'),
-  );
+  const served = servesDnsView(instances);
   const now = ctx.clock.now();
   const drainUntil = served ? now + DNS_DRAIN_MS : now;
   for (const { value: service } of serviceItems) {
-    if (service.loadBalancers.length > 0 || (service.serviceRegistries ?? []).length > 0) continue;
+    if (!drainsThroughDnsView(service)) continue;
     const key = (taskId: string) => tasks.key(service.clusterName, taskId);
     let released = 0;
     for (const task of taskList.filter((t) => t.group === serviceGroup(service.serviceName))) {

@@ -6,6 +6,8 @@ import type { ControlContext } from '../context.ts';
 import { requestStop } from '../tasks.ts';
 import { markAssignmentStopping } from '../assignments.ts';
 import { heldForDrain } from '#shared/domain/traffic-drain.ts';
+import { drainsThroughDnsView, servesDnsView } from '#shared/dns/view-attribute.ts';
+import { DNS_DRAIN_MS } from './reconcile-dns-drain.ts';
 import { findTaskDefinition } from '../task-definitions.ts';
 import type { ContainerInstance } from '#shared/schemas/container-instance.ts';
 import type { Service } from '#shared/schemas/service.ts';
@@ -52,6 +54,7 @@ export async function reconcileServices(
   const instanceMap = new Map(instances.map((i) => [i.id, i]));
   const definitions = new Map<string, TaskDefinition>();
   const outcome = { fresh: [] as Task[], started: 0, stopped: 0, stoppedTaskIds: [] as string[], conflicts: 0 };
+  const dnsServed = servesDnsView(instances);
   for (const item of items) {
     if (item.value.status === 'INACTIVE') continue;
     const group = serviceGroup(item.value.serviceName);
@@ -66,6 +69,7 @@ export async function reconcileServices(
       now: ctx.clock.now(),
       newId: () => ctx.ids.next(),
       targetsWatched: ctx.targets !== undefined,
+      ...(dnsServed && drainsThroughDnsView(item.value) && { dnsWarmupMs: DNS_DRAIN_MS }),
     };
     const planned =
       item.value.deploymentController === 'EXTERNAL'

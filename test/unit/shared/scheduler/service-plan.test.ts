@@ -92,6 +92,30 @@ describe('planReplicaService', () => {
     ]);
   });
 
+  it('counts a new task healthy only once it has been in the served DNS view for the warm-up', () => {
+    const WARMUP = 5_000;
+    const withView = (registeredAt: number | undefined) => [
+      ...[1, 2, 3, 4].map((i) => running(`o${i}`, 'd1', { traffic: { registeredAt: 0 } })),
+      ...[1, 2, 3, 4].map((i) =>
+        running(`n${i}`, 'd2', registeredAt === undefined ? {} : { traffic: { registeredAt } }),
+      ),
+    ];
+    const service = aService({ ...deploying(), minimumHealthyPercent: 100, maximumPercent: 200 });
+    const planned = (tasks: Task[]) =>
+      planReplicaService({ service, tasks, instances: new Map(), now: NOW, newId, dnsWarmupMs: WARMUP });
+    // Not yet in the view, or in it for less than the warm-up: the old tasks stay.
+    expect(planned(withView(undefined)).stop).toEqual([]);
+    expect(planned(withView(NOW - WARMUP + 1)).stop).toEqual([]);
+    // In it for the warm-up: proxies have found the new ones, and the old go.
+    expect(
+      planned(withView(NOW - WARMUP))
+        .stop.map((s) => s.taskId)
+        .sort(),
+    ).toEqual(['o1', 'o2', 'o3', 'o4']);
+    // Without a served view, RUNNING is enough.
+    expect(plan(service, withView(undefined)).stop).toHaveLength(4);
+  });
+
   it('counts a task with a health check as healthy only when HEALTHY', () => {
     const unknown = [1, 2, 3, 4].map((i) => running(`n${i}`, 'd2', { healthChecked: true, healthStatus: 'UNKNOWN' }));
     expect(plan(deploying(), unknown).service.deployments[0]?.rolloutState).toBe('IN_PROGRESS');
