@@ -6,7 +6,7 @@ import type { GroupView } from '#shared/scheduler/traffic-plan.ts';
 import type { TargetState } from '#shared/schemas/load-balancer-target.ts';
 import type { Service } from '#shared/schemas/service.ts';
 import type { Task } from '#shared/schemas/task.ts';
-import { aTask, anInstance } from '#test/fixtures/entities.ts';
+import { aTask, anInstance, aWebServiceTask } from '#test/fixtures/entities.ts';
 import { aService } from '#test/fixtures/services.ts';
 
 const TG = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123abcd';
@@ -26,26 +26,14 @@ function balanced(extra: Partial<Service> = {}): Service {
 
 /** A RUNNING web task bound to host port `port` on i-1, registered unless `traffic` says otherwise. */
 function webTask(id: string, port: number, extra: Partial<Task> = {}): Task {
-  return aTask({
-    taskId: id,
-    group: 'service:web',
-    containerInstanceId: 'ci-1',
-    lastStatus: 'RUNNING',
-    desiredStatus: 'RUNNING',
+  const base = aWebServiceTask(id);
+  return {
+    ...base,
     startedAt: NOW - 60_000,
     traffic: { registeredAt: NOW - 50_000 },
-    containers: [
-      {
-        containerId: `c-${id}`,
-        name: 'web',
-        image: 'busybox',
-        lastStatus: 'RUNNING',
-        essential: true,
-        networkBindings: [{ containerPort: 80, hostPort: port }],
-      },
-    ],
+    containers: base.containers.map((c) => ({ ...c, networkBindings: [{ containerPort: 80, hostPort: port }] })),
     ...extra,
-  });
+  };
 }
 
 function groups(states: Record<string, TargetState>, arn = TG): Map<string, GroupView> {
