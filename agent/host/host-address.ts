@@ -1,9 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 
-/** The container-instance attribute other hosts and load balancers read this host's address from. */
-export const HOST_ADDRESS_ATTRIBUTE = 'berth.host.address';
-
 /**
  * The address other hosts can reach this one at, in order of trust: the
  * EC2 private IP from the metadata service (the VPC routes it), the address

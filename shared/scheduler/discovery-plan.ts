@@ -1,11 +1,9 @@
+import { HOST_ADDRESS_ATTRIBUTE } from '../dns/instance-attributes.ts';
 import type { ContainerInstance } from '../schemas/container-instance.ts';
 import type { Service } from '../schemas/service.ts';
 import type { RegisteredInstance, RegistryLookup, ServiceRegistry } from '../schemas/service-registry.ts';
 import type { Task } from '../schemas/task.ts';
 import { taskAddress } from './traffic-plan.ts';
-
-/** The container instance attribute that carries the host's address (shared/dns/records.ts reads it too). */
-const HOST_ADDRESS = 'berth.host.address';
 
 export interface DiscoveryInput {
   readonly service: Service;
@@ -112,8 +110,8 @@ export function instanceOf(
   const { registry } = input;
   const own = taskAddress(task);
   const host = task.containerInstanceId === undefined ? undefined : input.instances.get(task.containerInstanceId);
-  const address = own ?? host?.attributes.find((a) => a.name === HOST_ADDRESS)?.value;
-  if (address === undefined) return `its container instance has no ${HOST_ADDRESS} attribute`;
+  const address = own ?? host?.attributes.find((a) => a.name === HOST_ADDRESS_ATTRIBUTE)?.value;
+  if (address === undefined) return `its container instance has no ${HOST_ADDRESS_ATTRIBUTE} attribute`;
   let port: number | undefined = own === undefined ? undefined : (registry.port ?? registry.containerPort);
   if (own === undefined && registry.containerName !== undefined) {
     const container = task.containers.find((c) => c.name === registry.containerName);

@@ -1,6 +1,13 @@
 import type { ContainerInstance } from '../schemas/container-instance.ts';
 
 /**
+ * The container-instance attributes agents report and the control plane reads, in one zod-free module the agent
+ * bundle can take. `berth.host.address`: the address other hosts and load balancers reach the host at
+ * (docs/networking.md).
+ */
+export const HOST_ADDRESS_ATTRIBUTE = 'berth.host.address';
+
+/**
  * The container-instance attribute of an agent that serves the cluster's DNS
  * view (`--dns-address`). While one does, the view's names are in use: a
  * service task joins the view some seconds before a deployment counts it,
