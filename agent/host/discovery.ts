@@ -1,7 +1,7 @@
 import type { RegisterInstanceRequest } from '#shared/schemas/agent-api.ts';
 import type { Attribute } from '#shared/schemas/container-instance.ts';
 import type { RuntimeInfo } from '#shared/ports/container-runtime.ts';
-import { HOST_ADDRESS_ATTRIBUTE } from '#shared/dns/instance-attributes.ts';
+import { HOST_ADDRESS_ATTRIBUTE } from '#shared/schemas/instance-attributes.ts';
 import type { Ec2Identity } from './imds.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { DNS_VIEW_ATTRIBUTE } from '#shared/dns/instance-attributes.ts';
+import { DNS_VIEW_ATTRIBUTE } from '#shared/schemas/instance-attributes.ts';
 import type { RuntimeInfo } from '#shared/ports/container-runtime.ts';
 import type { RegisterInstanceRequest } from '#shared/schemas/agent-api.ts';
 import type { AgentOptions, AgentSettings } from '../config/agent-options.ts';

@@ -3,7 +3,7 @@ import type { DnsRecord } from '../schemas/dns-view.ts';
 import type { Task } from '../schemas/task.ts';
 import { dnsLabel, hostName, serviceName, srvName } from './names.ts';
 import { taskAddress, taskEndpoint, type PortChoice } from './task-endpoint.ts';
-import { HOST_ADDRESS_ATTRIBUTE } from './instance-attributes.ts';
+import { HOST_ADDRESS_ATTRIBUTE } from '../schemas/instance-attributes.ts';
 
 /** What the view needs of a service; `serviceRegistries` names the port its SRV records carry. */
 export interface DnsService {

@@ -1,4 +1,4 @@
-import { HOST_ADDRESS_ATTRIBUTE } from '../dns/instance-attributes.ts';
+import { HOST_ADDRESS_ATTRIBUTE } from '../schemas/instance-attributes.ts';
 import type { ContainerInstance } from '../schemas/container-instance.ts';
 import type { Service } from '../schemas/service.ts';
 import type { RegisteredInstance, RegistryLookup, ServiceRegistry } from '../schemas/service-registry.ts';

@@ -10,7 +10,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DNS_DRAIN_MS } from '#shared/control/reconcile/reconcile-dns-drain.ts';
 import { dnsViews } from '#shared/domain/collections.ts';
-import { DNS_VIEW_ATTRIBUTE } from '#shared/dns/instance-attributes.ts';
+import { DNS_VIEW_ATTRIBUTE } from '#shared/schemas/instance-attributes.ts';
 import { startBerth, type TestBerth } from '../support/berth.ts';
 import { startHollowFleet, type HollowFleet } from '../support/hollow-fleet.ts';
 import { waitFor } from '../support/wait.ts';

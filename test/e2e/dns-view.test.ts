@@ -9,7 +9,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DNS_VIEW_ATTRIBUTE } from '#shared/dns/instance-attributes.ts';
+import { DNS_VIEW_ATTRIBUTE } from '#shared/schemas/instance-attributes.ts';
 import { startContainerCluster, type ContainerCluster } from '../support/container-cluster.ts';
 import { askDns, freePort, srvTargets } from '../support/dns-query.ts';
 import { waitFor } from '../support/wait.ts';

@@ -1,7 +1,7 @@
 import { tasks } from '#shared/domain/collections.ts';
 import { markDraining, markRegistered } from '#shared/domain/traffic-drain.ts';
 import { serving } from '#shared/dns/records.ts';
-import { drainsThroughDnsView, servesDnsView } from '#shared/dns/instance-attributes.ts';
+import { drainsThroughDnsView, servesDnsView } from '#shared/schemas/instance-attributes.ts';
 import type { Versioned } from '#shared/ports/store.ts';
 import type { ContainerInstance } from '#shared/schemas/container-instance.ts';
 import type { Service } from '#shared/schemas/service.ts';

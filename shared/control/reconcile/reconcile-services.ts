@@ -6,7 +6,7 @@ import type { ControlContext } from '../context.ts';
 import { requestStop } from '../tasks.ts';
 import { markAssignmentStopping } from '../assignments.ts';
 import { heldForDrain } from '#shared/domain/traffic-drain.ts';
-import { drainsThroughDnsView, servesDnsView } from '#shared/dns/instance-attributes.ts';
+import { drainsThroughDnsView, servesDnsView } from '#shared/schemas/instance-attributes.ts';
 import { DNS_DRAIN_MS } from './reconcile-dns-drain.ts';
 import { findTaskDefinition } from '../task-definitions.ts';
 import type { ContainerInstance } from '#shared/schemas/container-instance.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clusterDnsRecords } from '#shared/dns/records.ts';
-import { HOST_ADDRESS_ATTRIBUTE } from '#shared/dns/instance-attributes.ts';
+import { HOST_ADDRESS_ATTRIBUTE } from '#shared/schemas/instance-attributes.ts';
 import type { Task } from '#shared/schemas/task.ts';
 import { aTask, anInstance } from '../../../fixtures/entities.ts';
 import { aService } from '../../../fixtures/services.ts';

@@ -1,4 +1,4 @@
-import type { ContainerInstance } from '../schemas/container-instance.ts';
+import type { ContainerInstance } from './container-instance.ts';
 
 /**
  * The container-instance attributes agents report and the control plane reads, in one zod-free module the agent
